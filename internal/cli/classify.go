@@ -1,0 +1,190 @@
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/classify"
+)
+
+func newClassify(stdout io.Writer) *cobra.Command {
+	var format string
+	var trace bool
+	c := &cobra.Command{
+		Use:   "classify FILE",
+		Short: "Classify a device under MDR Annex VIII",
+		Long: `classify applies all 22 rules of MDR Annex VIII and its implementing rules
+to each component of the device model that is placed on the market as a
+device or accessory, and gives the system's class on top. For each it
+shows the class, the deciding rules, the conformity assessment routes,
+whether a notified body is involved, and the post-market report due.
+
+When a fact a rule needs is missing, the result is "undecided" and lists
+the missing facts: mdcheck never guesses a class.
+
+Formats: table (default; --trace adds every rule's reasoning) and json
+(always the full trace).`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, format)
+			}
+			dev, err := loadModel(args[0], cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			res, err := classify.Classify(dev)
+			if err != nil {
+				return err
+			}
+			if format == "json" {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				enc.SetEscapeHTML(false)
+				return enc.Encode(res)
+			}
+			return writeClassTable(stdout, res, trace)
+		},
+	}
+	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	c.Flags().BoolVar(&trace, "trace", false, "table: show every rule's reasoning and the facts it read")
+	return c
+}
+
+// ew writes and remembers the first error, so rendering code stays linear.
+type ew struct {
+	w   io.Writer
+	err error
+}
+
+func (e *ew) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+func writeClassTable(w io.Writer, c *classify.Classification, trace bool) error {
+	out := &ew{w: w}
+	name := c.Device.Product
+	if c.Device.Model != "" {
+		name += " " + c.Device.Model
+	}
+	out.printf("%s (%s): MDR Annex VIII classification\n\n", name, c.Device.Manufacturer)
+	out.printf("System: class %s", c.Label)
+	if c.Decided {
+		out.printf(" by %s\n", strings.Join(c.Rule, ", "))
+	} else {
+		out.printf("\n")
+	}
+	writeObligations(out, c.Result, "  ")
+	writeMissing(out, c.Missing, "  ")
+
+	out.printf("\nComponents (each classified separately, Annex VIII 3.2):\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	tw.Write([]byte("  COMPONENT\tROLE\tCLASS\tRULES\tNOTIFIED BODY\n"))
+	for _, r := range c.Components {
+		nb := "-"
+		switch {
+		case r.Role == "part" || r.Role == "non-device":
+		case !r.Decided:
+			nb = "?"
+		case r.NotifiedBody.Required:
+			nb = "yes"
+		default:
+			nb = "no"
+		}
+		rules := strings.Join(r.Rule, ", ")
+		if rules == "" {
+			rules = "-"
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Component, r.Role, r.Label, rules, nb)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	for _, r := range c.Components {
+		if r.Role == "part" || r.Role == "non-device" {
+			continue
+		}
+		out.printf("\n%s (%s): class %s", r.Component, r.Name, r.Label)
+		if r.Decided {
+			out.printf(" by %s", strings.Join(r.Rule, ", "))
+		}
+		out.printf("\n")
+		writeSteps(out, r.Trace, trace)
+		writeObligations(out, r, "  ")
+		writeMissing(out, r.Missing, "  ")
+	}
+	if len(c.Notes) > 0 {
+		out.printf("\nNotes:\n")
+		for _, n := range c.Notes {
+			out.printf("  - %s\n", n)
+		}
+	}
+	return out.err
+}
+
+func writeSteps(out *ew, steps []classify.Step, all bool) {
+	var notApplied []string
+	for _, s := range steps {
+		if s.Outcome == classify.DoesNotApply && !all {
+			notApplied = append(notApplied, strings.TrimPrefix(s.Rule, "Rule "))
+			continue
+		}
+		switch s.Outcome {
+		case classify.Applies:
+			out.printf("  %s: class %s: %s\n", s.Rule, s.Class, s.Reason)
+		case classify.NeedsDecision:
+			out.printf("  %s: needs a decision: %s\n", s.Rule, s.Reason)
+		default:
+			out.printf("  %s: does not apply: %s\n", s.Rule, s.Reason)
+		}
+		if all || s.Outcome != classify.DoesNotApply {
+			for _, f := range s.Facts {
+				who := ""
+				if f.Component != "" {
+					who = f.Component + ": "
+				}
+				out.printf("      %s%s = %s  (%s)\n", who, f.Path, f.Value, f.Source)
+			}
+		}
+	}
+	if len(notApplied) > 0 {
+		out.printf("  Not applicable: %s (--trace shows why)\n", strings.Join(notApplied, ", "))
+	}
+}
+
+func writeObligations(out *ew, r classify.Result, indent string) {
+	if !r.Decided {
+		return
+	}
+	out.printf("%sConformity (%s):\n", indent, r.Conformity.Article)
+	for _, route := range r.Conformity.Routes {
+		out.printf("%s  - %s\n", indent, route)
+	}
+	for _, n := range r.Conformity.Notes {
+		out.printf("%s  ! %s\n", indent, n)
+	}
+	nb := "not required"
+	if r.NotifiedBody.Required {
+		nb = "required"
+	}
+	out.printf("%sNotified body: %s (%s)\n", indent, nb, r.NotifiedBody.Scope)
+	out.printf("%sPost-market: %s (%s), %s; %s\n", indent, r.PMS.Report, r.PMS.Article, r.PMS.Cadence, r.PMS.Submission)
+}
+
+func writeMissing(out *ew, missing []string, indent string) {
+	if len(missing) == 0 {
+		return
+	}
+	out.printf("%sMissing facts that could change the class:\n", indent)
+	for _, m := range missing {
+		out.printf("%s  - %s\n", indent, m)
+	}
+}

@@ -1,0 +1,238 @@
+package model
+
+// APIVersion is the only device model version this build reads.
+const APIVersion = "mdcheck.dev/v1"
+
+// KindDevice is the kind of document Load accepts.
+const KindDevice = "Device"
+
+// Device is one device model: a medical device or a system of components
+// placed on the market together or separately.
+//
+// Pointer fields are optional facts: nil means the author did not say, which
+// later stages report as unknown. Struct tags drive decoding, validation and
+// the published JSON Schema: yaml names the key, doc describes it, required
+// makes it mandatory, min and max bound integers.
+type Device struct {
+	APIVersion      string           `yaml:"apiVersion" required:"true" doc:"Model format version; must be mdcheck.dev/v1."`
+	Kind            string           `yaml:"kind" required:"true" doc:"Document kind; must be Device."`
+	Identity        Identity         `yaml:"identity" required:"true" doc:"Who makes the device and what it is called."`
+	Regulation      *Regulation      `yaml:"regulation" doc:"The legal basis under which the device is placed on the EU market."`
+	IntendedPurpose *IntendedPurpose `yaml:"intendedPurpose" doc:"Intended purpose (MDR Art. 2(12)); classification follows it (Annex VIII 3.1)."`
+	Components      []Component      `yaml:"components" required:"true" doc:"The parts of the system: each device, accessory, app, service or non-device part."`
+	ExternalDevices []ExternalDevice `yaml:"externalDevices" doc:"Devices of other manufacturers that a component is an accessory of, controls or drives."`
+	DataAssets      []DataAsset      `yaml:"dataAssets" doc:"Data worth protecting: health data, therapy settings, logs, credentials, keys."`
+	DataFlows       []DataFlow       `yaml:"dataFlows" doc:"Which data moves between which components, over which interface."`
+	Lifecycle       *Lifecycle       `yaml:"lifecycle" doc:"Support period, vulnerability handling and post-market surveillance."`
+	Documents       []Document       `yaml:"documents" doc:"Documents that back the declarations: risk file, threat model, test reports, IFU."`
+
+	src *source
+}
+
+// Identity names the device.
+type Identity struct {
+	Manufacturer string `yaml:"manufacturer" required:"true" doc:"Legal manufacturer (MDR Art. 2(30))."`
+	Product      string `yaml:"product" required:"true" doc:"Trade name of the device or system."`
+	Model        string `yaml:"model" doc:"Model or catalogue number."`
+	Version      string `yaml:"version" doc:"Hardware or software version this model describes."`
+	UDIDI        string `yaml:"udiDI" doc:"Basic UDI-DI or UDI-DI, where assigned."`
+}
+
+// Regulation records the legal basis of the device.
+type Regulation struct {
+	Basis Basis `yaml:"basis" doc:"mdr, mdd-legacy (MDD/AIMDD certificate under MDR Art. 120 transition) or ivdr (out of scope)."`
+	// LegacyClass is the class under the Directive, for a legacy device.
+	LegacyClass string `yaml:"legacyClass" doc:"Class under the Directive (legacy devices only), e.g. IIb or AIMD."`
+	// CertificateExpiry is when the legacy certificate ends, if any.
+	CertificateExpiry Date `yaml:"certificateExpiry" doc:"Expiry date of the Directive certificate (legacy devices only)."`
+}
+
+// IntendedPurpose holds the intended purpose in words and as facts.
+type IntendedPurpose struct {
+	Text            string           `yaml:"text" doc:"The intended purpose as stated in the IFU."`
+	MedicalPurposes []MedicalPurpose `yaml:"medicalPurposes" doc:"Medical purposes of MDR Art. 2(1)."`
+	Users           []User           `yaml:"users" doc:"Intended users; lay-person matters for Annex I 22."`
+	Environments    []Environment    `yaml:"environments" doc:"Intended use environments."`
+	Population      string           `yaml:"population" doc:"Intended patient population."`
+}
+
+// Component is one part of the system. Each component placed on the market
+// as a device or accessory is classified in its own right (Annex VIII 3.2).
+type Component struct {
+	ID             string          `yaml:"id" required:"true" doc:"Identifier unique in this model; other entries refer to it."`
+	Name           string          `yaml:"name" required:"true" doc:"Human-readable name."`
+	Kind           ComponentKind   `yaml:"kind" required:"true" doc:"What the component is."`
+	Role           Role            `yaml:"role" required:"true" doc:"device or accessory (classified), part (classified with partOf) or non-device."`
+	PartOf         string          `yaml:"partOf" doc:"For role part: the component this is a part of."`
+	Version        string          `yaml:"version" doc:"Hardware, firmware or software version."`
+	SBOM           string          `yaml:"sbom" doc:"Path to the component's SBOM (CycloneDX or SPDX), relative to this file."`
+	Platform       *Platform       `yaml:"platform" doc:"Software platform the component runs on."`
+	Classification *Facts          `yaml:"classification" doc:"Facts MDR Annex VIII needs for this component."`
+	Interfaces     []Interface     `yaml:"interfaces" doc:"Every way to communicate with the component."`
+	AccessControl  *AccessControl  `yaml:"accessControl" doc:"Who can use the component and how they prove it."`
+	Security       *SecurityDesign `yaml:"security" doc:"Update, boot, logging, malware, backup and data-at-rest protection."`
+}
+
+// Platform is the software platform of a component.
+type Platform struct {
+	OS           string `yaml:"os" doc:"Operating system or runtime, e.g. Windows 10 IoT, Linux, FreeRTOS, iOS, Android."`
+	Version      string `yaml:"version" doc:"Its version."`
+	GeneralPurpose *bool `yaml:"generalPurpose" doc:"True for a general-purpose OS (Windows, desktop Linux) where malware protection is expected."`
+	EndOfSupport Date   `yaml:"endOfSupport" doc:"Date the platform vendor ends security updates (YYYY-MM-DD)."`
+}
+
+// ExternalDevice is a device of another manufacturer that a component
+// relates to, described by the facts classification needs about it.
+type ExternalDevice struct {
+	ID                 string `yaml:"id" required:"true" doc:"Identifier other entries refer to."`
+	Name               string `yaml:"name" required:"true" doc:"Name of the device."`
+	Class              Class  `yaml:"class" doc:"Its MDR class, if known."`
+	ActiveImplantable  *bool  `yaml:"activeImplantable" doc:"Whether it is an active implantable device."`
+	ActiveTherapeutic  *bool  `yaml:"activeTherapeutic" doc:"Whether it is an active therapeutic device (Annex VIII 2.4)."`
+	TherapeuticIonising *bool `yaml:"therapeuticIonisingRadiation" doc:"Whether it emits ionising radiation for therapy."`
+	DiagnosticRadiology *bool `yaml:"diagnosticRadiology" doc:"Whether it emits ionising radiation for diagnostic or interventional radiology."`
+}
+
+// Interface is one way to communicate with a component.
+type Interface struct {
+	ID             string          `yaml:"id" required:"true" doc:"Identifier unique within the component."`
+	Kind           InterfaceKind   `yaml:"kind" required:"true" doc:"Physical or radio layer."`
+	Protocols      []Protocol      `yaml:"protocols" doc:"Application protocols spoken on it."`
+	Port           *int            `yaml:"port" min:"1" max:"65535" doc:"TCP or UDP port, for network interfaces."`
+	Exposure       Exposure        `yaml:"exposure" doc:"Who can reach it: internet, hospital-network, home-network, proximity or physical."`
+	RangeMeters    *float64        `yaml:"rangeMeters" min:"0" doc:"Typical reach of a wireless interface, in metres."`
+	ConnectsTo     []string        `yaml:"connectsTo" doc:"Components or external devices at the other end."`
+	Encryption     *Encryption     `yaml:"encryption" doc:"Protection of data in transit."`
+	Authentication *Authentication `yaml:"authentication" doc:"How the peer or user is authenticated."`
+	Authorization  Authorization   `yaml:"authorization" doc:"How access is restricted once authenticated."`
+	ChangesTherapy *bool           `yaml:"changesTherapy" doc:"Whether commands on this interface can change therapy."`
+	ChangesConfig  *bool           `yaml:"changesConfiguration" doc:"Whether commands on this interface can change configuration."`
+	CanBeDisabled  *bool           `yaml:"canBeDisabled" doc:"Whether the operator can disable the interface when unused."`
+}
+
+// Encryption describes protection of data in transit.
+type Encryption struct {
+	InTransit *bool  `yaml:"inTransit" doc:"Whether traffic is encrypted."`
+	Protocol  string `yaml:"protocol" doc:"Mechanism, e.g. TLS 1.3, DTLS 1.2, BLE LE Secure Connections, AES-CCM."`
+	Integrity *bool  `yaml:"integrity" doc:"Whether messages are integrity-protected (MAC or signature)."`
+}
+
+// Authentication describes how an interface authenticates its peer.
+type Authentication struct {
+	Required *bool        `yaml:"required" doc:"Whether a peer must authenticate before any command is accepted."`
+	Methods  []AuthMethod `yaml:"methods" doc:"Methods accepted."`
+	Mutual   *bool        `yaml:"mutual" doc:"Whether both ends authenticate each other."`
+}
+
+// AccessControl describes user access to a component.
+type AccessControl struct {
+	Roles                 []AccessRole     `yaml:"roles" doc:"User roles and what each may do."`
+	AuthenticationMethods []AuthMethod     `yaml:"authenticationMethods" doc:"How users authenticate."`
+	DefaultCredentials    CredentialPolicy `yaml:"defaultCredentials" doc:"none, forced-change (changed at first use) or present."`
+	SharedCredentials     *bool            `yaml:"sharedCredentials" doc:"Whether several people share one account or PIN."`
+	MFA                   Support          `yaml:"mfa" doc:"Multi-factor authentication: required, optional or unsupported."`
+	SessionTimeoutMinutes *int             `yaml:"sessionTimeoutMinutes" min:"0" doc:"Inactivity before re-authentication; 0 means never."`
+	LockoutAttempts       *int             `yaml:"lockoutAttempts" min:"0" doc:"Failed attempts before lockout; 0 means no lockout."`
+	EmergencyAccess       *EmergencyAccess `yaml:"emergencyAccess" doc:"How clinicians reach the device in an emergency (MDCG 2019-16 2.2)."`
+}
+
+// AccessRole is a user role.
+type AccessRole struct {
+	Name       string   `yaml:"name" required:"true" doc:"Role name."`
+	Privileges []string `yaml:"privileges" doc:"What the role may do, in the manufacturer's words."`
+}
+
+// EmergencyAccess is the way clinicians reach a device in an emergency.
+type EmergencyAccess struct {
+	Supported           *bool          `yaml:"supported" doc:"Whether an emergency access path exists."`
+	Mechanism           string         `yaml:"mechanism" doc:"How it works, e.g. universal programmer access by inductive wand."`
+	RequiresProximity   *bool          `yaml:"requiresProximity" doc:"Whether emergency access needs physical proximity to the patient."`
+	MaxRangeMeters      *float64       `yaml:"maxRangeMeters" min:"0" doc:"Distance from which emergency access works."`
+	RequiresCredentials *bool          `yaml:"requiresCredentials" doc:"Whether the clinician needs credentials issued in advance."`
+	Logged              *bool          `yaml:"logged" doc:"Whether each emergency session is logged."`
+	TimeLimitMinutes    *int           `yaml:"timeLimitMinutes" min:"0" doc:"Time after which emergency mode ends; 0 means no limit."`
+	ReturnToNormal      ReturnToNormal `yaml:"returnToNormal" doc:"How the device returns to normal protection: automatic, manual or never."`
+}
+
+// SecurityDesign groups a component's security mechanisms.
+type SecurityDesign struct {
+	Update            *Update            `yaml:"update" doc:"How software is updated."`
+	SecureBoot        *bool              `yaml:"secureBoot" doc:"Whether only authentic firmware or software can boot."`
+	AuditLogging      *AuditLogging      `yaml:"auditLogging" doc:"Security event logging."`
+	MalwareProtection MalwareProtection  `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
+	Backup            *Backup            `yaml:"backup" doc:"Backup and restore of data and configuration."`
+	DataAtRest        *DataAtRest        `yaml:"dataAtRest" doc:"Protection of stored data."`
+}
+
+// Update describes the software update mechanism.
+type Update struct {
+	Supported          *bool       `yaml:"supported" doc:"Whether the software can be updated in the field."`
+	Channel            []UpdateChannel `yaml:"channels" doc:"How updates arrive."`
+	Signed             *bool       `yaml:"signed" doc:"Whether update packages are signed and the signature checked before install."`
+	Authenticated      *bool       `yaml:"authenticated" doc:"Whether the update source is authenticated."`
+	RollbackProtection *bool       `yaml:"rollbackProtection" doc:"Whether older vulnerable versions are refused."`
+	TriggeredBy        []Actor     `yaml:"triggeredBy" doc:"Who starts an update."`
+}
+
+// AuditLogging describes security event logging.
+type AuditLogging struct {
+	Enabled         *bool `yaml:"enabled" doc:"Whether security events are logged."`
+	TamperProtected *bool `yaml:"tamperProtected" doc:"Whether the log is protected against change."`
+	Exportable      *bool `yaml:"exportable" doc:"Whether logs can be exported, e.g. to a SIEM."`
+	Timestamped     *bool `yaml:"timestamped" doc:"Whether entries carry a reliable timestamp."`
+}
+
+// Backup describes backup and restore.
+type Backup struct {
+	Supported     *bool `yaml:"supported" doc:"Whether data and configuration can be backed up."`
+	RestoreTested *bool `yaml:"restoreTested" doc:"Whether restore is verified."`
+	Encrypted     *bool `yaml:"encrypted" doc:"Whether backups are encrypted."`
+}
+
+// DataAtRest describes protection of stored data.
+type DataAtRest struct {
+	Encrypted *bool  `yaml:"encrypted" doc:"Whether stored personal or therapy data is encrypted."`
+	Method    string `yaml:"method" doc:"Mechanism, e.g. AES-256 full-disk encryption."`
+}
+
+// DataAsset is data worth protecting.
+type DataAsset struct {
+	ID       string    `yaml:"id" required:"true" doc:"Identifier data flows refer to."`
+	Kind     AssetKind `yaml:"kind" required:"true" doc:"What kind of data it is."`
+	StoredOn []string  `yaml:"storedOn" doc:"Components that store it."`
+	Description string `yaml:"description" doc:"What the data is."`
+}
+
+// DataFlow is data moving between two components.
+type DataFlow struct {
+	From      string   `yaml:"from" required:"true" doc:"Sending component."`
+	To        string   `yaml:"to" required:"true" doc:"Receiving component."`
+	Interface string   `yaml:"interface" doc:"Interface of the sending component that carries the flow."`
+	Assets    []string `yaml:"assets" required:"true" doc:"Data assets carried."`
+}
+
+// Lifecycle describes support and post-market obligations.
+type Lifecycle struct {
+	EndOfSupport                 Date    `yaml:"endOfSupport" doc:"Date security support ends (YYYY-MM-DD)."`
+	ExpectedServiceLifeYears     *int    `yaml:"expectedServiceLifeYears" min:"0" doc:"Expected service life from placing on the market, in years."`
+	VulnerabilityDisclosure      *Disclosure `yaml:"vulnerabilityDisclosure" doc:"Coordinated vulnerability disclosure policy."`
+	PatchCadenceDays             *int    `yaml:"patchCadenceDays" min:"0" doc:"Regular security patch interval in days."`
+	CriticalPatchDays            *int    `yaml:"criticalPatchDays" min:"0" doc:"Target days to ship a fix for a critical vulnerability."`
+	SBOMMaintained               *bool   `yaml:"sbomMaintained" doc:"Whether the SBOM is kept current with each release."`
+	PMSCoversCybersecurity       *bool   `yaml:"pmsCoversCybersecurity" doc:"Whether the post-market surveillance plan covers cybersecurity."`
+}
+
+// Disclosure is a vulnerability disclosure policy.
+type Disclosure struct {
+	Published *bool  `yaml:"published" doc:"Whether the policy is public."`
+	URL       string `yaml:"url" doc:"Where it is published."`
+	Contact   string `yaml:"contact" doc:"Where to report vulnerabilities."`
+}
+
+// Document references a document that backs the model's declarations.
+type Document struct {
+	Kind   DocumentKind `yaml:"kind" required:"true" doc:"What the document is."`
+	Title  string       `yaml:"title" doc:"Its title."`
+	Path   string       `yaml:"path" doc:"Path relative to this file, or a URL."`
+	SHA256 string       `yaml:"sha256" doc:"SHA-256 of the document, to prove which version was assessed."`
+}

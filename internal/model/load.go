@@ -1,0 +1,254 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"unicode/utf8"
+
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+)
+
+// Limits on what Load reads. A real device model is a few kilobytes; the
+// limits keep a hostile file from exhausting memory (the YAML library does
+// not bound alias expansion or flow nesting on its own).
+const (
+	// MaxFileSize is the largest model file Load reads.
+	MaxFileSize = 1 << 20
+	// MaxFlowDepth is the deepest nesting of [ and { that Load accepts.
+	MaxFlowDepth = 64
+	// MaxNodes bounds the values decoded, counting every alias expansion.
+	MaxNodes = 200_000
+)
+
+// ErrInvalid marks a model that could not be read or is wrong. The error
+// Load returns wraps it; errors.As with *ErrorList gives each problem.
+var ErrInvalid = errors.New("invalid device model")
+
+// Load reads and validates the device model in file.
+func Load(file string) (*Device, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	if len(data) > MaxFileSize {
+		size := "more than " + fmt.Sprint(MaxFileSize)
+		if st, err := f.Stat(); err == nil {
+			size = fmt.Sprint(st.Size())
+		}
+		return nil, listErr(file, 0, 0, fmt.Sprintf("file is %s bytes; a device model may be at most %d bytes", size, MaxFileSize))
+	}
+	return parse(file, data, filepath.Dir(file))
+}
+
+// Parse reads and validates a device model held in memory; name is used in
+// messages and positions.
+func Parse(name string, data []byte) (*Device, error) {
+	return parse(name, data, "")
+}
+
+// parse is Parse; with a non-empty dir it also checks that files the model
+// names exist relative to dir.
+func parse(name string, data []byte, dir string) (*Device, error) {
+	if len(data) > MaxFileSize {
+		return nil, listErr(name, 0, 0, fmt.Sprintf("file is %d bytes; a device model may be at most %d bytes", len(data), MaxFileSize))
+	}
+	if err := precheck(name, data); err != nil {
+		return nil, err
+	}
+	tokens := tokenize(data)
+	f, err := parser.Parse(tokens, 0)
+	if err != nil {
+		return nil, syntaxErr(name, err)
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	switch {
+	case len(docs) == 0:
+		return nil, listErr(name, 1, 1, "file is empty; expected a device model starting with apiVersion and kind")
+	case len(docs) > 1:
+		line, col := nodePos(docs[1].Body)
+		return nil, listErr(name, line, col, "file holds more than one YAML document; put each device in its own file")
+	}
+
+	dev := &Device{src: &source{file: name, pos: map[string]Pos{}}}
+	errs := &ErrorList{file: name}
+	d := &decoder{src: dev.src, errs: errs, anchors: map[string]ast.Node{}, budget: MaxNodes}
+	if !collectAnchors(docs[0].Body, d.anchors, errs) {
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, errs)
+	}
+	if err := d.run(docs[0].Body, dev); err != nil {
+		return nil, err
+	}
+	if len(errs.Errs) == 0 {
+		checkHeader(dev, errs)
+	}
+	if len(errs.Errs) == 0 {
+		validate(dev, errs)
+	}
+	if len(errs.Errs) == 0 && dir != "" {
+		checkFiles(dev, dir, errs)
+	}
+	if len(errs.Errs) > 0 {
+		sort.SliceStable(errs.Errs, func(i, j int) bool {
+			a, b := errs.Errs[i], errs.Errs[j]
+			if a.Line != b.Line {
+				return a.Line < b.Line
+			}
+			return a.Column < b.Column
+		})
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, errs)
+	}
+	return dev, nil
+}
+
+// run decodes body into dev, turning an exhausted node budget into an error.
+func (d *decoder) run(body ast.Node, dev *Device) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			if _, ok := r.(errBudget); !ok {
+				panic(r)
+			}
+			line, col := nodePos(body)
+			err = listErr(d.src.file, line, col, fmt.Sprintf("the model expands to more than %d values (aliases included); refusing to read it", MaxNodes))
+		}
+	}()
+	d.decode(body, reflect.ValueOf(dev).Elem(), "")
+	return nil
+}
+
+func checkHeader(dev *Device, errs *ErrorList) {
+	if dev.APIVersion != APIVersion {
+		p := dev.Pos("apiVersion")
+		errs.add(p.Line, p.Column, "apiVersion", fmt.Sprintf("apiVersion %q is not supported; this mdcheck reads %q", dev.APIVersion, APIVersion))
+	}
+	if dev.Kind != KindDevice {
+		p := dev.Pos("kind")
+		errs.add(p.Line, p.Column, "kind", fmt.Sprintf("kind %q is not supported; expected %q", dev.Kind, KindDevice))
+	}
+}
+
+// precheck rejects input the YAML library handles badly: text that is not
+// UTF-8, and deep flow nesting, on which the parser's time and memory grow
+// without bound. It counts [ and { anywhere, so brackets in quoted text
+// count too; only a file with dozens of unclosed brackets in one string
+// would be refused by mistake.
+func precheck(name string, data []byte) error {
+	line, col, depth := 1, 1, 0
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return listErr(name, line, col, "file is not UTF-8 text")
+		}
+		if r == 0 {
+			return listErr(name, line, col, "file contains a NUL byte; a device model is text")
+		}
+		switch r {
+		case '[', '{':
+			depth++
+			if depth > MaxFlowDepth {
+				return listErr(name, line, col, fmt.Sprintf("nesting is deeper than %d levels", MaxFlowDepth))
+			}
+		case ']', '}':
+			if depth > 0 {
+				depth--
+			}
+		case '\n':
+			line, col = line+1, 0
+		}
+		col++
+		i += size
+	}
+	return nil
+}
+
+func tokenize(data []byte) token.Tokens {
+	var s []byte
+	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
+		s = data[3:] // byte order mark
+	} else {
+		s = data
+	}
+	return lexer.Tokenize(string(s))
+}
+
+// collectAnchors records every anchor in document order and refuses
+// depth beyond what any model needs (the parser's recursion is bounded by
+// the file size limit, but the decoder's should not depend on it).
+func collectAnchors(root ast.Node, anchors map[string]ast.Node, errs *ErrorList) bool {
+	ok := true
+	var walk func(n ast.Node, depth int)
+	walk = func(n ast.Node, depth int) {
+		if n == nil || !ok {
+			return
+		}
+		if depth > 100 {
+			line, col := nodePos(n)
+			errs.add(line, col, "", "nesting is deeper than 100 levels")
+			ok = false
+			return
+		}
+		switch v := n.(type) {
+		case *ast.AnchorNode:
+			anchors[v.Name.GetToken().Value] = v.Value
+			walk(v.Value, depth+1)
+		case *ast.MappingNode:
+			for _, mv := range v.Values {
+				walk(mv, depth+1)
+			}
+		case *ast.MappingValueNode:
+			walk(v.Key, depth+1)
+			walk(v.Value, depth+1)
+		case *ast.MappingKeyNode:
+			walk(v.Value, depth+1)
+		case *ast.SequenceNode:
+			for _, item := range v.Values {
+				walk(item, depth+1)
+			}
+		case *ast.TagNode:
+			walk(v.Value, depth+1)
+		}
+	}
+	walk(root, 0)
+	return ok
+}
+
+// yamlError is the shape of the YAML library's positioned errors.
+type yamlError interface {
+	GetToken() *token.Token
+	GetMessage() string
+}
+
+func syntaxErr(name string, err error) error {
+	var ye yamlError
+	if errors.As(err, &ye) {
+		line, col := 0, 0
+		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+			line, col = tk.Position.Line, tk.Position.Column
+		}
+		return listErr(name, line, col, "YAML syntax: "+ye.GetMessage())
+	}
+	return listErr(name, 0, 0, "YAML syntax: "+err.Error())
+}
+
+func listErr(name string, line, col int, msg string) error {
+	l := &ErrorList{file: name}
+	l.add(line, col, "", msg)
+	return fmt.Errorf("%w: %w", ErrInvalid, l)
+}

@@ -1,0 +1,277 @@
+package model
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+var (
+	idPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
+	sha256Pattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+)
+
+// validate checks what the types alone cannot: identifiers, references
+// between entries, and the structure of relations.
+func validate(dev *Device, errs *ErrorList) {
+	v := validator{dev: dev, errs: errs, comps: map[string]int{}, ext: map[string]int{}}
+	v.identifiers()
+	v.references()
+	v.cycles()
+}
+
+type validator struct {
+	dev   *Device
+	errs  *ErrorList
+	comps map[string]int // component ID -> index
+	ext   map[string]int // external device ID -> index
+}
+
+func (v *validator) add(path, format string, args ...any) {
+	p := v.dev.Pos(path)
+	v.errs.add(p.Line, p.Column, path, fmt.Sprintf(format, args...))
+}
+
+func (v *validator) identifiers() {
+	if len(v.dev.Components) == 0 {
+		v.add("components", "components: a device model needs at least one component")
+	}
+	for i, c := range v.dev.Components {
+		path := fmt.Sprintf("components[%d].id", i)
+		if !idPattern.MatchString(c.ID) {
+			v.add(path, "component id %q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", c.ID)
+			continue
+		}
+		if j, dup := v.comps[c.ID]; dup {
+			v.add(path, "component id %q is already used by components[%d]", c.ID, j)
+			continue
+		}
+		v.comps[c.ID] = i
+		ifaces := map[string]bool{}
+		for k, in := range c.Interfaces {
+			ipath := fmt.Sprintf("components[%d].interfaces[%d].id", i, k)
+			if !idPattern.MatchString(in.ID) {
+				v.add(ipath, "interface id %q must be 1-64 letters, digits, '.', '_' or '-'", in.ID)
+			} else if ifaces[in.ID] {
+				v.add(ipath, "interface id %q is used twice in component %q", in.ID, c.ID)
+			}
+			ifaces[in.ID] = true
+		}
+	}
+	for i, e := range v.dev.ExternalDevices {
+		path := fmt.Sprintf("externalDevices[%d].id", i)
+		if !idPattern.MatchString(e.ID) {
+			v.add(path, "external device id %q must be 1-64 letters, digits, '.', '_' or '-'", e.ID)
+			continue
+		}
+		if _, dup := v.comps[e.ID]; dup {
+			v.add(path, "external device id %q is already a component id", e.ID)
+			continue
+		}
+		if j, dup := v.ext[e.ID]; dup {
+			v.add(path, "external device id %q is already used by externalDevices[%d]", e.ID, j)
+			continue
+		}
+		v.ext[e.ID] = i
+	}
+	assets := map[string]bool{}
+	for i, a := range v.dev.DataAssets {
+		path := fmt.Sprintf("dataAssets[%d].id", i)
+		if !idPattern.MatchString(a.ID) {
+			v.add(path, "data asset id %q must be 1-64 letters, digits, '.', '_' or '-'", a.ID)
+		} else if assets[a.ID] {
+			v.add(path, "data asset id %q is used twice", a.ID)
+		}
+		assets[a.ID] = true
+	}
+	for i, d := range v.dev.Documents {
+		if d.SHA256 != "" && !sha256Pattern.MatchString(d.SHA256) {
+			v.add(fmt.Sprintf("documents[%d].sha256", i), "sha256 must be 64 hexadecimal digits")
+		}
+	}
+}
+
+// component returns the component with id, or nil.
+func (v *validator) component(id string) *Component {
+	if i, ok := v.comps[id]; ok {
+		return &v.dev.Components[i]
+	}
+	return nil
+}
+
+func (v *validator) refComponent(path, id string) {
+	if _, ok := v.comps[id]; !ok {
+		v.add(path, "%q is not a component id%s", id, suggest(id, keysOf(v.comps)))
+	}
+}
+
+func (v *validator) refDevice(path, id, self string) {
+	if id == self {
+		v.add(path, "component %q cannot refer to itself", id)
+		return
+	}
+	_, isComp := v.comps[id]
+	_, isExt := v.ext[id]
+	if !isComp && !isExt {
+		v.add(path, "%q is neither a component nor an external device id%s", id, suggest(id, append(keysOf(v.comps), keysOf(v.ext)...)))
+	}
+}
+
+func (v *validator) references() {
+	for i, c := range v.dev.Components {
+		base := fmt.Sprintf("components[%d]", i)
+		switch c.Role {
+		case "part":
+			if c.PartOf == "" {
+				v.add(base+".role", "component %q has role part but no partOf naming the component it belongs to", c.ID)
+			} else if c.PartOf == c.ID {
+				v.add(base+".partOf", "component %q cannot be a part of itself", c.ID)
+			} else {
+				v.refComponent(base+".partOf", c.PartOf)
+			}
+		default:
+			if c.PartOf != "" {
+				v.add(base+".partOf", "partOf is only meaningful with role part (role is %q)", c.Role)
+			}
+		}
+		if c.Role == "accessory" && (c.Classification == nil || len(c.Classification.AccessoryOf) == 0) {
+			v.add(base+".role", "component %q has role accessory but no classification.accessoryOf naming the device it is an accessory of", c.ID)
+		}
+		if f := c.Classification; f != nil {
+			for k, id := range f.AccessoryOf {
+				v.refDevice(fmt.Sprintf("%s.classification.accessoryOf[%d]", base, k), id, c.ID)
+			}
+			for k, id := range f.Controls {
+				v.refDevice(fmt.Sprintf("%s.classification.controls[%d]", base, k), id, c.ID)
+			}
+			for k, id := range f.Drives {
+				v.refDevice(fmt.Sprintf("%s.classification.drives[%d]", base, k), id, c.ID)
+			}
+		}
+		for k, in := range c.Interfaces {
+			for m, id := range in.ConnectsTo {
+				v.refDevice(fmt.Sprintf("%s.interfaces[%d].connectsTo[%d]", base, k, m), id, c.ID)
+			}
+		}
+	}
+	assets := map[string]bool{}
+	for i, a := range v.dev.DataAssets {
+		assets[a.ID] = true
+		for k, id := range a.StoredOn {
+			v.refComponent(fmt.Sprintf("dataAssets[%d].storedOn[%d]", i, k), id)
+		}
+	}
+	for i, fl := range v.dev.DataFlows {
+		base := fmt.Sprintf("dataFlows[%d]", i)
+		v.refComponent(base+".from", fl.From)
+		v.refComponent(base+".to", fl.To)
+		if fl.Interface != "" {
+			if c := v.component(fl.From); c != nil && !hasInterface(c, fl.Interface) {
+				v.add(base+".interface", "component %q has no interface %q", fl.From, fl.Interface)
+			}
+		}
+		if len(fl.Assets) == 0 {
+			v.add(base+".assets", "a data flow must carry at least one data asset")
+		}
+		for k, id := range fl.Assets {
+			if !assets[id] {
+				v.add(fmt.Sprintf("%s.assets[%d]", base, k), "%q is not a data asset id%s", id, suggest(id, keysOf(toSet(v.dev.DataAssets))))
+			}
+		}
+	}
+}
+
+// cycles refuses relations that loop (A drives B drives A): classification
+// of a component that takes another's class would never end.
+func (v *validator) cycles() {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := make([]int, len(v.dev.Components))
+	var visit func(i int, trail []string) bool
+	visit = func(i int, trail []string) bool {
+		color[i] = grey
+		c := v.dev.Components[i]
+		trail = append(trail, c.ID)
+		if f := c.Classification; f != nil {
+			for _, id := range concat(f.AccessoryOf, f.Controls, f.Drives) {
+				j, ok := v.comps[id]
+				if !ok {
+					continue
+				}
+				switch color[j] {
+				case grey:
+					v.add(fmt.Sprintf("components[%d].classification", i), "relations form a cycle: %s -> %s", strings.Join(trail, " -> "), id)
+					return false
+				case white:
+					if !visit(j, trail) {
+						return false
+					}
+				}
+			}
+		}
+		color[i] = black
+		return true
+	}
+	for i := range v.dev.Components {
+		if color[i] == white && !visit(i, nil) {
+			return
+		}
+	}
+}
+
+// checkFiles reports SBOM files that do not exist, relative to dir.
+func checkFiles(dev *Device, dir string, errs *ErrorList) {
+	for i, c := range dev.Components {
+		if c.SBOM == "" {
+			continue
+		}
+		p := c.SBOM
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			path := fmt.Sprintf("components[%d].sbom", i)
+			pos := dev.Pos(path)
+			errs.add(pos.Line, pos.Column, path, fmt.Sprintf("SBOM file %q not found", c.SBOM))
+		}
+	}
+}
+
+func hasInterface(c *Component, id string) bool {
+	for _, in := range c.Interfaces {
+		if in.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+func concat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+func keysOf(m map[string]int) []string { return sortedKeys(m) }
+
+func toSet(assets []DataAsset) map[string]int {
+	m := map[string]int{}
+	for i, a := range assets {
+		m[a.ID] = i
+	}
+	return m
+}
+
+func suggest(s string, candidates []string) string {
+	if near := closest(s, candidates); near != "" {
+		return fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return ""
+}
