@@ -249,6 +249,11 @@ func combine(r *Result) {
 	if !r.Decided {
 		r.UpTo = hi
 	}
+	for i := range r.Trace {
+		if s := &r.Trace[i]; s.Outcome == NeedsDecision && s.UpTo <= lo {
+			s.Reason += fmt.Sprintf("; cannot change the class: class %s is already given", lo)
+		}
+	}
 	for _, s := range r.Trace {
 		if s.Outcome == Applies && s.Class == lo && lo != None {
 			r.Rule = append(r.Rule, s.Rule)

@@ -12,9 +12,11 @@ import (
 type Conformity struct {
 	Article string   `json:"article,omitempty"`
 	Routes  []string `json:"routes"`
-	// ClinicalConsultation is true when the notified body must follow the
-	// clinical evaluation consultation procedure (Art. 54(1)).
-	ClinicalConsultation bool     `json:"clinicalConsultation"`
+	// ClinicalConsultation says whether the notified body must follow the
+	// clinical evaluation consultation procedure (Art. 54(1)): "required",
+	// "not-required", or "check" when it depends on a fact the model does
+	// not hold (whether the substances are medicinal products).
+	ClinicalConsultation string   `json:"clinicalConsultation"`
 	Notes                []string `json:"notes,omitempty"`
 }
 
@@ -65,10 +67,15 @@ func (r *Result) obligations() {
 			msg = "none of its own: " + r.Note
 		}
 		r.Conformity.Notes = []string{msg}
+		r.Conformity.ClinicalConsultation = "undecided"
 		r.NotifiedBody.Scope = msg
+		if r.Role == "part" || r.Role == "non-device" {
+			r.Conformity.ClinicalConsultation = "not-required"
+		}
 		return
 	}
 	implantable := r.implantable()
+	r.Conformity.ClinicalConsultation = "not-required"
 	switch r.Class {
 	case I:
 		r.Conformity.Article = "Art. 52(7)"
@@ -114,8 +121,8 @@ func (r *Result) obligations() {
 			r.PMS.Submission = "submitted through EUDAMED to the notified body, which adds its evaluation (Art. 86(2))"
 		}
 		if r.rule12IIb() {
-			r.Conformity.ClinicalConsultation = true
-			r.Conformity.Notes = append(r.Conformity.Notes, "Class IIb active device administering or removing a medicinal product (Rule 12): clinical evaluation consultation procedure (Art. 54(1)(b), Annex IX Section 5.1)")
+			r.Conformity.ClinicalConsultation = "check"
+			r.Conformity.Notes = append(r.Conformity.Notes, "Class IIb active device under Rule 12: if it administers or removes a medicinal product (not only body liquids or other substances), the clinical evaluation consultation procedure applies (Art. 54(1)(b), Annex IX Section 5.1)")
 		}
 	case III:
 		r.Conformity.Article = "Art. 52(3)"
@@ -126,7 +133,7 @@ func (r *Result) obligations() {
 		r.NotifiedBody = NotifiedBody{Required: true, Scope: "quality management system and the technical documentation of every device"}
 		r.PMS = PMS{Report: "PSUR", Article: "Art. 86", Cadence: "at least annually", Submission: "submitted through EUDAMED to the notified body, which adds its evaluation (Art. 86(2))"}
 		if implantable {
-			r.Conformity.ClinicalConsultation = true
+			r.Conformity.ClinicalConsultation = "required"
 			r.Conformity.Notes = append(r.Conformity.Notes, "Class III implantable device: clinical evaluation consultation procedure with an expert panel (Art. 54(1)(a), Annex IX Section 5.1)")
 		}
 	}
@@ -136,7 +143,7 @@ func (r *Result) obligations() {
 // under a Directive certificate.
 func legacyNotes(dev *model.Device, sys Result) []string {
 	notes := []string{
-		"Legacy device: placed on the market under a Directive (MDD/AIMDD) certificate within the transition of MDR Art. 120. MDR requirements on post-market surveillance, market surveillance, vigilance and registration apply to it now (Art. 120(3)); the conformity routes below are those it needs for MDR certification.",
+		"Legacy device: placed on the market under a Directive (MDD/AIMDD) certificate within the transition of MDR Art. 120. MDR requirements on post-market surveillance, market surveillance, vigilance and registration apply to it now (Art. 120(3)); the conformity routes shown are those it needs for MDR certification.",
 	}
 	if sys.Decided {
 		end := "31 December 2028"

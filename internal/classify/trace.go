@@ -67,13 +67,14 @@ func (x *ctx) eval(s *Step, applies lazy, base Class, baseText, notText string, 
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].class > sorted[j].class })
 	cur, curText := None, ""
 	var unsure []indent
-	for _, in := range sorted {
+	for i, in := range sorted {
 		if cur != None && in.class <= cur {
 			break
 		}
 		switch in.when() {
 		case yes:
 			cur, curText = in.class, in.text
+			curText += x.alsoTrue(sorted[i+1:], cur)
 		case unknown:
 			unsure = append(unsure, in)
 		}
@@ -110,6 +111,32 @@ func (x *ctx) eval(s *Step, applies lazy, base Class, baseText, notText string, 
 		s.Outcome, s.Class, s.UpTo = NeedsDecision, lo, hi
 		s.Reason = undecidedReason(a, lo, hi, curText)
 	}
+}
+
+// alsoTrue names the other indents of the same class that hold, for a
+// complete reason. Facts they lack cannot change the class, so they are
+// not reported missing.
+func (x *ctx) alsoTrue(rest []indent, class Class) string {
+	var also []string
+	var keep []string
+	if x.cur != nil {
+		keep = slices.Clone(x.cur.Missing)
+	}
+	for _, in := range rest {
+		if in.class != class {
+			break
+		}
+		if in.when() == yes {
+			also = append(also, in.text)
+		}
+	}
+	if x.cur != nil {
+		x.cur.Missing = keep
+	}
+	if len(also) == 0 {
+		return ""
+	}
+	return "; also: " + strings.Join(also, "; ")
 }
 
 func undecidedReason(a tri, lo, hi Class, known string) string {

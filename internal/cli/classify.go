@@ -131,10 +131,20 @@ func writeClassTable(w io.Writer, c *classify.Classification, trace bool) error 
 }
 
 func writeSteps(out *ew, steps []classify.Step, all bool) {
-	var notApplied []string
+	var notApplied, irrelevant []string
+	top := classify.None
+	for _, s := range steps {
+		if s.Outcome == classify.Applies {
+			top = max(top, s.Class)
+		}
+	}
 	for _, s := range steps {
 		if s.Outcome == classify.DoesNotApply && !all {
 			notApplied = append(notApplied, strings.TrimPrefix(s.Rule, "Rule "))
+			continue
+		}
+		if s.Outcome == classify.NeedsDecision && s.UpTo <= top && !all {
+			irrelevant = append(irrelevant, strings.TrimPrefix(s.Rule, "Rule "))
 			continue
 		}
 		switch s.Outcome {
@@ -157,6 +167,9 @@ func writeSteps(out *ew, steps []classify.Step, all bool) {
 	}
 	if len(notApplied) > 0 {
 		out.printf("  Not applicable: %s (--trace shows why)\n", strings.Join(notApplied, ", "))
+	}
+	if len(irrelevant) > 0 {
+		out.printf("  Undecided but cannot raise the class: %s (--trace shows the missing facts)\n", strings.Join(irrelevant, ", "))
 	}
 }
 

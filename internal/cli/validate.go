@@ -30,7 +30,12 @@ It exits 0 when every file is valid and 2 otherwise.`,
 					failed = append(failed, err)
 					continue
 				}
-				fmt.Fprintf(stdout, "%s: valid (%s, %d components)\n", file, dev.Identity.Product, len(dev.Components))
+				n := len(dev.Components)
+				plural := "s"
+				if n == 1 {
+					plural = ""
+				}
+				fmt.Fprintf(stdout, "%s: valid (%s, %d component%s)\n", file, dev.Identity.Product, n, plural)
 			}
 			if len(failed) > 0 {
 				return printedError{fmt.Errorf("%d of %d files invalid: %w", len(failed), len(args), errors.Join(failed...))}

@@ -46,6 +46,7 @@ type decoder struct {
 	errs    *ErrorList
 	anchors map[string]ast.Node
 	budget  int
+	last    ast.Node // node being decoded, for the position of a budget error
 }
 
 // errBudget stops decoding when the node budget is spent.
@@ -57,8 +58,16 @@ func (d *decoder) fail(n ast.Node, path, format string, args ...any) {
 }
 
 func nodePos(n ast.Node) (line, col int) {
-	if n == nil {
+	switch m := n.(type) {
+	case nil:
 		return 0, 0
+	case *ast.MappingNode:
+		// Point at the first key rather than the ':' the library reports.
+		if len(m.Values) > 0 && !m.IsFlowStyle {
+			return nodePos(m.Values[0])
+		}
+	case *ast.MappingValueNode:
+		return nodePos(m.Key)
 	}
 	if tk := n.GetToken(); tk != nil && tk.Position != nil {
 		return tk.Position.Line, tk.Position.Column
@@ -108,6 +117,7 @@ func isNull(n ast.Node) bool {
 
 // decode stores node n into v, which must be settable.
 func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
+	d.last = n
 	d.charge()
 	n, ok := d.resolve(n, path)
 	if !ok {
@@ -123,8 +133,11 @@ func (d *decoder) decode(n ast.Node, v reflect.Value, path string) {
 			return // explicit null is the same as leaving the field out: unknown
 		}
 		p := reflect.New(t.Elem())
+		before := len(d.errs.Errs)
 		d.decode(n, p.Elem(), path)
-		v.Set(p)
+		if len(d.errs.Errs) == before {
+			v.Set(p)
+		}
 		return
 	}
 	if isNull(n) {
@@ -274,7 +287,7 @@ func fieldsOf(t reflect.Type) []field {
 
 // mappingEntries returns the entries of a mapping, with merge keys (<<)
 // expanded: merged entries come first so that the mapping's own keys win.
-func (d *decoder) mappingEntries(m *ast.MappingNode, path string, depth int) []*ast.MappingValueNode {
+func (d *decoder) mappingEntries(m *ast.MappingNode, path string, depth int) (entries []*ast.MappingValueNode, ownStart int) {
 	var merged, own []*ast.MappingValueNode
 	for _, mv := range m.Values {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); !ok {
@@ -305,13 +318,14 @@ func (d *decoder) mappingEntries(m *ast.MappingNode, path string, depth int) []*
 				d.fail(mv, path, "merge key << needs a mapping, not %s", describe(s))
 				continue
 			}
-			for _, e := range d.mappingEntries(sm, path, depth+1) {
+			sub, _ := d.mappingEntries(sm, path, depth+1)
+			for _, e := range sub {
 				d.charge()
 				merged = append(merged, e)
 			}
 		}
 	}
-	return append(merged, own...)
+	return append(merged, own...), len(merged)
 }
 
 func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
@@ -334,9 +348,8 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		byName[f.name] = f
 		names = append(names, f.name)
 	}
-	entries := d.mappingEntries(m, path, 0)
+	entries, ownStart := d.mappingEntries(m, path, 0)
 	seen := map[string]bool{}
-	ownStart := len(entries) - len(m.Values)
 	for i, mv := range entries {
 		if _, ok := mv.Key.(*ast.MergeKeyNode); ok {
 			continue

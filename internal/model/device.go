@@ -75,22 +75,22 @@ type Component struct {
 
 // Platform is the software platform of a component.
 type Platform struct {
-	OS           string `yaml:"os" doc:"Operating system or runtime, e.g. Windows 10 IoT, Linux, FreeRTOS, iOS, Android."`
-	Version      string `yaml:"version" doc:"Its version."`
-	GeneralPurpose *bool `yaml:"generalPurpose" doc:"True for a general-purpose OS (Windows, desktop Linux) where malware protection is expected."`
-	EndOfSupport Date   `yaml:"endOfSupport" doc:"Date the platform vendor ends security updates (YYYY-MM-DD)."`
+	OS             string `yaml:"os" doc:"Operating system or runtime, e.g. Windows 10 IoT, Linux, FreeRTOS, iOS, Android."`
+	Version        string `yaml:"version" doc:"Its version."`
+	GeneralPurpose *bool  `yaml:"generalPurpose" doc:"True for a general-purpose OS (Windows, desktop Linux) where malware protection is expected."`
+	EndOfSupport   Date   `yaml:"endOfSupport" doc:"Date the platform vendor ends security updates (YYYY-MM-DD)."`
 }
 
 // ExternalDevice is a device of another manufacturer that a component
 // relates to, described by the facts classification needs about it.
 type ExternalDevice struct {
-	ID                 string `yaml:"id" required:"true" doc:"Identifier other entries refer to."`
-	Name               string `yaml:"name" required:"true" doc:"Name of the device."`
-	Class              Class  `yaml:"class" doc:"Its MDR class, if known."`
-	ActiveImplantable  *bool  `yaml:"activeImplantable" doc:"Whether it is an active implantable device."`
-	ActiveTherapeutic  *bool  `yaml:"activeTherapeutic" doc:"Whether it is an active therapeutic device (Annex VIII 2.4)."`
-	TherapeuticIonising *bool `yaml:"therapeuticIonisingRadiation" doc:"Whether it emits ionising radiation for therapy."`
-	DiagnosticRadiology *bool `yaml:"diagnosticRadiology" doc:"Whether it emits ionising radiation for diagnostic or interventional radiology."`
+	ID                  string `yaml:"id" required:"true" doc:"Identifier other entries refer to."`
+	Name                string `yaml:"name" required:"true" doc:"Name of the device."`
+	Class               Class  `yaml:"class" doc:"Its MDR class, if known."`
+	ActiveImplantable   *bool  `yaml:"activeImplantable" doc:"Whether it is an active implantable device."`
+	ActiveTherapeutic   *bool  `yaml:"activeTherapeutic" doc:"Whether it is an active therapeutic device (Annex VIII 2.4)."`
+	TherapeuticIonising *bool  `yaml:"therapeuticIonisingRadiation" doc:"Whether it emits ionising radiation for therapy."`
+	DiagnosticRadiology *bool  `yaml:"diagnosticRadiology" doc:"Whether it emits ionising radiation for diagnostic or interventional radiology."`
 }
 
 // Interface is one way to communicate with a component.
@@ -156,22 +156,22 @@ type EmergencyAccess struct {
 
 // SecurityDesign groups a component's security mechanisms.
 type SecurityDesign struct {
-	Update            *Update            `yaml:"update" doc:"How software is updated."`
-	SecureBoot        *bool              `yaml:"secureBoot" doc:"Whether only authentic firmware or software can boot."`
-	AuditLogging      *AuditLogging      `yaml:"auditLogging" doc:"Security event logging."`
-	MalwareProtection MalwareProtection  `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
-	Backup            *Backup            `yaml:"backup" doc:"Backup and restore of data and configuration."`
-	DataAtRest        *DataAtRest        `yaml:"dataAtRest" doc:"Protection of stored data."`
+	Update            *Update           `yaml:"update" doc:"How software is updated."`
+	SecureBoot        *bool             `yaml:"secureBoot" doc:"Whether only authentic firmware or software can boot."`
+	AuditLogging      *AuditLogging     `yaml:"auditLogging" doc:"Security event logging."`
+	MalwareProtection MalwareProtection `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
+	Backup            *Backup           `yaml:"backup" doc:"Backup and restore of data and configuration."`
+	DataAtRest        *DataAtRest       `yaml:"dataAtRest" doc:"Protection of stored data."`
 }
 
 // Update describes the software update mechanism.
 type Update struct {
-	Supported          *bool       `yaml:"supported" doc:"Whether the software can be updated in the field."`
+	Supported          *bool           `yaml:"supported" doc:"Whether the software can be updated in the field."`
 	Channel            []UpdateChannel `yaml:"channels" doc:"How updates arrive."`
-	Signed             *bool       `yaml:"signed" doc:"Whether update packages are signed and the signature checked before install."`
-	Authenticated      *bool       `yaml:"authenticated" doc:"Whether the update source is authenticated."`
-	RollbackProtection *bool       `yaml:"rollbackProtection" doc:"Whether older vulnerable versions are refused."`
-	TriggeredBy        []Actor     `yaml:"triggeredBy" doc:"Who starts an update."`
+	Signed             *bool           `yaml:"signed" doc:"Whether update packages are signed and the signature checked before install."`
+	Authenticated      *bool           `yaml:"authenticated" doc:"Whether the update source is authenticated."`
+	RollbackProtection *bool           `yaml:"rollbackProtection" doc:"Whether older vulnerable versions are refused."`
+	TriggeredBy        []Actor         `yaml:"triggeredBy" doc:"Who starts an update."`
 }
 
 // AuditLogging describes security event logging.
@@ -197,10 +197,10 @@ type DataAtRest struct {
 
 // DataAsset is data worth protecting.
 type DataAsset struct {
-	ID       string    `yaml:"id" required:"true" doc:"Identifier data flows refer to."`
-	Kind     AssetKind `yaml:"kind" required:"true" doc:"What kind of data it is."`
-	StoredOn []string  `yaml:"storedOn" doc:"Components that store it."`
-	Description string `yaml:"description" doc:"What the data is."`
+	ID          string    `yaml:"id" required:"true" doc:"Identifier data flows refer to."`
+	Kind        AssetKind `yaml:"kind" required:"true" doc:"What kind of data it is."`
+	StoredOn    []string  `yaml:"storedOn" doc:"Components that store it."`
+	Description string    `yaml:"description" doc:"What the data is."`
 }
 
 // DataFlow is data moving between two components.
@@ -213,13 +213,13 @@ type DataFlow struct {
 
 // Lifecycle describes support and post-market obligations.
 type Lifecycle struct {
-	EndOfSupport                 Date    `yaml:"endOfSupport" doc:"Date security support ends (YYYY-MM-DD)."`
-	ExpectedServiceLifeYears     *int    `yaml:"expectedServiceLifeYears" min:"0" doc:"Expected service life from placing on the market, in years."`
-	VulnerabilityDisclosure      *Disclosure `yaml:"vulnerabilityDisclosure" doc:"Coordinated vulnerability disclosure policy."`
-	PatchCadenceDays             *int    `yaml:"patchCadenceDays" min:"0" doc:"Regular security patch interval in days."`
-	CriticalPatchDays            *int    `yaml:"criticalPatchDays" min:"0" doc:"Target days to ship a fix for a critical vulnerability."`
-	SBOMMaintained               *bool   `yaml:"sbomMaintained" doc:"Whether the SBOM is kept current with each release."`
-	PMSCoversCybersecurity       *bool   `yaml:"pmsCoversCybersecurity" doc:"Whether the post-market surveillance plan covers cybersecurity."`
+	EndOfSupport             Date        `yaml:"endOfSupport" doc:"Date security support ends (YYYY-MM-DD)."`
+	ExpectedServiceLifeYears *int        `yaml:"expectedServiceLifeYears" min:"0" doc:"Expected service life from placing on the market, in years."`
+	VulnerabilityDisclosure  *Disclosure `yaml:"vulnerabilityDisclosure" doc:"Coordinated vulnerability disclosure policy."`
+	PatchCadenceDays         *int        `yaml:"patchCadenceDays" min:"0" doc:"Regular security patch interval in days."`
+	CriticalPatchDays        *int        `yaml:"criticalPatchDays" min:"0" doc:"Target days to ship a fix for a critical vulnerability."`
+	SBOMMaintained           *bool       `yaml:"sbomMaintained" doc:"Whether the SBOM is kept current with each release."`
+	PMSCoversCybersecurity   *bool       `yaml:"pmsCoversCybersecurity" doc:"Whether the post-market surveillance plan covers cybersecurity."`
 }
 
 // Disclosure is a vulnerability disclosure policy.

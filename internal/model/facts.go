@@ -19,39 +19,39 @@ type Facts struct {
 	ConnectsToActive ActiveConnection `yaml:"connectsToActiveDevice" doc:"Rules 2 and 5: none, class-i, or class-iia-or-higher active device."`
 
 	// Rule 5: body orifices.
-	OrificeSite       OrificeSite `yaml:"orificeSite" doc:"Rule 5: oral-cavity-to-pharynx, ear-canal-to-eardrum, nasal-cavity or other."`
-	AbsorbedByMucosa  *bool       `yaml:"absorbedByMucosa" doc:"Rule 5: liable to be absorbed by the mucous membrane."`
+	OrificeSite      OrificeSite `yaml:"orificeSite" doc:"Rule 5: oral-cavity-to-pharynx, ear-canal-to-eardrum, nasal-cavity or other."`
+	AbsorbedByMucosa *bool       `yaml:"absorbedByMucosa" doc:"Rule 5: liable to be absorbed by the mucous membrane."`
 
 	// Rules 6 to 8: surgically invasive and implantable devices.
-	ContactSites            []BodySite   `yaml:"contactSites" doc:"Rules 6-8: direct contact with heart, central-circulatory-system, central-nervous-system, spinal-column or teeth; [] for none."`
-	HeartDefectDirectContact *bool       `yaml:"heartDefectDirectContact" doc:"Rules 6-7: specifically intended to control, diagnose, monitor or correct a defect of the heart or central circulatory system through direct contact."`
-	ReusableSurgical        *bool        `yaml:"reusableSurgicalInstrument" doc:"Rule 6 and class Ir: reusable surgical instrument (Annex VIII 2.3)."`
-	IonisingEnergy          *bool        `yaml:"suppliesIonisingRadiation" doc:"Rules 6-7: supplies energy in the form of ionising radiation."`
-	BiologicalEffect        *bool        `yaml:"biologicalEffectOrAbsorbed" doc:"Rules 6-8: has a biological effect or is wholly or mainly absorbed."`
-	ChemicalChange          *bool        `yaml:"chemicalChangeInBody" doc:"Rules 7-8: intended to undergo chemical change in the body."`
-	AdministersMedicines    MedicineDelivery `yaml:"administersMedicines" doc:"Rules 6-8: none, non-hazardous or hazardous administration of medicinal products."`
-	SpecialImplant          SpecialImplant `yaml:"specialImplant" doc:"Rule 8: none, breast-implant, surgical-mesh, joint-replacement, spinal-implant, or ancillary-component (screws, wedges, plates, instruments)."`
+	ContactSites             []BodySite       `yaml:"contactSites" doc:"Rules 6-8: direct contact with heart, central-circulatory-system, central-nervous-system, spinal-column or teeth; [] for none."`
+	HeartDefectDirectContact *bool            `yaml:"heartDefectDirectContact" doc:"Rules 6-7: specifically intended to control, diagnose, monitor or correct a defect of the heart or central circulatory system through direct contact."`
+	ReusableSurgical         *bool            `yaml:"reusableSurgicalInstrument" doc:"Rule 6 and class Ir: reusable surgical instrument (Annex VIII 2.3)."`
+	IonisingEnergy           *bool            `yaml:"suppliesIonisingRadiation" doc:"Rules 6-7: supplies energy in the form of ionising radiation."`
+	BiologicalEffect         *bool            `yaml:"biologicalEffectOrAbsorbed" doc:"Rules 6-8: has a biological effect or is wholly or mainly absorbed."`
+	ChemicalChange           *bool            `yaml:"chemicalChangeInBody" doc:"Rules 7-8: intended to undergo chemical change in the body."`
+	AdministersMedicines     MedicineDelivery `yaml:"administersMedicines" doc:"Rules 6-8: none, non-hazardous or hazardous administration of medicinal products."`
+	SpecialImplant           SpecialImplant   `yaml:"specialImplant" doc:"Rule 8: none, breast-implant, surgical-mesh, joint-replacement, spinal-implant, or ancillary-component (screws, wedges, plates, instruments)."`
 
 	// Rules 9, 10, 12, 13, 22: active devices.
-	TherapeuticEnergy   EnergyExchange `yaml:"therapeuticEnergy" doc:"Rule 9: none, non-hazardous or hazardous administration or exchange of energy for therapy."`
-	TherapeuticIonising *bool          `yaml:"therapeuticIonisingRadiation" doc:"Rule 9: emits ionising radiation for therapy."`
-	Diagnostic          *Diagnostic    `yaml:"diagnostic" doc:"Rule 10: diagnosis and monitoring functions of an active device."`
+	TherapeuticEnergy   EnergyExchange    `yaml:"therapeuticEnergy" doc:"Rule 9: none, non-hazardous or hazardous administration or exchange of energy for therapy."`
+	TherapeuticIonising *bool             `yaml:"therapeuticIonisingRadiation" doc:"Rule 9: emits ionising radiation for therapy."`
+	Diagnostic          *Diagnostic       `yaml:"diagnostic" doc:"Rule 10: diagnosis and monitoring functions of an active device."`
 	Substances          SubstanceTransfer `yaml:"administersSubstances" doc:"Rule 12: none, non-hazardous or hazardous administration or removal of medicinal products, body liquids or other substances."`
-	ClosedLoop          *bool          `yaml:"closedLoop" doc:"Rule 22: active therapeutic device whose integrated diagnostic function significantly determines patient management (closed loop, AED)."`
+	ClosedLoop          *bool             `yaml:"closedLoop" doc:"Rule 22: active therapeutic device whose integrated diagnostic function significantly determines patient management (closed loop, AED)."`
 
 	// Rule 11: software.
-	DecisionSupport DecisionImpact  `yaml:"decisionSupport" doc:"Rule 11: none, or the worst impact of decisions taken on the information the software provides: non-serious, serious-deterioration-or-surgery, death-or-irreversible."`
+	DecisionSupport DecisionImpact   `yaml:"decisionSupport" doc:"Rule 11: none, or the worst impact of decisions taken on the information the software provides: non-serious, serious-deterioration-or-surgery, death-or-irreversible."`
 	Monitoring      PhysioMonitoring `yaml:"monitorsPhysiology" doc:"Rule 11: none, physiological-processes, or vital-parameters-immediate-danger."`
 
 	// Rules 14 to 21: special rules.
-	MedicinalSubstance *bool           `yaml:"ancillaryMedicinalSubstance" doc:"Rule 14: incorporates a medicinal substance with an ancillary action."`
-	Contraception      *bool           `yaml:"contraceptionOrSTIPrevention" doc:"Rule 15: used for contraception or prevention of sexually transmitted diseases."`
-	Disinfection       Disinfection    `yaml:"disinfection" doc:"Rule 16: none, contact-lens-care, device-disinfection, invasive-device-endpoint, or physical-cleaning-only."`
-	RecordsXray        *bool           `yaml:"recordsXrayImages" doc:"Rule 17: specifically intended for recording diagnostic X-ray images."`
-	Tissues            TissueOrigin    `yaml:"tissuesOrCells" doc:"Rule 18: none, human, animal, or animal-intact-skin-only non-viable tissues or cells."`
-	Nanomaterial       NanoExposure    `yaml:"nanomaterial" doc:"Rule 19: none, or the potential for internal exposure: negligible, low, medium, high."`
-	Inhalation         Inhalation      `yaml:"inhalationDelivery" doc:"Rule 20: none, standard, or essential-or-life-threatening inhaled medicinal product delivery."`
-	SubstanceBased     SubstanceBased  `yaml:"substanceBased" doc:"Rule 21: none, systemic, gi-tract-systemic, local-skin-nasal-oral, or other."`
+	MedicinalSubstance *bool          `yaml:"ancillaryMedicinalSubstance" doc:"Rule 14: incorporates a medicinal substance with an ancillary action."`
+	Contraception      *bool          `yaml:"contraceptionOrSTIPrevention" doc:"Rule 15: used for contraception or prevention of sexually transmitted diseases."`
+	Disinfection       Disinfection   `yaml:"disinfection" doc:"Rule 16: none, contact-lens-care, device-disinfection, invasive-device-endpoint, or physical-cleaning-only."`
+	RecordsXray        *bool          `yaml:"recordsXrayImages" doc:"Rule 17: specifically intended for recording diagnostic X-ray images."`
+	Tissues            TissueOrigin   `yaml:"tissuesOrCells" doc:"Rule 18: none, human, animal, or animal-intact-skin-only non-viable tissues or cells."`
+	Nanomaterial       NanoExposure   `yaml:"nanomaterial" doc:"Rule 19: none, or the potential for internal exposure: negligible, low, medium, high."`
+	Inhalation         Inhalation     `yaml:"inhalationDelivery" doc:"Rule 20: none, standard, or essential-or-life-threatening inhaled medicinal product delivery."`
+	SubstanceBased     SubstanceBased `yaml:"substanceBased" doc:"Rule 21: none, systemic, gi-tract-systemic, local-skin-nasal-oral, or other."`
 
 	// Class I sub-cases (Art. 52(7)).
 	Sterile   *bool `yaml:"sterile" doc:"Placed on the market in sterile condition (class Is)."`
@@ -66,8 +66,8 @@ type Facts struct {
 // Diagnostic are the Rule 10 facts of an active diagnostic or monitoring
 // device.
 type Diagnostic struct {
-	AbsorbedEnergy   AbsorbedEnergy `yaml:"suppliesAbsorbedEnergy" doc:"none, visible-light-illumination (class I) or other energy absorbed by the body."`
-	Radiopharmaceutical *bool       `yaml:"imagesRadiopharmaceuticals" doc:"Images in vivo distribution of radiopharmaceuticals."`
-	VitalProcesses   VitalProcesses `yaml:"vitalProcesses" doc:"none, direct-diagnosis-or-monitoring, or immediate-danger (vital parameters whose variation can mean immediate danger, or diagnosis when the patient is in immediate danger)."`
-	Radiology        *bool          `yaml:"diagnosticRadiology" doc:"Emits ionising radiation for diagnostic or interventional radiology."`
+	AbsorbedEnergy      AbsorbedEnergy `yaml:"suppliesAbsorbedEnergy" doc:"none, visible-light-illumination (class I) or other energy absorbed by the body."`
+	Radiopharmaceutical *bool          `yaml:"imagesRadiopharmaceuticals" doc:"Images in vivo distribution of radiopharmaceuticals."`
+	VitalProcesses      VitalProcesses `yaml:"vitalProcesses" doc:"none, direct-diagnosis-or-monitoring, or immediate-danger (vital parameters whose variation can mean immediate danger, or diagnosis when the patient is in immediate danger)."`
+	Radiology           *bool          `yaml:"diagnosticRadiology" doc:"Emits ionising radiation for diagnostic or interventional radiology."`
 }

@@ -24,6 +24,8 @@ const (
 	MaxFileSize = 1 << 20
 	// MaxFlowDepth is the deepest nesting of [ and { that Load accepts.
 	MaxFlowDepth = 64
+	// MaxIndent is the deepest indentation, in columns, that Load accepts.
+	MaxIndent = 256
 	// MaxNodes bounds the values decoded, counting every alias expansion.
 	MaxNodes = 200_000
 )
@@ -108,6 +110,9 @@ func parse(name string, data []byte, dir string) (*Device, error) {
 	if len(errs.Errs) > 0 {
 		sort.SliceStable(errs.Errs, func(i, j int) bool {
 			a, b := errs.Errs[i], errs.Errs[j]
+			if (a.Line == 0) != (b.Line == 0) {
+				return b.Line == 0 // unpositioned notes such as "too many errors" go last
+			}
 			if a.Line != b.Line {
 				return a.Line < b.Line
 			}
@@ -125,8 +130,8 @@ func (d *decoder) run(body ast.Node, dev *Device) (err error) {
 			if _, ok := r.(errBudget); !ok {
 				panic(r)
 			}
-			line, col := nodePos(body)
-			err = listErr(d.src.file, line, col, fmt.Sprintf("the model expands to more than %d values (aliases included); refusing to read it", MaxNodes))
+			line, col := nodePos(d.last)
+			err = listErr(d.src.file, line, col, fmt.Sprintf("the model holds more than %d values once aliases are expanded; refusing to read it", MaxNodes))
 		}
 	}()
 	d.decode(body, reflect.ValueOf(dev).Elem(), "")
@@ -151,7 +156,36 @@ func checkHeader(dev *Device, errs *ErrorList) {
 // would be refused by mistake.
 func precheck(name string, data []byte) error {
 	line, col, depth := 1, 1, 0
+	lineStart := true
+	indent, indicators := 0, 0
 	for i := 0; i < len(data); {
+		if lineStart {
+			// Block nesting shows at the start of a line as indentation
+			// and as "- " (or "? ", ": ") indicators written one after
+			// another, which the parser follows recursively.
+			indent, indicators = 0, 0
+			j := i
+			for j < len(data) {
+				switch {
+				case data[j] == ' ':
+					indent++
+					j++
+					continue
+				case (data[j] == '-' || data[j] == '?' || data[j] == ':') && j+1 < len(data) && (data[j+1] == ' ' || data[j+1] == '\t'):
+					indicators++
+					j += 2
+					continue
+				}
+				break
+			}
+			if indent > MaxIndent {
+				return listErr(name, line, 1, fmt.Sprintf("indentation is deeper than %d columns", MaxIndent))
+			}
+			if indicators > MaxFlowDepth {
+				return listErr(name, line, 1, fmt.Sprintf("nesting is deeper than %d levels", MaxFlowDepth))
+			}
+			lineStart = false
+		}
 		r, size := utf8.DecodeRune(data[i:])
 		if r == utf8.RuneError && size <= 1 {
 			return listErr(name, line, col, "file is not UTF-8 text")
@@ -171,6 +205,7 @@ func precheck(name string, data []byte) error {
 			}
 		case '\n':
 			line, col = line+1, 0
+			lineStart = true
 		}
 		col++
 		i += size

@@ -1,0 +1,65 @@
+// Package hostile builds hostile inputs for tests: files meant to exhaust
+// memory or time in a naive reader.
+package hostile
+
+import (
+	"fmt"
+	"strings"
+)
+
+// minimal is a valid device model that hostile files extend.
+const minimal = `apiVersion: mdcheck.dev/v1
+kind: Device
+identity:
+  manufacturer: Acme
+  product: Widget
+components:
+  - id: main
+    name: Widget
+    kind: hardware-device
+    role: device
+`
+
+// Models returns device model files built to exhaust a naive YAML reader,
+// by name. Each stays under the model size limit so that the other limits
+// (alias expansion, nesting depth) are what stops it.
+func Models() map[string][]byte {
+	in := map[string][]byte{}
+	// Billion laughs through merge keys: each level merges nine copies of
+	// the level below, 9^8 entries in all if nothing stops it.
+	var b strings.Builder
+	b.WriteString("l0: &l0 {id: x, name: y, kind: usb}\n")
+	for i := 1; i <= 8; i++ {
+		fmt.Fprintf(&b, "l%d: &l%d {<<: [", i, i)
+		for j := 0; j < 9; j++ {
+			if j > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "*l%d", i-1)
+		}
+		b.WriteString("]}\n")
+	}
+	b.WriteString(minimal + "    interfaces: [*l8]\n")
+	in["billion-laughs"] = []byte(b.String())
+
+	// Laughs through whole structs: a component with a thousand aliased
+	// interfaces, listed a thousand times.
+	b.Reset()
+	b.WriteString(minimal)
+	b.WriteString("    interfaces: [&i {id: a, kind: usb, protocols: [http, https, ftp]}" + strings.Repeat(", *i", 999) + "]\n")
+	b.WriteString("  - &c {id: b, name: b, kind: gateway, role: non-device, interfaces: [" + strings.Repeat("*i, ", 999) + "*i]}\n")
+	b.WriteString(strings.Repeat("  - *c\n", 1000))
+	in["struct-laughs"] = []byte(b.String())
+
+	in["deep-flow-sequence"] = []byte("apiVersion: " + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "\n")
+	in["deep-flow-mapping"] = []byte("apiVersion: " + strings.Repeat("{a: ", 100_000) + "1" + strings.Repeat("}", 100_000) + "\n")
+	in["deep-block-sequence"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity:\n" + strings.Repeat("- ", 200_000) + "x\n")
+	in["deep-block-keys"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity:\n" + strings.Repeat("? ", 200_000) + "x\n")
+	var deep strings.Builder
+	for i := 0; i < 1000; i++ {
+		deep.WriteString(strings.Repeat(" ", i) + "k:\n")
+	}
+	in["deep-block-mapping"] = []byte(deep.String())
+	in["many-flow-tokens"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [" + strings.Repeat("a,", 500_000) + "a]\n")
+	return in
+}
