@@ -374,8 +374,12 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		// overwrites a merged one.
 		fv := v.Field(f.index)
 		fv.Set(reflect.Zero(fv.Type()))
+		before := len(d.errs.Errs)
 		d.decode(mv.Value, fv, sub)
 		d.checkRange(mv.Value, fv, f, sub)
+		if f.required && fv.IsZero() && len(d.errs.Errs) == before {
+			d.fail(mv.Key, sub, "required field %q in %s is empty", key, where(path))
+		}
 	}
 	for _, f := range fs {
 		if f.required && !seen[f.name] {

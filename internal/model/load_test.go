@@ -149,6 +149,8 @@ func TestParseErrors(t *testing.T) {
 			[]string{`m.yaml:12:17: lifecycle.endOfSupport: "31.12.2030" is not a date in the form YYYY-MM-DD`}},
 		{"duplicate key", strings.Replace(minimal, "    role: device\n", "    role: device\n    role: part\n", 1),
 			[]string{`m.yaml:11:5:`, `"role"`}},
+		{"empty required", strings.Replace(minimal, "role: device", "role:", 1),
+			[]string{`m.yaml:10:5: required field "role" in components[0] is empty`}},
 		{"missing required", strings.Replace(minimal, "    role: device\n", "", 1),
 			[]string{`missing required field "role" in components[0]`}},
 		{"syntax error", minimal + "  - id: [unclosed\n",

@@ -1,0 +1,76 @@
+package model
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/hostile"
+)
+
+// FuzzParse feeds arbitrary bytes to the model reader. It must never
+// panic, must always fail with a positioned ErrorList, and what it accepts
+// must hold the model's invariants.
+func FuzzParse(f *testing.F) {
+	// Small seeds keep the fuzzer's minimisation of new inputs quick.
+	files, _ := filepath.Glob("testdata/*.yaml")
+	files = append(files, "../../examples/radiology-viewer/device.yaml")
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte(strings.Replace(hostileMinimal, "product:", "prodcut:", 1)))
+	f.Add([]byte(hostileMinimal + "    interfaces: [&i {id: a, kind: usb}, {<<: *i, id: b}]\n"))
+	for _, data := range hostile.Models() {
+		if len(data) < 4096 {
+			f.Add(data)
+		}
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		dev, err := Parse("fuzz.yaml", data)
+		if err != nil {
+			if dev != nil {
+				t.Fatalf("Parse returned a device and an error")
+			}
+			if !strings.HasPrefix(err.Error(), "invalid device model: fuzz.yaml") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		if dev.APIVersion != APIVersion || dev.Kind != KindDevice {
+			t.Fatalf("accepted header %q %q", dev.APIVersion, dev.Kind)
+		}
+		if len(dev.Components) == 0 {
+			t.Fatal("accepted a model without components")
+		}
+		seen := map[string]bool{}
+		for i, c := range dev.Components {
+			if !idPattern.MatchString(c.ID) || seen[c.ID] {
+				t.Fatalf("accepted bad or duplicate component id %q", c.ID)
+			}
+			seen[c.ID] = true
+			if c.Role == "" || c.Kind == "" {
+				t.Fatalf("accepted component %d without role or kind", i)
+			}
+		}
+		if p := dev.Pos("components[0].id"); p.File != "fuzz.yaml" || p.Line < 1 {
+			t.Fatalf("Pos(components[0].id) = %v", p)
+		}
+	})
+}
+
+const hostileMinimal = `apiVersion: mdcheck.dev/v1
+kind: Device
+identity:
+  manufacturer: Acme
+  product: Widget
+components:
+  - id: main
+    name: Widget
+    kind: hardware-device
+    role: device
+`
