@@ -409,7 +409,48 @@ func system(comps []Result) Result {
 	slices.SortFunc(r.Rule, compareRule)
 	r.Label = label(&r)
 	r.obligations()
+	if r.Decided {
+		systemObligations(&r, comps)
+	}
 	return r
+}
+
+// systemObligations takes the system's obligations from its components of
+// the highest class: what applies to any of them applies to the system.
+func systemObligations(r *Result, comps []Result) {
+	first := true
+	for _, c := range comps {
+		if c.Role == "part" || c.Role == "non-device" || !c.Decided || c.Class != r.Class {
+			continue
+		}
+		if first {
+			r.Conformity, r.NotifiedBody, r.PMS = c.Conformity, c.NotifiedBody, c.PMS
+			r.Conformity.Routes = slices.Clone(c.Conformity.Routes)
+			r.Conformity.Notes = slices.Clone(c.Conformity.Notes)
+			first = false
+			continue
+		}
+		for _, route := range c.Conformity.Routes {
+			if !slices.Contains(r.Conformity.Routes, route) {
+				r.Conformity.Routes = append(r.Conformity.Routes, route)
+			}
+		}
+		for _, n := range c.Conformity.Notes {
+			if !slices.Contains(r.Conformity.Notes, n) {
+				r.Conformity.Notes = append(r.Conformity.Notes, n)
+			}
+		}
+		if rank(c.Conformity.ClinicalConsultation) > rank(r.Conformity.ClinicalConsultation) {
+			r.Conformity.ClinicalConsultation = c.Conformity.ClinicalConsultation
+		}
+		if strings.Contains(c.PMS.Submission, "EUDAMED") {
+			r.PMS.Submission = c.PMS.Submission
+		}
+	}
+}
+
+func rank(consultation string) int {
+	return map[string]int{"not-required": 0, "check": 1, "required": 2}[consultation]
 }
 
 func prefix(comp string, paths []string) []string {
