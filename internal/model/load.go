@@ -11,8 +11,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
-	"github.com/goccy/go-yaml/lexer"
 	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/scanner"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -21,11 +21,19 @@ import (
 // not bound alias expansion or flow nesting on its own).
 const (
 	// MaxFileSize is the largest model file Load reads.
-	MaxFileSize = 1 << 20
+	MaxFileSize = 512 << 10
 	// MaxFlowDepth is the deepest nesting of [ and { that Load accepts.
 	MaxFlowDepth = 64
 	// MaxIndent is the deepest indentation, in columns, that Load accepts.
 	MaxIndent = 256
+	// MaxLineLength bounds one line, in characters; the YAML scanner
+	// reads a line whole.
+	MaxLineLength = 64 << 10
+	// MaxCommas bounds the entries of flow collections ([a, b], {a: b}).
+	MaxCommas = 50_000
+	// MaxTokens bounds the YAML tokens read; the largest example model
+	// has about 2,000.
+	MaxTokens = 200_000
 	// MaxNodes bounds the values decoded, counting every alias expansion.
 	MaxNodes = 200_000
 )
@@ -70,7 +78,10 @@ func parse(name string, data []byte, dir string) (*Device, error) {
 	if err := precheck(name, data); err != nil {
 		return nil, err
 	}
-	tokens := tokenize(data)
+	tokens, err := tokenize(name, data)
+	if err != nil {
+		return nil, err
+	}
 	f, err := parser.Parse(tokens, 0)
 	if err != nil {
 		return nil, syntaxErr(name, err)
@@ -155,7 +166,7 @@ func checkHeader(dev *Device, errs *ErrorList) {
 // count too; only a file with dozens of unclosed brackets in one string
 // would be refused by mistake.
 func precheck(name string, data []byte) error {
-	line, col, depth := 1, 1, 0
+	line, col, depth, commas := 1, 1, 0, 0
 	lineStart := true
 	indent, indicators := 0, 0
 	for i := 0; i < len(data); {
@@ -203,9 +214,18 @@ func precheck(name string, data []byte) error {
 			if depth > 0 {
 				depth--
 			}
+		case ',':
+			// The scanner reads a flow collection whole, so MaxTokens
+			// cannot stop one early; bound its entries here.
+			if commas++; commas > MaxCommas {
+				return listErr(name, line, col, fmt.Sprintf("more than %d commas; a device model never needs so many", MaxCommas))
+			}
 		case '\n':
 			line, col = line+1, 0
 			lineStart = true
+		}
+		if col >= MaxLineLength {
+			return listErr(name, line, col, fmt.Sprintf("line is longer than %d characters", MaxLineLength))
 		}
 		col++
 		i += size
@@ -213,14 +233,31 @@ func precheck(name string, data []byte) error {
 	return nil
 }
 
-func tokenize(data []byte) token.Tokens {
-	var s []byte
+// tokenize scans data into YAML tokens, stopping at MaxTokens so that a
+// file of many tiny values cannot grow the token list and the tree built
+// from it without bound.
+func tokenize(name string, data []byte) (token.Tokens, error) {
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
-		s = data[3:] // byte order mark
-	} else {
-		s = data
+		data = data[3:] // byte order mark
 	}
-	return lexer.Tokenize(string(s))
+	var s scanner.Scanner
+	s.Init(string(data))
+	var tokens token.Tokens
+	for {
+		sub, err := s.Scan()
+		if err == io.EOF {
+			return tokens, nil
+		}
+		tokens.Add(sub...)
+		if len(tokens) > MaxTokens {
+			last := tokens[len(tokens)-1]
+			line, col := 0, 0
+			if last.Position != nil {
+				line, col = last.Position.Line, last.Position.Column
+			}
+			return nil, listErr(name, line, col, fmt.Sprintf("the model has more than %d YAML tokens; refusing to read it", MaxTokens))
+		}
+	}
 }
 
 // collectAnchors records every anchor in document order and refuses

@@ -237,7 +237,7 @@ func TestLoadLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := Load(big)
-	if err == nil || !strings.Contains(err.Error(), "a device model may be at most 1048576 bytes") || !strings.Contains(err.Error(), "big.yaml") {
+	if err == nil || !strings.Contains(err.Error(), "a device model may be at most 524288 bytes") || !strings.Contains(err.Error(), "big.yaml") {
 		t.Errorf("Load(50 MB file) = %v, want a size error naming the file", err)
 	}
 

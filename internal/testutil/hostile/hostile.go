@@ -60,6 +60,11 @@ func Models() map[string][]byte {
 		deep.WriteString(strings.Repeat(" ", i) + "k:\n")
 	}
 	in["deep-block-mapping"] = []byte(deep.String())
+	in["many-tokens-multiline"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [\n" + strings.Repeat(strings.Repeat("a,", 30_000)+"\n", 16) + "a]\n")
+	in["flow-at-comma-limit"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [\n" + strings.Repeat(strings.Repeat("{a: b},", 1_000)+"\n", 49) + "a]\n")
+	in["block-many-entries"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents:\n" + strings.Repeat("- a\n", 130_000))
+	in["block-empty-entries"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents:\n" + strings.Repeat("-\n", 260_000))
+	in["many-keys"] = []byte("apiVersion: mdcheck.dev/v1\n" + strings.Repeat("k:\n", 170_000))
 	in["many-flow-tokens"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [" + strings.Repeat("a,", 500_000) + "a]\n")
 	return in
 }

@@ -1,0 +1,275 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+	"github.com/mdcheck/mdcheck/internal/testutil/hostile"
+)
+
+// run calls Run from the repository root, so that paths in output read as
+// a user would type them.
+func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	t.Chdir("../..")
+	var out, errb bytes.Buffer
+	code = Run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func exampleNames(t *testing.T) []string {
+	t.Helper()
+	dirs, err := filepath.Glob("../../examples/*/device.yaml")
+	if err != nil || len(dirs) < 6 {
+		t.Fatalf("examples: %v (%d found)", err, len(dirs))
+	}
+	var names []string
+	for _, d := range dirs {
+		names = append(names, filepath.Base(filepath.Dir(d)))
+	}
+	return names
+}
+
+func TestClassifyGolden(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		file := "examples/" + name + "/device.yaml"
+		t.Run(name, func(t *testing.T) {
+			code, out, errs := run(t, "classify", file)
+			if code != ExitOK {
+				t.Fatalf("classify %s = %d, stderr:\n%s", file, code, errs)
+			}
+			golden.Check(t, name+".txt", []byte(out))
+
+			code, out, errs = run(t, "classify", "--format", "json", file)
+			if code != ExitOK {
+				t.Fatalf("classify --format json %s = %d, stderr:\n%s", file, code, errs)
+			}
+			var v struct {
+				SchemaVersion string          `json:"schemaVersion"`
+				Class         *string         `json:"class"`
+				Rule          []string        `json:"rule"`
+				Decided       *bool           `json:"decided"`
+				Trace         json.RawMessage `json:"trace"`
+				Conformity    json.RawMessage `json:"conformity"`
+				NotifiedBody  json.RawMessage `json:"notifiedBody"`
+				PMS           json.RawMessage `json:"pms"`
+				Components    []struct {
+					Class        *string         `json:"class"`
+					Rule         []string        `json:"rule"`
+					Decided      *bool           `json:"decided"`
+					Trace        json.RawMessage `json:"trace"`
+					Conformity   json.RawMessage `json:"conformity"`
+					NotifiedBody json.RawMessage `json:"notifiedBody"`
+					PMS          json.RawMessage `json:"pms"`
+				} `json:"components"`
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatalf("output is not JSON: %v", err)
+			}
+			if v.SchemaVersion == "" || v.Class == nil || v.Decided == nil || v.Trace == nil || v.Conformity == nil || v.NotifiedBody == nil || v.PMS == nil || len(v.Components) == 0 {
+				t.Errorf("JSON lacks a required top-level key: %s", out[:min(len(out), 400)])
+			}
+			for i, c := range v.Components {
+				if c.Decided == nil || c.Trace == nil || c.Conformity == nil || c.NotifiedBody == nil || c.PMS == nil || c.Rule == nil {
+					t.Errorf("components[%d] lacks a required key", i)
+				}
+			}
+			golden.Check(t, name+".json", []byte(out))
+		})
+	}
+}
+
+// TestClassifyExpected pins what a regulatory professional expects of the
+// examples, independent of the golden files' wording.
+func TestClassifyExpected(t *testing.T) {
+	want := map[string]map[string]string{
+		"pacemaker-system":    {"": "III Rule 8, Rule 9", "implant": "III Rule 8", "programmer": "III Rule 8, Rule 9", "home-monitor": "III Rule 8, Rule 9", "portal": "III Rule 9"},
+		"infusion-pump":       {"": "IIb Rule 12, Implementing rule 3.3", "pump": "IIb Rule 12", "drug-library": "IIb Implementing rule 3.3"},
+		"icu-patient-monitor": {"": "IIb Rule 10", "monitor": "IIb Rule 10", "central-station": "IIb Rule 10"},
+		"insulin-pump":        {"pump": "IIb Rule 12", "app": "IIb Rule 11, Implementing rule 3.3"},
+		"radiology-viewer":    {"viewer": "IIa Rule 11"},
+		"bp-monitor":          {"cuff-monitor": "IIa Rule 10", "app": "IIa Rule 11"},
+	}
+	for name, comps := range want {
+		t.Run(name, func(t *testing.T) {
+			code, out, errs := run(t, "classify", "-f", "json", "examples/"+name+"/device.yaml")
+			if code != ExitOK {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var v struct {
+				Label      string   `json:"label"`
+				Rule       []string `json:"rule"`
+				Decided    bool     `json:"decided"`
+				Components []struct {
+					Component string   `json:"component"`
+					Label     string   `json:"label"`
+					Rule      []string `json:"rule"`
+					Decided   bool     `json:"decided"`
+				} `json:"components"`
+			}
+			if err := json.Unmarshal([]byte(out), &v); err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{"": v.Label + " " + strings.Join(v.Rule, ", ")}
+			if !v.Decided {
+				t.Errorf("system undecided")
+			}
+			for _, c := range v.Components {
+				got[c.Component] = c.Label + " " + strings.Join(c.Rule, ", ")
+			}
+			for id, w := range comps {
+				if got[id] != w {
+					t.Errorf("%q = %q, want %q", id, got[id], w)
+				}
+			}
+		})
+	}
+}
+
+func TestExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [{id: a, name: a, kind: gateway, role: non-devise}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ivdr := filepath.Join(dir, "ivdr.yaml")
+	if err := os.WriteFile(ivdr, []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\nregulation: {basis: ivdr}\ncomponents: [{id: a, name: a, kind: gateway, role: device}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"validate examples", []string{"validate", "examples/pacemaker-system/device.yaml", "examples/bp-monitor/device.yaml"}, ExitOK, ""},
+		{"validate bad", []string{"validate", bad}, ExitInput, `bad.yaml:4:52: components[0].role: "non-devise" is not one of device, accessory, part, non-device (did you mean "non-device"?)`},
+		{"validate missing", []string{"validate", filepath.Join(dir, "none.yaml")}, ExitInput, "no such file"},
+		{"validate no args", []string{"validate"}, ExitInput, "needs at least 1 argument"},
+		{"classify bad", []string{"classify", bad}, ExitInput, "bad.yaml:4:52"},
+		{"classify ivdr", []string{"classify", ivdr}, ExitInput, "MDR only"},
+		{"classify bad format", []string{"classify", "-f", "xml", "examples/bp-monitor/device.yaml"}, ExitInput, "--format must be table or json"},
+		{"unknown flag", []string{"classify", "--frmat", "json", "x"}, ExitInput, "unknown flag"},
+		{"unknown command", []string{"clasify"}, ExitInput, "unknown command"},
+		{"schema", []string{"schema"}, ExitOK, ""},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.name, " ", "_"), func(t *testing.T) {
+			code, _, errs := run(t, tt.args...)
+			if code != tt.code {
+				t.Errorf("mdcheck %v = %d, want %d; stderr:\n%s", tt.args, code, tt.code, errs)
+			}
+			if !strings.Contains(errs, tt.stderr) {
+				t.Errorf("stderr %q does not contain %q", errs, tt.stderr)
+			}
+		})
+	}
+}
+
+// TestHostileInputMemory runs the real mdcheck binary on each hostile
+// model and checks that it refuses it with exit code 2 while its peak
+// resident memory stays under 256 MiB.
+//
+// Linux keeps a process's peak RSS across exec, and Go starts children
+// with vfork, so a child of this (large) test process would report this
+// process's peak. The test therefore re-runs its own binary as a small
+// helper that starts mdcheck and reports the peak RSS of that child.
+func TestHostileInputMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary; skipped with -short")
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("go toolchain not found: %v", err)
+		}
+		t.Skipf("go toolchain not found to build mdcheck: %v", err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "mdcheck")
+	build := exec.Command(goBin, "build", "-o", bin, "../../cmd/mdcheck")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	inputs := hostile.Models()
+	big := make([]byte, 0, 50<<20)
+	big = append(big, "apiVersion: mdcheck.dev/v1\n# "...)
+	big = append(big, bytes.Repeat([]byte("x"), 50<<20)...)
+	inputs["50MB"] = big
+	const limit = 256 << 20
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(dir, name+".yaml")
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			helper := exec.Command(os.Args[0], "-test.run=^TestMemoryHelper$")
+			helper.Env = append(os.Environ(), "MDCHECK_MEMORY_HELPER="+bin+"\x1fvalidate\x1f"+file)
+			var stdout, stderr bytes.Buffer
+			helper.Stdout, helper.Stderr = &stdout, &stderr
+			if err := helper.Run(); err != nil {
+				t.Fatalf("helper: %v\n%s", err, stderr.String())
+			}
+			var code int
+			var peakKB int64
+			if _, err := fmt.Sscanf(lastLine(stdout.String()), "exit=%d maxrss=%d", &code, &peakKB); err != nil {
+				t.Fatalf("helper output %q: %v", stdout.String(), err)
+			}
+			if code != ExitInput {
+				t.Errorf("exit code %d, want %d; stderr:\n%s", code, ExitInput, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), file) {
+				t.Errorf("stderr does not name the file: %s", stderr.String())
+			}
+			peak := peakKB << 10
+			t.Logf("peak RSS %d MiB: %s", peak>>20, firstLine(stderr.String()))
+			if peak > limit {
+				t.Errorf("peak RSS %d MiB, want under %d MiB", peak>>20, limit>>20)
+			}
+		})
+	}
+}
+
+// TestMemoryHelper is not a test: TestHostileInputMemory runs it in a
+// fresh process to start mdcheck and report the child's exit code and
+// peak RSS (kilobytes) on stdout, passing its stderr through.
+func TestMemoryHelper(t *testing.T) {
+	spec := os.Getenv("MDCHECK_MEMORY_HELPER")
+	if spec == "" {
+		t.Skip("helper process for TestHostileInputMemory")
+	}
+	args := strings.Split(spec, "\x1f")
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stderr = os.Stderr
+	_ = cmd.Run()
+	ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if !ok {
+		t.Fatal("no rusage on this platform")
+	}
+	fmt.Printf("\nexit=%d maxrss=%d\n", cmd.ProcessState.ExitCode(), ru.Maxrss)
+}
+
+// lastLine returns the helper's report line.
+func lastLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "exit=") {
+			return l
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
