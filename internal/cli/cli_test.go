@@ -15,11 +15,20 @@ import (
 	"github.com/mdcheck/mdcheck/internal/testutil/hostile"
 )
 
+// repoRoot is the repository root, fixed before any test changes directory.
+var repoRoot = func() string {
+	dir, err := filepath.Abs("../..")
+	if err != nil {
+		panic(err)
+	}
+	return dir
+}()
+
 // run calls Run from the repository root, so that paths in output read as
 // a user would type them.
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
-	t.Chdir("../..")
+	t.Chdir(repoRoot)
 	var out, errb bytes.Buffer
 	code = Run(args, &out, &errb)
 	return code, out.String(), errb.String()

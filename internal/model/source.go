@@ -111,10 +111,3 @@ func (l *ErrorList) Error() string {
 	}
 	return b.String()
 }
-
-func (l *ErrorList) err() error {
-	if len(l.Errs) == 0 {
-		return nil
-	}
-	return l
-}

@@ -1,0 +1,36 @@
+# mdcheck: `make check` is what CI runs (.ci/run) and what to run before
+# every commit.
+GO ?= go
+
+.PHONY: check fmt vet lint test tidy fuzz docs build bench
+
+check: fmt vet lint test tidy
+
+fmt:
+	@out=$$(gofmt -l .); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet ./...
+
+lint:
+	$(GO) tool staticcheck ./...
+
+test:
+	$(GO) test -race ./...
+
+tidy:
+	$(GO) mod tidy -diff
+
+# Each fuzz target in turn for FUZZTIME (default 20s).
+fuzz:
+	scripts/fuzz.sh $(or $(FUZZTIME),20s)
+
+# Regenerate the published JSON Schema of the device model.
+docs:
+	$(GO) run ./cmd/mdcheck schema > docs/device.schema.json
+
+build:
+	$(GO) build -o bin/mdcheck ./cmd/mdcheck
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...

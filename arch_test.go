@@ -1,0 +1,89 @@
+package mdcheck
+
+import (
+	"encoding/json"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/mdcheck/mdcheck"
+
+// allowed lists, for each package, the project packages it may import.
+// Imports point one way: model <- evidence <- catalog <- report; readers
+// (sbom, mds2, vuln, probe) import only model and evidence; assess wires
+// them; only cli and server import assess and store. A new package must be
+// added here, which makes its place in the layout a reviewed decision.
+var allowed = map[string][]string{
+	"":                          {},
+	"cmd/mdcheck":               {"internal/cli"},
+	"internal/model":            {},
+	"internal/classify":         {"internal/model"},
+	"internal/cli":              {"internal/model", "internal/classify"},
+	"internal/testutil/golden":  {},
+	"internal/testutil/hostile": {},
+}
+
+// pure packages must not reach the network, a database or other
+// processes: their results are functions of their inputs.
+var pure = []string{"internal/model", "internal/classify"}
+
+var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
+
+type pkg struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	GoFiles    []string
+	Imports    []string
+	Deps       []string
+}
+
+func listPackages(t *testing.T) []pkg {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-json", "./...").Output()
+	if err != nil {
+		t.Skipf("go list unavailable: %v", err)
+	}
+	var pkgs []pkg
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p pkg
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	return pkgs
+}
+
+func rel(path string) string {
+	return strings.TrimPrefix(strings.TrimPrefix(path, module), "/")
+}
+
+func TestImportDirection(t *testing.T) {
+	for _, p := range listPackages(t) {
+		name := rel(p.ImportPath)
+		ok, known := allowed[name]
+		if !known {
+			t.Errorf("package %q is not in the import table of arch_test.go; add it with the packages it may import", name)
+			continue
+		}
+		for _, imp := range p.Imports {
+			if !strings.HasPrefix(imp, module+"/") {
+				continue
+			}
+			if r := rel(imp); !slices.Contains(ok, r) {
+				t.Errorf("%s imports %s, which the layout forbids (allowed: %v)", name, r, ok)
+			}
+		}
+		if slices.Contains(pure, name) {
+			for _, dep := range p.Deps {
+				if slices.Contains(impure, dep) {
+					t.Errorf("%s depends on %s; it must stay free of network, database and process access", name, dep)
+				}
+			}
+		}
+	}
+}
