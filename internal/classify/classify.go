@@ -86,7 +86,7 @@ func Classify(dev *model.Device) (*Classification, error) {
 	if r := dev.Regulation; r != nil && r.Basis != "" {
 		out.Basis = string(r.Basis)
 	} else {
-		out.Notes = append(out.Notes, "regulation.basis is not stated: the classes below are those of the MDR (Regulation (EU) 2017/745).")
+		out.Notes = append(out.Notes, "regulation.basis is not stated: the classes shown are those of the MDR (Regulation (EU) 2017/745).")
 	}
 	if out.Basis == "ivdr" {
 		return nil, fmt.Errorf("%w: %s is declared an in vitro diagnostic device (regulation.basis: ivdr); mdcheck classifies devices under the MDR only, and IVDR Annex VIII rules are different", ErrOutOfScope, dev.Identity.Product)
@@ -255,7 +255,7 @@ func combine(r *Result) {
 		}
 	}
 	for _, s := range r.Trace {
-		if s.Outcome == Applies && s.Class == lo && lo != None {
+		if r.Decided && s.Outcome == Applies && s.Class == lo {
 			r.Rule = append(r.Rule, s.Rule)
 		}
 		if s.Outcome == NeedsDecision && s.UpTo > lo {

@@ -74,9 +74,12 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Use:   "mdcheck",
 		Short: "Cybersecurity health check for medical devices against the EU MDR",
 		Long: `mdcheck checks a medical device, described as code in a device model
-(device.yaml), against the EU Medical Device Regulation (MDR 2017/745):
-its Annex VIII risk class and what follows from it, and the cybersecurity
-expectations of Annex I and MDCG 2019-16.`,
+(device.yaml), against the EU Medical Device Regulation (MDR 2017/745).
+
+  validate   check device models, with file:line:column for every problem
+  classify   the MDR Annex VIII class of each component and of the system,
+             the deciding rules, conformity routes, notified body and PSUR
+  schema     the JSON Schema of the device model, for editors`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,

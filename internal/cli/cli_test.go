@@ -96,6 +96,24 @@ func TestClassifyGolden(t *testing.T) {
 	}
 }
 
+// TestClassifyTrace checks that --trace shows every rule for every
+// classified component, with why it does not apply.
+func TestClassifyTrace(t *testing.T) {
+	code, out, errs := run(t, "classify", "--trace", "examples/insulin-pump/device.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	golden.Check(t, "insulin-pump-trace.txt", []byte(out))
+	for _, want := range []string{"Rule 22: does not apply", "Rule 5: does not apply: not invasive through a body orifice", "Implementing rule 3.3: does not apply"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("--trace output lacks %q", want)
+		}
+	}
+	if strings.Contains(out, "Not applicable:") {
+		t.Error("--trace output still folds rules that do not apply")
+	}
+}
+
 // TestClassifyExpected pins what a regulatory professional expects of the
 // examples, independent of the golden files' wording.
 func TestClassifyExpected(t *testing.T) {

@@ -4,8 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
+
+	"github.com/goccy/go-yaml"
+	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
 // TestSchemaPublished fails when docs/device.schema.json is stale.
@@ -84,4 +89,66 @@ func countOptional(t reflect.Type) int {
 		}
 	}
 	return n
+}
+
+// TestSchemaValidatesExamples checks the published schema with an
+// independent JSON Schema validator: it accepts every example and rejects
+// what Load rejects for the same reason.
+func TestSchemaValidatesExamples(t *testing.T) {
+	c := jsonschema.NewCompiler()
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(Schema()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.AddResource(SchemaID, doc); err != nil {
+		t.Fatal(err)
+	}
+	sch, err := c.Compile(SchemaID)
+	if err != nil {
+		t.Fatalf("compile schema: %v", err)
+	}
+	asJSON := func(t *testing.T, src []byte) any {
+		t.Helper()
+		var v any
+		if err := yaml.Unmarshal(src, &v); err != nil {
+			t.Fatal(err)
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	files, _ := filepath.Glob("../../examples/*/device.yaml")
+	files = append(files, "testdata/minimal.yaml", "testdata/anchors.yaml", "testdata/relations.yaml")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := sch.Validate(asJSON(t, src)); err != nil {
+			t.Errorf("schema rejects %s: %v", f, err)
+		}
+	}
+	minimal, _ := os.ReadFile("testdata/minimal.yaml")
+	for name, src := range map[string]string{
+		"unknown field": strings.Replace(string(minimal), "product:", "prodcut:", 1),
+		"bad enum":      strings.Replace(string(minimal), "kind: hardware-device", "kind: robot", 1),
+		"wrong type":    string(minimal) + "    classification: {active: \"yes\"}\n",
+		"port range":    string(minimal) + "    interfaces: [{id: a, kind: usb, port: 70000}]\n",
+		"bad date":      string(minimal) + "lifecycle: {endOfSupport: 31.12.2030}\n",
+		"missing role":  strings.Replace(string(minimal), "    role: device\n", "", 1),
+		"wrong version": strings.Replace(string(minimal), "mdcheck.dev/v1", "mdcheck.dev/v2", 1),
+	} {
+		if err := sch.Validate(asJSON(t, []byte(src))); err == nil {
+			t.Errorf("schema accepts %s", name)
+		}
+		if _, err := Parse("x.yaml", []byte(src)); err == nil {
+			t.Errorf("Load accepts %s", name)
+		}
+	}
 }
