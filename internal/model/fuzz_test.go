@@ -13,9 +13,12 @@ import (
 // panic, must always fail with a positioned ErrorList, and what it accepts
 // must hold the model's invariants.
 func FuzzParse(f *testing.F) {
-	// Small seeds keep the fuzzer's minimisation of new inputs quick.
-	files, _ := filepath.Glob("testdata/*.yaml")
-	files = append(files, "../../examples/radiology-viewer/device.yaml")
+	// Seeds: every example plus small files in testdata. Inputs grown
+	// from the larger examples take long to minimise; scripts/fuzz.sh caps
+	// that with -fuzzminimizetime.
+	files, _ := filepath.Glob("../../examples/*/device.yaml")
+	small, _ := filepath.Glob("testdata/*.yaml")
+	files = append(files, small...)
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {
