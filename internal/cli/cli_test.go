@@ -61,33 +61,33 @@ func TestClassifyGolden(t *testing.T) {
 			if code != ExitOK {
 				t.Fatalf("classify --format json %s = %d, stderr:\n%s", file, code, errs)
 			}
+			// keys are those the JSON output promises for the system and
+			// for each component.
+			type keys struct {
+				Class        json.RawMessage `json:"class"`
+				Rule         []string        `json:"rule"`
+				Decided      *bool           `json:"decided"`
+				Trace        json.RawMessage `json:"trace"`
+				Conformity   json.RawMessage `json:"conformity"`
+				NotifiedBody json.RawMessage `json:"notifiedBody"`
+				PMS          json.RawMessage `json:"pms"`
+			}
+			complete := func(k keys) bool {
+				return k.Class != nil && k.Rule != nil && k.Decided != nil && k.Trace != nil && k.Conformity != nil && k.NotifiedBody != nil && k.PMS != nil
+			}
 			var v struct {
-				SchemaVersion string          `json:"schemaVersion"`
-				Class         *string         `json:"class"`
-				Rule          []string        `json:"rule"`
-				Decided       *bool           `json:"decided"`
-				Trace         json.RawMessage `json:"trace"`
-				Conformity    json.RawMessage `json:"conformity"`
-				NotifiedBody  json.RawMessage `json:"notifiedBody"`
-				PMS           json.RawMessage `json:"pms"`
-				Components    []struct {
-					Class        *string         `json:"class"`
-					Rule         []string        `json:"rule"`
-					Decided      *bool           `json:"decided"`
-					Trace        json.RawMessage `json:"trace"`
-					Conformity   json.RawMessage `json:"conformity"`
-					NotifiedBody json.RawMessage `json:"notifiedBody"`
-					PMS          json.RawMessage `json:"pms"`
-				} `json:"components"`
+				SchemaVersion string `json:"schemaVersion"`
+				keys
+				Components []keys `json:"components"`
 			}
 			if err := json.Unmarshal([]byte(out), &v); err != nil {
 				t.Fatalf("output is not JSON: %v", err)
 			}
-			if v.SchemaVersion == "" || v.Class == nil || v.Decided == nil || v.Trace == nil || v.Conformity == nil || v.NotifiedBody == nil || v.PMS == nil || len(v.Components) == 0 {
+			if v.SchemaVersion == "" || !complete(v.keys) || len(v.Components) == 0 {
 				t.Errorf("JSON lacks a required top-level key: %s", out[:min(len(out), 400)])
 			}
 			for i, c := range v.Components {
-				if c.Decided == nil || c.Trace == nil || c.Conformity == nil || c.NotifiedBody == nil || c.PMS == nil || c.Rule == nil {
+				if !complete(c) {
 					t.Errorf("components[%d] lacks a required key", i)
 				}
 			}

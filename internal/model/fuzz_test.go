@@ -26,8 +26,8 @@ func FuzzParse(f *testing.F) {
 		}
 		f.Add(data)
 	}
-	f.Add([]byte(strings.Replace(hostileMinimal, "product:", "prodcut:", 1)))
-	f.Add([]byte(hostileMinimal + "    interfaces: [&i {id: a, kind: usb}, {<<: *i, id: b}]\n"))
+	f.Add([]byte(strings.Replace(hostile.Minimal, "product:", "prodcut:", 1)))
+	f.Add([]byte(hostile.Minimal + "    interfaces: [&i {id: a, kind: usb}, {<<: *i, id: b}]\n"))
 	for _, data := range hostile.Models() {
 		if len(data) < 4096 {
 			f.Add(data)
@@ -65,15 +65,3 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
-
-const hostileMinimal = `apiVersion: mdcheck.dev/v1
-kind: Device
-identity:
-  manufacturer: Acme
-  product: Widget
-components:
-  - id: main
-    name: Widget
-    kind: hardware-device
-    role: device
-`

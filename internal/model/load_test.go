@@ -13,17 +13,7 @@ import (
 )
 
 // minimal is the smallest valid model; cases build on it.
-const minimal = `apiVersion: mdcheck.dev/v1
-kind: Device
-identity:
-  manufacturer: Acme
-  product: Widget
-components:
-  - id: main
-    name: Widget
-    kind: hardware-device
-    role: device
-`
+const minimal = hostile.Minimal
 
 func examples(t *testing.T) []string {
 	t.Helper()

@@ -1,5 +1,6 @@
-// Package hostile builds hostile inputs for tests: files meant to exhaust
-// memory or time in a naive reader.
+// Package hostile builds hostile inputs for tests (files meant to exhaust
+// memory or time in a naive reader) and holds the Minimal valid device
+// model that they, and other tests, extend.
 package hostile
 
 import (
@@ -7,8 +8,8 @@ import (
 	"strings"
 )
 
-// minimal is a valid device model that hostile files extend.
-const minimal = `apiVersion: mdcheck.dev/v1
+// Minimal is the smallest valid device model; tests extend it.
+const Minimal = `apiVersion: mdcheck.dev/v1
 kind: Device
 identity:
   manufacturer: Acme
@@ -39,13 +40,13 @@ func Models() map[string][]byte {
 		}
 		b.WriteString("]}\n")
 	}
-	b.WriteString(minimal + "    interfaces: [*l8]\n")
+	b.WriteString(Minimal + "    interfaces: [*l8]\n")
 	in["billion-laughs"] = []byte(b.String())
 
 	// Laughs through whole structs: a component with a thousand aliased
 	// interfaces, listed a thousand times.
 	b.Reset()
-	b.WriteString(minimal)
+	b.WriteString(Minimal)
 	b.WriteString("    interfaces: [&i {id: a, kind: usb, protocols: [http, https, ftp]}" + strings.Repeat(", *i", 999) + "]\n")
 	b.WriteString("  - &c {id: b, name: b, kind: gateway, role: non-device, interfaces: [" + strings.Repeat("*i, ", 999) + "*i]}\n")
 	b.WriteString(strings.Repeat("  - *c\n", 1000))
