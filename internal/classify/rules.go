@@ -96,11 +96,12 @@ func rule3(x *ctx, s *Step) {
 		})
 }
 
-// Rule 4: contact with injured skin or mucous membrane; it also covers
-// invasive devices in contact with injured mucous membrane.
+// Rule 4: contact with injured skin or mucous membrane; its last sentence
+// extends it to invasive devices in contact with injured mucous membrane,
+// so it is weighed for every device.
 func rule4(x *ctx, s *Step) {
 	is := string(x.f.InjuredSkin)
-	x.eval(s, x.invasiveness("non-invasive", "body-orifice"), None, "",
+	x.eval(s, always(yes), None, "",
 		"no contact with injured skin or mucous membrane",
 		[]indent{
 			{x.is("injuredSkin", is, "mechanical-barrier"), I, "mechanical barrier, compression or absorption of exudates"},
