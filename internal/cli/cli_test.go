@@ -300,3 +300,35 @@ func firstLine(s string) string {
 	}
 	return s
 }
+
+// TestReadmeRun checks that the run shown in the README is what mdcheck
+// prints: every line of the README block (but "..." elisions) must appear
+// in the real output, in order.
+func TestReadmeRun(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	const cmd = "$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml"
+	_, block, ok := strings.Cut(string(readme), cmd+"\n")
+	if !ok {
+		t.Fatalf("README has no block starting with %q", cmd)
+	}
+	block, _, _ = strings.Cut(block, "```")
+	_, out, errs := run(t, "classify", "examples/pacemaker-system/device.yaml")
+	if errs != "" {
+		t.Fatal(errs)
+	}
+	rest := out
+	for _, line := range strings.Split(strings.TrimRight(block, "\n"), "\n") {
+		if strings.TrimSpace(line) == "..." {
+			continue
+		}
+		i := strings.Index(rest, line+"\n")
+		if i < 0 {
+			t.Errorf("README line not in the output (in order):\n%s", line)
+			continue
+		}
+		rest = rest[i+len(line)+1:]
+	}
+}
