@@ -162,6 +162,7 @@ type SecurityDesign struct {
 	MalwareProtection MalwareProtection `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
 	Backup            *Backup           `yaml:"backup" doc:"Backup and restore of data and configuration."`
 	DataAtRest        *DataAtRest       `yaml:"dataAtRest" doc:"Protection of stored data."`
+	Deidentification  *bool             `yaml:"deidentification" doc:"Whether personal data can be exported or shared de-identified (pseudonymised, DICOM de-identification profiles)."`
 }
 
 // Update describes the software update mechanism.

@@ -1,0 +1,105 @@
+package catalog
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mdcheck/mdcheck/internal/evidence"
+)
+
+// Finding is one rule's result on one subject, ready for a report.
+type Finding struct {
+	// ID is rule@subject: stable across runs, so it can be tracked and
+	// waived.
+	ID           string              `json:"id"`
+	Rule         string              `json:"rule"`
+	Title        string              `json:"title"`
+	Subject      string              `json:"subject"`
+	Status       Status              `json:"status"`
+	Severity     Severity            `json:"severity"`
+	Requirements []string            `json:"requirements"`
+	Detail       string              `json:"detail,omitempty"`
+	Evidence     []evidence.Evidence `json:"evidence"`
+	// Strength is the weakest evidence the result rests on; a Pass that
+	// rests only on claims says "claimed".
+	Strength    string  `json:"strength,omitempty"`
+	Remediation string  `json:"remediation,omitempty"`
+	Waiver      *Waiver `json:"waiver,omitempty"`
+}
+
+// Waived reports whether an active waiver covers the finding.
+func (f *Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
+
+// Evaluate runs every rule over in. A rule whose AppliesTo rejects the
+// device gives one NotApplicable finding; a rule that panics gives one
+// Error finding and the run goes on. Findings are sorted by rule, then
+// subject.
+func Evaluate(rules []Rule, in *Input) []Finding {
+	var out []Finding
+	for _, r := range rules {
+		out = append(out, evaluate(r, in)...)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Rule != out[j].Rule {
+			return out[i].Rule < out[j].Rule
+		}
+		return out[i].Subject < out[j].Subject
+	})
+	return out
+}
+
+func evaluate(r Rule, in *Input) (findings []Finding) {
+	defer func() {
+		if p := recover(); p != nil {
+			findings = []Finding{finding(r, in, Result{Subject: "device", Status: Error, Detail: fmt.Sprintf("rule failed: %v", p)})}
+		}
+	}()
+	if r.AppliesTo != nil && !r.AppliesTo(in) {
+		return []Finding{finding(r, in, Result{Subject: "device", Status: NotApplicable, Detail: "does not apply to this device"})}
+	}
+	results := r.Check(in)
+	if len(results) == 0 {
+		return []Finding{finding(r, in, Result{Subject: "device", Status: NotApplicable, Detail: "nothing in the model for this rule to check"})}
+	}
+	seen := map[string]int{}
+	for _, res := range results {
+		f := finding(r, in, res)
+		base := f.ID
+		if seen[base]++; seen[base] > 1 {
+			f.ID = fmt.Sprintf("%s#%d", base, seen[base]) // keep IDs unique if a rule repeats a subject
+		}
+		findings = append(findings, f)
+	}
+	return findings
+}
+
+func finding(r Rule, in *Input, res Result) Finding {
+	f := Finding{
+		ID:           r.ID + "@" + res.Subject,
+		Rule:         r.ID,
+		Title:        r.Title,
+		Subject:      res.Subject,
+		Status:       res.Status,
+		Severity:     r.Severity,
+		Requirements: r.Refs,
+		Detail:       res.Detail,
+		Evidence:     []evidence.Evidence{},
+	}
+	if res.Status == Fail || res.Status == Unknown {
+		f.Remediation = r.Remediation
+	}
+	ids := append([]evidence.ID(nil), res.Evidence...)
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for i, id := range ids {
+		if i > 0 && ids[i-1] == id {
+			continue
+		}
+		if e, ok := in.Evidence.Get(id); ok {
+			f.Evidence = append(f.Evidence, e)
+		}
+	}
+	if w := in.Evidence.Weakest(ids); w > 0 {
+		f.Strength = w.String()
+	}
+	return f
+}

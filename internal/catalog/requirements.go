@@ -1,0 +1,97 @@
+package catalog
+
+import (
+	"embed"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"sort"
+
+	"github.com/goccy/go-yaml"
+)
+
+// Audiences of a requirement.
+const (
+	Manufacturer = "manufacturer"
+	Hospital     = "hospital"
+)
+
+// Requirement is one expectation a device is assessed against.
+type Requirement struct {
+	ID        string `yaml:"id" json:"id"`
+	Title     string `yaml:"title" json:"title"`
+	Source    string `yaml:"source" json:"source"`
+	Framework string `yaml:"-" json:"framework"`
+	// Audience is manufacturer (the default) or hospital.
+	Audience string `yaml:"audience" json:"audience"`
+	// Manual, when set, says why no rule can decide the requirement and
+	// what an assessor should look for.
+	Manual *Manual `yaml:"manual" json:"manual,omitempty"`
+}
+
+// Manual describes a requirement left to a human assessor.
+type Manual struct {
+	Reason  string `yaml:"reason" json:"reason"`
+	LookFor string `yaml:"lookFor" json:"lookFor"`
+}
+
+//go:embed requirements/*.yaml
+var requirementFiles embed.FS
+
+var idPattern = regexp.MustCompile(`^[A-Z0-9][A-Za-z0-9.\-]*$`)
+
+// Requirements returns the embedded catalog, sorted by ID. It panics if the
+// embedded files are malformed: that is a build defect, which the tests
+// catch.
+func Requirements() []Requirement {
+	reqs, err := loadRequirements(requirementFiles)
+	if err != nil {
+		panic("catalog: " + err.Error())
+	}
+	return reqs
+}
+
+func loadRequirements(fsys fs.FS) ([]Requirement, error) {
+	files, err := fs.Glob(fsys, "requirements/*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	seen := map[string]string{}
+	var out []Requirement
+	for _, file := range files {
+		data, err := fs.ReadFile(fsys, file)
+		if err != nil {
+			return nil, err
+		}
+		var doc struct {
+			Framework    string        `yaml:"framework"`
+			Requirements []Requirement `yaml:"requirements"`
+		}
+		if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
+			return nil, fmt.Errorf("%s: %w", file, err)
+		}
+		for _, r := range doc.Requirements {
+			switch {
+			case !idPattern.MatchString(r.ID):
+				return nil, fmt.Errorf("%s: bad requirement id %q", file, r.ID)
+			case seen[r.ID] != "":
+				return nil, fmt.Errorf("%s: requirement %s already defined in %s", file, r.ID, seen[r.ID])
+			case r.Title == "" || r.Source == "":
+				return nil, fmt.Errorf("%s: requirement %s needs a title and a source", file, r.ID)
+			case r.Manual != nil && (r.Manual.Reason == "" || r.Manual.LookFor == ""):
+				return nil, fmt.Errorf("%s: manual requirement %s needs a reason and lookFor", file, r.ID)
+			}
+			if r.Audience == "" {
+				r.Audience = Manufacturer
+			}
+			if r.Audience != Manufacturer && r.Audience != Hospital {
+				return nil, fmt.Errorf("%s: requirement %s has audience %q", file, r.ID, r.Audience)
+			}
+			r.Framework = doc.Framework
+			seen[r.ID] = file
+			out = append(out, r)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out, nil
+}

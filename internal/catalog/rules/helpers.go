@@ -1,0 +1,208 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// comp is a component with its model path.
+type comp struct {
+	c    *model.Component
+	path string
+}
+
+// deviceComponents returns the components the manufacturer answers for:
+// every component but those declared non-devices.
+func deviceComponents(d *model.Device) []comp {
+	var out []comp
+	for i := range d.Components {
+		c := &d.Components[i]
+		if c.Role == "non-device" {
+			continue
+		}
+		out = append(out, comp{c: c, path: fmt.Sprintf("components[%d]", i)})
+	}
+	return out
+}
+
+// iface is an interface of a device component, with its model path.
+type iface struct {
+	comp
+	in   *model.Interface
+	path string
+}
+
+func (f iface) subject() string { return f.c.ID + "/" + f.in.ID }
+
+func interfaces(d *model.Device) []iface {
+	var out []iface
+	for _, c := range deviceComponents(d) {
+		for k := range c.c.Interfaces {
+			out = append(out, iface{comp: c, in: &c.c.Interfaces[k], path: fmt.Sprintf("%s.interfaces[%d]", c.path, k)})
+		}
+	}
+	return out
+}
+
+func isNetwork(k model.InterfaceKind) bool {
+	return k == "wired-network" || k == "wifi" || k == "cellular"
+}
+
+func isWireless(k model.InterfaceKind) bool {
+	switch k {
+	case "wifi", "cellular", "ble", "bluetooth-classic", "mics", "nfc", "inductive":
+		return true
+	}
+	return false
+}
+
+func isPhysicalPort(k model.InterfaceKind) bool {
+	return k == "usb" || k == "serial" || k == "removable-media"
+}
+
+func isSoftwareOnly(c *model.Component) bool {
+	switch c.Kind {
+	case "mobile-app", "cloud-service", "web-application", "standalone-software":
+		return true
+	}
+	return false
+}
+
+func hasProtocol(in *model.Interface, ps ...model.Protocol) bool {
+	for _, p := range in.Protocols {
+		if slices.Contains(ps, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// personAuth reports whether methods authenticate a person (rather than a
+// node).
+func personAuth(methods []model.AuthMethod) bool {
+	for _, m := range methods {
+		switch m {
+		case "password", "pin", "smart-card", "biometric", "token", "oauth":
+			return true
+		}
+	}
+	return false
+}
+
+// facts returns a component's classification facts, or empty ones.
+func facts(c *model.Component) model.Facts {
+	if c.Classification == nil {
+		return model.Facts{}
+	}
+	return *c.Classification
+}
+
+func isTrue(b *bool) bool  { return b != nil && *b }
+func isFalse(b *bool) bool { return b != nil && !*b }
+
+// activeImplant reports whether a component is an active implantable device.
+func activeImplant(c *model.Component) bool {
+	f := facts(c)
+	return f.Invasiveness == "implantable" && isTrue(f.Active)
+}
+
+// critical reports whether a component delivers therapy a patient's life
+// may depend on: an active implant, or hazardous energy or substance
+// delivery, or a closed loop. Emergency access matters for these.
+func critical(c *model.Component) bool {
+	f := facts(c)
+	return activeImplant(c) || f.TherapeuticEnergy == "hazardous" || f.Substances == "hazardous" || isTrue(f.ClosedLoop)
+}
+
+// criticalDevice reports whether the device has a critical component or is
+// declared life-supporting.
+func criticalDevice(in *catalog.Input) bool {
+	if p := in.Device.IntendedPurpose; p != nil && slices.Contains(p.MedicalPurposes, "life-support") {
+		return true
+	}
+	for _, c := range deviceComponents(in.Device) {
+		if critical(c.c) {
+			return true
+		}
+	}
+	return false
+}
+
+// therapyCapable reports whether a component can deliver or steer therapy,
+// so that whether its interfaces change therapy matters.
+func therapyCapable(c *model.Component) bool {
+	f := facts(c)
+	switch {
+	case critical(c), f.TherapeuticEnergy == "non-hazardous", f.Substances == "non-hazardous":
+		return true
+	case len(f.Controls) > 0, len(f.Drives) > 0:
+		return true
+	}
+	switch c.Kind {
+	case "implant", "programmer", "infusion-pump", "insulin-pump":
+		return true
+	}
+	return false
+}
+
+// storesAsset reports whether component id stores an asset of one of kinds,
+// with the asset paths.
+func storesAsset(d *model.Device, id string, kinds ...model.AssetKind) (paths []string) {
+	for i, a := range d.DataAssets {
+		if !slices.Contains(kinds, a.Kind) {
+			continue
+		}
+		for k, s := range a.StoredOn {
+			if s == id {
+				paths = append(paths, fmt.Sprintf("dataAssets[%d].storedOn[%d]", i, k))
+			}
+		}
+	}
+	return paths
+}
+
+// result builders.
+
+func pass(subject, detail string, ev ...evidence.ID) catalog.Result {
+	return catalog.Result{Subject: subject, Status: catalog.Pass, Detail: detail, Evidence: ev}
+}
+
+func fail(subject, detail string, ev ...evidence.ID) catalog.Result {
+	return catalog.Result{Subject: subject, Status: catalog.Fail, Detail: detail, Evidence: ev}
+}
+
+func unknown(subject string, missing ...string) catalog.Result {
+	return catalog.Result{Subject: subject, Status: catalog.Unknown, Detail: "not stated in the model: " + strings.Join(missing, ", ")}
+}
+
+func notApplicable(subject, detail string) catalog.Result {
+	return catalog.Result{Subject: subject, Status: catalog.NotApplicable, Detail: detail}
+}
+
+// boolCheck is the common shape "this yes/no fact must be true".
+func boolCheck(in *catalog.Input, subject, path string, b *bool, passText, failText string, ev ...evidence.ID) catalog.Result {
+	id, ok := in.CiteBool(path, b)
+	switch {
+	case !ok:
+		return unknown(subject, path)
+	case *b:
+		return pass(subject, passText, append(ev, id)...)
+	default:
+		return fail(subject, failText, append(ev, id)...)
+	}
+}
+
+// documents returns the documents of the given kinds, with their paths.
+func documents(d *model.Device, kinds ...model.DocumentKind) (paths []string) {
+	for i, doc := range d.Documents {
+		if slices.Contains(kinds, doc.Kind) {
+			paths = append(paths, fmt.Sprintf("documents[%d]", i))
+		}
+	}
+	return paths
+}

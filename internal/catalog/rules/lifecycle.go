@@ -1,0 +1,225 @@
+package rules
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+)
+
+// Rules on the support lifecycle: platform and device end of support,
+// vulnerability disclosure, patch times, post-market surveillance
+// (MDCG 2019-16 §2.4, §3.8 and §5; IEC 81001-5-1 clauses 6 and 9).
+
+const day = 24 * time.Hour
+
+var platformSupported = register(catalog.Rule{
+	ID:          "lifecycle/platform-supported",
+	Title:       "Every platform is still supported by its vendor",
+	Severity:    catalog.High,
+	Refs:        []string{"MDCG1916.3.8", "MDR.AI.14.2d", "NIS2.21.e", "MDCG1916.2.5.HDO"},
+	Rationale:   "An operating system past its vendor's end of support gets no more security fixes; MDCG 2019-16 §3.8 expects third-party components to stay supported for the device's life.",
+	Remediation: "Move the component to a supported platform release, or secure an extended-support agreement and state its end date.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var out []catalog.Result
+		for _, c := range deviceComponents(in.Device) {
+			p := c.c.Platform
+			if p == nil || p.OS == "" {
+				continue
+			}
+			path := c.path + ".platform.endOfSupport"
+			eos, ok := p.EndOfSupport.Time()
+			if !ok {
+				out = append(out, unknown(c.c.ID, path))
+				continue
+			}
+			id := in.Cite(path, string(p.EndOfSupport))
+			if in.Now.Before(eos.Add(day)) {
+				out = append(out, pass(c.c.ID, fmt.Sprintf("%s %s supported until %s", p.OS, p.Version, p.EndOfSupport), id))
+			} else {
+				out = append(out, fail(c.c.ID, fmt.Sprintf("%s %s out of vendor support since %s", p.OS, p.Version, p.EndOfSupport), id))
+			}
+		}
+		return out
+	},
+})
+
+var platformCoversDevice = register(catalog.Rule{
+	ID:          "lifecycle/platform-outlasts-device-support",
+	Title:       "Platforms stay supported as long as the device is",
+	Severity:    catalog.Medium,
+	Refs:        []string{"MDCG1916.3.8", "MDR.AI.14.2d"},
+	Rationale:   "A device supported until 2035 on an operating system supported until 2027 will spend years on an unpatched platform.",
+	Remediation: "Plan a platform migration before the platform's end of support, or bring the device's end of support forward, and state both dates.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var devEOS time.Time
+		devOK := false
+		if l := in.Device.Lifecycle; l != nil {
+			devEOS, devOK = l.EndOfSupport.Time()
+		}
+		var out []catalog.Result
+		for _, c := range deviceComponents(in.Device) {
+			p := c.c.Platform
+			if p == nil || p.OS == "" {
+				continue
+			}
+			pEOS, pOK := p.EndOfSupport.Time()
+			switch {
+			case !devOK:
+				out = append(out, unknown(c.c.ID, "lifecycle.endOfSupport"))
+			case !pOK:
+				out = append(out, unknown(c.c.ID, c.path+".platform.endOfSupport"))
+			case !pEOS.Before(devEOS):
+				out = append(out, pass(c.c.ID, fmt.Sprintf("platform supported until %s, device until %s", p.EndOfSupport, in.Device.Lifecycle.EndOfSupport),
+					in.Cite(c.path+".platform.endOfSupport", string(p.EndOfSupport)), in.Cite("lifecycle.endOfSupport", string(in.Device.Lifecycle.EndOfSupport))))
+			default:
+				out = append(out, fail(c.c.ID, fmt.Sprintf("platform support ends %s, before the device's %s", p.EndOfSupport, in.Device.Lifecycle.EndOfSupport),
+					in.Cite(c.path+".platform.endOfSupport", string(p.EndOfSupport)), in.Cite("lifecycle.endOfSupport", string(in.Device.Lifecycle.EndOfSupport))))
+			}
+		}
+		return out
+	},
+})
+
+var endOfSupport = register(catalog.Rule{
+	ID:          "lifecycle/end-of-support",
+	Title:       "An end-of-support date is declared and not yet reached",
+	Severity:    catalog.High,
+	Refs:        []string{"MDCG1916.3.8", "MDCG1916.3.1.SBD-7", "MDCG1916.4.3", "IEC81001.6"},
+	Rationale:   "Hospitals must know until when security fixes will come to plan replacement (MDCG 2019-16 §4.3); a device past that date gets none.",
+	Remediation: "Declare lifecycle.endOfSupport and publish it to customers; plan a successor before it passes.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		l := in.Device.Lifecycle
+		if l == nil {
+			return []catalog.Result{unknown("device", "lifecycle.endOfSupport")}
+		}
+		eos, ok := l.EndOfSupport.Time()
+		if !ok {
+			return []catalog.Result{unknown("device", "lifecycle.endOfSupport")}
+		}
+		id := in.Cite("lifecycle.endOfSupport", string(l.EndOfSupport))
+		if in.Now.Before(eos.Add(day)) {
+			return []catalog.Result{pass("device", "security support until "+string(l.EndOfSupport), id)}
+		}
+		return []catalog.Result{fail("device", "security support ended "+string(l.EndOfSupport), id)}
+	},
+})
+
+var supportCoversLife = register(catalog.Rule{
+	ID:          "lifecycle/support-covers-service-life",
+	Title:       "Security support lasts at least the expected service life",
+	Severity:    catalog.Medium,
+	Refs:        []string{"MDCG1916.3.8", "IEC81001.6"},
+	Rationale:   "A device sold today is used for its whole service life; support that ends sooner leaves units in use without fixes. Measured from the assessment date, as for a device placed on the market now.",
+	Remediation: "Extend lifecycle.endOfSupport to cover the expected service life of units placed on the market now, or shorten the declared service life.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		l := in.Device.Lifecycle
+		switch {
+		case l == nil || l.ExpectedServiceLifeYears == nil:
+			return []catalog.Result{unknown("device", "lifecycle.expectedServiceLifeYears")}
+		}
+		eos, ok := l.EndOfSupport.Time()
+		if !ok {
+			return []catalog.Result{unknown("device", "lifecycle.endOfSupport")}
+		}
+		years := *l.ExpectedServiceLifeYears
+		needed := in.Now.AddDate(years, 0, 0)
+		ev := []evidenceID{in.Cite("lifecycle.endOfSupport", string(l.EndOfSupport)), in.Cite("lifecycle.expectedServiceLifeYears", fmt.Sprint(years))}
+		if !eos.Before(needed.Truncate(day)) {
+			return []catalog.Result{pass("device", fmt.Sprintf("support until %s covers %d years from %s", l.EndOfSupport, years, in.Now.Format(time.DateOnly)), ev...)}
+		}
+		return []catalog.Result{fail("device", fmt.Sprintf("support ends %s, before %d years of service from %s", l.EndOfSupport, years, in.Now.Format(time.DateOnly)), ev...)}
+	},
+})
+
+var disclosure = register(catalog.Rule{
+	ID:          "lifecycle/vulnerability-disclosure",
+	Title:       "A coordinated vulnerability disclosure policy is published",
+	Severity:    catalog.High,
+	Refs:        []string{"MDCG1916.3.1.SBD-6", "MDCG1916.2.4", "IEC81001.4", "IEC81001.9", "NIS2.21.e"},
+	Rationale:   "Researchers and hospitals who find a flaw need a way to report it; MDCG 2019-16 §5 expects vulnerability information sharing, and FD&C Act 524B asks for coordinated disclosure.",
+	Remediation: "Publish a disclosure policy with a reporting contact (security.txt, a PSIRT page) and state its URL.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var d *bool
+		if l := in.Device.Lifecycle; l != nil && l.VulnerabilityDisclosure != nil {
+			d = l.VulnerabilityDisclosure.Published
+		}
+		r := boolCheck(in, "device", "lifecycle.vulnerabilityDisclosure.published", d,
+			"a disclosure policy is published", "no published vulnerability disclosure policy")
+		if r.Status == catalog.Pass {
+			v := in.Device.Lifecycle.VulnerabilityDisclosure
+			if v.URL == "" && v.Contact == "" {
+				return []catalog.Result{unknown("device", "lifecycle.vulnerabilityDisclosure.url or .contact")}
+			}
+		}
+		return []catalog.Result{r}
+	},
+})
+
+// maxPatchCadence and maxCriticalFix are mdcheck's thresholds: a regular
+// security release at least twice a year, and a fix for a critical
+// vulnerability within a month (FD&C Act 524B(b)(2) asks for
+// out-of-cycle fixes "as soon as possible").
+const (
+	maxPatchCadence = 180
+	maxCriticalFix  = 30
+)
+
+func daysCheck(in *catalog.Input, path string, v *int, limit int, what string) []catalog.Result {
+	if v == nil {
+		return []catalog.Result{unknown("device", path)}
+	}
+	id := in.Cite(path, fmt.Sprint(*v))
+	if *v > 0 && *v <= limit {
+		return []catalog.Result{pass("device", fmt.Sprintf("%s within %d days", what, *v), id)}
+	}
+	return []catalog.Result{fail("device", fmt.Sprintf("%s in %d days; at most %d expected", what, *v, limit), id)}
+}
+
+var patchCadence = register(catalog.Rule{
+	ID:          "lifecycle/patch-cadence",
+	Title:       "Security updates ship on a regular cadence",
+	Severity:    catalog.Medium,
+	Refs:        []string{"MDCG1916.3.1.SBD-7", "IEC81001.6", "MDCG1916.3.8"},
+	Rationale:   "Third-party components gain known vulnerabilities every month; without a release rhythm, fixes wait for the next feature release.",
+	Remediation: "Commit to a regular security release at least every 180 days and state lifecycle.patchCadenceDays.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var v *int
+		if l := in.Device.Lifecycle; l != nil {
+			v = l.PatchCadenceDays
+		}
+		return daysCheck(in, "lifecycle.patchCadenceDays", v, maxPatchCadence, "regular security releases")
+	},
+})
+
+var criticalFix = register(catalog.Rule{
+	ID:          "lifecycle/critical-fix-time",
+	Title:       "Critical vulnerabilities are fixed out of cycle, fast",
+	Severity:    catalog.High,
+	Refs:        []string{"MDCG1916.3.1.SBD-7", "IEC81001.9", "MDCG1916.2.4"},
+	Rationale:   "An exploited critical vulnerability in a therapy device cannot wait for the regular release (MDCG 2019-16 §2.4: patching outside a field safety corrective action).",
+	Remediation: "Set a target of at most 30 days to ship a fix or mitigation for a critical vulnerability and state lifecycle.criticalPatchDays.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var v *int
+		if l := in.Device.Lifecycle; l != nil {
+			v = l.CriticalPatchDays
+		}
+		return daysCheck(in, "lifecycle.criticalPatchDays", v, maxCriticalFix, "critical fixes")
+	},
+})
+
+var pmsCyber = register(catalog.Rule{
+	ID:          "lifecycle/pms-covers-cybersecurity",
+	Title:       "Post-market surveillance covers cybersecurity",
+	Severity:    catalog.High,
+	Refs:        []string{"MDCG1916.5.1", "MDCG1916.2.4", "MDCG1916.3.8"},
+	Rationale:   "MDCG 2019-16 §5.1: the PMS system must watch incidents, vulnerabilities in the device and its third-party software, and the threat landscape.",
+	Remediation: "Add vulnerability monitoring of the SBOM, advisory feeds and incident intake to the PMS plan and state lifecycle.pmsCoversCybersecurity: true.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var b *bool
+		if l := in.Device.Lifecycle; l != nil {
+			b = l.PMSCoversCybersecurity
+		}
+		return []catalog.Result{boolCheck(in, "device", "lifecycle.pmsCoversCybersecurity", b, "the PMS plan covers cybersecurity", "the PMS plan does not cover cybersecurity")}
+	},
+})

@@ -1,0 +1,71 @@
+package rules
+
+import "testing"
+
+func TestPlatformSupported(t *testing.T) {
+	runRule(t, platformSupported, []ruleCase{
+		{"supported", one("    platform: {os: Linux, endOfSupport: 2030-01-01}\n"), want{"main": pass_}},
+		{"expired", one("    platform: {os: Windows 7, endOfSupport: 2020-01-14}\n"), want{"main": fail_}},
+		{"ends today", one("    platform: {os: Linux, endOfSupport: 2026-11-29}\n"), want{"main": pass_}},
+		{"not stated", one("    platform: {os: Linux}\n"), want{"main": unk}},
+		{"no platform", one(""), want{"device": na}},
+	})
+}
+
+func TestPlatformCoversDevice(t *testing.T) {
+	runRule(t, platformCoversDevice, []ruleCase{
+		{"outlasts", one("    platform: {os: Linux, endOfSupport: 2032-01-01}\nlifecycle: {endOfSupport: 2031-01-01}\n"), want{"main": pass_}},
+		{"ends first", one("    platform: {os: Linux, endOfSupport: 2028-01-01}\nlifecycle: {endOfSupport: 2031-01-01}\n"), want{"main": fail_}},
+		{"device date missing", one("    platform: {os: Linux, endOfSupport: 2028-01-01}\n"), want{"main": unk}},
+		{"platform date missing", one("    platform: {os: Linux}\nlifecycle: {endOfSupport: 2031-01-01}\n"), want{"main": unk}},
+	})
+}
+
+func TestEndOfSupport(t *testing.T) {
+	runRule(t, endOfSupport, []ruleCase{
+		{"future", one("lifecycle: {endOfSupport: 2031-01-01}\n"), want{"device": pass_}},
+		{"past", one("lifecycle: {endOfSupport: 2025-01-01}\n"), want{"device": fail_}},
+		{"not stated", one(""), want{"device": unk}},
+	})
+}
+
+func TestSupportCoversLife(t *testing.T) {
+	runRule(t, supportCoversLife, []ruleCase{
+		{"covers", one("lifecycle: {endOfSupport: 2037-01-01, expectedServiceLifeYears: 10}\n"), want{"device": pass_}},
+		{"short", one("lifecycle: {endOfSupport: 2028-01-01, expectedServiceLifeYears: 10}\n"), want{"device": fail_}},
+		{"not stated", one("lifecycle: {endOfSupport: 2028-01-01}\n"), want{"device": unk}},
+	})
+}
+
+func TestDisclosure(t *testing.T) {
+	runRule(t, disclosure, []ruleCase{
+		{"published", one("lifecycle: {vulnerabilityDisclosure: {published: true, url: https://x.example/security}}\n"), want{"device": pass_}},
+		{"none", one("lifecycle: {vulnerabilityDisclosure: {published: false}}\n"), want{"device": fail_}},
+		{"published nowhere", one("lifecycle: {vulnerabilityDisclosure: {published: true}}\n"), want{"device": unk}},
+		{"not stated", one(""), want{"device": unk}},
+	})
+}
+
+func TestPatchCadence(t *testing.T) {
+	runRule(t, patchCadence, []ruleCase{
+		{"quarterly", one("lifecycle: {patchCadenceDays: 90}\n"), want{"device": pass_}},
+		{"yearly", one("lifecycle: {patchCadenceDays: 365}\n"), want{"device": fail_}},
+		{"not stated", one(""), want{"device": unk}},
+	})
+}
+
+func TestCriticalFix(t *testing.T) {
+	runRule(t, criticalFix, []ruleCase{
+		{"fast", one("lifecycle: {criticalPatchDays: 14}\n"), want{"device": pass_}},
+		{"slow", one("lifecycle: {criticalPatchDays: 90}\n"), want{"device": fail_}},
+		{"not stated", one(""), want{"device": unk}},
+	})
+}
+
+func TestPMSCyber(t *testing.T) {
+	runRule(t, pmsCyber, []ruleCase{
+		{"covered", one("lifecycle: {pmsCoversCybersecurity: true}\n"), want{"device": pass_}},
+		{"not covered", one("lifecycle: {pmsCoversCybersecurity: false}\n"), want{"device": fail_}},
+		{"not stated", one(""), want{"device": unk}},
+	})
+}

@@ -1,0 +1,149 @@
+// Package evidence holds facts with their provenance: what is known about a
+// device, where it was stated or seen, and how strong that is.
+//
+// A fact is claimed when the manufacturer states it (the device model, an
+// MDS2 form), documented when a referenced document backs it and its hash
+// was verified, and observed when a machine-made artefact shows it (an SBOM,
+// a probe of a live unit). Findings cite evidence by ID, so a report can say
+// what each result rests on; no auditor accepts `encrypted: true` alone as
+// proof, and a Pass that rests only on claims says so.
+package evidence
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+)
+
+// Strength is how well a fact is established.
+type Strength int
+
+// Strengths, weakest first.
+const (
+	Claimed Strength = iota + 1
+	Documented
+	Observed
+)
+
+func (s Strength) String() string {
+	switch s {
+	case Claimed:
+		return "claimed"
+	case Documented:
+		return "documented"
+	case Observed:
+		return "observed"
+	}
+	return "unknown"
+}
+
+// MarshalJSON writes the strength as its name.
+func (s Strength) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
+
+// ID identifies one piece of evidence within a run.
+type ID string
+
+// Source says where a fact comes from.
+type Source struct {
+	// Kind is model, document, sbom, mds2 or probe.
+	Kind string `json:"kind"`
+	// File and position, where the fact was read from a file.
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+	// Detail adds what a position cannot say: a document's title and hash.
+	Detail string `json:"detail,omitempty"`
+}
+
+func (s Source) String() string {
+	switch {
+	case s.File != "" && s.Line > 0:
+		return fmt.Sprintf("%s:%d:%d", s.File, s.Line, s.Column)
+	case s.File != "":
+		return s.File
+	}
+	return s.Kind
+}
+
+// Evidence is one fact with its provenance.
+type Evidence struct {
+	ID ID `json:"id"`
+	// Path names the fact, for a model fact its path in the model
+	// (components[0].security.update.signed).
+	Path     string   `json:"path"`
+	Value    string   `json:"value"`
+	Strength Strength `json:"strength"`
+	Source   Source   `json:"source"`
+}
+
+// Set is the evidence of one run, addressable by ID and by path.
+type Set struct {
+	byID   map[ID]*Evidence
+	byPath map[string]ID
+}
+
+// NewSet returns an empty set.
+func NewSet() *Set {
+	return &Set{byID: map[ID]*Evidence{}, byPath: map[string]ID{}}
+}
+
+// Add records e and returns its ID. IDs are assigned from the path, so the
+// same fact gets the same ID in every run; adding a fact again keeps the
+// stronger of the two.
+func (s *Set) Add(e Evidence) ID {
+	if id, ok := s.byPath[e.Path]; ok {
+		if old := s.byID[id]; e.Strength > old.Strength {
+			e.ID = id
+			*old = e
+		}
+		return id
+	}
+	e.ID = ID("ev:" + e.Path)
+	s.byID[e.ID] = &e
+	s.byPath[e.Path] = e.ID
+	return e.ID
+}
+
+// Get returns the evidence with id.
+func (s *Set) Get(id ID) (Evidence, bool) {
+	e, ok := s.byID[id]
+	if !ok {
+		return Evidence{}, false
+	}
+	return *e, true
+}
+
+// Lookup returns the evidence recorded for path.
+func (s *Set) Lookup(path string) (Evidence, bool) {
+	id, ok := s.byPath[path]
+	if !ok {
+		return Evidence{}, false
+	}
+	return s.Get(id)
+}
+
+// All returns every piece of evidence, sorted by ID.
+func (s *Set) All() []Evidence {
+	out := make([]Evidence, 0, len(s.byID))
+	for _, e := range s.byID {
+		out = append(out, *e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Weakest returns the weakest strength among ids; 0 when ids is empty or
+// none is known.
+func (s *Set) Weakest(ids []ID) Strength {
+	var w Strength
+	for _, id := range ids {
+		e, ok := s.byID[id]
+		if !ok {
+			continue
+		}
+		if w == 0 || e.Strength < w {
+			w = e.Strength
+		}
+	}
+	return w
+}
