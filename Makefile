@@ -25,9 +25,10 @@ tidy:
 fuzz:
 	scripts/fuzz.sh $(or $(FUZZTIME),20s)
 
-# Regenerate the published JSON Schema of the device model.
+# Regenerate the generated docs: the model's JSON Schema and the rule reference.
 docs:
 	$(GO) run ./cmd/mdcheck schema > docs/device.schema.json
+	$(GO) run ./internal/catalog/gendocs > docs/rules.md
 
 build:
 	$(GO) build -o bin/mdcheck ./cmd/mdcheck

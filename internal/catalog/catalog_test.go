@@ -1,0 +1,113 @@
+package catalog
+
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+func input(t *testing.T) *Input {
+	t.Helper()
+	dev, err := model.Parse("d.yaml", []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [{id: a, name: a, kind: gateway, role: device}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Input{Device: dev, Evidence: evidence.NewSet(), Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)}
+}
+
+func TestEvaluate(t *testing.T) {
+	in := input(t)
+	rules := []Rule{
+		{ID: "b/panics", Check: func(*Input) []Result { panic("boom") }},
+		{ID: "a/skips", AppliesTo: func(*Input) bool { return false }, Check: func(*Input) []Result { t.Fatal("Check called"); return nil }},
+		{ID: "c/twice", Refs: []string{"X"}, Check: func(in *Input) []Result {
+			id := in.Cite("components[0].kind", "gateway")
+			return []Result{{Subject: "a", Status: Fail, Evidence: []evidence.ID{id, id}}, {Subject: "a", Status: Pass, Evidence: []evidence.ID{id}}}
+		}},
+		{ID: "d/empty", Check: func(*Input) []Result { return nil }},
+	}
+	got := Evaluate(rules, in)
+	var ids, statuses []string
+	for _, f := range got {
+		ids = append(ids, f.ID)
+		statuses = append(statuses, string(f.Status))
+	}
+	if want := "a/skips@device b/panics@device c/twice@a c/twice@a#2 d/empty@device"; strings.Join(ids, " ") != want {
+		t.Errorf("IDs = %v, want %s", ids, want)
+	}
+	if want := "not-applicable error fail pass not-applicable"; strings.Join(statuses, " ") != want {
+		t.Errorf("statuses = %v, want %s", statuses, want)
+	}
+	f := got[2]
+	if len(f.Evidence) != 1 || f.Evidence[0].Source.Line != 4 || f.Strength != "claimed" || f.Remediation != "" && f.Status == Pass {
+		t.Errorf("finding evidence = %+v strength %q", f.Evidence, f.Strength)
+	}
+	if !strings.Contains(got[1].Detail, "boom") {
+		t.Errorf("error detail = %q", got[1].Detail)
+	}
+}
+
+func TestWaivers(t *testing.T) {
+	ws, err := ParseWaivers("w.yaml", []byte(`waivers:
+  - {finding: "net/*@pump/*", reason: segmented, owner: it@h.example, expires: 2027-01-31}
+  - {finding: auth/x@a, reason: old, owner: me, expires: 2026-11-28}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	fs := []Finding{
+		{ID: "net/tls@pump/wifi", Status: Fail},
+		{ID: "auth/x@a", Status: Fail},
+		{ID: "net/tls@pump/lan", Status: Pass},
+		{ID: "net/tls@monitor/lan", Status: Unknown},
+	}
+	ApplyWaivers(fs, ws, now)
+	if !fs[0].Waived() || fs[0].Waiver.Owner != "it@h.example" {
+		t.Errorf("pattern waiver not applied: %+v", fs[0].Waiver)
+	}
+	if fs[1].Waived() || fs[1].Waiver == nil || !fs[1].Waiver.Expired {
+		t.Errorf("expired waiver = %+v, want recorded as expired and not waiving", fs[1].Waiver)
+	}
+	if fs[2].Waiver != nil || fs[3].Waiver != nil {
+		t.Error("a passing finding or a non-matching one was waived")
+	}
+	for _, bad := range []string{
+		"waivers: [{finding: x, reason: r, owner: o}]",
+		"waivers: [{finding: x, reason: r, owner: o, expires: soon}]",
+		"waivers: [{finding: '[', reason: r, owner: o, expires: 2027-01-01}]",
+		"waiverz: []",
+	} {
+		if _, err := ParseWaivers("w.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "w.yaml") {
+			t.Errorf("ParseWaivers(%q) = %v, want an error naming the file", bad, err)
+		}
+	}
+}
+
+func TestRequirements(t *testing.T) {
+	reqs := Requirements()
+	if len(reqs) < 60 {
+		t.Errorf("%d requirements", len(reqs))
+	}
+	for _, r := range reqs {
+		if r.Framework == "" || r.Audience == "" {
+			t.Errorf("%s lacks framework or audience", r.ID)
+		}
+	}
+	for name, src := range map[string]string{
+		"duplicate": "framework: F\nrequirements: [{id: A.1, title: t, source: s}, {id: A.1, title: t, source: s}]\n",
+		"no title":  "framework: F\nrequirements: [{id: A.1, source: s}]\n",
+		"unknown":   "framework: F\nrequirements: [{id: A.1, title: t, source: s, colour: red}]\n",
+		"manual":    "framework: F\nrequirements: [{id: A.1, title: t, source: s, manual: {reason: r}}]\n",
+		"audience":  "framework: F\nrequirements: [{id: A.1, title: t, source: s, audience: patient}]\n",
+	} {
+		fsys := fstest.MapFS{"requirements/x.yaml": {Data: []byte(src)}}
+		if _, err := loadRequirements(fsys); err == nil {
+			t.Errorf("%s: loadRequirements accepted %q", name, src)
+		}
+	}
+}
