@@ -29,6 +29,15 @@ var Version = "dev"
 // errUsage marks a command line that is wrong.
 var errUsage = errors.New("usage")
 
+// errFindings marks a check that found failures at or above --fail-on.
+var errFindings = printedError{errors.New("findings at or above --fail-on")}
+
+// inputError marks a problem with an input file other than the model.
+type inputError struct{ err error }
+
+func (e inputError) Error() string { return e.err.Error() }
+func (e inputError) Unwrap() error { return e.err }
+
 // Run runs mdcheck with args (without the program name) and returns the
 // exit code. It never calls os.Exit.
 func Run(args []string, stdout, stderr io.Writer) int {
@@ -38,12 +47,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	if err != nil && !errors.Is(err, errUsage) && strings.HasPrefix(err.Error(), "unknown command") {
 		err = fmt.Errorf("%w: %v", errUsage, err)
 	}
-	return report(err, stderr)
+	return exitCode(err, stderr)
 }
 
-// report prints err, unless a command already did, and maps it to an exit
+// exitCode prints err, unless a command already did, and maps it to an exit
 // code in one place.
-func report(err error, stderr io.Writer) int {
+func exitCode(err error, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
@@ -51,8 +60,12 @@ func report(err error, stderr io.Writer) int {
 	if !errors.As(err, &printed) {
 		fmt.Fprintln(stderr, "mdcheck:", err)
 	}
+	var ie inputError
 	switch {
-	case errors.Is(err, errUsage),
+	case errors.Is(err, errFindings):
+		return ExitFindings
+	case errors.As(err, &ie),
+		errors.Is(err, errUsage),
 		errors.Is(err, model.ErrInvalid),
 		errors.Is(err, classify.ErrOutOfScope),
 		errors.Is(err, fs.ErrNotExist),
@@ -76,6 +89,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		Long: `mdcheck checks a medical device, described as code in a device model
 (device.yaml), against the EU Medical Device Regulation (MDR 2017/745).
 
+  check      the cybersecurity health check: MDR/MDCG requirements met,
+             missed or unproven, with evidence, readiness and fix-first list
   validate   check device models, with file:line:column for every problem
   classify   the MDR Annex VIII class of each component and of the system,
              the deciding rules, conformity routes, notified body and PSUR
@@ -89,7 +104,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newValidate(stdout, stderr), newClassify(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSchema(stdout))
 	return root
 }
 

@@ -7,7 +7,7 @@ import (
 
 // atRest gives each component storing an asset of kinds a result on its
 // data-at-rest encryption.
-func atRest(in *catalog.Input, kinds []model.AssetKind, what string) []catalog.Result {
+func atRest(in *catalog.Input, kinds []model.AssetKind, what, verb string) []catalog.Result {
 	var out []catalog.Result
 	for _, c := range deviceComponents(in.Device) {
 		stored := storesAsset(in.Device, c.c.ID, kinds...)
@@ -20,7 +20,7 @@ func atRest(in *catalog.Input, kinds []model.AssetKind, what string) []catalog.R
 			b = s.DataAtRest.Encrypted
 		}
 		out = append(out, boolCheck(in, c.c.ID, c.path+".security.dataAtRest.encrypted", b,
-			what+" is encrypted at rest", what+" is stored unencrypted", st))
+			what+" "+verb+" encrypted at rest", what+" "+verb+" stored unencrypted", st))
 	}
 	return out
 }
@@ -33,7 +33,7 @@ var healthDataAtRest = register(catalog.Rule{
 	Rationale:   "Lost, stolen or decommissioned devices and media leak whatever they hold in the clear (MDCG 2019-16 Annex II, example 15).",
 	Remediation: "Encrypt stored personal health data and images (full-disk or database encryption with protected keys) and state security.dataAtRest.encrypted: true.",
 	Check: func(in *catalog.Input) []catalog.Result {
-		return atRest(in, sensitiveKinds(), "health data")
+		return atRest(in, sensitiveKinds(), "health data", "is")
 	},
 })
 
@@ -45,7 +45,7 @@ var secretsAtRest = register(catalog.Rule{
 	Rationale:   "Keys and passwords read off one unit open every unit that shares them, and every link they protect.",
 	Remediation: "Keep keys in a secure element or encrypted store, hash passwords with a slow salted function, and state security.dataAtRest.encrypted: true.",
 	Check: func(in *catalog.Input) []catalog.Result {
-		return atRest(in, []model.AssetKind{"credentials", "cryptographic-keys"}, "credentials or keys")
+		return atRest(in, []model.AssetKind{"credentials", "cryptographic-keys"}, "credentials and keys", "are")
 	},
 })
 

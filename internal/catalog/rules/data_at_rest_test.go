@@ -6,8 +6,8 @@ const storesPHI = "dataAssets: [{id: d, kind: personal-health-data, storedOn: [m
 
 func TestHealthDataAtRest(t *testing.T) {
 	runRule(t, healthDataAtRest, []ruleCase{
-		{"encrypted", one("    security: {dataAtRest: {encrypted: true}}\n"+storesPHI), want{"main": pass_}},
-		{"clear", one("    security: {dataAtRest: {encrypted: false}}\n"+storesPHI), want{"main": fail_}},
+		{"encrypted", one("    security: {dataAtRest: {encrypted: true}}\n" + storesPHI), want{"main": pass_}},
+		{"clear", one("    security: {dataAtRest: {encrypted: false}}\n" + storesPHI), want{"main": fail_}},
 		{"not stated", one(storesPHI), want{"main": unk}},
 		{"stores nothing", one(""), want{"device": na}},
 	})
@@ -16,8 +16,8 @@ func TestHealthDataAtRest(t *testing.T) {
 func TestSecretsAtRest(t *testing.T) {
 	keys := "dataAssets: [{id: k, kind: cryptographic-keys, storedOn: [main]}]\n"
 	runRule(t, secretsAtRest, []ruleCase{
-		{"protected", one("    security: {dataAtRest: {encrypted: true}}\n"+keys), want{"main": pass_}},
-		{"clear", one("    security: {dataAtRest: {encrypted: false}}\n"+keys), want{"main": fail_}},
+		{"protected", one("    security: {dataAtRest: {encrypted: true}}\n" + keys), want{"main": pass_}},
+		{"clear", one("    security: {dataAtRest: {encrypted: false}}\n" + keys), want{"main": fail_}},
 		{"not stated", one(keys), want{"main": unk}},
 	})
 }

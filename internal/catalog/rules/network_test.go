@@ -9,9 +9,9 @@ dataFlows: [{from: main, to: peer, interface: lan, assets: [ecg]}]
 
 func TestPHIInTransit(t *testing.T) {
 	runRule(t, phiInTransit, []ruleCase{
-		{"encrypted", one("    interfaces: [{id: lan, kind: wired-network, encryption: {inTransit: true}}]\n"+phiFlow), want{"main/lan": pass_}},
-		{"cleartext", one("    interfaces: [{id: lan, kind: wired-network, encryption: {inTransit: false}}]\n"+phiFlow), want{"main/lan": fail_}},
-		{"not stated", one("    interfaces: [{id: lan, kind: wired-network}]\n"+phiFlow), want{"main/lan": unk}},
+		{"encrypted", one("    interfaces: [{id: lan, kind: wired-network, encryption: {inTransit: true}}]\n" + phiFlow), want{"main/lan": pass_}},
+		{"cleartext", one("    interfaces: [{id: lan, kind: wired-network, encryption: {inTransit: false}}]\n" + phiFlow), want{"main/lan": fail_}},
+		{"not stated", one("    interfaces: [{id: lan, kind: wired-network}]\n" + phiFlow), want{"main/lan": unk}},
 		{"flow without interface", one("  - {id: peer, name: Peer, kind: gateway, role: device}\ndataAssets: [{id: ecg, kind: personal-health-data}]\ndataFlows: [{from: main, to: peer, assets: [ecg]}]\n"), want{"main->peer": unk}},
 		{"no health data", one("    interfaces: [{id: lan, kind: wired-network}]\n"), want{"device": na}},
 	})
@@ -19,9 +19,9 @@ func TestPHIInTransit(t *testing.T) {
 
 func TestHealthDataIntegrity(t *testing.T) {
 	runRule(t, healthDataIntegrity, []ruleCase{
-		{"protected", one("    interfaces: [{id: lan, kind: wired-network, encryption: {integrity: true}}]\n"+phiFlow), want{"main/lan": pass_}},
-		{"unprotected", one("    interfaces: [{id: lan, kind: wired-network, encryption: {integrity: false}}]\n"+phiFlow), want{"main/lan": fail_}},
-		{"not stated", one("    interfaces: [{id: lan, kind: wired-network}]\n"+phiFlow), want{"main/lan": unk}},
+		{"protected", one("    interfaces: [{id: lan, kind: wired-network, encryption: {integrity: true}}]\n" + phiFlow), want{"main/lan": pass_}},
+		{"unprotected", one("    interfaces: [{id: lan, kind: wired-network, encryption: {integrity: false}}]\n" + phiFlow), want{"main/lan": fail_}},
+		{"not stated", one("    interfaces: [{id: lan, kind: wired-network}]\n" + phiFlow), want{"main/lan": unk}},
 	})
 }
 

@@ -108,6 +108,10 @@ var disableable = register(catalog.Rule{
 			if !(isNetwork(f.in.Kind) || isWireless(f.in.Kind) || isPhysicalPort(f.in.Kind)) || isSoftwareOnly(f.c) {
 				continue
 			}
+			// Therapy links and the emergency path must stay available.
+			if isTrue(f.in.ChangesTherapy) {
+				continue
+			}
 			out = append(out, boolCheck(in, f.subject(), f.path+".canBeDisabled", f.in.CanBeDisabled,
 				"the operator can turn it off", "the operator cannot turn it off"))
 		}

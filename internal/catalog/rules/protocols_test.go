@@ -35,6 +35,7 @@ func TestDisableable(t *testing.T) {
 		{"switchable", one("    interfaces: [{id: w, kind: wifi, canBeDisabled: true}]\n"), want{"main/w": pass_}},
 		{"always on", one("    interfaces: [{id: w, kind: wifi, canBeDisabled: false}]\n"), want{"main/w": fail_}},
 		{"not stated", one("    interfaces: [{id: w, kind: wifi}]\n"), want{"main/w": unk}},
+		{"therapy link", one("    interfaces: [{id: rf, kind: mics, changesTherapy: true, canBeDisabled: false}]\n"), want{"device": na}},
 		{"software", oneKind("cloud-service", "    interfaces: [{id: w, kind: wired-network}]\n"), want{"device": na}},
 	})
 }

@@ -1,0 +1,184 @@
+// Package assess wires one health check: it loads the device model,
+// classifies it, gathers evidence, evaluates the catalog's rules, applies
+// waivers and builds the report. It is the only place that knows the
+// order of those steps.
+package assess
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/catalog/rules"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/report"
+)
+
+// Profiles select the audience of the requirements assessed.
+const (
+	ProfileManufacturer = "manufacturer"
+	ProfileHospital     = "hospital"
+	ProfileAll          = "all"
+)
+
+// Options configure a run. Now is injected so that a run is reproducible.
+type Options struct {
+	Profile string
+	Waivers []catalog.Waiver
+	Now     time.Time
+	Version string
+}
+
+// maxDocument bounds how much of a referenced document is hashed.
+const maxDocument = 512 << 20
+
+// Run assesses the device model in file.
+func Run(ctx context.Context, file string, opts Options) (*report.Report, error) {
+	dev, err := model.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	return RunModel(ctx, dev, opts)
+}
+
+// RunModel assesses a loaded device model.
+func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Report, error) {
+	if opts.Profile == "" {
+		opts.Profile = ProfileManufacturer
+	}
+	if !slices.Contains([]string{ProfileManufacturer, ProfileHospital, ProfileAll}, opts.Profile) {
+		return nil, fmt.Errorf("unknown profile %q (manufacturer, hospital or all)", opts.Profile)
+	}
+	cl, err := classify.Classify(dev)
+	if err != nil {
+		return nil, err
+	}
+	ev := evidence.NewSet()
+	if err := documentEvidence(ctx, dev, ev); err != nil {
+		return nil, err
+	}
+	reqs := profileRequirements(opts.Profile)
+	inProfile := map[string]bool{}
+	for _, r := range reqs {
+		inProfile[r.ID] = true
+	}
+	var rs []catalog.Rule
+	for _, r := range rules.All() {
+		var refs []string
+		for _, ref := range r.Refs {
+			if inProfile[ref] {
+				refs = append(refs, ref)
+			}
+		}
+		if len(refs) == 0 {
+			continue
+		}
+		r.Refs = refs
+		rs = append(rs, r)
+	}
+	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
+	findings := catalog.Evaluate(rs, in)
+	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
+	return report.Build(report.Input{
+		Tool:           report.Tool{Name: "mdcheck", Version: opts.Version, Requirements: len(reqs), Rules: len(rs)},
+		Date:           opts.Now.Format(time.DateOnly),
+		Profile:        opts.Profile,
+		Device:         dev,
+		Classification: cl,
+		Requirements:   reqs,
+		Findings:       findings,
+	}), nil
+}
+
+func profileRequirements(profile string) []catalog.Requirement {
+	var out []catalog.Requirement
+	for _, r := range catalog.Requirements() {
+		if profile == ProfileAll || r.Audience == profile ||
+			// The hospital profile includes the device's own capabilities:
+			// a hospital buying or running the device needs them too.
+			(profile == ProfileHospital && strings.HasPrefix(r.ID, "MDCG1916.3.3.")) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// documentEvidence records each referenced document. A document whose
+// SHA-256 matches the file beside the model is documented evidence; one
+// without a hash, out of reach or not matching stays claimed, and says
+// why.
+func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) error {
+	dir := filepath.Dir(dev.File())
+	for i, d := range dev.Documents {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		path := fmt.Sprintf("documents[%d]", i)
+		pos := dev.Pos(path)
+		e := evidence.Evidence{
+			Path:     path,
+			Value:    string(d.Kind) + ": " + firstNonEmpty(d.Title, d.Path),
+			Strength: evidence.Claimed,
+			Source:   evidence.Source{Kind: "model", File: pos.File, Line: pos.Line, Column: pos.Column},
+		}
+		switch {
+		case d.SHA256 == "":
+			e.Source.Detail = "no SHA-256 given"
+		case d.Path == "" || strings.Contains(d.Path, "://"):
+			e.Source.Detail = "not a local file; SHA-256 not verified"
+		default:
+			p := d.Path
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			sum, err := hashFile(p)
+			switch {
+			case err != nil:
+				e.Source.Detail = "SHA-256 not verified: " + err.Error()
+			case !strings.EqualFold(sum, d.SHA256):
+				e.Source.Detail = "SHA-256 does not match the file (" + sum + ")"
+			default:
+				e.Strength = evidence.Documented
+				e.Source = evidence.Source{Kind: "document", File: d.Path, Detail: "sha256:" + sum}
+			}
+		}
+		ev.Add(e)
+	}
+	return nil
+}
+
+func hashFile(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, maxDocument+1))
+	if err != nil {
+		return "", err
+	}
+	if n > maxDocument {
+		return "", fmt.Errorf("larger than %d bytes", maxDocument)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,166 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/assess"
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/report"
+)
+
+type checkFlags struct {
+	format, output, failOn, waivers, profile, date string
+	all                                            bool
+}
+
+func newCheck(stdout io.Writer) *cobra.Command {
+	var fl checkFlags
+	c := &cobra.Command{
+		Use:   "check DEVICE",
+		Short: "Run the cybersecurity health check of a device model",
+		Long: `check assesses a device model against the MDR Annex I and MDCG 2019-16
+cybersecurity expectations (with IEC 81001-5-1, IEC TR 60601-4-5, GDPR and,
+in the hospital profile, NIS2): every requirement met, missed, unproven or
+left for manual review, each finding with the evidence it rests on and how
+strong that is, a readiness score, and what to fix first for patient
+safety.
+
+Formats: table (default), json, md. Exit codes: 0 ok, 1 an open failing
+finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runCheck(cmd.Context(), args[0], fl, stdout, cmd.ErrOrStderr())
+		},
+	}
+	f := c.Flags()
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json or md")
+	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
+	f.StringVar(&fl.waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
+	f.StringVar(&fl.profile, "profile", assess.ProfileManufacturer, "requirements to assess: manufacturer, hospital or all")
+	f.StringVar(&fl.date, "date", "", "assessment date YYYY-MM-DD (default today, UTC); fixes support-date checks for reproducible reports")
+	f.BoolVar(&fl.all, "all", false, "table: list met requirements and passing findings too")
+	return c
+}
+
+func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io.Writer) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if fl.format != "table" && fl.format != "json" && fl.format != "md" {
+		return fmt.Errorf("%w: --format must be table, json or md, not %q", errUsage, fl.format)
+	}
+	failOn := catalog.Severity(0)
+	if fl.failOn != "none" {
+		s, ok := catalog.ParseSeverity(fl.failOn)
+		if !ok {
+			return fmt.Errorf("%w: --fail-on must be info, low, medium, high, critical or none, not %q", errUsage, fl.failOn)
+		}
+		failOn = s
+	}
+	if fl.profile != assess.ProfileManufacturer && fl.profile != assess.ProfileHospital && fl.profile != assess.ProfileAll {
+		return fmt.Errorf("%w: --profile must be manufacturer, hospital or all, not %q", errUsage, fl.profile)
+	}
+	now := time.Now().UTC().Truncate(24 * time.Hour)
+	if fl.date != "" {
+		d, err := time.Parse(time.DateOnly, fl.date)
+		if err != nil {
+			return fmt.Errorf("%w: --date must be YYYY-MM-DD, not %q", errUsage, fl.date)
+		}
+		now = d
+	}
+	opts := assess.Options{Profile: fl.profile, Now: now, Version: Version}
+	if fl.waivers != "" {
+		ws, err := catalog.LoadWaivers(fl.waivers)
+		if err != nil {
+			return inputError{err}
+		}
+		opts.Waivers = ws
+	}
+	dev, err := loadModel(file, stderr)
+	if err != nil {
+		return err
+	}
+	rep, err := assess.RunModel(ctx, dev, opts)
+	if err != nil {
+		return err
+	}
+
+	var buf bytes.Buffer
+	switch fl.format {
+	case "json":
+		err = report.JSON(&buf, rep)
+	case "md":
+		err = report.Markdown(&buf, rep)
+	default:
+		err = report.Text(&buf, rep, report.TextOptions{Color: fl.output == "" && colorTerminal(stdout), All: fl.all})
+	}
+	if err != nil {
+		return err
+	}
+	if fl.output != "" {
+		if err := writeFileAtomic(fl.output, buf.Bytes()); err != nil {
+			return err
+		}
+	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
+		return err
+	}
+	if failOn > 0 {
+		for _, f := range rep.Findings {
+			if f.Status == catalog.Fail && !f.Waived() && f.Severity >= failOn {
+				return errFindings
+			}
+		}
+	}
+	return nil
+}
+
+// colorTerminal reports whether w is a terminal and NO_COLOR is unset
+// (https://no-color.org).
+func colorTerminal(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// writeFileAtomic writes data next to path and renames it into place, so
+// that a failed run never leaves half a report behind.
+func writeFileAtomic(path string, data []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	name := tmp.Name()
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		os.Remove(name)
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		os.Remove(name)
+		return err
+	}
+	if err := os.Chmod(name, 0o644); err != nil {
+		os.Remove(name)
+		return err
+	}
+	if err := os.Rename(name, path); err != nil {
+		os.Remove(name)
+		return err
+	}
+	return nil
+}

@@ -1,0 +1,153 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+)
+
+// Markdown writes the report as a Markdown document for reviews and
+// technical documentation.
+func Markdown(w io.Writer, r *Report) error {
+	p := &printer{w: w}
+	name := r.Device.Product
+	if r.Device.Model != "" {
+		name += " " + r.Device.Model
+	}
+	p.f("# %s: MDR cybersecurity health check\n\n", md(name))
+	p.f("| | |\n| --- | --- |\n")
+	p.f("| Manufacturer | %s |\n", md(r.Device.Manufacturer))
+	p.f("| MDR class | %s%s |\n", md(r.Classification.Class), rulesSuffix(r.Classification.Rule))
+	p.f("| Profile | %s |\n", r.Profile)
+	p.f("| Date | %s |\n", r.Date)
+	p.f("| Readiness | **%.1f%%** (%d of %d applicable requirements met) |\n", r.Summary.Readiness, r.Summary.Requirements[Met], applicable(r))
+	p.f("| Met on claims only | %d |\n", r.Summary.MetOnClaimsOnly)
+	p.f("| Met on waivers | %d |\n", r.Summary.MetOnWaivers)
+	p.f("| Findings | %s |\n\n", counts(r.Summary.Findings))
+	p.f("Readiness: %s.\n\n", Formula)
+
+	p.f("## Fix first\n\n")
+	if len(r.FixFirst) == 0 {
+		p.f("No open failures.\n\n")
+	} else {
+		p.f("| # | finding | severity | why first | what is wrong |\n| --- | --- | --- | --- | --- |\n")
+		for i, fx := range r.FixFirst {
+			p.f("| %d | `%s` | %s | %s | %s |\n", i+1, fx.Finding, fx.Severity, md(fx.Why), md(fx.Detail))
+		}
+		p.f("\n")
+	}
+
+	p.f("## Requirements\n\n")
+	p.f("| requirement | status | findings |\n| --- | --- | --- |\n")
+	for _, rr := range r.Requirements {
+		if rr.Status == NotApplicable || rr.Status == Manual {
+			continue
+		}
+		status := rr.Status
+		if rr.Waived {
+			status += " (waived)"
+		}
+		if rr.Strength != "" {
+			status += ", " + rr.Strength
+		}
+		p.f("| **%s** %s | %s | %s |\n", rr.ID, md(rr.Title), status, findingList(rr.Findings))
+	}
+	p.f("\n")
+
+	p.f("## Findings that need action\n\n")
+	n := 0
+	for _, f := range r.Findings {
+		if f.Status != catalog.Fail && f.Status != catalog.Unknown && f.Status != catalog.Error {
+			continue
+		}
+		n++
+		p.f("### `%s`: %s\n\n", f.ID, md(f.Title))
+		p.f("- Status: **%s**, severity %s", f.Status, f.Severity)
+		if f.Waiver != nil {
+			state := "waived"
+			if f.Waiver.Expired {
+				state = "waiver expired"
+			}
+			p.f(" (%s until %s by %s: %s)", state, f.Waiver.Expires, md(f.Waiver.Owner), md(f.Waiver.Reason))
+		}
+		p.f("\n- Requirements: %s\n", strings.Join(f.Requirements, ", "))
+		p.f("- Detail: %s\n", md(f.Detail))
+		for _, e := range f.Evidence {
+			p.f("- Evidence (%s): `%s` = %s, %s\n", e.Strength, e.Path, md(e.Value), e.Source)
+		}
+		if f.Remediation != "" {
+			p.f("- Fix: %s\n", md(f.Remediation))
+		}
+		p.f("\n")
+	}
+	if n == 0 {
+		p.f("None.\n\n")
+	}
+
+	p.f("## Manual review\n\n")
+	p.f("These requirements count in the readiness denominator until an assessor closes them.\n\n")
+	p.f("| requirement | why manual | look for |\n| --- | --- | --- |\n")
+	for _, m := range r.Manual {
+		p.f("| **%s** %s | %s | %s |\n", m.ID, md(m.Title), md(m.Reason), md(m.LookFor))
+	}
+	return p.err
+}
+
+type printer struct {
+	w   io.Writer
+	err error
+}
+
+func (p *printer) f(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.w, format, args...)
+	}
+}
+
+func md(s string) string {
+	return strings.NewReplacer("|", "\\|", "\n", " ").Replace(s)
+}
+
+func rulesSuffix(rules []string) string {
+	if len(rules) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(rules, ", ") + ")"
+}
+
+func applicable(r *Report) int {
+	n := 0
+	for s, c := range r.Summary.Requirements {
+		if s != NotApplicable {
+			n += c
+		}
+	}
+	return n
+}
+
+// counts renders status counts in a fixed order.
+func counts(m map[string]int) string {
+	var parts []string
+	for _, s := range []string{"fail", "unknown", "error", "waived", "pass", "not-applicable"} {
+		parts = append(parts, fmt.Sprintf("%d %s", m[s], s))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func findingList(ids []string) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	const most = 4
+	out := make([]string, 0, most+1)
+	for i, id := range ids {
+		if i == most {
+			out = append(out, fmt.Sprintf("and %d more", len(ids)-most))
+			break
+		}
+		out = append(out, "`"+id+"`")
+	}
+	return strings.Join(out, ", ")
+}

@@ -1,0 +1,319 @@
+// Package report builds the assessment of one device from its findings
+// and renders it for people and machines: a terminal view, Markdown and
+// JSON. Every rendering comes from the same Report, so they cannot
+// disagree.
+package report
+
+import (
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// SchemaVersion is the version of the JSON report. It changes whenever
+// the JSON output changes shape.
+const SchemaVersion = "1"
+
+// Requirement statuses in the assessment.
+const (
+	Met           = "met"
+	Missed        = "missed"
+	Unproven      = "unproven"
+	Manual        = "manual"
+	NotApplicable = "not-applicable"
+)
+
+// Report is the assessment of one device.
+type Report struct {
+	SchemaVersion  string              `json:"schemaVersion"`
+	Tool           Tool                `json:"tool"`
+	Date           string              `json:"date"`
+	Profile        string              `json:"profile"`
+	Device         classify.Device     `json:"device"`
+	Classification Classification      `json:"classification"`
+	Summary        Summary             `json:"summary"`
+	FixFirst       []Fix               `json:"fixFirst"`
+	Requirements   []RequirementResult `json:"requirements"`
+	Findings       []catalog.Finding   `json:"findings"`
+	Manual         []ManualItem        `json:"manual"`
+}
+
+// Tool identifies the build and data that made the report.
+type Tool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Catalog counts the requirements and rules the run used.
+	Requirements int `json:"requirements"`
+	Rules        int `json:"rules"`
+}
+
+// Classification summarises the MDR class (the full trace is in
+// `mdcheck classify`).
+type Classification struct {
+	Class      string           `json:"class"`
+	Rule       []string         `json:"rule"`
+	Decided    bool             `json:"decided"`
+	Components []ComponentClass `json:"components"`
+}
+
+// ComponentClass is one component's class.
+type ComponentClass struct {
+	Component string `json:"component"`
+	Class     string `json:"class"`
+}
+
+// Summary is the headline of the assessment.
+type Summary struct {
+	// Readiness is met / applicable requirements, in percent; see Formula.
+	Readiness float64 `json:"readiness"`
+	Formula   string  `json:"formula"`
+	// Requirements counts requirements by status.
+	Requirements map[string]int `json:"requirements"`
+	// Findings counts findings by status; "waived" counts failing or
+	// unknown findings under an active waiver.
+	Findings map[string]int `json:"findings"`
+	// MetOnWaivers counts met requirements that are met only because a
+	// waiver covers a failing or unknown finding.
+	MetOnWaivers int `json:"metOnWaivers"`
+	// MetOnClaimsOnly counts met requirements whose passing findings all
+	// rest on claimed evidence alone.
+	MetOnClaimsOnly int `json:"metOnClaimsOnly"`
+}
+
+// RequirementResult is one requirement with its aggregated status.
+type RequirementResult struct {
+	catalog.Requirement
+	Status   string   `json:"status"`
+	Findings []string `json:"findings"`
+	Waived   bool     `json:"waived,omitempty"`
+	// Strength is the weakest evidence behind a met requirement.
+	Strength string `json:"strength,omitempty"`
+}
+
+// ManualItem is a requirement an assessor must judge.
+type ManualItem struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Source  string `json:"source"`
+	Reason  string `json:"reason"`
+	LookFor string `json:"lookFor"`
+}
+
+// Fix is one failing finding in the order to fix them.
+type Fix struct {
+	Finding  string           `json:"finding"`
+	Title    string           `json:"title"`
+	Severity catalog.Severity `json:"severity"`
+	// Impact ranks patient-safety impact: the class of the component the
+	// finding is about, raised when that component delivers therapy.
+	Impact int    `json:"impact"`
+	Why    string `json:"why"`
+	Detail string `json:"detail"`
+	Remedy string `json:"remediation"`
+}
+
+// Input is what Build needs.
+type Input struct {
+	Tool           Tool
+	Date           string
+	Profile        string
+	Device         *model.Device
+	Classification *classify.Classification
+	Requirements   []catalog.Requirement
+	Findings       []catalog.Finding
+}
+
+// Formula states how readiness is computed.
+const Formula = "readiness = met / (all requirements - not applicable) x 100; manual and unproven requirements count as not met"
+
+// Build aggregates findings per requirement, scores readiness and orders
+// the failing findings by patient-safety impact.
+func Build(in Input) *Report {
+	r := &Report{
+		SchemaVersion: SchemaVersion,
+		Tool:          in.Tool,
+		Date:          in.Date,
+		Profile:       in.Profile,
+		Device:        in.Classification.Device,
+		Findings:      in.Findings,
+		Requirements:  []RequirementResult{},
+		Manual:        []ManualItem{},
+		FixFirst:      []Fix{},
+	}
+	if r.Findings == nil {
+		r.Findings = []catalog.Finding{}
+	}
+	c := in.Classification
+	r.Classification = Classification{Class: c.Label, Rule: c.Rule, Decided: c.Decided}
+	for _, comp := range c.Components {
+		r.Classification.Components = append(r.Classification.Components, ComponentClass{Component: comp.Component, Class: comp.Label})
+	}
+
+	byReq := map[string][]*catalog.Finding{}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		for _, ref := range f.Requirements {
+			byReq[ref] = append(byReq[ref], f)
+		}
+	}
+	sum := Summary{Formula: Formula, Requirements: map[string]int{}, Findings: map[string]int{}}
+	for _, f := range r.Findings {
+		if f.Waived() {
+			sum.Findings["waived"]++
+			continue
+		}
+		sum.Findings[string(f.Status)]++
+	}
+	for _, req := range in.Requirements {
+		rr := aggregate(req, byReq[req.ID])
+		r.Requirements = append(r.Requirements, rr)
+		sum.Requirements[rr.Status]++
+		if rr.Status == Manual {
+			r.Manual = append(r.Manual, ManualItem{ID: req.ID, Title: req.Title, Source: req.Source, Reason: req.Manual.Reason, LookFor: req.Manual.LookFor})
+		}
+		if rr.Status == Met && rr.Waived {
+			sum.MetOnWaivers++
+		}
+		if rr.Status == Met && rr.Strength == "claimed" {
+			sum.MetOnClaimsOnly++
+		}
+	}
+	applicable := len(in.Requirements) - sum.Requirements[NotApplicable]
+	if applicable > 0 {
+		sum.Readiness = math.Round(float64(sum.Requirements[Met])/float64(applicable)*1000) / 10
+	}
+	r.Summary = sum
+	r.FixFirst = fixFirst(in, r.Findings)
+	return r
+}
+
+// aggregate decides a requirement's status from its findings: any open
+// failure misses it; otherwise any unknown or error leaves it unproven;
+// otherwise it is met if anything passed (or was waived).
+func aggregate(req catalog.Requirement, fs []*catalog.Finding) RequirementResult {
+	rr := RequirementResult{Requirement: req, Findings: []string{}}
+	if req.Manual != nil {
+		rr.Status = Manual
+		return rr
+	}
+	var fail, unproven, pass, waived bool
+	strength := ""
+	for _, f := range fs {
+		if f.Status == catalog.NotApplicable {
+			continue
+		}
+		rr.Findings = append(rr.Findings, f.ID)
+		switch {
+		case f.Waived():
+			waived = true
+		case f.Status == catalog.Fail:
+			fail = true
+		case f.Status == catalog.Unknown || f.Status == catalog.Error:
+			unproven = true
+		case f.Status == catalog.Pass:
+			pass = true
+			strength = weaker(strength, f.Strength)
+		}
+	}
+	sort.Strings(rr.Findings)
+	switch {
+	case fail:
+		rr.Status = Missed
+	case unproven:
+		rr.Status = Unproven
+	case pass || waived:
+		rr.Status = Met
+		rr.Waived = waived
+		rr.Strength = strength
+		if waived && !pass {
+			rr.Strength = ""
+		}
+	default:
+		rr.Status = NotApplicable
+	}
+	return rr
+}
+
+var strengthRank = map[string]int{"claimed": 1, "documented": 2, "observed": 3}
+
+func weaker(a, b string) string {
+	switch {
+	case a == "":
+		return b
+	case b == "":
+		return a
+	case strengthRank[b] < strengthRank[a]:
+		return b
+	}
+	return a
+}
+
+// fixFirst orders open failures by patient-safety impact, then severity.
+func fixFirst(in Input, fs []catalog.Finding) []Fix {
+	classOf := map[string]classify.Class{}
+	label := map[string]string{}
+	for _, c := range in.Classification.Components {
+		if c.Decided {
+			classOf[c.Component] = c.Class
+		} else {
+			classOf[c.Component] = max(c.Class, c.UpTo)
+		}
+		label[c.Component] = c.Label
+	}
+	therapy := map[string]bool{}
+	for _, c := range in.Device.Components {
+		if deliversTherapy(&c) {
+			therapy[c.ID] = true
+		}
+	}
+	var out []Fix
+	for _, f := range fs {
+		if f.Status != catalog.Fail || f.Waived() {
+			continue
+		}
+		comp, _, _ := strings.Cut(f.Subject, "/")
+		cls, ok := classOf[comp]
+		why := "device-wide"
+		if !ok {
+			cls = in.Classification.Class
+			if !in.Classification.Decided {
+				cls = max(cls, in.Classification.UpTo)
+			}
+		} else {
+			why = comp + ", class " + label[comp]
+		}
+		impact := int(cls)
+		if therapy[comp] {
+			impact += 2
+			why += ", delivers therapy"
+		}
+		out = append(out, Fix{Finding: f.ID, Title: f.Title, Severity: f.Severity, Impact: impact, Why: why, Detail: f.Detail, Remedy: f.Remediation})
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Impact != b.Impact {
+			return a.Impact > b.Impact
+		}
+		if a.Severity != b.Severity {
+			return a.Severity > b.Severity
+		}
+		return a.Finding < b.Finding
+	})
+	return out
+}
+
+// deliversTherapy reports whether a component delivers or steers therapy.
+func deliversTherapy(c *model.Component) bool {
+	f := c.Classification
+	if f == nil {
+		return c.Kind == "implant" || c.Kind == "infusion-pump" || c.Kind == "insulin-pump"
+	}
+	return (f.TherapeuticEnergy != "" && f.TherapeuticEnergy != "none") ||
+		(f.Substances != "" && f.Substances != "none") ||
+		(f.ClosedLoop != nil && *f.ClosedLoop) || len(f.Drives) > 0 ||
+		(f.Invasiveness == "implantable" && f.Active != nil && *f.Active)
+}

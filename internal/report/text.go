@@ -1,0 +1,96 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+)
+
+// TextOptions controls the terminal rendering.
+type TextOptions struct {
+	// Color adds ANSI colours; set it only for a terminal without NO_COLOR.
+	Color bool
+	// All lists passing and not-applicable findings too.
+	All bool
+}
+
+const (
+	red    = "\x1b[31m"
+	yellow = "\x1b[33m"
+	green  = "\x1b[32m"
+	dim    = "\x1b[2m"
+	bold   = "\x1b[1m"
+	reset  = "\x1b[0m"
+)
+
+// Text writes the report for a terminal: summary first, then what to fix
+// first, then each requirement that is not met with its findings.
+func Text(w io.Writer, r *Report, o TextOptions) error {
+	p := &printer{w: w}
+	c := func(code, s string) string {
+		if !o.Color {
+			return s
+		}
+		return code + s + reset
+	}
+	name := r.Device.Product
+	if r.Device.Model != "" {
+		name += " " + r.Device.Model
+	}
+	p.f("%s (%s): MDR cybersecurity health check, profile %s, %s\n\n", c(bold, name), r.Device.Manufacturer, r.Profile, r.Date)
+	p.f("Class %s%s\n", r.Classification.Class, rulesSuffix(r.Classification.Rule))
+	p.f("Readiness %s: %d of %d applicable requirements met (%d on claims only, %d on waivers)\n",
+		c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r), r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers)
+	p.f("Requirements: %d missed, %d unproven, %d manual, %d met, %d not applicable\n",
+		r.Summary.Requirements[Missed], r.Summary.Requirements[Unproven], r.Summary.Requirements[Manual], r.Summary.Requirements[Met], r.Summary.Requirements[NotApplicable])
+	p.f("Findings: %s\n", counts(r.Summary.Findings))
+
+	if len(r.FixFirst) > 0 {
+		p.f("\n%s\n", c(bold, "Fix first (patient-safety impact, then severity):"))
+		for i, fx := range r.FixFirst {
+			if i == 10 {
+				p.f("  ... %d more in the report (--format md or json)\n", len(r.FixFirst)-10)
+				break
+			}
+			p.f("  %2d. %-8s %s\n      %s (%s)\n", i+1, c(red, strings.ToUpper(fx.Severity.String())), fx.Finding, fx.Detail, fx.Why)
+		}
+	}
+
+	find := map[string]catalog.Finding{}
+	for _, f := range r.Findings {
+		find[f.ID] = f
+	}
+	p.f("\n%s\n", c(bold, "Requirements:"))
+	for _, rr := range r.Requirements {
+		var mark string
+		switch rr.Status {
+		case Missed:
+			mark = c(red, "x missed  ")
+		case Unproven:
+			mark = c(yellow, "? unproven")
+		case Met:
+			if !o.All {
+				continue
+			}
+			mark = c(green, "v met     ")
+		default:
+			continue
+		}
+		p.f("  %s %s %s\n", mark, rr.ID, c(dim, rr.Title))
+		for _, id := range rr.Findings {
+			f := find[id]
+			if f.Status == catalog.Pass && !o.All {
+				continue
+			}
+			status := strings.ToUpper(string(f.Status))
+			if f.Waived() {
+				status = "WAIVED"
+			}
+			p.f("      %-7s %s: %s\n", status, f.ID, f.Detail)
+		}
+	}
+	p.f("\n%d requirements need manual review (see --format md); %d not applicable.\n", len(r.Manual), r.Summary.Requirements[NotApplicable])
+	return p.err
+}
