@@ -1,0 +1,289 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+)
+
+// date fixes the assessment date of every check test.
+const date = "2026-11-29"
+
+func TestCheckGolden(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		file := "examples/" + name + "/device.yaml"
+		t.Run(name, func(t *testing.T) {
+			for _, format := range []string{"json", "md", "table"} {
+				code, out, errs := run(t, "check", "--date", date, "-f", format, file)
+				if code != ExitOK {
+					t.Fatalf("check -f %s = %d, stderr:\n%s", format, code, errs)
+				}
+				ext := map[string]string{"json": ".json", "md": ".md", "table": ".txt"}[format]
+				golden.Check(t, "check-"+name+ext, []byte(out))
+			}
+		})
+	}
+}
+
+type checkJSON struct {
+	SchemaVersion string `json:"schemaVersion"`
+	Summary       struct {
+		Readiness    float64        `json:"readiness"`
+		Requirements map[string]int `json:"requirements"`
+		Findings     map[string]int `json:"findings"`
+	} `json:"summary"`
+	Classification json.RawMessage `json:"classification"`
+	Findings       []struct {
+		ID           string   `json:"id"`
+		Rule         string   `json:"rule"`
+		Status       string   `json:"status"`
+		Severity     string   `json:"severity"`
+		Requirements []string `json:"requirements"`
+		Detail       string   `json:"detail"`
+		Remediation  string   `json:"remediation"`
+		Evidence     []struct {
+			Strength string `json:"strength"`
+		} `json:"evidence"`
+		Waiver *struct {
+			Expired bool `json:"expired"`
+		} `json:"waiver"`
+	} `json:"findings"`
+	Manual []struct {
+		ID, Reason, LookFor string
+	} `json:"manual"`
+	FixFirst []struct {
+		Finding string `json:"finding"`
+	} `json:"fixFirst"`
+}
+
+func checkReport(t *testing.T, args ...string) checkJSON {
+	t.Helper()
+	code, out, errs := run(t, append([]string{"check", "--date", date, "-f", "json"}, args...)...)
+	if code != ExitOK {
+		t.Fatalf("check %v = %d: %s", args, code, errs)
+	}
+	var r checkJSON
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func statusOf(r checkJSON, id string) string {
+	for _, f := range r.Findings {
+		if f.ID == id {
+			return f.Status
+		}
+	}
+	return "absent"
+}
+
+// TestCheckEmergencyVariants: the well-secured pacemaker passes every
+// emergency-access rule; one variant with unauthenticated long-range
+// telemetry and one with no emergency path each fail the right rule.
+func TestCheckEmergencyVariants(t *testing.T) {
+	good := checkReport(t, "examples/pacemaker-system/device.yaml")
+	n := 0
+	for _, f := range good.Findings {
+		if strings.HasPrefix(f.Rule, "emergency/") {
+			n++
+			if f.Status != "pass" {
+				t.Errorf("well-secured pacemaker: %s is %s (%s)", f.ID, f.Status, f.Detail)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d emergency findings on the pacemaker", n)
+	}
+
+	open := checkReport(t, "internal/cli/testdata/variants/pacemaker-long-range-open.yaml")
+	for id, want := range map[string]string{
+		"emergency/no-unauthenticated-long-range@implant/mics": "fail",
+		"auth/therapy-interface-authenticated@implant/mics":    "fail",
+		"emergency/path-exists@implant":                        "pass",
+	} {
+		if got := statusOf(open, id); got != want {
+			t.Errorf("long-range variant: %s = %s, want %s", id, got, want)
+		}
+	}
+	for _, f := range open.Findings {
+		if f.ID == "emergency/no-unauthenticated-long-range@implant/mics" && !strings.Contains(f.Detail, "too weak") {
+			t.Errorf("long-range variant reason = %q, want the too-weak failure", f.Detail)
+		}
+	}
+
+	closed := checkReport(t, "internal/cli/testdata/variants/pacemaker-no-emergency.yaml")
+	for id, want := range map[string]string{
+		"emergency/path-exists@implant":    "fail",
+		"emergency/path-exists@programmer": "fail",
+		"emergency/logged@implant":         "not-applicable",
+	} {
+		if got := statusOf(closed, id); got != want {
+			t.Errorf("no-emergency variant: %s = %s, want %s", id, got, want)
+		}
+	}
+	for _, f := range closed.Findings {
+		if f.ID == "emergency/path-exists@implant" && !strings.Contains(f.Detail, "too restrictive") {
+			t.Errorf("no-emergency variant reason = %q, want the too-restrictive failure", f.Detail)
+		}
+	}
+}
+
+// TestCheckReportShape checks what every report promises: stable finding
+// IDs, remediation on failures, manual items with reasons, evidence
+// strength, and that nothing unknown is counted as met.
+func TestCheckReportShape(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		r := checkReport(t, "examples/"+name+"/device.yaml")
+		if r.SchemaVersion == "" || r.Classification == nil {
+			t.Errorf("%s: no schemaVersion or classification", name)
+		}
+		if len(r.Manual) == 0 {
+			t.Errorf("%s: no manual items", name)
+		}
+		for _, m := range r.Manual {
+			if m.Reason == "" || m.LookFor == "" {
+				t.Errorf("%s: manual item %s without reason or lookFor", name, m.ID)
+			}
+		}
+		seen := map[string]bool{}
+		for _, f := range r.Findings {
+			if seen[f.ID] {
+				t.Errorf("%s: duplicate finding ID %s", name, f.ID)
+			}
+			seen[f.ID] = true
+			if !strings.HasPrefix(f.ID, f.Rule+"@") {
+				t.Errorf("%s: finding ID %s is not rule@subject", name, f.ID)
+			}
+			if (f.Status == "fail" || f.Status == "unknown") && f.Remediation == "" {
+				t.Errorf("%s: %s %s has no remediation", name, f.Status, f.ID)
+			}
+			if f.Status == "pass" {
+				for _, e := range f.Evidence {
+					if e.Strength == "" {
+						t.Errorf("%s: %s evidence without strength", name, f.ID)
+					}
+				}
+			}
+		}
+		if len(r.FixFirst) != r.Summary.Findings["fail"] {
+			t.Errorf("%s: fix-first lists %d, but %d findings fail", name, len(r.FixFirst), r.Summary.Findings["fail"])
+		}
+	}
+	// Documents pinned by a verified SHA-256 are documented evidence.
+	pm := checkReport(t, "examples/pacemaker-system/device.yaml")
+	documented := false
+	for _, f := range pm.Findings {
+		if f.Rule == "doc/threat-model" {
+			for _, e := range f.Evidence {
+				documented = documented || e.Strength == "documented"
+			}
+		}
+	}
+	if !documented {
+		t.Error("the pacemaker's threat model is not documented evidence although its SHA-256 matches")
+	}
+}
+
+func TestCheckWaiversAndFailOn(t *testing.T) {
+	dir := t.TempDir()
+	waivers := filepath.Join(dir, "waivers.yaml")
+	if err := os.WriteFile(waivers, []byte(`waivers:
+  - finding: "net/no-cleartext-protocols@pump/*"
+    reason: Pump VLAN with allow-list firewall until firmware 3.0 (risk file RA-112)
+    owner: biomed@hospital.example
+    expires: 2027-06-30
+  - finding: "update/signed@pump"
+    reason: accepted last year
+    owner: security@fluxen.example
+    expires: 2026-01-31
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := checkReport(t, "--waivers", waivers, "examples/infusion-pump/device.yaml")
+	for _, f := range r.Findings {
+		switch {
+		case strings.HasPrefix(f.ID, "net/no-cleartext-protocols@pump/") && f.Status == "fail":
+			if f.Waiver == nil || f.Waiver.Expired {
+				t.Errorf("%s not waived", f.ID)
+			}
+		case f.ID == "update/signed@pump":
+			if f.Waiver == nil || !f.Waiver.Expired {
+				t.Errorf("%s: waiver should be recorded as expired", f.ID)
+			}
+		}
+	}
+	if r.Summary.Findings["waived"] == 0 {
+		t.Error("summary counts no waived findings")
+	}
+	for _, f := range r.FixFirst {
+		if strings.HasPrefix(f.Finding, "net/no-cleartext-protocols@pump/") {
+			t.Errorf("waived finding %s is still in the fix-first list", f.Finding)
+		}
+	}
+
+	code, _, _ := run(t, "check", "--date", date, "--fail-on", "critical", "-f", "json", "examples/infusion-pump/device.yaml")
+	if code != ExitFindings {
+		t.Errorf("--fail-on critical on the infusion pump = %d, want %d", code, ExitFindings)
+	}
+	code, _, _ = run(t, "check", "--date", date, "--fail-on", "critical", "-f", "json", "examples/pacemaker-system/device.yaml")
+	if code != ExitOK {
+		t.Errorf("--fail-on critical on the pacemaker = %d, want 0", code)
+	}
+
+	for _, tc := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"--fail-on", "severe"}, "--fail-on must be"},
+		{[]string{"-f", "pdf"}, "--format must be"},
+		{[]string{"--profile", "patient"}, "--profile must be"},
+		{[]string{"--date", "29.11.2026"}, "--date must be"},
+		{[]string{"--waivers", filepath.Join(dir, "none.yaml")}, "no such file"},
+	} {
+		code, _, errs := run(t, append(append([]string{"check"}, tc.args...), "examples/bp-monitor/device.yaml")...)
+		if code != ExitInput || !strings.Contains(errs, tc.msg) {
+			t.Errorf("check %v = %d %q, want exit 2 mentioning %q", tc.args, code, errs, tc.msg)
+		}
+	}
+}
+
+func TestCheckOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "report.md")
+	code, stdout, errs := run(t, "check", "--date", date, "-f", "md", "-o", out, "examples/bp-monitor/device.yaml")
+	if code != ExitOK || stdout != "" {
+		t.Fatalf("check -o = %d, stdout %q, stderr %s", code, stdout, errs)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil || !strings.HasPrefix(string(data), "# Pulsewise BP Connect") {
+		t.Fatalf("report file: %v %q", err, data[:min(len(data), 80)])
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("output directory holds %d entries, want only the report", len(entries))
+	}
+	// A failing run leaves nothing behind.
+	bad := filepath.Join(dir, "bad.md")
+	if code, _, _ := run(t, "check", "-o", bad, "examples/none/device.yaml"); code != ExitInput {
+		t.Errorf("exit %d", code)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Errorf("a failed run left %s", bad)
+	}
+}
+
+func TestCheckProfiles(t *testing.T) {
+	hosp := checkReport(t, "--profile", "hospital", "examples/icu-patient-monitor/device.yaml")
+	if statusOf(hosp, "hospital/segment-weak-interfaces@central-station/hl7-out") != "fail" {
+		t.Error("hospital profile: the unencrypted HL7 feed is not flagged for segmentation")
+	}
+	manu := checkReport(t, "examples/icu-patient-monitor/device.yaml")
+	if statusOf(manu, "hospital/segment-weak-interfaces@central-station/hl7-out") != "absent" {
+		t.Error("manufacturer profile runs hospital-only rules")
+	}
+}
