@@ -81,6 +81,8 @@ func TestWaivers(t *testing.T) {
 		"waivers: [{finding: x, reason: r, owner: o, expires: soon}]",
 		"waivers: [{finding: '[', reason: r, owner: o, expires: 2027-01-01}]",
 		"waiverz: []",
+		"waivers: " + strings.Repeat("[", 100) + strings.Repeat("]", 100),
+		"a: &a [x]\nwaivers: *a\n",
 	} {
 		if _, err := ParseWaivers("w.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "w.yaml") {
 			t.Errorf("ParseWaivers(%q) = %v, want an error naming the file", bad, err)

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
 
 // Waiver accepts the risk of a finding for a while: the finding stays in
@@ -53,6 +55,15 @@ func LoadWaivers(file string) ([]Waiver, error) {
 
 // ParseWaivers reads waivers from data; name is used in messages.
 func ParseWaivers(name string, data []byte) ([]Waiver, error) {
+	if len(data) > maxWaiverFile {
+		return nil, fmt.Errorf("%s: waiver file is larger than %d bytes", name, maxWaiverFile)
+	}
+	if err := yamlsafe.Precheck(data, yamlsafe.Limits{MaxDepth: 16, MaxIndent: 64, MaxLineLength: 4096, MaxCommas: 20_000}); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
+	if err := yamlsafe.NoAliases(data); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
 	var doc struct {
 		Waivers []Waiver `yaml:"waivers"`
 	}

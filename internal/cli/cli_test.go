@@ -301,21 +301,36 @@ func firstLine(s string) string {
 	return s
 }
 
-// TestReadmeRun checks that the run shown in the README is what mdcheck
-// prints: every line of the README block (but "..." elisions) must appear
-// in the real output, in order.
+// TestReadmeRun checks that the runs shown in the README are what mdcheck
+// prints: every line of a README block (but "..." elisions) must appear in
+// the real output, in order.
 func TestReadmeRun(t *testing.T) {
 	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	const cmd = "$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml"
-	_, block, ok := strings.Cut(string(readme), cmd+"\n")
-	if !ok {
-		t.Fatalf("README has no block starting with %q", cmd)
+	for _, cmd := range []string{
+		"$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml",
+		"$ mdcheck check --date 2026-11-29 examples/pacemaker-system/device.yaml",
+	} {
+		_, block, ok := strings.Cut(string(readme), cmd+"\n")
+		if !ok {
+			t.Fatalf("README has no block starting with %q", cmd)
+		}
+		block, _, _ = strings.Cut(block, "```")
+		args := strings.Fields(cmd)
+		if args[1] == "go" {
+			args = args[4:]
+		} else {
+			args = args[2:]
+		}
+		readmeBlock(t, block, args)
 	}
-	block, _, _ = strings.Cut(block, "```")
-	_, out, errs := run(t, "classify", "examples/pacemaker-system/device.yaml")
+}
+
+func readmeBlock(t *testing.T, block string, args []string) {
+	t.Helper()
+	_, out, errs := run(t, args...)
 	if errs != "" {
 		t.Fatal(errs)
 	}

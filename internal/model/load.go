@@ -8,12 +8,13 @@ import (
 	"path/filepath"
 	"reflect"
 	"sort"
-	"unicode/utf8"
 
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/scanner"
 	"github.com/goccy/go-yaml/token"
+
+	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
 
 // Limits on what Load reads. A real device model is a few kilobytes; the
@@ -160,82 +161,18 @@ func checkHeader(dev *Device, errs *ErrorList) {
 	}
 }
 
-// precheck rejects input the YAML library handles badly: text that is not
-// UTF-8, and deep flow nesting, on which the parser's time and memory grow
-// without bound. It counts [ and { anywhere, so brackets in quoted text
-// count too; only a file with dozens of unclosed brackets in one string
-// would be refused by mistake.
+// precheck rejects input the YAML library handles badly (see yamlsafe).
 func precheck(name string, data []byte) error {
-	line, col, depth, commas := 1, 1, 0, 0
-	lineStart := true
-	indent, indicators := 0, 0
-	for i := 0; i < len(data); {
-		if lineStart {
-			// Block nesting shows at the start of a line as indentation
-			// and as "- " (or "? ", ": ") indicators written one after
-			// another, which the parser follows recursively.
-			indent, indicators = 0, 0
-			j := i
-			for j < len(data) {
-				switch {
-				case data[j] == ' ':
-					indent++
-					j++
-					continue
-				case (data[j] == '-' || data[j] == '?' || data[j] == ':') && j+1 < len(data) && (data[j+1] == ' ' || data[j+1] == '\t'):
-					indicators++
-					j += 2
-					continue
-				}
-				break
-			}
-			if indent > MaxIndent {
-				return listErr(name, line, 1, fmt.Sprintf("indentation is deeper than %d columns", MaxIndent))
-			}
-			if indicators > MaxFlowDepth {
-				return listErr(name, line, 1, fmt.Sprintf("nesting is deeper than %d levels", MaxFlowDepth))
-			}
-			lineStart = false
+	if err := yamlsafe.Precheck(data, yamlsafe.Limits{MaxDepth: MaxFlowDepth, MaxIndent: MaxIndent, MaxLineLength: MaxLineLength, MaxCommas: MaxCommas}); err != nil {
+		var pe *yamlsafe.Error
+		if errors.As(err, &pe) {
+			return listErr(name, pe.Line, pe.Column, pe.Msg)
 		}
-		r, size := utf8.DecodeRune(data[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return listErr(name, line, col, "file is not UTF-8 text")
-		}
-		if r == 0 {
-			return listErr(name, line, col, "file contains a NUL byte; a device model is text")
-		}
-		switch r {
-		case '[', '{':
-			depth++
-			if depth > MaxFlowDepth {
-				return listErr(name, line, col, fmt.Sprintf("nesting is deeper than %d levels", MaxFlowDepth))
-			}
-		case ']', '}':
-			if depth > 0 {
-				depth--
-			}
-		case ',':
-			// The scanner reads a flow collection whole, so MaxTokens
-			// cannot stop one early; bound its entries here.
-			if commas++; commas > MaxCommas {
-				return listErr(name, line, col, fmt.Sprintf("more than %d commas; a device model never needs so many", MaxCommas))
-			}
-		case '\n':
-			line, col = line+1, 0
-			lineStart = true
-		}
-		if col >= MaxLineLength {
-			return listErr(name, line, col, fmt.Sprintf("line is longer than %d characters", MaxLineLength))
-		}
-		col++
-		i += size
+		return listErr(name, 0, 0, err.Error())
 	}
 	return nil
 }
 
-// tokenize scans data into YAML tokens, stopping at MaxTokens so that a
-// file of many tiny values cannot grow the token list and the tree built
-// from it without bound.
 func tokenize(name string, data []byte) (token.Tokens, error) {
 	if len(data) >= 3 && data[0] == 0xEF && data[1] == 0xBB && data[2] == 0xBF {
 		data = data[3:] // byte order mark

@@ -46,7 +46,7 @@ func docTitle(d *model.Device, path string) string {
 	return path
 }
 
-var ifuSecurity = register(catalog.Rule{
+var _ = register(catalog.Rule{
 	ID:          "doc/ifu-security-section",
 	Title:       "The IFU has a security section with the minimum IT requirements",
 	Severity:    catalog.High,
@@ -58,7 +58,7 @@ var ifuSecurity = register(catalog.Rule{
 	},
 })
 
-var threatModel = register(catalog.Rule{
+var _ = register(catalog.Rule{
 	ID:          "doc/threat-model",
 	Title:       "A threat model exists",
 	Severity:    catalog.High,
@@ -70,7 +70,7 @@ var threatModel = register(catalog.Rule{
 	},
 })
 
-var riskAssessment = register(catalog.Rule{
+var _ = register(catalog.Rule{
 	ID:          "doc/security-risk-assessment",
 	Title:       "Security risks are assessed inside the risk management file",
 	Severity:    catalog.High,
@@ -82,7 +82,7 @@ var riskAssessment = register(catalog.Rule{
 	},
 })
 
-var securityTesting = register(catalog.Rule{
+var _ = register(catalog.Rule{
 	ID:          "doc/security-testing",
 	Title:       "Security verification and validation is documented",
 	Severity:    catalog.High,
