@@ -6,6 +6,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -111,5 +112,38 @@ func TestRequirements(t *testing.T) {
 		if _, err := loadRequirements(fsys); err == nil {
 			t.Errorf("%s: loadRequirements accepted %q", name, src)
 		}
+	}
+}
+
+func TestApplies(t *testing.T) {
+	dev, err := model.Parse("d.yaml", []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\nintendedPurpose: {users: [clinician]}\ncomponents: [{id: a, name: a, kind: gateway, role: device}, {id: b, name: b, kind: mobile-app, role: non-device}]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl := &classify.Classification{Result: classify.Result{Class: classify.IIa, Decided: true, Label: "IIa"}}
+	undecided := &classify.Classification{Result: classify.Result{Class: classify.I, UpTo: classify.III, Label: "undecided (I to III)"}}
+	tests := []struct {
+		name string
+		req  Requirement
+		cl   *classify.Classification
+		want bool
+	}{
+		{"no conditions", Requirement{}, cl, true},
+		{"class matches", Requirement{Classes: []string{"IIa", "IIb"}}, cl, true},
+		{"class differs", Requirement{Classes: []string{"III"}}, cl, false},
+		{"undecided may be III", Requirement{Classes: []string{"III"}}, undecided, true},
+		{"mobile app only on a non-device", Requirement{ComponentKinds: []string{"mobile-app"}}, cl, false},
+		{"gateway", Requirement{ComponentKinds: []string{"gateway"}}, cl, true},
+		{"lay users", Requirement{Users: []string{"lay-person"}}, cl, false},
+		{"clinicians", Requirement{Users: []string{"clinician"}}, cl, true},
+	}
+	for _, tt := range tests {
+		if got, why := tt.req.Applies(dev, tt.cl); got != tt.want || (!got && why == "") {
+			t.Errorf("%s: Applies = %v (%q), want %v", tt.name, got, why, tt.want)
+		}
+	}
+	bad := fstest.MapFS{"requirements/x.yaml": {Data: []byte("framework: F\nrequirements: [{id: A.1, title: t, source: s, classes: [IV]}]\n")}}
+	if _, err := loadRequirements(bad); err == nil {
+		t.Error("class IV accepted")
 	}
 }

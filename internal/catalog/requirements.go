@@ -5,9 +5,14 @@ import (
 	"fmt"
 	"io/fs"
 	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/goccy/go-yaml"
+
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // Audiences of a requirement.
@@ -24,6 +29,12 @@ type Requirement struct {
 	Framework string `yaml:"-" json:"framework"`
 	// Audience is manufacturer (the default) or hospital.
 	Audience string `yaml:"audience" json:"audience"`
+	// Applicability: when set, the requirement concerns only devices of
+	// these MDR classes, with a component of these kinds, or intended for
+	// these users. Empty means every device.
+	Classes        []string `yaml:"classes" json:"classes,omitempty"`
+	ComponentKinds []string `yaml:"componentKinds" json:"componentKinds,omitempty"`
+	Users          []string `yaml:"users" json:"users,omitempty"`
 	// Manual, when set, says why no rule can decide the requirement and
 	// what an assessor should look for.
 	Manual *Manual `yaml:"manual" json:"manual,omitempty"`
@@ -81,6 +92,9 @@ func loadRequirements(fsys fs.FS) ([]Requirement, error) {
 			case r.Manual != nil && (r.Manual.Reason == "" || r.Manual.LookFor == ""):
 				return nil, fmt.Errorf("%s: manual requirement %s needs a reason and lookFor", file, r.ID)
 			}
+			if err := checkApplicability(r); err != nil {
+				return nil, fmt.Errorf("%s: requirement %s: %w", file, r.ID, err)
+			}
 			if r.Audience == "" {
 				r.Audience = Manufacturer
 			}
@@ -94,4 +108,54 @@ func loadRequirements(fsys fs.FS) ([]Requirement, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// checkApplicability refuses applicability values the model cannot hold.
+func checkApplicability(r Requirement) error {
+	for _, c := range r.Classes {
+		if _, ok := classify.ParseClass(c); !ok {
+			return fmt.Errorf("unknown class %q", c)
+		}
+	}
+	for _, k := range r.ComponentKinds {
+		if !slices.Contains(model.ComponentKind("").Values(), k) {
+			return fmt.Errorf("unknown component kind %q", k)
+		}
+	}
+	for _, u := range r.Users {
+		if !slices.Contains(model.User("").Values(), u) {
+			return fmt.Errorf("unknown user %q", u)
+		}
+	}
+	return nil
+}
+
+// Applies reports whether a requirement concerns the device, and if not,
+// why. An undecided class counts as every class it may still be.
+func (r Requirement) Applies(dev *model.Device, cl *classify.Classification) (bool, string) {
+	if len(r.Classes) > 0 && cl != nil {
+		ok := false
+		for c := cl.Class; c <= max(cl.Class, cl.UpTo); c++ {
+			if slices.Contains(r.Classes, c.String()) {
+				ok = true
+			}
+		}
+		if !ok {
+			return false, fmt.Sprintf("concerns class %s devices; this one is %s", strings.Join(r.Classes, ", "), cl.Label)
+		}
+	}
+	if len(r.ComponentKinds) > 0 && !slices.ContainsFunc(dev.Components, func(c model.Component) bool {
+		return c.Role != "non-device" && slices.Contains(r.ComponentKinds, string(c.Kind))
+	}) {
+		return false, "concerns devices with a component of kind " + strings.Join(r.ComponentKinds, ", ")
+	}
+	if len(r.Users) > 0 {
+		if dev.IntendedPurpose == nil || dev.IntendedPurpose.Users == nil {
+			return true, "" // users unknown: the requirement may apply
+		}
+		if !slices.ContainsFunc(dev.IntendedPurpose.Users, func(u model.User) bool { return slices.Contains(r.Users, string(u)) }) {
+			return false, "concerns devices used by " + strings.Join(r.Users, ", ")
+		}
+	}
+	return true, ""
 }

@@ -86,6 +86,24 @@ func Markdown(w io.Writer, r *Report) error {
 		p.f("None.\n\n")
 	}
 
+	p.f("## Not applicable\n\n")
+	na := 0
+	for _, rr := range r.Requirements {
+		if rr.Status != NotApplicable {
+			continue
+		}
+		na++
+		why := rr.Why
+		if why == "" {
+			why = "no rule found anything in the model to check"
+		}
+		p.f("- **%s** %s: %s\n", rr.ID, md(rr.Title), md(why))
+	}
+	if na == 0 {
+		p.f("None.\n")
+	}
+	p.f("\n")
+
 	p.f("## Manual review\n\n")
 	p.f("These requirements count in the readiness denominator until an assessor closes them.\n\n")
 	p.f("| requirement | why manual | look for |\n| --- | --- | --- |\n")

@@ -90,6 +90,8 @@ type RequirementResult struct {
 	Status   string   `json:"status"`
 	Findings []string `json:"findings"`
 	Waived   bool     `json:"waived,omitempty"`
+	// Why says why a requirement does not apply to this device.
+	Why string `json:"why,omitempty"`
 	// Strength is the weakest evidence behind a met requirement.
 	Strength string `json:"strength,omitempty"`
 }
@@ -170,6 +172,9 @@ func Build(in Input) *Report {
 	}
 	for _, req := range in.Requirements {
 		rr := aggregate(req, byReq[req.ID])
+		if ok, why := req.Applies(in.Device, in.Classification); !ok {
+			rr = RequirementResult{Requirement: req, Status: NotApplicable, Findings: []string{}, Why: why}
+		}
 		r.Requirements = append(r.Requirements, rr)
 		sum.Requirements[rr.Status]++
 		if rr.Status == Manual {

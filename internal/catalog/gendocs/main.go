@@ -43,7 +43,7 @@ func render() []byte {
 	}
 	slices.Sort(frameworks)
 	for _, fw := range frameworks {
-		fmt.Fprintf(&b, "### %s\n\n| ID | requirement | source | audience | decided by |\n| --- | --- | --- | --- | --- |\n", fw)
+		fmt.Fprintf(&b, "### %s\n\n| ID | requirement | source | applies to | decided by |\n| --- | --- | --- | --- | --- |\n", fw)
 		for _, r := range reqs {
 			if r.Framework != fw {
 				continue
@@ -52,7 +52,7 @@ func render() []byte {
 			if r.Manual != nil {
 				by = "manual: " + esc(mReason(r))
 			}
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, esc(r.Title), esc(r.Source), r.Audience, by)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", r.ID, esc(r.Title), esc(r.Source), appliesTo(r), by)
 		}
 		b.WriteString("\n")
 	}
@@ -80,3 +80,18 @@ func mdLinks(ids []string) []string {
 }
 
 func esc(s string) string { return strings.ReplaceAll(s, "|", "\\|") }
+
+// appliesTo describes a requirement's audience and applicability.
+func appliesTo(r catalog.Requirement) string {
+	parts := []string{r.Audience}
+	if len(r.Classes) > 0 {
+		parts = append(parts, "class "+strings.Join(r.Classes, ", "))
+	}
+	if len(r.ComponentKinds) > 0 {
+		parts = append(parts, "with "+strings.Join(r.ComponentKinds, ", "))
+	}
+	if len(r.Users) > 0 {
+		parts = append(parts, "for "+strings.Join(r.Users, ", "))
+	}
+	return strings.Join(parts, "; ")
+}
