@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -285,5 +286,34 @@ func TestCheckProfiles(t *testing.T) {
 	manu := checkReport(t, "examples/icu-patient-monitor/device.yaml")
 	if statusOf(manu, "hospital/segment-weak-interfaces@central-station/hl7-out") != "absent" {
 		t.Error("manufacturer profile runs hospital-only rules")
+	}
+}
+
+// TestReadmeExamplesTable checks the readiness the README lists for each
+// example against a real run on the date its header names.
+func TestReadmeExamplesTable(t *testing.T) {
+	readme, err := os.ReadFile(filepath.Join(repoRoot, "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "readiness on "+date) {
+		t.Fatalf("README examples table does not say it was measured on %s", date)
+	}
+	rows := 0
+	for _, line := range strings.Split(string(readme), "\n") {
+		if !strings.HasPrefix(line, "| [") || !strings.Contains(line, "](examples/") {
+			continue
+		}
+		cells := strings.Split(line, "|")
+		name := strings.TrimPrefix(strings.SplitN(cells[1], "]", 2)[0], " [")
+		want := strings.TrimSpace(cells[3])
+		r := checkReport(t, "examples/"+name+"/device.yaml")
+		if got := fmt.Sprintf("%.1f%%", r.Summary.Readiness); got != want {
+			t.Errorf("README says %s readiness %s, a run gives %s", name, want, got)
+		}
+		rows++
+	}
+	if rows < 6 {
+		t.Errorf("README examples table has %d rows", rows)
 	}
 }

@@ -206,3 +206,52 @@ func documents(d *model.Device, kinds ...model.DocumentKind) (paths []string) {
 	}
 	return paths
 }
+
+// securityBlock selects a feature block of a component's security design
+// (update, auditLogging) and its on/off switch.
+type securityBlock[T any] func(s *model.SecurityDesign) (block *T, on *bool)
+
+// switchCheck gives each software-bearing component a result on whether a
+// security feature is switched on (security.<field>.<flag>).
+func switchCheck[T any](in *catalog.Input, field, flag string, get securityBlock[T], passText, failText string) []catalog.Result {
+	var out []catalog.Result
+	for _, c := range deviceComponents(in.Device) {
+		if !softwareBearing(c) {
+			continue
+		}
+		var on *bool
+		if c.c.Security != nil {
+			_, on = get(c.c.Security)
+		}
+		out = append(out, boolCheck(in, c.c.ID, c.path+".security."+field+"."+flag, on, passText, failText))
+	}
+	return out
+}
+
+// gatedCheck runs check on each software-bearing component whose feature
+// is switched on; a component whose switch is not stated is unknown, one
+// whose feature is off is not applicable (offText says which rule covers
+// that).
+func gatedCheck[T any](in *catalog.Input, field, flag string, get securityBlock[T], offText string, check func(c comp, block *T, base string) catalog.Result) []catalog.Result {
+	var out []catalog.Result
+	for _, c := range deviceComponents(in.Device) {
+		if !softwareBearing(c) {
+			continue
+		}
+		base := c.path + ".security." + field
+		var block *T
+		var on *bool
+		if c.c.Security != nil {
+			block, on = get(c.c.Security)
+		}
+		switch {
+		case on == nil:
+			out = append(out, unknown(c.c.ID, base+"."+flag))
+		case !*on:
+			out = append(out, notApplicable(c.c.ID, offText))
+		default:
+			out = append(out, check(c, block, base))
+		}
+	}
+	return out
+}

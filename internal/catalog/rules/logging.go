@@ -7,29 +7,17 @@ import (
 
 // Rules on audit logging (AUDT; IEC 62443 FR 6).
 
-// logCheck runs check for each software-bearing component with logging
-// enabled; a component whose logging is unknown is unknown.
-func logCheck(in *catalog.Input, check func(c comp, l *model.AuditLogging, base string) catalog.Result) []catalog.Result {
-	var out []catalog.Result
-	for _, c := range deviceComponents(in.Device) {
-		if !softwareBearing(c) {
-			continue
-		}
-		base := c.path + ".security.auditLogging"
-		var l *model.AuditLogging
-		if c.c.Security != nil {
-			l = c.c.Security.AuditLogging
-		}
-		switch {
-		case l == nil || l.Enabled == nil:
-			out = append(out, unknown(c.c.ID, base+".enabled"))
-		case !*l.Enabled:
-			out = append(out, notApplicable(c.c.ID, "no audit log (see log/audit-enabled)"))
-		default:
-			out = append(out, check(c, l, base))
-		}
+// logBlock selects the audit log and whether it is enabled.
+func logBlock(s *model.SecurityDesign) (*model.AuditLogging, *bool) {
+	if s.AuditLogging == nil {
+		return nil, nil
 	}
-	return out
+	return s.AuditLogging, s.AuditLogging.Enabled
+}
+
+// logCheck runs check for each component that keeps an audit log.
+func logCheck(in *catalog.Input, check func(c comp, l *model.AuditLogging, base string) catalog.Result) []catalog.Result {
+	return gatedCheck(in, "auditLogging", "enabled", logBlock, "no audit log (see log/audit-enabled)", check)
 }
 
 var auditEnabled = register(catalog.Rule{
@@ -40,18 +28,7 @@ var auditEnabled = register(catalog.Rule{
 	Rationale:   "Without a log there is no way to tell an attack from a fault, to investigate a serious incident (MDCG 2019-16 §5.2) or to notice abuse of emergency access.",
 	Remediation: "Log logins, failed logins, configuration and therapy changes, updates and emergency access, with the user or peer.",
 	Check: func(in *catalog.Input) []catalog.Result {
-		var out []catalog.Result
-		for _, c := range deviceComponents(in.Device) {
-			if !softwareBearing(c) {
-				continue
-			}
-			var b *bool
-			if c.c.Security != nil && c.c.Security.AuditLogging != nil {
-				b = c.c.Security.AuditLogging.Enabled
-			}
-			out = append(out, boolCheck(in, c.c.ID, c.path+".security.auditLogging.enabled", b, "security events are logged", "no security event log"))
-		}
-		return out
+		return switchCheck(in, "auditLogging", "enabled", logBlock, "security events are logged", "no security event log")
 	},
 })
 

@@ -18,29 +18,17 @@ func softwareBearing(c comp) bool {
 	return isTrue(f.Active)
 }
 
-// updateCheck runs check for each software-bearing component whose update
-// mechanism is supported; others are unknown or not applicable.
-func updateCheck(in *catalog.Input, check func(c comp, u *model.Update, base string) catalog.Result) []catalog.Result {
-	var out []catalog.Result
-	for _, c := range deviceComponents(in.Device) {
-		if !softwareBearing(c) {
-			continue
-		}
-		base := c.path + ".security.update"
-		var u *model.Update
-		if c.c.Security != nil {
-			u = c.c.Security.Update
-		}
-		switch {
-		case u == nil || u.Supported == nil:
-			out = append(out, unknown(c.c.ID, base+".supported"))
-		case !*u.Supported:
-			out = append(out, notApplicable(c.c.ID, "the software cannot be updated in the field (see update/field-updatable)"))
-		default:
-			out = append(out, check(c, u, base))
-		}
+// updateBlock selects the update mechanism and whether it is supported.
+func updateBlock(s *model.SecurityDesign) (*model.Update, *bool) {
+	if s.Update == nil {
+		return nil, nil
 	}
-	return out
+	return s.Update, s.Update.Supported
+}
+
+// updateCheck runs check for each component whose software can be updated.
+func updateCheck(in *catalog.Input, check func(c comp, u *model.Update, base string) catalog.Result) []catalog.Result {
+	return gatedCheck(in, "update", "supported", updateBlock, "the software cannot be updated in the field (see update/field-updatable)", check)
 }
 
 var fieldUpdatable = register(catalog.Rule{
@@ -51,18 +39,7 @@ var fieldUpdatable = register(catalog.Rule{
 	Rationale:   "MDCG 2019-16 §2.4 treats every exploitable vulnerability as foreseeable misuse; a device that cannot be patched can only be replaced or isolated when one is found.",
 	Remediation: "Provide a field update mechanism for every software-bearing component.",
 	Check: func(in *catalog.Input) []catalog.Result {
-		var out []catalog.Result
-		for _, c := range deviceComponents(in.Device) {
-			if !softwareBearing(c) {
-				continue
-			}
-			var b *bool
-			if c.c.Security != nil && c.c.Security.Update != nil {
-				b = c.c.Security.Update.Supported
-			}
-			out = append(out, boolCheck(in, c.c.ID, c.path+".security.update.supported", b, "updatable in the field", "cannot be updated in the field"))
-		}
-		return out
+		return switchCheck(in, "update", "supported", updateBlock, "updatable in the field", "cannot be updated in the field")
 	},
 })
 
