@@ -21,6 +21,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 )
 
@@ -35,6 +36,8 @@ const (
 type Options struct {
 	Profile string
 	Waivers []catalog.Waiver
+	// Policies add user rules written in CEL.
+	Policies []*policy.Policy
 	Now     time.Time
 	Version string
 }
@@ -85,6 +88,18 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 		}
 		r.Refs = refs
 		rs = append(rs, r)
+	}
+	for _, p := range opts.Policies {
+		for _, r := range p.CatalogRules() {
+			var refs []string
+			for _, ref := range r.Refs {
+				if inProfile[ref] {
+					refs = append(refs, ref)
+				}
+			}
+			r.Refs = refs
+			rs = append(rs, r)
+		}
 	}
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
 	findings := catalog.Evaluate(rs, in)
@@ -181,4 +196,17 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// LoadPolicy reads a policy file against the embedded catalog and the
+// built-in rules.
+func LoadPolicy(file string) (*policy.Policy, error) {
+	var reqs, builtin []string
+	for _, r := range catalog.Requirements() {
+		reqs = append(reqs, r.ID)
+	}
+	for _, r := range rules.All() {
+		builtin = append(builtin, r.ID)
+	}
+	return policy.Load(file, reqs, builtin)
 }

@@ -18,6 +18,7 @@ import (
 
 type checkFlags struct {
 	format, output, failOn, waivers, profile, date string
+	policies                                       []string
 	all                                            bool
 }
 
@@ -47,6 +48,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVar(&fl.waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
 	f.StringVar(&fl.profile, "profile", assess.ProfileManufacturer, "requirements to assess: manufacturer, hospital or all")
 	f.StringVar(&fl.date, "date", "", "assessment date YYYY-MM-DD (default today, UTC); fixes support-date checks for reproducible reports")
+	f.StringArrayVar(&fl.policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")
 	f.BoolVar(&fl.all, "all", false, "table: list met requirements and passing findings too")
 	return c
 }
@@ -84,6 +86,13 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 			return inputError{err}
 		}
 		opts.Waivers = ws
+	}
+	for _, pf := range fl.policies {
+		p, err := assess.LoadPolicy(pf)
+		if err != nil {
+			return inputError{err}
+		}
+		opts.Policies = append(opts.Policies, p)
 	}
 	dev, err := loadModel(file, stderr)
 	if err != nil {

@@ -317,3 +317,43 @@ func TestReadmeExamplesTable(t *testing.T) {
 		t.Errorf("README examples table has %d rows", rows)
 	}
 }
+
+func TestCheckPolicies(t *testing.T) {
+	r := checkReport(t, "--profile", "hospital",
+		"--policy", "examples/policies/hospital-procurement.yaml",
+		"--policy", "examples/policies/manufacturer-house.yaml",
+		"examples/pacemaker-system/device.yaml")
+	for id, want := range map[string]string{
+		"procurement/support-five-years@device":             "pass",
+		"procurement/mds2-provided@device":                  "fail",
+		"procurement/no-default-passwords@implant":          "pass",
+		"house/critical-fix-two-weeks@device":               "fail",
+		"house/tls-13-on-internet@portal/web":               "pass",
+		"auth/therapy-interface-authenticated@implant/mics": "pass",
+	} {
+		if got := statusOf(r, id); got != want {
+			t.Errorf("%s = %s, want %s", id, got, want)
+		}
+	}
+	// A policy finding can be waived like any other.
+	dir := t.TempDir()
+	w := filepath.Join(dir, "w.yaml")
+	if err := os.WriteFile(w, []byte("waivers: [{finding: 'procurement/mds2-provided@device', reason: MDS2 requested in tender, owner: purchasing, expires: 2027-03-31}]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r = checkReport(t, "--profile", "hospital", "--waivers", w, "--policy", "examples/policies/hospital-procurement.yaml", "examples/pacemaker-system/device.yaml")
+	for _, f := range r.Findings {
+		if f.ID == "procurement/mds2-provided@device" && (f.Waiver == nil || f.Waiver.Expired) {
+			t.Error("the policy finding was not waived")
+		}
+	}
+
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("apiVersion: mdcheck.dev/v1\nkind: Policy\nname: x\nrules:\n  - id: house/x\n    title: X\n    severity: high\n    check: device.lifecycle.endOfSupport >\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := run(t, "check", "--policy", bad, "examples/bp-monitor/device.yaml")
+	if code != ExitInput || !strings.Contains(errs, "bad.yaml:8: CEL:") {
+		t.Errorf("bad policy: exit %d, stderr %q; want 2 with file:line and the CEL error", code, errs)
+	}
+}
