@@ -38,8 +38,8 @@ type Options struct {
 	Waivers []catalog.Waiver
 	// Policies add user rules written in CEL.
 	Policies []*policy.Policy
-	Now     time.Time
-	Version string
+	Now      time.Time
+	Version  string
 }
 
 // maxDocument bounds how much of a referenced document is hashed.

@@ -15,6 +15,10 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
+// Version is the version of the embedded catalog; it changes whenever a
+// requirement is added, removed or reworded.
+const Version = "2026.11.0"
+
 // Audiences of a requirement.
 const (
 	Manufacturer = "manufacturer"

@@ -13,11 +13,13 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/assess"
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
 )
 
 type checkFlags struct {
 	format, output, failOn, waivers, profile, date string
+	oscalPlan                                      string
 	policies                                       []string
 	all                                            bool
 }
@@ -42,7 +44,8 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json or md")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md or oscal (OSCAL assessment results)")
+	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
 	f.StringVar(&fl.waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
@@ -57,8 +60,11 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	if fl.format != "table" && fl.format != "json" && fl.format != "md" {
-		return fmt.Errorf("%w: --format must be table, json or md, not %q", errUsage, fl.format)
+	if fl.format != "table" && fl.format != "json" && fl.format != "md" && fl.format != "oscal" {
+		return fmt.Errorf("%w: --format must be table, json, md or oscal, not %q", errUsage, fl.format)
+	}
+	if fl.oscalPlan != "" && fl.format != "oscal" {
+		return fmt.Errorf("%w: --oscal-plan goes with --format oscal", errUsage)
 	}
 	failOn := catalog.Severity(0)
 	if fl.failOn != "none" {
@@ -109,6 +115,19 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 		err = report.JSON(&buf, rep)
 	case "md":
 		err = report.Markdown(&buf, rep)
+	case "oscal":
+		href := ""
+		if fl.oscalPlan != "" {
+			var plan bytes.Buffer
+			if err := oscal.Write(&plan, oscal.Plan(rep)); err != nil {
+				return err
+			}
+			if err := writeFileAtomic(fl.oscalPlan, plan.Bytes()); err != nil {
+				return err
+			}
+			href = relHref(fl.output, fl.oscalPlan)
+		}
+		err = oscal.Write(&buf, oscal.Results(rep, href))
 	default:
 		err = report.Text(&buf, rep, report.TextOptions{Color: fl.output == "" && colorTerminal(stdout), All: fl.all})
 	}
@@ -130,6 +149,19 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 		}
 	}
 	return nil
+}
+
+// relHref is the plan's path as the results file should refer to it:
+// relative to the results file's folder when both are files.
+func relHref(results, plan string) string {
+	if results == "" {
+		return filepath.ToSlash(plan)
+	}
+	rel, err := filepath.Rel(filepath.Dir(results), plan)
+	if err != nil {
+		return filepath.ToSlash(plan)
+	}
+	return filepath.ToSlash(rel)
 }
 
 // colorTerminal reports whether w is a terminal and NO_COLOR is unset

@@ -94,6 +94,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
   validate   check device models, with file:line:column for every problem
   classify   the MDR Annex VIII class of each component and of the system,
              the deciding rules, conformity routes, notified body and PSUR
+  catalog    the requirements and rules (list, show, export as OSCAL)
   schema     the JSON Schema of the device model, for editors`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -104,7 +105,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newCatalog(stdout), newSchema(stdout))
 	return root
 }
 

@@ -270,4 +270,3 @@ func positioned(name string, err error) error {
 	}
 	return fmt.Errorf("%s: %v", name, err)
 }
-
