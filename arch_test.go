@@ -21,7 +21,8 @@ var allowed = map[string][]string{
 	"internal/model":            {"internal/yamlsafe"},
 	"internal/yamlsafe":         {},
 	"internal/classify":         {"internal/model"},
-	"internal/cli":              {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal"},
+	"internal/cli":              {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom"},
+	"internal/sbom":             {"internal/model", "internal/evidence"},
 	"internal/report":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
 	"internal/assess":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy"},
 	"internal/policy":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
@@ -36,7 +37,7 @@ var allowed = map[string][]string{
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/yamlsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/sbom", "internal/yamlsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

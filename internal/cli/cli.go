@@ -13,6 +13,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/sbom"
 )
 
 // Exit codes, shared by every subcommand.
@@ -68,6 +69,7 @@ func exitCode(err error, stderr io.Writer) int {
 		errors.Is(err, errUsage),
 		errors.Is(err, model.ErrInvalid),
 		errors.Is(err, classify.ErrOutOfScope),
+		errors.Is(err, sbom.ErrInvalid),
 		errors.Is(err, fs.ErrNotExist),
 		errors.Is(err, fs.ErrPermission):
 		return ExitInput
@@ -94,6 +96,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
   validate   check device models, with file:line:column for every problem
   classify   the MDR Annex VIII class of each component and of the system,
              the deciding rules, conformity routes, notified body and PSUR
+  sbom       read SBOMs: inventory, NTIA quality, what can be checked
   catalog    the requirements and rules (list, show, export as OSCAL)
   schema     the JSON Schema of the device model, for editors`,
 		SilenceUsage:  true,
@@ -105,7 +108,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newCatalog(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newCatalog(stdout), newSchema(stdout))
 	return root
 }
 

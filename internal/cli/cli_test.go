@@ -210,6 +210,58 @@ func TestExitCodes(t *testing.T) {
 // process's peak. The test therefore re-runs its own binary as a small
 // helper that starts mdcheck and reports the peak RSS of that child.
 func TestHostileInputMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	inputs := hostile.Models()
+	big := make([]byte, 0, 50<<20)
+	big = append(big, "apiVersion: mdcheck.dev/v1\n# "...)
+	big = append(big, bytes.Repeat([]byte("x"), 50<<20)...)
+	inputs["50MB"] = big
+	for name, data := range inputs {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(dir, name+".yaml")
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			measure(t, ExitInput, bin, "validate", file)
+		})
+	}
+}
+
+// TestHostileSBOMMemory does the same for SBOMs read by `mdcheck sbom`:
+// each hostile file is refused with a clear error, a large valid one is
+// read, and memory stays under 256 MiB.
+func TestHostileSBOMMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	for name, data := range hostile.SBOMs() {
+		t.Run(name, func(t *testing.T) {
+			file := filepath.Join(dir, name)
+			if err := os.WriteFile(file, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want := ExitInput
+			if name == "cdx-30MB-components" {
+				want = ExitOK
+			}
+			measure(t, want, bin, "sbom", "-f", "json", file)
+		})
+	}
+	t.Run("1GB", func(t *testing.T) {
+		file := filepath.Join(dir, "huge.json")
+		f, err := os.Create(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := f.Truncate(1 << 30); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		f.Close()
+		measure(t, ExitInput, bin, "sbom", file)
+	})
+}
+
+// buildBinary builds mdcheck into a temporary folder.
+func buildBinary(t *testing.T) (bin, dir string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
@@ -220,48 +272,43 @@ func TestHostileInputMemory(t *testing.T) {
 		}
 		t.Skipf("go toolchain not found to build mdcheck: %v", err)
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "mdcheck")
+	dir = t.TempDir()
+	bin = filepath.Join(dir, "mdcheck")
 	build := exec.Command(goBin, "build", "-o", bin, "../../cmd/mdcheck")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	inputs := hostile.Models()
-	big := make([]byte, 0, 50<<20)
-	big = append(big, "apiVersion: mdcheck.dev/v1\n# "...)
-	big = append(big, bytes.Repeat([]byte("x"), 50<<20)...)
-	inputs["50MB"] = big
+	return bin, dir
+}
+
+// measure runs bin with args through the helper process and checks its
+// exit code, that its error names the input file, and its peak RSS.
+func measure(t *testing.T, wantCode int, bin string, args ...string) {
+	t.Helper()
 	const limit = 256 << 20
-	for name, data := range inputs {
-		t.Run(name, func(t *testing.T) {
-			file := filepath.Join(dir, name+".yaml")
-			if err := os.WriteFile(file, data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			helper := exec.Command(os.Args[0], "-test.run=^TestMemoryHelper$")
-			helper.Env = append(os.Environ(), "MDCHECK_MEMORY_HELPER="+bin+"\x1fvalidate\x1f"+file)
-			var stdout, stderr bytes.Buffer
-			helper.Stdout, helper.Stderr = &stdout, &stderr
-			if err := helper.Run(); err != nil {
-				t.Fatalf("helper: %v\n%s", err, stderr.String())
-			}
-			var code int
-			var peakKB int64
-			if _, err := fmt.Sscanf(lastLine(stdout.String()), "exit=%d maxrss=%d", &code, &peakKB); err != nil {
-				t.Fatalf("helper output %q: %v", stdout.String(), err)
-			}
-			if code != ExitInput {
-				t.Errorf("exit code %d, want %d; stderr:\n%s", code, ExitInput, stderr.String())
-			}
-			if !strings.Contains(stderr.String(), file) {
-				t.Errorf("stderr does not name the file: %s", stderr.String())
-			}
-			peak := peakKB << 10
-			t.Logf("peak RSS %d MiB: %s", peak>>20, firstLine(stderr.String()))
-			if peak > limit {
-				t.Errorf("peak RSS %d MiB, want under %d MiB", peak>>20, limit>>20)
-			}
-		})
+	file := args[len(args)-1]
+	helper := exec.Command(os.Args[0], "-test.run=^TestMemoryHelper$")
+	helper.Env = append(os.Environ(), "MDCHECK_MEMORY_HELPER="+strings.Join(append([]string{bin}, args...), "\x1f"))
+	var stdout, stderr bytes.Buffer
+	helper.Stdout, helper.Stderr = &stdout, &stderr
+	if err := helper.Run(); err != nil {
+		t.Fatalf("helper: %v\n%s", err, stderr.String())
+	}
+	var code int
+	var peakKB int64
+	if _, err := fmt.Sscanf(lastLine(stdout.String()), "exit=%d maxrss=%d", &code, &peakKB); err != nil {
+		t.Fatalf("helper output %q: %v", lastLine(stdout.String()), err)
+	}
+	if code != wantCode {
+		t.Errorf("exit code %d, want %d; stderr:\n%s", code, wantCode, firstLine(stderr.String()))
+	}
+	if wantCode != ExitOK && !strings.Contains(stderr.String(), file) {
+		t.Errorf("stderr does not name the file: %s", firstLine(stderr.String()))
+	}
+	peak := peakKB << 10
+	t.Logf("peak RSS %d MiB: %s", peak>>20, firstLine(stderr.String()))
+	if peak > limit {
+		t.Errorf("peak RSS %d MiB, want under %d MiB", peak>>20, limit>>20)
 	}
 }
 

@@ -69,3 +69,33 @@ func Models() map[string][]byte {
 	in["many-flow-tokens"] = []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [" + strings.Repeat("a,", 500_000) + "a]\n")
 	return in
 }
+
+// SBOMs returns SBOM files built to exhaust a naive reader, by name. The
+// 1 GB case is made by the caller as a sparse file.
+func SBOMs() map[string][]byte {
+	in := map[string][]byte{}
+	comp := `{"type":"library","name":"left-pad","version":"1.3.0","purl":"pkg:npm/left-pad@1.3.0","supplier":{"name":"npm"},"hashes":[{"alg":"SHA-256","content":"` + strings.Repeat("a", 64) + `"}]}`
+	var b strings.Builder
+	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[`)
+	for i := 0; b.Len() < 30<<20; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(comp)
+	}
+	b.WriteString("]}")
+	in["cdx-30MB-components"] = []byte(b.String())
+	full := b.String()
+	in["cdx-truncated"] = []byte(full[:len(full)/2])
+	in["cdx-unknown-version"] = []byte(`{"bomFormat":"CycloneDX","specVersion":"7.0","version":1,"components":[` + comp + `]}`)
+	in["json-deep-nesting"] = []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","x":` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "}")
+	in["xml-deep-nesting"] = []byte(`<bom xmlns="http://cyclonedx.org/schema/bom/1.5">` + strings.Repeat("<a>", 100_000) + strings.Repeat("</a>", 100_000) + "</bom>")
+	var x strings.Builder
+	x.WriteString(`<?xml version="1.0"?><!DOCTYPE bom [<!ENTITY l0 "lol">`)
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&x, `<!ENTITY l%d "%s">`, i, strings.Repeat(fmt.Sprintf("&l%d;", i-1), 10))
+	}
+	x.WriteString(`]><bom xmlns="http://cyclonedx.org/schema/bom/1.5"><components><component type="library"><name>&l9;</name></component></components></bom>`)
+	in["xml-entity-bomb"] = []byte(x.String())
+	return in
+}

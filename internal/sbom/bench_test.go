@@ -1,0 +1,69 @@
+package sbom
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// The largest SBOMs of the shared collection, per format and encoding.
+var benchFiles = []string{
+	"embedded-iot/balenalib-beaglebone-black-debian-node.syft.spdx.json",
+	"software/juice-shop-14.1.1-npm.cdx-1.4.json",
+	"software/apache-airflow-2.8.0.cdx.json",
+	"software/juice-shop-11.1.2.cdx.xml",
+}
+
+func benchData(b *testing.B, rel string) []byte {
+	data, err := os.ReadFile(filepath.Join(sharedData, rel))
+	if err != nil {
+		b.Skipf("shared SBOM collection not present: %v", err)
+	}
+	return data
+}
+
+// BenchmarkParse reads each SBOM into the normalised inventory.
+func BenchmarkParse(b *testing.B) {
+	for _, f := range benchFiles {
+		b.Run(filepath.Base(f), func(b *testing.B) {
+			data := benchData(b, f)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(f, data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkGenericDecode is the floor: the standard library decoding the
+// same bytes into generic values.
+func BenchmarkGenericDecode(b *testing.B) {
+	for _, f := range benchFiles {
+		b.Run(filepath.Base(f), func(b *testing.B) {
+			data := benchData(b, f)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+					dec := xml.NewDecoder(bytes.NewReader(data))
+					for {
+						if _, err := dec.Token(); err != nil {
+							break
+						}
+					}
+					continue
+				}
+				var v any
+				if err := json.Unmarshal(data, &v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -1,0 +1,605 @@
+package sbom
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"regexp"
+	"sort"
+	"strings"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	spdxjson "github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/spdx"
+	"github.com/spdx/tools-golang/tagvalue"
+)
+
+// lineCol turns a byte offset into a 1-based line and column.
+func lineCol(data []byte, off int64) (int, int) {
+	if off > int64(len(data)) {
+		off = int64(len(data))
+	}
+	line := 1 + bytes.Count(data[:off], []byte("\n"))
+	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
+	return line, col
+}
+
+// lineCounter turns increasing byte offsets into lines and columns in one
+// pass over the data.
+type lineCounter struct {
+	data      []byte
+	off, line int
+	lineStart int
+}
+
+func newLineCounter(data []byte) *lineCounter { return &lineCounter{data: data, line: 1} }
+
+func (lc *lineCounter) at(off int) (int, int) {
+	if off < lc.off {
+		lc.off, lc.line, lc.lineStart = 0, 1, 0
+	}
+	for ; lc.off < off && lc.off < len(lc.data); lc.off++ {
+		if lc.data[lc.off] == '\n' {
+			lc.line++
+			lc.lineStart = lc.off + 1
+		}
+	}
+	return lc.line, off - lc.lineStart + 1
+}
+
+// jsonDepth refuses JSON nested deeper than MaxDepth, before any decoder
+// sees it.
+func jsonDepth(data []byte) error {
+	depth, inString, escaped := 0, false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			depth++
+			if depth > MaxDepth {
+				l, col := lineCol(data, int64(i))
+				return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, col, MaxDepth)
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return nil
+}
+
+// jsonError adds the position to a JSON decoding error.
+func jsonError(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		l, c := lineCol(data, se.Offset)
+		if strings.Contains(se.Error(), "unexpected end") {
+			return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+		}
+		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
+	case errors.As(err, &te):
+		l, c := lineCol(data, te.Offset)
+		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		l, c := lineCol(data, int64(len(data)))
+		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+	}
+	return err
+}
+
+func parseJSON(data []byte) (*Document, error) {
+	if err := jsonDepth(data); err != nil {
+		return nil, err
+	}
+	// The format shows in a top-level key; finding it by search avoids
+	// decoding the document once more just to look.
+	bom := bytes.Index(data, []byte(`"bomFormat"`))
+	spdxAt := bytes.Index(data, []byte(`"spdxVersion"`))
+	switch {
+	case bom >= 0 && (spdxAt < 0 || bom < spdxAt):
+		return parseCycloneDX(data, cdx.BOMFileFormatJSON, "json")
+	case spdxAt >= 0:
+		return parseSPDXJSON(data)
+	}
+	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
+		return nil, jsonError(data, err)
+	}
+	return nil, errors.New("JSON document is neither CycloneDX (no bomFormat) nor SPDX (no spdxVersion)")
+}
+
+// specVersionField finds the declared version for an error message.
+var specVersionField = regexp.MustCompile(`"specVersion"\s*:\s*"([^"]{0,40})"`)
+
+// spdxVersionField finds an SPDX JSON document's version.
+var spdxVersionField = regexp.MustCompile(`"spdxVersion"\s*:\s*"([^"]{0,40})"`)
+
+// knownCDX are the CycloneDX versions read.
+var knownCDX = []string{"1.2", "1.3", "1.4", "1.5", "1.6"}
+
+func parseCycloneDX(data []byte, format cdx.BOMFileFormat, encoding string) (doc *Document, err error) {
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(bytes.NewReader(data), format).Decode(&bom); err != nil {
+		if errors.Is(err, cdx.ErrInvalidSpecVersion) {
+			v := ""
+			if m := specVersionField.FindSubmatch(data[:min(len(data), 1<<20)]); m != nil {
+				v = string(m[1])
+			}
+			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", v, strings.Join(knownCDX, ", "))
+		}
+		if encoding == "json" {
+			return nil, jsonError(data, err)
+		}
+		if derr := xmlCheck(data); derr != nil {
+			return nil, derr // a precise, positioned reason
+		}
+		return nil, err
+	}
+	if encoding == "json" {
+		if bom.BOMFormat != "CycloneDX" {
+			return nil, fmt.Errorf("/bomFormat: %q is not \"CycloneDX\"", bom.BOMFormat)
+		}
+		if !contains(knownCDX, bom.SpecVersion.String()) {
+			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", bom.SpecVersion.String(), strings.Join(knownCDX, ", "))
+		}
+	}
+	d := &Document{Format: CycloneDX, Encoding: encoding, SpecVersion: bom.SpecVersion.String(), Dependencies: map[string][]string{}}
+	if encoding == "xml" {
+		v := strings.TrimPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/")
+		if !contains(knownCDX, v) {
+			return nil, fmt.Errorf("xmlns %q is not a CycloneDX version mdcheck reads (%s)", bom.XMLNS, strings.Join(knownCDX, ", "))
+		}
+		d.SpecVersion = v
+	}
+	if m := bom.Metadata; m != nil {
+		d.Timestamp = m.Timestamp
+		if m.Authors != nil {
+			for _, a := range *m.Authors {
+				d.Authors = append(d.Authors, firstOf(a.Name, a.Email))
+			}
+		}
+		if m.Manufacture != nil && len(d.Authors) == 0 {
+			d.Authors = append(d.Authors, m.Manufacture.Name)
+		}
+		if t := m.Tools; t != nil {
+			if t.Tools != nil {
+				for _, x := range *t.Tools {
+					d.Tools = append(d.Tools, strings.TrimSpace(x.Vendor+" "+x.Name+" "+x.Version))
+				}
+			}
+			if t.Components != nil {
+				for _, x := range *t.Components {
+					d.Tools = append(d.Tools, strings.TrimSpace(x.Name+" "+x.Version))
+				}
+			}
+		}
+		if c := m.Component; c != nil {
+			d.Subject = strings.TrimSpace(c.Name + " " + c.Version)
+		}
+	}
+	var walk func(cs []cdx.Component, parent, where string)
+	walk = func(cs []cdx.Component, parent, where string) {
+		for i, c := range cs {
+			ref := c.BOMRef
+			path := fmt.Sprintf("%s/%d", where, i)
+			if ref == "" {
+				ref = path
+			}
+			comp := Component{Ref: ref, Type: string(c.Type), Group: c.Group, Name: c.Name, Version: c.Version, PURL: c.PackageURL, Parent: parent}
+			switch {
+			case c.Supplier != nil && c.Supplier.Name != "":
+				comp.Supplier = c.Supplier.Name
+			case c.Publisher != "":
+				comp.Supplier = c.Publisher
+			}
+			if c.CPE != "" {
+				comp.CPEs = []string{c.CPE}
+			}
+			if c.Hashes != nil {
+				comp.Hashes = len(*c.Hashes)
+			}
+			d.Components = append(d.Components, comp)
+			if c.Components != nil {
+				walk(*c.Components, ref, path+"/components")
+			}
+		}
+	}
+	if bom.Components != nil {
+		walk(*bom.Components, "", "/components")
+	}
+	if bom.Dependencies != nil {
+		for _, dep := range *bom.Dependencies {
+			var on []string
+			if dep.Dependencies != nil {
+				on = append(on, *dep.Dependencies...)
+			}
+			d.Dependencies[dep.Ref] = append(d.Dependencies[dep.Ref], on...)
+		}
+	}
+	return d, nil
+}
+
+// xmlCheck walks the XML once to bound nesting and to reject what a
+// strict reader must: entity definitions (entity bombs) and undefined
+// entities.
+func xmlCheck(data []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	dec.Strict = true
+	depth := 0
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			line, _ := dec.InputPos()
+			return fmt.Errorf("%d: XML: %v", line, err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			depth++
+			if depth > MaxDepth {
+				line, col := dec.InputPos()
+				return fmt.Errorf("%d:%d: nesting deeper than %d levels", line, col, MaxDepth)
+			}
+		case xml.EndElement:
+			depth--
+		case xml.Directive:
+			if bytes.Contains(bytes.ToUpper(t), []byte("ENTITY")) {
+				line, _ := dec.InputPos()
+				return fmt.Errorf("%d: XML entity declarations are not accepted in an SBOM", line)
+			}
+		}
+	}
+}
+
+// xmlDepth bounds element nesting with one cheap pass over the bytes
+// (comments, CDATA, declarations and quoted attribute values skipped).
+func xmlDepth(data []byte) error {
+	skipTo := func(i int, end string) int {
+		j := bytes.Index(data[i:], []byte(end))
+		if j < 0 {
+			return len(data)
+		}
+		return i + j + len(end)
+	}
+	depth := 0
+	for i := 0; i < len(data); {
+		if data[i] != '<' {
+			i++
+			continue
+		}
+		rest := data[i:]
+		switch {
+		case bytes.HasPrefix(rest, []byte("<!--")):
+			i = skipTo(i, "-->")
+		case bytes.HasPrefix(rest, []byte("<![CDATA[")):
+			i = skipTo(i, "]]>")
+		case bytes.HasPrefix(rest, []byte("<?")):
+			i = skipTo(i, "?>")
+		case bytes.HasPrefix(rest, []byte("<!")):
+			i = skipTo(i, ">")
+		case bytes.HasPrefix(rest, []byte("</")):
+			depth--
+			i = skipTo(i, ">")
+		default:
+			start := i
+			var quote byte
+			for i++; i < len(data); i++ {
+				c := data[i]
+				if quote != 0 {
+					if c == quote {
+						quote = 0
+					}
+					continue
+				}
+				if c == '"' || c == '\'' {
+					quote = c
+				} else if c == '>' {
+					break
+				}
+			}
+			if i < len(data) && data[i-1] != '/' {
+				depth++
+				if depth > MaxDepth {
+					l, c := lineCol(data, int64(start))
+					return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, c, MaxDepth)
+				}
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+func parseXML(data []byte) (*Document, error) {
+	// The XML library bounds nesting itself and never expands entities;
+	// refuse entity declarations outright, and leave the full walk of
+	// xmlCheck for explaining a document that does not decode.
+	if i := bytes.Index(data, []byte("<!ENTITY")); i >= 0 {
+		l, _ := lineCol(data, int64(i))
+		return nil, fmt.Errorf("%d: XML entity declarations are not accepted in an SBOM", l)
+	}
+	if err := xmlDepth(data); err != nil {
+		return nil, err
+	}
+	if !bytes.Contains(data, []byte("http://cyclonedx.org/schema/bom/")) {
+		return nil, errors.New("XML document is not CycloneDX (no http://cyclonedx.org/schema/bom/ namespace); SPDX RDF/XML is not read")
+	}
+	return parseCycloneDX(data, cdx.BOMFileFormatXML, "xml")
+}
+
+// knownSPDX are the SPDX versions read.
+var knownSPDX = []string{"SPDX-2.1", "SPDX-2.2", "SPDX-2.3"}
+
+// personOrOrg repairs a supplier or originator written without its
+// "Person:" or "Organization:" prefix, as some tools do; it returns the
+// repaired value and whether it changed anything.
+func personOrOrg(v string) (string, bool) {
+	t := strings.TrimSpace(v)
+	switch {
+	case t == "", t == "NOASSERTION", strings.HasPrefix(t, "Person:"), strings.HasPrefix(t, "Organization:"), strings.HasPrefix(t, "Tool:"):
+		return v, false
+	case strings.ContainsAny(t, "@<"):
+		return "Person: " + t, true
+	}
+	return "Organization: " + t, true
+}
+
+// partyFields finds supplier and originator string values in SPDX JSON:
+// for each, the byte offsets of the key and of the value's content between
+// its quotes.
+func partyFields(data []byte) [][5]int {
+	var out [][5]int
+	for _, key := range []string{`"supplier"`, `"originator"`} {
+		k := []byte(key)
+		for off := 0; ; {
+			i := bytes.Index(data[off:], k)
+			if i < 0 {
+				break
+			}
+			start := off + i
+			j := start + len(k)
+			off = j
+			for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+				j++
+			}
+			if j >= len(data) || data[j] != ':' {
+				continue
+			}
+			j++
+			for j < len(data) && (data[j] == ' ' || data[j] == '\t' || data[j] == '\n' || data[j] == '\r') {
+				j++
+			}
+			if j >= len(data) || data[j] != '"' {
+				continue
+			}
+			vs := j + 1
+			ve := vs
+			for ve < len(data) && data[ve] != '"' {
+				if data[ve] == '\\' {
+					ve++
+				}
+				ve++
+			}
+			if ve >= len(data) {
+				break
+			}
+			out = append(out, [5]int{start, start + 1, start + len(k) - 1, vs, ve})
+			off = ve
+		}
+	}
+	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
+	return out
+}
+
+func parseSPDXJSON(data []byte) (*Document, error) {
+	var head struct {
+		SPDXVersion string `json:"spdxVersion"`
+	}
+	// The version is read by search near the top; only a document that
+	// puts it elsewhere pays for a decode just to find it.
+	if m := spdxVersionField.FindSubmatch(data[:min(len(data), 1<<20)]); m != nil {
+		head.SPDXVersion = string(m[1])
+	} else if err := json.Unmarshal(data, &head); err != nil {
+		return nil, jsonError(data, err)
+	}
+	if !contains(knownSPDX, head.SPDXVersion) {
+		return nil, fmt.Errorf("/spdxVersion: %q is not a version mdcheck reads (%s)", head.SPDXVersion, strings.Join(knownSPDX, ", "))
+	}
+	// Repair parties written without their Person: or Organization:
+	// prefix, in place on the bytes: decoding the document generically to
+	// edit it would cost a second copy of it in memory.
+	var warnings []Warning
+	var out []byte
+	last := 0
+	pos := newLineCounter(data)
+	for _, f := range partyFields(data) {
+		m := []int{f[0], 0, f[1], f[2], f[3], f[4]}
+		raw := string(data[m[4]:m[5]])
+		var val string
+		if err := json.Unmarshal([]byte(`"`+raw+`"`), &val); err != nil {
+			continue
+		}
+		fixed, did := personOrOrg(val)
+		if !did {
+			continue
+		}
+		enc, _ := json.Marshal(fixed)
+		out = append(out, data[last:m[4]-1]...)
+		out = append(out, enc...)
+		last = m[5] + 1
+		l, c := pos.at(m[0])
+		warnings = append(warnings, Warning{Where: fmt.Sprintf("%d:%d", l, c),
+			Msg: fmt.Sprintf("%s %q lacks the Person: or Organization: prefix; read as %q", string(data[m[2]:m[3]]), val, fixed)})
+	}
+	if out != nil {
+		data = append(out, data[last:]...)
+	}
+	doc, err := readSPDXJSON(head.SPDXVersion, data)
+	if err != nil {
+		return nil, jsonError(data, err)
+	}
+	d := fromSPDX(doc, "json")
+	d.SpecVersion = strings.TrimPrefix(head.SPDXVersion, "SPDX-")
+	d.Warnings = append(warnings, d.Warnings...)
+	return d, nil
+}
+
+// readSPDXJSON decodes SPDX JSON into the library's types. An SPDX 2.3
+// document decodes straight into them; the library's own reader first
+// decodes every document generically to find its version and converts
+// older versions by reflection, which costs several times a plain decode,
+// so only 2.1 and 2.2 documents go through it.
+func readSPDXJSON(version string, data []byte) (*spdx.Document, error) {
+	if version != spdx.Version {
+		return spdxjson.Read(bytes.NewReader(data))
+	}
+	// Only the parts the inventory uses; file entries, which can be most
+	// of a document, are scanned but not built.
+	var part struct {
+		SPDXVersion   string               `json:"spdxVersion"`
+		DocumentName  string               `json:"name"`
+		CreationInfo  *spdx.CreationInfo   `json:"creationInfo"`
+		Packages      []*spdx.Package      `json:"packages"`
+		Relationships []*spdx.Relationship `json:"relationships"`
+	}
+	if err := json.Unmarshal(data, &part); err != nil {
+		return nil, err
+	}
+	return &spdx.Document{SPDXVersion: part.SPDXVersion, DocumentName: part.DocumentName, CreationInfo: part.CreationInfo,
+		Packages: part.Packages, Relationships: part.Relationships}, nil
+}
+
+func parseTagValue(data []byte) (*Document, error) {
+	var warnings []Warning
+	lines := bytes.Split(data, []byte("\n"))
+	changed := false
+	version := ""
+	for i, l := range lines {
+		s := string(bytes.TrimRight(l, "\r"))
+		if v, ok := strings.CutPrefix(s, "SPDXVersion:"); ok {
+			version = strings.TrimSpace(v)
+		}
+		for _, tag := range []string{"PackageSupplier:", "PackageOriginator:"} {
+			v, ok := strings.CutPrefix(s, tag)
+			if !ok {
+				continue
+			}
+			if fixed, did := personOrOrg(v); did {
+				lines[i] = []byte(tag + " " + fixed)
+				changed = true
+				warnings = append(warnings, Warning{Where: fmt.Sprintf("line %d", i+1),
+					Msg: fmt.Sprintf("%s %q lacks the Person: or Organization: prefix; read as %q", strings.TrimSuffix(tag, ":"), strings.TrimSpace(v), fixed)})
+			}
+		}
+	}
+	if !contains(knownSPDX, version) {
+		return nil, fmt.Errorf("SPDXVersion %q is not a version mdcheck reads (%s)", version, strings.Join(knownSPDX, ", "))
+	}
+	if changed {
+		data = bytes.Join(lines, []byte("\n"))
+	}
+	doc, err := tagvalue.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	d := fromSPDX(doc, "tag-value")
+	d.SpecVersion = strings.TrimPrefix(version, "SPDX-")
+	d.Warnings = append(warnings, d.Warnings...)
+	return d, nil
+}
+
+func fromSPDX(doc *spdx.Document, encoding string) *Document {
+	d := &Document{Format: SPDX, Encoding: encoding, SpecVersion: strings.TrimPrefix(doc.SPDXVersion, "SPDX-"), Dependencies: map[string][]string{}}
+	if ci := doc.CreationInfo; ci != nil {
+		d.Timestamp = ci.Created
+		for _, c := range ci.Creators {
+			switch c.CreatorType {
+			case "Tool":
+				d.Tools = append(d.Tools, c.Creator)
+			default:
+				d.Authors = append(d.Authors, c.Creator)
+			}
+		}
+	}
+	d.Subject = doc.DocumentName
+	described := map[string]bool{}
+	for _, r := range doc.Relationships {
+		if r == nil {
+			continue
+		}
+		a, b := string(r.RefA.ElementRefID), string(r.RefB.ElementRefID)
+		switch strings.ToUpper(r.Relationship) {
+		case "DESCRIBES":
+			described[b] = true
+		case "DESCRIBED_BY":
+			described[a] = true
+		case "DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "HAS_PREREQUISITE", "BUILD_DEPENDENCY_OF_REVERSE":
+			d.Dependencies["SPDXRef-"+a] = append(d.Dependencies["SPDXRef-"+a], "SPDXRef-"+b)
+		case "DEPENDENCY_OF", "CONTAINED_BY", "PREREQUISITE_FOR", "RUNTIME_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF":
+			d.Dependencies["SPDXRef-"+b] = append(d.Dependencies["SPDXRef-"+b], "SPDXRef-"+a)
+		}
+	}
+	for _, p := range doc.Packages {
+		if p == nil {
+			continue
+		}
+		c := Component{Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Name: p.PackageName, Version: p.PackageVersion, Hashes: len(p.PackageChecksums)}
+		if s := p.PackageSupplier; s != nil && s.Supplier != "" && s.Supplier != "NOASSERTION" {
+			c.Supplier = s.Supplier
+		}
+		for _, r := range p.PackageExternalReferences {
+			if r == nil {
+				continue
+			}
+			switch strings.ToLower(r.RefType) {
+			case "purl":
+				if c.PURL == "" {
+					c.PURL = r.Locator
+				}
+			case "cpe23type", "cpe22type":
+				c.CPEs = append(c.CPEs, r.Locator)
+			}
+		}
+		if described[string(p.PackageSPDXIdentifier)] && d.Subject == doc.DocumentName {
+			d.Subject = strings.TrimSpace(p.PackageName + " " + p.PackageVersion)
+		}
+		d.Components = append(d.Components, c)
+	}
+	for k := range d.Dependencies {
+		sort.Strings(d.Dependencies[k])
+	}
+	return d
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}

@@ -1,0 +1,178 @@
+package sbom
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/package-url/packageurl-go"
+)
+
+// Element names of the NTIA minimum elements (July 2021) that are kept per
+// component, and the document-level ones.
+const (
+	ElemSupplier   = "supplier"
+	ElemName       = "name"
+	ElemVersion    = "version"
+	ElemIdentifier = "unique identifier"
+	ElemDependency = "dependency relationship"
+	ElemAuthor     = "author of SBOM data"
+	ElemTimestamp  = "timestamp"
+)
+
+var componentElements = []string{ElemSupplier, ElemName, ElemVersion, ElemIdentifier, ElemDependency}
+
+// Quality is how far an SBOM meets the NTIA minimum elements.
+type Quality struct {
+	Components int `json:"components"`
+	// Coverage is, per component-level element, the share of components
+	// that carry it, in percent.
+	Coverage map[string]float64 `json:"coverage"`
+	// Author and Timestamp are the document-level elements.
+	Author    bool `json:"author"`
+	Timestamp bool `json:"timestamp"`
+	// Score is the mean of the component-level coverages and the two
+	// document-level elements (100 or 0), in percent.
+	Score float64 `json:"score"`
+	// Worst lists the components missing the most elements, at most ten.
+	Worst []Offender `json:"worst"`
+}
+
+// Offender is a component with the elements it lacks.
+type Offender struct {
+	Ref     string   `json:"ref"`
+	Name    string   `json:"name"`
+	Missing []string `json:"missing"`
+}
+
+// Missing lists the NTIA component elements c lacks in doc.
+func (doc *Document) Missing(c Component, inGraph map[string]bool) []string {
+	var m []string
+	if c.Supplier == "" {
+		m = append(m, ElemSupplier)
+	}
+	if c.Name == "" {
+		m = append(m, ElemName)
+	}
+	if c.Version == "" {
+		m = append(m, ElemVersion)
+	}
+	if c.PURL == "" && len(c.CPEs) == 0 {
+		m = append(m, ElemIdentifier)
+	}
+	if !inGraph[c.Ref] && c.Parent == "" {
+		m = append(m, ElemDependency)
+	}
+	return m
+}
+
+// graph returns the references that take part in a dependency
+// relationship.
+func (doc *Document) graph() map[string]bool {
+	in := map[string]bool{}
+	for ref, deps := range doc.Dependencies {
+		if len(deps) > 0 {
+			in[ref] = true
+		}
+		for _, d := range deps {
+			in[d] = true
+		}
+	}
+	return in
+}
+
+// Quality measures the document against the NTIA minimum elements.
+func (doc *Document) Quality() Quality {
+	q := Quality{Components: len(doc.Components), Coverage: map[string]float64{},
+		Author: len(doc.Authors) > 0, Timestamp: doc.Timestamp != "", Worst: []Offender{}}
+	inGraph := doc.graph()
+	have := map[string]int{}
+	var offenders []Offender
+	for _, c := range doc.Components {
+		missing := doc.Missing(c, inGraph)
+		for _, e := range componentElements {
+			if !containsString(missing, e) {
+				have[e]++
+			}
+		}
+		if len(missing) > 0 {
+			offenders = append(offenders, Offender{Ref: c.Ref, Name: strings.TrimSpace(c.Name + " " + c.Version), Missing: missing})
+		}
+	}
+	sum := 0.0
+	for _, e := range componentElements {
+		pct := 0.0
+		if q.Components > 0 {
+			pct = round1(float64(have[e]) / float64(q.Components) * 100)
+		}
+		q.Coverage[e] = pct
+		sum += pct
+	}
+	for _, ok := range []bool{q.Author, q.Timestamp} {
+		if ok {
+			sum += 100
+		}
+	}
+	q.Score = round1(sum / float64(len(componentElements)+2))
+	sort.SliceStable(offenders, func(i, j int) bool { return len(offenders[i].Missing) > len(offenders[j].Missing) })
+	if len(offenders) > 10 {
+		offenders = offenders[:10]
+	}
+	q.Worst = append(q.Worst, offenders...)
+	return q
+}
+
+// Entry is one component in the coverage ledger: whether it can be checked
+// for known vulnerabilities and, if not, why.
+type Entry struct {
+	Ref       string `json:"ref"`
+	Name      string `json:"name"`
+	Version   string `json:"version,omitempty"`
+	Ecosystem string `json:"ecosystem,omitempty"`
+	// Identifier is the package URL or CPE matching will use.
+	Identifier string `json:"identifier,omitempty"`
+	Checkable  bool   `json:"checkable"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// Ledger lists every component with whether it can be matched against
+// advisories. A component without a package URL or CPE, or without a
+// version, cannot: matching by name alone guesses.
+func (doc *Document) Ledger() []Entry {
+	out := make([]Entry, 0, len(doc.Components))
+	for _, c := range doc.Components {
+		e := Entry{Ref: c.Ref, Name: c.Name, Version: c.Version}
+		switch {
+		case c.PURL != "":
+			p, err := packageurl.FromString(c.PURL)
+			if err != nil {
+				e.Reason = "package URL does not parse: " + err.Error()
+				break
+			}
+			e.Ecosystem, e.Identifier = p.Type, c.PURL
+			if e.Version == "" {
+				e.Version = p.Version
+			}
+		case len(c.CPEs) > 0:
+			e.Ecosystem, e.Identifier = "cpe", c.CPEs[0]
+		default:
+			e.Reason = "no identifier: neither a package URL nor a CPE"
+		}
+		if e.Reason == "" && e.Version == "" {
+			e.Reason = "no version"
+		}
+		e.Checkable = e.Reason == ""
+		out = append(out, e)
+	}
+	return out
+}
+
+func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,132 @@
+package sbom
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseFixtures(t *testing.T) {
+	tests := []struct {
+		file, format, version, encoding string
+		components                      int
+	}{
+		{"freertos-corepkcs11.spdx", SPDX, "2.2", "tag-value", 2},
+		{"cern-lhc-vdm-editor.cdx.json", CycloneDX, "1.2", "json", 43},
+		{"julia.spdx.json", SPDX, "2.2", "json", 34},
+		{"small.cdx.xml", CycloneDX, "1.4", "xml", 3},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			doc, err := ReadFile(filepath.Join("testdata", tt.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := []any{doc.Format, doc.SpecVersion, doc.Encoding, len(doc.Components)}
+			if diff := cmp.Diff([]any{tt.format, tt.version, tt.encoding, tt.components}, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestSmallXML(t *testing.T) {
+	doc, err := ReadFile("testdata/small.cdx.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Subject != "pump-firmware 2.8.4" || doc.Timestamp == "" || len(doc.Tools) != 1 {
+		t.Errorf("metadata = %q %q %v", doc.Subject, doc.Timestamp, doc.Tools)
+	}
+	nested := doc.Components[1]
+	if nested.Parent != "pkg:generic/freertos@11.2.0" || nested.PURL == "" {
+		t.Errorf("nested component = %+v", nested)
+	}
+	if diff := cmp.Diff([]string{"pkg:generic/freertos@11.2.0", "mbedtls"}, doc.Dependencies["fw"]); diff != "" {
+		t.Errorf("dependencies (-want +got):\n%s", diff)
+	}
+	q := doc.Quality()
+	if q.Coverage[ElemSupplier] != 33.3 || q.Coverage[ElemIdentifier] != 66.7 || q.Coverage[ElemVersion] != 66.7 || q.Author || !q.Timestamp {
+		t.Errorf("quality = %+v", q)
+	}
+	if len(q.Worst) == 0 || q.Worst[0].Name != "mbedtls" {
+		t.Errorf("worst offender = %+v, want mbedtls first", q.Worst)
+	}
+	ledger := doc.Ledger()
+	want := []bool{true, true, false}
+	for i, e := range ledger {
+		if e.Checkable != want[i] {
+			t.Errorf("ledger[%d] %s checkable = %v (%s)", i, e.Name, e.Checkable, e.Reason)
+		}
+	}
+	if !strings.Contains(ledger[2].Reason, "no identifier") {
+		t.Errorf("ledger reason = %q", ledger[2].Reason)
+	}
+}
+
+func TestLenientRepairs(t *testing.T) {
+	src := `{"spdxVersion": "SPDX-2.3", "dataLicense": "CC0-1.0", "SPDXID": "SPDXRef-DOCUMENT", "name": "x", "documentNamespace": "https://x.example/x",
+ "creationInfo": {"created": "2026-01-01T00:00:00Z", "creators": ["Tool: t"]},
+ "packages": [{"name": "a", "SPDXID": "SPDXRef-a", "downloadLocation": "NOASSERTION", "originator": "Jane Doe <jane@x.example>", "supplier": "Acme Corp"}]}`
+	doc, err := Parse("x.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Warnings) != 2 || doc.Warnings[0].Where != "3:87" || doc.Components[0].Supplier != "Acme Corp" {
+		t.Errorf("warnings = %v, supplier %q", doc.Warnings, doc.Components[0].Supplier)
+	}
+	tv := "SPDXVersion: SPDX-2.2\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: x\nDocumentNamespace: https://x.example/x\nCreator: Tool: t\nCreated: 2026-01-01T00:00:00Z\n\nPackageName: a\nSPDXID: SPDXRef-a\nPackageDownloadLocation: NOASSERTION\nPackageOriginator: Jane Doe\n"
+	doc, err = Parse("x.spdx", []byte(tv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Warnings) != 1 || doc.Warnings[0].Where != "line 12" {
+		t.Errorf("tag-value warnings = %v", doc.Warnings)
+	}
+}
+
+func TestParseErrors(t *testing.T) {
+	good, _ := os.ReadFile("testdata/cern-lhc-vdm-editor.cdx.json")
+	tests := []struct {
+		name string
+		src  string
+		want string
+	}{
+		{"empty", "", "file is empty"},
+		{"not an sbom", "hello", "not an SBOM"},
+		{"truncated json", string(good[:len(good)/2]), "truncated"},
+		{"bad json", `{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [1,]}`, "1:68: JSON syntax"},
+		{"unknown cdx version", `{"bomFormat": "CycloneDX", "specVersion": "9.9"}`, `/specVersion: CycloneDX "9.9" is not a version`},
+		{"unknown spdx version", `{"spdxVersion": "SPDX-3.0"}`, `/spdxVersion: "SPDX-3.0"`},
+		{"neither", `{"hello": 1}`, "neither CycloneDX"},
+		{"deep json", `{"bomFormat": "CycloneDX", "x": ` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "}", "nesting deeper than 256"},
+		{"wrong type", `{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [{"name": 5}]}`, "1:"},
+		{"entity bomb", `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4">&lol2;</bom>`, "entity declarations are not accepted"},
+		{"undefined entity", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4">&lol;</bom>`, "XML"},
+		{"deep xml", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4">` + strings.Repeat("<a>", 20_000) + strings.Repeat("</a>", 20_000) + "</bom>", "nesting deeper than 256"},
+		{"spdx rdf", `<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"></rdf:RDF>`, "not CycloneDX"},
+		{"unknown tag-value version", "SPDXVersion: SPDX-1.2\n", "not a version"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.ReplaceAll(tt.name, " ", "_"), func(t *testing.T) {
+			_, err := Parse("in.json", []byte(tt.src))
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), "in.json") {
+				t.Errorf("Parse = %v, want an error naming in.json and containing %q", err, tt.want)
+			}
+			if err != nil && !errors.Is(err, ErrInvalid) {
+				t.Errorf("error %v does not wrap ErrInvalid", err)
+			}
+		})
+	}
+	big := filepath.Join(t.TempDir(), "big.json")
+	f, _ := os.Create(big)
+	_ = f.Truncate(1 << 30) // a sparse 1 GB file
+	f.Close()
+	if _, err := ReadFile(big); err == nil || !strings.Contains(err.Error(), "1073741824 bytes") {
+		t.Errorf("ReadFile(1 GB) = %v", err)
+	}
+}
