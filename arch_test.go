@@ -24,7 +24,7 @@ var allowed = map[string][]string{
 	"internal/cli":              {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom"},
 	"internal/sbom":             {"internal/model", "internal/evidence"},
 	"internal/report":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
-	"internal/assess":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy"},
+	"internal/assess":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom"},
 	"internal/policy":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
 	"internal/oscal":            {"internal/evidence", "internal/catalog", "internal/report"},
 	"internal/evidence":         {"internal/model"},

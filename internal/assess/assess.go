@@ -23,6 +23,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/sbom"
 )
 
 // Profiles select the audience of the requirements assessed.
@@ -68,6 +69,9 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 	}
 	ev := evidence.NewSet()
 	if err := documentEvidence(ctx, dev, ev); err != nil {
+		return nil, err
+	}
+	if err := sbomEvidence(ctx, dev, ev); err != nil {
 		return nil, err
 	}
 	reqs := profileRequirements(opts.Profile)
@@ -168,6 +172,34 @@ func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) 
 			}
 		}
 		ev.Add(e)
+	}
+	return nil
+}
+
+// sbomEvidence reads each component's SBOM. An SBOM that cannot be read is
+// evidence too: the rules report it, and the run goes on.
+func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) error {
+	dir := filepath.Dir(dev.File())
+	for i, c := range dev.Components {
+		if c.SBOM == "" {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		p := c.SBOM
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		path := fmt.Sprintf("components[%d].sbom", i)
+		doc, err := sbom.ReadFile(p)
+		if err != nil {
+			ev.AddSBOM(evidence.SBOM{Component: c.ID, Path: path, File: c.SBOM, Err: strings.TrimPrefix(err.Error(), sbom.ErrInvalid.Error()+": ")})
+			continue
+		}
+		b := doc.Evidence(c.ID, path)
+		b.File = c.SBOM
+		ev.AddSBOM(b)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // Strength is how well a fact is established.
@@ -80,6 +81,7 @@ type Evidence struct {
 type Set struct {
 	byID   map[ID]*Evidence
 	byPath map[string]ID
+	sboms  []SBOM
 }
 
 // NewSet returns an empty set.
@@ -147,3 +149,53 @@ func (s *Set) Weakest(ids []ID) Strength {
 	}
 	return w
 }
+
+// SBOM is what reading a component's SBOM showed: observed evidence for the
+// rules on SBOM quality and coverage.
+type SBOM struct {
+	// Component is the model component the SBOM belongs to; Path is its
+	// model path (components[i].sbom).
+	Component string `json:"component"`
+	Path      string `json:"path"`
+	File      string `json:"file"`
+	// Err is set when the SBOM could not be read; the rest is then empty.
+	Err         string `json:"error,omitempty"`
+	Format      string `json:"format,omitempty"`
+	SpecVersion string `json:"specVersion,omitempty"`
+	Components  int    `json:"components"`
+	// Coverage is the share, in percent, of components carrying each NTIA
+	// minimum element; Author and Timestamp are the document-level ones.
+	Coverage  map[string]float64 `json:"coverage,omitempty"`
+	Author    bool               `json:"author"`
+	Timestamp bool               `json:"timestamp"`
+	Score     float64            `json:"score"`
+	// Checkable counts components that vulnerability matching can find.
+	Checkable int `json:"checkable"`
+	Warnings  int `json:"warnings"`
+}
+
+// AddSBOM records what a component's SBOM showed, and the SBOM itself as
+// observed evidence at the component's sbom path.
+func (s *Set) AddSBOM(b SBOM) ID {
+	s.sboms = append(s.sboms, b)
+	value := b.Format + " " + b.SpecVersion + ", " + itoa(b.Components) + " component"
+	if b.Components != 1 {
+		value += "s"
+	}
+	if b.Err != "" {
+		value = "unreadable: " + b.Err
+	}
+	return s.Add(Evidence{Path: b.Path, Value: value, Strength: Observed, Source: Source{Kind: "sbom", File: b.File}})
+}
+
+// SBOM returns what the SBOM of component showed, if it was read.
+func (s *Set) SBOM(component string) (SBOM, bool) {
+	for _, b := range s.sboms {
+		if b.Component == component {
+			return b, true
+		}
+	}
+	return SBOM{}, false
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }

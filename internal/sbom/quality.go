@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
+	"github.com/mdcheck/mdcheck/internal/evidence"
 )
 
 // Element names of the NTIA minimum elements (July 2021) that are kept per
@@ -175,4 +177,22 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Evidence summarises the document as observed evidence for the component
+// of the device model it belongs to.
+func (doc *Document) Evidence(component, path string) evidence.SBOM {
+	q := doc.Quality()
+	checkable := 0
+	for _, e := range doc.Ledger() {
+		if e.Checkable {
+			checkable++
+		}
+	}
+	return evidence.SBOM{
+		Component: component, Path: path, File: doc.File,
+		Format: doc.Format, SpecVersion: doc.SpecVersion, Components: len(doc.Components),
+		Coverage: q.Coverage, Author: q.Author, Timestamp: q.Timestamp, Score: q.Score,
+		Checkable: checkable, Warnings: len(doc.Warnings),
+	}
 }
