@@ -197,6 +197,7 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) erro
 			ev.AddSBOM(evidence.SBOM{Component: c.ID, Path: path, File: c.SBOM, Err: strings.TrimPrefix(err.Error(), sbom.ErrInvalid.Error()+": ")})
 			continue
 		}
+		doc.ApplySupport(c.SBOMSupport)
 		b := doc.Evidence(c.ID, path)
 		b.File = c.SBOM
 		ev.AddSBOM(b)

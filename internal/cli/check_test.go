@@ -357,3 +357,36 @@ func TestCheckPolicies(t *testing.T) {
 		t.Errorf("bad policy: exit %d, stderr %q; want 2 with file:line and the CEL error", code, errs)
 	}
 }
+
+func TestSBOMCommand(t *testing.T) {
+	code, out, errs := run(t, "sbom", "internal/sbom/testdata/small.cdx.xml")
+	if code != ExitOK {
+		t.Fatalf("sbom = %d: %s", code, errs)
+	}
+	golden.Check(t, "sbom-small.txt", []byte(out))
+	code, out, _ = run(t, "sbom", "-f", "json", "internal/sbom/testdata/small.cdx.xml", "internal/sbom/testdata/julia.spdx.json")
+	if code != ExitOK {
+		t.Fatalf("sbom -f json = %d", code)
+	}
+	var docs []struct {
+		Format  string `json:"format"`
+		Quality struct {
+			Score float64 `json:"score"`
+		} `json:"quality"`
+		Ledger []struct {
+			Checkable bool   `json:"checkable"`
+			Reason    string `json:"reason"`
+		} `json:"ledger"`
+	}
+	if err := json.Unmarshal([]byte(out), &docs); err != nil || len(docs) != 2 || docs[1].Format != "SPDX" {
+		t.Fatalf("sbom -f json: %v %+v", err, docs)
+	}
+	for _, e := range docs[1].Ledger {
+		if e.Checkable || e.Reason == "" {
+			t.Errorf("julia (no purls) ledger entry %+v, want not checkable with a reason", e)
+		}
+	}
+	if code, _, errs := run(t, "sbom", "README.md"); code != ExitInput || !strings.Contains(errs, "README.md") {
+		t.Errorf("sbom README.md = %d %q, want 2 naming the file", code, errs)
+	}
+}

@@ -77,6 +77,8 @@ func writeSBOMTable(w io.Writer, r sbomReport, all bool) error {
 		out.printf("    %-24s %5.1f%% of components\n", e, q.Coverage[e])
 	}
 	out.printf("    %-24s %s\n    %-24s %s\n", sbom.ElemAuthor, yesNo(q.Author), sbom.ElemTimestamp, yesNo(q.Timestamp))
+	out.printf("  FDA extras: level of support %.1f%%, end-of-support date %.1f%% of components (the device model can supply them: components[].sbomSupport)\n",
+		q.FDA[sbom.ElemSupportLevel], q.FDA[sbom.ElemEndOfSupport])
 	if len(q.Worst) > 0 {
 		out.printf("  Worst components:\n")
 		for _, o := range q.Worst {

@@ -172,6 +172,11 @@ type SBOM struct {
 	// Checkable counts components that vulnerability matching can find.
 	Checkable int `json:"checkable"`
 	Warnings  int `json:"warnings"`
+	// WithSupport counts components with both a level of support and an
+	// end-of-support date; Unsupported those declared unsupported.
+	WithSupport          int    `json:"withSupport"`
+	Unsupported          int    `json:"unsupported"`
+	EarliestEndOfSupport string `json:"earliestEndOfSupport,omitempty"`
 }
 
 // AddSBOM records what a component's SBOM showed, and the SBOM itself as

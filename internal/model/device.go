@@ -66,11 +66,33 @@ type Component struct {
 	PartOf         string          `yaml:"partOf" doc:"For role part: the component this is a part of."`
 	Version        string          `yaml:"version" doc:"Hardware, firmware or software version."`
 	SBOM           string          `yaml:"sbom" doc:"Path to the component's SBOM (CycloneDX or SPDX), relative to this file."`
+	SBOMSupport    *SBOMSupport    `yaml:"sbomSupport" doc:"Level of support and end-of-support date of the SBOM's components, where the SBOM does not carry them (FDA premarket guidance)."`
 	Platform       *Platform       `yaml:"platform" doc:"Software platform the component runs on."`
 	Classification *Facts          `yaml:"classification" doc:"Facts MDR Annex VIII needs for this component."`
 	Interfaces     []Interface     `yaml:"interfaces" doc:"Every way to communicate with the component."`
 	AccessControl  *AccessControl  `yaml:"accessControl" doc:"Who can use the component and how they prove it."`
 	Security       *SecurityDesign `yaml:"security" doc:"Update, boot, logging, malware, backup and data-at-rest protection."`
+}
+
+// SBOMSupport states, for the components an SBOM lists, the level of
+// support the manufacturer gives them and until when: a default for all,
+// and overrides matched by package URL or name.
+type SBOMSupport struct {
+	Default   *Support3rdParty  `yaml:"default" doc:"Support of every SBOM component not matched by an override."`
+	Overrides []SupportOverride `yaml:"overrides" doc:"Support of SBOM components matched by package URL or name (* matches any run of characters)."`
+}
+
+// Support3rdParty is the support of third-party software components.
+type Support3rdParty struct {
+	Level        SupportLevel `yaml:"level" doc:"maintained (monitored and patched), monitored (watched, fixed by replacement), or unsupported."`
+	EndOfSupport Date         `yaml:"endOfSupport" doc:"Date support ends (YYYY-MM-DD)."`
+}
+
+// SupportOverride is the support of the SBOM components matching Match.
+type SupportOverride struct {
+	Match        string       `yaml:"match" required:"true" doc:"Package URL or name pattern, e.g. pkg:deb/debian/openssl* or openssl."`
+	Level        SupportLevel `yaml:"level" doc:"maintained, monitored or unsupported."`
+	EndOfSupport Date         `yaml:"endOfSupport" doc:"Date support ends (YYYY-MM-DD)."`
 }
 
 // Platform is the software platform of a component.

@@ -331,3 +331,12 @@ type VitalProcesses string
 func (VitalProcesses) Values() []string {
 	return []string{"none", "direct-diagnosis-or-monitoring", "immediate-danger"}
 }
+
+// SupportLevel is the level of support a manufacturer gives a third-party
+// software component.
+type SupportLevel string
+
+// Values lists the valid SupportLevel values.
+func (SupportLevel) Values() []string {
+	return []string{"maintained", "monitored", "unsupported"}
+}

@@ -1,12 +1,14 @@
 package sbom
 
 import (
+	"regexp"
 	"sort"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // Element names of the NTIA minimum elements (July 2021) that are kept per
@@ -37,7 +39,16 @@ type Quality struct {
 	Score float64 `json:"score"`
 	// Worst lists the components missing the most elements, at most ten.
 	Worst []Offender `json:"worst"`
+	// FDA is, for the FDA's extra elements (level of support, end-of-support
+	// date), the share of components that carry them, in percent.
+	FDA map[string]float64 `json:"fda"`
 }
+
+// Element names of the FDA's extra elements.
+const (
+	ElemSupportLevel = "level of support"
+	ElemEndOfSupport = "end-of-support date"
+)
 
 // Offender is a component with the elements it lacks.
 type Offender struct {
@@ -115,6 +126,20 @@ func (doc *Document) Quality() Quality {
 		}
 	}
 	q.Score = round1(sum / float64(len(componentElements)+2))
+	q.FDA = map[string]float64{ElemSupportLevel: 0, ElemEndOfSupport: 0}
+	if q.Components > 0 {
+		lv, eos := 0, 0
+		for _, c := range doc.Components {
+			if c.SupportLevel != "" {
+				lv++
+			}
+			if c.EndOfSupport != "" {
+				eos++
+			}
+		}
+		q.FDA[ElemSupportLevel] = round1(float64(lv) / float64(q.Components) * 100)
+		q.FDA[ElemEndOfSupport] = round1(float64(eos) / float64(q.Components) * 100)
+	}
 	sort.SliceStable(offenders, func(i, j int) bool { return len(offenders[i].Missing) > len(offenders[j].Missing) })
 	if len(offenders) > 10 {
 		offenders = offenders[:10]
@@ -189,10 +214,64 @@ func (doc *Document) Evidence(component, path string) evidence.SBOM {
 			checkable++
 		}
 	}
-	return evidence.SBOM{
+	b := evidence.SBOM{
 		Component: component, Path: path, File: doc.File,
 		Format: doc.Format, SpecVersion: doc.SpecVersion, Components: len(doc.Components),
 		Coverage: q.Coverage, Author: q.Author, Timestamp: q.Timestamp, Score: q.Score,
 		Checkable: checkable, Warnings: len(doc.Warnings),
+	}
+	for _, c := range doc.Components {
+		if c.SupportLevel != "" && c.EndOfSupport != "" {
+			b.WithSupport++
+		}
+		if c.SupportLevel == "unsupported" {
+			b.Unsupported++
+		}
+		if c.EndOfSupport != "" && (b.EarliestEndOfSupport == "" || c.EndOfSupport < b.EarliestEndOfSupport) {
+			b.EarliestEndOfSupport = c.EndOfSupport
+		}
+	}
+	return b
+}
+
+// ApplySupport fills each component's level of support and end-of-support
+// date from the device model, where the SBOM does not carry them. The first
+// override whose pattern matches the package URL or the name wins; others
+// get the default.
+func (doc *Document) ApplySupport(s *model.SBOMSupport) {
+	if s == nil {
+		return
+	}
+	type matcher struct {
+		re *regexp.Regexp
+		o  model.SupportOverride
+	}
+	var ms []matcher
+	for _, o := range s.Overrides {
+		pat := "^" + strings.ReplaceAll(regexp.QuoteMeta(o.Match), `\*`, ".*") + "$"
+		re, err := regexp.Compile(pat)
+		if err != nil {
+			continue
+		}
+		ms = append(ms, matcher{re, o})
+	}
+	for i := range doc.Components {
+		c := &doc.Components[i]
+		level, eos := "", ""
+		if d := s.Default; d != nil {
+			level, eos = string(d.Level), string(d.EndOfSupport)
+		}
+		for _, m := range ms {
+			if (c.PURL != "" && m.re.MatchString(c.PURL)) || m.re.MatchString(c.Name) {
+				level, eos = string(m.o.Level), string(m.o.EndOfSupport)
+				break
+			}
+		}
+		if c.SupportLevel == "" {
+			c.SupportLevel = level
+		}
+		if c.EndOfSupport == "" {
+			c.EndOfSupport = eos
+		}
 	}
 }

@@ -69,6 +69,10 @@ type Component struct {
 	Hashes   int      `json:"hashes,omitempty"`
 	// Parent is the reference of the component this one is nested in.
 	Parent string `json:"parent,omitempty"`
+	// SupportLevel and EndOfSupport are the FDA's extra elements, from the
+	// device model (components[].sbomSupport) when the SBOM lacks them.
+	SupportLevel string `json:"supportLevel,omitempty"`
+	EndOfSupport string `json:"endOfSupport,omitempty"`
 }
 
 // Warning is a deviation from the specification that was repaired or

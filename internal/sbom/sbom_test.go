@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 func TestParseFixtures(t *testing.T) {
@@ -128,5 +130,32 @@ func TestParseErrors(t *testing.T) {
 	f.Close()
 	if _, err := ReadFile(big); err == nil || !strings.Contains(err.Error(), "1073741824 bytes") {
 		t.Errorf("ReadFile(1 GB) = %v", err)
+	}
+}
+
+func TestApplySupport(t *testing.T) {
+	doc, err := ReadFile("testdata/small.cdx.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc.ApplySupport(&model.SBOMSupport{
+		Default:   &model.Support3rdParty{Level: "maintained", EndOfSupport: "2031-12-31"},
+		Overrides: []model.SupportOverride{{Match: "pkg:generic/freertos-tcp*", Level: "monitored", EndOfSupport: "2028-06-30"}, {Match: "mbed*", Level: "unsupported"}},
+	})
+	got := [][2]string{}
+	for _, c := range doc.Components {
+		got = append(got, [2]string{c.SupportLevel, c.EndOfSupport})
+	}
+	want := [][2]string{{"maintained", "2031-12-31"}, {"monitored", "2028-06-30"}, {"unsupported", ""}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("support (-want +got):\n%s", diff)
+	}
+	q := doc.Quality()
+	if q.FDA[ElemSupportLevel] != 100 || q.FDA[ElemEndOfSupport] != 66.7 {
+		t.Errorf("FDA coverage = %v", q.FDA)
+	}
+	b := doc.Evidence("fw", "components[0].sbom")
+	if b.WithSupport != 2 || b.Unsupported != 1 || b.EarliestEndOfSupport != "2028-06-30" {
+		t.Errorf("evidence = %+v", b)
 	}
 }

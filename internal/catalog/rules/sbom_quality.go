@@ -129,3 +129,28 @@ func plural(n int) string {
 	}
 	return "s"
 }
+
+var sbomSupport = register(catalog.Rule{
+	ID:          "sbom/support-declared",
+	Title:       "Every SBOM component has a level of support and an end-of-support date",
+	Severity:    catalog.Low,
+	Refs:        []string{"MDCG1916.3.8", "IEC81001.8"},
+	Rationale:   "The FDA's premarket guidance asks, for each SBOM component, the level of support the manufacturer gives it and its end-of-support date; MDCG 2019-16 §3.8 expects third-party components to stay supported.",
+	Remediation: "State them in the SBOM, or in the device model under components[].sbomSupport (a default and overrides by package URL or name), and replace components whose support has ended.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		today := in.Now.Format("2006-01-02")
+		return sbomCheck(in, func(c comp, b evidence.SBOM, id evidence.ID) catalog.Result {
+			switch {
+			case b.Err != "":
+				return catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "the SBOM cannot be read (see sbom/readable)"}
+			case b.WithSupport < b.Components:
+				return fail(c.c.ID, fmt.Sprintf("%d of %d components have a level of support and an end-of-support date", b.WithSupport, b.Components), id)
+			case b.Unsupported > 0:
+				return fail(c.c.ID, fmt.Sprintf("%d components are declared unsupported", b.Unsupported), id)
+			case b.EarliestEndOfSupport != "" && b.EarliestEndOfSupport < today:
+				return fail(c.c.ID, "support of some components ended "+b.EarliestEndOfSupport, id)
+			}
+			return pass(c.c.ID, fmt.Sprintf("all %d components supported, earliest end %s", b.Components, b.EarliestEndOfSupport), id)
+		})
+	},
+})

@@ -49,6 +49,10 @@ func TestSBOMQualityRules(t *testing.T) {
 	poor.Coverage = map[string]float64{"supplier": 10, "name": 100, "version": 100, "unique identifier": 50, "dependency relationship": 0}
 	poor.Checkable, poor.Author = 5, false
 	broken := evidence.SBOM{Err: "1:5: JSON syntax"}
+	supported := good
+	supported.WithSupport, supported.EarliestEndOfSupport = 10, "2030-01-01"
+	expired := supported
+	expired.EarliestEndOfSupport = "2020-01-01"
 	tests := []struct {
 		rule catalog.Rule
 		b    *evidence.SBOM
@@ -63,6 +67,10 @@ func TestSBOMQualityRules(t *testing.T) {
 		{sbomCheckable, &good, catalog.Pass},
 		{sbomCheckable, &poor, catalog.Fail},
 		{sbomCheckable, nil, catalog.Unknown},
+		{sbomSupport, &supported, catalog.Pass},
+		{sbomSupport, &good, catalog.Fail},
+		{sbomSupport, &expired, catalog.Fail},
+		{sbomSupport, &broken, catalog.Unknown},
 	}
 	for _, tt := range tests {
 		var b *evidence.SBOM
