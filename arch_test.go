@@ -21,8 +21,10 @@ var allowed = map[string][]string{
 	"internal/model":            {"internal/yamlsafe"},
 	"internal/yamlsafe":         {},
 	"internal/classify":         {"internal/model"},
-	"internal/cli":              {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom"},
-	"internal/sbom":             {"internal/model", "internal/evidence"},
+	"internal/cli":              {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln"},
+	"internal/vuln":             {"internal/model", "internal/evidence", "internal/jsonsafe"},
+	"internal/sbom":             {"internal/model", "internal/evidence", "internal/jsonsafe"},
+	"internal/jsonsafe":         {},
 	"internal/report":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
 	"internal/assess":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom"},
 	"internal/policy":           {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
@@ -37,7 +39,7 @@ var allowed = map[string][]string{
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/sbom", "internal/yamlsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

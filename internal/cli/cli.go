@@ -14,6 +14,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 // Exit codes, shared by every subcommand.
@@ -70,6 +71,7 @@ func exitCode(err error, stderr io.Writer) int {
 		errors.Is(err, model.ErrInvalid),
 		errors.Is(err, classify.ErrOutOfScope),
 		errors.Is(err, sbom.ErrInvalid),
+		errors.Is(err, vuln.ErrInvalid),
 		errors.Is(err, fs.ErrNotExist),
 		errors.Is(err, fs.ErrPermission):
 		return ExitInput
@@ -97,6 +99,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
   classify   the MDR Annex VIII class of each component and of the system,
              the deciding rules, conformity routes, notified body and PSUR
   sbom       read SBOMs: inventory, NTIA quality, what can be checked
+  scan       match SBOM components against known vulnerabilities (OSV)
+  db         build (import) and inspect (status) the vulnerability database
   catalog    the requirements and rules (list, show, export as OSCAL)
   schema     the JSON Schema of the device model, for editors`,
 		SilenceUsage:  true,
@@ -108,7 +112,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newCatalog(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newCatalog(stdout), newSchema(stdout))
 	return root
 }
 

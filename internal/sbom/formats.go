@@ -15,6 +15,8 @@ import (
 	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/tagvalue"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // lineCol turns a byte offset into a 1-based line and column.
@@ -53,29 +55,9 @@ func (lc *lineCounter) at(off int) (int, int) {
 // jsonDepth refuses JSON nested deeper than MaxDepth, before any decoder
 // sees it.
 func jsonDepth(data []byte) error {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			if depth > MaxDepth {
-				l, col := lineCol(data, int64(i))
-				return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, col, MaxDepth)
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
+	if off := jsonsafe.TooDeep(data, MaxDepth); off >= 0 {
+		l, col := lineCol(data, int64(off))
+		return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, col, MaxDepth)
 	}
 	return nil
 }

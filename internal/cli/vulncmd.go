@@ -1,0 +1,223 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// defaultDB is where the vulnerability database lives unless --db or
+// MDCHECK_DB says otherwise.
+func defaultDB() string {
+	if p := os.Getenv("MDCHECK_DB"); p != "" {
+		return p
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		dir = os.TempDir()
+	}
+	return filepath.Join(dir, "mdcheck", "vuln.db")
+}
+
+func newDB(stdout io.Writer) *cobra.Command {
+	var dbPath string
+	c := &cobra.Command{
+		Use:   "db",
+		Short: "Build and inspect the local vulnerability database",
+	}
+	c.PersistentFlags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
+	imp := &cobra.Command{
+		Use:   "import PATH...",
+		Short: "Build the database from OSV records (files, folders, all.zip archives)",
+		Long: `import builds the vulnerability database from OSV JSON records: single files,
+folders of them, and the per-ecosystem all.zip archives OSV publishes. The
+new database replaces the old one atomically: an import that fails or is
+interrupted leaves the previous database intact.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := vuln.Import(cmd.Context(), dbPath, args, time.Now())
+			if err != nil {
+				return inputError{err}
+			}
+			fmt.Fprintf(stdout, "%s: %d records imported (%d duplicates skipped)\n", dbPath, st.Records, st.Skipped)
+			return nil
+		},
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show the database's sources, record counts, newest record and content hash",
+		Args:  exactArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			db, st, err := openDB(dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			out := &ew{w: stdout}
+			out.printf("Database: %s\nRecords:  %d\nNewest:   %s\nBuilt:    %s\nHash:     %s\nSources:  %s\nEcosystems:\n", st.Path, st.Records, st.Newest, st.Built, st.Hash, st.Sources)
+			for _, e := range sortedKeys(st.Ecosystems) {
+				out.printf("  %-12s %d\n", e, st.Ecosystems[e])
+			}
+			return out.err
+		},
+	}
+	c.AddCommand(imp, status)
+	return c
+}
+
+// openDB opens the database and reads its status; a missing or foreign
+// file is an input error.
+func openDB(path string) (*vuln.DB, vuln.Status, error) {
+	db, err := vuln.Open(path)
+	if err != nil {
+		return nil, vuln.Status{}, inputError{err}
+	}
+	st, err := db.Status()
+	if err != nil {
+		db.Close()
+		return nil, vuln.Status{}, err
+	}
+	return db, st, nil
+}
+
+func sortedKeys(m map[string]int) []string {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// scanResult is the JSON output of `mdcheck scan` for one SBOM.
+type scanResult struct {
+	SBOM     string          `json:"sbom"`
+	Matches  []vuln.Match    `json:"matches"`
+	Coverage []vuln.Coverage `json:"ledger"`
+}
+
+func newScan(stdout io.Writer) *cobra.Command {
+	var dbPath, format, failOn string
+	var maxAge time.Duration
+	c := &cobra.Command{
+		Use:   "scan SBOM...",
+		Short: "Match SBOM components against known vulnerabilities",
+		Long: `scan reads each SBOM (CycloneDX or SPDX) and matches its components, by
+package URL, against the OSV records of the local database with each
+ecosystem's own version rules. Every match says how it was made; every
+component that could not be checked is listed with the reason, so a scan
+that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
+match at or above --fail-on, 2 input error.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if format != "table" && format != "json" {
+				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, format)
+			}
+			var threshold catalog.Severity
+			if failOn != "none" {
+				s, ok := catalog.ParseSeverity(failOn)
+				if !ok {
+					return fmt.Errorf("%w: --fail-on must be low, medium, high, critical or none, not %q", errUsage, failOn)
+				}
+				threshold = s
+			}
+			db, st, err := openDB(dbPath)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > maxAge {
+				fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(age.Hours()/24), st.Newest)
+			}
+			var results []scanResult
+			for _, f := range args {
+				doc, err := sbom.ReadFile(f)
+				if err != nil {
+					return inputError{err}
+				}
+				pkgs := make([]vuln.Package, 0, len(doc.Components))
+				for _, c := range doc.Components {
+					pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL})
+				}
+				ms, cov, err := db.Scan(cmd.Context(), pkgs)
+				if err != nil {
+					return err
+				}
+				if ms == nil {
+					ms = []vuln.Match{}
+				}
+				results = append(results, scanResult{SBOM: f, Matches: ms, Coverage: cov})
+			}
+			if format == "json" {
+				if err := encodeJSON(stdout, map[string]any{"database": st, "results": results}); err != nil {
+					return err
+				}
+			} else if err := writeScanTable(stdout, st, results); err != nil {
+				return err
+			}
+			if threshold > 0 {
+				for _, r := range results {
+					for _, m := range r.Matches {
+						if s, ok := catalog.ParseSeverity(m.Severity); ok && s >= threshold {
+							return errFindings
+						}
+					}
+				}
+			}
+			return nil
+		},
+	}
+	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
+	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
+	c.Flags().DurationVar(&maxAge, "max-db-age", 7*24*time.Hour, "warn when the newest record is older than this (0 turns the warning off)")
+	return c
+}
+
+func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
+	out := &ew{w: w}
+	out.printf("Database %s: %d records, newest %s, %s\n", st.Path, st.Records, st.Newest, st.Hash)
+	for _, r := range results {
+		checked := 0
+		for _, c := range r.Coverage {
+			if c.Checked {
+				checked++
+			}
+		}
+		out.printf("\n%s: %d matches; %d of %d components checked\n", r.SBOM, len(r.Matches), checked, len(r.Coverage))
+		if out.err != nil {
+			return out.err
+		}
+		if len(r.Matches) > 0 {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tFIXED IN\tHOW")
+			for _, m := range r.Matches {
+				id := m.ID
+				if len(m.Aliases) > 0 {
+					id += " (" + strings.Join(m.Aliases, ", ") + ")"
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s, %s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence)
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+		}
+		reasons := map[string]int{}
+		for _, c := range r.Coverage {
+			if !c.Checked {
+				reasons[c.Reason]++
+			}
+		}
+		for _, reason := range sortedKeys(reasons) {
+			out.printf("  not checked: %d components: %s\n", reasons[reason], reason)
+		}
+	}
+	return out.err
+}

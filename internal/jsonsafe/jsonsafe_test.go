@@ -1,0 +1,51 @@
+package jsonsafe
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestTooDeep(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		max  int
+		want int
+	}{
+		{`{"a":[1,2,{"b":3}]}`, 3, -1},
+		{`{"a":[1,2,{"b":3}]}`, 2, 10},
+		{`[[[]]]`, 3, -1},
+		{`[[[[]]]]`, 3, 3},
+		// brackets in strings, with escaped quotes and backslashes, do not count
+		{`{"a":"[[[[\"[[[[","b":"\\"}`, 1, -1},
+		{`{"a":"\\","b":[[]]}`, 2, 15},
+		// siblings do not add up
+		{`[[],[],[],[]]`, 2, -1},
+		{strings.Repeat("[", 100000), 64, 64},
+		{``, 1, -1},
+	} {
+		if got := TooDeep([]byte(tt.in), tt.max); got != tt.want {
+			t.Errorf("TooDeep(%.40q, %d) = %d, want %d", tt.in, tt.max, got, tt.want)
+		}
+	}
+}
+
+func FuzzTooDeep(f *testing.F) {
+	f.Add([]byte(`{"a":["[",{"b":"\"]"}]}`), 2)
+	f.Fuzz(func(t *testing.T, data []byte, max int) {
+		if max < 0 || max > 1000 {
+			return
+		}
+		off := TooDeep(data, max)
+		if off >= len(data) || (off >= 0 && data[off] != '[' && data[off] != '{') {
+			t.Fatalf("offset %d does not point at an opening bracket", off)
+		}
+		// A larger limit is never stricter.
+		if off >= 0 {
+			if o2 := TooDeep(data, max+1); o2 >= 0 && o2 < off {
+				t.Fatalf("max %d fails at %d but max %d at %d", max, off, max+1, o2)
+			}
+		} else if TooDeep(data, max+1) >= 0 {
+			t.Fatalf("max %d passes but max %d fails", max, max+1)
+		}
+	})
+}

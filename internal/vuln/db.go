@@ -1,0 +1,387 @@
+package vuln
+
+import (
+	"archive/zip"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
+)
+
+// Limits on imports: a zip entry or record file larger than MaxRecord is
+// refused (this also stops zip bombs), as is an archive with more entries
+// than maxEntries.
+const maxEntries = 2_000_000
+
+// DB is an open vulnerability database.
+type DB struct {
+	sql  *sql.DB
+	path string
+}
+
+const schema = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE records (id TEXT PRIMARY KEY, modified TEXT NOT NULL, source TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE affected (id TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE aliases (id TEXT NOT NULL, alias TEXT NOT NULL);
+`
+
+const indexes = `
+CREATE INDEX affected_key ON affected (ecosystem, name);
+CREATE INDEX aliases_id ON aliases (id);
+`
+
+// Open opens a database read-only.
+func Open(path string) (*DB, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("vulnerability database %s: %w (build one with: mdcheck db import PATH...)", path, err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return nil, err
+	}
+	var v string
+	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil || v != schemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s", ErrInvalid, path, schemaVersion)
+	}
+	return &DB{sql: db, path: path}, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+const schemaVersion = "1"
+
+// ImportStats summarises an import.
+type ImportStats struct {
+	Records int `json:"records"`
+	Skipped int `json:"skipped"`
+}
+
+// Import builds a database at path from OSV records in files, folders and
+// zip archives. It writes a new file beside path and renames it into place,
+// so a failed or interrupted import leaves the previous database intact.
+// A record that is not valid OSV stops the import with an error naming it.
+func Import(ctx context.Context, path string, inputs []string, now time.Time) (ImportStats, error) {
+	var st ImportStats
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return st, err
+	}
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return st, err
+	}
+	tmpName := tmp.Name()
+	tmp.Close()
+	ok := false
+	defer func() {
+		if !ok {
+			os.Remove(tmpName)
+			os.Remove(tmpName + "-journal")
+		}
+	}()
+	db, err := sql.Open("sqlite", "file:"+tmpName+"?_pragma=journal_mode(OFF)&_pragma=synchronous(OFF)")
+	if err != nil {
+		return st, err
+	}
+	defer db.Close()
+	if _, err := db.Exec(schema); err != nil {
+		return st, err
+	}
+	tx, err := db.Begin()
+	if err != nil {
+		return st, err
+	}
+	defer tx.Rollback()
+	ins, err := newInserter(tx)
+	if err != nil {
+		return st, err
+	}
+	for _, in := range inputs {
+		if err := importPath(ctx, in, ins); err != nil {
+			return st, err
+		}
+	}
+	st.Records, st.Skipped = ins.n, ins.dupes
+	if err := ins.finish(now, inputs); err != nil {
+		return st, err
+	}
+	if err := tx.Commit(); err != nil {
+		return st, err
+	}
+	if _, err := db.Exec(indexes); err != nil {
+		return st, err
+	}
+	if err := db.Close(); err != nil {
+		return st, err
+	}
+	if err := os.Rename(tmpName, path); err != nil {
+		return st, err
+	}
+	ok = true
+	return st, nil
+}
+
+type inserter struct {
+	tx            *sql.Tx
+	rec, aff, ali *sql.Stmt
+	seen          map[string]string // id -> modified
+	n, dupes      int
+	newest        string
+}
+
+func newInserter(tx *sql.Tx) (*inserter, error) {
+	rec, err := tx.Prepare(`INSERT OR REPLACE INTO records (id, modified, source, data) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	aff, err := tx.Prepare(`INSERT INTO affected (id, ecosystem, name) VALUES (?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	ali, err := tx.Prepare(`INSERT INTO aliases (id, alias) VALUES (?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, seen: map[string]string{}}, nil
+}
+
+// add stores a record; a record seen before is kept in its newest form.
+func (ins *inserter) add(r *Record, source string) error {
+	if old, dup := ins.seen[r.ID]; dup {
+		ins.dupes++
+		if old >= r.Modified {
+			return nil
+		}
+		// The newer copy replaces the older one with its index rows.
+		for _, q := range []string{`DELETE FROM affected WHERE id = ?`, `DELETE FROM aliases WHERE id = ?`} {
+			if _, err := ins.tx.Exec(q, r.ID); err != nil {
+				return err
+			}
+		}
+	} else {
+		ins.n++
+	}
+	ins.seen[r.ID] = r.Modified
+	data, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if _, err := ins.rec.Exec(r.ID, r.Modified, source, data); err != nil {
+		return err
+	}
+	done := map[[2]string]bool{}
+	for _, a := range r.Affected {
+		eco, _, _ := strings.Cut(a.Package.Ecosystem, ":")
+		key := [2]string{eco, Normalize(eco, a.Package.Name)}
+		if done[key] || key[1] == "" {
+			continue
+		}
+		done[key] = true
+		if _, err := ins.aff.Exec(r.ID, key[0], key[1]); err != nil {
+			return err
+		}
+	}
+	for _, al := range r.Aliases {
+		if _, err := ins.ali.Exec(r.ID, al); err != nil {
+			return err
+		}
+	}
+	if r.Modified > ins.newest {
+		ins.newest = r.Modified
+	}
+	return nil
+}
+
+func (ins *inserter) finish(now time.Time, inputs []string) error {
+	ids := make([]string, 0, len(ins.seen))
+	for id, m := range ins.seen {
+		ids = append(ids, id+"@"+m)
+	}
+	sort.Strings(ids)
+	h := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	ecosystems := map[string]int{}
+	rows, err := ins.tx.Query(`SELECT ecosystem, COUNT(DISTINCT id) FROM affected GROUP BY ecosystem`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var e string
+		var n int
+		if err := rows.Scan(&e, &n); err != nil {
+			rows.Close()
+			return err
+		}
+		ecosystems[e] = n
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	eco, _ := json.Marshal(ecosystems)
+	var srcs []string
+	for _, in := range inputs {
+		srcs = append(srcs, filepath.Base(in))
+	}
+	meta := map[string]string{
+		"schema": schemaVersion, "built": now.UTC().Format(time.RFC3339), "newest": ins.newest,
+		"records": strconv.Itoa(ins.n), "hash": "sha256:" + hex.EncodeToString(h[:]),
+		"ecosystems": string(eco), "sources": strings.Join(srcs, ", "),
+	}
+	for k, v := range meta {
+		if _, err := ins.tx.Exec(`INSERT INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// importPath imports a file, a zip or a folder.
+func importPath(ctx context.Context, path string, ins *inserter) error {
+	st, err := os.Stat(path)
+	if err != nil {
+		return err
+	}
+	if st.IsDir() {
+		return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if d.IsDir() {
+				return nil
+			}
+			switch strings.ToLower(filepath.Ext(p)) {
+			case ".json", ".zip":
+				return importPath(ctx, p, ins)
+			}
+			return nil
+		})
+	}
+	if strings.EqualFold(filepath.Ext(path), ".zip") {
+		return importZip(ctx, path, ins)
+	}
+	if st.Size() > MaxRecord {
+		return fmt.Errorf("%w: %s: file is %d bytes; an OSV record may be at most %d", ErrInvalid, path, st.Size(), MaxRecord)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	r, err := ParseOSV(path, data)
+	if err != nil {
+		return err
+	}
+	return ins.add(r, filepath.Base(path))
+}
+
+func importZip(ctx context.Context, path string, ins *inserter) error {
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+	}
+	defer zr.Close()
+	if len(zr.File) > maxEntries {
+		return fmt.Errorf("%w: %s: %d entries; at most %d", ErrInvalid, path, len(zr.File), maxEntries)
+	}
+	for _, f := range zr.File {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if f.FileInfo().IsDir() || !strings.EqualFold(filepath.Ext(f.Name), ".json") {
+			continue
+		}
+		where := path + "!" + f.Name
+		if f.UncompressedSize64 > MaxRecord {
+			return fmt.Errorf("%w: %s: entry is %d bytes uncompressed; an OSV record may be at most %d", ErrInvalid, where, f.UncompressedSize64, MaxRecord)
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalid, where, err)
+		}
+		// The header's size can lie; never read past the limit.
+		data, err := io.ReadAll(io.LimitReader(rc, MaxRecord+1))
+		rc.Close()
+		if err != nil {
+			return fmt.Errorf("%w: %s: %v", ErrInvalid, where, err)
+		}
+		if len(data) > MaxRecord {
+			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", ErrInvalid, where, MaxRecord)
+		}
+		r, err := ParseOSV(where, data)
+		if err != nil {
+			return err
+		}
+		if err := ins.add(r, filepath.Base(path)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Status describes a database.
+type Status struct {
+	Path       string         `json:"path"`
+	Records    int            `json:"records"`
+	Newest     string         `json:"newest"`
+	Built      string         `json:"built"`
+	Hash       string         `json:"hash"`
+	Sources    string         `json:"sources"`
+	Ecosystems map[string]int `json:"ecosystems"`
+}
+
+// Status reads the database's metadata.
+func (db *DB) Status() (Status, error) {
+	s := Status{Path: db.path, Ecosystems: map[string]int{}}
+	rows, err := db.sql.Query(`SELECT key, value FROM meta`)
+	if err != nil {
+		return s, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return s, err
+		}
+		switch k {
+		case "records":
+			s.Records, _ = strconv.Atoi(v)
+		case "newest":
+			s.Newest = v
+		case "built":
+			s.Built = v
+		case "hash":
+			s.Hash = v
+		case "sources":
+			s.Sources = v
+		case "ecosystems":
+			_ = json.Unmarshal([]byte(v), &s.Ecosystems)
+		}
+	}
+	return s, rows.Err()
+}
+
+// Age is how old the newest record is at now.
+func (s Status) Age(now time.Time) (time.Duration, bool) {
+	t, err := time.Parse(time.RFC3339, s.Newest)
+	if err != nil {
+		return 0, false
+	}
+	return now.Sub(t), true
+}

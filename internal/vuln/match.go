@@ -1,0 +1,194 @@
+package vuln
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/google/osv-scalibr/semantic"
+	"github.com/package-url/packageurl-go"
+)
+
+// Package is one software component to check.
+type Package struct {
+	Ref     string
+	Name    string
+	Version string
+	PURL    string
+}
+
+// Target is a package as the database indexes it: OSV ecosystem and
+// normalised name.
+type Target struct {
+	Ecosystem string
+	Name      string
+	Version   string
+}
+
+// ecosystems maps package URL types to OSV ecosystems.
+var ecosystems = map[string]string{
+	"npm": "npm", "pypi": "PyPI", "golang": "Go", "maven": "Maven", "nuget": "NuGet",
+	"gem": "RubyGems", "cargo": "crates.io", "composer": "Packagist", "pub": "Pub",
+	"hex": "Hex", "deb": "Debian", "apk": "Alpine", "hackage": "Hackage", "cran": "CRAN",
+	"swift": "SwiftURL", "conan": "ConanCenter",
+}
+
+// TargetOf turns a package URL into what the database indexes; ok is false
+// for a type no OSV ecosystem covers.
+func TargetOf(purl string) (Target, bool, error) {
+	p, err := packageurl.FromString(purl)
+	if err != nil {
+		return Target{}, false, err
+	}
+	eco, ok := ecosystems[p.Type]
+	if !ok {
+		return Target{Ecosystem: p.Type}, false, nil
+	}
+	name := p.Name
+	switch eco {
+	case "npm", "Go", "Packagist":
+		if p.Namespace != "" {
+			name = p.Namespace + "/" + p.Name
+		}
+	case "Maven":
+		name = p.Namespace + ":" + p.Name
+	}
+	return Target{Ecosystem: eco, Name: Normalize(eco, name), Version: p.Version}, true, nil
+}
+
+var pypiSep = regexp.MustCompile(`[-_.]+`)
+
+// Normalize applies an ecosystem's name rules so that case and separator
+// variants find each other: PyPI per PEP 503, NuGet, Go module paths,
+// Maven, Packagist and npm compared case-insensitively.
+func Normalize(ecosystem, name string) string {
+	eco, _, _ := strings.Cut(ecosystem, ":")
+	switch eco {
+	case "PyPI":
+		return pypiSep.ReplaceAllString(strings.ToLower(name), "-")
+	case "NuGet", "Go", "Maven", "Packagist", "npm", "RubyGems", "crates.io", "Pub", "Hex":
+		return strings.ToLower(name)
+	}
+	return name
+}
+
+// Method says how a match was made.
+const (
+	MethodRange    = "purl/range"
+	MethodVersions = "purl/versions"
+)
+
+// Affects reports whether version is affected by a, and how; for a range
+// type it cannot evaluate (GIT), only the versions list counts.
+func (a *Affected) Affects(ecosystem, version string) (bool, string, error) {
+	for _, v := range a.Versions {
+		if v == version {
+			return true, MethodVersions, nil
+		}
+	}
+	for _, r := range a.Ranges {
+		if r.Type != "SEMVER" && r.Type != "ECOSYSTEM" {
+			continue
+		}
+		eco := ecosystem
+		if r.Type == "SEMVER" {
+			eco = "Go" // semantic versioning rules
+		}
+		in, err := inRange(eco, version, r.Events)
+		if err != nil {
+			return false, "", err
+		}
+		if in {
+			return true, MethodRange, nil
+		}
+	}
+	return false, "", nil
+}
+
+// inRange evaluates OSV events for one version: it is affected if the
+// nearest event at or below it (in version order) is an introduction, or
+// if it is at or below a last_affected after an introduction.
+func inRange(ecosystem, version string, events []Event) (bool, error) {
+	v, err := semantic.Parse(version, ecosystem)
+	if err != nil {
+		return false, err
+	}
+	type ev struct {
+		kind, ver string
+	}
+	var evs []ev
+	for _, e := range events {
+		switch {
+		case e.Introduced != "":
+			evs = append(evs, ev{"introduced", e.Introduced})
+		case e.Fixed != "":
+			evs = append(evs, ev{"fixed", e.Fixed})
+		case e.LastAffected != "":
+			evs = append(evs, ev{"last_affected", e.LastAffected})
+		case e.Limit != "":
+			evs = append(evs, ev{"limit", e.Limit})
+		}
+	}
+	cmp := func(s string) (int, error) {
+		if s == "0" {
+			return 1, nil // introduced "0" is before every version
+		}
+		return v.CompareStr(s)
+	}
+	// Order events by version; "0" first.
+	var sortErr error
+	sort.SliceStable(evs, func(i, j int) bool {
+		if evs[i].ver == "0" || evs[j].ver == "0" {
+			return evs[i].ver == "0" && evs[j].ver != "0"
+		}
+		a, err := semantic.Parse(evs[i].ver, ecosystem)
+		if err != nil {
+			sortErr = err
+			return false
+		}
+		c, err := a.CompareStr(evs[j].ver)
+		if err != nil {
+			sortErr = err
+			return false
+		}
+		return c < 0
+	})
+	if sortErr != nil {
+		return false, sortErr
+	}
+	affected := false
+	for _, e := range evs {
+		c, err := cmp(e.ver) // version compared with the event
+		if err != nil {
+			return false, err
+		}
+		switch e.kind {
+		case "introduced":
+			if c >= 0 {
+				affected = true
+			}
+		case "fixed", "limit":
+			if c >= 0 {
+				affected = false
+			}
+		case "last_affected":
+			if c > 0 {
+				affected = false
+			}
+		}
+	}
+	return affected, nil
+}
+
+// Fixed lists the fixed versions a record states for a package.
+func (a *Affected) Fixed() []string {
+	var out []string
+	for _, r := range a.Ranges {
+		for _, e := range r.Events {
+			if e.Fixed != "" {
+				out = append(out, e.Fixed)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,162 @@
+// Package vuln holds known vulnerabilities and matches software components
+// against them: OSV records read from files, folders and the per-ecosystem
+// all.zip archives OSV publishes, stored in one local SQLite file that is
+// replaced atomically, and matched by package URL with each ecosystem's own
+// version rules and name normalisation. Every match records how it was
+// made.
+package vuln
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	cvss30 "github.com/pandatix/go-cvss/30"
+	cvss31 "github.com/pandatix/go-cvss/31"
+	cvss40 "github.com/pandatix/go-cvss/40"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+)
+
+// MaxRecord bounds one OSV record.
+const MaxRecord = 4 << 20
+
+// maxDepth bounds JSON nesting in one record.
+const maxDepth = 64
+
+// ErrInvalid marks input that could not be read.
+var ErrInvalid = errors.New("invalid vulnerability data")
+
+// Record is an OSV record, reduced to what matching and reports use.
+type Record struct {
+	ID        string     `json:"id"`
+	Modified  string     `json:"modified"`
+	Published string     `json:"published,omitempty"`
+	Withdrawn string     `json:"withdrawn,omitempty"`
+	Aliases   []string   `json:"aliases,omitempty"`
+	Summary   string     `json:"summary,omitempty"`
+	Severity  []Severity `json:"severity,omitempty"`
+	Affected  []Affected `json:"affected"`
+	// DatabaseSpecific carries GHSA's severity word.
+	DatabaseSpecific DatabaseSpecific `json:"database_specific"`
+}
+
+// DatabaseSpecific is the part of an OSV record's database_specific object
+// that mdcheck reads.
+type DatabaseSpecific struct {
+	Severity string `json:"severity,omitempty"`
+}
+
+// Severity is an OSV severity entry (a CVSS vector).
+type Severity struct {
+	Type  string `json:"type"`
+	Score string `json:"score"`
+}
+
+// Affected is one affected package of a record.
+type Affected struct {
+	Package struct {
+		Ecosystem string `json:"ecosystem"`
+		Name      string `json:"name"`
+		PURL      string `json:"purl,omitempty"`
+	} `json:"package"`
+	Ranges   []Range  `json:"ranges,omitempty"`
+	Versions []string `json:"versions,omitempty"`
+}
+
+// Range is an OSV range.
+type Range struct {
+	Type   string  `json:"type"`
+	Events []Event `json:"events"`
+}
+
+// Event is one event of a range.
+type Event struct {
+	Introduced   string `json:"introduced,omitempty"`
+	Fixed        string `json:"fixed,omitempty"`
+	LastAffected string `json:"last_affected,omitempty"`
+	Limit        string `json:"limit,omitempty"`
+}
+
+// ParseOSV reads one OSV record; name is used in messages.
+func ParseOSV(name string, data []byte) (*Record, error) {
+	if len(data) > MaxRecord {
+		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
+	}
+	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
+		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	}
+	var r Record
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&r); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	switch {
+	case r.ID == "":
+		return nil, fmt.Errorf("%w: %s: an OSV record needs an id", ErrInvalid, name)
+	case strings.ContainsAny(r.ID, " \t\n/"):
+		return nil, fmt.Errorf("%w: %s: bad id %q", ErrInvalid, name, r.ID)
+	}
+	return &r, nil
+}
+
+// SeverityWord is the record's severity as a word (critical, high, medium,
+// low): the highest CVSS base score among its vectors where one parses,
+// else the advisory database's own rating; "" when unknown.
+func (r *Record) SeverityWord() string {
+	best := -1.0
+	for _, sv := range r.Severity {
+		if s, ok := cvssScore(sv.Score); ok && s > best {
+			best = s
+		}
+	}
+	if best >= 0 {
+		return scoreWord(best)
+	}
+	switch strings.ToUpper(r.DatabaseSpecific.Severity) {
+	case "CRITICAL":
+		return "critical"
+	case "HIGH":
+		return "high"
+	case "MODERATE", "MEDIUM":
+		return "medium"
+	case "LOW":
+		return "low"
+	}
+	return ""
+}
+
+// cvssScore is the base score of a CVSS 3.0, 3.1 or 4.0 vector.
+func cvssScore(vector string) (float64, bool) {
+	switch {
+	case strings.HasPrefix(vector, "CVSS:3.1/"):
+		if v, err := cvss31.ParseVector(vector); err == nil {
+			return v.BaseScore(), true
+		}
+	case strings.HasPrefix(vector, "CVSS:3.0/"):
+		if v, err := cvss30.ParseVector(vector); err == nil {
+			return v.BaseScore(), true
+		}
+	case strings.HasPrefix(vector, "CVSS:4.0/"):
+		if v, err := cvss40.ParseVector(vector); err == nil {
+			return v.Score(), true
+		}
+	}
+	return 0, false
+}
+
+// scoreWord maps a CVSS score to its qualitative rating; "none" (0.0)
+// reads as low so that a listed vulnerability is never below low.
+func scoreWord(s float64) string {
+	switch {
+	case s >= 9:
+		return "critical"
+	case s >= 7:
+		return "high"
+	case s >= 4:
+		return "medium"
+	}
+	return "low"
+}
