@@ -40,9 +40,10 @@ func newDB(stdout io.Writer) *cobra.Command {
 	c.PersistentFlags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	imp := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Build the database from OSV records (files, folders, all.zip archives)",
-		Long: `import builds the vulnerability database from OSV JSON records: single files,
-folders of them, and the per-ecosystem all.zip archives OSV publishes. The
+		Short: "Build the database from OSV and CVE JSON 5 records (files, folders, zip archives)",
+		Long: `import builds the vulnerability database from OSV records and CVE JSON 5
+records (told apart by content): single files, folders of them, and zip
+archives such as the per-ecosystem all.zip OSV publishes. The
 new database replaces the old one atomically: an import that fails or is
 interrupted leaves the previous database intact.`,
 		Args: minArgs(1),
@@ -109,9 +110,10 @@ func newScan(stdout io.Writer) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "scan SBOM...",
 		Short: "Match SBOM components against known vulnerabilities",
-		Long: `scan reads each SBOM (CycloneDX or SPDX) and matches its components, by
-package URL, against the OSV records of the local database with each
-ecosystem's own version rules. Every match says how it was made; every
+		Long: `scan reads each SBOM (CycloneDX or SPDX) and matches its components: by
+package URL against the OSV records of the local database with each
+ecosystem's own version rules, by CPE against the version ranges of its CVE
+records, and by name where a component has neither. Every match says how it was made; every
 component that could not be checked is listed with the reason, so a scan
 that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
 match at or above --fail-on, 2 input error.`,
@@ -144,7 +146,7 @@ match at or above --fail-on, 2 input error.`,
 				}
 				pkgs := make([]vuln.Package, 0, len(doc.Components))
 				for _, c := range doc.Components {
-					pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL})
+					pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs, Supplier: c.Supplier})
 				}
 				ms, cov, err := db.Scan(cmd.Context(), pkgs)
 				if err != nil {

@@ -140,3 +140,50 @@ func TestScanStaleWarning(t *testing.T) {
 		t.Errorf("--max-db-age 0 still warns: %q", errs)
 	}
 }
+
+// TestScanCPE imports OSV and CVE JSON 5 records together and scans the
+// infusion pump's firmware SBOM, whose components carry CPEs only.
+func TestScanCPE(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vuln.db")
+	code, out, errs := run(t, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/cve5")
+	if code != 0 || !strings.Contains(out, "23 records imported") {
+		t.Fatalf("db import: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, "db", "status", "--db", db)
+	if code != 0 || !strings.Contains(out, "CPE          12") {
+		t.Errorf("status does not count the CVE records: exit %d\n%s%s", code, out, errs)
+	}
+	code, out, errs = run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "json", "examples/infusion-pump/sbom/drug-library-server.cdx.json")
+	if code != 0 {
+		t.Fatalf("scan: exit %d\n%s", code, errs)
+	}
+	var got struct {
+		Results []struct {
+			Matches []struct {
+				Package, Version, ID, Method, Confidence string
+			} `json:"matches"`
+			Ledger []struct {
+				Package string   `json:"package"`
+				Checked bool     `json:"checked"`
+				Methods []string `json:"methods"`
+			} `json:"ledger"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil || len(got.Results) != 1 {
+		t.Fatalf("scan JSON: %v\n%s", err, out)
+	}
+	found := false
+	for _, m := range got.Results[0].Matches {
+		if m.ID == "CVE-2023-6936" && m.Version == "4.8.1" && m.Method == "cpe/range" && m.Confidence == "high" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("wolfSSL 4.8.1 not matched to CVE-2023-6936 by CPE: %+v", got.Results[0].Matches)
+	}
+	for _, c := range got.Results[0].Ledger {
+		if strings.EqualFold(c.Package, "wolfssl") && (!c.Checked || !slices.Contains(c.Methods, "cpe")) {
+			t.Errorf("wolfSSL ledger entry %+v, want checked by cpe", c)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package vuln
 
 import (
 	"archive/zip"
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -36,11 +37,13 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE records (id TEXT PRIMARY KEY, modified TEXT NOT NULL, source TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE affected (id TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE aliases (id TEXT NOT NULL, alias TEXT NOT NULL);
+CREATE TABLE cpe (id TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, data BLOB NOT NULL);
 `
 
 const indexes = `
 CREATE INDEX affected_key ON affected (ecosystem, name);
 CREATE INDEX aliases_id ON aliases (id);
+CREATE INDEX cpe_key ON cpe (product, vendor);
 `
 
 // Open opens a database read-only.
@@ -63,7 +66,7 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-const schemaVersion = "1"
+const schemaVersion = "2"
 
 // ImportStats summarises an import.
 type ImportStats struct {
@@ -137,11 +140,11 @@ func Import(ctx context.Context, path string, inputs []string, now time.Time) (I
 }
 
 type inserter struct {
-	tx            *sql.Tx
-	rec, aff, ali *sql.Stmt
-	seen          map[string]string // id -> modified
-	n, dupes      int
-	newest        string
+	tx                 *sql.Tx
+	rec, aff, ali, cpe *sql.Stmt
+	seen               map[string]string // id -> modified
+	n, dupes           int
+	newest             string
 }
 
 func newInserter(tx *sql.Tx) (*inserter, error) {
@@ -157,18 +160,23 @@ func newInserter(tx *sql.Tx) (*inserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, seen: map[string]string{}}, nil
+	cpe, err := tx.Prepare(`INSERT INTO cpe (id, vendor, product, data) VALUES (?, ?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}}, nil
 }
 
-// add stores a record; a record seen before is kept in its newest form.
-func (ins *inserter) add(r *Record, source string) error {
+// add stores a record and its CPE applicability; a record seen before is
+// kept in its newest form.
+func (ins *inserter) add(r *Record, apps []Applicability, source string) error {
 	if old, dup := ins.seen[r.ID]; dup {
 		ins.dupes++
 		if old >= r.Modified {
 			return nil
 		}
 		// The newer copy replaces the older one with its index rows.
-		for _, q := range []string{`DELETE FROM affected WHERE id = ?`, `DELETE FROM aliases WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM affected WHERE id = ?`, `DELETE FROM aliases WHERE id = ?`, `DELETE FROM cpe WHERE id = ?`} {
 			if _, err := ins.tx.Exec(q, r.ID); err != nil {
 				return err
 			}
@@ -198,6 +206,15 @@ func (ins *inserter) add(r *Record, source string) error {
 	}
 	for _, al := range r.Aliases {
 		if _, err := ins.ali.Exec(r.ID, al); err != nil {
+			return err
+		}
+	}
+	for _, a := range apps {
+		data, err := json.Marshal(a)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.cpe.Exec(r.ID, a.Vendor, a.Product, data); err != nil {
 			return err
 		}
 	}
@@ -231,6 +248,13 @@ func (ins *inserter) finish(now time.Time, inputs []string) error {
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
+	}
+	var cpeIDs int
+	if err := ins.tx.QueryRow(`SELECT COUNT(DISTINCT id) FROM cpe`).Scan(&cpeIDs); err != nil {
+		return err
+	}
+	if cpeIDs > 0 {
+		ecosystems[cpeSource] = cpeIDs
 	}
 	eco, _ := json.Marshal(ecosystems)
 	var srcs []string
@@ -278,17 +302,13 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 		return importZip(ctx, path, ins)
 	}
 	if st.Size() > MaxRecord {
-		return fmt.Errorf("%w: %s: file is %d bytes; an OSV record may be at most %d", ErrInvalid, path, st.Size(), MaxRecord)
+		return fmt.Errorf("%w: %s: file is %d bytes; a record may be at most %d", ErrInvalid, path, st.Size(), MaxRecord)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
-	r, err := ParseOSV(path, data)
-	if err != nil {
-		return err
-	}
-	return ins.add(r, filepath.Base(path))
+	return ins.parseAdd(path, data, filepath.Base(path))
 }
 
 func importZip(ctx context.Context, path string, ins *inserter) error {
@@ -309,7 +329,7 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 		}
 		where := path + "!" + f.Name
 		if f.UncompressedSize64 > MaxRecord {
-			return fmt.Errorf("%w: %s: entry is %d bytes uncompressed; an OSV record may be at most %d", ErrInvalid, where, f.UncompressedSize64, MaxRecord)
+			return fmt.Errorf("%w: %s: entry is %d bytes uncompressed; a record may be at most %d", ErrInvalid, where, f.UncompressedSize64, MaxRecord)
 		}
 		rc, err := f.Open()
 		if err != nil {
@@ -324,15 +344,48 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 		if len(data) > MaxRecord {
 			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", ErrInvalid, where, MaxRecord)
 		}
-		r, err := ParseOSV(where, data)
-		if err != nil {
-			return err
-		}
-		if err := ins.add(r, filepath.Base(path)); err != nil {
+		if err := ins.parseAdd(where, data, filepath.Base(path)); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// cpeSource is the Status.Ecosystems key counting CVE records with CPE or
+// vendor/product applicability.
+const cpeSource = "CPE"
+
+// parseAdd reads one record, OSV or CVE JSON 5 by content, and stores it.
+func (ins *inserter) parseAdd(where string, data []byte, source string) error {
+	if isCVE5(data) {
+		r, apps, err := ParseCVE5(where, data)
+		if err != nil {
+			return err
+		}
+		return ins.add(r, apps, source)
+	}
+	r, err := ParseOSV(where, data)
+	if err != nil {
+		return err
+	}
+	return ins.add(r, nil, source)
+}
+
+// isCVE5 tells a CVE JSON 5 record (dataType CVE_RECORD, a cveMetadata
+// object) from an OSV one.
+func isCVE5(data []byte) bool {
+	if !bytes.Contains(data, []byte(`"cveMetadata"`)) {
+		return false
+	}
+	var probe struct {
+		DataType string          `json:"dataType"`
+		Meta     json.RawMessage `json:"cveMetadata"`
+		ID       string          `json:"id"`
+	}
+	if json.Unmarshal(data, &probe) != nil {
+		return false
+	}
+	return probe.DataType == "CVE_RECORD" || (probe.ID == "" && len(probe.Meta) > 0)
 }
 
 // Status describes a database.

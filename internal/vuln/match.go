@@ -11,10 +11,12 @@ import (
 
 // Package is one software component to check.
 type Package struct {
-	Ref     string
-	Name    string
-	Version string
-	PURL    string
+	Ref      string
+	Name     string
+	Version  string
+	PURL     string
+	CPEs     []string
+	Supplier string
 }
 
 // Target is a package as the database indexes it: OSV ecosystem and
@@ -76,6 +78,20 @@ func Normalize(ecosystem, name string) string {
 const (
 	MethodRange    = "purl/range"
 	MethodVersions = "purl/versions"
+	// MethodCPE: the component's CPE against a CVE record's CPE
+	// applicability; MethodCPEName: against the CNA's vendor and product
+	// names where the record gives no CPE; MethodName: the component's name
+	// (no purl an advisory source covers, no CPE) against CVE product names.
+	MethodCPE     = "cpe/range"
+	MethodCPEName = "cpe/vendor-product"
+	MethodName    = "name/range"
+)
+
+// Confidence levels of a match.
+const (
+	ConfidenceHigh   = "high"   // identity and version explicit and exact
+	ConfidenceMedium = "medium" // identity by names, or an upstream version read from a distribution's
+	ConfidenceLow    = "low"    // identity guessed from the component's name alone
 )
 
 // Affects reports whether version is affected by a, and how; for a range

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -24,6 +25,9 @@ type Match struct {
 	// Method says how the match was made; Confidence how sure it is.
 	Method     string `json:"method"`
 	Confidence string `json:"confidence"`
+	// Note explains a match that needed interpretation, such as the
+	// upstream version read from a distribution's.
+	Note string `json:"note,omitempty"`
 }
 
 // Coverage says, for one package, whether it was checked and why not.
@@ -32,7 +36,9 @@ type Coverage struct {
 	Package string `json:"package"`
 	Version string `json:"version,omitempty"`
 	Checked bool   `json:"checked"`
-	Reason  string `json:"reason,omitempty"`
+	// Methods lists how the package was checked: purl, cpe, name.
+	Methods []string `json:"methods,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
 }
 
 // Scan matches packages against the database. Every package gets a
@@ -49,6 +55,7 @@ func (db *DB) Scan(ctx context.Context, pkgs []Package) ([]Match, []Coverage, er
 	}
 	defer lookup.Close()
 	cache := map[string][]*Record{}
+	cpeCache := map[[2]string][]cpeRow{}
 	var matches []Match
 	cov := make([]Coverage, 0, len(pkgs))
 	for _, p := range pkgs {
@@ -56,44 +63,28 @@ func (db *DB) Scan(ctx context.Context, pkgs []Package) ([]Match, []Coverage, er
 			return nil, nil, err
 		}
 		c := Coverage{Ref: p.Ref, Package: p.Name, Version: p.Version}
-		if p.PURL == "" {
-			c.Reason = "no package URL (CPE matching is not available yet)"
-			cov = append(cov, c)
-			continue
+		found, purlReason, err := db.scanPURL(ctx, lookup, cache, st, p)
+		if err != nil {
+			return nil, nil, err
 		}
-		t, ok, err := TargetOf(p.PURL)
-		switch {
-		case err != nil:
-			c.Reason = "package URL does not parse: " + err.Error()
-		case !ok:
-			c.Reason = fmt.Sprintf("package URL type %q has no OSV ecosystem", t.Ecosystem)
-		case st.Ecosystems[t.Ecosystem] == 0:
-			c.Reason = fmt.Sprintf("no advisory source for ecosystem %s in the database", t.Ecosystem)
+		if purlReason == "" {
+			c.Methods = append(c.Methods, "purl")
 		}
-		if c.Reason != "" {
-			cov = append(cov, c)
-			continue
+		cpeFound, method, cpeReason, err := db.scanCPE(ctx, cpeCache, st, p, purlReason == "")
+		if err != nil {
+			return nil, nil, err
 		}
-		version := p.Version
-		if version == "" {
-			version = t.Version
+		if cpeReason == "" {
+			c.Methods = append(c.Methods, method)
 		}
-		if version == "" {
-			c.Reason = "no version"
-			cov = append(cov, c)
-			continue
-		}
-		key := t.Ecosystem + "\x00" + t.Name
-		recs, ok := cache[key]
-		if !ok {
-			recs, err = db.records(ctx, lookup, t.Ecosystem, t.Name)
-			if err != nil {
-				return nil, nil, err
+		found = append(found, cpeFound...)
+		c.Checked = len(c.Methods) > 0
+		if !c.Checked {
+			c.Reason = purlReason
+			if cpeReason != "" && cpeReason != purlReason {
+				c.Reason += "; " + cpeReason
 			}
-			cache[key] = recs
 		}
-		found, reason := matchRecords(recs, t, p, version)
-		c.Checked, c.Reason = reason == "", reason
 		cov = append(cov, c)
 		matches = append(matches, mergeAliases(found)...)
 	}
@@ -237,4 +228,227 @@ func idRank(id string) int {
 		return 3
 	}
 	return 1
+}
+
+// scanPURL matches a package by its package URL against OSV records.
+// reason says why it could not be checked.
+func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*Record, st Status, p Package) ([]Match, string, error) {
+	if p.PURL == "" {
+		return nil, "no package URL", nil
+	}
+	t, ok, err := TargetOf(p.PURL)
+	switch {
+	case err != nil:
+		return nil, "package URL does not parse: " + err.Error(), nil
+	case !ok:
+		return nil, fmt.Sprintf("package URL type %q has no OSV ecosystem", t.Ecosystem), nil
+	case st.Ecosystems[t.Ecosystem] == 0:
+		return nil, fmt.Sprintf("no advisory source for ecosystem %s in the database", t.Ecosystem), nil
+	}
+	version := p.Version
+	if version == "" {
+		version = t.Version
+	}
+	if version == "" {
+		return nil, "no version", nil
+	}
+	key := t.Ecosystem + "\x00" + t.Name
+	recs, ok := cache[key]
+	if !ok {
+		recs, err = db.records(ctx, lookup, t.Ecosystem, t.Name)
+		if err != nil {
+			return nil, "", err
+		}
+		cache[key] = recs
+	}
+	found, reason := matchRecords(recs, t, p, version)
+	return found, reason, nil
+}
+
+type cpeRow struct {
+	app Applicability
+	rec *Record
+}
+
+// scanCPE matches a package by its CPEs against the CVE records'
+// applicability or, when it has neither a CPE nor a purl that was checked,
+// by its name. It returns the method used ("cpe" or "name") or why it
+// could not check.
+func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Status, p Package, purlChecked bool) ([]Match, string, string, error) {
+	if st.Ecosystems[cpeSource] == 0 {
+		if len(p.CPEs) > 0 {
+			return nil, "", "no CVE records with CPE applicability in the database", nil
+		}
+		return nil, "", "no CPE", nil
+	}
+	var found []Match
+	if len(p.CPEs) > 0 {
+		evaluated := false
+		for _, s := range p.CPEs {
+			cp, err := ParseCPE(s)
+			if err != nil {
+				continue
+			}
+			version := cp[cpeVersion]
+			if version == "*" && p.Version != "" {
+				version = p.Version
+			}
+			rows, err := db.cpeRows(ctx, cache, cp[cpeVendor], cp[cpeProduct])
+			if err != nil {
+				return nil, "", "", err
+			}
+			evaluated = true
+			for _, row := range rows {
+				ok, samePart := row.app.matchesCPE(cp)
+				if !ok {
+					continue
+				}
+				method := MethodCPE
+				if row.app.CPE == nil {
+					method = MethodCPEName
+				}
+				if m, ok := cpeMatch(row, p, version, method); ok {
+					if !samePart {
+						m.Confidence = ConfidenceMedium
+						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + fmt.Sprintf("the record's CPE part is %q, the component's %q", row.app.CPE[cpePart], cp[cpePart])
+					}
+					found = append(found, m)
+				}
+			}
+		}
+		if !evaluated {
+			return nil, "", "no CPE parses", nil
+		}
+		return dedupe(found), "cpe", "", nil
+	}
+	if purlChecked {
+		return nil, "", "", nil
+	}
+	product := nameKey(p.Name)
+	if product == "" || p.Version == "" {
+		return nil, "", "no CPE", nil
+	}
+	rows, err := db.cpeRows(ctx, cache, "", product)
+	if err != nil {
+		return nil, "", "", err
+	}
+	supplier := nameKey(p.Supplier)
+	for _, row := range rows {
+		// A name alone is weak: where the SBOM names a supplier, the
+		// record's vendor must appear in it (or it in the vendor).
+		if supplier != "" && row.app.Vendor != "" && !strings.Contains(supplier, row.app.Vendor) && !strings.Contains(row.app.Vendor, supplier) {
+			continue
+		}
+		if m, ok := cpeMatch(row, p, p.Version, MethodName); ok {
+			found = append(found, m)
+		}
+	}
+	return dedupe(found), "name", "", nil
+}
+
+// cpeMatch evaluates one applicability row for a version, trying the
+// upstream version when the version carries a distribution's additions.
+func cpeMatch(row cpeRow, p Package, version, method string) (Match, bool) {
+	if row.rec.Withdrawn != "" {
+		return Match{}, false
+	}
+	conf := ConfidenceHigh
+	switch method {
+	case MethodCPEName:
+		conf = ConfidenceMedium
+	case MethodName:
+		conf = ConfidenceLow
+	}
+	note := ""
+	if up := upstreamVersion(version); up != version {
+		// CVE records name upstream releases; a distribution's package
+		// version is compared by its upstream part, and the distribution
+		// may have backported the fix.
+		note = fmt.Sprintf("upstream version %s of %s; the distribution may have backported a fix", up, version)
+		version = up
+		if conf == ConfidenceHigh {
+			conf = ConfidenceMedium
+		}
+	}
+	status := row.app.Status(version)
+	if status != "affected" {
+		return Match{}, false
+	}
+	if method == MethodName {
+		note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("matched by name to %s:%s", row.app.Vendor, row.app.Product)
+	}
+	shown := p.Version
+	if shown == "" {
+		shown = version
+	}
+	m := Match{Ref: p.Ref, Package: p.Name, Version: shown, Ecosystem: cpeSource, ID: row.rec.ID,
+		Aliases: append([]string{}, row.rec.Aliases...), Summary: row.rec.Summary, Severity: row.rec.SeverityWord(),
+		Fixed: []string{}, Method: method, Confidence: conf, Note: note}
+	for _, sv := range row.rec.Severity {
+		m.CVSS = append(m.CVSS, sv.Score)
+	}
+	for _, r := range row.app.Ranges {
+		if r.Status == "affected" && r.LessThan != "" && r.LessThan != "*" && !slices.Contains(m.Fixed, r.LessThan) {
+			m.Fixed = append(m.Fixed, r.LessThan)
+		}
+	}
+	return m, true
+}
+
+// dedupe keeps one match per vulnerability: the most confident.
+func dedupe(ms []Match) []Match {
+	rank := map[string]int{ConfidenceHigh: 0, ConfidenceMedium: 1, ConfidenceLow: 2}
+	best := map[string]int{}
+	var out []Match
+	for _, m := range ms {
+		if i, ok := best[m.ID]; ok {
+			if rank[m.Confidence] < rank[out[i].Confidence] || rank[m.Confidence] == rank[out[i].Confidence] && m.Method == MethodCPE && out[i].Method != MethodCPE {
+				out[i] = m
+			}
+			continue
+		}
+		best[m.ID] = len(out)
+		out = append(out, m)
+	}
+	return out
+}
+
+// cpeRows loads the applicability rows for vendor:product (any vendor when
+// vendor is "") with their records.
+func (db *DB) cpeRows(ctx context.Context, cache map[[2]string][]cpeRow, vendor, product string) ([]cpeRow, error) {
+	key := [2]string{vendor, product}
+	if rows, ok := cache[key]; ok {
+		return rows, nil
+	}
+	q := `SELECT c.data, r.data FROM cpe c JOIN records r ON r.id = c.id WHERE c.product = ? AND c.vendor = ?`
+	args := []any{product, vendor}
+	if vendor == "" {
+		q, args = `SELECT c.data, r.data FROM cpe c JOIN records r ON r.id = c.id WHERE c.product = ?`, []any{product}
+	}
+	rs, err := db.sql.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rs.Close()
+	var out []cpeRow
+	for rs.Next() {
+		var ad, rd []byte
+		if err := rs.Scan(&ad, &rd); err != nil {
+			return nil, err
+		}
+		var row cpeRow
+		row.rec = &Record{}
+		if err := json.Unmarshal(ad, &row.app); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(rd, row.rec); err != nil {
+			return nil, err
+		}
+		out = append(out, row)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, err
+	}
+	cache[key] = out
+	return out, nil
 }

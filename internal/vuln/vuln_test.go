@@ -319,3 +319,86 @@ func TestSeverityWord(t *testing.T) {
 		}
 	}
 }
+
+// TestCVECases checks the CPE and vendor/product range cases the shared
+// data README verifies by reading each record.
+func TestCVECases(t *testing.T) {
+	db := buildDB(t, "testdata/cve5")
+	for _, tt := range []struct {
+		name    string
+		pkg     Package
+		id      string // "" for no match of wantNot
+		wantNot string
+		method  string
+		conf    string
+	}{
+		// 1: 4.8.1 <= 5.6.5 under the ADP CPE wolfssl:wolfssl.
+		{"wolfssl-cpe", Package{Name: "WolfSSL", Version: "4.8.1", CPEs: []string{"cpe:2.3:a:wolfssl:wolfssl:4.8.1:*:*:*:*:*:*:*"}}, "CVE-2023-6936", "", MethodCPE, ConfidenceHigh},
+		// 2: the ADP names wolfssl:wolfcrypt; the CNA's "wolfSSL" vendor and product match by name.
+		{"wolfssl-cna", Package{Name: "WolfSSL", Version: "4.8.1", CPEs: []string{"cpe:2.3:a:wolfssl:wolfssl:4.8.1:*:*:*:*:*:*:*"}}, "CVE-2024-1543", "", MethodCPEName, ConfidenceMedium},
+		// 3: amazon:freertos V11.2.0 is not freertos:freertos-kernel < 10.6.2.
+		{"freertos", Package{Name: "FreeRTOS-Kernel", Version: "V11.2.0", CPEs: []string{"cpe:2.3:o:amazon:freertos:V11.2.0:*:*:*:*:*:*:*"}}, "", "CVE-2024-28115", "", ""},
+		{"freertos-kernel-cpe", Package{Name: "FreeRTOS-Kernel", CPEs: []string{"cpe:2.3:o:freertos:freertos-kernel:V11.2.0:*:*:*:*:*:*:*"}}, "", "CVE-2024-28115", "", ""},
+		{"freertos-kernel-old", Package{Name: "FreeRTOS-Kernel", CPEs: []string{"cpe:2.3:o:freertos:freertos-kernel:V10.6.1:*:*:*:*:*:*:*"}}, "CVE-2024-28115", "", MethodCPE, ConfidenceHigh},
+		// The record says part o (operating system); an SBOM that guessed a
+		// (application) still matches, with less confidence.
+		{"freertos-kernel-part", Package{Name: "FreeRTOS-Kernel", CPEs: []string{"cpe:2.3:a:freertos:freertos-kernel:10.6.1:*:*:*:*:*:*:*"}}, "CVE-2024-28115", "", MethodCPE, ConfidenceMedium},
+		// The CNA writes "< 10.6.2" into the version field.
+		{"freertos-cna-lt", Package{Name: "FreeRTOS-Kernel", Version: "10.6.1"}, "CVE-2024-28115", "", MethodName, ConfidenceLow},
+		// 4: the upstream 1.1.1n of Debian's 1.1.1n-0+deb11u3 is below 1.1.1q.
+		{"openssl-deb", Package{Name: "openssl", Version: "1.1.1n-0+deb11u3", CPEs: []string{`cpe:2.3:a:openssl:openssl:1.1.1n-0\+deb11u3:*:*:*:*:*:*:*`}}, "CVE-2022-2097", "", MethodCPE, ConfidenceMedium},
+		// 5: 1.1.1n is below 3.0.0.
+		{"openssl-3", Package{Name: "openssl", Version: "1.1.1n-0+deb11u3", CPEs: []string{`cpe:2.3:a:openssl:openssl:1.1.1n-0\+deb11u3:*:*:*:*:*:*:*`}}, "", "CVE-2022-3996", "", ""},
+		// 6: Debian's zlib1g:zlib1g is not zlib:zlib without a name mapping.
+		{"zlib1g", Package{Name: "zlib1g", Version: "1:1.2.11.dfsg-2+deb11u2", CPEs: []string{`cpe:2.3:a:zlib1g:zlib1g:1\:1.2.11.dfsg-2\+deb11u2:*:*:*:*:*:*:*`}}, "", "CVE-2023-45853", "", ""},
+		{"zlib", Package{Name: "zlib", Version: "1:1.2.11.dfsg-2+deb11u2", CPEs: []string{`cpe:2.3:a:zlib:zlib:1\:1.2.11.dfsg-2\+deb11u2:*:*:*:*:*:*:*`}}, "CVE-2023-45853", "", MethodCPE, ConfidenceMedium},
+		// 7: "unaffected below 7.69.0, affected below 8.4.0".
+		{"curl-7.74", Package{Name: "curl", Version: "7.74.0-1.3+deb11u3", CPEs: []string{`cpe:2.3:a:curl:curl:7.74.0-1.3\+deb11u3:*:*:*:*:*:*:*`}}, "CVE-2023-38545", "", MethodCPEName, ConfidenceMedium},
+		{"curl-7.68", Package{Name: "curl", Version: "7.68.0", CPEs: []string{"cpe:2.3:a:curl:curl:7.68.0:*:*:*:*:*:*:*"}}, "", "CVE-2023-38545", "", ""},
+		{"curl-8.4", Package{Name: "curl", Version: "8.4.0", CPEs: []string{"cpe:2.3:a:curl:curl:8.4.0:*:*:*:*:*:*:*"}}, "", "CVE-2023-38545", "", ""},
+		// 8: inclusive upper bound 1.52.
+		{"baxter-1.52", Package{Name: "Connex Spot Monitor", CPEs: []string{"cpe:2.3:o:baxter:welch_allyn_connex_spot_monitor:1.52:*:*:*:*:*:*:*"}}, "CVE-2024-1275", "", MethodCPE, ConfidenceHigh},
+		{"baxter-1.53", Package{Name: "Connex Spot Monitor", CPEs: []string{"cpe:2.3:o:baxter:welch_allyn_connex_spot_monitor:1.53:*:*:*:*:*:*:*"}}, "", "CVE-2024-1275", "", ""},
+		// 9: one exact version.
+		{"dnsmasq-2.86", Package{Name: "dnsmasq", Version: "2.86", CPEs: []string{"cpe:2.3:a:thekelleys:dnsmasq:2.86:*:*:*:*:*:*:*"}}, "CVE-2021-45956", "", MethodCPE, ConfidenceHigh},
+		{"dnsmasq-2.85", Package{Name: "dnsmasq", Version: "2.85", CPEs: []string{"cpe:2.3:a:thekelleys:dnsmasq:2.85:*:*:*:*:*:*:*"}}, "", "CVE-2021-45956", "", ""},
+		// 10: p-suffix ordering, inclusive bound 8.3p1.
+		{"openssh-8.3p1", Package{Name: "openssh", Version: "8.3p1", CPEs: []string{"cpe:2.3:a:openbsd:openssh:8.3p1:*:*:*:*:*:*:*"}}, "CVE-2020-15778", "", MethodCPE, ConfidenceHigh},
+		{"openssh-8.4p1", Package{Name: "openssh", Version: "8.4p1", CPEs: []string{"cpe:2.3:a:openbsd:openssh:8.4p1:*:*:*:*:*:*:*"}}, "", "CVE-2020-15778", "", ""},
+		// 11: Windows 7 SP1: the update attribute must agree.
+		{"windows7-sp1", Package{Name: "Windows 7", CPEs: []string{"cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*"}}, "CVE-2018-0824", "", MethodCPE, ConfidenceHigh},
+		{"windows7-sp2", Package{Name: "Windows 7", CPEs: []string{"cpe:2.3:o:microsoft:windows_7:-:sp2:*:*:*:*:*:*"}}, "", "CVE-2018-0824", "", ""},
+		// By name alone: no purl, no CPE; low confidence.
+		{"name-only", Package{Name: "dnsmasq", Version: "2.86"}, "CVE-2021-45956", "", MethodName, ConfidenceLow},
+		{"name-other-supplier", Package{Name: "dnsmasq", Version: "2.86", Supplier: "Example Networks"}, "", "CVE-2021-45956", "", ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.pkg.Ref = "c"
+			ms, cov, err := db.Scan(context.Background(), []Package{tt.pkg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cov) != 1 || !cov[0].Checked {
+				t.Fatalf("coverage = %+v, want checked", cov)
+			}
+			var got *Match
+			for i := range ms {
+				if ms[i].ID == tt.id || ms[i].ID == tt.wantNot {
+					got = &ms[i]
+				}
+			}
+			switch {
+			case tt.id != "" && got == nil:
+				t.Errorf("no match for %s; matches %+v", tt.id, ms)
+			case tt.id != "" && (got.Method != tt.method || got.Confidence != tt.conf):
+				t.Errorf("%s matched by %s, %s; want %s, %s (%+v)", tt.id, got.Method, got.Confidence, tt.method, tt.conf, got)
+			case tt.wantNot != "" && got != nil:
+				t.Errorf("%s matched, want not: %+v", tt.wantNot, got)
+			}
+		})
+	}
+	st, err := db.Status()
+	if err != nil || st.Records != 12 || st.Ecosystems["CPE"] != 12 {
+		t.Errorf("status = %+v, %v", st, err)
+	}
+}

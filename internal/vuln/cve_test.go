@@ -1,0 +1,176 @@
+package vuln
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCompareGeneric(t *testing.T) {
+	// Each list is in ascending order.
+	for _, seq := range [][]string{
+		{"1.0.0-alpha", "1.0.0-beta", "1.0.0-rc1", "1.0.0", "1.0.1", "1.1", "1.10", "2"},
+		{"1.0.2zk", "1.1.0", "1.1.1", "1.1.1a", "1.1.1n", "1.1.1q", "1.1.1z", "1.1.1za", "3.0.0"},
+		{"7.9p1", "8.3p1", "8.4p1", "9.0p1"},
+		{"V10.6.1", "10.6.2", "v11.2.0"},
+		{"2.85", "2.86", "2.90"},
+		{"0.9", "0.10", "0.010.1"}, // leading zeros do not count
+	} {
+		for i := range seq {
+			for j := range seq {
+				want := sign(i - j)
+				if got := compareGeneric(seq[i], seq[j]); got != want {
+					t.Errorf("compare(%q, %q) = %d, want %d", seq[i], seq[j], got, want)
+				}
+			}
+		}
+	}
+	for _, eq := range [][2]string{{"1.0", "1.0"}, {"v1.2", "1.2"}, {"1.02", "1.2"}, {"1-2", "1.2"}} {
+		if c := compareGeneric(eq[0], eq[1]); c != 0 {
+			t.Errorf("compare(%q, %q) = %d, want 0", eq[0], eq[1], c)
+		}
+	}
+}
+
+func TestUpstreamVersion(t *testing.T) {
+	for in, want := range map[string]string{
+		"1.1.1n-0+deb11u3":        "1.1.1n",
+		"1:1.2.11.dfsg-2+deb11u2": "1.2.11",
+		"7.74.0-1.3+deb11u3":      "7.74.0",
+		"2.34-1ubuntu2":           "2.34",
+		"1.2.3":                   "1.2.3",
+		"8.3p1":                   "8.3p1",
+		"1.0+ds1-2":               "1.0",
+		"4.8.1":                   "4.8.1",
+	} {
+		if got := upstreamVersion(in); got != want {
+			t.Errorf("upstreamVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestParseCPE(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want string // vendor|product|version|update, or "error"
+	}{
+		{"cpe:2.3:a:openssl:openssl:1.1.1n-0\\+deb11u3:*:*:*:*:*:*:*", "openssl|openssl|1.1.1n-0+deb11u3|*"},
+		{"cpe:2.3:a:zlib1g:zlib1g:1\\:1.2.11.dfsg-2\\+deb11u2:*:*:*:*:*:*:*", "zlib1g|zlib1g|1:1.2.11.dfsg-2+deb11u2|*"},
+		{"cpe:2.3:o:microsoft:windows_7:-:sp1:*:*:*:*:*:*", "microsoft|windows_7|-|sp1"},
+		{"cpe:2.3:o:Amazon:FreeRTOS:V11.2.0", "amazon|freertos|v11.2.0|*"},
+		{"cpe:/o:redhat:enterprise_linux:6", "redhat|enterprise_linux|6|*"},
+		{"cpe:/a:foo%20bar:baz", "foo bar|baz|*|*"},
+		{"cpe:2.3:x:v:p:1", "error"},
+		{"cpe:2.3:a:*:p:1", "error"},
+		{"cpe:2.3:a:v:p:1:*:*:*:*:*:*:*:extra", "error"},
+		{"openssl", "error"},
+	} {
+		c, err := ParseCPE(tt.in)
+		got := "error"
+		if err == nil {
+			got = strings.Join([]string{c[cpeVendor], c[cpeProduct], c[cpeVersion], c[cpeUpdate]}, "|")
+		}
+		if got != tt.want {
+			t.Errorf("ParseCPE(%q) = %s (%v), want %s", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestApplicabilityStatus(t *testing.T) {
+	curl := Applicability{Ranges: []VersionRange{
+		{Status: "affected", Version: "8.4.0", LessThan: "8.4.0"},
+		{Status: "unaffected", Version: "7.69.0", LessThan: "7.69.0"},
+	}}
+	for v, want := range map[string]string{"7.68.0": "unaffected", "7.69.0": "affected", "8.3.0": "affected", "8.4.0": "unaffected"} {
+		if got := curl.Status(v); got != want {
+			t.Errorf("curl %s: %q, want %q", v, got, want)
+		}
+	}
+	unknown := Applicability{Default: "unknown"}
+	if got := unknown.Status("1.0"); got != "" {
+		t.Errorf("no ranges, default unknown: %q, want unknown", got)
+	}
+	all := Applicability{Default: "affected"}
+	if got := all.Status("1.0"); got != "affected" {
+		t.Errorf("default affected: %q", got)
+	}
+	git := Applicability{Ranges: []VersionRange{{Status: "affected", Version: "0123456789abcdef", LessThan: "fedcba9876543210", Type: "git"}}}
+	if got := git.Status("1.0"); got != "unaffected" {
+		t.Errorf("commit range: %q, want unaffected (only affected ranges, none comparable)", got)
+	}
+	release := Applicability{Ranges: []VersionRange{{Status: "affected", Version: "0", LessThanOrEqual: "5.7.0", Type: "git"}}}
+	if got := release.Status("4.8.1"); got != "affected" {
+		t.Errorf("release numbers marked git: %q, want affected", got)
+	}
+}
+
+func TestParseCVE5Errors(t *testing.T) {
+	for name, data := range map[string]string{
+		"no-id":     `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"","dateUpdated":"2024-01-01T00:00:00Z"}}`,
+		"not-cve":   `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"GHSA-1","dateUpdated":"2024-01-01T00:00:00Z"}}`,
+		"no-date":   `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"CVE-2024-1"}}`,
+		"bad-json":  `{"dataType":"CVE_RECORD","cveMetadata":`,
+		"deep":      `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"CVE-2024-1"},"x":` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + `}`,
+		"wrongtype": `{"dataType":"CVE_RECORD","cveMetadata":{"cveId":7}}`,
+	} {
+		if _, _, err := ParseCVE5(name+".json", []byte(data)); err == nil || !strings.Contains(err.Error(), name+".json") {
+			t.Errorf("%s: err = %v, want an error naming the file", name, err)
+		}
+	}
+	r, apps, err := ParseCVE5("rej.json", []byte(`{"dataType":"CVE_RECORD","cveMetadata":{"cveId":"CVE-2024-1","state":"REJECTED","dateUpdated":"2024-01-01T00:00:00Z"}}`))
+	if err != nil || r.Withdrawn == "" || len(apps) != 0 {
+		t.Errorf("rejected record: %+v %v %v", r, apps, err)
+	}
+}
+
+func FuzzParseCVE5(f *testing.F) {
+	files, _ := filepath.Glob("testdata/cve5/*.json")
+	for _, p := range files {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, apps, err := ParseCVE5("f.json", data)
+		if err != nil {
+			return
+		}
+		if !strings.HasPrefix(r.ID, "CVE-") || r.Modified == "" {
+			t.Fatalf("accepted %+v", r)
+		}
+		for i := range apps {
+			_ = apps[i].Status("1.2.3")
+			_ = apps[i].Status("-")
+		}
+	})
+}
+
+func FuzzParseCPE(f *testing.F) {
+	f.Add("cpe:2.3:a:openssl:openssl:1.1.1n-0\\+deb11u3:*:*:*:*:*:*:*")
+	f.Add("cpe:/o:redhat:enterprise_linux:6")
+	f.Fuzz(func(t *testing.T, s string) {
+		c, err := ParseCPE(s)
+		if err == nil && (c[cpeVendor] == "*" || c[cpeProduct] == "*") {
+			t.Fatalf("%q: accepted without vendor or product", s)
+		}
+	})
+}
+
+// FuzzCompareGeneric checks that the order is an order: reflexive and
+// antisymmetric.
+func FuzzCompareGeneric(f *testing.F) {
+	f.Add("1.1.1n", "1.1.1q")
+	f.Add("8.3p1", "8.4p1")
+	f.Add("1.0.0-rc1", "1.0.0")
+	f.Fuzz(func(t *testing.T, a, b string) {
+		if compareGeneric(a, a) != 0 {
+			t.Fatalf("compare(%q, %q) != 0", a, a)
+		}
+		if x, y := compareGeneric(a, b), compareGeneric(b, a); x != -y {
+			t.Fatalf("compare(%q, %q) = %d but compare(%q, %q) = %d", a, b, x, b, a, y)
+		}
+	})
+}
