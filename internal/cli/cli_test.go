@@ -246,17 +246,23 @@ func TestHostileSBOMMemory(t *testing.T) {
 		})
 	}
 	t.Run("1GB", func(t *testing.T) {
-		file := filepath.Join(dir, "huge.json")
-		f, err := os.Create(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := f.Truncate(1 << 30); err != nil { // sparse: no disk used
-			t.Fatal(err)
-		}
-		f.Close()
+		file := sparseFile(t, filepath.Join(dir, "huge.json"), 1<<30)
 		measure(t, ExitInput, bin, "sbom", file)
 	})
+}
+
+// sparseFile creates a file of size zero bytes that takes no disk space.
+func sparseFile(t *testing.T, path string, size int64) string {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.Truncate(size); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
 
 // buildBinary builds mdcheck into a temporary folder.
@@ -282,8 +288,9 @@ func buildBinary(t *testing.T) (bin, dir string) {
 }
 
 // measure runs bin with args through the helper process and checks its
-// exit code, that its error names the input file, and its peak RSS.
-func measure(t *testing.T, wantCode int, bin string, args ...string) {
+// exit code, that its error names the input file, and its peak RSS. It
+// returns the child's stderr.
+func measure(t *testing.T, wantCode int, bin string, args ...string) string {
 	t.Helper()
 	const limit = 256 << 20
 	file := args[len(args)-1]
@@ -310,6 +317,7 @@ func measure(t *testing.T, wantCode int, bin string, args ...string) {
 	if peak > limit {
 		t.Errorf("peak RSS %d MiB, want under %d MiB", peak>>20, limit>>20)
 	}
+	return stderr.String()
 }
 
 // TestMemoryHelper is not a test: TestHostileInputMemory runs it in a

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -185,5 +188,80 @@ func TestScanCPE(t *testing.T) {
 		if strings.EqualFold(c.Package, "wolfssl") && (!c.Checked || !slices.Contains(c.Methods, "cpe")) {
 			t.Errorf("wolfSSL ledger entry %+v, want checked by cpe", c)
 		}
+	}
+}
+
+// TestHostileVulnImportMemory runs `mdcheck db import` on a zip bomb whose
+// header lies about its size and on a 1 GB record file, in a child process:
+// each is refused with an error naming it, peak RSS stays under 256 MiB, and
+// the existing database is left as it was.
+func TestHostileVulnImportMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db := importCurated(t)
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A bomb whose header says 100 bytes, and one that admits its 300 MiB.
+	bomb := filepath.Join(dir, "all.zip")
+	writeBombZip(t, bomb, "GHSA-bomb.json", 300<<20, 100)
+	honest := filepath.Join(dir, "honest.zip")
+	writeBombZip(t, honest, "GHSA-big.json", 300<<20, 300<<20)
+	huge := sparseFile(t, filepath.Join(dir, "huge.json"), 1<<30)
+
+	for input, want := range map[string]string{bomb: "expands past the 100 bytes its header declares", honest: "entry is 314572800 bytes uncompressed", huge: "file is 1073741824 bytes"} {
+		t.Run(filepath.Base(input), func(t *testing.T) {
+			stderr := measure(t, ExitInput, bin, "db", "import", "--db", db, input)
+			if !strings.Contains(stderr, want) {
+				t.Errorf("stderr %q lacks %q", stderr, want)
+			}
+			after, err := os.ReadFile(db)
+			if err != nil || !bytes.Equal(before, after) {
+				t.Fatalf("database changed or unreadable after a refused import (%v)", err)
+			}
+			if code, out, errs := run(t, "db", "status", "--db", db); code != 0 || !strings.Contains(out, "Records:  11") {
+				t.Errorf("database unusable after a refused import: exit %d\n%s%s", code, out, errs)
+			}
+		})
+	}
+	if left, _ := filepath.Glob(filepath.Join(filepath.Dir(db), ".*.tmp*")); len(left) > 0 {
+		t.Errorf("temporary files left behind: %v", left)
+	}
+}
+
+// writeBombZip writes a zip with one entry of n zero bytes whose header
+// claims declared bytes.
+func writeBombZip(t *testing.T, path, name string, n, declared int) {
+	t.Helper()
+	var comp bytes.Buffer
+	fw, err := flate.NewWriter(&comp, flate.BestSpeed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for written := 0; written < n; written += len(chunk) {
+		if _, err := fw.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := fw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	zw := zip.NewWriter(f)
+	w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CompressedSize64: uint64(comp.Len()), UncompressedSize64: uint64(declared)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write(comp.Bytes()); err != nil {
+		t.Fatal(err)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }

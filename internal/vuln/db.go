@@ -8,6 +8,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -338,6 +339,9 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 		// The header's size can lie; never read past the limit.
 		data, err := io.ReadAll(io.LimitReader(rc, MaxRecord+1))
 		rc.Close()
+		if errors.Is(err, zip.ErrFormat) {
+			return fmt.Errorf("%w: %s: entry expands past the %d bytes its header declares (zip bomb?)", ErrInvalid, where, f.UncompressedSize64)
+		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", ErrInvalid, where, err)
 		}
