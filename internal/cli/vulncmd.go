@@ -11,6 +11,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/mattn/go-isatty"
 	"github.com/spf13/cobra"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
@@ -119,8 +120,14 @@ that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
 match at or above --fail-on, 2 input error.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, format)
+			switch format {
+			case "table", "json":
+			case "cyclonedx":
+				if len(args) != 1 {
+					return fmt.Errorf("%w: --format cyclonedx describes one SBOM; got %d", errUsage, len(args))
+				}
+			default:
+				return fmt.Errorf("%w: --format must be table, json or cyclonedx, not %q", errUsage, format)
 			}
 			var threshold catalog.Severity
 			if failOn != "none" {
@@ -138,7 +145,10 @@ match at or above --fail-on, 2 input error.`,
 			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > maxAge {
 				fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(age.Hours()/24), st.Newest)
 			}
+			bar := newProgress(cmd.ErrOrStderr())
+			defer bar.done()
 			var results []scanResult
+			var lastDoc *sbom.Document
 			for _, f := range args {
 				doc, err := sbom.ReadFile(f)
 				if err != nil {
@@ -148,7 +158,7 @@ match at or above --fail-on, 2 input error.`,
 				for _, c := range doc.Components {
 					pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs, Supplier: c.Supplier})
 				}
-				ms, cov, err := db.Scan(cmd.Context(), pkgs)
+				ms, cov, err := db.ScanProgress(cmd.Context(), pkgs, bar.update(f))
 				if err != nil {
 					return err
 				}
@@ -156,8 +166,13 @@ match at or above --fail-on, 2 input error.`,
 					ms = []vuln.Match{}
 				}
 				results = append(results, scanResult{SBOM: f, Matches: ms, Coverage: cov})
+				lastDoc = doc
 			}
-			if format == "json" {
+			if format == "cyclonedx" {
+				if err := writeScanCycloneDX(stdout, st, lastDoc, results[0].Matches, time.Now()); err != nil {
+					return err
+				}
+			} else if format == "json" {
 				if err := encodeJSON(stdout, map[string]any{"database": st, "results": results}); err != nil {
 					return err
 				}
@@ -177,7 +192,7 @@ match at or above --fail-on, 2 input error.`,
 		},
 	}
 	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
-	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
+	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
 	c.Flags().DurationVar(&maxAge, "max-db-age", 7*24*time.Hour, "warn when the newest record is older than this (0 turns the warning off)")
 	return c
@@ -222,4 +237,39 @@ func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 		}
 	}
 	return out.err
+}
+
+// progress draws one self-rewriting status line on a terminal during a
+// scan; on anything else it draws nothing.
+type progress struct {
+	w    io.Writer
+	on   bool
+	last time.Time
+	drew bool
+}
+
+func newProgress(w io.Writer) *progress {
+	f, ok := w.(*os.File)
+	return &progress{w: w, on: ok && isatty.IsTerminal(f.Fd())}
+}
+
+// update returns the callback for one SBOM, or nil when off.
+func (p *progress) update(file string) func(done, total int) {
+	if !p.on {
+		return nil
+	}
+	return func(done, total int) {
+		if now := time.Now(); done == total || now.Sub(p.last) >= 100*time.Millisecond {
+			p.last = now
+			fmt.Fprintf(p.w, "\r\x1b[Kscanning %s: %d/%d components", filepath.Base(file), done, total)
+			p.drew = true
+		}
+	}
+}
+
+// done clears the line.
+func (p *progress) done() {
+	if p.drew {
+		fmt.Fprint(p.w, "\r\x1b[K")
+	}
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 )
 
 // importCurated builds a database from the curated OSV records of
@@ -263,5 +265,71 @@ func writeBombZip(t *testing.T, path, name string, n, declared int) {
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestScanCycloneDX(t *testing.T) {
+	db := importCurated(t)
+	const sbomFile = "examples/pacemaker-system/sbom/portal-frontend.cdx.json"
+	code, out, errs := run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "cyclonedx", sbomFile)
+	if code != 0 {
+		t.Fatalf("scan -f cyclonedx: exit %d\n%s", code, errs)
+	}
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(strings.NewReader(out), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
+		t.Fatalf("output is not CycloneDX JSON: %v", err)
+	}
+	if bom.SpecVersion != cdx.SpecVersion1_6 || bom.Vulnerabilities == nil || bom.Components == nil {
+		t.Fatalf("spec %v, vulnerabilities %v", bom.SpecVersion, bom.Vulnerabilities)
+	}
+	refs := map[string]cdx.Component{}
+	for _, c := range *bom.Components {
+		refs[c.BOMRef] = c
+	}
+	var v *cdx.Vulnerability
+	for i := range *bom.Vulnerabilities {
+		if (*bom.Vulnerabilities)[i].ID == "GHSA-xvch-5gv4-984h" {
+			v = &(*bom.Vulnerabilities)[i]
+		}
+	}
+	if v == nil {
+		t.Fatalf("GHSA-xvch-5gv4-984h not in the report")
+	}
+	if v.Affects == nil || len(*v.Affects) == 0 {
+		t.Fatal("vulnerability affects nothing")
+	}
+	for _, a := range *v.Affects {
+		if c, ok := refs[a.Ref]; !ok || c.Name != "minimist" {
+			t.Errorf("affects %q, which is not a minimist component of the report", a.Ref)
+		}
+	}
+	if v.References == nil || !slices.ContainsFunc(*v.References, func(r cdx.VulnerabilityReference) bool { return r.ID == "CVE-2021-44906" }) {
+		t.Errorf("alias CVE-2021-44906 not among the references: %+v", v.References)
+	}
+	if v.Ratings == nil || (*v.Ratings)[0].Method != cdx.ScoringMethodCVSSv31 || (*v.Ratings)[0].Severity != cdx.SeverityCritical {
+		t.Errorf("ratings = %+v", v.Ratings)
+	}
+	if v.Properties == nil || !strings.Contains((*v.Properties)[0].Value, "purl/range high") || !strings.Contains(v.Recommendation, "upgrade to") {
+		t.Errorf("match properties %+v, recommendation %q", v.Properties, v.Recommendation)
+	}
+	if code, _, errs := run(t, "scan", "--db", db, "-f", "cyclonedx", sbomFile, sbomFile); code != 2 || !strings.Contains(errs, "one SBOM") {
+		t.Errorf("two SBOMs with -f cyclonedx: exit %d, %q", code, errs)
+	}
+}
+
+func TestScanProgress(t *testing.T) {
+	var buf bytes.Buffer
+	if off := newProgress(&buf); off.update("x.json") != nil {
+		t.Error("progress drawn on a non-terminal")
+	}
+	p := &progress{w: &buf, on: true}
+	cb := p.update("sbom/x.cdx.json")
+	for i := 1; i <= 3; i++ {
+		cb(i, 3)
+	}
+	p.done()
+	out := buf.String()
+	if !strings.Contains(out, "scanning x.cdx.json: 3/3 components") || !strings.HasSuffix(out, "\r\x1b[K") {
+		t.Errorf("progress output %q", out)
 	}
 }

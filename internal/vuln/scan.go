@@ -45,6 +45,12 @@ type Coverage struct {
 // coverage entry; one that could not be checked says why, so that no match
 // is never mistaken for no vulnerability.
 func (db *DB) Scan(ctx context.Context, pkgs []Package) ([]Match, []Coverage, error) {
+	return db.ScanProgress(ctx, pkgs, nil)
+}
+
+// ScanProgress is Scan that calls progress, when not nil, after each
+// package with the number done and the total.
+func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(done, total int)) ([]Match, []Coverage, error) {
 	st, err := db.Status()
 	if err != nil {
 		return nil, nil, err
@@ -87,6 +93,9 @@ func (db *DB) Scan(ctx context.Context, pkgs []Package) ([]Match, []Coverage, er
 		}
 		cov = append(cov, c)
 		matches = append(matches, mergeAliases(found)...)
+		if progress != nil {
+			progress(len(cov), len(pkgs))
+		}
 	}
 	sort.SliceStable(matches, func(i, j int) bool {
 		if matches[i].Ref != matches[j].Ref {
