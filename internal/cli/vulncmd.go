@@ -41,9 +41,9 @@ func newDB(stdout io.Writer) *cobra.Command {
 	c.PersistentFlags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	imp := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Build the database from OSV and CVE JSON 5 records (files, folders, zip archives)",
-		Long: `import builds the vulnerability database from OSV records and CVE JSON 5
-records (told apart by content): single files, folders of them, and zip
+		Short: "Build the database from OSV, CVE JSON 5 and NVD records (files, folders, zip archives)",
+		Long: `import builds the vulnerability database from OSV records, CVE JSON 5
+records and NVD CVE API 2.0 pages (told apart by content): single files, folders of them, and zip
 archives such as the per-ecosystem all.zip OSV publishes. The
 new database replaces the old one atomically: an import that fails or is
 interrupted leaves the previous database intact.`,

@@ -106,6 +106,10 @@ type Applicability struct {
 	// Default is the status of versions no range covers: affected,
 	// unaffected or unknown.
 	Default string `json:"default,omitempty"`
+	// Platform is set when the record says the product is vulnerable only
+	// together with another (an NVD AND configuration), which is not
+	// checked.
+	Platform bool `json:"platform,omitempty"`
 }
 
 // VersionRange is one CVE JSON 5 versions[] entry.
@@ -115,6 +119,9 @@ type VersionRange struct {
 	LessThan        string `json:"lessThan,omitempty"`
 	LessThanOrEqual string `json:"lessThanOrEqual,omitempty"`
 	Type            string `json:"versionType,omitempty"`
+	// GreaterThan is an exclusive lower bound (NVD's
+	// versionStartExcluding); CVE JSON 5 has none.
+	GreaterThan string `json:"greaterThan,omitempty"`
 }
 
 // nameKey normalises a vendor or product name the way CPE dictionaries
@@ -186,12 +193,9 @@ func ParseCVE5(name string, data []byte) (*Record, []Applicability, error) {
 		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	m := c.CVEMetadata
-	if !strings.HasPrefix(m.ID, "CVE-") || len(m.ID) > 64 {
-		return nil, nil, fmt.Errorf("%w: %s: /cveMetadata/cveId: %q is not a CVE ID", ErrInvalid, name, m.ID)
-	}
-	r := &Record{ID: m.ID, Modified: m.Updated}
-	if r.Modified == "" {
-		r.Modified = m.Published
+	r, err := cveRecord(name+": /cveMetadata", "/cveId", m.ID, m.Updated, m.Published)
+	if err != nil {
+		return nil, nil, err
 	}
 	if m.State == "REJECTED" {
 		r.Withdrawn = r.Modified
@@ -246,10 +250,24 @@ func ParseCVE5(name string, data []byte) (*Record, []Applicability, error) {
 			}
 		}
 	}
-	if r.Modified == "" {
-		return nil, nil, fmt.Errorf("%w: %s: /cveMetadata: no dateUpdated or datePublished", ErrInvalid, name)
-	}
 	return r, apps, nil
+}
+
+// cveRecord starts the Record of a CVE: the ID must be one, and the
+// record needs an update or publication time. where and idField place an
+// error.
+func cveRecord(where, idField, id, updated, published string) (*Record, error) {
+	if !strings.HasPrefix(id, "CVE-") || len(id) > 64 {
+		return nil, fmt.Errorf("%w: %s%s: %q is not a CVE ID", ErrInvalid, where, idField, id)
+	}
+	r := &Record{ID: id, Modified: updated}
+	if r.Modified == "" {
+		r.Modified = published
+	}
+	if r.Modified == "" {
+		return nil, fmt.Errorf("%w: %s: no update or publication time", ErrInvalid, where)
+	}
+	return r, nil
 }
 
 func firstSentence(s string) string {
@@ -324,6 +342,9 @@ func (r VersionRange) covers(v string) bool {
 		// {version: X, lessThan: X} is empty as written; CNAs use it to
 		// mean "below X".
 		if !unbounded(r.Version) && r.Version != upper && compareGeneric(v, r.Version) < 0 {
+			return false
+		}
+		if r.GreaterThan != "" && compareGeneric(v, r.GreaterThan) <= 0 {
 			return false
 		}
 		if upper == "*" {

@@ -1,6 +1,7 @@
 package vuln
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -173,4 +174,89 @@ func FuzzCompareGeneric(f *testing.F) {
 			t.Fatalf("compare(%q, %q) = %d but compare(%q, %q) = %d", a, b, x, b, a, y)
 		}
 	})
+}
+
+// TestNVDCases imports an NVD CVE API 2.0 page and checks the bounds:
+// start including, end excluding, end including, start excluding, and an
+// AND configuration that lowers the confidence.
+func TestNVDCases(t *testing.T) {
+	db := buildDB(t, "testdata/nvd")
+	for _, tt := range []struct {
+		cpe, id string
+		want    bool
+		conf    string
+	}{
+		{"cpe:2.3:a:openssl:openssl:1.1.1n:*:*:*:*:*:*:*", "CVE-2022-2097", true, ConfidenceHigh},
+		{"cpe:2.3:a:openssl:openssl:1.1.1q:*:*:*:*:*:*:*", "CVE-2022-2097", false, ""},
+		{"cpe:2.3:a:openssl:openssl:1.1.0l:*:*:*:*:*:*:*", "CVE-2022-2097", false, ""},
+		{"cpe:2.3:a:openssl:openssl:3.0.4:*:*:*:*:*:*:*", "CVE-2022-2097", true, ConfidenceHigh},
+		{"cpe:2.3:a:openssl:openssl:3.0.5:*:*:*:*:*:*:*", "CVE-2022-2097", false, ""},
+		{"cpe:2.3:o:baxter:welch_allyn_connex_spot_monitor_firmware:1.52:*:*:*:*:*:*:*", "CVE-2024-1275", true, ConfidenceMedium},
+		{"cpe:2.3:o:baxter:welch_allyn_connex_spot_monitor_firmware:1.53:*:*:*:*:*:*:*", "CVE-2024-1275", false, ""},
+		{"cpe:2.3:h:baxter:welch_allyn_connex_spot_monitor:-:*:*:*:*:*:*:*", "CVE-2024-1275", false, ""},
+		{"cpe:2.3:a:openbsd:openssh:7.9p1:*:*:*:*:*:*:*", "CVE-2020-15778", false, ""},
+		{"cpe:2.3:a:openbsd:openssh:8.0p1:*:*:*:*:*:*:*", "CVE-2020-15778", true, ConfidenceHigh},
+		{"cpe:2.3:a:openbsd:openssh:8.3p1:*:*:*:*:*:*:*", "CVE-2020-15778", true, ConfidenceHigh},
+		{"cpe:2.3:a:openbsd:openssh:8.4p1:*:*:*:*:*:*:*", "CVE-2020-15778", false, ""},
+	} {
+		ms, _, err := db.Scan(context.Background(), []Package{{Ref: "c", Name: "c", CPEs: []string{tt.cpe}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got *Match
+		for i := range ms {
+			if ms[i].ID == tt.id {
+				got = &ms[i]
+			}
+		}
+		switch {
+		case tt.want && got == nil:
+			t.Errorf("%s: no match for %s", tt.cpe, tt.id)
+		case tt.want && (got.Confidence != tt.conf || got.Method != MethodCPE):
+			t.Errorf("%s: %s by %s, %s; want %s, %s", tt.cpe, tt.id, got.Method, got.Confidence, MethodCPE, tt.conf)
+		case !tt.want && got != nil:
+			t.Errorf("%s: matched %s, want not", tt.cpe, tt.id)
+		}
+	}
+	st, err := db.Status()
+	if err != nil || st.Records != 3 || st.Ecosystems["CPE"] != 3 || st.Newest != "2024-10-17T00:00:00.000" {
+		t.Errorf("status = %+v, %v", st, err)
+	}
+}
+
+func FuzzParseNVD(f *testing.F) {
+	data, err := os.ReadFile("testdata/nvd/page.json")
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		recs, apps, err := ParseNVD("f.json", data)
+		if err != nil {
+			return
+		}
+		if len(recs) != len(apps) {
+			t.Fatalf("%d records, %d applicability lists", len(recs), len(apps))
+		}
+		for i, r := range recs {
+			if !strings.HasPrefix(r.ID, "CVE-") || r.Modified == "" {
+				t.Fatalf("accepted %+v", r)
+			}
+			for j := range apps[i] {
+				_ = apps[i][j].Status("1.0")
+			}
+		}
+	})
+}
+
+func TestParseNVDErrors(t *testing.T) {
+	for data, want := range map[string]string{
+		`{"format":"NVD_CVE","vulnerabilities":[{"cve":{"id":"CVE-2024-1","lastModified":"2024-01-01T00:00:00"}},{"cve":{"id":"X"}}]}`: "page.json: /vulnerabilities/1/cve/id",
+		`{"format":"NVD_CVE","vulnerabilities":[{"cve":{"id":"CVE-2024-1"}}]}`:                                                         "page.json: /vulnerabilities/0/cve: no update or publication time",
+		`{"format":"NVD_CVE","vulnerabilities":[{"cve":{"id":7}}]}`:                                                                    "page.json",
+	} {
+		if _, _, err := ParseNVD("page.json", []byte(data)); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseNVD(%.60s): %v, want %q", data, err, want)
+		}
+	}
 }

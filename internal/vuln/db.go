@@ -22,9 +22,9 @@ import (
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
 )
 
-// Limits on imports: a zip entry or record file larger than MaxRecord is
-// refused (this also stops zip bombs), as is an archive with more entries
-// than maxEntries.
+// Limits on imports: a file larger than MaxCollection, a zip entry or a
+// single record larger than MaxRecord is refused (this also stops zip
+// bombs), as is an archive with more entries than maxEntries.
 const maxEntries = 2_000_000
 
 // DB is an open vulnerability database.
@@ -302,8 +302,8 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return importZip(ctx, path, ins)
 	}
-	if st.Size() > MaxRecord {
-		return fmt.Errorf("%w: %s: file is %d bytes; a record may be at most %d", ErrInvalid, path, st.Size(), MaxRecord)
+	if st.Size() > MaxCollection {
+		return fmt.Errorf("%w: %s: file is %d bytes; a record file may be at most %d", ErrInvalid, path, st.Size(), MaxCollection)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -359,8 +359,21 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 // vendor/product applicability.
 const cpeSource = "CPE"
 
-// parseAdd reads one record, OSV or CVE JSON 5 by content, and stores it.
+// parseAdd reads one file's records, OSV, CVE JSON 5 or NVD CVE API 2.0
+// by content, and stores them.
 func (ins *inserter) parseAdd(where string, data []byte, source string) error {
+	if isNVD(data) {
+		recs, apps, err := ParseNVD(where, data)
+		if err != nil {
+			return err
+		}
+		for i, r := range recs {
+			if err := ins.add(r, apps[i], source); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if isCVE5(data) {
 		r, apps, err := ParseCVE5(where, data)
 		if err != nil {

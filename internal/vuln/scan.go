@@ -317,6 +317,10 @@ func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Stat
 					method = MethodCPEName
 				}
 				if m, ok := cpeMatch(row, p, version, method); ok {
+					if row.app.Platform {
+						m.Confidence = ConfidenceMedium
+						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + "the record names it vulnerable only on certain platforms, which were not checked"
+					}
 					if !samePart {
 						m.Confidence = ConfidenceMedium
 						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + fmt.Sprintf("the record's CPE part is %q, the component's %q", row.app.CPE[cpePart], cp[cpePart])

@@ -1,0 +1,178 @@
+package vuln
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+)
+
+// MaxCollection bounds one file that holds many records: an NVD CVE API
+// 2.0 response page (up to 2,000 CVEs) or a feed file.
+const MaxCollection = 64 << 20
+
+type nvdCVE struct {
+	ID           string `json:"id"`
+	Published    string `json:"published"`
+	LastModified string `json:"lastModified"`
+	VulnStatus   string `json:"vulnStatus"`
+	Descriptions []struct {
+		Lang  string `json:"lang"`
+		Value string `json:"value"`
+	} `json:"descriptions"`
+	Metrics map[string][]struct {
+		CVSSData struct {
+			VectorString string `json:"vectorString"`
+		} `json:"cvssData"`
+	} `json:"metrics"`
+	Configurations []struct {
+		Operator string `json:"operator"`
+		Nodes    []struct {
+			Operator string `json:"operator"`
+			Negate   bool   `json:"negate"`
+			CPEMatch []struct {
+				Vulnerable            bool   `json:"vulnerable"`
+				Criteria              string `json:"criteria"`
+				VersionStartIncluding string `json:"versionStartIncluding"`
+				VersionStartExcluding string `json:"versionStartExcluding"`
+				VersionEndIncluding   string `json:"versionEndIncluding"`
+				VersionEndExcluding   string `json:"versionEndExcluding"`
+			} `json:"cpeMatch"`
+		} `json:"nodes"`
+	} `json:"configurations"`
+}
+
+// isNVD tells NVD CVE API 2.0 JSON (a response page with format NVD_CVE,
+// or one CVE object as per-CVE feeds store it) from other records.
+func isNVD(data []byte) bool {
+	head := data
+	if len(head) > 4096 {
+		head = head[:4096]
+	}
+	return bytes.Contains(head, []byte(`"NVD_CVE"`)) ||
+		bytes.Contains(data, []byte(`"configurations"`)) && bytes.Contains(data, []byte(`"lastModified"`)) && bytes.Contains(data, []byte(`"vulnStatus"`))
+}
+
+// ParseNVD reads NVD CVE API 2.0 JSON: a response page's vulnerabilities
+// or a single CVE object. Each CVE becomes a Record and the vulnerable
+// cpeMatch entries of its configurations its applicability: criteria with
+// versionStart/End Including/Excluding. A match that NVD ties to a
+// platform (an AND configuration) is marked so, since the platform is not
+// checked.
+func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
+	if len(data) > MaxCollection {
+		return nil, nil, fmt.Errorf("%w: %s: file is %d bytes; at most %d", ErrInvalid, name, len(data), MaxCollection)
+	}
+	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
+		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	}
+	var page struct {
+		Format          string `json:"format"`
+		Vulnerabilities []struct {
+			CVE nvdCVE `json:"cve"`
+		} `json:"vulnerabilities"`
+		nvdCVE
+	}
+	if err := json.Unmarshal(data, &page); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	cves := make([]*nvdCVE, 0, len(page.Vulnerabilities)+1)
+	for i := range page.Vulnerabilities {
+		cves = append(cves, &page.Vulnerabilities[i].CVE)
+	}
+	if page.Format == "" && page.ID != "" {
+		cves = append(cves, &page.nvdCVE)
+	}
+	var recs []*Record
+	var apps [][]Applicability
+	for i, c := range cves {
+		where := fmt.Sprintf("%s: /vulnerabilities/%d/cve", name, i)
+		if page.Format == "" {
+			where = name
+		}
+		r, err := cveRecord(where, "/id", c.ID, c.LastModified, c.Published)
+		if err != nil {
+			return nil, nil, err
+		}
+		if c.VulnStatus == "Rejected" {
+			r.Withdrawn = r.Modified
+		}
+		for _, d := range c.Descriptions {
+			if strings.HasPrefix(d.Lang, "en") {
+				r.Summary = firstSentence(d.Value)
+				break
+			}
+		}
+		for _, k := range []string{"cvssMetricV40", "cvssMetricV31", "cvssMetricV30"} {
+			for _, m := range c.Metrics[k] {
+				if v := m.CVSSData.VectorString; v != "" && !slicesContainsScore(r.Severity, v) {
+					r.Severity = append(r.Severity, Severity{Type: "CVSS_V" + k[len("cvssMetricV"):len("cvssMetricV")+1], Score: v})
+				}
+			}
+		}
+		var as []Applicability
+		for _, cfg := range c.Configurations {
+			platform := strings.EqualFold(cfg.Operator, "AND")
+			for _, n := range cfg.Nodes {
+				if n.Negate {
+					continue
+				}
+				for _, m := range n.CPEMatch {
+					if !m.Vulnerable {
+						continue
+					}
+					cp, err := ParseCPE(m.Criteria)
+					if err != nil {
+						continue
+					}
+					a := Applicability{ID: c.ID, Vendor: cp[cpeVendor], Product: cp[cpeProduct], CPE: &cp, Default: "unaffected", Platform: platform}
+					a.Ranges = []VersionRange{nvdRange(cp[cpeVersion], m.VersionStartIncluding, m.VersionStartExcluding, m.VersionEndIncluding, m.VersionEndExcluding)}
+					as = append(as, a)
+				}
+			}
+		}
+		recs = append(recs, r)
+		apps = append(apps, as)
+	}
+	return recs, apps, nil
+}
+
+// nvdRange turns NVD's version bounds into a range; with no bounds, the
+// criteria's own version counts (ANY: every version).
+func nvdRange(cpeVersion, startIncl, startExcl, endIncl, endExcl string) VersionRange {
+	r := VersionRange{Status: "affected", Version: "0"}
+	if startIncl == "" && startExcl == "" && endIncl == "" && endExcl == "" {
+		if cpeVersion == "*" {
+			r.Version = "*"
+		} else {
+			r.Version = cpeVersion
+		}
+		return r
+	}
+	switch {
+	case startIncl != "":
+		r.Version = startIncl
+	case startExcl != "":
+		r.GreaterThan = startExcl
+	}
+	switch {
+	case endExcl != "":
+		r.LessThan = endExcl
+	case endIncl != "":
+		r.LessThanOrEqual = endIncl
+	default:
+		r.LessThan = "*"
+	}
+	return r
+}
+
+func slicesContainsScore(s []Severity, v string) bool {
+	for _, x := range s {
+		if x.Score == v {
+			return true
+		}
+	}
+	return false
+}
