@@ -91,10 +91,16 @@ func ReadFile(file string) (*Document, error) {
 		return nil, err
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() && st.Size() > MaxSize {
-		return nil, fmt.Errorf("%w: %s: file is %d bytes; an SBOM may be at most %d bytes", ErrInvalid, file, st.Size(), MaxSize)
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		if st.Size() > MaxSize {
+			return nil, fmt.Errorf("%w: %s: file is %d bytes; an SBOM may be at most %d bytes", ErrInvalid, file, st.Size(), MaxSize)
+		}
+		// One allocation of the right size instead of repeated growth.
+		buf.Grow(int(st.Size()) + bytes.MinRead)
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxSize+1))
+	_, err = buf.ReadFrom(io.LimitReader(f, MaxSize+1))
+	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}

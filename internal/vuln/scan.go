@@ -61,6 +61,7 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 	}
 	defer lookup.Close()
 	cache := map[string][]*Record{}
+	names := map[string]map[string]bool{}
 	cpeCache := map[[2]string][]cpeRow{}
 	var matches []Match
 	cov := make([]Coverage, 0, len(pkgs))
@@ -69,7 +70,7 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 			return nil, nil, err
 		}
 		c := Coverage{Ref: p.Ref, Package: p.Name, Version: p.Version}
-		found, purlReason, err := db.scanPURL(ctx, lookup, cache, st, p)
+		found, purlReason, err := db.scanPURL(ctx, lookup, cache, names, st, p)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -241,7 +242,7 @@ func idRank(id string) int {
 
 // scanPURL matches a package by its package URL against OSV records.
 // reason says why it could not be checked.
-func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*Record, st Status, p Package) ([]Match, string, error) {
+func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*Record, names map[string]map[string]bool, st Status, p Package) ([]Match, string, error) {
 	if p.PURL == "" {
 		return nil, "no package URL", nil
 	}
@@ -261,6 +262,19 @@ func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][
 	if version == "" {
 		return nil, "no version", nil
 	}
+	// One query lists the names an ecosystem has records for; most
+	// packages have none and need no further query.
+	known, ok := names[t.Ecosystem]
+	if !ok {
+		known, err = db.names(ctx, t.Ecosystem)
+		if err != nil {
+			return nil, "", err
+		}
+		names[t.Ecosystem] = known
+	}
+	if !known[t.Name] {
+		return nil, "", nil
+	}
 	key := t.Ecosystem + "\x00" + t.Name
 	recs, ok := cache[key]
 	if !ok {
@@ -272,6 +286,24 @@ func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][
 	}
 	found, reason := matchRecords(recs, t, p, version)
 	return found, reason, nil
+}
+
+// names returns the package names an ecosystem has records for.
+func (db *DB) names(ctx context.Context, ecosystem string) (map[string]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT name FROM affected WHERE ecosystem = ?`, ecosystem)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		out[n] = true
+	}
+	return out, rows.Err()
 }
 
 type cpeRow struct {
