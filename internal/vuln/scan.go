@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
+
+	"github.com/package-url/packageurl-go"
 )
 
 // Match is one vulnerability affecting one package.
@@ -323,6 +325,8 @@ func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Stat
 		return nil, "", "no CPE", nil
 	}
 	var found []Match
+	method := ""
+	tried := map[string]bool{}
 	if len(p.CPEs) > 0 {
 		evaluated := false
 		for _, s := range p.CPEs {
@@ -339,6 +343,7 @@ func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Stat
 				return nil, "", "", err
 			}
 			evaluated = true
+			tried[cp[cpeVendor]+":"+cp[cpeProduct]] = true
 			for _, row := range rows {
 				ok, samePart := row.app.matchesCPE(cp)
 				if !ok {
@@ -364,7 +369,31 @@ func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Stat
 		if !evaluated {
 			return nil, "", "no CPE parses", nil
 		}
-		return dedupe(found), "cpe", "", nil
+		method = "cpe"
+	}
+	// A distribution's binary package (Debian's zlib1g, libssl1.1) names
+	// its source package in the purl's upstream qualifier; CVE records name
+	// that upstream product. A match by it is by name: low confidence.
+	if up, version := sourcePackage(p); up != "" {
+		rows, err := db.cpeRows(ctx, cache, "", up)
+		if err != nil {
+			return nil, "", "", err
+		}
+		for _, row := range rows {
+			if tried[row.app.Vendor+":"+row.app.Product] {
+				continue
+			}
+			if m, ok := cpeMatch(row, p, version, MethodName); ok {
+				m.Note = strings.Replace(m.Note, "matched by name to", "matched by the distribution's source package name to", 1)
+				found = append(found, m)
+			}
+		}
+		if method == "" {
+			method = "name"
+		}
+	}
+	if method != "" {
+		return dedupe(found), method, "", nil
 	}
 	if purlChecked {
 		return nil, "", "", nil
@@ -389,6 +418,34 @@ func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Stat
 		}
 	}
 	return dedupe(found), "name", "", nil
+}
+
+// sourcePackage returns the source package name a distribution package's
+// purl gives in its upstream qualifier (upstream=zlib, or zlib@1.2.11),
+// normalised as a CPE product, with the version to compare.
+func sourcePackage(p Package) (name, version string) {
+	if p.PURL == "" {
+		return "", ""
+	}
+	u, err := packageurl.FromString(p.PURL)
+	if err != nil {
+		return "", ""
+	}
+	switch u.Type {
+	case "deb", "rpm", "apk", "alpm":
+	default:
+		return "", ""
+	}
+	up := u.Qualifiers.Map()["upstream"]
+	up, _, _ = strings.Cut(up, "@")
+	version = p.Version
+	if version == "" {
+		version = u.Version
+	}
+	if up == "" || version == "" || strings.EqualFold(up, u.Name) && len(p.CPEs) > 0 {
+		return "", ""
+	}
+	return nameKey(up), version
 }
 
 // cpeMatch evaluates one applicability row for a version, trying the

@@ -351,6 +351,11 @@ func TestCVECases(t *testing.T) {
 		{"openssl-3", Package{Name: "openssl", Version: "1.1.1n-0+deb11u3", CPEs: []string{`cpe:2.3:a:openssl:openssl:1.1.1n-0\+deb11u3:*:*:*:*:*:*:*`}}, "", "CVE-2022-3996", "", ""},
 		// 6: Debian's zlib1g:zlib1g is not zlib:zlib without a name mapping.
 		{"zlib1g", Package{Name: "zlib1g", Version: "1:1.2.11.dfsg-2+deb11u2", CPEs: []string{`cpe:2.3:a:zlib1g:zlib1g:1\:1.2.11.dfsg-2\+deb11u2:*:*:*:*:*:*:*`}}, "", "CVE-2023-45853", "", ""},
+		// ... but Syft's purl names the source package: upstream=zlib.
+		{"zlib1g-upstream", Package{Name: "zlib1g", Version: "1:1.2.11.dfsg-2+deb11u2", PURL: "pkg:deb/debian/zlib1g@1:1.2.11.dfsg-2+deb11u2?arch=armhf&upstream=zlib&distro=debian-11", CPEs: []string{`cpe:2.3:a:zlib1g:zlib1g:1\:1.2.11.dfsg-2\+deb11u2:*:*:*:*:*:*:*`}}, "CVE-2023-45853", "", MethodName, ConfidenceLow},
+		// The CNA: 3.0.0 to 3.0.7 inclusive (fixed in 3.0.8).
+		{"libssl-upstream-fixed", Package{Name: "libssl3", Version: "3.0.8-1", PURL: "pkg:deb/debian/libssl3@3.0.8-1?upstream=openssl"}, "", "CVE-2022-3996", "", ""},
+		{"libssl-upstream", Package{Name: "libssl3", Version: "3.0.6-1", PURL: "pkg:deb/debian/libssl3@3.0.6-1?upstream=openssl"}, "CVE-2022-3996", "", MethodName, ConfidenceLow},
 		{"zlib", Package{Name: "zlib", Version: "1:1.2.11.dfsg-2+deb11u2", CPEs: []string{`cpe:2.3:a:zlib:zlib:1\:1.2.11.dfsg-2\+deb11u2:*:*:*:*:*:*:*`}}, "CVE-2023-45853", "", MethodCPE, ConfidenceMedium},
 		// 7: "unaffected below 7.69.0, affected below 8.4.0".
 		{"curl-7.74", Package{Name: "curl", Version: "7.74.0-1.3+deb11u3", CPEs: []string{`cpe:2.3:a:curl:curl:7.74.0-1.3\+deb11u3:*:*:*:*:*:*:*`}}, "CVE-2023-38545", "", MethodCPEName, ConfidenceMedium},
