@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -257,6 +258,38 @@ func TestParseNVDErrors(t *testing.T) {
 	} {
 		if _, _, err := ParseNVD("page.json", []byte(data)); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseNVD(%.60s): %v, want %q", data, err, want)
+		}
+	}
+}
+
+// TestCVESourcesMerge imports the CVE JSON 5 records and the NVD page,
+// which share CVE-2020-15778, CVE-2022-2097 and CVE-2024-1275, in both
+// orders: the applicability of both kinds of source counts, whichever
+// record is newer.
+func TestCVESourcesMerge(t *testing.T) {
+	for _, order := range [][]string{{"testdata/cve5", "testdata/nvd"}, {"testdata/nvd", "testdata/cve5"}} {
+		db := buildDB(t, order...)
+		for _, tt := range []struct{ cpe, id string }{
+			// only the CVE JSON 5 ADP range (0 to 8.3p1) covers 7.9p1; the
+			// NVD page starts after it
+			{"cpe:2.3:a:openbsd:openssh:7.9p1:*:*:*:*:*:*:*", "CVE-2020-15778"},
+			// only the NVD page names the _firmware product
+			{"cpe:2.3:o:baxter:welch_allyn_connex_spot_monitor_firmware:1.50:*:*:*:*:*:*:*", "CVE-2024-1275"},
+		} {
+			ms, _, err := db.Scan(context.Background(), []Package{{Ref: "c", Name: "c", CPEs: []string{tt.cpe}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.ContainsFunc(ms, func(m Match) bool { return m.ID == tt.id }) {
+				t.Errorf("order %v: %s not matched to %s: %+v", order, tt.cpe, tt.id, ms)
+			}
+			if n := len(ms); n != 1 {
+				t.Errorf("order %v: %s: %d matches, want the one vulnerability once", order, tt.cpe, n)
+			}
+		}
+		st, _ := db.Status()
+		if st.Records != 12 {
+			t.Errorf("order %v: %d records, want 12 (3 CVEs in both sources)", order, st.Records)
 		}
 	}
 }

@@ -38,7 +38,7 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE records (id TEXT PRIMARY KEY, modified TEXT NOT NULL, source TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE affected (id TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE aliases (id TEXT NOT NULL, alias TEXT NOT NULL);
-CREATE TABLE cpe (id TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE cpe (id TEXT NOT NULL, kind TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, data BLOB NOT NULL);
 `
 
 const indexes = `
@@ -67,7 +67,7 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-const schemaVersion = "2"
+const schemaVersion = "3"
 
 // ImportStats summarises an import.
 type ImportStats struct {
@@ -144,6 +144,7 @@ type inserter struct {
 	tx                 *sql.Tx
 	rec, aff, ali, cpe *sql.Stmt
 	seen               map[string]string // id -> modified
+	cpeSeen            map[string]string // id, kind -> modified of the applicability kept
 	n, dupes           int
 	newest             string
 }
@@ -161,23 +162,45 @@ func newInserter(tx *sql.Tx) (*inserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	cpe, err := tx.Prepare(`INSERT INTO cpe (id, vendor, product, data) VALUES (?, ?, ?, ?)`)
+	cpe, err := tx.Prepare(`INSERT INTO cpe (id, kind, vendor, product, data) VALUES (?, ?, ?, ?, ?)`)
 	if err != nil {
 		return nil, err
 	}
-	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}}, nil
+	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}, cpeSeen: map[string]string{}}, nil
 }
 
-// add stores a record and its CPE applicability; a record seen before is
-// kept in its newest form.
-func (ins *inserter) add(r *Record, apps []Applicability, source string) error {
+// add stores a record and its CPE applicability. A record seen before is
+// kept in its newest form. Applicability is kept per kind of source (CVE
+// JSON 5, NVD), newest of each kind: the CNA/ADP ranges and NVD's
+// configurations of one CVE both count.
+func (ins *inserter) add(r *Record, apps []Applicability, kind, source string) error {
+	if kind != kindOSV {
+		k := r.ID + "\x00" + kind
+		if prev, ok := ins.cpeSeen[k]; !ok || prev < r.Modified {
+			if ok {
+				if _, err := ins.tx.Exec(`DELETE FROM cpe WHERE id = ? AND kind = ?`, r.ID, kind); err != nil {
+					return err
+				}
+			}
+			ins.cpeSeen[k] = r.Modified
+			for _, a := range apps {
+				data, err := json.Marshal(a)
+				if err != nil {
+					return err
+				}
+				if _, err := ins.cpe.Exec(r.ID, kind, a.Vendor, a.Product, data); err != nil {
+					return err
+				}
+			}
+		}
+	}
 	if old, dup := ins.seen[r.ID]; dup {
 		ins.dupes++
 		if old >= r.Modified {
 			return nil
 		}
 		// The newer copy replaces the older one with its index rows.
-		for _, q := range []string{`DELETE FROM affected WHERE id = ?`, `DELETE FROM aliases WHERE id = ?`, `DELETE FROM cpe WHERE id = ?`} {
+		for _, q := range []string{`DELETE FROM affected WHERE id = ?`, `DELETE FROM aliases WHERE id = ?`} {
 			if _, err := ins.tx.Exec(q, r.ID); err != nil {
 				return err
 			}
@@ -207,15 +230,6 @@ func (ins *inserter) add(r *Record, apps []Applicability, source string) error {
 	}
 	for _, al := range r.Aliases {
 		if _, err := ins.ali.Exec(r.ID, al); err != nil {
-			return err
-		}
-	}
-	for _, a := range apps {
-		data, err := json.Marshal(a)
-		if err != nil {
-			return err
-		}
-		if _, err := ins.cpe.Exec(r.ID, a.Vendor, a.Product, data); err != nil {
 			return err
 		}
 	}
@@ -355,6 +369,13 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 	return nil
 }
 
+// Kinds of record source.
+const (
+	kindOSV  = "osv"
+	kindCVE5 = "cve5"
+	kindNVD  = "nvd"
+)
+
 // cpeSource is the Status.Ecosystems key counting CVE records with CPE or
 // vendor/product applicability.
 const cpeSource = "CPE"
@@ -368,7 +389,7 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 			return err
 		}
 		for i, r := range recs {
-			if err := ins.add(r, apps[i], source); err != nil {
+			if err := ins.add(r, apps[i], kindNVD, source); err != nil {
 				return err
 			}
 		}
@@ -379,13 +400,13 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 		if err != nil {
 			return err
 		}
-		return ins.add(r, apps, source)
+		return ins.add(r, apps, kindCVE5, source)
 	}
 	r, err := ParseOSV(where, data)
 	if err != nil {
 		return err
 	}
-	return ins.add(r, nil, source)
+	return ins.add(r, nil, kindOSV, source)
 }
 
 // isCVE5 tells a CVE JSON 5 record (dataType CVE_RECORD, a cveMetadata
