@@ -59,7 +59,7 @@ func Open(path string) (*DB, error) {
 	var v string
 	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil || v != schemaVersion {
 		db.Close()
-		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s", ErrInvalid, path, schemaVersion)
+		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s (build it again with: mdcheck db import PATH...)", ErrInvalid, path, schemaVersion)
 	}
 	return &DB{sql: db, path: path}, nil
 }
