@@ -149,17 +149,22 @@ var legalForm = map[string]bool{"inc": true, "ltd": true, "limited": true, "llc"
 	"corp": true, "corporation": true, "co": true, "company": true, "sa": true, "s": true, "a": true, "bv": true, "ab": true, "oy": true, "plc": true}
 
 type cve5 struct {
-	DataType    string `json:"dataType"`
-	CVEMetadata struct {
-		ID        string `json:"cveId"`
-		State     string `json:"state"`
-		Updated   string `json:"dateUpdated"`
-		Published string `json:"datePublished"`
-	} `json:"cveMetadata"`
+	DataType    string    `json:"dataType"`
+	CVEMetadata *cve5Meta `json:"cveMetadata"`
+	// OSVID is an OSV record's id: its presence tells an OSV record that
+	// merely mentions cveMetadata from a CVE record.
+	OSVID      string `json:"id"`
 	Containers struct {
 		CNA cve5Container   `json:"cna"`
 		ADP []cve5Container `json:"adp"`
 	} `json:"containers"`
+}
+
+type cve5Meta struct {
+	ID        string `json:"cveId"`
+	State     string `json:"state"`
+	Updated   string `json:"dateUpdated"`
+	Published string `json:"datePublished"`
 }
 
 type cve5Container struct {
@@ -182,17 +187,41 @@ type cve5Container struct {
 // summary, CVSS vectors) and the applicability of its CNA and ADP affected
 // entries. A rejected record yields a Record marked withdrawn.
 func ParseCVE5(name string, data []byte) (*Record, []Applicability, error) {
+	c, err := decodeCVE5(name, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c.record(name)
+}
+
+// decodeCVE5 checks the bounds of a record and decodes it.
+func decodeCVE5(name string, data []byte) (*cve5, error) {
 	if len(data) > MaxRecord {
-		return nil, nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
+		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
 	}
 	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
 	}
 	var c cve5
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
-	m := c.CVEMetadata
+	return &c, nil
+}
+
+// isRecord tells a CVE JSON 5 record (dataType CVE_RECORD, or a
+// cveMetadata object and no OSV id) from an OSV record.
+func (c *cve5) isRecord() bool {
+	return c.DataType == "CVE_RECORD" || (c.OSVID == "" && c.CVEMetadata != nil)
+}
+
+// record turns a decoded CVE JSON 5 record into a Record and its
+// applicability.
+func (c *cve5) record(name string) (*Record, []Applicability, error) {
+	var m cve5Meta
+	if c.CVEMetadata != nil {
+		m = *c.CVEMetadata
+	}
 	r, err := cveRecord(name+": /cveMetadata", "/cveId", m.ID, m.Updated, m.Published)
 	if err != nil {
 		return nil, nil, err

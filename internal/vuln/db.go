@@ -395,35 +395,23 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 		}
 		return nil
 	}
-	if isCVE5(data) {
-		r, apps, err := ParseCVE5(where, data)
-		if err != nil {
-			return err
+	// One decode both tells a CVE JSON 5 record from an OSV record that
+	// mentions cveMetadata and reads it; what does not decode is left to
+	// the OSV reader, whose error names the file.
+	if bytes.Contains(data, []byte(`"cveMetadata"`)) {
+		if c, err := decodeCVE5(where, data); err == nil && c.isRecord() {
+			r, apps, err := c.record(where)
+			if err != nil {
+				return err
+			}
+			return ins.add(r, apps, kindCVE5, source)
 		}
-		return ins.add(r, apps, kindCVE5, source)
 	}
 	r, err := ParseOSV(where, data)
 	if err != nil {
 		return err
 	}
 	return ins.add(r, nil, kindOSV, source)
-}
-
-// isCVE5 tells a CVE JSON 5 record (dataType CVE_RECORD, a cveMetadata
-// object) from an OSV one.
-func isCVE5(data []byte) bool {
-	if !bytes.Contains(data, []byte(`"cveMetadata"`)) {
-		return false
-	}
-	var probe struct {
-		DataType string          `json:"dataType"`
-		Meta     json.RawMessage `json:"cveMetadata"`
-		ID       string          `json:"id"`
-	}
-	if json.Unmarshal(data, &probe) != nil {
-		return false
-	}
-	return probe.DataType == "CVE_RECORD" || (probe.ID == "" && len(probe.Meta) > 0)
 }
 
 // Status describes a database.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
@@ -107,7 +108,7 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 		}
 		for _, k := range []string{"cvssMetricV40", "cvssMetricV31", "cvssMetricV30"} {
 			for _, m := range c.Metrics[k] {
-				if v := m.CVSSData.VectorString; v != "" && !slicesContainsScore(r.Severity, v) {
+				if v := m.CVSSData.VectorString; v != "" && !slices.ContainsFunc(r.Severity, func(x Severity) bool { return x.Score == v }) {
 					r.Severity = append(r.Severity, Severity{Type: "CVSS_V" + k[len("cvssMetricV"):len("cvssMetricV")+1], Score: v})
 				}
 			}
@@ -166,13 +167,4 @@ func nvdRange(cpeVersion, startIncl, startExcl, endIncl, endExcl string) Version
 		r.LessThan = "*"
 	}
 	return r
-}
-
-func slicesContainsScore(s []Severity, v string) bool {
-	for _, x := range s {
-		if x.Score == v {
-			return true
-		}
-	}
-	return false
 }
