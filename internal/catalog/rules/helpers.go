@@ -39,6 +39,14 @@ type iface struct {
 
 func (f iface) subject() string { return f.c.ID + "/" + f.in.ID }
 
+// integrity is the interface's encryption.integrity; nil when unstated.
+func (f iface) integrity() *bool {
+	if f.in.Encryption == nil {
+		return nil
+	}
+	return f.in.Encryption.Integrity
+}
+
 func interfaces(d *model.Device) []iface {
 	var out []iface
 	for _, c := range deviceComponents(d) {

@@ -94,11 +94,7 @@ var healthDataIntegrity = register(catalog.Rule{
 				continue
 			}
 			carries := in.Cite(flows[0], "carries health data")
-			var b *bool
-			if f.in.Encryption != nil {
-				b = f.in.Encryption.Integrity
-			}
-			out = append(out, boolCheck(in, f.subject(), f.path+".encryption.integrity", b,
+			out = append(out, boolCheck(in, f.subject(), f.path+".encryption.integrity", f.integrity(),
 				"health data on this link is integrity-protected", "health data on this link can be altered undetected", carries))
 		}
 		return out
@@ -119,11 +115,7 @@ var therapyIntegrity = register(catalog.Rule{
 				continue
 			}
 			ct := in.Cite(f.path+".changesTherapy", "true")
-			var b *bool
-			if f.in.Encryption != nil {
-				b = f.in.Encryption.Integrity
-			}
-			out = append(out, boolCheck(in, f.subject(), f.path+".encryption.integrity", b,
+			out = append(out, boolCheck(in, f.subject(), f.path+".encryption.integrity", f.integrity(),
 				"therapy commands are integrity-protected", "therapy commands can be altered in transit", ct))
 		}
 		return out
