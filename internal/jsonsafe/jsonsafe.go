@@ -4,29 +4,38 @@
 // TooDeep finds such input with one linear pass and no allocation.
 package jsonsafe
 
+import "bytes"
+
 // TooDeep returns the byte offset of the first '[' or '{' that opens a
 // level deeper than max, or -1 when the input stays within max. Brackets
 // inside strings, including after escaped quotes, do not count.
 func TooDeep(data []byte, max int) int {
-	depth, inString, escaped := 0, false, false
-	for i, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
+	depth := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			// Jump to the closing quote: the next one not escaped, that
+			// is, not preceded by an odd run of backslashes. Strings are
+			// most of a real document, and the search is vectorised.
+			for {
+				j := bytes.IndexByte(data[i+1:], '"')
+				if j < 0 {
+					return -1
+				}
+				i += 1 + j
+				n := 0
+				for k := i - 1; data[k] == '\\'; k-- {
+					n++
+				}
+				if n%2 == 0 {
+					break
+				}
 			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
+		case '[', '{':
 			if depth++; depth > max {
 				return i
 			}
-		case c == ']' || c == '}':
+		case ']', '}':
 			depth--
 		}
 	}

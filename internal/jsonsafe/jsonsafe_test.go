@@ -49,3 +49,45 @@ func FuzzTooDeep(f *testing.F) {
 		}
 	})
 }
+
+// tooDeepByByte is the plain byte-at-a-time definition TooDeep must agree
+// with.
+func tooDeepByByte(data []byte, max int) int {
+	depth, inString, escaped := 0, false, false
+	for i, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '[' || c == '{':
+			if depth++; depth > max {
+				return i
+			}
+		case c == ']' || c == '}':
+			depth--
+		}
+	}
+	return -1
+}
+
+func FuzzTooDeepByByte(f *testing.F) {
+	f.Add([]byte(`{"a":["[",{"b":"\"]"}]}`), 2)
+	f.Add([]byte(`{"a":"\\\\\"[[","b":[[[]]]}`), 2)
+	f.Add([]byte(`"\\"[[[`), 1)
+	f.Fuzz(func(t *testing.T, data []byte, max int) {
+		if max < 0 || max > 1000 {
+			return
+		}
+		if got, want := TooDeep(data, max), tooDeepByByte(data, max); got != want {
+			t.Fatalf("TooDeep(%q, %d) = %d, byte by byte %d", data, max, got, want)
+		}
+	})
+}

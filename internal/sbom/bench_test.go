@@ -67,3 +67,20 @@ func BenchmarkGenericDecode(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLibraryRead reads the same SBOMs through the official
+// libraries' full models, the reference the lean readers are held to.
+func BenchmarkLibraryRead(b *testing.B) {
+	for _, f := range benchFiles {
+		b.Run(filepath.Base(f), func(b *testing.B) {
+			data := benchData(b, f)
+			b.SetBytes(int64(len(data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := libraryRead(data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -7,12 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"sort"
 	"strings"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
-	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
 	"github.com/spdx/tools-golang/tagvalue"
 
@@ -89,13 +86,15 @@ func parseJSON(data []byte) (*Document, error) {
 	}
 	// The format shows in a top-level key; finding it by search avoids
 	// decoding the document once more just to look.
-	bom := bytes.Index(data, []byte(`"bomFormat"`))
-	spdxAt := bytes.Index(data, []byte(`"spdxVersion"`))
+	bom, spdxAt := formatKeys(data[:min(len(data), 64<<10)])
+	if bom < 0 && spdxAt < 0 {
+		bom, spdxAt = formatKeys(data)
+	}
 	switch {
 	case bom >= 0 && (spdxAt < 0 || bom < spdxAt):
-		return parseCycloneDX(data, cdx.BOMFileFormatJSON, "json")
+		return readCycloneDXJSON(data)
 	case spdxAt >= 0:
-		return parseSPDXJSON(data)
+		return readSPDXJSON(data)
 	}
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
 		return nil, jsonError(data, err)
@@ -103,115 +102,12 @@ func parseJSON(data []byte) (*Document, error) {
 	return nil, errors.New("JSON document is neither CycloneDX (no bomFormat) nor SPDX (no spdxVersion)")
 }
 
-// specVersionField finds the declared version for an error message.
-var specVersionField = regexp.MustCompile(`"specVersion"\s*:\s*"([^"]{0,40})"`)
-
-// spdxVersionField finds an SPDX JSON document's version.
-var spdxVersionField = regexp.MustCompile(`"spdxVersion"\s*:\s*"([^"]{0,40})"`)
-
-// knownCDX are the CycloneDX versions read.
-var knownCDX = []string{"1.2", "1.3", "1.4", "1.5", "1.6"}
-
-func parseCycloneDX(data []byte, format cdx.BOMFileFormat, encoding string) (doc *Document, err error) {
-	var bom cdx.BOM
-	if err := cdx.NewBOMDecoder(bytes.NewReader(data), format).Decode(&bom); err != nil {
-		if errors.Is(err, cdx.ErrInvalidSpecVersion) {
-			v := ""
-			if m := specVersionField.FindSubmatch(data[:min(len(data), 1<<20)]); m != nil {
-				v = string(m[1])
-			}
-			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", v, strings.Join(knownCDX, ", "))
-		}
-		if encoding == "json" {
-			return nil, jsonError(data, err)
-		}
-		if derr := xmlCheck(data); derr != nil {
-			return nil, derr // a precise, positioned reason
-		}
-		return nil, err
-	}
-	if encoding == "json" {
-		if bom.BOMFormat != "CycloneDX" {
-			return nil, fmt.Errorf("/bomFormat: %q is not \"CycloneDX\"", bom.BOMFormat)
-		}
-		if !contains(knownCDX, bom.SpecVersion.String()) {
-			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", bom.SpecVersion.String(), strings.Join(knownCDX, ", "))
-		}
-	}
-	d := &Document{Format: CycloneDX, Encoding: encoding, SpecVersion: bom.SpecVersion.String(), Dependencies: map[string][]string{}}
-	if encoding == "xml" {
-		v := strings.TrimPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/")
-		if !contains(knownCDX, v) {
-			return nil, fmt.Errorf("xmlns %q is not a CycloneDX version mdcheck reads (%s)", bom.XMLNS, strings.Join(knownCDX, ", "))
-		}
-		d.SpecVersion = v
-	}
-	if m := bom.Metadata; m != nil {
-		d.Timestamp = m.Timestamp
-		if m.Authors != nil {
-			for _, a := range *m.Authors {
-				d.Authors = append(d.Authors, firstOf(a.Name, a.Email))
-			}
-		}
-		if m.Manufacture != nil && len(d.Authors) == 0 {
-			d.Authors = append(d.Authors, m.Manufacture.Name)
-		}
-		if t := m.Tools; t != nil {
-			if t.Tools != nil {
-				for _, x := range *t.Tools {
-					d.Tools = append(d.Tools, strings.TrimSpace(x.Vendor+" "+x.Name+" "+x.Version))
-				}
-			}
-			if t.Components != nil {
-				for _, x := range *t.Components {
-					d.Tools = append(d.Tools, strings.TrimSpace(x.Name+" "+x.Version))
-				}
-			}
-		}
-		if c := m.Component; c != nil {
-			d.Subject = strings.TrimSpace(c.Name + " " + c.Version)
-		}
-	}
-	var walk func(cs []cdx.Component, parent, where string)
-	walk = func(cs []cdx.Component, parent, where string) {
-		for i, c := range cs {
-			ref := c.BOMRef
-			path := fmt.Sprintf("%s/%d", where, i)
-			if ref == "" {
-				ref = path
-			}
-			comp := Component{Ref: ref, Type: string(c.Type), Group: c.Group, Name: c.Name, Version: c.Version, PURL: c.PackageURL, Parent: parent}
-			switch {
-			case c.Supplier != nil && c.Supplier.Name != "":
-				comp.Supplier = c.Supplier.Name
-			case c.Publisher != "":
-				comp.Supplier = c.Publisher
-			}
-			if c.CPE != "" {
-				comp.CPEs = []string{c.CPE}
-			}
-			if c.Hashes != nil {
-				comp.Hashes = len(*c.Hashes)
-			}
-			d.Components = append(d.Components, comp)
-			if c.Components != nil {
-				walk(*c.Components, ref, path+"/components")
-			}
-		}
-	}
-	if bom.Components != nil {
-		walk(*bom.Components, "", "/components")
-	}
-	if bom.Dependencies != nil {
-		for _, dep := range *bom.Dependencies {
-			var on []string
-			if dep.Dependencies != nil {
-				on = append(on, *dep.Dependencies...)
-			}
-			d.Dependencies[dep.Ref] = append(d.Dependencies[dep.Ref], on...)
-		}
-	}
-	return d, nil
+// formatKeys finds the first "bomFormat" and "spdxVersion" in data. Both
+// usually sit near the top; searching a prefix first spares a search of the
+// whole document for the key it does not have, and finds the same first
+// occurrence.
+func formatKeys(data []byte) (bom, spdx int) {
+	return bytes.Index(data, []byte(`"bomFormat"`)), bytes.Index(data, []byte(`"spdxVersion"`))
 }
 
 // xmlCheck walks the XML once to bound nesting and to reject what a
@@ -321,8 +217,11 @@ func parseXML(data []byte) (*Document, error) {
 	if !bytes.Contains(data, []byte("http://cyclonedx.org/schema/bom/")) {
 		return nil, errors.New("XML document is not CycloneDX (no http://cyclonedx.org/schema/bom/ namespace); SPDX RDF/XML is not read")
 	}
-	return parseCycloneDX(data, cdx.BOMFileFormatXML, "xml")
+	return readCycloneDXXML(data)
 }
+
+// knownCDX are the CycloneDX versions read.
+var knownCDX = []string{"1.2", "1.3", "1.4", "1.5", "1.6"}
 
 // knownSPDX are the SPDX versions read.
 var knownSPDX = []string{"SPDX-2.1", "SPDX-2.2", "SPDX-2.3"}
@@ -386,84 +285,6 @@ func partyFields(data []byte) [][5]int {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
 	return out
-}
-
-func parseSPDXJSON(data []byte) (*Document, error) {
-	var head struct {
-		SPDXVersion string `json:"spdxVersion"`
-	}
-	// The version is read by search near the top; only a document that
-	// puts it elsewhere pays for a decode just to find it.
-	if m := spdxVersionField.FindSubmatch(data[:min(len(data), 1<<20)]); m != nil {
-		head.SPDXVersion = string(m[1])
-	} else if err := json.Unmarshal(data, &head); err != nil {
-		return nil, jsonError(data, err)
-	}
-	if !contains(knownSPDX, head.SPDXVersion) {
-		return nil, fmt.Errorf("/spdxVersion: %q is not a version mdcheck reads (%s)", head.SPDXVersion, strings.Join(knownSPDX, ", "))
-	}
-	// Repair parties written without their Person: or Organization:
-	// prefix, in place on the bytes: decoding the document generically to
-	// edit it would cost a second copy of it in memory.
-	var warnings []Warning
-	var out []byte
-	last := 0
-	pos := newLineCounter(data)
-	for _, f := range partyFields(data) {
-		m := []int{f[0], 0, f[1], f[2], f[3], f[4]}
-		raw := string(data[m[4]:m[5]])
-		var val string
-		if err := json.Unmarshal([]byte(`"`+raw+`"`), &val); err != nil {
-			continue
-		}
-		fixed, did := personOrOrg(val)
-		if !did {
-			continue
-		}
-		enc, _ := json.Marshal(fixed)
-		out = append(out, data[last:m[4]-1]...)
-		out = append(out, enc...)
-		last = m[5] + 1
-		l, c := pos.at(m[0])
-		warnings = append(warnings, Warning{Where: fmt.Sprintf("%d:%d", l, c),
-			Msg: fmt.Sprintf("%s %q lacks the Person: or Organization: prefix; read as %q", string(data[m[2]:m[3]]), val, fixed)})
-	}
-	if out != nil {
-		data = append(out, data[last:]...)
-	}
-	doc, err := readSPDXJSON(head.SPDXVersion, data)
-	if err != nil {
-		return nil, jsonError(data, err)
-	}
-	d := fromSPDX(doc, "json")
-	d.SpecVersion = strings.TrimPrefix(head.SPDXVersion, "SPDX-")
-	d.Warnings = append(warnings, d.Warnings...)
-	return d, nil
-}
-
-// readSPDXJSON decodes SPDX JSON into the library's types. An SPDX 2.3
-// document decodes straight into them; the library's own reader first
-// decodes every document generically to find its version and converts
-// older versions by reflection, which costs several times a plain decode,
-// so only 2.1 and 2.2 documents go through it.
-func readSPDXJSON(version string, data []byte) (*spdx.Document, error) {
-	if version != spdx.Version {
-		return spdxjson.Read(bytes.NewReader(data))
-	}
-	// Only the parts the inventory uses; file entries, which can be most
-	// of a document, are scanned but not built.
-	var part struct {
-		SPDXVersion   string               `json:"spdxVersion"`
-		DocumentName  string               `json:"name"`
-		CreationInfo  *spdx.CreationInfo   `json:"creationInfo"`
-		Packages      []*spdx.Package      `json:"packages"`
-		Relationships []*spdx.Relationship `json:"relationships"`
-	}
-	if err := json.Unmarshal(data, &part); err != nil {
-		return nil, err
-	}
-	return &spdx.Document{SPDXVersion: part.SPDXVersion, DocumentName: part.DocumentName, CreationInfo: part.CreationInfo,
-		Packages: part.Packages, Relationships: part.Relationships}, nil
 }
 
 func parseTagValue(data []byte) (*Document, error) {

@@ -3,10 +3,14 @@
 // into one normalised inventory: components with their identifiers, the
 // dependency graph, and the document's metadata.
 //
-// Reading goes through the official libraries (cyclonedx-go, tools-golang),
-// after a lenient pre-pass that repairs known real-world deviations the
-// strict libraries reject; every repair is reported as a warning with its
-// location, never silently. Reads are bounded in size and nesting.
+// JSON is read with encoding/json/v2 and CycloneDX XML with encoding/xml
+// into types that hold only what the inventory uses, so the rest of a
+// document is skipped rather than built; tests hold these readers to the
+// official libraries' reading (cyclonedx-go, tools-golang) of every real
+// SBOM at hand and of fuzzed input. SPDX tag-value goes through
+// tools-golang. Known real-world deviations are repaired and each repair
+// is reported as a warning with its location, never silently. Reads are
+// bounded in size and nesting.
 package sbom
 
 import (

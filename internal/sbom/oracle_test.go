@@ -1,0 +1,318 @@
+package sbom
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	spdxjson "github.com/spdx/tools-golang/json"
+)
+
+// libraryRead reads a JSON or XML SBOM through the official libraries'
+// full models (cyclonedx-go, tools-golang): the reference the lean readers
+// must agree with on every document both read.
+func libraryRead(data []byte) (*Document, error) {
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
+		d, err := parseCycloneDX(data, cdx.BOMFileFormatXML, "xml")
+		if err != nil {
+			return nil, err
+		}
+		return emptyNotNil(d), nil
+	}
+	if bytes.Contains(data, []byte(`"bomFormat"`)) {
+		d, err := parseCycloneDX(data, cdx.BOMFileFormatJSON, "json")
+		if err != nil {
+			return nil, err
+		}
+		return emptyNotNil(d), nil
+	}
+	var head struct {
+		SPDXVersion string `json:"spdxVersion"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return nil, err
+	}
+	doc, err := spdxjson.Read(bytes.NewReader(data))
+	if err != nil {
+		return nil, err
+	}
+	// The library converts older versions to its 2.3 model; the version
+	// is the one the document declares.
+	d := emptyNotNil(fromSPDX(doc, "json"))
+	d.SpecVersion = strings.TrimPrefix(head.SPDXVersion, "SPDX-")
+	// The library names NONE and NOASSERTION relationship ends "SPDXRef-"
+	// with nothing after it; the lean reader leaves such ends out.
+	for from, to := range d.Dependencies {
+		to = slices.DeleteFunc(to, func(s string) bool { return s == "SPDXRef-" })
+		if from == "SPDXRef-" || len(to) == 0 {
+			delete(d.Dependencies, from)
+			continue
+		}
+		d.Dependencies[from] = to
+	}
+	return d, nil
+}
+
+// caseVariant reports whether data names a member the readers use in
+// other than its own case.
+func caseVariant(data []byte) bool {
+	lower := bytes.ToLower(data)
+	for _, name := range []string{"spdxVersion", "SPDXID", "name", "creationInfo", "created", "creators", "documentDescribes",
+		"packages", "versionInfo", "supplier", "checksums", "externalRefs", "referenceType", "referenceLocator", "hasFiles",
+		"relationships", "spdxElementId", "relatedSpdxElement", "relationshipType"} {
+		if bytes.Contains(lower, []byte(`"`+strings.ToLower(name)+`"`)) && bytes.Count(lower, []byte(`"`+strings.ToLower(name)+`"`)) != bytes.Count(data, []byte(`"`+name+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
+// emptyNotNil gives a document empty lists where Parse gives them.
+func emptyNotNil(d *Document) *Document {
+	if d.Authors == nil {
+		d.Authors = []string{}
+	}
+	if d.Tools == nil {
+		d.Tools = []string{}
+	}
+	return d
+}
+
+// sameInventory reports how two readings of one document differ, if they
+// do, in what the inventory holds (warnings aside: the library readers
+// have none of their own).
+func sameInventory(t *testing.T, name string, got, want *Document) {
+	t.Helper()
+	if got.Format != want.Format || got.SpecVersion != want.SpecVersion || got.Subject != want.Subject || got.Timestamp != want.Timestamp {
+		t.Errorf("%s: header = %s %s %q %q, library %s %s %q %q", name, got.Format, got.SpecVersion, got.Subject, got.Timestamp,
+			want.Format, want.SpecVersion, want.Subject, want.Timestamp)
+	}
+	if !reflect.DeepEqual(got.Authors, want.Authors) || !reflect.DeepEqual(got.Tools, want.Tools) {
+		t.Errorf("%s: authors %q tools %q, library %q %q", name, got.Authors, got.Tools, want.Authors, want.Tools)
+	}
+	if len(got.Components) != len(want.Components) {
+		t.Fatalf("%s: %d components, library %d", name, len(got.Components), len(want.Components))
+	}
+	for i := range got.Components {
+		if !reflect.DeepEqual(got.Components[i], want.Components[i]) {
+			t.Errorf("%s: component %d = %+v, library %+v", name, i, got.Components[i], want.Components[i])
+		}
+	}
+	if len(got.Dependencies) != len(want.Dependencies) {
+		t.Errorf("%s: %d dependency entries, library %d", name, len(got.Dependencies), len(want.Dependencies))
+	}
+	for k, v := range want.Dependencies {
+		if g, ok := got.Dependencies[k]; !ok || len(g) != len(v) || len(v) > 0 && !reflect.DeepEqual(g, v) {
+			t.Errorf("%s: dependencies of %s = %q, library %q", name, k, got.Dependencies[k], v)
+		}
+	}
+}
+
+// TestReadersAgreeWithLibraries reads every JSON and XML SBOM of testdata
+// and of the shared collection with both readers.
+func TestReadersAgreeWithLibraries(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.json")
+	xmls, _ := filepath.Glob("testdata/*.xml")
+	shared, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.json"))
+	sharedXML, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.xml"))
+	files = append(append(files, xmls...), sharedXML...)
+	if len(shared) == 0 {
+		t.Logf("shared SBOM collection not present (%s): testdata only", sharedData)
+	}
+	files = append(files, shared...)
+	compared := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Parse(f, data)
+		if err != nil {
+			t.Errorf("%s: %v", f, err)
+			continue
+		}
+		want, err := libraryRead(data)
+		if err != nil {
+			// The library refuses what the lean reader repairs; the
+			// repair must then be among the warnings.
+			if len(got.Warnings) == 0 {
+				t.Errorf("%s: library refuses it (%v), yet no warning says what was repaired", f, err)
+			}
+			continue
+		}
+		sameInventory(t, f, got, want)
+		compared++
+	}
+	if compared < 3 {
+		t.Errorf("compared %d documents", compared)
+	}
+}
+
+// FuzzXMLReaderAgreesWithLibrary: whatever cyclonedx-go reads, the lean
+// XML reader reads the same way.
+func FuzzXMLReaderAgreesWithLibrary(f *testing.F) {
+	fuzzSeeds(f, "small.cdx.xml")
+	f.Add([]byte(`<bom xmlns="http://cyclonedx.org/schema/bom/1.5"><metadata><timestamp>t</timestamp><tools><components><component><name>n</name><version>1</version></component></components></tools><authors><author><email>a@b</email></author></authors><component><name>dev</name></component></metadata><components><component type="library" bom-ref="r"><supplier><name>s</name></supplier><name>a</name><hashes><hash alg="SHA-1">00</hash></hashes><components><component><name>b</name><cpe>cpe:2.3:a:x:y:1:*:*:*:*:*:*:*</cpe></component></components></component></components><dependencies><dependency ref="r"><dependency ref="y"/></dependency></dependencies></bom>`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The reference takes any xmlns ending in a version; CycloneDX is
+		// the one in its own namespace.
+		if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) || xmlDepth(data) != nil || !bytes.Contains(data, []byte(`xmlns="`+cdxNamespace)) {
+			return
+		}
+		want, err := libraryRead(data)
+		if err != nil {
+			return
+		}
+		got, err := Parse("fuzz", data)
+		if err != nil {
+			t.Fatalf("the library reads it, the lean reader does not: %v", err)
+		}
+		sameInventory(t, "fuzz", got, want)
+	})
+}
+
+// FuzzJSONReaderAgreesWithLibraries: whatever the libraries read, the
+// lean reader reads the same way.
+func FuzzJSONReaderAgreesWithLibraries(f *testing.F) {
+	fuzzSeeds(f, "cern-lhc-vdm-editor.cdx.json", "julia.spdx.json")
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","metadata":{"tools":{"components":[{"name":"t","version":"1"}]},"authors":[{"email":"a@b"}]},"components":[{"bom-ref":"r","name":"a","supplier":{"name":"s"},"hashes":[{"alg":"SHA-256","content":"00"}],"components":[{"name":"b","cpe":"cpe:2.3:a:x:y:1:*:*:*:*:*:*:*"}]}],"dependencies":[{"ref":"r","dependsOn":["y"]},{"ref":"z"}]}`))
+	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.4","metadata":{"tools":[{"vendor":"v","name":"n"}],"manufacture":{"name":"m"},"component":{"name":"dev","version":"2"}},"components":[{"name":"a","publisher":"p","purl":"pkg:npm/a@1"}]}`))
+	f.Add([]byte(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":"d","documentDescribes":["SPDXRef-p"],"creationInfo":{"created":"2024-01-01T00:00:00Z","creators":["Tool: t","Organization: o"]},"packages":[{"SPDXID":"SPDXRef-p","name":"p","versionInfo":"1","supplier":"Organization: s","checksums":[{"algorithm":"SHA1","checksumValue":"00"}],"externalRefs":[{"referenceCategory":"PACKAGE-MANAGER","referenceType":"purl","referenceLocator":"pkg:pypi/p@1"}],"hasFiles":["SPDXRef-f"]}],"relationships":[{"spdxElementId":"SPDXRef-p","relatedSpdxElement":"DocumentRef-x:SPDXRef-q","relationshipType":"DEPENDS_ON"}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		// The libraries take identifiers and parties from the raw JSON
+		// text, escapes and all; the lean reader decodes them. Documents
+		// with escapes are left to the other fuzz tests.
+		if bytes.IndexByte(data, '\\') >= 0 || !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) || jsonDepth(data) != nil {
+			return
+		}
+		// tools-golang matches SPDX 2.1 and 2.2 member names exactly, the
+		// lean reader (and cyclonedx-go) regardless of case.
+		if caseVariant(data) {
+			return
+		}
+		want, err := libraryRead(data)
+		if err != nil {
+			return
+		}
+		got, err := Parse("fuzz", data)
+		if err != nil {
+			t.Fatalf("the libraries read it, the lean reader does not: %v", err)
+		}
+		sameInventory(t, "fuzz", got, want)
+	})
+}
+
+// specVersionField finds the declared version for an error message.
+var specVersionField = regexp.MustCompile(`"specVersion"\s*:\s*"([^"]{0,40})"`)
+
+// parseCycloneDX reads CycloneDX JSON or XML through cyclonedx-go.
+func parseCycloneDX(data []byte, format cdx.BOMFileFormat, encoding string) (doc *Document, err error) {
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(bytes.NewReader(data), format).Decode(&bom); err != nil {
+		if errors.Is(err, cdx.ErrInvalidSpecVersion) {
+			v := ""
+			if m := specVersionField.FindSubmatch(data[:min(len(data), 1<<20)]); m != nil {
+				v = string(m[1])
+			}
+			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", v, strings.Join(knownCDX, ", "))
+		}
+		if encoding == "json" {
+			return nil, jsonError(data, err)
+		}
+		if derr := xmlCheck(data); derr != nil {
+			return nil, derr // a precise, positioned reason
+		}
+		return nil, err
+	}
+	if encoding == "json" {
+		if bom.BOMFormat != "CycloneDX" {
+			return nil, fmt.Errorf("/bomFormat: %q is not \"CycloneDX\"", bom.BOMFormat)
+		}
+		if !contains(knownCDX, bom.SpecVersion.String()) {
+			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", bom.SpecVersion.String(), strings.Join(knownCDX, ", "))
+		}
+	}
+	d := &Document{Format: CycloneDX, Encoding: encoding, SpecVersion: bom.SpecVersion.String(), Dependencies: map[string][]string{}}
+	if encoding == "xml" {
+		v := strings.TrimPrefix(bom.XMLNS, "http://cyclonedx.org/schema/bom/")
+		if !contains(knownCDX, v) {
+			return nil, fmt.Errorf("xmlns %q is not a CycloneDX version mdcheck reads (%s)", bom.XMLNS, strings.Join(knownCDX, ", "))
+		}
+		d.SpecVersion = v
+	}
+	if m := bom.Metadata; m != nil {
+		d.Timestamp = m.Timestamp
+		if m.Authors != nil {
+			for _, a := range *m.Authors {
+				d.Authors = append(d.Authors, firstOf(a.Name, a.Email))
+			}
+		}
+		if m.Manufacture != nil && len(d.Authors) == 0 {
+			d.Authors = append(d.Authors, m.Manufacture.Name)
+		}
+		if t := m.Tools; t != nil {
+			if t.Tools != nil {
+				for _, x := range *t.Tools {
+					d.Tools = append(d.Tools, strings.TrimSpace(x.Vendor+" "+x.Name+" "+x.Version))
+				}
+			}
+			if t.Components != nil {
+				for _, x := range *t.Components {
+					d.Tools = append(d.Tools, strings.TrimSpace(x.Name+" "+x.Version))
+				}
+			}
+		}
+		if c := m.Component; c != nil {
+			d.Subject = strings.TrimSpace(c.Name + " " + c.Version)
+		}
+	}
+	var walk func(cs []cdx.Component, parent, where string)
+	walk = func(cs []cdx.Component, parent, where string) {
+		for i, c := range cs {
+			ref := c.BOMRef
+			path := fmt.Sprintf("%s/%d", where, i)
+			if ref == "" {
+				ref = path
+			}
+			comp := Component{Ref: ref, Type: string(c.Type), Group: c.Group, Name: c.Name, Version: c.Version, PURL: c.PackageURL, Parent: parent}
+			switch {
+			case c.Supplier != nil && c.Supplier.Name != "":
+				comp.Supplier = c.Supplier.Name
+			case c.Publisher != "":
+				comp.Supplier = c.Publisher
+			}
+			if c.CPE != "" {
+				comp.CPEs = []string{c.CPE}
+			}
+			if c.Hashes != nil {
+				comp.Hashes = len(*c.Hashes)
+			}
+			d.Components = append(d.Components, comp)
+			if c.Components != nil {
+				walk(*c.Components, ref, path+"/components")
+			}
+		}
+	}
+	if bom.Components != nil {
+		walk(*bom.Components, "", "/components")
+	}
+	if bom.Dependencies != nil {
+		for _, dep := range *bom.Dependencies {
+			var on []string
+			if dep.Dependencies != nil {
+				on = append(on, *dep.Dependencies...)
+			}
+			d.Dependencies[dep.Ref] = append(d.Dependencies[dep.Ref], on...)
+		}
+	}
+	return d, nil
+}
