@@ -15,6 +15,7 @@ var benchFiles = []string{
 	"software/juice-shop-14.1.1-npm.cdx-1.4.json",
 	"software/apache-airflow-2.8.0.cdx.json",
 	"software/juice-shop-11.1.2.cdx.xml",
+	"software/istio-release.spdx",
 }
 
 func benchData(b *testing.B, rel string) []byte {
@@ -42,7 +43,8 @@ func BenchmarkParse(b *testing.B) {
 }
 
 // BenchmarkGenericDecode is the floor: the standard library decoding the
-// same bytes into generic values.
+// same bytes into generic values (JSON), walking their tokens (XML), or
+// cutting every line into a tag and a value as strings (tag-value).
 func BenchmarkGenericDecode(b *testing.B) {
 	for _, f := range benchFiles {
 		b.Run(filepath.Base(f), func(b *testing.B) {
@@ -56,6 +58,21 @@ func BenchmarkGenericDecode(b *testing.B) {
 						if _, err := dec.Token(); err != nil {
 							break
 						}
+					}
+					continue
+				}
+				if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+					// Tag-value: every line cut into its tag and value.
+					n := 0
+					for rest := data; len(rest) > 0; {
+						var line []byte
+						line, rest, _ = bytes.Cut(rest, []byte("\n"))
+						if tag, value, ok := bytes.Cut(line, []byte(":")); ok {
+							n += len(string(tag)) + len(string(bytes.TrimSpace(value)))
+						}
+					}
+					if n == 0 {
+						b.Fatal("no tag-value pairs")
 					}
 					continue
 				}

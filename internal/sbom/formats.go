@@ -10,9 +10,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/spdx/tools-golang/spdx"
-	"github.com/spdx/tools-golang/tagvalue"
-
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
@@ -285,108 +282,6 @@ func partyFields(data []byte) [][5]int {
 	}
 	sort.Slice(out, func(a, b int) bool { return out[a][0] < out[b][0] })
 	return out
-}
-
-func parseTagValue(data []byte) (*Document, error) {
-	var warnings []Warning
-	lines := bytes.Split(data, []byte("\n"))
-	changed := false
-	version := ""
-	for i, l := range lines {
-		s := string(bytes.TrimRight(l, "\r"))
-		if v, ok := strings.CutPrefix(s, "SPDXVersion:"); ok {
-			version = strings.TrimSpace(v)
-		}
-		for _, tag := range []string{"PackageSupplier:", "PackageOriginator:"} {
-			v, ok := strings.CutPrefix(s, tag)
-			if !ok {
-				continue
-			}
-			if fixed, did := personOrOrg(v); did {
-				lines[i] = []byte(tag + " " + fixed)
-				changed = true
-				warnings = append(warnings, Warning{Where: fmt.Sprintf("line %d", i+1),
-					Msg: fmt.Sprintf("%s %q lacks the Person: or Organization: prefix; read as %q", strings.TrimSuffix(tag, ":"), strings.TrimSpace(v), fixed)})
-			}
-		}
-	}
-	if !contains(knownSPDX, version) {
-		return nil, fmt.Errorf("SPDXVersion %q is not a version mdcheck reads (%s)", version, strings.Join(knownSPDX, ", "))
-	}
-	if changed {
-		data = bytes.Join(lines, []byte("\n"))
-	}
-	doc, err := tagvalue.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
-	}
-	d := fromSPDX(doc, "tag-value")
-	d.SpecVersion = strings.TrimPrefix(version, "SPDX-")
-	d.Warnings = append(warnings, d.Warnings...)
-	return d, nil
-}
-
-func fromSPDX(doc *spdx.Document, encoding string) *Document {
-	d := &Document{Format: SPDX, Encoding: encoding, SpecVersion: strings.TrimPrefix(doc.SPDXVersion, "SPDX-"), Dependencies: map[string][]string{}}
-	if ci := doc.CreationInfo; ci != nil {
-		d.Timestamp = ci.Created
-		for _, c := range ci.Creators {
-			switch c.CreatorType {
-			case "Tool":
-				d.Tools = append(d.Tools, c.Creator)
-			default:
-				d.Authors = append(d.Authors, c.Creator)
-			}
-		}
-	}
-	d.Subject = doc.DocumentName
-	described := map[string]bool{}
-	for _, r := range doc.Relationships {
-		if r == nil {
-			continue
-		}
-		a, b := string(r.RefA.ElementRefID), string(r.RefB.ElementRefID)
-		switch strings.ToUpper(r.Relationship) {
-		case "DESCRIBES":
-			described[b] = true
-		case "DESCRIBED_BY":
-			described[a] = true
-		case "DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "HAS_PREREQUISITE", "BUILD_DEPENDENCY_OF_REVERSE":
-			d.Dependencies["SPDXRef-"+a] = append(d.Dependencies["SPDXRef-"+a], "SPDXRef-"+b)
-		case "DEPENDENCY_OF", "CONTAINED_BY", "PREREQUISITE_FOR", "RUNTIME_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF":
-			d.Dependencies["SPDXRef-"+b] = append(d.Dependencies["SPDXRef-"+b], "SPDXRef-"+a)
-		}
-	}
-	for _, p := range doc.Packages {
-		if p == nil {
-			continue
-		}
-		c := Component{Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Name: p.PackageName, Version: p.PackageVersion, Hashes: len(p.PackageChecksums)}
-		if s := p.PackageSupplier; s != nil && s.Supplier != "" && s.Supplier != "NOASSERTION" {
-			c.Supplier = s.Supplier
-		}
-		for _, r := range p.PackageExternalReferences {
-			if r == nil {
-				continue
-			}
-			switch strings.ToLower(r.RefType) {
-			case "purl":
-				if c.PURL == "" {
-					c.PURL = r.Locator
-				}
-			case "cpe23type", "cpe22type":
-				c.CPEs = append(c.CPEs, r.Locator)
-			}
-		}
-		if described[string(p.PackageSPDXIdentifier)] && d.Subject == doc.DocumentName {
-			d.Subject = strings.TrimSpace(p.PackageName + " " + p.PackageVersion)
-		}
-		d.Components = append(d.Components, c)
-	}
-	for k := range d.Dependencies {
-		sort.Strings(d.Dependencies[k])
-	}
-	return d
 }
 
 func contains(list []string, s string) bool {

@@ -236,6 +236,17 @@ func spdxParty(v string) (kind, name string) {
 	return "", t
 }
 
+// creator splits an SPDX creator, "Tool: name" or "Organization: name",
+// at its first colon into kind and name; a creator without one is all
+// name.
+func creator(v string) (kind, name string) {
+	k, n, ok := strings.Cut(v, ":")
+	if !ok {
+		return "", strings.TrimSpace(v)
+	}
+	return strings.TrimSpace(k), strings.TrimSpace(n)
+}
+
 // readSPDXJSON reads an SPDX 2.x JSON document.
 func readSPDXJSON(data []byte) (*Document, error) {
 	var doc spdxJSON
@@ -276,7 +287,7 @@ func readSPDXJSON(data []byte) (*Document, error) {
 	if ci := doc.CreationInfo; ci != nil {
 		d.Timestamp = ci.Created
 		for _, c := range ci.Creators {
-			switch kind, name := spdxParty(c); kind {
+			switch kind, name := creator(c); kind {
 			case "Tool":
 				d.Tools = append(d.Tools, name)
 			default:
@@ -289,26 +300,11 @@ func readSPDXJSON(data []byte) (*Document, error) {
 	for _, id := range doc.DocumentDescribes {
 		described[spdxRef(id)] = true
 	}
-	depend := func(from, to string) {
-		if from != "" && to != "" {
-			d.Dependencies[from] = append(d.Dependencies[from], to)
-		}
-	}
 	for _, r := range doc.Relationships {
 		if r == nil {
 			continue
 		}
-		a, b := spdxRef(r.Element), spdxRef(r.Related)
-		switch strings.ToUpper(strings.TrimSpace(r.Type)) {
-		case "DESCRIBES":
-			described[b] = true
-		case "DESCRIBED_BY":
-			described[a] = true
-		case "DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "HAS_PREREQUISITE", "BUILD_DEPENDENCY_OF_REVERSE":
-			depend(a, b)
-		case "DEPENDENCY_OF", "CONTAINED_BY", "PREREQUISITE_FOR", "RUNTIME_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF":
-			depend(b, a)
-		}
+		d.relate(r.Element, r.Type, r.Related, described)
 	}
 	for i, p := range doc.Packages {
 		if p == nil {
@@ -320,7 +316,7 @@ func readSPDXJSON(data []byte) (*Document, error) {
 			d.Warnings = append(d.Warnings, Warning{Where: ref + "/SPDXID", Msg: fmt.Sprintf("%q is not an SPDX element identifier (SPDXRef-...); the package is referred to as %s", p.SPDXID, ref)})
 		}
 		for _, f := range p.HasFiles {
-			depend(ref, spdxRef(f))
+			d.depend(ref, spdxRef(f))
 		}
 		c := Component{Ref: ref, Name: p.Name, Version: p.VersionInfo, Hashes: int(p.Checksums)}
 		if _, name := spdxParty(p.Supplier); name != "" && name != "NOASSERTION" {

@@ -10,14 +10,17 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	spdxjson "github.com/spdx/tools-golang/json"
+	"github.com/spdx/tools-golang/spdx"
+	"github.com/spdx/tools-golang/tagvalue"
 )
 
-// libraryRead reads a JSON or XML SBOM through the official libraries'
+// libraryRead reads an SBOM through the official libraries'
 // full models (cyclonedx-go, tools-golang): the reference the lean readers
 // must agree with on every document both read.
 func libraryRead(data []byte) (*Document, error) {
@@ -35,20 +38,37 @@ func libraryRead(data []byte) (*Document, error) {
 		}
 		return emptyNotNil(d), nil
 	}
-	var head struct {
-		SPDXVersion string `json:"spdxVersion"`
-	}
-	if err := json.Unmarshal(data, &head); err != nil {
-		return nil, err
-	}
-	doc, err := spdxjson.Read(bytes.NewReader(data))
-	if err != nil {
-		return nil, err
+	var doc *spdx.Document
+	var version string
+	if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		var head struct {
+			SPDXVersion string `json:"spdxVersion"`
+		}
+		if err := json.Unmarshal(data, &head); err != nil {
+			return nil, err
+		}
+		version = head.SPDXVersion
+		var err error
+		if doc, err = spdxjson.Read(bytes.NewReader(data)); err != nil {
+			return nil, err
+		}
+	} else {
+		if m := regexp.MustCompile(`(?m)^\s*SPDXVersion:\s*(\S+)`).FindSubmatch(data); m != nil {
+			version = string(m[1])
+		}
+		var err error
+		if doc, err = tagvalue.Read(bytes.NewReader(data)); err != nil {
+			return nil, err
+		}
 	}
 	// The library converts older versions to its 2.3 model; the version
 	// is the one the document declares.
-	d := emptyNotNil(fromSPDX(doc, "json"))
-	d.SpecVersion = strings.TrimPrefix(head.SPDXVersion, "SPDX-")
+	encoding := "json"
+	if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) {
+		encoding = "tag-value"
+	}
+	d := emptyNotNil(fromSPDX(doc, encoding))
+	d.SpecVersion = strings.TrimPrefix(version, "SPDX-")
 	// The library names NONE and NOASSERTION relationship ends "SPDXRef-"
 	// with nothing after it; the lean reader leaves such ends out.
 	for from, to := range d.Dependencies {
@@ -117,19 +137,21 @@ func sameInventory(t *testing.T, name string, got, want *Document) {
 	}
 }
 
-// TestReadersAgreeWithLibraries reads every JSON and XML SBOM of testdata
-// and of the shared collection with both readers.
+// TestReadersAgreeWithLibraries reads every SBOM of testdata and of the
+// shared collection with both readers.
 func TestReadersAgreeWithLibraries(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.json")
 	xmls, _ := filepath.Glob("testdata/*.xml")
 	shared, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.json"))
 	sharedXML, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.xml"))
-	files = append(append(files, xmls...), sharedXML...)
+	tv, _ := filepath.Glob("testdata/*.spdx")
+	sharedTV, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.spdx"))
+	files = append(append(append(append(files, xmls...), sharedXML...), tv...), sharedTV...)
 	if len(shared) == 0 {
 		t.Logf("shared SBOM collection not present (%s): testdata only", sharedData)
 	}
 	files = append(files, shared...)
-	compared := 0
+	compared := map[string]int{}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -150,11 +172,14 @@ func TestReadersAgreeWithLibraries(t *testing.T) {
 			continue
 		}
 		sameInventory(t, f, got, want)
-		compared++
+		compared[got.Encoding]++
 	}
-	if compared < 3 {
-		t.Errorf("compared %d documents", compared)
+	for _, enc := range []string{"json", "xml", "tag-value"} {
+		if compared[enc] == 0 {
+			t.Errorf("no %s document compared (%v)", enc, compared)
+		}
 	}
+	t.Logf("compared %v", compared)
 }
 
 // FuzzXMLReaderAgreesWithLibrary: whatever cyclonedx-go reads, the lean
@@ -168,15 +193,37 @@ func FuzzXMLReaderAgreesWithLibrary(f *testing.F) {
 		if !bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) || xmlDepth(data) != nil || !bytes.Contains(data, []byte(`xmlns="`+cdxNamespace)) {
 			return
 		}
-		want, err := libraryRead(data)
-		if err != nil {
+		agrees(t, data)
+	})
+}
+
+// agrees requires the lean reader to read whatever the library reads, and
+// the same way unless the lean reader reports a repair.
+func agrees(t *testing.T, data []byte) {
+	want, err := libraryRead(data)
+	if err != nil {
+		return
+	}
+	got, err := Parse("fuzz", data)
+	if err != nil {
+		t.Fatalf("the library reads it, the lean reader does not: %v", err)
+	}
+	if len(got.Warnings) > 0 {
+		return
+	}
+	sameInventory(t, "fuzz", got, want)
+}
+
+// FuzzTagValueAgreesWithLibrary: whatever tools-golang reads, the lean
+// tag-value reader reads the same way, unless it reports a repair.
+func FuzzTagValueAgreesWithLibrary(f *testing.F) {
+	fuzzSeeds(f, "freertos-corepkcs11.spdx")
+	f.Add([]byte("SPDXVersion: SPDX-2.3\nDataLicense: CC0-1.0\nSPDXID: SPDXRef-DOCUMENT\nDocumentName: d\nDocumentNamespace: https://x.example/d\nCreator: Tool: t\nCreator: Organization: o\nCreated: 2024-01-01T00:00:00Z\n\nPackageName: p\nSPDXID: SPDXRef-p\nPackageVersion: 1\nPackageSupplier: Organization: s\nPackageDownloadLocation: NOASSERTION\nPackageChecksum: SHA1: 00\nExternalRef: PACKAGE-MANAGER purl pkg:pypi/p@1\nExternalRef: SECURITY cpe23Type cpe:2.3:a:x:p:1:*:*:*:*:*:*:*\nPackageComment: <text>two\nlines</text>\n\nFileName: f\nSPDXID: SPDXRef-f\n\nRelationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-p\nRelationship: SPDXRef-p CONTAINS SPDXRef-f\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if bytes.HasPrefix(bytes.TrimSpace(data), []byte("{")) || bytes.HasPrefix(bytes.TrimSpace(data), []byte("<")) {
 			return
 		}
-		got, err := Parse("fuzz", data)
-		if err != nil {
-			t.Fatalf("the library reads it, the lean reader does not: %v", err)
-		}
-		sameInventory(t, "fuzz", got, want)
+		agrees(t, data)
 	})
 }
 
@@ -199,15 +246,7 @@ func FuzzJSONReaderAgreesWithLibraries(f *testing.F) {
 		if caseVariant(data) {
 			return
 		}
-		want, err := libraryRead(data)
-		if err != nil {
-			return
-		}
-		got, err := Parse("fuzz", data)
-		if err != nil {
-			t.Fatalf("the libraries read it, the lean reader does not: %v", err)
-		}
-		sameInventory(t, "fuzz", got, want)
+		agrees(t, data)
 	})
 }
 
@@ -315,4 +354,68 @@ func parseCycloneDX(data []byte, format cdx.BOMFileFormat, encoding string) (doc
 		}
 	}
 	return d, nil
+}
+
+// fromSPDX normalises a document read by tools-golang.
+func fromSPDX(doc *spdx.Document, encoding string) *Document {
+	d := &Document{Format: SPDX, Encoding: encoding, SpecVersion: strings.TrimPrefix(doc.SPDXVersion, "SPDX-"), Dependencies: map[string][]string{}}
+	if ci := doc.CreationInfo; ci != nil {
+		d.Timestamp = ci.Created
+		for _, c := range ci.Creators {
+			switch c.CreatorType {
+			case "Tool":
+				d.Tools = append(d.Tools, c.Creator)
+			default:
+				d.Authors = append(d.Authors, c.Creator)
+			}
+		}
+	}
+	d.Subject = doc.DocumentName
+	described := map[string]bool{}
+	for _, r := range doc.Relationships {
+		if r == nil {
+			continue
+		}
+		a, b := string(r.RefA.ElementRefID), string(r.RefB.ElementRefID)
+		switch strings.ToUpper(r.Relationship) {
+		case "DESCRIBES":
+			described[b] = true
+		case "DESCRIBED_BY":
+			described[a] = true
+		case "DEPENDS_ON", "CONTAINS", "DYNAMIC_LINK", "STATIC_LINK", "HAS_PREREQUISITE", "BUILD_DEPENDENCY_OF_REVERSE":
+			d.Dependencies["SPDXRef-"+a] = append(d.Dependencies["SPDXRef-"+a], "SPDXRef-"+b)
+		case "DEPENDENCY_OF", "CONTAINED_BY", "PREREQUISITE_FOR", "RUNTIME_DEPENDENCY_OF", "DEV_DEPENDENCY_OF", "BUILD_DEPENDENCY_OF", "OPTIONAL_DEPENDENCY_OF":
+			d.Dependencies["SPDXRef-"+b] = append(d.Dependencies["SPDXRef-"+b], "SPDXRef-"+a)
+		}
+	}
+	for _, p := range doc.Packages {
+		if p == nil {
+			continue
+		}
+		c := Component{Ref: "SPDXRef-" + string(p.PackageSPDXIdentifier), Name: p.PackageName, Version: p.PackageVersion, Hashes: len(p.PackageChecksums)}
+		if s := p.PackageSupplier; s != nil && s.Supplier != "" && s.Supplier != "NOASSERTION" {
+			c.Supplier = s.Supplier
+		}
+		for _, r := range p.PackageExternalReferences {
+			if r == nil {
+				continue
+			}
+			switch strings.ToLower(r.RefType) {
+			case "purl":
+				if c.PURL == "" {
+					c.PURL = r.Locator
+				}
+			case "cpe23type", "cpe22type":
+				c.CPEs = append(c.CPEs, r.Locator)
+			}
+		}
+		if described[string(p.PackageSPDXIdentifier)] && d.Subject == doc.DocumentName {
+			d.Subject = strings.TrimSpace(p.PackageName + " " + p.PackageVersion)
+		}
+		d.Components = append(d.Components, c)
+	}
+	for k := range d.Dependencies {
+		sort.Strings(d.Dependencies[k])
+	}
+	return d
 }

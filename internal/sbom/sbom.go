@@ -7,8 +7,8 @@
 // into types that hold only what the inventory uses, so the rest of a
 // document is skipped rather than built; tests hold these readers to the
 // official libraries' reading (cyclonedx-go, tools-golang) of every real
-// SBOM at hand and of fuzzed input. SPDX tag-value goes through
-// tools-golang. Known real-world deviations are repaired and each repair
+// SBOM at hand and of fuzzed input. SPDX tag-value is read line by line
+// and held to tools-golang the same way. Known real-world deviations are repaired and each repair
 // is reported as a warning with its location, never silently. Reads are
 // bounded in size and nesting.
 package sbom
@@ -135,7 +135,7 @@ func Parse(name string, data []byte) (*Document, error) {
 	case trimmed[0] == '<':
 		doc, err = parseXML(data)
 	case bytes.HasPrefix(trimmed, []byte("SPDXVersion:")) || bytes.Contains(firstLines(trimmed, 50), []byte("\nSPDXVersion:")) || bytes.HasPrefix(trimmed, []byte("#")):
-		doc, err = parseTagValue(data)
+		doc, err = readTagValue(data)
 	default:
 		err = errors.New("not an SBOM: neither CycloneDX (JSON or XML) nor SPDX (JSON or tag-value)")
 	}
