@@ -64,7 +64,7 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 	defer lookup.Close()
 	cache := map[string][]*Record{}
 	names := map[string]map[string]bool{}
-	cpeCache := map[[2]string][]cpeRow{}
+	cpeCache := &cpeCache{rows: map[[2]string][]cpeRow{}, recs: map[string]*Record{}}
 	var matches []Match
 	cov := make([]Coverage, 0, len(pkgs))
 	for _, p := range pkgs {
@@ -313,11 +313,19 @@ type cpeRow struct {
 	rec *Record
 }
 
+// cpeCache holds, within one scan, the applicability rows read per
+// vendor:product and the records they belong to, decoded once each: a
+// record names many products, and products share records.
+type cpeCache struct {
+	rows map[[2]string][]cpeRow
+	recs map[string]*Record
+}
+
 // scanCPE matches a package by its CPEs against the CVE records'
 // applicability or, when it has neither a CPE nor a purl that was checked,
 // by its name. It returns the method used ("cpe" or "name") or why it
 // could not check.
-func (db *DB) scanCPE(ctx context.Context, cache map[[2]string][]cpeRow, st Status, p Package, purlChecked bool) ([]Match, string, string, error) {
+func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package, purlChecked bool) ([]Match, string, string, error) {
 	if st.Ecosystems[cpeSource] == 0 {
 		if len(p.CPEs) > 0 {
 			return nil, "", "no CVE records with CPE applicability in the database", nil
@@ -517,40 +525,57 @@ func dedupe(ms []Match) []Match {
 
 // cpeRows loads the applicability rows for vendor:product (any vendor when
 // vendor is "") with their records.
-func (db *DB) cpeRows(ctx context.Context, cache map[[2]string][]cpeRow, vendor, product string) ([]cpeRow, error) {
+func (db *DB) cpeRows(ctx context.Context, cache *cpeCache, vendor, product string) ([]cpeRow, error) {
 	key := [2]string{vendor, product}
-	if rows, ok := cache[key]; ok {
+	if rows, ok := cache.rows[key]; ok {
 		return rows, nil
 	}
-	q := `SELECT c.data, r.data FROM cpe c JOIN records r ON r.id = c.id WHERE c.product = ? AND c.vendor = ?`
+	q := `SELECT c.id, c.data FROM cpe c WHERE c.product = ? AND c.vendor = ?`
 	args := []any{product, vendor}
 	if vendor == "" {
-		q, args = `SELECT c.data, r.data FROM cpe c JOIN records r ON r.id = c.id WHERE c.product = ?`, []any{product}
+		q, args = `SELECT c.id, c.data FROM cpe c WHERE c.product = ?`, []any{product}
 	}
 	rs, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rs.Close()
 	var out []cpeRow
+	var ids []string
 	for rs.Next() {
-		var ad, rd []byte
-		if err := rs.Scan(&ad, &rd); err != nil {
+		var id string
+		var ad []byte
+		if err := rs.Scan(&id, &ad); err != nil {
+			rs.Close()
 			return nil, err
 		}
 		var row cpeRow
-		row.rec = &Record{}
 		if err := json.Unmarshal(ad, &row.app); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(rd, row.rec); err != nil {
+			rs.Close()
 			return nil, err
 		}
 		out = append(out, row)
+		ids = append(ids, id)
 	}
 	if err := rs.Err(); err != nil {
+		rs.Close()
 		return nil, err
 	}
-	cache[key] = out
+	rs.Close()
+	for i, id := range ids {
+		rec, ok := cache.recs[id]
+		if !ok {
+			var data []byte
+			if err := db.sql.QueryRowContext(ctx, `SELECT data FROM records WHERE id = ?`, id).Scan(&data); err != nil {
+				return nil, fmt.Errorf("record %s of a CPE row: %w", id, err)
+			}
+			rec = &Record{}
+			if err := json.Unmarshal(data, rec); err != nil {
+				return nil, err
+			}
+			cache.recs[id] = rec
+		}
+		out[i].rec = rec
+	}
+	cache.rows[key] = out
 	return out, nil
 }
