@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -43,10 +42,7 @@ Formats: table (default; --trace adds every rule's reasoning) and json
 				return err
 			}
 			if format == "json" {
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				enc.SetEscapeHTML(false)
-				return enc.Encode(res)
+				return encodeJSON(stdout, res)
 			}
 			return writeClassTable(stdout, res, trace)
 		},

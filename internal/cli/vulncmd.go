@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -107,7 +108,7 @@ type scanResult struct {
 
 func newScan(stdout io.Writer) *cobra.Command {
 	var dbPath, format, failOn string
-	var maxAge time.Duration
+	maxAge := age(7 * 24 * time.Hour)
 	c := &cobra.Command{
 		Use:   "scan SBOM...",
 		Short: "Match SBOM components against known vulnerabilities",
@@ -142,7 +143,7 @@ match at or above --fail-on, 2 input error.`,
 				return err
 			}
 			defer db.Close()
-			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > maxAge {
+			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > time.Duration(maxAge) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(age.Hours()/24), st.Newest)
 			}
 			bar := newProgress(cmd.ErrOrStderr())
@@ -194,7 +195,7 @@ match at or above --fail-on, 2 input error.`,
 	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
-	c.Flags().DurationVar(&maxAge, "max-db-age", 7*24*time.Hour, "warn when the newest record is older than this (0 turns the warning off)")
+	c.Flags().Var(&maxAge, "max-db-age", "warn when the newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
 	return c
 }
 
@@ -273,3 +274,36 @@ func (p *progress) done() {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
+
+// age is a duration flag that also takes days and weeks ("7d", "2w"),
+// the units a database's age is thought of in.
+type age time.Duration
+
+func (a *age) String() string {
+	d := time.Duration(*a)
+	if d > 0 && d%(24*time.Hour) == 0 {
+		return fmt.Sprintf("%dd", d/(24*time.Hour))
+	}
+	return d.String()
+}
+
+func (a *age) Set(s string) error {
+	for suffix, unit := range map[string]time.Duration{"d": 24 * time.Hour, "w": 7 * 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil || v < 0 || v > 1e5 {
+				return fmt.Errorf("%q is not a number of %s", n, map[string]string{"d": "days", "w": "weeks"}[suffix])
+			}
+			*a = age(v * float64(unit))
+			return nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q is not an age such as 7d, 2w or 36h", s)
+	}
+	*a = age(d)
+	return nil
+}
+
+func (a *age) Type() string { return "age" }

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 )
@@ -143,6 +144,44 @@ func TestScanStaleWarning(t *testing.T) {
 	_, _, errs = run(t, "scan", "--db", db, "--max-db-age", "0", sbomFile)
 	if strings.Contains(errs, "warning") {
 		t.Errorf("--max-db-age 0 still warns: %q", errs)
+	}
+	// The default, seven days, and ages in days and weeks.
+	for _, args := range [][]string{{}, {"--max-db-age", "7d"}, {"--max-db-age", "2w"}} {
+		_, _, errs = run(t, append([]string{"scan", "--db", db, sbomFile}, args...)...)
+		if !strings.Contains(errs, "warning: the newest vulnerability record is") {
+			t.Errorf("%q: no staleness warning: %q", args, errs)
+		}
+	}
+	_, _, errs = run(t, "scan", "--db", db, "--max-db-age", "36500d", sbomFile)
+	if strings.Contains(errs, "warning") {
+		t.Errorf("a century still warns: %q", errs)
+	}
+	code, _, errs := run(t, "scan", "--db", db, "--max-db-age", "7x", sbomFile)
+	if code != 2 || !strings.Contains(errs, "7d, 2w or 36h") {
+		t.Errorf("--max-db-age 7x: exit %d, %q", code, errs)
+	}
+}
+
+func TestAgeFlag(t *testing.T) {
+	for in, want := range map[string]time.Duration{"7d": 7 * 24 * time.Hour, "2w": 14 * 24 * time.Hour, "1.5d": 36 * time.Hour, "36h": 36 * time.Hour, "0": 0} {
+		var a age
+		if err := a.Set(in); err != nil || time.Duration(a) != want {
+			t.Errorf("Set(%q) = %v, %v; want %v", in, time.Duration(a), err, want)
+		}
+	}
+	for _, in := range []string{"", "d", "-1d", "xd", "1e9d", "-5h", "7x"} {
+		var a age
+		if err := a.Set(in); err == nil {
+			t.Errorf("Set(%q) accepted: %v", in, time.Duration(a))
+		}
+	}
+	for _, tt := range []struct {
+		a    age
+		want string
+	}{{age(7 * 24 * time.Hour), "7d"}, {age(36 * time.Hour), "36h0m0s"}, {0, "0s"}} {
+		if got := tt.a.String(); got != tt.want {
+			t.Errorf("String() = %q, want %q", got, tt.want)
+		}
 	}
 }
 
