@@ -131,16 +131,14 @@ func readCycloneDXJSON(data []byte) (*Document, error) {
 	return bom.document("json", bom.SpecVersion), nil
 }
 
-// readCycloneDXXML reads a CycloneDX XML document.
+// readCycloneDXXML reads a CycloneDX XML document: with the fast scanner
+// when it can, else with encoding/xml.
 func readCycloneDXXML(data []byte) (*Document, error) {
-	var bom cdxBOM
-	dec := xml.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&bom); err != nil {
-		if derr := xmlCheck(data); derr != nil {
-			return nil, derr // a precise, positioned reason
+	bom, err := readCycloneDXXMLFast(data)
+	if err != nil {
+		if bom, err = decodeCycloneDXXML(data); err != nil {
+			return nil, err
 		}
-		line, _ := dec.InputPos()
-		return nil, fmt.Errorf("%d: XML: %v", line, err)
 	}
 	if bom.XMLName.Local != "bom" {
 		return nil, fmt.Errorf("root element <%s> is not a CycloneDX <bom>", bom.XMLName.Local)
@@ -150,6 +148,20 @@ func readCycloneDXXML(data []byte) (*Document, error) {
 		return nil, fmt.Errorf("xmlns %q is not a CycloneDX version mdcheck reads (%s)", bom.XMLName.Space, strings.Join(knownCDX, ", "))
 	}
 	return bom.document("xml", v), nil
+}
+
+// decodeCycloneDXXML reads a CycloneDX XML document with encoding/xml.
+func decodeCycloneDXXML(data []byte) (*cdxBOM, error) {
+	var bom cdxBOM
+	dec := xml.NewDecoder(bytes.NewReader(data))
+	if err := dec.Decode(&bom); err != nil {
+		if derr := xmlCheck(data); derr != nil {
+			return nil, derr // a precise, positioned reason
+		}
+		line, _ := dec.InputPos()
+		return nil, fmt.Errorf("%d: XML: %v", line, err)
+	}
+	return &bom, nil
 }
 
 // document normalises what was read.

@@ -419,3 +419,52 @@ func fromSPDX(doc *spdx.Document, encoding string) *Document {
 	}
 	return d
 }
+
+// TestFastXMLReadsRealDocuments: the fast scanner reads every real XML
+// SBOM at hand itself (no fallback) and as encoding/xml does.
+func TestFastXMLReadsRealDocuments(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.xml")
+	shared, _ := filepath.Glob(filepath.Join(sharedData, "*", "*.xml"))
+	for _, f := range append(files, shared...) {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fast, err := readCycloneDXXMLFast(data)
+		if err != nil {
+			t.Errorf("%s: the fast reader passes it on: %v", f, err)
+			continue
+		}
+		slow, err := decodeCycloneDXXML(data)
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Errorf("%s: the fast reader and encoding/xml differ", f)
+		}
+	}
+}
+
+// FuzzFastXML: wherever both XML readers read a document, they read the
+// same; the fast one never fails in any other way than passing it on.
+func FuzzFastXML(f *testing.F) {
+	fuzzSeeds(f, "small.cdx.xml")
+	f.Add([]byte(`<?xml version="1.0" encoding="UTF-8"?><!-- c --><cdx:bom xmlns:cdx="http://cyclonedx.org/schema/bom/1.4"><cdx:metadata><cdx:tools><cdx:tool><cdx:vendor>v</cdx:vendor><cdx:name>n&amp;m</cdx:name></cdx:tool></cdx:tools></cdx:metadata><cdx:components><cdx:component type='library' bom-ref="a&#x41;"><cdx:name><![CDATA[x<y]]>z</cdx:name><cdx:hashes><cdx:hash alg="MD5">0</cdx:hash></cdx:hashes></cdx:component></cdx:components></cdx:bom>`))
+	f.Add([]byte("<bom xmlns=\"http://cyclonedx.org/schema/bom/1.5\">\r\n<components><component><name>a\r\nb</name><version/><supplier><name>s</name></supplier><components><component><purl>p</purl></component></components></component></components><dependencies><dependency ref=\"a\"><dependency ref=\"b\"/></dependency></dependencies></bom>\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		fast, err := readCycloneDXXMLFast(data)
+		if err != nil {
+			if err != errSlowPath {
+				t.Fatalf("fast reader error %v is not errSlowPath", err)
+			}
+			return
+		}
+		slow, err := decodeCycloneDXXML(data)
+		if err != nil {
+			return
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("fast %+v\nslow %+v", fast, slow)
+		}
+	})
+}
