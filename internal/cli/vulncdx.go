@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 	"time"
 
@@ -108,6 +109,21 @@ func newCDXVulnerability(m vuln.Match) cdx.Vulnerability {
 	}
 	if len(ratings) > 0 {
 		v.Ratings = &ratings
+	}
+	if k := m.KEV; k != nil {
+		*v.Properties = append(*v.Properties,
+			cdx.Property{Name: "mdcheck:kev:cve", Value: k.CVE},
+			cdx.Property{Name: "mdcheck:kev:dateAdded", Value: k.DateAdded},
+			cdx.Property{Name: "mdcheck:kev:knownRansomwareCampaignUse", Value: k.Ransomware})
+		if k.DueDate != "" {
+			*v.Properties = append(*v.Properties, cdx.Property{Name: "mdcheck:kev:dueDate", Value: k.DueDate})
+		}
+	}
+	if e := m.EPSS; e != nil {
+		*v.Properties = append(*v.Properties,
+			cdx.Property{Name: "mdcheck:epss:cve", Value: e.CVE},
+			cdx.Property{Name: "mdcheck:epss:score", Value: strconv.FormatFloat(e.Score, 'f', -1, 64)},
+			cdx.Property{Name: "mdcheck:epss:percentile", Value: strconv.FormatFloat(e.Percentile, 'f', -1, 64)})
 	}
 	return v
 }

@@ -42,12 +42,14 @@ func newDB(stdout io.Writer) *cobra.Command {
 	c.PersistentFlags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	imp := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Build the database from OSV, CVE JSON 5 and NVD records (files, folders, zip archives)",
+		Short: "Build the database from OSV, CVE JSON 5 and NVD records, KEV and EPSS (files, folders, zip archives)",
 		Long: `import builds the vulnerability database from OSV records, CVE JSON 5
-records and NVD CVE API 2.0 pages (told apart by content): single files, folders of them, and zip
-archives such as the per-ecosystem all.zip OSV publishes. The
-new database replaces the old one atomically: an import that fails or is
-interrupted leaves the previous database intact.`,
+records, NVD CVE API 2.0 pages, CISA's Known Exploited Vulnerabilities
+catalog and FIRST's EPSS scores (CSV, plain or gzipped), told apart by
+content: single files, folders of them, and zip archives such as the
+per-ecosystem all.zip OSV publishes. The new database replaces the old one
+atomically: an import that fails or is interrupted leaves the previous
+database intact.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			st, err := vuln.Import(cmd.Context(), dbPath, args, time.Now())
@@ -73,11 +75,26 @@ interrupted leaves the previous database intact.`,
 			for _, e := range sortedKeys(st.Ecosystems) {
 				out.printf("  %-12s %d\n", e, st.Ecosystems[e])
 			}
+			out.printf("KEV:      %s\nEPSS:     %s\n", orNone(kevLine(st)), orNone(epssLine(st)))
 			return out.err
 		},
 	}
 	c.AddCommand(imp, status)
 	return c
+}
+
+func kevLine(st vuln.Status) string {
+	if st.KEV == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d known exploited vulnerabilities, catalog %s", st.KEV, st.KEVVersion)
+}
+
+func epssLine(st vuln.Status) string {
+	if st.EPSS == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d CVEs scored on %s (model %s)", st.EPSS, st.EPSSDate, orNone(st.EPSSModel))
 }
 
 // openDB opens the database and reads its status; a missing or foreign
@@ -199,6 +216,23 @@ match at or above --fail-on, 2 input error.`,
 	return c
 }
 
+// exploited summarises what is known of a match's exploitation: KEV
+// listing (with known ransomware use) and the EPSS score.
+func exploited(m vuln.Match) string {
+	var parts []string
+	if m.KEV != nil {
+		k := "KEV " + m.KEV.DateAdded
+		if m.KEV.Ransomware == "Known" {
+			k += ", ransomware"
+		}
+		parts = append(parts, k)
+	}
+	if m.EPSS != nil {
+		parts = append(parts, fmt.Sprintf("EPSS %.1f%%", m.EPSS.Score*100))
+	}
+	return strings.Join(parts, "; ")
+}
+
 func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 	out := &ew{w: w}
 	out.printf("Database %s: %d records, newest %s, %s\n", st.Path, st.Records, st.Newest, st.Hash)
@@ -215,13 +249,13 @@ func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 		}
 		if len(r.Matches) > 0 {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tFIXED IN\tHOW")
+			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tEXPLOITED\tFIXED IN\tHOW")
 			for _, m := range r.Matches {
 				id := m.ID
 				if len(m.Aliases) > 0 {
 					id += " (" + strings.Join(m.Aliases, ", ") + ")"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s, %s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s, %s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence)
 			}
 			if err := tw.Flush(); err != nil {
 				return err

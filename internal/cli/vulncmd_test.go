@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 )
@@ -250,8 +253,21 @@ func TestHostileVulnImportMemory(t *testing.T) {
 	honest := filepath.Join(dir, "honest.zip")
 	writeBombZip(t, honest, "GHSA-big.json", 300<<20, 300<<20)
 	huge := sparseFile(t, filepath.Join(dir, "huge.json"), 1<<30)
+	// An EPSS file of valid rows that gzip shrinks from 300 MiB.
+	epss := filepath.Join(dir, "epss.csv.gz")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("#model_version:v1,score_date:2026-01-01T00:00:00Z\ncve,epss,percentile\n"))
+	rows := bytes.Repeat([]byte("CVE-2021-44228,0.94358,0.99960\n"), 1<<15)
+	for n := 0; n < 300<<20; n += len(rows) {
+		zw.Write(rows)
+	}
+	zw.Close()
+	if err := os.WriteFile(epss, gz.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
 
-	for input, want := range map[string]string{bomb: "expands past the 100 bytes its header declares", honest: "entry is 314572800 bytes uncompressed", huge: "file is 1073741824 bytes"} {
+	for input, want := range map[string]string{bomb: "expands past the 100 bytes its header declares", honest: "entry is 314572800 bytes uncompressed", huge: "file is 1073741824 bytes", epss: "expands past 64 MiB (a gzip bomb?)"} {
 		t.Run(filepath.Base(input), func(t *testing.T) {
 			stderr := measure(t, ExitInput, bin, "db", "import", "--db", db, input)
 			if !strings.Contains(stderr, want) {
@@ -370,5 +386,52 @@ func TestScanProgress(t *testing.T) {
 	out := buf.String()
 	if !strings.Contains(out, "scanning x.cdx.json: 3/3 components") || !strings.HasSuffix(out, "\r\x1b[K") {
 		t.Errorf("progress output %q", out)
+	}
+}
+
+// TestScanKEVAndEPSS imports a KEV catalog and EPSS scores with the OSV
+// records and checks that every output format shows them on a Log4Shell
+// match.
+func TestScanKEVAndEPSS(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vuln.db")
+	code, out, errs := run(t, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/kev/kev-subset.json", "internal/vuln/testdata/epss/epss-synthetic.csv")
+	if code != 0 {
+		t.Fatalf("db import: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = run(t, "db", "status", "--db", db)
+	for _, want := range []string{"KEV:      5 known exploited vulnerabilities, catalog 2025.08.25", "EPSS:     4 CVEs scored on 2025-08-25T12:55:00Z (model v2025.03.14)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("db status lacks %q:\n%s", want, out)
+		}
+	}
+	sbomFile := filepath.Join(t.TempDir(), "app.cdx.json")
+	os.WriteFile(sbomFile, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"log4j","name":"log4j-core","version":"2.14.1","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}`), 0o600)
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", sbomFile)
+	if !strings.Contains(out, "KEV 2021-12-10, ransomware; EPSS 94.4%") {
+		t.Errorf("table lacks the KEV and EPSS of Log4Shell:\n%s", out)
+	}
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "json", sbomFile)
+	var res struct {
+		Results []struct {
+			Matches []vuln.Match `json:"matches"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, m := range res.Results[0].Matches {
+		if m.ID == "GHSA-jfh8-c2jp-5v3q" {
+			found = m.KEV != nil && m.KEV.DueDate == "2021-12-24" && m.EPSS != nil && m.EPSS.Percentile == 0.9996
+		}
+	}
+	if !found {
+		t.Errorf("JSON lacks KEV and EPSS on GHSA-jfh8-c2jp-5v3q:\n%s", out)
+	}
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "cyclonedx", sbomFile)
+	for _, want := range []string{`"name": "mdcheck:kev:dateAdded",`, `"value": "2021-12-10"`, `"name": "mdcheck:epss:score",`, `"value": "0.94358"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CycloneDX lacks %s", want)
+		}
 	}
 }

@@ -39,6 +39,8 @@ CREATE TABLE records (id TEXT PRIMARY KEY, modified TEXT NOT NULL, source TEXT N
 CREATE TABLE affected (id TEXT NOT NULL, ecosystem TEXT NOT NULL, name TEXT NOT NULL);
 CREATE TABLE aliases (id TEXT NOT NULL, alias TEXT NOT NULL);
 CREATE TABLE cpe (id TEXT NOT NULL, kind TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE kev (cve TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL);
 `
 
 const indexes = `
@@ -67,7 +69,7 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-const schemaVersion = "3"
+const schemaVersion = "4"
 
 // ImportStats summarises an import.
 type ImportStats struct {
@@ -147,6 +149,11 @@ type inserter struct {
 	cpeSeen            map[string]string // id, kind -> modified of the applicability kept
 	n, dupes           int
 	newest             string
+	// KEV entries come from the newest catalog that lists them; EPSS
+	// scores from the newest score date.
+	kevSeen              map[string]string // cve -> catalog version
+	kevVersion, epssDate string
+	epssModel            string
 }
 
 func newInserter(tx *sql.Tx) (*inserter, error) {
@@ -166,7 +173,7 @@ func newInserter(tx *sql.Tx) (*inserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}, cpeSeen: map[string]string{}}, nil
+	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}, cpeSeen: map[string]string{}, kevSeen: map[string]string{}}, nil
 }
 
 // add stores a record and its CPE applicability. A record seen before is
@@ -245,6 +252,12 @@ func (ins *inserter) finish(now time.Time, inputs []string) error {
 		ids = append(ids, id+"@"+m)
 	}
 	sort.Strings(ids)
+	if ins.kevVersion != "" {
+		ids = append(ids, "KEV@"+ins.kevVersion)
+	}
+	if ins.epssDate != "" {
+		ids = append(ids, "EPSS@"+ins.epssDate)
+	}
 	h := sha256.Sum256([]byte(strings.Join(ids, "\n")))
 	ecosystems := map[string]int{}
 	rows, err := ins.tx.Query(`SELECT ecosystem, COUNT(DISTINCT id) FROM affected GROUP BY ecosystem`)
@@ -276,10 +289,16 @@ func (ins *inserter) finish(now time.Time, inputs []string) error {
 	for _, in := range inputs {
 		srcs = append(srcs, filepath.Base(in))
 	}
+	var kevN, epssN int
+	if err := ins.tx.QueryRow(`SELECT (SELECT COUNT(*) FROM kev), (SELECT COUNT(*) FROM epss)`).Scan(&kevN, &epssN); err != nil {
+		return err
+	}
 	meta := map[string]string{
 		"schema": schemaVersion, "built": now.UTC().Format(time.RFC3339), "newest": ins.newest,
 		"records": strconv.Itoa(ins.n), "hash": "sha256:" + hex.EncodeToString(h[:]),
 		"ecosystems": string(eco), "sources": strings.Join(srcs, ", "),
+		"kev": strconv.Itoa(kevN), "kev_version": ins.kevVersion,
+		"epss": strconv.Itoa(epssN), "epss_date": ins.epssDate, "epss_model": ins.epssModel,
 	}
 	for k, v := range meta {
 		if _, err := ins.tx.Exec(`INSERT INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
@@ -307,7 +326,7 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 				return nil
 			}
 			switch strings.ToLower(filepath.Ext(p)) {
-			case ".json", ".zip":
+			case ".json", ".zip", ".csv", ".gz":
 				return importPath(ctx, p, ins)
 			}
 			return nil
@@ -380,9 +399,19 @@ const (
 // vendor/product applicability.
 const cpeSource = "CPE"
 
-// parseAdd reads one file's records, OSV, CVE JSON 5 or NVD CVE API 2.0
-// by content, and stores them.
+// parseAdd reads one file by its content: OSV, CVE JSON 5 or NVD CVE API
+// 2.0 records, a KEV catalog or an EPSS file; and stores it.
 func (ins *inserter) parseAdd(where string, data []byte, source string) error {
+	if isEPSS(data) {
+		return ins.addEPSS(where, data)
+	}
+	if isKEV(data) {
+		c, err := ParseKEV(where, data)
+		if err != nil {
+			return err
+		}
+		return ins.addKEV(c)
+	}
 	if isNVD(data) {
 		recs, apps, err := ParseNVD(where, data)
 		if err != nil {
@@ -414,6 +443,55 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 	return ins.add(r, nil, kindOSV, source)
 }
 
+// addKEV stores a KEV catalog's entries; where catalogs overlap, the
+// newest catalog's entry is kept.
+func (ins *inserter) addKEV(c *KEVCatalog) error {
+	for _, e := range c.Entries {
+		if prev, ok := ins.kevSeen[e.CVE]; ok && prev > c.Version {
+			continue
+		}
+		ins.kevSeen[e.CVE] = c.Version
+		data, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if _, err := ins.tx.Exec(`INSERT OR REPLACE INTO kev (cve, data) VALUES (?, ?)`, e.CVE, data); err != nil {
+			return err
+		}
+	}
+	if c.Version > ins.kevVersion {
+		ins.kevVersion = c.Version
+	}
+	return nil
+}
+
+// addEPSS stores an EPSS file's scores as it reads them; where files
+// overlap, the newest score date wins.
+func (ins *inserter) addEPSS(where string, data []byte) error {
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	_, err := readEPSS(where, data, func(f *EPSSFile, e EPSS) error {
+		if stmt == nil {
+			verb := "INSERT OR IGNORE"
+			if f.Date >= ins.epssDate {
+				verb = "INSERT OR REPLACE"
+				ins.epssDate, ins.epssModel = f.Date, f.Model
+			}
+			var err error
+			if stmt, err = ins.tx.Prepare(verb + ` INTO epss (cve, score, percentile) VALUES (?, ?, ?)`); err != nil {
+				return err
+			}
+		}
+		_, err := stmt.Exec(e.CVE, e.Score, e.Percentile)
+		return err
+	})
+	return err
+}
+
 // Status describes a database.
 type Status struct {
 	Path       string         `json:"path"`
@@ -423,6 +501,13 @@ type Status struct {
 	Hash       string         `json:"hash"`
 	Sources    string         `json:"sources"`
 	Ecosystems map[string]int `json:"ecosystems"`
+	// KEV counts the known exploited vulnerabilities, from the catalog of
+	// KEVVersion; EPSS the CVEs scored, on EPSSDate.
+	KEV        int    `json:"kev"`
+	KEVVersion string `json:"kevVersion,omitempty"`
+	EPSS       int    `json:"epss"`
+	EPSSDate   string `json:"epssDate,omitempty"`
+	EPSSModel  string `json:"epssModel,omitempty"`
 }
 
 // Status reads the database's metadata.
@@ -451,6 +536,16 @@ func (db *DB) Status() (Status, error) {
 			s.Sources = v
 		case "ecosystems":
 			_ = json.Unmarshal([]byte(v), &s.Ecosystems)
+		case "kev":
+			s.KEV, _ = strconv.Atoi(v)
+		case "kev_version":
+			s.KEVVersion = v
+		case "epss":
+			s.EPSS, _ = strconv.Atoi(v)
+		case "epss_date":
+			s.EPSSDate = v
+		case "epss_model":
+			s.EPSSModel = v
 		}
 	}
 	return s, rows.Err()

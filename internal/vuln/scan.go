@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -30,6 +31,11 @@ type Match struct {
 	// Note explains a match that needed interpretation, such as the
 	// upstream version read from a distribution's.
 	Note string `json:"note,omitempty"`
+	// KEV is the vulnerability's entry in CISA's catalog of known
+	// exploited vulnerabilities, by its ID or an alias; EPSS its highest
+	// exploit prediction score among them.
+	KEV  *KEV  `json:"kev,omitempty"`
+	EPSS *EPSS `json:"epss,omitempty"`
 }
 
 // Coverage says, for one package, whether it was checked and why not.
@@ -98,6 +104,11 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 		matches = append(matches, mergeAliases(found)...)
 		if progress != nil {
 			progress(len(cov), len(pkgs))
+		}
+	}
+	if st.KEV > 0 || st.EPSS > 0 {
+		if err := db.annotate(ctx, matches); err != nil {
+			return nil, nil, err
 		}
 	}
 	sort.SliceStable(matches, func(i, j int) bool {
@@ -578,4 +589,49 @@ func (db *DB) cpeRows(ctx context.Context, cache *cpeCache, vendor, product stri
 	}
 	cache.rows[key] = out
 	return out, nil
+}
+
+// annotate attaches KEV entries and EPSS scores to matches by their CVE
+// IDs and aliases.
+func (db *DB) annotate(ctx context.Context, ms []Match) error {
+	kev, err := db.sql.PrepareContext(ctx, `SELECT data FROM kev WHERE cve = ?`)
+	if err != nil {
+		return err
+	}
+	defer kev.Close()
+	epss, err := db.sql.PrepareContext(ctx, `SELECT score, percentile FROM epss WHERE cve = ?`)
+	if err != nil {
+		return err
+	}
+	defer epss.Close()
+	for i := range ms {
+		m := &ms[i]
+		for _, id := range append([]string{m.ID}, m.Aliases...) {
+			if !strings.HasPrefix(id, "CVE-") {
+				continue
+			}
+			if m.KEV == nil {
+				var data []byte
+				switch err := kev.QueryRowContext(ctx, id).Scan(&data); {
+				case err == nil:
+					m.KEV = &KEV{}
+					if err := json.Unmarshal(data, m.KEV); err != nil {
+						return err
+					}
+				case !errors.Is(err, sql.ErrNoRows):
+					return err
+				}
+			}
+			e := EPSS{CVE: id}
+			switch err := epss.QueryRowContext(ctx, id).Scan(&e.Score, &e.Percentile); {
+			case err == nil:
+				if m.EPSS == nil || e.Score > m.EPSS.Score {
+					m.EPSS = &e
+				}
+			case !errors.Is(err, sql.ErrNoRows):
+				return err
+			}
+		}
+	}
+	return nil
 }
