@@ -42,9 +42,9 @@ func newDB(stdout io.Writer) *cobra.Command {
 	c.PersistentFlags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	imp := &cobra.Command{
 		Use:   "import PATH...",
-		Short: "Build the database from OSV, CVE JSON 5 and NVD records, KEV and EPSS (files, folders, zip archives)",
+		Short: "Build the database from OSV, CVE JSON 5, NVD and CSAF records, KEV and EPSS (files, folders, zip archives)",
 		Long: `import builds the vulnerability database from OSV records, CVE JSON 5
-records, NVD CVE API 2.0 pages, CISA's Known Exploited Vulnerabilities
+records, NVD CVE API 2.0 pages, CSAF 2.0 advisories, CISA's Known Exploited Vulnerabilities
 catalog and FIRST's EPSS scores (CSV, plain or gzipped), told apart by
 content: single files, folders of them, and zip archives such as the
 per-ecosystem all.zip OSV publishes. The new database replaces the old one

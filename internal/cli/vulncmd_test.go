@@ -267,7 +267,14 @@ func TestHostileVulnImportMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	for input, want := range map[string]string{bomb: "expands past the 100 bytes its header declares", honest: "entry is 314572800 bytes uncompressed", huge: "file is 1073741824 bytes", epss: "expands past 64 MiB (a gzip bomb?)"} {
+	// A CSAF document of small objects just under the cap on arrays and
+	// objects, which schema validation decodes generically.
+	csafWide := filepath.Join(dir, "wide-csaf.json")
+	if err := os.WriteFile(csafWide, []byte(`{"document":{"csaf_version":"2.0"},"x":[`+strings.Repeat(`{"a":1},`, 199_000)+`{}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	for input, want := range map[string]string{bomb: "expands past the 100 bytes its header declares", honest: "entry is 314572800 bytes uncompressed", huge: "file is 1073741824 bytes", epss: "expands past 64 MiB (a gzip bomb?)", csafWide: "not valid CSAF 2.0"} {
 		t.Run(filepath.Base(input), func(t *testing.T) {
 			stderr := measure(t, ExitInput, bin, "db", "import", "--db", db, input)
 			if !strings.Contains(stderr, want) {

@@ -17,19 +17,8 @@ func TooDeep(data []byte, max int) int {
 			// Jump to the closing quote: the next one not escaped, that
 			// is, not preceded by an odd run of backslashes. Strings are
 			// most of a real document, and the search is vectorised.
-			for {
-				j := bytes.IndexByte(data[i+1:], '"')
-				if j < 0 {
-					return -1
-				}
-				i += 1 + j
-				n := 0
-				for k := i - 1; data[k] == '\\'; k-- {
-					n++
-				}
-				if n%2 == 0 {
-					break
-				}
+			if i = stringEnd(data, i); i < 0 {
+				return -1
 			}
 		case '[', '{':
 			if depth++; depth > max {
@@ -40,4 +29,42 @@ func TooDeep(data []byte, max int) int {
 		}
 	}
 	return -1
+}
+
+// Containers counts the arrays and objects in data, brackets inside
+// strings aside: a bound on what a generic decode of it allocates.
+func Containers(data []byte) int {
+	n := 0
+	for i := 0; i < len(data); i++ {
+		switch data[i] {
+		case '"':
+			i = stringEnd(data, i)
+			if i < 0 {
+				return n
+			}
+		case '[', '{':
+			n++
+		}
+	}
+	return n
+}
+
+// stringEnd returns the offset of the quote that closes the string opened
+// at data[open], or -1 when it is not closed.
+func stringEnd(data []byte, open int) int {
+	i := open
+	for {
+		j := bytes.IndexByte(data[i+1:], '"')
+		if j < 0 {
+			return -1
+		}
+		i += 1 + j
+		n := 0
+		for k := i - 1; data[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return i
+		}
+	}
 }

@@ -50,10 +50,11 @@ func FuzzTooDeep(f *testing.F) {
 	})
 }
 
-// tooDeepByByte is the plain byte-at-a-time definition TooDeep must agree
-// with.
-func tooDeepByByte(data []byte, max int) int {
-	depth, inString, escaped := 0, false, false
+// byByte calls bracket for every bracket outside strings, byte by byte:
+// the plain definition the fast functions must agree with. It stops when
+// bracket returns false.
+func byByte(data []byte, bracket func(i int, c byte) bool) {
+	inString, escaped := false, false
 	for i, c := range data {
 		switch {
 		case inString:
@@ -67,15 +68,29 @@ func tooDeepByByte(data []byte, max int) int {
 			}
 		case c == '"':
 			inString = true
-		case c == '[' || c == '{':
-			if depth++; depth > max {
-				return i
+		case c == '[' || c == '{' || c == ']' || c == '}':
+			if !bracket(i, c) {
+				return
 			}
-		case c == ']' || c == '}':
-			depth--
 		}
 	}
-	return -1
+}
+
+// tooDeepByByte is TooDeep by that definition.
+func tooDeepByByte(data []byte, max int) int {
+	depth, at := 0, -1
+	byByte(data, func(i int, c byte) bool {
+		if c == '[' || c == '{' {
+			if depth++; depth > max {
+				at = i
+				return false
+			}
+		} else {
+			depth--
+		}
+		return true
+	})
+	return at
 }
 
 func FuzzTooDeepByByte(f *testing.F) {
@@ -90,4 +105,29 @@ func FuzzTooDeepByByte(f *testing.F) {
 			t.Fatalf("TooDeep(%q, %d) = %d, byte by byte %d", data, max, got, want)
 		}
 	})
+}
+
+func FuzzContainers(f *testing.F) {
+	f.Add([]byte(`{"a":["[",{"b":"\"]"}]}`))
+	f.Add([]byte(`"\\"[[[`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		want := 0
+		byByte(data, func(_ int, c byte) bool {
+			if c == '[' || c == '{' {
+				want++
+			}
+			return true
+		})
+		if got := Containers(data); got != want {
+			t.Fatalf("Containers(%q) = %d, byte by byte %d", data, got, want)
+		}
+	})
+}
+
+func TestContainers(t *testing.T) {
+	for in, want := range map[string]int{`{"a":[1,{"b":"[{"}],"c":{}}`: 4, `[]`: 1, `"[["`: 0, `{"a":"\"{"}`: 1, ``: 0} {
+		if got := Containers([]byte(in)); got != want {
+			t.Errorf("Containers(%s) = %d, want %d", in, got, want)
+		}
+	}
 }

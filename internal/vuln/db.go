@@ -77,10 +77,11 @@ type ImportStats struct {
 	Skipped int `json:"skipped"`
 }
 
-// Import builds a database at path from OSV records in files, folders and
-// zip archives. It writes a new file beside path and renames it into place,
-// so a failed or interrupted import leaves the previous database intact.
-// A record that is not valid OSV stops the import with an error naming it.
+// Import builds a database at path from vulnerability data (OSV, CVE JSON
+// 5, NVD, CSAF, KEV, EPSS) in files, folders and zip archives. It writes a
+// new file beside path and renames it into place, so a failed or
+// interrupted import leaves the previous database intact. A file that is
+// not valid stops the import with an error naming it.
 func Import(ctx context.Context, path string, inputs []string, now time.Time) (ImportStats, error) {
 	var st ImportStats
 	dir := filepath.Dir(path)
@@ -393,6 +394,7 @@ const (
 	kindOSV  = "osv"
 	kindCVE5 = "cve5"
 	kindNVD  = "nvd"
+	kindCSAF = "csaf"
 )
 
 // cpeSource is the Status.Ecosystems key counting CVE records with CPE or
@@ -400,7 +402,8 @@ const (
 const cpeSource = "CPE"
 
 // parseAdd reads one file by its content: OSV, CVE JSON 5 or NVD CVE API
-// 2.0 records, a KEV catalog or an EPSS file; and stores it.
+// 2.0 records, a CSAF 2.0 advisory, a KEV catalog or an EPSS file; and
+// stores it.
 func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 	if isEPSS(data) {
 		return ins.addEPSS(where, data)
@@ -411,6 +414,18 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 			return err
 		}
 		return ins.addKEV(c)
+	}
+	if isCSAF(data) {
+		recs, apps, err := ParseCSAF(where, data)
+		if err != nil {
+			return err
+		}
+		for i, r := range recs {
+			if err := ins.add(r, apps[i], kindCSAF, source); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if isNVD(data) {
 		recs, apps, err := ParseNVD(where, data)

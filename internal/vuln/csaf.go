@@ -1,0 +1,242 @@
+package vuln
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/gocsaf/csaf/v3/csaf"
+	"github.com/package-url/packageurl-go"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+)
+
+// MaxCSAF bounds one CSAF document. Validation against the schema needs
+// the document decoded generically, several times its size in memory;
+// the largest real advisories (vendor VEX files with big product trees)
+// are a few MiB.
+const MaxCSAF = 16 << 20
+
+// maxCSAFContainers bounds the arrays and objects of one CSAF document,
+// which its schema validation decodes generically: real advisories have
+// one per 150 to 400 bytes, so 200,000 is a 16 MiB advisory's worth, and
+// keeps a hostile document of nothing but empty objects to about 100 MiB.
+const maxCSAFContainers = 200_000
+
+// isCSAF tells a CSAF document by its csaf_version member.
+func isCSAF(data []byte) bool {
+	return bytes.Contains(data[:min(len(data), 64<<10)], []byte(`"csaf_version"`))
+}
+
+// csafDoc is what mdcheck reads of a CSAF 2.0 document.
+type csafDoc struct {
+	Document struct {
+		Category string `json:"category"`
+		Title    string `json:"title"`
+		Tracking struct {
+			ID                 string `json:"id"`
+			CurrentReleaseDate string `json:"current_release_date"`
+			InitialReleaseDate string `json:"initial_release_date"`
+			Status             string `json:"status"`
+		} `json:"tracking"`
+	} `json:"document"`
+	ProductTree struct {
+		Branches         []csafBranch  `json:"branches"`
+		FullProductNames []csafProduct `json:"full_product_names"`
+		Relationships    []struct {
+			FullProductName csafProduct `json:"full_product_name"`
+		} `json:"relationships"`
+	} `json:"product_tree"`
+	Vulnerabilities []csafVulnerability `json:"vulnerabilities"`
+}
+
+type csafBranch struct {
+	Category string       `json:"category"`
+	Name     string       `json:"name"`
+	Product  *csafProduct `json:"product"`
+	Branches []csafBranch `json:"branches"`
+}
+
+type csafProduct struct {
+	ID     string `json:"product_id"`
+	Name   string `json:"name"`
+	Helper *struct {
+		CPE  string `json:"cpe"`
+		PURL string `json:"purl"`
+	} `json:"product_identification_helper"`
+}
+
+type csafVulnerability struct {
+	CVE           string `json:"cve"`
+	Title         string `json:"title"`
+	ProductStatus struct {
+		KnownAffected      []string `json:"known_affected"`
+		FirstAffected      []string `json:"first_affected"`
+		LastAffected       []string `json:"last_affected"`
+		Fixed              []string `json:"fixed"`
+		FirstFixed         []string `json:"first_fixed"`
+		KnownNotAffected   []string `json:"known_not_affected"`
+		UnderInvestigation []string `json:"under_investigation"`
+	} `json:"product_status"`
+	Scores []struct {
+		CVSSv3 *struct {
+			Vector string `json:"vectorString"`
+		} `json:"cvss_v3"`
+		CVSSv2 *struct {
+			Vector string `json:"vectorString"`
+		} `json:"cvss_v2"`
+	} `json:"scores"`
+	Remediations []struct {
+		Category   string   `json:"category"`
+		Details    string   `json:"details"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"remediations"`
+}
+
+// ParseCSAF reads a CSAF 2.0 document, validated against the CSAF JSON
+// schema, into one record per vulnerability. A record's ID is the
+// advisory's tracking ID, followed by "#" and the CVE (or the
+// vulnerability's position) when the advisory has several; its alias is
+// the CVE. The products it affects are those whose identification helper
+// gives a package URL (matched like an OSV record's listed versions) or a
+// CPE (matched like CVE applicability, at the CPE's version); products
+// named only in words are kept for device-level matching, not matched
+// here. Fixed products with a helper mark their version unaffected.
+func ParseCSAF(name string, data []byte) ([]*Record, [][]Applicability, error) {
+	if len(data) > MaxCSAF {
+		return nil, nil, fmt.Errorf("%w: %s: %d bytes; a CSAF document may be at most %d", ErrInvalid, name, len(data), MaxCSAF)
+	}
+	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
+		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	}
+	if n := jsonsafe.Containers(data); n > maxCSAFContainers {
+		return nil, nil, fmt.Errorf("%w: %s: %d arrays and objects; a CSAF document may have at most %d", ErrInvalid, name, n, maxCSAFContainers)
+	}
+	var generic any
+	if err := json.Unmarshal(data, &generic, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	problems, err := csaf.ValidateCSAF(generic)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: CSAF schema: %v", ErrInvalid, name, err)
+	}
+	if len(problems) > 0 {
+		more := ""
+		if len(problems) > 3 {
+			more = fmt.Sprintf(" (and %d more)", len(problems)-3)
+			problems = problems[:3]
+		}
+		return nil, nil, fmt.Errorf("%w: %s: not valid CSAF 2.0: %s%s", ErrInvalid, name, strings.Join(problems, "; "), more)
+	}
+	var doc csafDoc
+	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	products := map[string]csafProduct{}
+	var walk func([]csafBranch)
+	walk = func(bs []csafBranch) {
+		for _, b := range bs {
+			if b.Product != nil {
+				products[b.Product.ID] = *b.Product
+			}
+			walk(b.Branches)
+		}
+	}
+	walk(doc.ProductTree.Branches)
+	for _, p := range doc.ProductTree.FullProductNames {
+		products[p.ID] = p
+	}
+	for _, r := range doc.ProductTree.Relationships {
+		products[r.FullProductName.ID] = r.FullProductName
+	}
+	t := doc.Document.Tracking
+	modified := t.CurrentReleaseDate
+	var recs []*Record
+	var apps [][]Applicability
+	for i, v := range doc.Vulnerabilities {
+		r := &Record{ID: t.ID, Modified: modified, Published: t.InitialReleaseDate, Summary: firstNonEmpty(v.Title, doc.Document.Title), Affected: []Affected{}}
+		if len(doc.Vulnerabilities) > 1 {
+			suffix := v.CVE
+			if suffix == "" {
+				suffix = fmt.Sprint(i + 1)
+			}
+			r.ID += "#" + suffix
+		}
+		if v.CVE != "" {
+			r.Aliases = []string{v.CVE}
+		}
+		for _, s := range v.Scores {
+			switch {
+			case s.CVSSv3 != nil && s.CVSSv3.Vector != "":
+				r.Severity = appendSeverity(r.Severity, Severity{Type: "CVSS_V3", Score: s.CVSSv3.Vector})
+			case s.CVSSv2 != nil && s.CVSSv2.Vector != "":
+				r.Severity = appendSeverity(r.Severity, Severity{Type: "CVSS_V2", Score: s.CVSSv2.Vector})
+			}
+		}
+		ps := v.ProductStatus
+		affected := slices.Concat(ps.KnownAffected, ps.FirstAffected, ps.LastAffected)
+		fixed := slices.Concat(ps.Fixed, ps.FirstFixed, ps.KnownNotAffected)
+		var app []Applicability
+		for _, status := range []struct {
+			ids    []string
+			status string
+		}{{affected, "affected"}, {fixed, "unaffected"}} {
+			for _, id := range status.ids {
+				p, ok := products[id]
+				if !ok || p.Helper == nil {
+					continue
+				}
+				if p.Helper.PURL != "" && status.status == "affected" {
+					if a, ok := purlAffected(p.Helper.PURL); ok {
+						r.Affected = append(r.Affected, a)
+					}
+				}
+				if p.Helper.CPE != "" {
+					if cp, err := ParseCPE(p.Helper.CPE); err == nil {
+						c := cp
+						app = append(app, Applicability{Vendor: nameKey(cp[cpeVendor]), Product: nameKey(cp[cpeProduct]), CPE: &c,
+							Ranges: []VersionRange{{Status: status.status, Version: cp[cpeVersion]}}})
+					}
+				}
+			}
+		}
+		recs = append(recs, r)
+		apps = append(apps, app)
+	}
+	return recs, apps, nil
+}
+
+// purlAffected is an OSV affected entry for the one version a package URL
+// names.
+func purlAffected(s string) (Affected, bool) {
+	t, ok, err := TargetOf(s)
+	if err != nil || !ok || t.Version == "" {
+		return Affected{}, false
+	}
+	if _, err := packageurl.FromString(s); err != nil {
+		return Affected{}, false
+	}
+	var a Affected
+	a.Package.Ecosystem, a.Package.Name, a.Package.PURL = t.Ecosystem, t.Name, s
+	a.Versions = []string{t.Version}
+	return a, true
+}
+
+func appendSeverity(list []Severity, s Severity) []Severity {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
