@@ -55,11 +55,13 @@ func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vu
 
 	var vulns []cdx.Vulnerability
 	index := map[string]int{}
+	first := map[string]vuln.Match{}
 	for _, m := range ms {
 		i, ok := index[m.ID]
 		if !ok {
 			i = len(vulns)
 			index[m.ID] = i
+			first[m.ID] = m
 			vulns = append(vulns, newCDXVulnerability(m))
 		}
 		v := &vulns[i]
@@ -69,6 +71,14 @@ func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vu
 			value += ": " + m.Note
 		}
 		*v.Properties = append(*v.Properties, cdx.Property{Name: "mdcheck:match", Value: value})
+		if m.VEX != nil {
+			*v.Properties = append(*v.Properties, cdx.Property{Name: "mdcheck:vex", Value: m.Ref + " " + vexText(m.VEX)})
+		}
+		// One analysis per vulnerability: where the components' VEX
+		// statuses differ, only the per-component properties say it.
+		if ok && vexStatus(m) != vexStatus(first[m.ID]) {
+			v.Analysis = nil
+		}
 		if len(m.Fixed) > 0 && !strings.Contains(v.Recommendation, m.Package+" ") {
 			v.Recommendation = strings.TrimPrefix(v.Recommendation+"; ", "; ") + fmt.Sprintf("%s %s: upgrade to %s", m.Package, m.Version, strings.Join(m.Fixed, " or "))
 		}
@@ -77,6 +87,13 @@ func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vu
 	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
 	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+}
+
+func vexStatus(m vuln.Match) string {
+	if m.VEX == nil {
+		return ""
+	}
+	return m.VEX.Status
 }
 
 func newCDXVulnerability(m vuln.Match) cdx.Vulnerability {
@@ -109,6 +126,31 @@ func newCDXVulnerability(m vuln.Match) cdx.Vulnerability {
 	}
 	if len(ratings) > 0 {
 		v.Ratings = &ratings
+	}
+	if r := m.VEX; r != nil {
+		a := &cdx.VulnerabilityAnalysis{Detail: strings.Trim(r.Impact+"; "+r.Action, "; ")}
+		switch r.Status {
+		case vuln.VEXNotAffected:
+			a.State = cdx.IASNotAffected
+		case vuln.VEXFixed:
+			a.State = cdx.IASResolved
+		case vuln.VEXAffected:
+			a.State = cdx.IASExploitable
+		case vuln.VEXUnderInvestigation:
+			a.State = cdx.IASInTriage
+		}
+		// OpenVEX justifications in CycloneDX's terms.
+		switch r.Justification {
+		case "component_not_present", "vulnerable_code_not_present", "code_not_present":
+			a.Justification = cdx.IAJCodeNotPresent
+		case "vulnerable_code_not_in_execute_path", "code_not_reachable":
+			a.Justification = cdx.IAJCodeNotReachable
+		case "vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist", "protected_by_mitigating_control":
+			a.Justification = cdx.IAJProtectedByMitigatingControl
+		case "requires_configuration", "requires_dependency", "requires_environment", "protected_by_compiler", "protected_at_runtime", "protected_at_perimeter":
+			a.Justification = cdx.ImpactAnalysisJustification(r.Justification)
+		}
+		v.Analysis = a
 	}
 	if k := m.KEV; k != nil {
 		*v.Properties = append(*v.Properties,

@@ -125,6 +125,7 @@ type scanResult struct {
 
 func newScan(stdout io.Writer) *cobra.Command {
 	var dbPath, format, failOn string
+	var vexFiles []string
 	maxAge := age(7 * 24 * time.Hour)
 	c := &cobra.Command{
 		Use:   "scan SBOM...",
@@ -135,7 +136,8 @@ ecosystem's own version rules, by CPE against the version ranges of its CVE
 records, and by name where a component has neither. Every match says how it was made; every
 component that could not be checked is listed with the reason, so a scan
 that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
-match at or above --fail-on, 2 input error.`,
+match at or above --fail-on (not counting matches a VEX statement marks
+not affected or fixed), 2 input error.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			switch format {
@@ -163,6 +165,14 @@ match at or above --fail-on, 2 input error.`,
 			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > time.Duration(maxAge) {
 				fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(age.Hours()/24), st.Newest)
 			}
+			var stmts []vuln.VEXStatement
+			for _, f := range vexFiles {
+				s, err := vuln.ReadVEXFile(f)
+				if err != nil {
+					return inputError{err}
+				}
+				stmts = append(stmts, s...)
+			}
 			bar := newProgress(cmd.ErrOrStderr())
 			defer bar.done()
 			var results []scanResult
@@ -183,6 +193,7 @@ match at or above --fail-on, 2 input error.`,
 				if ms == nil {
 					ms = []vuln.Match{}
 				}
+				vuln.ApplyVEX(ms, pkgs, stmts)
 				results = append(results, scanResult{SBOM: f, Matches: ms, Coverage: cov})
 				lastDoc = doc
 			}
@@ -200,7 +211,7 @@ match at or above --fail-on, 2 input error.`,
 			if threshold > 0 {
 				for _, r := range results {
 					for _, m := range r.Matches {
-						if s, ok := catalog.ParseSeverity(m.Severity); ok && s >= threshold {
+						if s, ok := catalog.ParseSeverity(m.Severity); ok && s >= threshold && !m.VEX.Suppressed() {
 							return errFindings
 						}
 					}
@@ -212,8 +223,23 @@ match at or above --fail-on, 2 input error.`,
 	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
+	c.Flags().StringArrayVar(&vexFiles, "vex", nil, "VEX document (OpenVEX or CycloneDX) whose statements mark matches; repeatable")
 	c.Flags().Var(&maxAge, "max-db-age", "warn when the newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
 	return c
+}
+
+// vexText is a VEX statement's status with its justification or action.
+func vexText(r *vuln.VEXResult) string {
+	if r == nil {
+		return ""
+	}
+	switch {
+	case r.Justification != "":
+		return r.Status + ": " + r.Justification
+	case r.Action != "":
+		return r.Status + ": " + r.Action
+	}
+	return r.Status
 }
 
 // exploited summarises what is known of a match's exploitation: KEV
@@ -243,19 +269,29 @@ func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 				checked++
 			}
 		}
-		out.printf("\n%s: %d matches; %d of %d components checked\n", r.SBOM, len(r.Matches), checked, len(r.Coverage))
+		suppressed := 0
+		for _, m := range r.Matches {
+			if m.VEX.Suppressed() {
+				suppressed++
+			}
+		}
+		vexNote := ""
+		if suppressed > 0 {
+			vexNote = fmt.Sprintf(" (%d of them not affected or fixed by VEX)", suppressed)
+		}
+		out.printf("\n%s: %d matches%s; %d of %d components checked\n", r.SBOM, len(r.Matches), vexNote, checked, len(r.Coverage))
 		if out.err != nil {
 			return out.err
 		}
 		if len(r.Matches) > 0 {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tEXPLOITED\tFIXED IN\tHOW")
+			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tEXPLOITED\tFIXED IN\tHOW\tVEX")
 			for _, m := range r.Matches {
 				id := m.ID
 				if len(m.Aliases) > 0 {
 					id += " (" + strings.Join(m.Aliases, ", ") + ")"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s, %s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence)
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err

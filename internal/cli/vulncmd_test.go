@@ -442,3 +442,46 @@ func TestScanKEVAndEPSS(t *testing.T) {
 		}
 	}
 }
+
+// TestScanVEX scans with an OpenVEX document that says a match does not
+// affect the package: the match stays, marked, and no longer fails the
+// scan.
+func TestScanVEX(t *testing.T) {
+	db := importCurated(t)
+	dir := t.TempDir()
+	sbomFile := filepath.Join(dir, "app.cdx.json")
+	os.WriteFile(sbomFile, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"jwt","name":"jsonwebtoken","version":"0.4.0","purl":"pkg:npm/jsonwebtoken@0.4.0"}]}`), 0o600)
+	vexFile := filepath.Join(dir, "app.openvex.json")
+	os.WriteFile(vexFile, []byte(`{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1", "author": "Example Medical",
+ "timestamp": "2026-01-01T00:00:00Z", "version": 1,
+ "statements": [{"vulnerability": {"name": "GHSA-c7hr-j4mj-j2w6"}, "products": [{"@id": "pkg:npm/app@1.0.0", "subcomponents": [{"@id": "pkg:npm/jsonwebtoken"}]}],
+  "status": "not_affected", "justification": "vulnerable_code_not_in_execute_path", "impact_statement": "tokens are never verified with this library"},
+ {"vulnerability": {"name": "CVE-2022-23529"}, "products": [{"@id": "pkg:npm/jsonwebtoken@0.4.0"}],
+  "status": "not_affected", "justification": "inline_mitigations_already_exist"}]}`), 0o600)
+
+	if code, _, _ := run(t, "scan", "--db", db, "--max-db-age", "0", "--fail-on", "low", sbomFile); code != ExitFindings {
+		t.Fatalf("without VEX: exit %d, want %d", code, ExitFindings)
+	}
+	code, out, errs := run(t, "scan", "--db", db, "--max-db-age", "0", "--fail-on", "low", "--vex", vexFile, sbomFile)
+	if code != 0 {
+		t.Errorf("with VEX: exit %d (%s)", code, errs)
+	}
+	for _, want := range []string{"2 matches (2 of them not affected or fixed by VEX)", "not_affected: vulnerable_code_not_in_execute_path", "not_affected: inline_mitigations_already_exist"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--vex", vexFile, "-f", "json", sbomFile)
+	if !strings.Contains(out, `"vex": {`) || !strings.Contains(out, `"impact": "tokens are never verified with this library"`) {
+		t.Errorf("JSON lacks the VEX statement:\n%s", out)
+	}
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--vex", vexFile, "-f", "cyclonedx", sbomFile)
+	for _, want := range []string{`"state": "not_affected"`, `"justification": "code_not_reachable"`, `"justification": "protected_by_mitigating_control"`, `"value": "jwt not_affected: vulnerable_code_not_in_execute_path"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("CycloneDX lacks %s:\n%s", want, out)
+		}
+	}
+	if code, _, errs := run(t, "scan", "--db", db, "--vex", filepath.Join(dir, "missing.json"), sbomFile); code != ExitInput || !strings.Contains(errs, "missing.json") {
+		t.Errorf("missing VEX file: exit %d, %q", code, errs)
+	}
+}

@@ -36,6 +36,9 @@ type Match struct {
 	// exploit prediction score among them.
 	KEV  *KEV  `json:"kev,omitempty"`
 	EPSS *EPSS `json:"epss,omitempty"`
+	// VEX is the VEX statement that applies, when one does: a match a
+	// statement says does not affect the package stays, marked so.
+	VEX *VEXResult `json:"vex,omitempty"`
 }
 
 // Coverage says, for one package, whether it was checked and why not.

@@ -1,0 +1,299 @@
+package vuln
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	openvex "github.com/openvex/go-vex/pkg/vex"
+	"github.com/package-url/packageurl-go"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+)
+
+// VEX statuses, as OpenVEX names them; CycloneDX analysis states map onto
+// them.
+const (
+	VEXNotAffected        = "not_affected"
+	VEXAffected           = "affected"
+	VEXFixed              = "fixed"
+	VEXUnderInvestigation = "under_investigation"
+)
+
+// MaxVEX bounds one VEX document.
+const MaxVEX = 32 << 20
+
+// VEXStatement is one statement of a VEX document, whatever its format:
+// the status of a vulnerability in some packages.
+type VEXStatement struct {
+	Vulnerability string   `json:"vulnerability"`
+	Aliases       []string `json:"aliases,omitempty"`
+	// Packages are package URLs (a version-less one covers every
+	// version); Refs are CycloneDX bom-refs of the scanned SBOM.
+	Packages      []string  `json:"packages,omitempty"`
+	Refs          []string  `json:"refs,omitempty"`
+	Status        string    `json:"status"`
+	Justification string    `json:"justification,omitempty"`
+	Impact        string    `json:"impact,omitempty"`
+	Action        string    `json:"action,omitempty"`
+	Timestamp     time.Time `json:"timestamp,omitzero"`
+	Source        string    `json:"source"`
+}
+
+// VEXResult is the statement that applies to a match.
+type VEXResult struct {
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
+	Impact        string `json:"impact,omitempty"`
+	Action        string `json:"action,omitempty"`
+	Source        string `json:"source"`
+}
+
+// Suppressed says whether a VEX statement takes a match off the list of
+// things to fix: the product is not affected, or the fix is in.
+func (r *VEXResult) Suppressed() bool {
+	return r != nil && (r.Status == VEXNotAffected || r.Status == VEXFixed)
+}
+
+// ReadVEXFile reads a VEX document: OpenVEX (any version) or CycloneDX
+// (a BOM whose vulnerabilities carry an analysis).
+func ReadVEXFile(path string) ([]VEXStatement, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > MaxVEX {
+		return nil, fmt.Errorf("%w: %s: %d bytes; a VEX document may be at most %d", ErrInvalid, path, st.Size(), MaxVEX)
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
+		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, path, off, maxDepth)
+	}
+	head := data[:min(len(data), 64<<10)]
+	switch {
+	case bytes.Contains(head, []byte("openvex.dev/ns")):
+		return readOpenVEX(path, data)
+	case bytes.Contains(head, []byte(`"bomFormat"`)):
+		return ParseCycloneDXVEX(path, data)
+	case bytes.Contains(head, []byte(`"csaf_version"`)):
+		return nil, fmt.Errorf("%w: %s: CSAF VEX is not read as --vex yet; import the advisory with mdcheck db import", ErrInvalid, path)
+	}
+	return nil, fmt.Errorf("%w: %s: neither OpenVEX (an openvex.dev @context) nor CycloneDX VEX", ErrInvalid, path)
+}
+
+// readOpenVEX reads an OpenVEX document with go-vex, which knows every
+// published version of the format.
+func readOpenVEX(path string, data []byte) ([]VEXStatement, error) {
+	var doc *openvex.VEX
+	var err error
+	if bytes.Contains(data, []byte(openvex.ContextLocator())) {
+		doc, err = openvex.Parse(data)
+	} else {
+		doc, err = openvex.Open(path) // older versions: go-vex converts them
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: OpenVEX: %v", ErrInvalid, path, err)
+	}
+	var out []VEXStatement
+	for i, s := range doc.Statements {
+		where := fmt.Sprintf("%s: /statements/%d", path, i)
+		if s.Vulnerability.Name == "" {
+			return nil, fmt.Errorf("%w: %s/vulnerability: no name", ErrInvalid, where)
+		}
+		status := string(s.Status)
+		switch status {
+		case VEXNotAffected, VEXAffected, VEXFixed, VEXUnderInvestigation:
+		default:
+			return nil, fmt.Errorf("%w: %s/status: %q is not an OpenVEX status", ErrInvalid, where, status)
+		}
+		st := VEXStatement{Vulnerability: string(s.Vulnerability.Name), Status: status, Justification: string(s.Justification),
+			Impact: s.ImpactStatement, Action: s.ActionStatement, Source: path}
+		for _, a := range s.Vulnerability.Aliases {
+			st.Aliases = append(st.Aliases, string(a))
+		}
+		switch {
+		case s.Timestamp != nil:
+			st.Timestamp = *s.Timestamp
+		case doc.Timestamp != nil:
+			st.Timestamp = *doc.Timestamp
+		}
+		// The statement is about the subcomponents where it names them,
+		// else about the products themselves.
+		for _, p := range s.Products {
+			if len(p.Subcomponents) > 0 {
+				for _, sc := range p.Subcomponents {
+					st.Packages = append(st.Packages, componentPURL(sc.Component)...)
+				}
+				continue
+			}
+			st.Packages = append(st.Packages, componentPURL(p.Component)...)
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// componentPURL is the package URL an OpenVEX component names, by its ID
+// or its purl identifier.
+func componentPURL(c openvex.Component) []string {
+	var out []string
+	if strings.HasPrefix(c.ID, "pkg:") {
+		out = append(out, c.ID)
+	}
+	if p := c.Identifiers[openvex.PURL]; p != "" && p != c.ID {
+		out = append(out, p)
+	}
+	return out
+}
+
+// cdxVEX is what mdcheck reads of a CycloneDX VEX document.
+type cdxVEX struct {
+	Vulnerabilities []struct {
+		ID         string `json:"id"`
+		References []struct {
+			ID string `json:"id"`
+		} `json:"references"`
+		Analysis *struct {
+			State         string   `json:"state"`
+			Justification string   `json:"justification"`
+			Response      []string `json:"response"`
+			Detail        string   `json:"detail"`
+			LastUpdated   string   `json:"lastUpdated"`
+		} `json:"analysis"`
+		Affects []struct {
+			Ref string `json:"ref"`
+		} `json:"affects"`
+		Updated string `json:"updated"`
+	} `json:"vulnerabilities"`
+}
+
+// ParseCycloneDXVEX reads the vulnerabilities of a CycloneDX document that
+// carry an analysis. Their affects name components by bom-ref, or by a
+// BOM-Link (urn:cdx:serial/version#bom-ref) to another BOM, whose bom-ref
+// part is matched.
+func ParseCycloneDXVEX(name string, data []byte) ([]VEXStatement, error) {
+	var doc cdxVEX
+	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	var out []VEXStatement
+	for i, v := range doc.Vulnerabilities {
+		if v.Analysis == nil || v.Analysis.State == "" {
+			continue
+		}
+		where := fmt.Sprintf("%s: /vulnerabilities/%d", name, i)
+		if v.ID == "" {
+			return nil, fmt.Errorf("%w: %s/id: missing", ErrInvalid, where)
+		}
+		st := VEXStatement{Vulnerability: v.ID, Justification: v.Analysis.Justification, Source: name}
+		switch v.Analysis.State {
+		case "not_affected", "false_positive":
+			st.Status = VEXNotAffected
+			st.Impact = v.Analysis.Detail
+			if v.Analysis.State == "false_positive" && st.Justification == "" {
+				st.Justification = "false_positive"
+			}
+		case "resolved", "resolved_with_pedigree":
+			st.Status = VEXFixed
+		case "exploitable":
+			st.Status = VEXAffected
+			st.Action = strings.TrimSpace(strings.Join(v.Analysis.Response, ", ") + "; " + v.Analysis.Detail)
+			st.Action = strings.Trim(st.Action, "; ")
+		case "in_triage":
+			st.Status = VEXUnderInvestigation
+		default:
+			return nil, fmt.Errorf("%w: %s/analysis/state: %q is not a CycloneDX analysis state", ErrInvalid, where, v.Analysis.State)
+		}
+		for _, r := range v.References {
+			if r.ID != "" && r.ID != v.ID {
+				st.Aliases = append(st.Aliases, r.ID)
+			}
+		}
+		for _, a := range v.Affects {
+			ref := a.Ref
+			if strings.HasPrefix(ref, "urn:cdx:") {
+				if _, frag, ok := strings.Cut(ref, "#"); ok {
+					ref = frag
+				}
+			}
+			if strings.HasPrefix(ref, "pkg:") {
+				st.Packages = append(st.Packages, ref)
+			}
+			st.Refs = append(st.Refs, ref)
+		}
+		for _, t := range []string{v.Analysis.LastUpdated, v.Updated} {
+			if ts, err := time.Parse(time.RFC3339, t); err == nil {
+				st.Timestamp = ts
+				break
+			}
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// ApplyVEX marks each match with the statement that applies to it: one
+// about the same vulnerability (by ID or alias) and the same package (by
+// package URL, a version-less one covering every version, or by bom-ref).
+// Where several apply, the latest wins; at equal times, the one given
+// last. Matches stay in the list whatever the status.
+func ApplyVEX(ms []Match, pkgs []Package, stmts []VEXStatement) {
+	purls := map[string]string{}
+	for _, p := range pkgs {
+		purls[p.Ref] = p.PURL
+	}
+	for i := range ms {
+		m := &ms[i]
+		ids := append([]string{m.ID}, m.Aliases...)
+		var best *VEXStatement
+		for j := range stmts {
+			s := &stmts[j]
+			if !slices.Contains(ids, s.Vulnerability) && !slices.ContainsFunc(s.Aliases, func(a string) bool { return slices.Contains(ids, a) }) {
+				continue
+			}
+			if !slices.Contains(s.Refs, m.Ref) && !slices.ContainsFunc(s.Packages, func(p string) bool { return samePackage(p, purls[m.Ref]) }) {
+				continue
+			}
+			if best == nil || !s.Timestamp.Before(best.Timestamp) {
+				best = s
+			}
+		}
+		if best != nil {
+			m.VEX = &VEXResult{Status: best.Status, Justification: best.Justification, Impact: best.Impact, Action: best.Action, Source: best.Source}
+		}
+	}
+}
+
+// samePackage says whether a statement's package URL names the scanned
+// package: same type, namespace and name (compared as the ecosystem does),
+// and the same version unless the statement's has none. Qualifiers are
+// not compared.
+func samePackage(stmt, pkg string) bool {
+	if stmt == "" || pkg == "" {
+		return false
+	}
+	a, err := packageurl.FromString(stmt)
+	if err != nil {
+		return false
+	}
+	b, err := packageurl.FromString(pkg)
+	if err != nil || !strings.EqualFold(a.Type, b.Type) {
+		return false
+	}
+	eco := ecosystems[strings.ToLower(a.Type)]
+	name := func(p packageurl.PackageURL) string {
+		return Normalize(eco, strings.Trim(p.Namespace+"/"+p.Name, "/"))
+	}
+	if name(a) != name(b) {
+		return false
+	}
+	return a.Version == "" || a.Version == b.Version
+}

@@ -1,0 +1,172 @@
+package vuln
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestReadOpenVEX(t *testing.T) {
+	stmts, err := ReadVEXFile("testdata/vex/trivy.openvex.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 21 {
+		t.Fatalf("%d statements", len(stmts))
+	}
+	s := stmts[0]
+	if s.Vulnerability != "GO-2024-2575" || !slices.Contains(s.Aliases, "CVE-2024-26147") || s.Status != VEXNotAffected ||
+		s.Justification != "vulnerable_code_not_in_execute_path" || !slices.Contains(s.Packages, "pkg:golang/helm.sh/helm/v3") ||
+		slices.Contains(s.Packages, "pkg:golang/github.com/aquasecurity/trivy") || s.Timestamp.IsZero() {
+		t.Errorf("first statement = %+v", s)
+	}
+	// OpenVEX v0.0.1, which go-vex converts.
+	old, err := ReadVEXFile("testdata/vex/openvex-v0.0.1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(old) != 1 || old[0].Vulnerability != "CVE-2023-12345" || old[0].Status != VEXFixed || !slices.Contains(old[0].Packages, "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7") {
+		t.Errorf("v0.0.1 statements = %+v", old)
+	}
+}
+
+func TestReadCycloneDXVEX(t *testing.T) {
+	stmts, err := ReadVEXFile("testdata/vex/cyclonedx-vex.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 1 {
+		t.Fatalf("%d statements", len(stmts))
+	}
+	s := stmts[0]
+	const jackson = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"
+	if s.Vulnerability != "CVE-2020-25649" || s.Status != VEXNotAffected || s.Justification != "code_not_reachable" ||
+		!strings.Contains(s.Impact, "not reachable") || !slices.Contains(s.Refs, jackson) || !slices.Contains(s.Packages, jackson) {
+		t.Errorf("statement = %+v", s)
+	}
+}
+
+func TestApplyVEX(t *testing.T) {
+	stmts, err := ReadVEXFile("testdata/vex/trivy.openvex.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkgs := []Package{
+		{Ref: "helm", Name: "helm.sh/helm/v3", PURL: "pkg:golang/helm.sh/helm/v3@v3.14.1"},
+		{Ref: "circl", Name: "github.com/cloudflare/circl", PURL: "pkg:golang/github.com/cloudflare/circl@v1.3.3"},
+		{Ref: "other", Name: "golang.org/x/net", PURL: "pkg:golang/golang.org/x/net@v0.1.0"},
+	}
+	ms := []Match{
+		{Ref: "helm", ID: "GO-2024-2575"},                                             // by ID, version-less package
+		{Ref: "circl", ID: "GHSA-2q89-485c-9j2x", Aliases: []string{"CVE-2023-1732"}}, // by alias
+		{Ref: "other", ID: "GO-2024-2575"},                                            // another package
+		{Ref: "helm", ID: "GO-2099-0001"},                                             // another vulnerability
+	}
+	ApplyVEX(ms, pkgs, stmts)
+	if r := ms[0].VEX; r == nil || r.Status != VEXNotAffected || r.Justification != "vulnerable_code_not_in_execute_path" || !r.Suppressed() {
+		t.Errorf("helm: %+v", r)
+	}
+	if r := ms[1].VEX; r == nil || r.Status != VEXNotAffected || r.Justification != "vulnerable_code_not_present" {
+		t.Errorf("circl: %+v", r)
+	}
+	if ms[2].VEX != nil || ms[3].VEX != nil || ms[2].VEX.Suppressed() {
+		t.Errorf("statements applied where they do not: %+v %+v", ms[2].VEX, ms[3].VEX)
+	}
+
+	// The latest statement wins; an affected one shows its action and
+	// does not suppress.
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	both := []VEXStatement{
+		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a"}, Status: VEXUnderInvestigation, Timestamp: t0},
+		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a@1.0.0"}, Status: VEXAffected, Action: "upgrade to 1.0.1", Timestamp: t0.Add(time.Hour)},
+	}
+	for _, order := range [][]VEXStatement{both, {both[1], both[0]}} {
+		m := []Match{{Ref: "a", ID: "CVE-1"}}
+		ApplyVEX(m, []Package{{Ref: "a", PURL: "pkg:npm/a@1.0.0"}}, order)
+		if r := m[0].VEX; r == nil || r.Status != VEXAffected || r.Action != "upgrade to 1.0.1" || r.Suppressed() {
+			t.Errorf("latest statement: %+v", r)
+		}
+	}
+}
+
+func TestSamePackage(t *testing.T) {
+	for _, tt := range []struct {
+		stmt, pkg string
+		want      bool
+	}{
+		{"pkg:npm/lodash", "pkg:npm/lodash@4.17.20", true},
+		{"pkg:npm/lodash@4.17.20", "pkg:npm/lodash@4.17.20", true},
+		{"pkg:npm/lodash@4.17.21", "pkg:npm/lodash@4.17.20", false},
+		{"pkg:npm/lodash@4.17.20?foo=bar", "pkg:npm/lodash@4.17.20", true},
+		{"pkg:pypi/Django", "pkg:pypi/django@4.0", true},
+		{"pkg:nuget/jQuery@3.1.1", "pkg:nuget/jquery@3.1.1", true},
+		{"pkg:golang/github.com/cloudflare/circl", "pkg:golang/github.com/cloudflare/circl@v1.3.3", true},
+		{"pkg:golang/github.com/cloudflare/circl", "pkg:golang/github.com/cloudflare/circle@v1.3.3", false},
+		{"pkg:npm/lodash", "pkg:pypi/lodash@1", false},
+		{"not a purl", "pkg:npm/lodash@1", false},
+		{"pkg:npm/lodash", "", false},
+	} {
+		if got := samePackage(tt.stmt, tt.pkg); got != tt.want {
+			t.Errorf("samePackage(%q, %q) = %v", tt.stmt, tt.pkg, got)
+		}
+	}
+}
+
+func TestReadVEXErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ name, in, want string }{
+		{"neither", `{"hello": 1}`, "neither OpenVEX"},
+		{"csaf", `{"document": {"csaf_version": "2.0"}}`, "CSAF VEX is not read as --vex yet"},
+		{"bad status", `{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", "author": "a", "timestamp": "2024-01-01T00:00:00Z", "version": 1, "statements": [{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:npm/a"}], "status": "fine"}]}`, `/statements/0/status: "fine" is not an OpenVEX status`},
+		{"no vulnerability", `{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", "author": "a", "timestamp": "2024-01-01T00:00:00Z", "version": 1, "statements": [{"vulnerability": {}, "status": "fixed"}]}`, "/statements/0/vulnerability: no name"},
+		{"cdx state", `{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "analysis": {"state": "fine"}}]}`, `/vulnerabilities/0/analysis/state: "fine"`},
+		{"cdx id", `{"bomFormat": "CycloneDX", "vulnerabilities": [{"analysis": {"state": "in_triage"}}]}`, "/vulnerabilities/0/id: missing"},
+		{"deep", `{"bomFormat": "CycloneDX", "x": ` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}", "nesting deeper"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f := filepath.Join(dir, tt.name+".json")
+			if err := os.WriteFile(f, []byte(tt.in), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadVEXFile(f)
+			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), f) {
+				t.Errorf("ReadVEXFile = %v, want an error naming the file and containing %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func FuzzReadVEX(f *testing.F) {
+	for _, name := range []string{"trivy.openvex.json", "openvex-v0.0.1.json", "cyclonedx-vex.json"} {
+		data, err := os.ReadFile("testdata/vex/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, data []byte) {
+		path := filepath.Join(dir, "vex.json")
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		stmts, err := ReadVEXFile(path)
+		if err != nil {
+			return
+		}
+		for _, s := range stmts {
+			switch s.Status {
+			case VEXNotAffected, VEXAffected, VEXFixed, VEXUnderInvestigation:
+			default:
+				t.Fatalf("statement with status %q", s.Status)
+			}
+			if s.Vulnerability == "" {
+				t.Fatal("statement without a vulnerability")
+			}
+		}
+	})
+}
