@@ -31,24 +31,6 @@ func TooDeep(data []byte, max int) int {
 	return -1
 }
 
-// Containers counts the arrays and objects in data, brackets inside
-// strings aside: a bound on what a generic decode of it allocates.
-func Containers(data []byte) int {
-	n := 0
-	for i := 0; i < len(data); i++ {
-		switch data[i] {
-		case '"':
-			i = stringEnd(data, i)
-			if i < 0 {
-				return n
-			}
-		case '[', '{':
-			n++
-		}
-	}
-	return n
-}
-
 // stringEnd returns the offset of the quote that closes the string opened
 // at data[open], or -1 when it is not closed.
 func stringEnd(data []byte, open int) int {

@@ -106,28 +106,3 @@ func FuzzTooDeepByByte(f *testing.F) {
 		}
 	})
 }
-
-func FuzzContainers(f *testing.F) {
-	f.Add([]byte(`{"a":["[",{"b":"\"]"}]}`))
-	f.Add([]byte(`"\\"[[[`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		want := 0
-		byByte(data, func(_ int, c byte) bool {
-			if c == '[' || c == '{' {
-				want++
-			}
-			return true
-		})
-		if got := Containers(data); got != want {
-			t.Fatalf("Containers(%q) = %d, byte by byte %d", data, got, want)
-		}
-	})
-}
-
-func TestContainers(t *testing.T) {
-	for in, want := range map[string]int{`{"a":[1,{"b":"[{"}],"c":{}}`: 4, `[]`: 1, `"[["`: 0, `{"a":"\"{"}`: 1, ``: 0} {
-		if got := Containers([]byte(in)); got != want {
-			t.Errorf("Containers(%s) = %d, want %d", in, got, want)
-		}
-	}
-}

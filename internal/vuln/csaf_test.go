@@ -72,10 +72,9 @@ func TestParseCSAFErrors(t *testing.T) {
 	}
 	for _, tt := range []struct{ name, in, want string }{
 		{"not json", `{"document": {"csaf_version": "2.0"`, "unexpected EOF"},
-		{"schema", `{"document": {"csaf_version": "2.0", "category": "csaf_base"}}`, "not valid CSAF 2.0: /document: missing properties 'publisher', 'title', 'tracking'"},
-		{"wrong version", strings.Replace(string(valid), `"csaf_version": "2.0"`, `"csaf_version": "1.2"`, 1), "not valid CSAF 2.0"},
+		{"schema", `{"document": {"csaf_version": "2.0", "category": "csaf_base"}}`, "not valid CSAF 2.0: /document/title: missing; /document/publisher: missing; /document/tracking: missing"},
+		{"wrong version", strings.Replace(string(valid), `"csaf_version": "2.0"`, `"csaf_version": "1.2"`, 1), `/document/csaf_version: "1.2" is not 2.0`},
 		{"deep", `{"csaf_version": ` + strings.Repeat("[", 100) + strings.Repeat("]", 100) + "}", "nesting deeper"},
-		{"wide", `{"csaf_version": [` + strings.Repeat("{},", maxCSAFContainers) + "{}]}", "200003 arrays and objects; a CSAF document may have at most 200000"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, _, err := ParseCSAF("a.json", []byte(tt.in))
