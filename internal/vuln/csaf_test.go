@@ -86,13 +86,7 @@ func TestParseCSAFErrors(t *testing.T) {
 }
 
 func FuzzParseCSAF(f *testing.F) {
-	for _, name := range []string{"testdata/csaf/icsma-20-049-01.json", "testdata/csaf/bsi-2022-0001.json"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/csaf/icsma-20-049-01.json", "testdata/csaf/bsi-2022-0001.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		recs, apps, err := ParseCSAF("fuzz", data)
 		if err != nil {
@@ -107,4 +101,15 @@ func FuzzParseCSAF(f *testing.F) {
 			}
 		}
 	})
+}
+
+// seedFiles adds each file to a fuzz test's seed corpus.
+func seedFiles(f *testing.F, files ...string) {
+	for _, name := range files {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
 }

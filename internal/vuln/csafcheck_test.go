@@ -104,13 +104,7 @@ func TestCSAFRulesAreTheSchemas(t *testing.T) {
 // FuzzCSAFRulesAcceptWhatGocsafAccepts: whatever the full schema accepts,
 // ParseCSAF reads.
 func FuzzCSAFRulesAcceptWhatGocsafAccepts(f *testing.F) {
-	for _, name := range []string{"testdata/csaf/icsma-20-049-01.json", "testdata/csaf/bsi-2022-0001.json"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/csaf/icsma-20-049-01.json", "testdata/csaf/bsi-2022-0001.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 || !isCSAF(data) || len(gocsafProblems(t, data)) > 0 {
 			return
