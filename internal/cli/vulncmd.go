@@ -223,7 +223,7 @@ not affected or fixed), 2 input error.`,
 	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
-	c.Flags().StringArrayVar(&vexFiles, "vex", nil, "VEX document (OpenVEX or CycloneDX) whose statements mark matches; repeatable")
+	c.Flags().StringArrayVar(&vexFiles, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark matches; repeatable")
 	c.Flags().Var(&maxAge, "max-db-age", "warn when the newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
 	return c
 }

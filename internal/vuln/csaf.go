@@ -104,6 +104,15 @@ type csafVulnerability struct {
 		Details    string   `json:"details"`
 		ProductIDs []string `json:"product_ids"`
 	} `json:"remediations"`
+	Flags []struct {
+		Label      string   `json:"label"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"flags"`
+	Threats []struct {
+		Category   string   `json:"category"`
+		Details    string   `json:"details"`
+		ProductIDs []string `json:"product_ids"`
+	} `json:"threats"`
 }
 
 // ParseCSAF reads a CSAF 2.0 document, checked against the CSAF 2.0
@@ -117,41 +126,11 @@ type csafVulnerability struct {
 // named only in words are kept for device-level matching, not matched
 // here. Fixed products with a helper mark their version unaffected.
 func ParseCSAF(name string, data []byte) ([]*Record, [][]Applicability, error) {
-	if len(data) > MaxCSAF {
-		return nil, nil, fmt.Errorf("%w: %s: %d bytes; a CSAF document may be at most %d", ErrInvalid, name, len(data), MaxCSAF)
+	doc, err := readCSAF(name, data)
+	if err != nil {
+		return nil, nil, err
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
-	}
-	var doc csafDoc
-	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
-	}
-	if problems := doc.check(); len(problems) > 0 {
-		more := ""
-		if len(problems) > 3 {
-			more = fmt.Sprintf(" (and %d more)", len(problems)-3)
-			problems = problems[:3]
-		}
-		return nil, nil, fmt.Errorf("%w: %s: not valid CSAF 2.0: %s%s", ErrInvalid, name, strings.Join(problems, "; "), more)
-	}
-	products := map[string]csafProduct{}
-	var walk func([]csafBranch)
-	walk = func(bs []csafBranch) {
-		for _, b := range bs {
-			if b.Product != nil {
-				products[b.Product.ID] = *b.Product
-			}
-			walk(b.Branches)
-		}
-	}
-	walk(doc.ProductTree.Branches)
-	for _, p := range doc.ProductTree.FullProductNames {
-		products[p.ID] = p
-	}
-	for _, r := range doc.ProductTree.Relationships {
-		products[r.FullProductName.ID] = r.FullProductName
-	}
+	products := doc.products()
 	t := doc.Document.Tracking
 	modified := *t.CurrentReleaseDate
 	var recs []*Record
@@ -207,6 +186,52 @@ func ParseCSAF(name string, data []byte) ([]*Record, [][]Applicability, error) {
 		apps = append(apps, app)
 	}
 	return recs, apps, nil
+}
+
+// products maps every product ID the tree defines (in branches,
+// full_product_names and relationships) to its product.
+func (d *csafDoc) products() map[string]csafProduct {
+	products := map[string]csafProduct{}
+	var walk func([]csafBranch)
+	walk = func(bs []csafBranch) {
+		for _, b := range bs {
+			if b.Product != nil {
+				products[b.Product.ID] = *b.Product
+			}
+			walk(b.Branches)
+		}
+	}
+	walk(d.ProductTree.Branches)
+	for _, p := range d.ProductTree.FullProductNames {
+		products[p.ID] = p
+	}
+	for _, r := range d.ProductTree.Relationships {
+		products[r.FullProductName.ID] = r.FullProductName
+	}
+	return products
+}
+
+// readCSAF decodes and checks a CSAF document.
+func readCSAF(name string, data []byte) (*csafDoc, error) {
+	if len(data) > MaxCSAF {
+		return nil, fmt.Errorf("%w: %s: %d bytes; a CSAF document may be at most %d", ErrInvalid, name, len(data), MaxCSAF)
+	}
+	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
+		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	}
+	var doc csafDoc
+	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	}
+	if problems := doc.check(); len(problems) > 0 {
+		more := ""
+		if len(problems) > 3 {
+			more = fmt.Sprintf(" (and %d more)", len(problems)-3)
+			problems = problems[:3]
+		}
+		return nil, fmt.Errorf("%w: %s: not valid CSAF 2.0: %s%s", ErrInvalid, name, strings.Join(problems, "; "), more)
+	}
+	return &doc, nil
 }
 
 // purlAffected is an OSV affected entry for the one version a package URL

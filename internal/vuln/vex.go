@@ -60,8 +60,9 @@ func (r *VEXResult) Suppressed() bool {
 	return r != nil && (r.Status == VEXNotAffected || r.Status == VEXFixed)
 }
 
-// ReadVEXFile reads a VEX document: OpenVEX (any version) or CycloneDX
-// (a BOM whose vulnerabilities carry an analysis).
+// ReadVEXFile reads a VEX document: OpenVEX (any version), CycloneDX (a
+// BOM whose vulnerabilities carry an analysis) or CSAF (product statuses
+// of products with a package URL helper).
 func ReadVEXFile(path string) ([]VEXStatement, error) {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -84,9 +85,9 @@ func ReadVEXFile(path string) ([]VEXStatement, error) {
 	case bytes.Contains(head, []byte(`"bomFormat"`)):
 		return ParseCycloneDXVEX(path, data)
 	case bytes.Contains(head, []byte(`"csaf_version"`)):
-		return nil, fmt.Errorf("%w: %s: CSAF VEX is not read as --vex yet; import the advisory with mdcheck db import", ErrInvalid, path)
+		return readCSAFVEX(path, data)
 	}
-	return nil, fmt.Errorf("%w: %s: neither OpenVEX (an openvex.dev @context) nor CycloneDX VEX", ErrInvalid, path)
+	return nil, fmt.Errorf("%w: %s: neither OpenVEX (an openvex.dev @context), CycloneDX VEX nor CSAF", ErrInvalid, path)
 }
 
 // readOpenVEX reads an OpenVEX document with go-vex, which knows every
@@ -296,4 +297,71 @@ func samePackage(stmt, pkg string) bool {
 		return false
 	}
 	return a.Version == "" || a.Version == b.Version
+}
+
+// readCSAFVEX reads the product statuses of a CSAF document as VEX
+// statements, one per vulnerability and product whose identification
+// helper gives a package URL: known_not_affected is not affected (with
+// the flag's label as justification and the impact threat's details),
+// fixed and first_fixed fixed, known/first/last_affected affected (with
+// the remediations as action), under_investigation as it says. Products
+// named only in words cannot be applied to SBOM components.
+func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
+	doc, err := readCSAF(path, data)
+	if err != nil {
+		return nil, err
+	}
+	products := doc.products()
+	ts, _ := time.Parse(time.RFC3339, *doc.Document.Tracking.CurrentReleaseDate)
+	var out []VEXStatement
+	named := 0
+	for _, v := range doc.Vulnerabilities {
+		id := v.CVE
+		if id == "" {
+			id = *doc.Document.Tracking.ID
+		}
+		ps := v.ProductStatus
+		for _, group := range []struct {
+			ids    []string
+			status string
+		}{
+			{ps.KnownNotAffected, VEXNotAffected},
+			{slices.Concat(ps.Fixed, ps.FirstFixed), VEXFixed},
+			{slices.Concat(ps.KnownAffected, ps.FirstAffected, ps.LastAffected), VEXAffected},
+			{ps.UnderInvestigation, VEXUnderInvestigation},
+		} {
+			for _, pid := range group.ids {
+				p, ok := products[pid]
+				if !ok || p.Helper == nil || p.Helper.PURL == "" {
+					named++
+					continue
+				}
+				st := VEXStatement{Vulnerability: id, Packages: []string{p.Helper.PURL}, Status: group.status, Timestamp: ts, Source: path}
+				for _, f := range v.Flags {
+					if slices.Contains(f.ProductIDs, pid) {
+						st.Justification = f.Label
+					}
+				}
+				for _, t := range v.Threats {
+					if t.Category == "impact" && slices.Contains(t.ProductIDs, pid) {
+						st.Impact = t.Details
+					}
+				}
+				if group.status == VEXAffected {
+					var actions []string
+					for _, r := range v.Remediations {
+						if slices.Contains(r.ProductIDs, pid) {
+							actions = append(actions, r.Category+": "+r.Details)
+						}
+					}
+					st.Action = strings.Join(actions, "; ")
+				}
+				out = append(out, st)
+			}
+		}
+	}
+	if len(out) == 0 && named > 0 {
+		return nil, fmt.Errorf("%w: %s: none of the %d product statuses names a product with a package URL helper, so none can be applied to SBOM components (products named only in words are matched at device level)", ErrInvalid, path, named)
+	}
+	return out, nil
 }

@@ -50,6 +50,46 @@ func TestReadCycloneDXVEX(t *testing.T) {
 	}
 }
 
+func TestReadCSAFVEX(t *testing.T) {
+	const real = "testdata/vex/csaf-sec-vex-2022-0001.json"
+	// As published, its product is named in words only.
+	if _, err := ReadVEXFile(real); err == nil || !strings.Contains(err.Error(), "none of the 3 product statuses names a product with a package URL helper") {
+		t.Errorf("ReadVEXFile = %v", err)
+	}
+	// The same document with a package URL helper on its product
+	// (synthetic: added here, in memory).
+	data, err := os.ReadFile(real)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const product = `"product_id": "CSAFPID-0001"`
+	if !strings.Contains(string(data), product) {
+		t.Fatal("the example has no CSAFPID-0001")
+	}
+	helped := strings.Replace(string(data), product, product+`, "product_identification_helper": {"purl": "pkg:npm/secvisogram"}`, 1)
+	path := filepath.Join(t.TempDir(), "vex.json")
+	if err := os.WriteFile(path, []byte(helped), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stmts, err := ReadVEXFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(stmts) != 3 {
+		t.Fatalf("%d statements", len(stmts))
+	}
+	s := stmts[0]
+	if s.Vulnerability != "CVE-2021-44228" || s.Status != VEXNotAffected || s.Justification != "component_not_present" ||
+		!strings.Contains(s.Impact, "JavaScript") || !slices.Equal(s.Packages, []string{"pkg:npm/secvisogram"}) || s.Timestamp.IsZero() {
+		t.Errorf("first statement = %+v", s)
+	}
+	ms := []Match{{Ref: "s", ID: "GHSA-jfh8-c2jp-5v3q", Aliases: []string{"CVE-2021-44228"}}}
+	ApplyVEX(ms, []Package{{Ref: "s", PURL: "pkg:npm/secvisogram@1.12.0"}}, stmts)
+	if !ms[0].VEX.Suppressed() || ms[0].VEX.Justification != "component_not_present" {
+		t.Errorf("applied: %+v", ms[0].VEX)
+	}
+}
+
 func TestApplyVEX(t *testing.T) {
 	stmts, err := ReadVEXFile("testdata/vex/trivy.openvex.json")
 	if err != nil {
@@ -120,7 +160,7 @@ func TestReadVEXErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, tt := range []struct{ name, in, want string }{
 		{"neither", `{"hello": 1}`, "neither OpenVEX"},
-		{"csaf", `{"document": {"csaf_version": "2.0"}}`, "CSAF VEX is not read as --vex yet"},
+		{"csaf", `{"document": {"csaf_version": "2.0"}}`, "not valid CSAF 2.0: /document/category: missing"},
 		{"bad status", `{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", "author": "a", "timestamp": "2024-01-01T00:00:00Z", "version": 1, "statements": [{"vulnerability": {"name": "CVE-1"}, "products": [{"@id": "pkg:npm/a"}], "status": "fine"}]}`, `/statements/0/status: "fine" is not an OpenVEX status`},
 		{"no vulnerability", `{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "x", "author": "a", "timestamp": "2024-01-01T00:00:00Z", "version": 1, "statements": [{"vulnerability": {}, "status": "fixed"}]}`, "/statements/0/vulnerability: no name"},
 		{"cdx state", `{"bomFormat": "CycloneDX", "vulnerabilities": [{"id": "CVE-1", "analysis": {"state": "fine"}}]}`, `/vulnerabilities/0/analysis/state: "fine"`},
@@ -141,7 +181,7 @@ func TestReadVEXErrors(t *testing.T) {
 }
 
 func FuzzReadVEX(f *testing.F) {
-	for _, name := range []string{"trivy.openvex.json", "openvex-v0.0.1.json", "cyclonedx-vex.json"} {
+	for _, name := range []string{"trivy.openvex.json", "openvex-v0.0.1.json", "cyclonedx-vex.json", "csaf-sec-vex-2022-0001.json"} {
 		data, err := os.ReadFile("testdata/vex/" + name)
 		if err != nil {
 			f.Fatal(err)
