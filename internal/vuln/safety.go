@@ -1,0 +1,239 @@
+package vuln
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// Safety is a match's severity for patients: the vulnerability's own
+// severity weighed by how the component carrying the package can be
+// reached and what it does for the patient. It is mdcheck's own formula
+// (docs/vulnerabilities.md), meant as an input to the manufacturer's
+// security risk assessment, as MDCG 2019-16 lets CVSS support the
+// likelihood estimate; it is not MITRE's rubric for applying CVSS to
+// medical devices.
+type Safety struct {
+	Level string `json:"level"` // critical, high, medium or low
+	// Score is Technical × Reach × Function, from 0 to 10, before the
+	// step up for known exploitation.
+	Score     float64 `json:"score"`
+	Technical float64 `json:"technical"`
+	Reach     float64 `json:"reach"`
+	Function  float64 `json:"function"`
+	// Reason explains the level in one sentence.
+	Reason string `json:"reason"`
+}
+
+// Reach factors by who can reach the component.
+var reachFactor = map[string]float64{
+	"internet":         1.0,
+	"hospital-network": 0.9,
+	"home-network":     0.9,
+	"proximity":        0.75,
+	"physical":         0.55,
+}
+
+// attackVectorReach is the reach a CVSS attack vector needs: a flaw that
+// needs physical access is no more reachable than that, however the
+// component is connected.
+var attackVectorReach = map[string]string{"N": "internet", "A": "hospital-network", "L": "proximity", "P": "physical"}
+
+// PatientSafety weighs match m found in component c, whose MDR class is
+// class ("" when not known).
+func PatientSafety(m Match, c *model.Component, class string) Safety {
+	s := Safety{}
+	var why []string
+
+	// The vulnerability itself: its highest CVSS score, else the rating
+	// its source gives, else (unknown) high, never low.
+	tech, vec, known := -1.0, "", false
+	for _, v := range m.CVSS {
+		if sc, ok := cvssScore(v); ok && sc > tech {
+			tech, vec, known = sc, v, true
+		}
+	}
+	if !known {
+		switch m.Severity {
+		case "critical":
+			tech = 9.5
+		case "high":
+			tech = 8
+		case "medium":
+			tech = 5.5
+		case "low":
+			tech = 2.5
+		default:
+			tech = 8
+		}
+	}
+	s.Technical = tech
+	switch {
+	case known:
+		why = append(why, fmt.Sprintf("a %s flaw (CVSS %.1f)", scoreWord(tech), tech))
+	case m.Severity != "":
+		why = append(why, fmt.Sprintf("a %s flaw (no CVSS vector)", m.Severity))
+	default:
+		why = append(why, "a flaw of unknown severity (taken as high)")
+	}
+	why[0] += " in " + m.Package + " " + m.Version
+
+	// Reach: the component's most exposed interface, bounded by what the
+	// attack vector needs.
+	exposure := ""
+	switch {
+	case c.Interfaces == nil:
+		exposure = "internet"
+		why = append(why, fmt.Sprintf("on %s, whose interfaces are not declared (taken as reachable from the internet)", c.Name))
+	case len(c.Interfaces) == 0:
+		exposure = "physical"
+		why = append(why, fmt.Sprintf("on %s, which has no interface (physical access only)", c.Name))
+	default:
+		for _, in := range c.Interfaces {
+			e := string(in.Exposure)
+			if e == "" {
+				e = "internet" // an interface of undeclared exposure
+			}
+			if reachFactor[e] > reachFactor[exposure] {
+				exposure = e
+			}
+		}
+		why = append(why, fmt.Sprintf("on %s, reachable from %s", c.Name, reachWords(exposure)))
+	}
+	if av := attackVector(vec); av != "" {
+		if need := attackVectorReach[av]; reachFactor[need] < reachFactor[exposure] {
+			exposure = need
+			why[len(why)-1] += fmt.Sprintf(" but exploitable only with %s", map[string]string{"A": "adjacent network access", "L": "local access", "P": "physical access"}[av])
+		}
+	}
+	s.Reach = reachFactor[exposure]
+
+	// Function: what the component can do to the patient.
+	fn, what := clinicalFunction(c, class)
+	if safetyImpact(vec) && fn < 1 {
+		fn, what = 1, "whose exploitation the CVSS vector says can harm safety"
+	}
+	s.Function = fn
+	why = append(why, what)
+
+	s.Score = round1(s.Technical * s.Reach * s.Function)
+	s.Level = levelOf(s.Score)
+	if m.KEV != nil {
+		s.Level = stepUp(s.Level)
+		why = append(why, "exploited in the wild (CISA KEV since "+m.KEV.DateAdded+")")
+	}
+	s.Reason = strings.ToUpper(s.Level[:1]) + s.Level[1:] + ": " + strings.Join(why, ", ") + "."
+	return s
+}
+
+func reachWords(e string) string {
+	switch e {
+	case "internet":
+		return "the internet"
+	case "hospital-network":
+		return "the hospital network"
+	case "home-network":
+		return "the patient's home network"
+	case "proximity":
+		return "close by (radio range)"
+	}
+	return "physical access only"
+}
+
+// clinicalFunction is the function factor of a component and its words.
+func clinicalFunction(c *model.Component, class string) (float64, string) {
+	for _, in := range c.Interfaces {
+		if in.ChangesTherapy != nil && *in.ChangesTherapy {
+			return 1, "which can change therapy"
+		}
+	}
+	f := c.Classification
+	if f != nil {
+		switch {
+		case f.ClosedLoop != nil && *f.ClosedLoop,
+			f.TherapeuticEnergy == "hazardous",
+			f.Substances == "hazardous",
+			f.TherapeuticIonising != nil && *f.TherapeuticIonising,
+			f.Invasiveness == "implantable" && f.Active != nil && *f.Active:
+			return 1, "which delivers or controls therapy"
+		case f.Monitoring == "vital-parameters-immediate-danger",
+			f.Diagnostic != nil && f.Diagnostic.VitalProcesses == "immediate-danger",
+			f.DecisionSupport == "death-or-irreversible":
+			return 0.9, "which diagnoses or monitors where the patient may be in immediate danger"
+		case f.Monitoring == "physiological-processes",
+			f.Diagnostic != nil && f.Diagnostic.VitalProcesses == "direct-diagnosis-or-monitoring",
+			f.DecisionSupport == "serious-deterioration-or-surgery",
+			f.TherapeuticEnergy == "non-hazardous",
+			f.Substances == "non-hazardous":
+			return atLeastForClass(0.75, class, "which diagnoses, monitors or treats")
+		}
+	}
+	switch {
+	case c.Role == "non-device":
+		return 0.4, "which has no clinical function (data and operations only)"
+	case f == nil:
+		return atLeastForClass(0.9, class, "whose clinical function is not declared (taken as diagnosis or monitoring)")
+	}
+	return atLeastForClass(0.55, class, "with no therapy, diagnosis or monitoring function declared")
+}
+
+// atLeastForClass raises a function factor to what the component's class
+// implies, class III to 0.9 and IIb to 0.75, and says so.
+func atLeastForClass(f float64, class, words string) (float64, string) {
+	floor := map[string]float64{"III": 0.9, "IIb": 0.75}[class]
+	if floor > f {
+		return floor, words + " but of class " + class
+	}
+	return f, words
+}
+
+// attackVector is the AV metric of a CVSS 3 or 4 vector.
+func attackVector(vec string) string {
+	for _, part := range strings.Split(vec, "/") {
+		if v, ok := strings.CutPrefix(part, "AV:"); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// safetyImpact says whether a CVSS 4.0 vector marks a safety impact: the
+// Safety supplemental metric present, or the modified subsequent-system
+// integrity or availability set to Safety.
+func safetyImpact(vec string) bool {
+	if !strings.HasPrefix(vec, "CVSS:4.0/") {
+		return false
+	}
+	for _, part := range strings.Split(vec, "/") {
+		switch part {
+		case "S:P", "MSI:S", "MSA:S":
+			return true
+		}
+	}
+	return false
+}
+
+func levelOf(score float64) string {
+	switch {
+	case score >= 8:
+		return "critical"
+	case score >= 6:
+		return "high"
+	case score >= 3.5:
+		return "medium"
+	}
+	return "low"
+}
+
+func stepUp(level string) string {
+	switch level {
+	case "low":
+		return "medium"
+	case "medium":
+		return "high"
+	}
+	return "critical"
+}
+
+func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }
