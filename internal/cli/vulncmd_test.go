@@ -485,3 +485,39 @@ func TestScanVEX(t *testing.T) {
 		t.Errorf("missing VEX file: exit %d, %q", code, errs)
 	}
 }
+
+// TestHostileVEXMemory gives scan the largest VEX documents it accepts,
+// made of nothing but products and affected refs, and one just over the
+// bound, in a child process whose peak memory is measured.
+func TestHostileVEXMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db := importCurated(t)
+	empty := filepath.Join(dir, "empty.cdx.json")
+	if err := os.WriteFile(empty, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(name, head, item, tail string, size int) string {
+		var b bytes.Buffer
+		b.WriteString(head)
+		for b.Len()+len(item)+len(tail) < size {
+			b.WriteString(item)
+		}
+		b.WriteString(tail)
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	openVEX := fill("wide.openvex.json", `{"@context":"https://openvex.dev/ns/v0.2.0","@id":"x","author":"a","timestamp":"2024-01-01T00:00:00Z","version":1,"statements":[{"vulnerability":{"name":"CVE-2021-1234"},"status":"fixed","products":[`,
+		`{"@id":"pkg:npm/a"},`, `{"@id":"pkg:npm/b"}]}]}`, vuln.MaxVEX)
+	cdxVEX := fill("wide.cdx.json", `{"bomFormat":"CycloneDX","vulnerabilities":[{"id":"CVE-2021-1234","analysis":{"state":"in_triage"},"affects":[`,
+		`{"ref":"x"},`, `{"ref":"y"}]}]}`, vuln.MaxVEX)
+	tooBig := fill("big.openvex.json", `{"@context":"https://openvex.dev/ns/v0.2.0","statements":[`, `{},`, `{}]}`, vuln.MaxVEX+10)
+	for _, f := range []string{openVEX, cdxVEX} {
+		measure(t, ExitOK, bin, "scan", "--db", db, "--max-db-age", "0", "--vex", f, empty)
+	}
+	if errs := measure(t, ExitInput, bin, "scan", "--db", db, "--max-db-age", "0", empty, "--vex", tooBig); !strings.Contains(errs, "a VEX document may be at most 8388608") {
+		t.Errorf("stderr %q", errs)
+	}
+}

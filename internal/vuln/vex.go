@@ -25,8 +25,11 @@ const (
 	VEXUnderInvestigation = "under_investigation"
 )
 
-// MaxVEX bounds one VEX document.
-const MaxVEX = 32 << 20
+// MaxVEX bounds one VEX document: the largest real ones (vendor hubs of
+// some thousand statements) are about 1 MiB, and go-vex decodes every
+// product into a sizeable structure: 8 MiB of nothing but products peak
+// at about 140 MiB (TestHostileVEXMemory).
+const MaxVEX = 8 << 20
 
 // VEXStatement is one statement of a VEX document, whatever its format:
 // the status of a vulnerability in some packages.
