@@ -6,6 +6,7 @@ import (
 	"compress/flate"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -518,6 +519,62 @@ func TestHostileVEXMemory(t *testing.T) {
 		measure(t, ExitOK, bin, "scan", "--db", db, "--max-db-age", "0", "--vex", f, empty)
 	}
 	if errs := measure(t, ExitInput, bin, "scan", "--db", db, "--max-db-age", "0", empty, "--vex", tooBig); !strings.Contains(errs, "a VEX document may be at most 8388608") {
+		t.Errorf("stderr %q", errs)
+	}
+}
+
+// TestLargeAdvisoriesMemory imports the largest KEV catalog, CSAF
+// document and NVD page accepted, made of the smallest entries, products
+// and CVEs, and a catalog just over the bound, in a child process whose
+// peak memory is measured.
+func TestLargeAdvisoriesMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	write := func(name string, b []byte) string {
+		path := filepath.Join(dir, name)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	kev := func(size int) []byte {
+		var b bytes.Buffer
+		b.WriteString(`{"catalogVersion":"2026.01.01","vulnerabilities":[`)
+		const entry = `{"cveID":"CVE-2021-1234","dateAdded":"2021-01-01"},`
+		for b.Len()+2*len(entry) < size {
+			b.WriteString(entry)
+		}
+		b.WriteString(`{"cveID":"CVE-2021-1235","dateAdded":"2021-01-01"}]}`)
+		return b.Bytes()
+	}
+	base, err := os.ReadFile("../vuln/testdata/csaf/icsma-20-049-01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(base, &doc); err != nil {
+		t.Fatal(err)
+	}
+	var branches []any
+	for i, size := 0, len(base); size < vuln.MaxCSAF-(1<<20); i++ {
+		branches = append(branches, map[string]any{"category": "vendor", "name": "a", "product": map[string]any{"name": "p", "product_id": fmt.Sprintf("CSAFPID-%d", i)}})
+		size += 84
+	}
+	doc["product_tree"] = map[string]any{"branches": branches}
+	wide, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nvd bytes.Buffer
+	nvd.WriteString(`{"format":"NVD_CVE","vulnerabilities":[`)
+	const cve = `{"cve":{"id":"CVE-2021-1234","lastModified":"2021-01-01T00:00:00.000","vulnStatus":"Analyzed","configurations":[]}}`
+	for nvd.Len()+2*len(cve) < vuln.MaxNVD {
+		nvd.WriteString(cve + ",")
+	}
+	nvd.WriteString(cve + "]}")
+	for _, f := range []string{write("kev.json", kev(vuln.MaxKEV)), write("csaf.json", wide), write("nvd.json", nvd.Bytes())} {
+		measure(t, ExitOK, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), f)
+	}
+	if errs := measure(t, ExitInput, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), write("big-kev.json", kev(vuln.MaxKEV+100))); !strings.Contains(errs, "a KEV catalog may be at most 8388608") {
 		t.Errorf("stderr %q", errs)
 	}
 }

@@ -28,6 +28,11 @@ type KEV struct {
 	Ransomware string `json:"knownRansomwareCampaignUse"`
 }
 
+// MaxKEV bounds a KEV catalog: CISA's, some 1,400 entries, is 1.3 MB.
+// Entries are decoded and stored one by one: 8 MiB of the smallest
+// entries peak at about 100 MiB (TestHostileVulnImportMemory).
+const MaxKEV = 8 << 20
+
 // KEVCatalog is a KEV catalog file.
 type KEVCatalog struct {
 	Version  string `json:"catalogVersion"`
@@ -51,8 +56,8 @@ func isKEV(data []byte) bool {
 // layout). Every entry needs a CVE ID and the date it was added; a fault
 // is reported with its JSON pointer.
 func ParseKEV(name string, data []byte) (*KEVCatalog, error) {
-	if len(data) > MaxCollection {
-		return nil, fmt.Errorf("%w: %s: file is %d bytes; at most %d", ErrInvalid, name, len(data), MaxCollection)
+	if len(data) > MaxKEV {
+		return nil, fmt.Errorf("%w: %s: %d bytes; a KEV catalog may be at most %d", ErrInvalid, name, len(data), MaxKEV)
 	}
 	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
 		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)

@@ -14,6 +14,11 @@ import (
 // 2.0 response page (up to 2,000 CVEs) or a feed file.
 const MaxCollection = 64 << 20
 
+// MaxNVD bounds one NVD file, which is decoded whole: a page of 2,000 CVEs
+// is a few MiB, and 32 MiB of the smallest CVE objects peak at about
+// 175 MiB (TestLargeAdvisoriesMemory).
+const MaxNVD = 32 << 20
+
 type nvdCVE struct {
 	ID           string `json:"id"`
 	Published    string `json:"published"`
@@ -63,8 +68,8 @@ func isNVD(data []byte) bool {
 // platform (an AND configuration) is marked so, since the platform is not
 // checked.
 func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
-	if len(data) > MaxCollection {
-		return nil, nil, fmt.Errorf("%w: %s: file is %d bytes; at most %d", ErrInvalid, name, len(data), MaxCollection)
+	if len(data) > MaxNVD {
+		return nil, nil, fmt.Errorf("%w: %s: %d bytes; an NVD file may be at most %d (save smaller pages: resultsPerPage)", ErrInvalid, name, len(data), MaxNVD)
 	}
 	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
 		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
