@@ -113,3 +113,52 @@ func seedFiles(f *testing.F, files ...string) {
 		f.Add(data)
 	}
 }
+
+// TestCSAFPurlHelpersMatch: no real advisory at hand carries package URL
+// helpers, so the BSI example gets them here, in memory (synthetic): an
+// affected product's purl matches that package version, a fixed one's
+// does not.
+func TestCSAFPurlHelpersMatch(t *testing.T) {
+	data, err := os.ReadFile("testdata/csaf/bsi-2022-0001.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	for id, purl := range map[string]string{"CSAFPID-0003": "pkg:pypi/cvrf-csaf-converter@1.0.0-dev2", "CSAFPID-0006": "pkg:pypi/cvrf-csaf-converter@1.0.0-rc2"} {
+		helper := `"product_id": "` + id + `",
+                  "product_identification_helper": {
+                    "cpe":`
+		if !strings.Contains(doc, helper) {
+			t.Fatalf("the example's %s has no CPE helper where expected", id)
+		}
+		doc = strings.Replace(doc, helper, `"product_id": "`+id+`",
+                  "product_identification_helper": {
+                    "purl": "`+purl+`",
+                    "cpe":`, 1)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(dir+"/bsi.json", []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := buildDB(t, dir)
+	for purl, want := range map[string]string{
+		"pkg:pypi/cvrf-csaf-converter@1.0.0-dev2": "BSI-2022-0001",
+		"pkg:pypi/cvrf-csaf-converter@1.0.0-rc2":  "",
+		"pkg:pypi/cvrf-csaf-converter@1.0.0-dev3": "", // affected, but its helper is a CPE only
+	} {
+		ms, _, err := db.Scan(context.Background(), []Package{{Ref: "c", Name: "cvrf-csaf-converter", PURL: purl}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := ""
+		if len(ms) == 1 {
+			got = ms[0].ID
+			if ms[0].Method != MethodVersions || ms[0].Aliases[0] != "CVE-2022-27193" {
+				t.Errorf("%s: %+v", purl, ms[0])
+			}
+		}
+		if got != want || len(ms) > 1 {
+			t.Errorf("%s: matches %v, want %q", purl, ms, want)
+		}
+	}
+}
