@@ -60,16 +60,23 @@ database intact.`,
 			return nil
 		},
 	}
+	var statusFormat string
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show the database's sources, record counts, newest record and content hash",
 		Args:  exactArgs(0),
 		RunE: func(*cobra.Command, []string) error {
+			if statusFormat != "table" && statusFormat != "json" {
+				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, statusFormat)
+			}
 			db, st, err := openDB(dbPath)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
+			if statusFormat == "json" {
+				return encodeJSON(stdout, st)
+			}
 			out := &ew{w: stdout}
 			out.printf("Database: %s\nRecords:  %d\nNewest:   %s\nBuilt:    %s\nHash:     %s\nSources:  %s\nEcosystems:\n", st.Path, st.Records, st.Newest, st.Built, st.Hash, st.Sources)
 			for _, e := range sortedKeys(st.Ecosystems) {
@@ -79,6 +86,7 @@ database intact.`,
 			return out.err
 		},
 	}
+	status.Flags().StringVarP(&statusFormat, "format", "f", "table", "output format: table or json")
 	c.AddCommand(imp, status)
 	return c
 }

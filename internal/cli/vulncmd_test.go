@@ -45,6 +45,14 @@ func TestDBStatus(t *testing.T) {
 			t.Errorf("db status output lacks %q:\n%s", want, out)
 		}
 	}
+	code, out, errs = run(t, "db", "status", "--db", db, "-f", "json")
+	var st vuln.Status
+	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || st.Records != 11 || !strings.HasPrefix(st.Hash, "sha256:") || st.Ecosystems["npm"] == 0 {
+		t.Errorf("db status -f json: exit %d, %v, %+v\n%s", code, err, st, errs)
+	}
+	if code, _, errs := run(t, "db", "status", "--db", db, "-f", "yaml"); code != 2 || !strings.Contains(errs, "table or json") {
+		t.Errorf("db status -f yaml: exit %d, %q", code, errs)
+	}
 	code, _, errs = run(t, "db", "status", "--db", filepath.Join(t.TempDir(), "absent.db"))
 	if code != 2 || !strings.Contains(errs, "absent.db") {
 		t.Errorf("status of a missing database: exit %d, stderr %q; want 2 naming the file", code, errs)
