@@ -11,6 +11,7 @@ import (
 
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
 )
 
 // CycloneDX and SPDX JSON are read with encoding/json/v2 (its module
@@ -23,11 +24,13 @@ import (
 // The options keep the leniency readers of these files have always had
 // from encoding/json: a duplicated member keeps its last value, invalid
 // UTF-8 is replaced rather than refused, and member names match without
-// regard to case.
+// regard to case (but not to dashes and underscores).
 var lenient = json.JoinOptions(
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),
 	json.MatchCaseInsensitiveNames(true),
+	// As encoding/json: "Bomref" is not "bom-ref".
+	jsonv1.MatchCaseSensitiveDelimiter(true),
 )
 
 // decodeJSON decodes data into v and turns a failure into a message with
