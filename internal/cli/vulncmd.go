@@ -134,9 +134,10 @@ type scanResult struct {
 func newScan(stdout io.Writer) *cobra.Command {
 	var dbPath, format, failOn string
 	var vexFiles []string
+	var deviceFile string
 	maxAge := age(7 * 24 * time.Hour)
 	c := &cobra.Command{
-		Use:   "scan SBOM...",
+		Use:   "scan [SBOM...]",
 		Short: "Match SBOM components against known vulnerabilities",
 		Long: `scan reads each SBOM (CycloneDX or SPDX) and matches its components: by
 package URL against the OSV records of the local database with each
@@ -145,9 +146,29 @@ records, and by name where a component has neither. Every match says how it was 
 component that could not be checked is listed with the reason, so a scan
 that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
 match at or above --fail-on (not counting matches a VEX statement marks
-not affected or fixed), 2 input error.`,
-		Args: minArgs(1),
+not affected or fixed; with --device, the severity for patients counts),
+2 input error.
+
+With --device, each match of a component's SBOM is weighed for patients:
+how the component can be reached and what it does for the patient, from
+the device model (docs/vulnerabilities.md, "Severity for patients"), and
+scan reads every SBOM the model names when no SBOM is given.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			// With a device model, the SBOMs default to its components'.
+			var dev *device
+			if deviceFile != "" {
+				d, err := loadDevice(deviceFile)
+				if err != nil {
+					return err
+				}
+				dev = d
+				if len(args) == 0 {
+					args = dev.sboms()
+				}
+			}
+			if len(args) == 0 {
+				return fmt.Errorf("%w: scan needs at least one SBOM (or --device with components that name theirs)", errUsage)
+			}
 			switch format {
 			case "table", "json":
 			case "cyclonedx":
@@ -202,6 +223,9 @@ not affected or fixed), 2 input error.`,
 					ms = []vuln.Match{}
 				}
 				vuln.ApplyVEX(ms, pkgs, stmts)
+				if dev != nil {
+					dev.weigh(f, ms)
+				}
 				results = append(results, scanResult{SBOM: f, Matches: ms, Coverage: cov})
 				lastDoc = doc
 			}
@@ -219,7 +243,11 @@ not affected or fixed), 2 input error.`,
 			if threshold > 0 {
 				for _, r := range results {
 					for _, m := range r.Matches {
-						if s, ok := catalog.ParseSeverity(m.Severity); ok && s >= threshold && !m.VEX.Suppressed() {
+						sev := m.Severity
+						if m.Safety != nil {
+							sev = m.Safety.Level // with --device, severity for patients
+						}
+						if s, ok := catalog.ParseSeverity(sev); ok && s >= threshold && !m.VEX.Suppressed() {
 							return errFindings
 						}
 					}
@@ -231,6 +259,7 @@ not affected or fixed), 2 input error.`,
 	c.Flags().StringVar(&dbPath, "db", defaultDB(), "vulnerability database file (or MDCHECK_DB)")
 	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&failOn, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
+	c.Flags().StringVar(&deviceFile, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")
 	c.Flags().StringArrayVar(&vexFiles, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark matches; repeatable")
 	c.Flags().Var(&maxAge, "max-db-age", "warn when the newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
 	return c
@@ -293,13 +322,17 @@ func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 		}
 		if len(r.Matches) > 0 {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tEXPLOITED\tFIXED IN\tHOW\tVEX")
+			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tFOR PATIENTS\tEXPLOITED\tFIXED IN\tHOW\tVEX")
 			for _, m := range r.Matches {
 				id := m.ID
 				if len(m.Aliases) > 0 {
 					id += " (" + strings.Join(m.Aliases, ", ") + ")"
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
+				forPatients := ""
+				if m.Safety != nil {
+					forPatients = m.Safety.Level
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(forPatients), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err

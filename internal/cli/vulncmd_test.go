@@ -586,3 +586,48 @@ func TestLargeAdvisoriesMemory(t *testing.T) {
 		t.Errorf("stderr %q", errs)
 	}
 }
+
+// TestScanDevice scans the pacemaker system's SBOMs through its device
+// model: the portal's minimist match is weighed for patients.
+func TestScanDevice(t *testing.T) {
+	db := importCurated(t)
+	const model = "examples/pacemaker-system/device.yaml"
+	code, out, errs := run(t, "scan", "--db", db, "--max-db-age", "0", "--device", model, "-f", "json")
+	if code != 0 {
+		t.Fatalf("scan --device: exit %d\n%s", code, errs)
+	}
+	var res struct {
+		Results []struct {
+			SBOM    string       `json:"sbom"`
+			Matches []vuln.Match `json:"matches"`
+		} `json:"results"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Results) != 3 {
+		t.Fatalf("%d SBOMs scanned, want the model's 3", len(res.Results))
+	}
+	var m *vuln.Match
+	for _, r := range res.Results {
+		for i := range r.Matches {
+			if r.Matches[i].ID == "GHSA-xvch-5gv4-984h" {
+				m = &r.Matches[i]
+			}
+		}
+	}
+	if m == nil || m.Safety == nil || m.Safety.Level == "" || !strings.Contains(m.Safety.Reason, "minimist 0.0.8") || !strings.Contains(m.Safety.Reason, "on ") {
+		t.Fatalf("minimist match: %+v", m)
+	}
+	// The same in the table, and the same SBOM named explicitly.
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--device", model, "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
+	if !strings.Contains(out, "FOR PATIENTS") || !strings.Contains(out, "GHSA-xvch-5gv4-984h") || !strings.Contains(out, " "+m.Safety.Level+" ") {
+		t.Errorf("table:\n%s", out)
+	}
+	if code, _, errs := run(t, "scan", "--db", db); code != 2 || !strings.Contains(errs, "needs at least one SBOM") {
+		t.Errorf("scan without SBOM: exit %d, %q", code, errs)
+	}
+	if code, _, errs := run(t, "scan", "--db", db, "--device", "examples/missing.yaml"); code != 2 || !strings.Contains(errs, "missing.yaml") {
+		t.Errorf("missing model: exit %d, %q", code, errs)
+	}
+}

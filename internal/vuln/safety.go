@@ -183,7 +183,7 @@ func clinicalFunction(c *model.Component, class string) (float64, string) {
 func atLeastForClass(f float64, class, words string) (float64, string) {
 	floor := map[string]float64{"III": 0.9, "IIb": 0.75}[class]
 	if floor > f {
-		return floor, words + " but of class " + class
+		return floor, words + " (class " + class + ")"
 	}
 	return f, words
 }

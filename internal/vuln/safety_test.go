@@ -46,7 +46,7 @@ func TestPatientSafety(t *testing.T) {
 		{"no clinical function declared", critical, model.Component{Name: "viewer", Role: "device", Classification: none, Interfaces: []model.Interface{iface("hospital-network", false)}}, "", "medium", 4.9, "no therapy, diagnosis or monitoring function declared"},
 		{"non-device", critical, model.Component{Name: "reporting", Role: "non-device", Classification: none, Interfaces: []model.Interface{iface("hospital-network", false)}}, "", "medium", 3.5, "no clinical function"},
 		// Class III raises an undeclared or minor function.
-		{"class III", critical, model.Component{Name: "viewer", Role: "device", Classification: none, Interfaces: []model.Interface{iface("hospital-network", false)}}, "III", "high", 7.9, "with no therapy, diagnosis or monitoring function declared but of class III"},
+		{"class III", critical, model.Component{Name: "viewer", Role: "device", Classification: none, Interfaces: []model.Interface{iface("hospital-network", false)}}, "III", "high", 7.9, "with no therapy, diagnosis or monitoring function declared (class III)"},
 		// A medium flaw in the pump, and what known exploitation adds.
 		{"medium flaw, therapy", medium, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "medium", 4.5, "a medium flaw (CVSS 5.0) in zlib 1.2.11"},
 		{"medium flaw, therapy, KEV", Match{Package: "zlib", Version: "1.2.11", CVSS: medium.CVSS, KEV: &KEV{DateAdded: "2024-01-02"}}, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "high", 4.5, "exploited in the wild (CISA KEV since 2024-01-02)"},

@@ -39,6 +39,9 @@ type Match struct {
 	// VEX is the VEX statement that applies, when one does: a match a
 	// statement says does not affect the package stays, marked so.
 	VEX *VEXResult `json:"vex,omitempty"`
+	// Safety is the match's severity for patients, when the scan knows
+	// the device model.
+	Safety *Safety `json:"safety,omitempty"`
 }
 
 // Coverage says, for one package, whether it was checked and why not.
