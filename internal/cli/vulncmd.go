@@ -337,6 +337,12 @@ func writeScanTable(w io.Writer, st vuln.Status, results []scanResult) error {
 			if err := tw.Flush(); err != nil {
 				return err
 			}
+			// The severity for patients, explained, most severe first.
+			for _, m := range r.Matches {
+				if m.Safety != nil {
+					out.printf("  %s: %s\n", m.ID, m.Safety.Reason)
+				}
+			}
 		}
 		reasons := map[string]int{}
 		for _, c := range r.Coverage {

@@ -621,7 +621,8 @@ func TestScanDevice(t *testing.T) {
 	}
 	// The same in the table, and the same SBOM named explicitly.
 	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--device", model, "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
-	if !strings.Contains(out, "FOR PATIENTS") || !strings.Contains(out, "GHSA-xvch-5gv4-984h") || !strings.Contains(out, " "+m.Safety.Level+" ") {
+	if !strings.Contains(out, "FOR PATIENTS") || !strings.Contains(out, "GHSA-xvch-5gv4-984h") || !strings.Contains(out, " "+m.Safety.Level+" ") ||
+		!strings.Contains(out, "  GHSA-xvch-5gv4-984h: "+m.Safety.Reason) {
 		t.Errorf("table:\n%s", out)
 	}
 	if code, _, errs := run(t, "scan", "--db", db); code != 2 || !strings.Contains(errs, "needs at least one SBOM") {
