@@ -7,10 +7,7 @@ import (
 	"strings"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"github.com/package-url/packageurl-go"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // MaxCSAF bounds one CSAF document; the largest real advisories (vendor
@@ -216,11 +213,11 @@ func readCSAF(name string, data []byte) (*csafDoc, error) {
 	if len(data) > MaxCSAF {
 		return nil, fmt.Errorf("%w: %s: %d bytes; a CSAF document may be at most %d", ErrInvalid, name, len(data), MaxCSAF)
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	if err := checkDepth(name, data); err != nil {
+		return nil, err
 	}
 	var doc csafDoc
-	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+	if err := json.Unmarshal(data, &doc, lenient); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	if problems := doc.check(); len(problems) > 0 {

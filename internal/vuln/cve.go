@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // CPE is a CPE 2.3 name split into its eleven attributes (part, vendor,
@@ -199,8 +197,8 @@ func decodeCVE5(name string, data []byte) (*cve5, error) {
 	if len(data) > MaxRecord {
 		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	if err := checkDepth(name, data); err != nil {
+		return nil, err
 	}
 	var c cve5
 	if err := json.NewDecoder(bytes.NewReader(data)).Decode(&c); err != nil {

@@ -7,9 +7,6 @@ import (
 	"time"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // KEV is one entry of CISA's catalog of Known Exploited Vulnerabilities:
@@ -59,11 +56,11 @@ func ParseKEV(name string, data []byte) (*KEVCatalog, error) {
 	if len(data) > MaxKEV {
 		return nil, fmt.Errorf("%w: %s: %d bytes; a KEV catalog may be at most %d", ErrInvalid, name, len(data), MaxKEV)
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	if err := checkDepth(name, data); err != nil {
+		return nil, err
 	}
 	var c KEVCatalog
-	if err := json.Unmarshal(data, &c, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+	if err := json.Unmarshal(data, &c, lenient); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	if c.Version == "" {

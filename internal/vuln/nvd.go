@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // MaxCollection bounds one file that holds many records: an NVD CVE API
@@ -71,8 +69,8 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 	if len(data) > MaxNVD {
 		return nil, nil, fmt.Errorf("%w: %s: %d bytes; an NVD file may be at most %d (save smaller pages: resultsPerPage)", ErrInvalid, name, len(data), MaxNVD)
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	if err := checkDepth(name, data); err != nil {
+		return nil, nil, err
 	}
 	var page struct {
 		Format          string `json:"format"`

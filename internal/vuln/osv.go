@@ -16,8 +16,6 @@ import (
 	cvss30 "github.com/pandatix/go-cvss/30"
 	cvss31 "github.com/pandatix/go-cvss/31"
 	cvss40 "github.com/pandatix/go-cvss/40"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // MaxRecord bounds one OSV record.
@@ -85,8 +83,8 @@ func ParseOSV(name string, data []byte) (*Record, error) {
 	if len(data) > MaxRecord {
 		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, maxDepth)
+	if err := checkDepth(name, data); err != nil {
+		return nil, err
 	}
 	var r Record
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -9,11 +9,8 @@ import (
 	"time"
 
 	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	openvex "github.com/openvex/go-vex/pkg/vex"
 	"github.com/package-url/packageurl-go"
-
-	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // VEX statuses, as OpenVEX names them; CycloneDX analysis states map onto
@@ -78,8 +75,8 @@ func ReadVEXFile(path string) ([]VEXStatement, error) {
 	if err != nil {
 		return nil, err
 	}
-	if off := jsonsafe.TooDeep(data, maxDepth); off >= 0 {
-		return nil, fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, path, off, maxDepth)
+	if err := checkDepth(path, data); err != nil {
+		return nil, err
 	}
 	head := data[:min(len(data), 64<<10)]
 	switch {
@@ -185,7 +182,7 @@ type cdxVEX struct {
 // part is matched.
 func ParseCycloneDXVEX(name string, data []byte) ([]VEXStatement, error) {
 	var doc cdxVEX
-	if err := json.Unmarshal(data, &doc, jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true)); err != nil {
+	if err := json.Unmarshal(data, &doc, lenient); err != nil {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
 	}
 	var out []VEXStatement
