@@ -139,9 +139,8 @@ func readTagValue(data []byte) (*Document, error) {
 		case "PackageVersion":
 			pkg.Version = value
 		case "PackageSupplier", "PackageOriginator":
-			kind, who := spdxParty(value)
-			if kind == "" && who != "" && who != "NOASSERTION" {
-				fixed, _ := personOrOrg(value)
+			_, who := spdxParty(value)
+			if fixed, did := personOrOrg(value); did {
 				d.Warnings = append(d.Warnings, Warning{Where: fmt.Sprintf("line %d", lineNo),
 					Msg: fmt.Sprintf("%s %q lacks the Person: or Organization: prefix; read as %q", tag, who, fixed)})
 			}

@@ -165,11 +165,7 @@ func TestNewestKEVAndEPSSWin(t *testing.T) {
 }
 
 func FuzzParseKEV(f *testing.F) {
-	data, err := os.ReadFile("testdata/kev/kev-subset.json")
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(data)
+	seedFiles(f, "testdata/kev/kev-subset.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, err := ParseKEV("fuzz", data)
 		if err != nil {
@@ -184,13 +180,7 @@ func FuzzParseKEV(f *testing.F) {
 }
 
 func FuzzParseEPSS(f *testing.F) {
-	for _, name := range []string{"testdata/epss/epss-synthetic.csv", "testdata/epss/epss-synthetic.csv.gz"} {
-		data, err := os.ReadFile(name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/epss/epss-synthetic.csv", "testdata/epss/epss-synthetic.csv.gz")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		e, err := ParseEPSS("fuzz", data)
 		if err != nil {

@@ -181,13 +181,7 @@ func TestReadVEXErrors(t *testing.T) {
 }
 
 func FuzzReadVEX(f *testing.F) {
-	for _, name := range []string{"trivy.openvex.json", "openvex-v0.0.1.json", "cyclonedx-vex.json", "csaf-sec-vex-2022-0001.json"} {
-		data, err := os.ReadFile("testdata/vex/" + name)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(data)
-	}
+	seedFiles(f, "testdata/vex/trivy.openvex.json", "testdata/vex/openvex-v0.0.1.json", "testdata/vex/cyclonedx-vex.json", "testdata/vex/csaf-sec-vex-2022-0001.json")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "vex.json")
