@@ -39,8 +39,11 @@ type Options struct {
 	Waivers []catalog.Waiver
 	// Policies add user rules written in CEL.
 	Policies []*policy.Policy
-	Now      time.Time
-	Version  string
+	// Vulns, when set, matches each component's SBOM against known
+	// vulnerabilities; without it they are not assessed.
+	Vulns   *Vulns
+	Now     time.Time
+	Version string
 }
 
 // maxDocument bounds how much of a referenced document is hashed.
@@ -71,8 +74,18 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 	if err := documentEvidence(ctx, dev, ev); err != nil {
 		return nil, err
 	}
-	if err := sbomEvidence(ctx, dev, ev); err != nil {
+	docs, err := sbomEvidence(ctx, dev, ev)
+	if err != nil {
 		return nil, err
+	}
+	waivers := opts.Waivers
+	if opts.Vulns != nil {
+		vex, err := vulnEvidence(ctx, dev, cl, docs, opts.Vulns, ev)
+		if err != nil {
+			return nil, err
+		}
+		// A waiver file's own entries come first: the first match wins.
+		waivers = append(slices.Clip(waivers), vex...)
 	}
 	reqs := profileRequirements(opts.Profile)
 	inProfile := map[string]bool{}
@@ -107,7 +120,7 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 	}
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
 	findings := catalog.Evaluate(rs, in)
-	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
+	catalog.ApplyWaivers(findings, waivers, opts.Now)
 	return report.Build(report.Input{
 		Tool:           report.Tool{Name: "mdcheck", Version: opts.Version, Requirements: len(reqs), Rules: len(rs)},
 		Date:           opts.Now.Format(time.DateOnly),
@@ -176,16 +189,18 @@ func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) 
 	return nil
 }
 
-// sbomEvidence reads each component's SBOM. An SBOM that cannot be read is
-// evidence too: the rules report it, and the run goes on.
-func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) error {
+// sbomEvidence reads each component's SBOM and returns those it could
+// read, by component. An SBOM that cannot be read is evidence too: the
+// rules report it, and the run goes on.
+func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) (map[string]*sbom.Document, error) {
 	dir := filepath.Dir(dev.File())
+	docs := map[string]*sbom.Document{}
 	for i, c := range dev.Components {
 		if c.SBOM == "" {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return err
+			return nil, err
 		}
 		p := c.SBOM
 		if !filepath.IsAbs(p) {
@@ -201,8 +216,9 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) erro
 		b := doc.Evidence(c.ID, path)
 		b.File = c.SBOM
 		ev.AddSBOM(b)
+		docs[c.ID] = doc
 	}
-	return nil
+	return docs, nil
 }
 
 func hashFile(path string) (string, error) {

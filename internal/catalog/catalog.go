@@ -84,6 +84,12 @@ type Result struct {
 	Status   Status
 	Detail   string
 	Evidence []evidence.ID
+	// Severity, when set, replaces the rule's for this subject: a known
+	// vulnerability is as severe as it is for patients.
+	Severity Severity
+	// Exploited marks a result about a vulnerability known to be
+	// exploited in the wild (CISA KEV); it is fixed first.
+	Exploited bool
 }
 
 // Rule is a built-in check. Its metadata is written for auditors.

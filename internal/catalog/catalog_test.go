@@ -50,6 +50,13 @@ func TestEvaluate(t *testing.T) {
 	if !strings.Contains(got[1].Detail, "boom") {
 		t.Errorf("error detail = %q", got[1].Detail)
 	}
+	// A result's own severity replaces the rule's; exploitation is kept.
+	got = Evaluate([]Rule{{ID: "v/x", Severity: High, Check: func(*Input) []Result {
+		return []Result{{Subject: "a/CVE-1", Status: Fail, Detail: "d", Severity: Critical, Exploited: true}, {Subject: "a/CVE-2", Status: Fail, Detail: "d"}}
+	}}}, in)
+	if got[0].Severity != Critical || !got[0].Exploited || got[1].Severity != High || got[1].Exploited {
+		t.Errorf("severities = %s %v, %s %v; want critical exploited, high", got[0].Severity, got[0].Exploited, got[1].Severity, got[1].Exploited)
+	}
 }
 
 func TestWaivers(t *testing.T) {
@@ -76,6 +83,13 @@ func TestWaivers(t *testing.T) {
 	}
 	if fs[2].Waiver != nil || fs[3].Waiver != nil {
 		t.Error("a passing finding or a non-matching one was waived")
+	}
+	// A waiver without expiry (a VEX statement's) holds until it is
+	// withdrawn; a waiver file cannot give one.
+	vex := []Finding{{ID: "vuln/known-vulnerabilities@app/CVE-1", Status: Fail}}
+	ApplyWaivers(vex, []Waiver{{Finding: vex[0].ID, Reason: "VEX: not_affected", Owner: "vex.json", Source: "vex"}}, now)
+	if !vex[0].Waived() || vex[0].Waiver.Expired {
+		t.Errorf("VEX waiver = %+v, want active", vex[0].Waiver)
 	}
 	for _, bad := range []string{
 		"waivers: [{finding: x, reason: r, owner: o}]",

@@ -22,9 +22,12 @@ type Finding struct {
 	Evidence     []evidence.Evidence `json:"evidence"`
 	// Strength is the weakest evidence the result rests on; a Pass that
 	// rests only on claims says "claimed".
-	Strength    string  `json:"strength,omitempty"`
-	Remediation string  `json:"remediation,omitempty"`
-	Waiver      *Waiver `json:"waiver,omitempty"`
+	Strength    string `json:"strength,omitempty"`
+	Remediation string `json:"remediation,omitempty"`
+	// Exploited marks a finding on a vulnerability known to be exploited
+	// in the wild.
+	Exploited bool    `json:"exploited,omitempty"`
+	Waiver    *Waiver `json:"waiver,omitempty"`
 }
 
 // Waived reports whether an active waiver covers the finding.
@@ -84,6 +87,10 @@ func finding(r Rule, in *Input, res Result) Finding {
 		Requirements: r.Refs,
 		Detail:       res.Detail,
 		Evidence:     []evidence.Evidence{},
+		Exploited:    res.Exploited,
+	}
+	if res.Severity != 0 {
+		f.Severity = res.Severity
 	}
 	if res.Status == Fail || res.Status == Unknown {
 		f.Remediation = r.Remediation

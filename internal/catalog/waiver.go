@@ -21,7 +21,12 @@ type Waiver struct {
 	Finding string `yaml:"finding" json:"finding"`
 	Reason  string `yaml:"reason" json:"reason"`
 	Owner   string `yaml:"owner" json:"owner"`
-	Expires string `yaml:"expires" json:"expires"`
+	Expires string `yaml:"expires" json:"expires,omitempty"`
+	// Source says where a waiver that no waiver file gave comes from:
+	// "vex" for a VEX statement that the product is not affected or
+	// fixed. Such a waiver has no expiry; it holds while the statement
+	// does.
+	Source string `yaml:"-" json:"source,omitempty"`
 	// Expired is set when the waiver was matched but its date has passed:
 	// the finding is open again.
 	Expired bool `yaml:"-" json:"expired,omitempty"`
@@ -100,8 +105,10 @@ func ApplyWaivers(findings []Finding, waivers []Waiver, now time.Time) {
 				continue
 			}
 			w := w
-			exp, _ := time.Parse(time.DateOnly, w.Expires)
-			w.Expired = !now.Before(exp.AddDate(0, 0, 1))
+			if w.Expires != "" {
+				exp, _ := time.Parse(time.DateOnly, w.Expires)
+				w.Expired = !now.Before(exp.AddDate(0, 0, 1))
+			}
 			f.Waiver = &w
 			break
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 type checkFlags struct {
@@ -22,10 +23,14 @@ type checkFlags struct {
 	oscalPlan                                      string
 	policies                                       []string
 	all                                            bool
+	db                                             string
+	vex                                            []string
+	maxDBAge                                       age
+	noVulns                                        bool
 }
 
 func newCheck(stdout io.Writer) *cobra.Command {
-	var fl checkFlags
+	fl := checkFlags{maxDBAge: age(7 * 24 * time.Hour)}
 	c := &cobra.Command{
 		Use:   "check DEVICE",
 		Short: "Run the cybersecurity health check of a device model",
@@ -36,11 +41,19 @@ left for manual review, each finding with the evidence it rests on and how
 strong that is, a readiness score, and what to fix first for patient
 safety.
 
+Each component's SBOM is matched against the vulnerability database
+(--db, MDCHECK_DB, the one mdcheck db import builds, or else the built-in
+snapshot of real advisories): every known vulnerability is a finding as
+severe as it is for patients, known exploited ones are fixed first, and a
+VEX statement (--vex) that a component is not affected waives its
+finding, visibly. With --no-vulns the components' known vulnerabilities
+are reported as not assessed.
+
 Formats: table (default), json, md. Exit codes: 0 ok, 1 an open failing
 finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCheck(cmd.Context(), args[0], fl, stdout, cmd.ErrOrStderr())
+			return runCheck(cmd, args[0], fl, stdout, cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -53,10 +66,15 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVar(&fl.date, "date", "", "assessment date YYYY-MM-DD (default today, UTC); fixes support-date checks for reproducible reports")
 	f.StringArrayVar(&fl.policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")
 	f.BoolVar(&fl.all, "all", false, "table: list met requirements and passing findings too")
+	f.StringVar(&fl.db, "db", defaultDB(), "vulnerability database to match the components' SBOMs against (or MDCHECK_DB); when it does not exist, the built-in snapshot")
+	f.BoolVar(&fl.noVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
+	f.StringArrayVar(&fl.vex, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
+	f.Var(&fl.maxDBAge, "max-db-age", "warn when the database's newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
 	return c
 }
 
-func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io.Writer) error {
+func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.Writer) error {
+	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -100,6 +118,12 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 		}
 		opts.Policies = append(opts.Policies, p)
 	}
+	vulns, closeDB, err := checkVulns(cmd, fl)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	opts.Vulns = vulns
 	dev, err := loadModel(file, stderr)
 	if err != nil {
 		return err
@@ -149,6 +173,37 @@ func runCheck(ctx context.Context, file string, fl checkFlags, stdout, stderr io
 		}
 	}
 	return nil
+}
+
+// checkVulns opens the vulnerability database check matches against
+// (openChosenDB), unless --no-vulns turns the matching off.
+func checkVulns(cmd *cobra.Command, fl checkFlags) (*assess.Vulns, func(), error) {
+	if fl.noVulns {
+		if len(fl.vex) > 0 {
+			return nil, nil, fmt.Errorf("%w: --vex marks vulnerability findings, which --no-vulns turns off", errUsage)
+		}
+		return nil, func() {}, nil
+	}
+	db, st, builtin, err := openChosenDB(cmd, fl.db)
+	if err != nil {
+		return nil, nil, err
+	}
+	announce(cmd, st, builtin, fl.maxDBAge)
+	v := &assess.Vulns{DB: db}
+	for _, f := range fl.vex {
+		s, err := vuln.ReadVEXFile(f)
+		if err != nil {
+			db.Close()
+			return nil, nil, inputError{err}
+		}
+		v.VEX = append(v.VEX, s...)
+	}
+	return v, func() { db.Close() }, nil
+}
+
+func fileExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }
 
 // relHref is the plan's path as the results file should refer to it:

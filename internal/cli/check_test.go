@@ -231,9 +231,15 @@ func TestCheckWaiversAndFailOn(t *testing.T) {
 	if code != ExitFindings {
 		t.Errorf("--fail-on critical on the infusion pump = %d, want %d", code, ExitFindings)
 	}
-	code, _, _ = run(t, "check", "--date", date, "--fail-on", "critical", "-f", "json", "examples/pacemaker-system/device.yaml")
+	// The pacemaker has no critical rule failure, but the built-in
+	// snapshot knows a critical flaw in its portal.
+	code, _, _ = run(t, "check", "--date", date, "--no-vulns", "--fail-on", "critical", "-f", "json", "examples/pacemaker-system/device.yaml")
 	if code != ExitOK {
-		t.Errorf("--fail-on critical on the pacemaker = %d, want 0", code)
+		t.Errorf("--fail-on critical --no-vulns on the pacemaker = %d, want 0", code)
+	}
+	code, _, _ = run(t, "check", "--date", date, "--fail-on", "critical", "-f", "json", "examples/pacemaker-system/device.yaml")
+	if code != ExitFindings {
+		t.Errorf("--fail-on critical on the pacemaker = %d, want %d (GHSA-xvch-5gv4-984h in the portal)", code, ExitFindings)
 	}
 
 	for _, tc := range []struct {
@@ -388,5 +394,75 @@ func TestSBOMCommand(t *testing.T) {
 	}
 	if code, _, errs := run(t, "sbom", "README.md"); code != ExitInput || !strings.Contains(errs, "README.md") {
 		t.Errorf("sbom README.md = %d %q, want 2 naming the file", code, errs)
+	}
+}
+
+// TestCheckVulnerabilitiesGolden runs the pacemaker example against a
+// database built from the real advisories in internal/vuln/testdata, with
+// the manufacturer's VEX document of the home monitor: the vulnerability
+// findings, their place in the fix-first list, and the table.
+func TestCheckVulnerabilitiesGolden(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "vuln.db")
+	if code, out, errs := run(t, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/cve5", "internal/vuln/testdata/kev/kev-subset.json"); code != 0 {
+		t.Fatalf("db import: exit %d\n%s%s", code, out, errs)
+	}
+	const model = "examples/pacemaker-system/device.yaml"
+	args := []string{"check", "--date", date, "--db", db, "--max-db-age", "0", "--vex", "examples/pacemaker-system/vex/home-monitor.openvex.json", model}
+	code, out, errs := run(t, append(args, "-f", "json")...)
+	if code != ExitOK {
+		t.Fatalf("check: exit %d\n%s", code, errs)
+	}
+	var rep struct {
+		Summary  json.RawMessage   `json:"summary"`
+		FixFirst []json.RawMessage `json:"fixFirst"`
+		Findings []json.RawMessage `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var vulns struct {
+		Summary  json.RawMessage   `json:"summary"`
+		FixFirst []json.RawMessage `json:"fixFirst"`
+		Findings []json.RawMessage `json:"findings"`
+	}
+	vulns.Summary = rep.Summary
+	const rule = `"vuln/known-vulnerabilities@`
+	for i, fx := range rep.FixFirst {
+		if strings.Contains(string(fx), rule) {
+			vulns.FixFirst = append(vulns.FixFirst, json.RawMessage(fmt.Sprintf(`{"rank":%d,"fix":%s}`, i+1, fx)))
+		}
+	}
+	for _, f := range rep.Findings {
+		if strings.Contains(string(f), `"rule": "vuln/known-vulnerabilities"`) {
+			vulns.Findings = append(vulns.Findings, f)
+		}
+	}
+	if len(vulns.Findings) == 0 {
+		t.Fatal("no vulnerability findings in the report")
+	}
+	got, err := json.MarshalIndent(vulns, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Check(t, "check-pacemaker-system-vulns.json", append(got, '\n'))
+
+	code, out, errs = run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("check: exit %d\n%s", code, errs)
+	}
+	golden.Check(t, "check-pacemaker-system-vulns.txt", []byte(out))
+
+	// The critical finding fails --fail-on critical; the waived one does
+	// not count.
+	if code, _, _ := run(t, append(args, "--fail-on", "critical")...); code != ExitFindings {
+		t.Errorf("--fail-on critical: exit %d, want %d for the open critical vulnerability", code, ExitFindings)
+	}
+	// --vex with matching turned off is a usage error; an absent --db an
+	// input error.
+	if code, _, errs := run(t, "check", "--no-vulns", "--vex", "examples/pacemaker-system/vex/home-monitor.openvex.json", model); code != ExitInput || !strings.Contains(errs, "--no-vulns") {
+		t.Errorf("--vex with --no-vulns: exit %d, %q", code, errs)
+	}
+	if code, _, errs := run(t, "check", "--db", filepath.Join(t.TempDir(), "none.db"), model); code != ExitInput || !strings.Contains(errs, "none.db") {
+		t.Errorf("missing --db: exit %d, %q", code, errs)
 	}
 }

@@ -24,6 +24,21 @@ var repoRoot = func() string {
 	return dir
 }()
 
+// TestMain gives the tests a user cache of their own: a vulnerability
+// database on the machine running them never changes what check reports,
+// and the built-in snapshot is what reading commands fall back on.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "mdcheck-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Unsetenv("MDCHECK_DB")
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 // run calls Run from the repository root, so that paths in output read as
 // a user would type them.
 func run(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -367,6 +382,7 @@ func TestReadmeRun(t *testing.T) {
 	for _, cmd := range []string{
 		"$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml",
 		"$ mdcheck check --date 2026-11-29 examples/pacemaker-system/device.yaml",
+		"$ mdcheck check --date 2026-11-29 --vex examples/pacemaker-system/vex/home-monitor.openvex.json examples/pacemaker-system/device.yaml",
 	} {
 		_, block, ok := strings.Cut(string(readme), cmd+"\n")
 		if !ok {
@@ -385,11 +401,12 @@ func TestReadmeRun(t *testing.T) {
 
 func readmeBlock(t *testing.T, block string, args []string) {
 	t.Helper()
-	_, out, errs := run(t, args...)
-	if errs != "" {
-		t.Fatal(errs)
+	code, out, errs := run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
 	}
-	rest := out
+	// What a terminal shows: standard error's notes come first.
+	rest := errs + out
 	for _, line := range strings.Split(strings.TrimRight(block, "\n"), "\n") {
 		if strings.TrimSpace(line) == "..." {
 			continue

@@ -18,6 +18,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/snapshot"
 )
 
 // defaultDB is where the vulnerability database lives unless --db or
@@ -65,11 +66,11 @@ database intact.`,
 		Use:   "status",
 		Short: "Show the database's sources, record counts, newest record and content hash",
 		Args:  exactArgs(0),
-		RunE: func(*cobra.Command, []string) error {
+		RunE: func(cmd *cobra.Command, _ []string) error {
 			if statusFormat != "table" && statusFormat != "json" {
 				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, statusFormat)
 			}
-			db, st, err := openDB(dbPath)
+			db, st, _, err := openChosenDB(cmd, dbPath)
 			if err != nil {
 				return err
 			}
@@ -103,6 +104,41 @@ func epssLine(st vuln.Status) string {
 		return ""
 	}
 	return fmt.Sprintf("%d CVEs scored on %s (model %s)", st.EPSS, st.EPSSDate, orNone(st.EPSSModel))
+}
+
+// openChosenDB opens the database a reading command uses: the file --db
+// or MDCHECK_DB names; else the one db import builds by default, when it
+// exists; else the built-in snapshot, whose status then says so.
+func openChosenDB(cmd *cobra.Command, path string) (*vuln.DB, vuln.Status, bool, error) {
+	f := cmd.Flags().Lookup("db")
+	if (f != nil && f.Changed) || os.Getenv("MDCHECK_DB") != "" || fileExists(path) {
+		db, st, err := openDB(path)
+		return db, st, false, err
+	}
+	p, err := snapshot.Path()
+	if err != nil {
+		return nil, vuln.Status{}, false, err
+	}
+	db, st, err := openDB(p)
+	if err != nil {
+		return nil, vuln.Status{}, false, err
+	}
+	st.Path = snapshot.Name
+	return db, st, true, nil
+}
+
+// announce tells on standard error what a matching command matches
+// against when that may surprise: the built-in snapshot, with its date
+// (unless --max-db-age is given, which then applies to it too), or a
+// database older than --max-db-age.
+func announce(cmd *cobra.Command, st vuln.Status, builtin bool, maxAge age) {
+	w := cmd.ErrOrStderr()
+	if f := cmd.Flags().Lookup("max-db-age"); builtin && (f == nil || !f.Changed) {
+		day, _, _ := strings.Cut(st.Newest, "T")
+		fmt.Fprintf(w, "mdcheck: note: matching against the %s of real advisories (newest record %s, KEV catalog %s); mdcheck db import builds a current database\n", snapshot.Name, day, st.KEVVersion)
+		return
+	}
+	warnStale(w, st, maxAge)
 }
 
 // openDB opens the database and reads its status; a missing or foreign
@@ -186,14 +222,12 @@ scan reads every SBOM the model names when no SBOM is given.`,
 				}
 				threshold = s
 			}
-			db, st, err := openDB(dbPath)
+			db, st, builtin, err := openChosenDB(cmd, dbPath)
 			if err != nil {
 				return err
 			}
 			defer db.Close()
-			if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > time.Duration(maxAge) {
-				fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(age.Hours()/24), st.Newest)
-			}
+			announce(cmd, st, builtin, maxAge)
 			var stmts []vuln.VEXStatement
 			for _, f := range vexFiles {
 				s, err := vuln.ReadVEXFile(f)
@@ -389,6 +423,14 @@ func (p *progress) update(file string) func(done, total int) {
 func (p *progress) done() {
 	if p.drew {
 		fmt.Fprint(p.w, "\r\x1b[K")
+	}
+}
+
+// warnStale warns when the database's newest record is older than
+// maxAge (0: never).
+func warnStale(w io.Writer, st vuln.Status, maxAge age) {
+	if a, ok := st.Age(time.Now()); ok && maxAge > 0 && a > time.Duration(maxAge) {
+		fmt.Fprintf(w, "mdcheck: warning: the newest vulnerability record is %d days old (%s); update the database\n", int(a.Hours()/24), st.Newest)
 	}
 }
 

@@ -46,7 +46,7 @@ type ID string
 
 // Source says where a fact comes from.
 type Source struct {
-	// Kind is model, document, sbom, mds2 or probe.
+	// Kind is model, document, sbom, advisory, vex, mds2 or probe.
 	Kind string `json:"kind"`
 	// File and position, where the fact was read from a file.
 	File   string `json:"file,omitempty"`
@@ -82,6 +82,8 @@ type Set struct {
 	byID   map[ID]*Evidence
 	byPath map[string]ID
 	sboms  []SBOM
+	vulnDB *VulnDatabase
+	vulns  []Vulnerabilities
 }
 
 // NewSet returns an empty set.

@@ -190,7 +190,11 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 		}
 		if f.Waiver != nil {
 			*o.Props = append(*o.Props, prop("waiver", waiverState(f.Waiver)))
-			o.Remarks = fmt.Sprintf("Waiver by %s until %s: %s", f.Waiver.Owner, f.Waiver.Expires, f.Waiver.Reason)
+			if f.Waiver.Expires != "" {
+				o.Remarks = fmt.Sprintf("Waiver by %s until %s: %s", f.Waiver.Owner, f.Waiver.Expires, f.Waiver.Reason)
+			} else {
+				o.Remarks = fmt.Sprintf("Waiver by %s: %s", f.Waiver.Owner, f.Waiver.Reason)
+			}
 		}
 		comp, _, _ := strings.Cut(f.Subject, "/")
 		if u, ok := compUUID[comp]; ok {

@@ -70,7 +70,11 @@ func Markdown(w io.Writer, r *Report) error {
 			if f.Waiver.Expired {
 				state = "waiver expired"
 			}
-			p.f(" (%s until %s by %s: %s)", state, f.Waiver.Expires, md(f.Waiver.Owner), md(f.Waiver.Reason))
+			until := ""
+			if f.Waiver.Expires != "" {
+				until = " until " + f.Waiver.Expires
+			}
+			p.f(" (%s%s by %s: %s)", state, until, md(f.Waiver.Owner), md(f.Waiver.Reason))
 		}
 		p.f("\n- Requirements: %s\n", strings.Join(f.Requirements, ", "))
 		p.f("- Detail: %s\n", md(f.Detail))

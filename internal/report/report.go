@@ -112,10 +112,16 @@ type Fix struct {
 	Severity catalog.Severity `json:"severity"`
 	// Impact ranks patient-safety impact: the class of the component the
 	// finding is about, raised when that component delivers therapy.
-	Impact int    `json:"impact"`
-	Why    string `json:"why"`
-	Detail string `json:"detail"`
-	Remedy string `json:"remediation"`
+	Impact int `json:"impact"`
+	// Priority is Impact plus the severity's rank (info 1 … critical 5):
+	// the order of the list after known exploited vulnerabilities.
+	Priority int `json:"priority"`
+	// Exploited marks a vulnerability known to be exploited in the wild
+	// (CISA KEV): such fixes come first.
+	Exploited bool   `json:"exploited,omitempty"`
+	Why       string `json:"why"`
+	Detail    string `json:"detail"`
+	Remedy    string `json:"remediation"`
 }
 
 // Input is what Build needs.
@@ -257,7 +263,12 @@ func weaker(a, b string) string {
 	return a
 }
 
-// fixFirst orders open failures by patient-safety impact, then severity.
+// fixFirst orders open failures: vulnerabilities known to be exploited
+// first, then by priority, the patient-safety impact of the component
+// plus the finding's severity (for a vulnerability, its severity for
+// patients), then by severity. Neither alone decides: a critical flaw
+// in a class III component comes before a medium documentation gap in
+// the implant, which comes before a low one in a class I accessory.
 func fixFirst(in Input, fs []catalog.Finding) []Fix {
 	classOf := map[string]classify.Class{}
 	label := map[string]string{}
@@ -296,12 +307,19 @@ func fixFirst(in Input, fs []catalog.Finding) []Fix {
 			impact += 2
 			why += ", delivers therapy"
 		}
-		out = append(out, Fix{Finding: f.ID, Title: f.Title, Severity: f.Severity, Impact: impact, Why: why, Detail: f.Detail, Remedy: f.Remediation})
+		if f.Exploited {
+			why += ", known exploited"
+		}
+		out = append(out, Fix{Finding: f.ID, Title: f.Title, Severity: f.Severity, Impact: impact, Priority: impact + int(f.Severity),
+			Exploited: f.Exploited, Why: why, Detail: f.Detail, Remedy: f.Remediation})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
-		if a.Impact != b.Impact {
-			return a.Impact > b.Impact
+		if a.Exploited != b.Exploited {
+			return a.Exploited
+		}
+		if a.Priority != b.Priority {
+			return a.Priority > b.Priority
 		}
 		if a.Severity != b.Severity {
 			return a.Severity > b.Severity

@@ -1,9 +1,12 @@
 package report
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 func TestAggregate(t *testing.T) {
@@ -42,5 +45,49 @@ func TestAggregate(t *testing.T) {
 	manual := aggregate(catalog.Requirement{ID: "M", Manual: &catalog.Manual{Reason: "r", LookFor: "l"}}, nil)
 	if manual.Status != Manual {
 		t.Errorf("manual requirement = %s", manual.Status)
+	}
+}
+
+func TestFixFirstOrder(t *testing.T) {
+	dev, err := model.Parse("d.yaml", []byte(`apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: A, product: B}
+components:
+  - {id: pump, name: Pump, kind: infusion-pump, role: device}
+  - {id: app, name: App, kind: mobile-app, role: device}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := classify.Classify(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []catalog.Finding{
+		{ID: "a/low@pump", Subject: "pump", Status: catalog.Fail, Severity: catalog.Low},
+		{ID: "a/high@pump", Subject: "pump", Status: catalog.Fail, Severity: catalog.High},
+		{ID: "vuln/x@app/CVE-2", Subject: "app/CVE-2", Status: catalog.Fail, Severity: catalog.Medium, Exploited: true},
+		{ID: "vuln/x@app/CVE-1", Subject: "app/CVE-1", Status: catalog.Fail, Severity: catalog.Critical},
+		{ID: "vuln/x@app/CVE-3", Subject: "app/CVE-3", Status: catalog.Fail, Severity: catalog.Critical, Exploited: true,
+			Waiver: &catalog.Waiver{Finding: "vuln/x@app/CVE-3", Source: "vex"}},
+		{ID: "a/pass@pump", Subject: "pump", Status: catalog.Pass, Severity: catalog.Critical},
+	}
+	got := fixFirst(Input{Device: dev, Classification: cl}, fs)
+	var order []string
+	for _, f := range got {
+		order = append(order, f.Finding)
+	}
+	// Known exploited first; then by impact plus severity: the high on
+	// the therapy pump before the critical on the app, and that before the
+	// low on the pump. Waived and passing findings are not fixes.
+	want := "vuln/x@app/CVE-2 a/high@pump vuln/x@app/CVE-1 a/low@pump"
+	if strings.Join(order, " ") != want {
+		t.Errorf("fix-first order = %v, want %s", order, want)
+	}
+	if got[1].Priority != got[1].Impact+int(catalog.High) || got[1].Priority <= got[2].Priority {
+		t.Errorf("priorities = %+v", got)
+	}
+	if !got[0].Exploited || !strings.Contains(got[0].Why, "known exploited") {
+		t.Errorf("first fix = %+v, want marked known exploited", got[0])
 	}
 }

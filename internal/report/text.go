@@ -3,6 +3,7 @@ package report
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
@@ -24,6 +25,34 @@ const (
 	bold   = "\x1b[1m"
 	reset  = "\x1b[0m"
 )
+
+// perRule and maxDetail keep the terminal view of a requirement short:
+// the findings of one rule shown under it, and the length of a detail.
+const (
+	perRule   = 5
+	maxDetail = 240
+)
+
+// clip shortens s to at most n bytes at a word boundary, marking the cut.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndexByte(s[:n], ' ')
+	if cut <= 0 {
+		cut = n
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + " ..."
+}
+
+func sortedKeys(m map[string]int) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // Text writes the report for a terminal: summary first, then what to fix
 // first, then each requirement that is not met with its findings.
@@ -48,7 +77,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	p.f("Findings: %s\n", counts(r.Summary.Findings))
 
 	if len(r.FixFirst) > 0 {
-		p.f("\n%s\n", c(bold, "Fix first (patient-safety impact, then severity):"))
+		p.f("\n%s\n", c(bold, "Fix first (known exploited, then patient-safety impact plus severity):"))
 		for i, fx := range r.FixFirst {
 			if i == 10 {
 				p.f("  ... %d more in the report (--format md or json)\n", len(r.FixFirst)-10)
@@ -79,16 +108,27 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			continue
 		}
 		p.f("  %s %s %s\n", mark, rr.ID, c(dim, rr.Title))
+		shown, more := map[string]int{}, map[string]int{}
 		for _, id := range rr.Findings {
 			f := find[id]
 			if f.Status == catalog.Pass && !o.All {
 				continue
 			}
+			// A rule with a finding per vulnerability can have hundreds:
+			// the terminal shows the first few under each requirement.
+			if shown[f.Rule] == perRule {
+				more[f.Rule]++
+				continue
+			}
+			shown[f.Rule]++
 			status := strings.ToUpper(string(f.Status))
 			if f.Waived() {
 				status = "WAIVED"
 			}
-			p.f("      %-7s %s: %s\n", status, f.ID, f.Detail)
+			p.f("      %-7s %s: %s\n", status, f.ID, clip(f.Detail, maxDetail))
+		}
+		for _, rule := range sortedKeys(more) {
+			p.f("      ... %d more from %s (--format md lists them all)\n", more[rule], rule)
 		}
 	}
 	p.f("\n%d requirements need manual review (see --format md); %d not applicable.\n", len(r.Manual), r.Summary.Requirements[NotApplicable])

@@ -10,14 +10,24 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
-// runSBOMRule evaluates r with the given SBOM evidence for component main.
-func runSBOMRule(t *testing.T, r catalog.Rule, b *evidence.SBOM) catalog.Status {
+// withSBOM is a model whose one component, main, references an SBOM.
+func withSBOM(t *testing.T) (*model.Device, *classify.Classification) {
 	t.Helper()
 	dev, err := model.Parse("d.yaml", []byte(one("    sbom: fw.cdx.json\n")))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cl, _ := classify.Classify(dev)
+	cl, err := classify.Classify(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dev, cl
+}
+
+// runSBOMRule evaluates r with the given SBOM evidence for component main.
+func runSBOMRule(t *testing.T, r catalog.Rule, b *evidence.SBOM) catalog.Status {
+	t.Helper()
+	dev, cl := withSBOM(t)
 	ev := evidence.NewSet()
 	if b != nil {
 		b.Component, b.Path = "main", "components[0].sbom"

@@ -1,0 +1,197 @@
+package assess
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// Vulns is what a run matches the components' SBOMs against.
+type Vulns struct {
+	DB *vuln.DB
+	// VEX statements mark matches: not affected or fixed ones are
+	// waived, visibly.
+	VEX []vuln.VEXStatement
+}
+
+// KnownVulnerabilitiesRule is the rule whose findings the vulnerability
+// matching feeds; VEX waivers name its findings.
+const KnownVulnerabilitiesRule = "vuln/known-vulnerabilities"
+
+// vulnEvidence matches each readable component SBOM against the database,
+// weighs every match for patients, and returns a waiver for each
+// vulnerability a VEX statement says does not affect the component.
+func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classification, docs map[string]*sbom.Document, v *Vulns, ev *evidence.Set) ([]catalog.Waiver, error) {
+	st, err := v.DB.Status()
+	if err != nil {
+		return nil, err
+	}
+	ev.SetVulnDatabase(evidence.VulnDatabase{Hash: st.Hash, Newest: st.Newest, Sources: st.Sources, KEV: st.KEV > 0, EPSS: st.EPSS > 0})
+	class := componentClasses(cl)
+	var waivers []catalog.Waiver
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		doc, ok := docs[c.ID]
+		if !ok {
+			continue
+		}
+		pkgs := make([]vuln.Package, 0, len(doc.Components))
+		for _, p := range doc.Components {
+			pkgs = append(pkgs, vuln.Package{Ref: p.Ref, Name: p.Name, Version: p.Version, PURL: p.PURL, CPEs: p.CPEs, Supplier: p.Supplier})
+		}
+		ms, cov, err := v.DB.Scan(ctx, pkgs)
+		if err != nil {
+			return nil, fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
+		}
+		vuln.ApplyVEX(ms, pkgs, v.VEX)
+		for k := range ms {
+			s := vuln.PatientSafety(ms[k], c, class[c.ID])
+			ms[k].Safety = &s
+		}
+		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms)}
+		for _, x := range cov {
+			if x.Checked {
+				res.Checked++
+			}
+		}
+		for _, f := range res.Found {
+			if f.VEX != nil && f.VEX.Suppressed {
+				waivers = append(waivers, vexWaiver(c.ID, f))
+			}
+		}
+		ev.AddVulnerabilities(res)
+	}
+	return waivers, nil
+}
+
+// componentClasses gives each component's MDR class, the highest it may
+// have where the class is not decided.
+func componentClasses(cl *classify.Classification) map[string]string {
+	out := map[string]string{}
+	for _, r := range cl.Components {
+		c := r.Class
+		if !r.Decided {
+			c = max(r.Class, r.UpTo)
+		}
+		if c != classify.None {
+			out[r.Component] = c.String()
+		}
+	}
+	return out
+}
+
+var safetyRank = map[string]int{"critical": 4, "high": 3, "medium": 2, "low": 1}
+
+// group folds the matches of one component into one entry per
+// vulnerability, keeping every affected package, the most severe
+// weighing for patients, and the VEX statement that covers them all.
+func group(ms []vuln.Match) []evidence.VulnFound {
+	var out []evidence.VulnFound
+	at := map[string]int{}
+	var vexes [][]*vuln.VEXResult
+	for _, m := range ms {
+		k, ok := at[m.ID]
+		if !ok {
+			k = len(out)
+			at[m.ID] = k
+			out = append(out, evidence.VulnFound{ID: m.ID, Summary: m.Summary, Method: m.Method, Confidence: m.Confidence, Note: m.Note})
+			vexes = append(vexes, nil)
+		}
+		f := &out[k]
+		f.Packages = appendNew(f.Packages, strings.TrimSpace(m.Package+" "+m.Version))
+		for _, a := range m.Aliases {
+			f.Aliases = appendNew(f.Aliases, a)
+		}
+		for _, x := range m.Fixed {
+			f.Fixed = appendNew(f.Fixed, x)
+		}
+		if safetyRank[m.Severity] > safetyRank[f.Rating] {
+			f.Rating = m.Severity
+		}
+		if s := m.Safety; s != nil && (safetyRank[s.Level] > safetyRank[f.Safety] || s.Level == f.Safety && s.Score > f.SafetyScore) {
+			f.Safety, f.SafetyScore, f.SafetyReason = s.Level, s.Score, s.Reason
+		}
+		if m.KEV != nil {
+			f.KEV, f.KEVRansomware = m.KEV.DateAdded, strings.EqualFold(m.KEV.Ransomware, "Known")
+			if f.KEV == "" {
+				f.KEV = "listed"
+			}
+		}
+		if m.EPSS != nil && m.EPSS.Score > f.EPSS {
+			f.EPSS, f.EPSSPercentile = m.EPSS.Score, m.EPSS.Percentile
+		}
+		vexes[k] = append(vexes[k], m.VEX)
+	}
+	for k := range out {
+		out[k].VEX = groupVEX(vexes[k])
+	}
+	slices.SortStableFunc(out, func(a, b evidence.VulnFound) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// groupVEX is the statement for a vulnerability over all its packages:
+// waived only when every package is not affected or fixed; otherwise the
+// first statement that leaves a package open (affected with its action,
+// under investigation), if any.
+func groupVEX(rs []*vuln.VEXResult) *evidence.VEX {
+	all := len(rs) > 0
+	for _, r := range rs {
+		if !r.Suppressed() {
+			all = false
+		}
+	}
+	for _, r := range rs {
+		if r == nil || r.Suppressed() != all {
+			continue
+		}
+		return &evidence.VEX{Status: r.Status, Justification: r.Justification, Impact: r.Impact, Action: r.Action, Source: r.Source, Suppressed: all}
+	}
+	return nil
+}
+
+// vexWaiver turns a VEX statement that a component is not affected (or
+// already fixed) into a waiver of its finding, with the statement's
+// justification as the reason.
+func vexWaiver(component string, f evidence.VulnFound) catalog.Waiver {
+	reason := "VEX: " + f.VEX.Status
+	if f.VEX.Justification != "" {
+		reason += " (" + f.VEX.Justification + ")"
+	}
+	if f.VEX.Impact != "" {
+		reason += ": " + f.VEX.Impact
+	}
+	return catalog.Waiver{
+		Finding: escapeGlob(KnownVulnerabilitiesRule + "@" + component + "/" + f.ID),
+		Reason:  reason,
+		Owner:   f.VEX.Source,
+		Source:  "vex",
+	}
+}
+
+// escapeGlob quotes the characters a waiver pattern gives a meaning, so
+// that the pattern matches exactly the ID.
+func escapeGlob(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if strings.ContainsRune(`*?[]\`, r) {
+			b.WriteByte('\\')
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func appendNew(s []string, v string) []string {
+	if v == "" || slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}

@@ -1,0 +1,148 @@
+package assess
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// vulnModel writes a device with a networked server (log4j-core 2.14.1,
+// listed in the KEV subset, and minimist 0.0.8), an app whose only
+// package has no vulnerability, and a sensor whose SBOM names nothing
+// that can be matched.
+func vulnModel(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"device.yaml": `apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: A, product: B}
+components:
+  - id: server
+    name: Therapy server
+    kind: cloud-service
+    role: device
+    sbom: server.cdx.json
+    interfaces:
+      - {id: api, kind: wired-network, exposure: internet}
+  - {id: app, name: App, kind: mobile-app, role: device, sbom: app.cdx.json}
+  - {id: sensor, name: Sensor, kind: hardware-device, role: device, sbom: sensor.cdx.json}
+  - {id: hub, name: Hub, kind: gateway, role: device}
+`,
+		"server.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+ {"type":"library","bom-ref":"log4j","name":"log4j-core","version":"2.14.1","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
+ {"type":"library","bom-ref":"mm","name":"minimist","version":"0.0.8","purl":"pkg:npm/minimist@0.0.8"}]}`,
+		"app.cdx.json":    `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"left-pad","version":"1.3.0","purl":"pkg:npm/left-pad@1.3.0"}]}`,
+		"sensor.cdx.json": `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"firmware","name":"sensor-fw","version":"4.2"}]}`,
+		"vex.json": `{"@context":"https://openvex.dev/ns/v0.2.0","@id":"https://a.example/vex/1","author":"A","timestamp":"2026-11-01T00:00:00Z","version":1,
+ "statements":[{"vulnerability":{"name":"CVE-2021-44906"},"products":[{"@id":"pkg:npm/minimist"}],"status":"not_affected",
+ "justification":"vulnerable_code_not_in_execute_path","impact_statement":"Only the build uses minimist."}]}`,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func testVulnDB(t *testing.T) *vuln.DB {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "vuln.db")
+	if _, err := vuln.Import(context.Background(), path, []string{"../vuln/testdata/osv", "../vuln/testdata/kev/kev-subset.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vuln.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func findingsByID(r *report.Report) map[string]catalog.Finding {
+	out := map[string]catalog.Finding{}
+	for _, f := range r.Findings {
+		out[f.ID] = f
+	}
+	return out
+}
+
+func TestVulnerabilityFindings(t *testing.T) {
+	dir := vulnModel(t)
+	stmts, err := vuln.ReadVEXFile(filepath.Join(dir, "vex.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: testVulnDB(t), VEX: stmts}}
+	r, err := Run(context.Background(), filepath.Join(dir, "device.yaml"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := findingsByID(r)
+	const rule = KnownVulnerabilitiesRule + "@"
+	log4j, ok := fs[rule+"server/GHSA-jfh8-c2jp-5v3q"]
+	if !ok {
+		t.Fatalf("no Log4Shell finding; findings: %v", keys(fs))
+	}
+	if log4j.Status != catalog.Fail || !log4j.Exploited || log4j.Severity != catalog.Critical || log4j.Waived() ||
+		!strings.Contains(log4j.Detail, "Known exploited (CISA KEV, added 2021-12-10)") {
+		t.Errorf("Log4Shell = %s %s exploited=%v waived=%v: %s", log4j.Status, log4j.Severity, log4j.Exploited, log4j.Waived(), log4j.Detail)
+	}
+	minimist := fs[rule+"server/GHSA-xvch-5gv4-984h"]
+	if minimist.Status != catalog.Fail || !minimist.Waived() || minimist.Waiver.Source != "vex" || minimist.Waiver.Expired ||
+		!strings.Contains(minimist.Waiver.Reason, "not_affected (vulnerable_code_not_in_execute_path): Only the build uses minimist.") ||
+		!strings.HasSuffix(minimist.Waiver.Owner, "vex.json") {
+		t.Errorf("minimist = %s, waiver %+v; want failing, waived by the VEX statement with its justification", minimist.Status, minimist.Waiver)
+	}
+	if f := fs[rule+"app"]; f.Status != catalog.Pass || !strings.Contains(f.Detail, "1 of 1 package") {
+		t.Errorf("app = %s: %s, want pass", f.Status, f.Detail)
+	}
+	if f := fs[rule+"sensor"]; f.Status != catalog.Unknown {
+		t.Errorf("sensor = %s: %s, want unknown (nothing could be matched)", f.Status, f.Detail)
+	}
+	if _, ok := fs[rule+"hub"]; ok {
+		t.Error("a component without an SBOM got a vulnerability finding")
+	}
+	// Known exploited first in the fix-first list; the waived finding is
+	// not there at all.
+	if len(r.FixFirst) == 0 || r.FixFirst[0].Finding != log4j.ID || !r.FixFirst[0].Exploited {
+		t.Errorf("fix first starts with %+v, want the Log4Shell finding", r.FixFirst[:min(1, len(r.FixFirst))])
+	}
+	for _, fx := range r.FixFirst {
+		if fx.Finding == minimist.ID {
+			t.Error("the VEX-waived finding is in the fix-first list")
+		}
+	}
+	for _, rr := range r.Requirements {
+		if rr.ID == "MDR.AI.17.2" && rr.Status != report.Missed {
+			t.Errorf("MDR.AI.17.2 = %s with an exploited vulnerability open, want missed", rr.Status)
+		}
+	}
+
+	// Without a database nothing is assessed, and nothing passes.
+	r, err = Run(context.Background(), filepath.Join(dir, "device.yaml"), Options{Now: opts.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, f := range findingsByID(r) {
+		if strings.HasPrefix(id, rule) && (f.Status != catalog.Unknown || !strings.Contains(f.Detail, "no vulnerability database")) {
+			t.Errorf("without a database %s = %s: %s", id, f.Status, f.Detail)
+		}
+	}
+}
+
+func keys(m map[string]catalog.Finding) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}

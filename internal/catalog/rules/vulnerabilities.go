@@ -1,0 +1,171 @@
+package rules
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+)
+
+// The rule on known vulnerabilities reads what matching each component's
+// SBOM against the vulnerability database showed. Each vulnerability is
+// its own finding, as severe as it is for patients; a component with no
+// match passes only when its packages could be matched at all.
+
+var knownVulnerabilities = register(catalog.Rule{
+	ID:       "vuln/known-vulnerabilities",
+	Title:    "No known vulnerability is left open in the device's software",
+	Severity: catalog.High,
+	Refs:     []string{"MDR.AI.17.2", "MDCG1916.2.4", "MDCG1916.3.8", "MDCG1916.5.1", "IEC81001.9", "NIS2.21.e"},
+	Rationale: "MDCG 2019-16 §2.4 counts the exploitation of a known vulnerability as foreseeable misuse, and §3.8 and §5.1 expect " +
+		"vulnerabilities in the device's own and third-party software to be monitored and handled after release; software to the state " +
+		"of the art (MDR Annex I 17.2) does not ship with known, fixable flaws.",
+	Remediation: "Update each affected package to a fixed version and ship the update, most severe for patients and known exploited first; " +
+		"where the flaw cannot be exploited in this device, publish a VEX statement (not_affected with its justification) so that " +
+		"hospitals and mdcheck can tell; record each in post-market surveillance.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		db, haveDB := in.Evidence.VulnDatabase()
+		var out []catalog.Result
+		for _, c := range deviceComponents(in.Device) {
+			if c.c.SBOM == "" {
+				continue
+			}
+			sbomEv, _ := in.Evidence.Lookup(c.path + ".sbom")
+			if !haveDB {
+				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
+					Detail: "not assessed: the run matched the SBOM against no vulnerability database (check does unless --no-vulns)"})
+				continue
+			}
+			v, ok := in.Evidence.Vulnerabilities(c.c.ID)
+			switch {
+			case !ok:
+				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
+					Detail: "not assessed: the SBOM " + c.c.SBOM + " could not be read (see sbom/readable)", Evidence: ids(sbomEv.ID)})
+				continue
+			case v.Err != "":
+				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "not assessed: " + v.Err, Evidence: ids(sbomEv.ID)})
+				continue
+			}
+			if len(v.Found) == 0 {
+				detail := fmt.Sprintf("no known vulnerability in %d of %d package%s matched against the database (%s)", v.Checked, v.Packages, plural(v.Packages), dbName(db))
+				if v.Checked == 0 {
+					out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
+						Detail:   fmt.Sprintf("not assessed: none of the SBOM's %d package%s can be matched (no package URL or CPE; see sbom/components-checkable)", v.Packages, plural(v.Packages)),
+						Evidence: ids(sbomEv.ID)})
+					continue
+				}
+				out = append(out, pass(c.c.ID, detail, sbomEv.ID))
+				continue
+			}
+			for _, f := range v.Found {
+				out = append(out, vulnResult(in, c, db, f, sbomEv.ID))
+			}
+		}
+		return out
+	},
+})
+
+// vulnResult is the finding on one vulnerability in component c: open,
+// as severe as it is for patients, with a VEX statement cited where one
+// applies (one that says not affected or fixed waives it).
+func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.VulnFound, sbomEv evidence.ID) catalog.Result {
+	var b strings.Builder
+	b.WriteString(f.ID)
+	if len(f.Aliases) > 0 {
+		b.WriteString(" (" + strings.Join(f.Aliases, ", ") + ")")
+	}
+	if f.Summary != "" {
+		b.WriteString(": " + strings.TrimRight(f.Summary, "."))
+	}
+	b.WriteString(". ")
+	if len(f.Packages) > 1 {
+		b.WriteString("Affects " + strings.Join(f.Packages, ", ") + ". ")
+	}
+	if len(f.Fixed) > 0 {
+		b.WriteString("Fixed in " + strings.Join(f.Fixed, ", ") + ". ")
+	} else {
+		b.WriteString("No fixed version known. ")
+	}
+	if f.Confidence != "" && f.Confidence != "high" {
+		fmt.Fprintf(&b, "Matched by %s, confidence %s", f.Method, f.Confidence)
+		if f.Note != "" {
+			b.WriteString(" (" + strings.TrimRight(f.Note, ".") + ")")
+		}
+		b.WriteString(": confirm it against the supplier's or distribution's advisory. ")
+	}
+	b.WriteString("For patients: " + f.SafetyReason)
+	if f.KEV != "" {
+		b.WriteString(" Known exploited (CISA KEV, added " + f.KEV + ")")
+		if f.KEVRansomware {
+			b.WriteString(", used in ransomware campaigns")
+		}
+		b.WriteString(".")
+	}
+	if f.EPSS > 0 {
+		fmt.Fprintf(&b, " EPSS %.3f (percentile %.2f).", f.EPSS, f.EPSSPercentile)
+	}
+	evs := []evidence.ID{sbomEv}
+	evs = append(evs, in.Evidence.Add(evidence.Evidence{
+		Path:     fmt.Sprintf("%s.vulnerabilities[%s]", c.path, f.ID),
+		Value:    fmt.Sprintf("%s matches %s (%s, confidence %s)", strings.Join(f.Packages, ", "), f.ID, f.Method, f.Confidence),
+		Strength: evidence.Observed,
+		Source:   evidence.Source{Kind: "advisory", Detail: "vulnerability database " + dbName(db)},
+	}))
+	if x := f.VEX; x != nil {
+		stmt := "VEX " + x.Status
+		if x.Justification != "" {
+			stmt += " (" + x.Justification + ")"
+		}
+		if x.Impact != "" {
+			stmt += ": " + x.Impact
+		}
+		if x.Action != "" {
+			stmt += "; action: " + x.Action
+		}
+		stmt = strings.TrimRight(stmt, ".")
+		b.WriteString(" " + stmt + ".")
+		evs = append(evs, in.Evidence.Add(evidence.Evidence{
+			Path:     fmt.Sprintf("%s.vex[%s]", c.path, f.ID),
+			Value:    stmt,
+			Strength: evidence.Claimed,
+			Source:   evidence.Source{Kind: "vex", File: x.Source},
+		}))
+	}
+	sev, ok := catalog.ParseSeverity(f.Safety)
+	if !ok {
+		sev = catalog.High // not weighed: never taken as harmless
+	}
+	return catalog.Result{
+		Subject:   c.c.ID + "/" + f.ID,
+		Status:    catalog.Fail,
+		Detail:    b.String(),
+		Evidence:  evs,
+		Severity:  sev,
+		Exploited: f.KEV != "",
+	}
+}
+
+// dbName names a vulnerability database in a finding: its content hash,
+// shortened, and its newest record's date.
+func dbName(db evidence.VulnDatabase) string {
+	h := db.Hash
+	if len(h) > len("sha256:")+12 {
+		h = h[:len("sha256:")+12]
+	}
+	if d, _, _ := strings.Cut(db.Newest, "T"); d != "" {
+		return h + ", newest record " + d
+	}
+	return h
+}
+
+// ids drops empty evidence IDs.
+func ids(in ...evidence.ID) []evidence.ID {
+	var out []evidence.ID
+	for _, id := range in {
+		if id != "" {
+			out = append(out, id)
+		}
+	}
+	return out
+}

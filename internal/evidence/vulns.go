@@ -1,0 +1,107 @@
+package evidence
+
+// VulnDatabase names the vulnerability database a run matched SBOMs
+// against. A run without one leaves every component's known
+// vulnerabilities unassessed.
+type VulnDatabase struct {
+	// Hash is the database's content hash (sha256:…); Newest the date
+	// of its newest record; Sources what it was built from.
+	Hash    string `json:"hash"`
+	Newest  string `json:"newest,omitempty"`
+	Sources string `json:"sources,omitempty"`
+	// KEV and EPSS say whether exploitation data was in it.
+	KEV  bool `json:"kev"`
+	EPSS bool `json:"epss"`
+}
+
+// Vulnerabilities is what matching one component's SBOM against the
+// vulnerability database showed.
+type Vulnerabilities struct {
+	// Component is the model component; Path its SBOM's model path
+	// (components[i].sbom).
+	Component string `json:"component"`
+	Path      string `json:"path"`
+	// Err is set when the SBOM could not be read or matched.
+	Err string `json:"error,omitempty"`
+	// Packages counts the SBOM's packages, Checked those the database
+	// could match (by package URL, CPE or name).
+	Packages int         `json:"packages"`
+	Checked  int         `json:"checked"`
+	Found    []VulnFound `json:"found"`
+}
+
+// VulnFound is one known vulnerability in one component: every package
+// of the component it affects, how severe it is for patients, whether it
+// is exploited, and what VEX says of it.
+type VulnFound struct {
+	ID      string   `json:"id"`
+	Aliases []string `json:"aliases,omitempty"`
+	Summary string   `json:"summary,omitempty"`
+	// Packages are "name version" of each affected package.
+	Packages []string `json:"packages"`
+	Fixed    []string `json:"fixed,omitempty"`
+	// Rating is the source's technical severity (critical … low), if any.
+	Rating string `json:"rating,omitempty"`
+	// Method and Confidence say how the match was made.
+	Method     string `json:"method"`
+	Confidence string `json:"confidence"`
+	// Note explains a match that needed interpretation, such as an
+	// upstream version read from a distribution's.
+	Note string `json:"note,omitempty"`
+	// Safety is the severity for patients (critical, high, medium, low)
+	// with its score and one-sentence reason.
+	Safety       string  `json:"safety"`
+	SafetyScore  float64 `json:"safetyScore"`
+	SafetyReason string  `json:"safetyReason"`
+	// KEV is set when CISA lists the vulnerability as known exploited:
+	// the date it was added, and the ransomware flag.
+	KEV           string `json:"kev,omitempty"`
+	KEVRansomware bool   `json:"kevRansomware,omitempty"`
+	// EPSS is the highest exploit prediction score, 0 to 1, with its
+	// percentile; zero when unknown.
+	EPSS           float64 `json:"epss,omitempty"`
+	EPSSPercentile float64 `json:"epssPercentile,omitempty"`
+	// VEX is the statement that applies to every affected package, if
+	// one statement covers them all.
+	VEX *VEX `json:"vex,omitempty"`
+}
+
+// VEX is a VEX statement about a vulnerability in a component.
+type VEX struct {
+	Status        string `json:"status"`
+	Justification string `json:"justification,omitempty"`
+	Impact        string `json:"impact,omitempty"`
+	Action        string `json:"action,omitempty"`
+	Source        string `json:"source"`
+	// Suppressed is set for not_affected and fixed: the finding is
+	// waived, and stays in the report.
+	Suppressed bool `json:"suppressed"`
+}
+
+// SetVulnDatabase records the database the run matched against.
+func (s *Set) SetVulnDatabase(db VulnDatabase) { s.vulnDB = &db }
+
+// VulnDatabase returns the database the run matched against; false when
+// the run had none.
+func (s *Set) VulnDatabase() (VulnDatabase, bool) {
+	if s.vulnDB == nil {
+		return VulnDatabase{}, false
+	}
+	return *s.vulnDB, true
+}
+
+// AddVulnerabilities records what matching a component's SBOM showed.
+func (s *Set) AddVulnerabilities(v Vulnerabilities) {
+	s.vulns = append(s.vulns, v)
+}
+
+// Vulnerabilities returns what matching the SBOM of component showed, if
+// it was matched.
+func (s *Set) Vulnerabilities(component string) (Vulnerabilities, bool) {
+	for _, v := range s.vulns {
+		if v.Component == component {
+			return v, true
+		}
+	}
+	return Vulnerabilities{}, false
+}
