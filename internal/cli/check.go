@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdcheck/mdcheck/internal/assess"
+	"github.com/mdcheck/mdcheck/internal/atomicfile"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
@@ -146,7 +147,7 @@ func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.
 			if err := oscal.Write(&plan, oscal.Plan(rep)); err != nil {
 				return err
 			}
-			if err := writeFileAtomic(fl.oscalPlan, plan.Bytes()); err != nil {
+			if err := atomicfile.Write(fl.oscalPlan, plan.Bytes(), 0o644); err != nil {
 				return err
 			}
 			href = relHref(fl.output, fl.oscalPlan)
@@ -159,7 +160,7 @@ func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.
 		return err
 	}
 	if fl.output != "" {
-		if err := writeFileAtomic(fl.output, buf.Bytes()); err != nil {
+		if err := atomicfile.Write(fl.output, buf.Bytes(), 0o644); err != nil {
 			return err
 		}
 	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
@@ -231,32 +232,4 @@ func colorTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// writeFileAtomic writes data next to path and renames it into place, so
-// that a failed run never leaves half a report behind.
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	name := tmp.Name()
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(name)
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Chmod(name, 0o644); err != nil {
-		os.Remove(name)
-		return err
-	}
-	if err := os.Rename(name, path); err != nil {
-		os.Remove(name)
-		return err
-	}
-	return nil
 }

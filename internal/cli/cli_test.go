@@ -32,6 +32,13 @@ func TestMain(m *testing.M) {
 	if err != nil {
 		panic(err)
 	}
+	// The go command's build cache stays where it was: the tests that
+	// build mdcheck would otherwise build everything from scratch.
+	if os.Getenv("GOCACHE") == "" {
+		if c, err := os.UserCacheDir(); err == nil {
+			os.Setenv("GOCACHE", filepath.Join(c, "go-build"))
+		}
+	}
 	os.Unsetenv("MDCHECK_DB")
 	os.Setenv("XDG_CACHE_HOME", dir)
 	code := m.Run()

@@ -88,7 +88,7 @@ database intact.`,
 		},
 	}
 	status.Flags().StringVarP(&statusFormat, "format", "f", "table", "output format: table or json")
-	c.AddCommand(imp, status)
+	c.AddCommand(imp, status, newDBUpdate(stdout, &dbPath))
 	return c
 }
 
@@ -135,7 +135,7 @@ func announce(cmd *cobra.Command, st vuln.Status, builtin bool, maxAge age) {
 	w := cmd.ErrOrStderr()
 	if f := cmd.Flags().Lookup("max-db-age"); builtin && (f == nil || !f.Changed) {
 		day, _, _ := strings.Cut(st.Newest, "T")
-		fmt.Fprintf(w, "mdcheck: note: matching against the %s of real advisories (newest record %s, KEV catalog %s); mdcheck db import builds a current database\n", snapshot.Name, day, st.KEVVersion)
+		fmt.Fprintf(w, "mdcheck: note: matching against the %s of real advisories (newest record %s, KEV catalog %s); mdcheck db update fetches current data\n", snapshot.Name, day, st.KEVVersion)
 		return
 	}
 	warnStale(w, st, maxAge)
@@ -419,10 +419,29 @@ func (p *progress) update(file string) func(done, total int) {
 	}
 }
 
+// bytes returns the callback for downloads, or nil when off.
+func (p *progress) bytes() func(name string, done, total int64) {
+	if !p.on {
+		return nil
+	}
+	return func(name string, done, total int64) {
+		if now := time.Now(); done == total || now.Sub(p.last) >= 100*time.Millisecond {
+			p.last = now
+			if total > 0 {
+				fmt.Fprintf(p.w, "\r\x1b[Kdownloading %s: %.1f of %.1f MB (%d%%)", name, float64(done)/1e6, float64(total)/1e6, done*100/total)
+			} else {
+				fmt.Fprintf(p.w, "\r\x1b[Kdownloading %s: %.1f MB", name, float64(done)/1e6)
+			}
+			p.drew = true
+		}
+	}
+}
+
 // done clears the line.
 func (p *progress) done() {
 	if p.drew {
 		fmt.Fprint(p.w, "\r\x1b[K")
+		p.drew = false
 	}
 }
 

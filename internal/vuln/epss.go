@@ -52,6 +52,13 @@ func ParseEPSS(name string, data []byte) (*EPSSFile, error) {
 	return f, nil
 }
 
+// CheckEPSS reads an EPSS file through, as ParseEPSS does, without
+// keeping its scores.
+func CheckEPSS(name string, data []byte) error {
+	_, err := readEPSS(name, data, func(*EPSSFile, EPSS) error { return nil })
+	return err
+}
+
 // readEPSS reads an EPSS file as a stream, calling fn for each row with
 // the file's model and date as read so far (they come first).
 func readEPSS(name string, data []byte, fn func(*EPSSFile, EPSS) error) (*EPSSFile, error) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/atomicfile"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -78,10 +79,10 @@ func Build(ctx context.Context, dataDir, out string, built time.Time) (vuln.Stat
 	if err := zw.Close(); err != nil {
 		return vuln.Status{}, err
 	}
-	if err := writeAtomic(filepath.Join(out, "vuln.db.gz"), gz.Bytes()); err != nil {
+	if err := atomicfile.Write(filepath.Join(out, "vuln.db.gz"), gz.Bytes(), 0o644); err != nil {
 		return vuln.Status{}, err
 	}
-	return st, writeAtomic(filepath.Join(out, "SOURCES.md"), []byte(sourcesMD(st, stats)))
+	return st, atomicfile.Write(filepath.Join(out, "SOURCES.md"), []byte(sourcesMD(st, stats)), 0o644)
 }
 
 func sourcesMD(st vuln.Status, stats vuln.ImportStats) string {
@@ -98,25 +99,4 @@ func sourcesMD(st vuln.Status, stats vuln.ImportStats) string {
 		" finding can be traced back to the advisory it comes from. The folders are those of the shared data" +
 		" collection, whose README gives each file's origin.\n")
 	return b.String()
-}
-
-func writeAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		os.Remove(tmp.Name())
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,0 +1,118 @@
+package feeds
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// Default feed locations.
+const (
+	DefaultOSV  = "https://osv-vulnerabilities.storage.googleapis.com"
+	DefaultKEV  = "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+	DefaultEPSS = "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
+)
+
+// DefaultEcosystems are the OSV ecosystems fetched unless told otherwise:
+// those of the software medical devices and their companion apps and
+// servers are made of.
+var DefaultEcosystems = []string{"npm", "PyPI", "Maven", "NuGet", "Go", "crates.io", "Packagist", "RubyGems", "OSS-Fuzz", "Debian", "Alpine"}
+
+// maxOSVZip bounds one ecosystem's archive on disk (the largest are a
+// few hundred megabytes).
+const maxOSVZip = 4 << 30
+
+// Result says what one feed brought.
+type Result struct {
+	Feed    string
+	Changed int // files new or changed
+	Files   int // files of the feed in the mirror
+	// Unsigned counts CSAF advisories taken without a signature because
+	// their provider publishes no OpenPGP key.
+	Unsigned int
+}
+
+func (r Result) String() string {
+	s := fmt.Sprintf("%s: %d file%s, %d new or changed", r.Feed, r.Files, plural(r.Files), r.Changed)
+	if r.Unsigned > 0 {
+		s += fmt.Sprintf(", %d unsigned (the provider publishes no OpenPGP key)", r.Unsigned)
+	}
+	return s
+}
+
+// OSV fetches one ecosystem's all.zip from base (DefaultOSV or a mirror
+// of it) into osv/<ecosystem>.zip.
+func (m *Mirror) OSV(ctx context.Context, base, ecosystem string) (Result, error) {
+	if ecosystem == "" || strings.ContainsAny(ecosystem, "/\\") || ecosystem == "." || ecosystem == ".." {
+		return Result{}, fmt.Errorf("%q is not an OSV ecosystem name", ecosystem)
+	}
+	u := strings.TrimRight(base, "/") + "/" + url.PathEscape(ecosystem) + "/all.zip"
+	changed, err := m.Fetch(ctx, u, "osv/"+ecosystem+".zip", maxOSVZip, nil)
+	return oneFile("OSV "+ecosystem, changed), err
+}
+
+// KEV fetches CISA's catalog of known exploited vulnerabilities into
+// kev/known_exploited_vulnerabilities.json, checked as such before it
+// enters the mirror.
+func (m *Mirror) KEV(ctx context.Context, rawURL string) (Result, error) {
+	changed, err := m.Fetch(ctx, rawURL, "kev/known_exploited_vulnerabilities.json", vuln.MaxKEV, func(p string, _ http.Header) error {
+		data, err := readLimited(p, vuln.MaxKEV)
+		if err != nil {
+			return err
+		}
+		_, err = vuln.ParseKEV(path.Base(rawURL), data)
+		return err
+	})
+	return oneFile("KEV", changed), err
+}
+
+// EPSS fetches FIRST's daily EPSS scores (CSV, usually gzipped) into
+// epss/, checked before it enters the mirror.
+func (m *Mirror) EPSS(ctx context.Context, rawURL string) (Result, error) {
+	name := "epss/epss_scores.csv"
+	if strings.HasSuffix(rawURL, ".gz") {
+		name += ".gz"
+	}
+	changed, err := m.Fetch(ctx, rawURL, name, vuln.MaxEPSS, func(p string, _ http.Header) error {
+		data, err := readLimited(p, vuln.MaxEPSS)
+		if err != nil {
+			return err
+		}
+		return vuln.CheckEPSS(path.Base(rawURL), data)
+	})
+	return oneFile("EPSS", changed), err
+}
+
+func oneFile(feed string, changed bool) Result {
+	r := Result{Feed: feed, Files: 1}
+	if changed {
+		r.Changed = 1
+	}
+	return r
+}
+
+// Inputs lists what the mirror holds for db import: one path per feed
+// folder present.
+func (m *Mirror) Inputs() []string {
+	var out []string
+	for _, d := range []string{"osv", "kev", "epss", "csaf"} {
+		p := m.Data() + string(os.PathSeparator) + d
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
