@@ -25,6 +25,7 @@ var allowed = map[string][]string{
 	"internal/vuln":              {"internal/model", "internal/evidence", "internal/jsonsafe"},
 	"internal/sbom":              {"internal/model", "internal/evidence", "internal/jsonsafe"},
 	"internal/jsonsafe":          {},
+	"internal/advisory":          {},
 	"internal/feeds":             {"internal/vuln", "internal/atomicfile"},
 	"internal/atomicfile":        {},
 	"internal/testutil/website":  {},
