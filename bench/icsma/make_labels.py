@@ -61,6 +61,40 @@ VENDOR_ALIASES = {
 
 NUM = r"[0-9]+(?:\.[0-9]+)*"
 
+# One company under its several names in the advisories: misspellings,
+# legal names and acquisitions (Hillrom and Welch Allyn are Baxter's, St.
+# Jude Medical is Abbott's). Used to tell which advisories name the same
+# product; the inventory rows keep the names as written.
+COMPANY = {
+    "phillips": "philips",
+    "medtronic": "medtronic",
+    "b. braun medical": "b. braun",
+    "hillrom": "baxter",
+    "st. jude medical": "abbott",
+    "abbott laboratories": "abbott",
+}
+
+
+def company(vendor):
+    v = vendor.strip().lower()
+    return COMPANY.get(v, v)
+
+
+# Products two advisories name differently, checked by hand: "PC" is
+# BD's abbreviation of "Point-of-Care" for the Alaris 8015 unit.
+SAME_PRODUCT = {
+    "BD Alaris Point-of-Care Unit (PCU) Model 8015": "Alaris PC Unit Model 8015",
+}
+
+
+def product_key(product, vendor):
+    """The same product whatever the word order, the vendor's name in
+    front, a parenthetical, or case."""
+    product = SAME_PRODUCT.get(product, product)
+    words = re.sub(r"[^a-z0-9]+", " ", short_product(product, vendor).lower()).split()
+    drop = {"model", "the"} | set(re.sub(r"[^a-z0-9]+", " ", vendor.lower()).split())
+    return " ".join(sorted(w for w in words if w not in drop))
+
 
 def parse_version(v):
     return tuple(int(x) for x in v.split("."))
@@ -146,7 +180,7 @@ def main(folder):
         answer suits: every advisory naming this vendor and product."""
         exp, rev = [], []
         for tid, _, v, p, text in items:
-            if v.strip() != vendor.strip() or p != product:
+            if company(v) != company(vendor) or product_key(p, v) != product_key(product, vendor):
                 continue
             d = decide(text)
             if d is None:
