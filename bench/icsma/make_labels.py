@@ -209,7 +209,7 @@ def main(folder):
         if d is None:
             # Unclear text: a version as an inventory would have it; only
             # a needs-review answer is right.
-            exp, rev = labels(vendor, product, None)
+            exp, rev = labels(vendor, product, "1.0")
             row(vendor.strip(), product, "1.0", "exact-unclear", f, exp, rev)
             continue
         inside, outside = d
