@@ -1,6 +1,8 @@
 package advisory
 
 import (
+	"os"
+	"strings"
 	"testing"
 )
 
@@ -36,4 +38,55 @@ func containsAny(s, chars string) bool {
 		}
 	}
 	return false
+}
+
+func FuzzNames(f *testing.F) {
+	f.Add("Becton, Dickinson and Company (BD)", "BD Alaris Point-of-Care Unit (PCU) Model 8015", "Alaris PC Unit 8015")
+	f.Add("NestlÃ© Health", "IntelliVue patient monitor MX400-MX850", "IntelliVue MX450")
+	f.Add("ENEA, Green Hills Software, ITRON, IP Infusion, and Wind River", "Voluson, not including ImageVault", "Voluson E10")
+	f.Fuzz(func(t *testing.T, vendor, advisory, inventory string) {
+		n := Normalize(vendor)
+		if n != strings.TrimSpace(n) || strings.Contains(n, "  ") || Normalize(n) != n {
+			t.Fatalf("Normalize(%q) = %q is not stable", vendor, n)
+		}
+		if r, _ := vendorMatch(vendor, vendor); vendorKey(vendor) != "" && r != 2 {
+			t.Fatalf("vendor %q does not match itself", vendor)
+		}
+		r, why := productMatch(inventory, advisory, vendor, vendor)
+		if r < -1 || r > 2 || (r == 1 || r == -1) && why == "" {
+			t.Fatalf("productMatch(%q, %q) = %d %q", inventory, advisory, r, why)
+		}
+		if len(tokens(stripParens(advisory), vendor)) > 0 {
+			if r, _ := productMatch(advisory, advisory, vendor, vendor); r != 2 {
+				t.Fatalf("product %q does not match itself: %d", advisory, r)
+			}
+		}
+	})
+}
+
+func FuzzReadCSAF(f *testing.F) {
+	for _, name := range []string{"icsma-19-274-01.json", "icsma-20-254-01.json", "icsma-20-170-04.json"} {
+		data, err := os.ReadFile("testdata/" + name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		a, err := ReadCSAF("f.json", data)
+		if err != nil {
+			if !strings.HasPrefix(err.Error(), "f.json: ") {
+				t.Fatalf("error does not name the file: %v", err)
+			}
+			return
+		}
+		m := NewMatcher([]*Advisory{a})
+		for _, p := range a.Products {
+			for _, h := range m.Match(Device{Vendor: p.Vendor, Product: p.Name, Version: "1.0"}) {
+				if h.Reason == "" || h.Confidence == "" {
+					t.Fatalf("hit without reason or confidence: %+v", h)
+				}
+			}
+		}
+	})
 }

@@ -1,0 +1,509 @@
+package advisory
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Normalize puts a vendor or product name in the form names are compared
+// in: text-encoding damage repaired (UTF-8 read as Latin-1, "NestlÃ©"),
+// diacritics folded, lower case, punctuation as spaces, single spaces.
+func Normalize(s string) string {
+	s = repairMojibake(s)
+	var b strings.Builder
+	space := true
+	for _, r := range s {
+		r = fold(r)
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+			space = false
+		case r == '&':
+			if !space {
+				b.WriteByte(' ')
+			}
+			b.WriteString("and ")
+			space = true
+		default:
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+		}
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// repairMojibake undoes UTF-8 that was read as Latin-1 (or Windows-1252)
+// and written again as UTF-8: when every rune of s fits in a byte and
+// those bytes are valid UTF-8 with a multi-byte sequence, they are what
+// was meant.
+func repairMojibake(s string) string {
+	if !strings.ContainsAny(s, "ÃÂÅÄ") {
+		return s
+	}
+	b := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xFF {
+			if c, ok := cp1252[r]; ok {
+				b = append(b, c)
+				continue
+			}
+			return s
+		}
+		b = append(b, byte(r))
+	}
+	if !utf8.Valid(b) || utf8.RuneCount(b) == len(b) {
+		return s
+	}
+	return string(b)
+}
+
+// cp1252 maps the Windows-1252 characters above 0x7F that are not
+// Latin-1 back to their bytes (mojibake often went through it).
+var cp1252 = map[rune]byte{'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8A, '‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E,
+	'‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F}
+
+// fold maps a letter with a diacritic to its base letter.
+func fold(r rune) rune {
+	if r < 0xC0 {
+		return r
+	}
+	if f, ok := folds[r]; ok {
+		return f
+	}
+	return r
+}
+
+var folds = func() map[rune]rune {
+	m := map[rune]rune{}
+	for base, variants := range map[rune]string{
+		'a': "àáâãäåāăą", 'A': "ÀÁÂÃÄÅĀĂĄ", 'c': "çćĉċč", 'C': "ÇĆĈĊČ", 'd': "ďđ", 'D': "ĎĐ",
+		'e': "èéêëēĕėęě", 'E': "ÈÉÊËĒĔĖĘĚ", 'g': "ĝğġģ", 'G': "ĜĞĠĢ", 'i': "ìíîïĩīĭįı", 'I': "ÌÍÎÏĨĪĬĮİ",
+		'l': "ĺļľŀł", 'L': "ĹĻĽĿŁ", 'n': "ñńņňŉ", 'N': "ÑŃŅŇ", 'o': "òóôõöøōŏő", 'O': "ÒÓÔÕÖØŌŎŐ",
+		'r': "ŕŗř", 'R': "ŔŖŘ", 's': "śŝşšß", 'S': "ŚŜŞŠ", 't': "ţťŧ", 'T': "ŢŤŦ", 'u': "ùúûüũūŭůűų",
+		'U': "ÙÚÛÜŨŪŬŮŰŲ", 'y': "ýÿŷ", 'Y': "ÝŶŸ", 'z': "źżž", 'Z': "ŹŻŽ",
+	} {
+		for _, v := range variants {
+			m[v] = base
+		}
+	}
+	return m
+}()
+
+// legalSuffixes are words of a company's legal form, dropped from vendor
+// names.
+var legalSuffixes = map[string]bool{
+	"inc": true, "incorporated": true, "corp": true, "corporation": true, "co": true, "company": true, "ltd": true, "limited": true,
+	"llc": true, "plc": true, "gmbh": true, "ag": true, "se": true, "sa": true, "nv": true, "bv": true, "kg": true, "spa": true,
+	"oy": true, "ab": true, "kk": true, "pty": true, "sarl": true, "srl": true, "lp": true, "llp": true, "int": true, "intl": true,
+	"international": true, "group": true, "holding": true, "holdings": true, "the": true, "and": true,
+}
+
+// vendorKey is a vendor name without its legal form.
+func vendorKey(name string) string {
+	words := strings.Fields(Normalize(name))
+	out := words[:0]
+	for _, w := range words {
+		if !legalSuffixes[w] {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// Vendor is a company as advisories and inventories name it.
+type Vendor struct {
+	// Name is how mdcheck names it; Names every other name it goes by,
+	// misspellings that occur in advisories included.
+	Name  string
+	Names []string
+	// PartOf is the company that acquired it, when one did: a device of
+	// the acquired company may be listed under either name.
+	PartOf string
+}
+
+// Vendors is the maintained alias table of medical-device makers and
+// the suppliers their advisories name. Keep it sorted by Name.
+var Vendors = []Vendor{
+	{Name: "Abbott", Names: []string{"Abbott Laboratories"}},
+	{Name: "B. Braun", Names: []string{"B. Braun Melsungen", "B. Braun Medical", "Braun Melsungen"}},
+	{Name: "Baxter", Names: []string{"Baxter International", "Baxter Healthcare"}},
+	{Name: "BD", Names: []string{"Becton, Dickinson and Company", "Becton Dickinson", "Becton, Dickinson and Company (BD)"}},
+	{Name: "BIOTRONIK", Names: []string{"Biotronik SE & Co. KG"}},
+	{Name: "Boston Scientific"},
+	{Name: "Capsule Technologies", Names: []string{"Capsule Tech"}, PartOf: "Philips"},
+	{Name: "CareFusion", PartOf: "BD"},
+	{Name: "Change Healthcare", PartOf: "Optum"},
+	{Name: "Covidien", PartOf: "Medtronic"},
+	{Name: "Fresenius Kabi"},
+	{Name: "GE HealthCare", Names: []string{"GE Healthcare", "General Electric Healthcare", "GE Medical Systems", "GEHC"}},
+	{Name: "Hamilton Medical"},
+	{Name: "Hillrom", Names: []string{"Hill-Rom", "Hill Rom"}, PartOf: "Baxter"},
+	{Name: "Illumina"},
+	{Name: "Insulet"},
+	{Name: "Medtronic", Names: []string{"Medtronic plc", "Medtronic MiniMed"}},
+	{Name: "Natus Medical", Names: []string{"Natus Medical, Inc. (Natus)", "Natus"}},
+	{Name: "Philips", Names: []string{"Phillips", "Koninklijke Philips", "Philips Healthcare", "Philips Medical Systems", "Royal Philips"}},
+	{Name: "Qualcomm Life", PartOf: "Capsule Technologies"},
+	{Name: "Siemens Healthineers", Names: []string{"Siemens", "Siemens Healthcare", "Siemens Medical Solutions"}},
+	{Name: "Smiths Medical", Names: []string{"Smiths Medical ASD"}, PartOf: "ICU Medical"},
+	{Name: "Spacelabs Healthcare", Names: []string{"Spacelabs", "Spacelabs Medical"}},
+	{Name: "St. Jude Medical", Names: []string{"St Jude Medical", "Saint Jude Medical"}, PartOf: "Abbott"},
+	{Name: "Welch Allyn", PartOf: "Hillrom"},
+	{Name: "ZOLL Medical", Names: []string{"ZOLL"}},
+}
+
+// vendorIndex maps every vendor key to its entry.
+var vendorIndex = func() map[string]*Vendor {
+	m := map[string]*Vendor{}
+	for i := range Vendors {
+		v := &Vendors[i]
+		for _, n := range append([]string{v.Name}, v.Names...) {
+			m[vendorKey(n)] = v
+		}
+	}
+	return m
+}()
+
+// splitVendors splits a vendor text that names several companies
+// ("Silex Technology and GE Healthcare", "ENEA, Green Hills Software,
+// ITRON, IP Infusion, and Wind River"), unless the whole text is one
+// known name ("Becton, Dickinson and Company").
+func splitVendors(s string) []string {
+	if _, ok := vendorIndex[vendorKey(s)]; ok {
+		return []string{s}
+	}
+	s = strings.ReplaceAll(s, ", and ", ", ")
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		for _, q := range strings.Split(p, " and ") {
+			if q = strings.TrimSpace(q); q != "" && vendorKey(q) != "" {
+				out = append(out, q)
+			}
+		}
+	}
+	if len(out) == 0 {
+		return []string{s}
+	}
+	return out
+}
+
+// vendorMatch says how an inventory's vendor relates to an advisory's:
+// 2 the same company (by name or alias), 1 one acquired the other, 0 no
+// relation. why explains a match that is not by the same name.
+func vendorMatch(inventory, advisory string) (int, string) {
+	best, why := 0, ""
+	for _, inv := range splitVendors(inventory) {
+		r, w := oneVendorMatch(inv, advisory)
+		if r > best {
+			best, why = r, w
+		}
+	}
+	return best, why
+}
+
+func oneVendorMatch(inventory, advisory string) (int, string) {
+	ik := vendorKey(inventory)
+	if ik == "" {
+		return 0, ""
+	}
+	best, why := 0, ""
+	for _, a := range splitVendors(advisory) {
+		ak := vendorKey(a)
+		if ak == ik {
+			return 2, ""
+		}
+		iv, av := vendorIndex[ik], vendorIndex[ak]
+		switch {
+		case iv != nil && iv == av:
+			return 2, inventory + " is " + av.Name
+		case av != nil && av.PartOf != "" && vendorIndex[vendorKey(av.PartOf)] == iv && iv != nil:
+			best, why = 1, av.Name+" is part of "+iv.Name
+		case iv != nil && iv.PartOf != "" && vendorIndex[vendorKey(iv.PartOf)] == av && av != nil:
+			best, why = 1, iv.Name+" is part of "+av.Name
+		case av != nil && av.PartOf != "" && vendorKey(av.PartOf) == ik:
+			best, why = 1, av.Name+" is part of "+inventory
+		}
+	}
+	return best, why
+}
+
+// stopWords carry no identity in a product name.
+var stopWords = map[string]bool{
+	"the": true, "a": true, "an": true, "and": true, "of": true, "for": true, "with": true, "model": true, "models": true,
+	"system": true, "systems": true, "software": true, "series": true, "device": true, "devices": true, "product": true,
+	"version": true, "family": true,
+}
+
+// tokens are a name's identifying words; vendor words are dropped.
+func tokens(name string, vendor string) []string {
+	vw := vendorWords(vendor)
+	var out []string
+	for _, w := range strings.Fields(Normalize(name)) {
+		if stopWords[w] || vw[w] || slices.Contains(out, w) {
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// vendorWordCache remembers vendorWords, which every name of a vendor
+// needs.
+var vendorWordCache sync.Map
+
+// vendorWords are the words of a vendor's names (all of them, aliases
+// included), which a product name need not repeat.
+func vendorWords(vendor string) map[string]bool {
+	if v, ok := vendorWordCache.Load(vendor); ok {
+		return v.(map[string]bool)
+	}
+	vw := map[string]bool{}
+	for _, v := range splitVendors(vendor) {
+		for _, w := range strings.Fields(vendorKey(v)) {
+			vw[w] = true
+		}
+		if e := vendorIndex[vendorKey(v)]; e != nil {
+			for _, n := range append([]string{e.Name}, e.Names...) {
+				for _, w := range strings.Fields(vendorKey(n)) {
+					vw[w] = true
+				}
+			}
+		}
+	}
+	if len(vendor) < 256 {
+		vendorWordCache.Store(vendor, vw)
+	}
+	return vw
+}
+
+// model reports whether a word looks like a model number (it has a
+// digit).
+func model(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] >= '0' && w[i] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+// modelRange matches "MX400-MX850" or "MX400 to MX850" in a product name.
+var modelRange = regexp.MustCompile(`(?i)\b([a-z]*)(\d+)[a-z]*\s*(?:-|to|through)\s*([a-z]*)(\d+)[a-z]*\b`)
+
+// modelWord reads a model number word: letters, then digits.
+var modelWord = regexp.MustCompile(`^([a-z]*)(\d+)[a-z]*$`)
+
+// exclusion matches "not including ...", "except ...", "excluding ...".
+var exclusion = regexp.MustCompile(`(?i)\b(not including|except|excluding|other than)\b`)
+
+// productMatch says how an inventory's product name relates to an
+// advisory's: 2 the same product (the same identifying words, in any
+// order), 1 likely (every model number and most words agree, or a model
+// inside a range the advisory names), -1 related but uncertain (needs
+// review: a family name with exclusions, shared words only), 0 unrelated.
+func productMatch(inventory, advisory, invVendor, advVendor string) (int, string) {
+	return matchNames(newName(inventory, invVendor, false), newName(advisory, advVendor, true))
+}
+
+// name is a product name read for matching: its identifying words
+// (parentheticals, which hold part numbers and abbreviations, left out;
+// vendor words dropped), and its plain normalized form.
+type name struct {
+	raw   string
+	words []string
+	plain string
+	rng   []string // a model range it names, if any
+	excl  bool     // it names a family with exclusions
+}
+
+// newName reads a product name; an advisory's is also searched for a
+// model range and exclusions.
+func newName(product, vendor string, advisory bool) name {
+	n := name{raw: product, words: tokens(stripParens(product), vendor), plain: Normalize(stripParens(product))}
+	if advisory {
+		n.rng, n.excl = modelRange.FindStringSubmatch(product), exclusion.MatchString(product)
+	}
+	return n
+}
+
+// matchNames is productMatch on names read once.
+func matchNames(in, an name) (int, string) {
+	inventory, advisory := in.raw, an.raw
+	it, at := in.words, an.words
+	if len(it) == 0 || len(at) == 0 {
+		// The product is named like its vendor (OpenClinic GA).
+		if len(it) == 0 && len(at) == 0 && in.plain == an.plain && in.plain != "" {
+			return 2, ""
+		}
+		return 0, ""
+	}
+	if sameSet(it, at) {
+		return 2, ""
+	}
+	it, at = acronyms(it, at), acronyms(at, it)
+	if sameSet(it, at) {
+		return 1, "abbreviations of " + quote(advisory)
+	}
+	// Model numbers: each one the advisory names must be in the
+	// inventory's name, or the inventory's model inside a named range.
+	var advModels, invModels []string
+	for _, w := range at {
+		if model(w) {
+			advModels = append(advModels, w)
+		}
+	}
+	for _, w := range it {
+		if model(w) {
+			invModels = append(invModels, w)
+		}
+	}
+	shared := 0
+	for _, w := range it {
+		if slices.Contains(at, w) {
+			shared++
+		}
+	}
+	words := func(ws []string) int {
+		n := 0
+		for _, w := range ws {
+			if !model(w) {
+				n++
+			}
+		}
+		return n
+	}
+	sharedWords := 0
+	for _, w := range it {
+		if !model(w) && slices.Contains(at, w) {
+			sharedWords++
+		}
+	}
+	if r := an.rng; r != nil && len(invModels) > 0 {
+		for _, m := range invModels {
+			if inModelRange(m, r) && sharedWords > 0 {
+				return 1, inventory + " is inside the model range " + r[0] + " of " + quote(advisory)
+			}
+		}
+	}
+	allModels := len(advModels) > 0
+	for _, m := range advModels {
+		if !slices.Contains(it, m) {
+			allModels = false
+		}
+	}
+	extraModels := false
+	for _, m := range invModels {
+		if !slices.Contains(at, m) {
+			extraModels = true
+		}
+	}
+	// Words only one side has: when both sides have some, they name
+	// different products (IntelliSpace PACS, IntelliSpace Perinatal).
+	onlyInv, onlyAdv := 0, 0
+	for _, w := range it {
+		if !slices.Contains(at, w) {
+			onlyInv++
+		}
+	}
+	for _, w := range at {
+		if !slices.Contains(it, w) {
+			onlyAdv++
+		}
+	}
+	switch {
+	case an.excl && sharedWords > 0 && len(advModels) == 0 && onlyAdv > 0:
+		return -1, quote(advisory) + " names a family with exclusions"
+	case allModels && !extraModels && sharedWords*2 >= min(words(it), words(at)) && (onlyInv == 0 || onlyAdv == 0):
+		return 1, "same model number and name words as " + quote(advisory)
+	case onlyInv > 0 && onlyAdv > 0 || shared == 0:
+		return 0, ""
+	case sharedWords > 1 && !extraModels && onlyInv == 0 && (len(advModels) == 0 || allModels):
+		// The inventory names a part of the advisory's name.
+		return 1, "a shortened form of " + quote(advisory)
+	case sharedWords > 1 && !extraModels && len(advModels) == 0:
+		// Every word of the advisory's name is in the inventory's: the
+		// inventory names more (a family member, an option).
+		return 1, quote(advisory) + " in full, with more words"
+	}
+	// One shared word, or a model the advisory's name does not give.
+	return -1, "shares words with " + quote(advisory)
+}
+
+// stripParens drops parenthetical text.
+func stripParens(s string) string {
+	return strings.TrimSpace(parenthetical.ReplaceAllString(s, " "))
+}
+
+// acronyms replaces in a each word that is the initials of consecutive
+// words of b (PC for Point-of-Care, PCU for Point-of-Care Unit) by those
+// words, so that both names compare word by word.
+func acronyms(a, b []string) []string {
+	var out []string
+	for _, w := range a {
+		if slices.Contains(b, w) || len(w) < 2 || len(w) > 5 || model(w) {
+			out = append(out, w)
+			continue
+		}
+		found := false
+		for i := 0; i+len(w) <= len(b) && !found; i++ {
+			run := b[i : i+len(w)]
+			ok := true
+			for k, x := range run {
+				if x[0] != w[k] || model(x) || len(x) < 3 {
+					ok = false
+					break
+				}
+			}
+			if ok {
+				for _, x := range run {
+					if !slices.Contains(out, x) {
+						out = append(out, x)
+					}
+				}
+				found = true
+			}
+		}
+		if !found {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func inModelRange(m string, r []string) bool {
+	mm := modelWord.FindStringSubmatch(m)
+	if mm == nil || !strings.EqualFold(mm[1], r[1]) || !strings.EqualFold(r[1], r[3]) {
+		return false
+	}
+	n, lo, hi := atoi(mm[2]), atoi(r[2]), atoi(r[4])
+	return lo <= n && n <= hi
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if n > 1e9 {
+			return n
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for _, w := range a {
+		if !slices.Contains(b, w) {
+			return false
+		}
+	}
+	return true
+}
