@@ -13,6 +13,8 @@ type Advisory struct {
 	// ID is the CSAF tracking ID; Title the document's.
 	ID    string `json:"id"`
 	Title string `json:"title"`
+	// Updated is the revision's date (current_release_date).
+	Updated string `json:"updated"`
 	// CVEs are every CVE of the advisory.
 	CVEs     []string  `json:"cves"`
 	Products []Product `json:"products"`
@@ -42,7 +44,8 @@ type csafTree struct {
 	Document struct {
 		Title    string `json:"title"`
 		Tracking struct {
-			ID string `json:"id"`
+			ID      string `json:"id"`
+			Current string `json:"current_release_date"`
 		} `json:"tracking"`
 	} `json:"document"`
 	ProductTree struct {
@@ -81,7 +84,7 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	a := &Advisory{ID: doc.Document.Tracking.ID, Title: doc.Document.Title}
+	a := &Advisory{ID: doc.Document.Tracking.ID, Title: doc.Document.Title, Updated: doc.Document.Tracking.Current}
 	if a.ID == "" {
 		return nil, fmt.Errorf("%s: /document/tracking/id is missing", name)
 	}
@@ -142,10 +145,7 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 				p.CVEs = a.CVEs // a product no status names: the advisory's
 			}
 			p.Remediation = fixes[b.Product.ID]
-			p.constraint = ParseConstraint(version)
-			if version == "" {
-				p.constraint = Constraint{Raw: "", all: true, Note: "the advisory names no version"}
-			}
+			p.prepare()
 			a.Products = append(a.Products, p)
 		}
 		return nil
@@ -154,6 +154,20 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// Prepare reads the version constraints of an advisory loaded from JSON.
+func (a *Advisory) Prepare() {
+	for i := range a.Products {
+		a.Products[i].prepare()
+	}
+}
+
+func (p *Product) prepare() {
+	p.constraint = ParseConstraint(p.Version)
+	if p.Version == "" {
+		p.constraint = Constraint{Raw: "", all: true, Note: "the advisory names no version"}
+	}
 }
 
 func clipWords(s string, n int) string {

@@ -221,7 +221,7 @@ func oneVendorMatch(inventory, advisory string) (int, string) {
 		iv, av := vendorIndex[ik], vendorIndex[ak]
 		switch {
 		case iv != nil && iv == av:
-			return 2, inventory + " is " + av.Name
+			return 2, strings.TrimSpace(inventory) + " is " + strings.TrimSpace(a)
 		case av != nil && av.PartOf != "" && vendorIndex[vendorKey(av.PartOf)] == iv && iv != nil:
 			best, why = 1, av.Name+" is part of "+iv.Name
 		case iv != nil && iv.PartOf != "" && vendorIndex[vendorKey(iv.PartOf)] == av && av != nil:

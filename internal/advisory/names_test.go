@@ -30,10 +30,10 @@ func TestVendorMatch(t *testing.T) {
 		want                int
 		why                 string
 	}{
-		{"Philips", "Phillips", 2, "Philips is Philips"},
-		{"Philips Healthcare", "Philips", 2, "Philips"},
+		{"Philips", "Phillips", 2, "Philips is Phillips"},
+		{"Philips Healthcare", "Philips", 2, "Philips Healthcare is Philips"},
 		{"Medtronic plc", "Medtronic ", 2, ""},
-		{"BD", "Becton, Dickinson and Company (BD)", 2, "BD"},
+		{"BD", "Becton, Dickinson and Company (BD)", 2, "BD is Becton, Dickinson and Company (BD)"},
 		{"Becton Dickinson", "Becton, Dickinson and Company (BD)", 2, "BD"},
 		{"GE HealthCare", "GE Healthcare", 2, ""},
 		{"B. Braun Melsungen AG", "B. Braun Medical", 2, "B. Braun"},

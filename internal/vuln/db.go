@@ -20,6 +20,8 @@ import (
 	"time"
 
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
+
+	"github.com/mdcheck/mdcheck/internal/advisory"
 )
 
 // Limits on imports: a file larger than MaxCollection, a zip entry or a
@@ -41,6 +43,7 @@ CREATE TABLE aliases (id TEXT NOT NULL, alias TEXT NOT NULL);
 CREATE TABLE cpe (id TEXT NOT NULL, kind TEXT NOT NULL, vendor TEXT NOT NULL, product TEXT NOT NULL, data BLOB NOT NULL);
 CREATE TABLE kev (cve TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE epss (cve TEXT PRIMARY KEY, score REAL NOT NULL, percentile REAL NOT NULL);
+CREATE TABLE advisories (id TEXT PRIMARY KEY, updated TEXT NOT NULL, data BLOB NOT NULL);
 `
 
 const indexes = `
@@ -69,7 +72,7 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-const schemaVersion = "4"
+const schemaVersion = "5"
 
 // ImportStats summarises an import.
 type ImportStats struct {
@@ -155,6 +158,10 @@ type inserter struct {
 	kevSeen              map[string]string // cve -> catalog version
 	kevVersion, epssDate string
 	epssModel            string
+	// advisories holds the product trees of CSAF advisories for
+	// device-level matching, newest revision of each.
+	adv        *sql.Stmt
+	advUpdated map[string]string
 }
 
 func newInserter(tx *sql.Tx) (*inserter, error) {
@@ -174,7 +181,11 @@ func newInserter(tx *sql.Tx) (*inserter, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, seen: map[string]string{}, cpeSeen: map[string]string{}, kevSeen: map[string]string{}}, nil
+	adv, err := tx.Prepare(`INSERT OR REPLACE INTO advisories (id, updated, data) VALUES (?, ?, ?)`)
+	if err != nil {
+		return nil, err
+	}
+	return &inserter{tx: tx, rec: rec, aff: aff, ali: ali, cpe: cpe, adv: adv, seen: map[string]string{}, cpeSeen: map[string]string{}, kevSeen: map[string]string{}, advUpdated: map[string]string{}}, nil
 }
 
 // add stores a record and its CPE applicability. A record seen before is
@@ -425,7 +436,7 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 				return err
 			}
 		}
-		return nil
+		return ins.addAdvisory(where, data)
 	}
 	if isNVD(data) {
 		recs, apps, err := ParseNVD(where, data)
@@ -460,6 +471,71 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 
 // addKEV stores a KEV catalog's entries; where catalogs overlap, the
 // newest catalog's entry is kept.
+// addAdvisory keeps a CSAF advisory's product tree for device-level
+// matching: the newest revision of each advisory.
+func (ins *inserter) addAdvisory(where string, data []byte) error {
+	a, err := advisory.ReadCSAF(where, data)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalid, err)
+	}
+	if len(a.Products) == 0 {
+		return nil
+	}
+	if old, ok := ins.advUpdated[a.ID]; ok && old >= a.Updated {
+		return nil
+	}
+	ins.advUpdated[a.ID] = a.Updated
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	_, err = ins.adv.Exec(a.ID, a.Updated, b)
+	return err
+}
+
+// Advisories returns the CSAF advisories kept for device-level matching.
+func (db *DB) Advisories(ctx context.Context) ([]*advisory.Advisory, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT data FROM advisories ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*advisory.Advisory
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return nil, err
+		}
+		var a advisory.Advisory
+		if err := json.Unmarshal(b, &a); err != nil {
+			return nil, fmt.Errorf("%w: advisory in the database: %v", ErrInvalid, err)
+		}
+		a.Prepare()
+		out = append(out, &a)
+	}
+	return out, rows.Err()
+}
+
+// KEVEntries returns the KEV entries of the CVEs listed, by CVE.
+func (db *DB) KEVEntries(ctx context.Context, cves []string) (map[string]*KEV, error) {
+	out := map[string]*KEV{}
+	for _, c := range cves {
+		var data []byte
+		switch err := db.sql.QueryRowContext(ctx, `SELECT data FROM kev WHERE cve = ?`, c).Scan(&data); {
+		case errors.Is(err, sql.ErrNoRows):
+			continue
+		case err != nil:
+			return nil, err
+		}
+		var k KEV
+		if err := json.Unmarshal(data, &k); err != nil {
+			return nil, err
+		}
+		out[c] = &k
+	}
+	return out, nil
+}
+
 func (ins *inserter) addKEV(c *KEVCatalog) error {
 	for _, e := range c.Entries {
 		if prev, ok := ins.kevSeen[e.CVE]; ok && prev > c.Version {

@@ -1,0 +1,105 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestInventoryMatch matches a small hospital inventory against the
+// built-in snapshot (CISA's ICSMA advisories and KEV).
+func TestInventoryMatch(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "inventory.csv")
+	if err := os.WriteFile(inv, []byte(`vendor,product,version,site,serial,id
+Phillips,IntelliSpace Portal 8.0.x,8.0,Radiology,,IT-7
+BD,Alaris PC Unit Model 8015,9.33.1,Ward 5,A17,
+Philips Healthcare,IntelliVue MX450,M.00,ICU-3,DE1234,
+Acme Medical,Widget,1.0,,,
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := run(t, "inventory", "match", "-f", "json", inv)
+	if code != ExitOK || !strings.Contains(errs, "built-in snapshot") {
+		t.Fatalf("inventory match: exit %d\n%s", code, errs)
+	}
+	var res []struct {
+		Vendor, Product, Version, Site, Serial, ID string
+		Matches                                    []struct {
+			Advisory, Confidence, Reason string
+			CVEs, KEV                    []string
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if len(res) != 4 || res[0].Product != "IntelliSpace Portal 8.0.x" || res[0].ID != "IT-7" || res[3].Vendor != "Acme Medical" {
+		t.Fatalf("rows out of order or lost: %+v", res)
+	}
+	find := func(i int, id string) (string, []string, []string) {
+		for _, m := range res[i].Matches {
+			if m.Advisory == id {
+				return m.Confidence, m.CVEs, m.KEV
+			}
+		}
+		return "", nil, nil
+	}
+	// EternalBlue, in CISA's KEV catalog, is among ICSMA-18-058-02's CVEs.
+	if conf, cves, kev := find(0, "ICSMA-18-058-02"); conf != "high" || !slices.Contains(cves, "CVE-2017-0143") || !slices.Contains(kev, "CVE-2017-0143") {
+		t.Errorf("IntelliSpace Portal: %s %v KEV %v, want high (the advisory also writes Phillips) with CVE-2017-0143 known exploited", conf, cves, kev)
+	}
+	if conf, _, _ := find(1, "ICSMA-20-317-01"); conf != "high" {
+		t.Errorf("Alaris PC Unit 8015: %s on ICSMA-20-317-01, want high", conf)
+	}
+	if conf, _, _ := find(2, "ICSMA-20-254-01"); conf != "medium" {
+		t.Errorf("IntelliVue MX450: %s on ICSMA-20-254-01, want medium (model range)", conf)
+	}
+	if len(res[3].Matches) != 0 {
+		t.Errorf("an unknown vendor matched: %+v", res[3].Matches)
+	}
+	_, out, _ = run(t, "inventory", "match", inv)
+	for _, want := range []string{"Phillips IntelliSpace Portal 8.0.x 8.0 at Radiology", "HIGH         ICSMA-18-058-02", "known exploited: ", "4 devices:", "1 devices with none"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("vendor,product,version\nPhilips,,1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "inventory", "match", bad); code != ExitInput || !strings.Contains(errs, "bad.csv:2:2: product is empty") {
+		t.Errorf("bad inventory: exit %d, %q", code, errs)
+	}
+	if code, _, errs := run(t, "inventory", "match", "-f", "xml", inv); code != ExitInput || !strings.Contains(errs, "--format") {
+		t.Errorf("bad format: exit %d, %q", code, errs)
+	}
+}
+
+// TestHostileInventoryMemory matches the largest inventories accepted, in
+// a child process whose peak memory is measured: 250,000 rows of one
+// device that matches, and a 64 MiB file of short rows (refused past the
+// row bound).
+func TestHostileInventoryMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	write := func(name, head, row string, n int) string {
+		var b strings.Builder
+		b.WriteString(head)
+		for i := 0; i < n && b.Len()+len(row) <= 64<<20; i++ {
+			b.WriteString(row)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	many := write("many.csv", "vendor,product,version,site\n", "BD,Alaris PC Unit Model 8015,9.33.1,Ward 5\n", 250_000)
+	measure(t, ExitOK, bin, "inventory", "match", "-f", "json", many)
+	short := write("short.csv", "vendor,product,version\n", "a,b,1\n", 1<<30)
+	if errs := measure(t, ExitInput, bin, "inventory", "match", short); !strings.Contains(errs, "more than 250000 rows") {
+		t.Errorf("stderr %q", errs)
+	}
+}
