@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"internal/vuln/snapshot":     {"internal/vuln", "internal/atomicfile"},
 	"internal/vuln/snapshot/gen": {"internal/vuln/snapshot"},
 	"internal/report":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
-	"internal/assess":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom", "internal/vuln"},
+	"internal/assess":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom", "internal/vuln", "internal/advisory"},
 	"internal/policy":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
 	"internal/oscal":             {"internal/evidence", "internal/catalog", "internal/report"},
 	"internal/evidence":          {"internal/model"},

@@ -84,6 +84,9 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 		if err != nil {
 			return nil, err
 		}
+		if err := deviceAdvisories(ctx, dev, opts.Vulns, ev); err != nil {
+			return nil, err
+		}
 		// A waiver file's own entries come first: the first match wins.
 		waivers = append(slices.Clip(waivers), vex...)
 	}

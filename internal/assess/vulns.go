@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
@@ -70,6 +71,45 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		ev.AddVulnerabilities(res)
 	}
 	return waivers, nil
+}
+
+// deviceAdvisories matches the device's identity and each of its
+// components by name against the advisories that name products in words
+// (CISA's ICSMA advisories and the like), with the KEV-listed CVEs of
+// each advisory found.
+func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evidence.Set) error {
+	advs, err := v.DB.Advisories(ctx)
+	if err != nil {
+		return err
+	}
+	ev.MarkDeviceAdvisoriesRan()
+	m := advisory.NewMatcher(advs)
+	product := strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model)
+	subjects := []evidence.DeviceAdvisories{{Subject: "device", Path: "identity.product", Vendor: dev.Identity.Manufacturer, Product: product, Version: dev.Identity.Version}}
+	for i, c := range dev.Components {
+		if c.Role == "non-device" {
+			continue
+		}
+		subjects = append(subjects, evidence.DeviceAdvisories{Subject: c.ID, Path: fmt.Sprintf("components[%d].name", i), Vendor: dev.Identity.Manufacturer, Product: c.Name, Version: c.Version})
+	}
+	for _, s := range subjects {
+		s.Advisories = len(advs)
+		for _, h := range m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version}) {
+			kev, err := v.DB.KEVEntries(ctx, h.CVEs)
+			if err != nil {
+				return err
+			}
+			am := evidence.AdvisoryMatch{ID: h.Advisory, Title: h.Title, Confidence: h.Confidence, Reason: h.Reason, CVEs: h.CVEs, Remediation: h.Remediation}
+			for _, c := range h.CVEs {
+				if kev[c] != nil {
+					am.KEV = append(am.KEV, c)
+				}
+			}
+			s.Hits = append(s.Hits, am)
+		}
+		ev.AddDeviceAdvisories(s)
+	}
+	return nil
 }
 
 // componentClasses gives each component's MDR class, the highest it may

@@ -146,3 +146,45 @@ func keys(m map[string]catalog.Finding) []string {
 	}
 	return out
 }
+
+// TestDeviceAdvisoryFindings checks a device that a real ICSMA advisory
+// names: its identity matches, findings carry the advisory.
+func TestDeviceAdvisoryFindings(t *testing.T) {
+	dir := t.TempDir()
+	model := `apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: Spacelabs Healthcare, product: Xhibit Telemetry Receiver, model: "96280", version: "1.0.2"}
+components:
+  - {id: xtr, name: Xhibit Telemetry Receiver (XTR) Model number 96280, kind: hardware-device, role: device, version: "1.0.3"}
+  - {id: gw, name: Gateway, kind: gateway, role: device}
+`
+	file := filepath.Join(dir, "device.yaml")
+	if err := os.WriteFile(file, []byte(model), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "vuln.db")
+	if _, err := vuln.Import(context.Background(), path, []string{"../vuln/testdata/csaf/icsma-20-049-01.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	db, err := vuln.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	r, err := Run(context.Background(), file, Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: db}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := findingsByID(r)
+	const rule = "vuln/device-advisories@"
+	if f := fs[rule+"device/ICSMA-20-049-01"]; f.Status != catalog.Fail || !strings.Contains(f.Detail, "CVE") || !strings.Contains(f.Detail, "Spacelabs Healthcare is Spacelabs") {
+		t.Errorf("device = %s: %s", f.Status, f.Detail)
+	}
+	// Version 1.0.3 is after the advisory's 1.0.2.
+	if f := fs[rule+"xtr"]; f.Status != catalog.Pass {
+		t.Errorf("xtr 1.0.3 = %s: %s; want pass", f.Status, f.Detail)
+	}
+	if f := fs[rule+"gw"]; f.Status != catalog.Pass || !strings.Contains(f.Detail, "1 advisory checked") {
+		t.Errorf("gateway = %s: %s", f.Status, f.Detail)
+	}
+}

@@ -84,6 +84,9 @@ type Set struct {
 	sboms  []SBOM
 	vulnDB *VulnDatabase
 	vulns  []Vulnerabilities
+	// devAdv is device-level advisory matching, when it ran.
+	devAdv    []DeviceAdvisories
+	devAdvRan bool
 }
 
 // NewSet returns an empty set.

@@ -105,3 +105,47 @@ func (s *Set) Vulnerabilities(component string) (Vulnerabilities, bool) {
 	}
 	return Vulnerabilities{}, false
 }
+
+// DeviceAdvisories is what matching a device's identity, or one of its
+// components, against the advisories that name products in words
+// showed.
+type DeviceAdvisories struct {
+	// Subject is "device" or a component ID; Path the model path of the
+	// name matched (identity.product, components[i].name).
+	Subject string `json:"subject"`
+	Path    string `json:"path"`
+	// Vendor, Product and Version are what was matched.
+	Vendor  string `json:"vendor"`
+	Product string `json:"product"`
+	Version string `json:"version"`
+	// Advisories counts the advisories matched against.
+	Advisories int             `json:"advisories"`
+	Hits       []AdvisoryMatch `json:"hits"`
+}
+
+// AdvisoryMatch is one advisory that may concern a device.
+type AdvisoryMatch struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title"`
+	Confidence string   `json:"confidence"` // high, medium or needs-review
+	Reason     string   `json:"reason"`
+	CVEs       []string `json:"cves"`
+	// KEV lists the CVEs CISA lists as known exploited.
+	KEV         []string `json:"kev,omitempty"`
+	Remediation string   `json:"remediation,omitempty"`
+}
+
+// AddDeviceAdvisories records what matching one subject showed.
+func (s *Set) AddDeviceAdvisories(d DeviceAdvisories) {
+	s.devAdv = append(s.devAdv, d)
+}
+
+// DeviceAdvisories returns what matching the subjects showed, in the
+// order they were matched; false when no matching ran.
+func (s *Set) DeviceAdvisories() ([]DeviceAdvisories, bool) {
+	return s.devAdv, s.devAdvRan
+}
+
+// MarkDeviceAdvisoriesRan records that the device was matched against
+// advisories (even if nothing was recorded).
+func (s *Set) MarkDeviceAdvisoriesRan() { s.devAdvRan = true }
