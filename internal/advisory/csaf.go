@@ -32,6 +32,9 @@ type Product struct {
 	// Remediation is the first vendor fix or mitigation that names the
 	// product, in its own words.
 	Remediation string `json:"remediation,omitempty"`
+	// FullName is set for a product the advisory names only in full
+	// (full_product_names): its version is in the name.
+	FullName bool `json:"fullName,omitempty"`
 
 	constraint Constraint
 }
@@ -42,14 +45,30 @@ func (p *Product) Constraint() Constraint { return p.constraint }
 // csafTree is what ReadCSAF reads of a CSAF document.
 type csafTree struct {
 	Document struct {
-		Title    string `json:"title"`
+		Title     string `json:"title"`
+		Publisher struct {
+			Category string `json:"category"`
+			Name     string `json:"name"`
+		} `json:"publisher"`
 		Tracking struct {
 			ID      string `json:"id"`
 			Current string `json:"current_release_date"`
 		} `json:"tracking"`
 	} `json:"document"`
 	ProductTree struct {
-		Branches []csafBranch `json:"branches"`
+		Branches         []csafBranch `json:"branches"`
+		FullProductNames []struct {
+			ID   string `json:"product_id"`
+			Name string `json:"name"`
+		} `json:"full_product_names"`
+		Relationships []struct {
+			Category        string `json:"category"`
+			ProductRef      string `json:"product_reference"`
+			RelatesTo       string `json:"relates_to_product_reference"`
+			FullProductName struct {
+				ID string `json:"product_id"`
+			} `json:"full_product_name"`
+		} `json:"relationships"`
 	} `json:"product_tree"`
 	Vulnerabilities []struct {
 		CVE           string              `json:"cve"`
@@ -88,19 +107,30 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 	if a.ID == "" {
 		return nil, fmt.Errorf("%s: /document/tracking/id is missing", name)
 	}
+	// Which CVEs affect each product ID, and which IDs have any status at
+	// all; a relationship's status (a package as a component of a
+	// platform) holds for both its products.
 	affects := map[string][]string{}
+	statused := map[string]bool{}
 	fixes := map[string]string{}
+	rels := map[string][]string{}
+	for _, r := range doc.ProductTree.Relationships {
+		id := r.FullProductName.ID
+		rels[id] = append(rels[id], r.ProductRef, r.RelatesTo)
+	}
+	with := func(id string) []string { return append([]string{id}, rels[id]...) }
 	for _, v := range doc.Vulnerabilities {
 		if v.CVE != "" && !slices.Contains(a.CVEs, v.CVE) {
 			a.CVEs = append(a.CVEs, v.CVE)
 		}
 		for status, ids := range v.ProductStatus {
-			if status != "known_affected" && status != "first_affected" && status != "last_affected" && status != "under_investigation" {
-				continue
-			}
+			affected := status == "known_affected" || status == "first_affected" || status == "last_affected" || status == "under_investigation"
 			for _, id := range ids {
-				if v.CVE != "" && !slices.Contains(affects[id], v.CVE) {
-					affects[id] = append(affects[id], v.CVE)
+				for _, x := range with(id) {
+					statused[x] = true
+					if affected && v.CVE != "" && !slices.Contains(affects[x], v.CVE) {
+						affects[x] = append(affects[x], v.CVE)
+					}
 				}
 			}
 		}
@@ -109,11 +139,26 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 				continue
 			}
 			for _, id := range r.ProductIDs {
-				if _, ok := fixes[id]; !ok {
-					fixes[id] = clipWords(r.Details, 300)
+				for _, x := range with(id) {
+					if _, ok := fixes[x]; !ok {
+						fixes[x] = clipWords(r.Details, 300)
+					}
 				}
 			}
 		}
+	}
+	// A product is named as affected when a status says so. One that
+	// no status names is taken as named by the whole advisory (CISA's
+	// advisories sometimes list products without statuses); one whose
+	// statuses are only fixed or not affected is not matched.
+	affected := func(id string) ([]string, bool) {
+		if cves := affects[id]; len(cves) > 0 {
+			return cves, true
+		}
+		if !statused[id] {
+			return a.CVEs, true
+		}
+		return nil, false
 	}
 	var walk func(bs []csafBranch, vendor string, names []string, depth int) error
 	walk = func(bs []csafBranch, vendor string, names []string, depth int) error {
@@ -139,11 +184,11 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 			if b.Product == nil || len(ns) == 0 {
 				continue
 			}
-			p := Product{Vendor: strings.TrimSpace(v), Name: strings.Join(ns, " "), Version: version, IDs: []string{b.Product.ID}}
-			p.CVEs = affects[b.Product.ID]
-			if len(p.CVEs) == 0 {
-				p.CVEs = a.CVEs // a product no status names: the advisory's
+			cves, ok := affected(b.Product.ID)
+			if !ok {
+				continue // fixed or not affected: not a product to match
 			}
+			p := Product{Vendor: strings.TrimSpace(v), Name: strings.Join(ns, " "), Version: version, IDs: []string{b.Product.ID}, CVEs: cves}
 			p.Remediation = fixes[b.Product.ID]
 			p.prepare()
 			a.Products = append(a.Products, p)
@@ -152,6 +197,22 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 	}
 	if err := walk(doc.ProductTree.Branches, "", nil, 0); err != nil {
 		return nil, err
+	}
+	// Products named only in full: a vendor's own advisory names its
+	// products; name and version are one string, so the version needs a
+	// person.
+	for _, f := range doc.ProductTree.FullProductNames {
+		cves, ok := affected(f.ID)
+		if !ok || f.Name == "" {
+			continue
+		}
+		vendor := ""
+		if doc.Document.Publisher.Category == "vendor" {
+			vendor = doc.Document.Publisher.Name
+		}
+		p := Product{Vendor: vendor, Name: f.Name, IDs: []string{f.ID}, CVEs: cves, Remediation: fixes[f.ID], FullName: true}
+		p.prepare()
+		a.Products = append(a.Products, p)
 	}
 	return a, nil
 }
@@ -165,7 +226,10 @@ func (a *Advisory) Prepare() {
 
 func (p *Product) prepare() {
 	p.constraint = ParseConstraint(p.Version)
-	if p.Version == "" {
+	switch {
+	case p.FullName:
+		p.constraint = Constraint{Raw: p.Name, review: "the advisory names product and version in one string"}
+	case p.Version == "":
 		p.constraint = Constraint{Raw: "", all: true, Note: "the advisory names no version"}
 	}
 }

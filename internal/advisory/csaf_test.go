@@ -95,3 +95,57 @@ func TestMatchTestdata(t *testing.T) {
 		t.Errorf("another vendor's device matched: %+v", hits)
 	}
 }
+
+// TestReadCSAFRelationships reads a real Red Hat advisory whose products
+// are packages as components of platforms (relationships), all fixed:
+// nothing to match. The same advisory with its statuses turned to
+// known_affected (in memory, marked here as such) names the platforms
+// and packages, each with the CVE.
+func TestReadCSAFRelationships(t *testing.T) {
+	data, err := os.ReadFile("testdata/rhsa-2022_0011.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ReadCSAF("rhsa-2022_0011.json", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.ID != "RHSA-2022:0011" || len(a.Products) != 0 {
+		t.Errorf("a fixed-only advisory gave products to match: %+v", a.Products)
+	}
+	affected := strings.ReplaceAll(string(data), `"fixed": [`, `"known_affected": [`)
+	a, err = ReadCSAF("rhsa-2022_0011.json (statuses changed in memory)", []byte(affected))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aus *Product
+	for i := range a.Products {
+		if a.Products[i].Name == "Red Hat Enterprise Linux Red Hat Enterprise Linux Server AUS (v. 7.6)" {
+			aus = &a.Products[i]
+		}
+	}
+	if aus == nil || aus.Vendor != "Red Hat" || !slices.Equal(aus.CVEs, []string{"CVE-2020-10188"}) || aus.Remediation == "" {
+		t.Errorf("RHEL Server AUS 7.6 through its relationships: %+v", aus)
+	}
+	hits := NewMatcher([]*Advisory{a}).Match(Device{Vendor: "Red Hat, Inc.", Product: "Red Hat Enterprise Linux Server AUS", Version: "7.6"})
+	if len(hits) != 1 || hits[0].Advisory != "RHSA-2022:0011" {
+		t.Errorf("hits = %+v", hits)
+	}
+}
+
+func TestReadCSAFFullProductNames(t *testing.T) {
+	doc := `{"document": {"tracking": {"id": "EXM-1"}, "publisher": {"category": "vendor", "name": "Example Medical"}},
+  "product_tree": {"full_product_names": [{"product_id": "P1", "name": "Example Infusion Pump 3.2"}, {"product_id": "P2", "name": "Example Monitor 1.0"}]},
+  "vulnerabilities": [{"cve": "CVE-2024-0001", "product_status": {"known_affected": ["P1"], "fixed": ["P2"]}}]}`
+	a, err := ReadCSAF("exm-1.json", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Products) != 1 || a.Products[0].Vendor != "Example Medical" || !a.Products[0].FullName {
+		t.Fatalf("products = %+v", a.Products)
+	}
+	hits := NewMatcher([]*Advisory{a}).Match(Device{Vendor: "Example Medical", Product: "Example Infusion Pump 3.2", Version: "3.2"})
+	if len(hits) != 1 || hits[0].Confidence != ConfidenceReview || !strings.Contains(hits[0].Reason, "one string") {
+		t.Errorf("hits = %+v", hits)
+	}
+}

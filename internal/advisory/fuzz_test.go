@@ -65,7 +65,7 @@ func FuzzNames(f *testing.F) {
 }
 
 func FuzzReadCSAF(f *testing.F) {
-	for _, name := range []string{"icsma-19-274-01.json", "icsma-20-254-01.json", "icsma-20-170-04.json"} {
+	for _, name := range []string{"icsma-19-274-01.json", "icsma-20-254-01.json", "icsma-20-170-04.json", "rhsa-2022_0011.json"} {
 		data, err := os.ReadFile("testdata/" + name)
 		if err != nil {
 			f.Fatal(err)
