@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+func TestMDS2Import(t *testing.T) {
+	const file = "internal/mds2/testdata/synthetic-openpyxl.xlsx"
+	code, out, errs := run(t, "mds2", "import", file)
+	if code != ExitOK {
+		t.Fatalf("mds2 import: exit %d\n%s", code, errs)
+	}
+	for _, want := range []string{"Manufacturer: Example Medical GmbH", "Released:     2025-03-14", "13 questions: 7 yes, 3 no, 1 n/a, 1 see note, 1 other, 0 blank; 2 warnings",
+		"TXCF-2       see-note  note: TLS 1.2"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+	if !strings.Contains(errs, `mdcheck: warning: MDS2 2019!D25: answer "Maybe" to CSUP-1`) {
+		t.Errorf("stderr lacks the warning naming the cell: %q", errs)
+	}
+	code, out, _ = run(t, "mds2", "import", "-f", "json", file)
+	var form struct {
+		Manufacturer string
+		Items        map[string]struct{ Answer, Cell string }
+		Warnings     []string
+	}
+	if err := json.Unmarshal([]byte(out), &form); code != ExitOK || err != nil || form.Items["EMRG-1"].Answer != "no" || len(form.Warnings) != 2 {
+		t.Errorf("json: exit %d, %v, %+v", code, err, form)
+	}
+	pdf := filepath.Join(t.TempDir(), "form.pdf")
+	os.WriteFile(pdf, []byte("%PDF-1.7"), 0o600)
+	if code, _, errs := run(t, "mds2", "import", pdf); code != ExitInput || !strings.Contains(errs, "form.pdf: a PDF") {
+		t.Errorf("PDF: exit %d, %q", code, errs)
+	}
+}
+
+// TestHostileMDS2Memory reads hostile workbooks in a child process whose
+// peak memory is measured: a zip bomb, a sheet of a million rows and a
+// corrupt workbook, each refused with a clear error.
+func TestHostileMDS2Memory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	write := func(name string, data []byte) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w.Write(bytes.Repeat([]byte{'<'}, 1<<30))
+	zw.Close()
+	bomb := write("bomb.xlsx", zb.Bytes())
+
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= 1_000_000; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, []any{"AUTH-1", "Yes"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sw.Flush()
+	var big bytes.Buffer
+	if err := f.Write(&big); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	million := write("million.xlsx", big.Bytes())
+
+	good, err := os.ReadFile(filepath.Join(repoRoot, "internal/mds2/testdata/synthetic-openpyxl.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	corrupt := write("corrupt.xlsx", good[:len(good)/2])
+
+	for _, tc := range []struct{ file, want string }{
+		{bomb, "zip bomb"},
+		{million, "more than 20000 rows"},
+		{corrupt, "not an .xlsx workbook"},
+	} {
+		if errs := measure(t, ExitInput, bin, "mds2", "import", tc.file); !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: stderr %q, want %q", filepath.Base(tc.file), errs, tc.want)
+		}
+	}
+}

@@ -1,0 +1,490 @@
+// Package mds2 reads the Manufacturer Disclosure Statement for Medical
+// Device Security (MDS2, ANSI/NEMA HN 1-2019), the workbook hospitals buy
+// devices on: its question IDs (found by pattern, not by row), answers
+// (Yes, No, N/A, See Note) with their notes, and the device description
+// rows. It tolerates what vendors send (extra or renamed sheets, moved
+// columns, merged cells, free text beside the answer, blank rows, stray
+// spaces), warning with the cell, and refuses the 2013 edition with a
+// clear message. Every read is bounded: the zip container, its entries,
+// the rows of a sheet.
+//
+// The form is NEMA's: mdcheck ships none of its question texts, and
+// refers to questions by ID with its own short wording.
+package mds2
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Answer is an MDS2 answer word.
+type Answer string
+
+// Answers.
+const (
+	Yes     Answer = "yes"
+	No      Answer = "no"
+	NA      Answer = "n/a"
+	SeeNote Answer = "see-note"
+	// Other is an answer cell with text that is none of the words; Blank
+	// an empty one.
+	Other Answer = "other"
+	Blank Answer = "blank"
+)
+
+// Item is one question's answer.
+type Item struct {
+	ID     string `json:"id"`
+	Answer Answer `json:"answer"`
+	// Text is the answer cell as written when it says more than the
+	// word ("Yes, optional"), or a free-text answer (DOC rows).
+	Text string `json:"text,omitempty"`
+	// Note is the text of the note the answer refers to, if any.
+	Note string `json:"note,omitempty"`
+	// Cell is where the answer is ("mds2-form!C57").
+	Cell string `json:"cell"`
+}
+
+// Form is a read MDS2 form.
+type Form struct {
+	File  string `json:"file"`
+	Sheet string `json:"sheet"`
+	// Edition is "HN 1-2019".
+	Edition      string `json:"edition"`
+	Manufacturer string `json:"manufacturer,omitempty"`
+	Description  string `json:"description,omitempty"`
+	Model        string `json:"model,omitempty"`
+	DocumentID   string `json:"documentId,omitempty"`
+	// Date is the document's release date (DOC-7), YYYY-MM-DD when it
+	// reads as a date.
+	Date     string            `json:"date,omitempty"`
+	Items    map[string]Item   `json:"items"`
+	Notes    map[string]string `json:"notes,omitempty"`
+	Warnings []string          `json:"warnings"`
+}
+
+// Get returns the answer to question id ("EMRG-1"), and whether the form
+// has it.
+func (f *Form) Get(id string) (Item, bool) {
+	it, ok := f.Items[strings.ToUpper(id)]
+	return it, ok
+}
+
+// IDs lists the question IDs in the form's order of sections and
+// numbers.
+func (f *Form) IDs() []string {
+	ids := make([]string, 0, len(f.Items))
+	for id := range f.Items {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return idLess(ids[i], ids[j]) })
+	return ids
+}
+
+// Sections of the 2019 edition, in the form's order. SHAD is a typo of
+// SAHD that occurs in the form itself.
+var Sections = []string{"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK", "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"}
+
+// new2019 are sections the 2013 edition did not have.
+var new2019 = []string{"MPII", "CONN", "RMOT", "SBOM"}
+
+var (
+	idPattern   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*$`)
+	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
+	noteRef     = regexp.MustCompile(`(?i)\bnote\s*#?\s*(\d{1,4})\b`)
+)
+
+// Bounds on a workbook.
+const (
+	MaxFile     = 32 << 20  // the .xlsx file
+	maxUnzipped = 128 << 20 // all entries, uncompressed
+	maxXMLInMem = 16 << 20  // a sheet kept in memory; larger ones go to a temporary file
+	maxEntries  = 1000
+	maxRows     = 20_000 // rows read from one sheet
+	maxColumns  = 64
+	maxCellText = 32 << 10
+	maxSheets   = 64
+)
+
+// ErrInvalid marks a workbook that is not a readable MDS2 form.
+var ErrInvalid = errors.New("invalid MDS2 form")
+
+// Read reads an MDS2 workbook (.xlsx); name is used in messages.
+func Read(name string, data []byte) (*Form, error) {
+	if len(data) > MaxFile {
+		return nil, fmt.Errorf("%w: %s: %d bytes; a workbook may be at most %d", ErrInvalid, name, len(data), MaxFile)
+	}
+	if err := checkZip(name, data); err != nil {
+		return nil, err
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxXMLInMem})
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: not a readable .xlsx workbook: %v", ErrInvalid, name, err)
+	}
+	defer x.Close()
+	sheets := x.GetSheetList()
+	if len(sheets) > maxSheets {
+		return nil, fmt.Errorf("%w: %s: %d sheets; at most %d are read", ErrInvalid, name, len(sheets), maxSheets)
+	}
+	// The form is the sheet with the most question IDs, wherever it is
+	// and whatever its name.
+	var best *sheetData
+	for _, s := range sheets {
+		sd, err := readSheet(x, name, s)
+		if err != nil {
+			return nil, err
+		}
+		if best == nil || sd.ids > best.ids {
+			best = sd
+		}
+	}
+	if best == nil || best.ids == 0 {
+		return nil, fmt.Errorf("%w: %s: no MDS2 question IDs (such as AUTH-1 or EMRG-1) in any sheet", ErrInvalid, name)
+	}
+	return best.form(name)
+}
+
+// checkZip looks at the container before anything is unpacked: entry
+// count and declared sizes (a zip bomb is refused here).
+func checkZip(name string, data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+			return fmt.Errorf("%w: %s: an .xls (Excel 97-2003) workbook; save it as .xlsx", ErrInvalid, name)
+		}
+		if bytes.HasPrefix(data, []byte("%PDF")) {
+			return fmt.Errorf("%w: %s: a PDF; mdcheck reads the MDS2 workbook (.xlsx), ask the manufacturer for it", ErrInvalid, name)
+		}
+		return fmt.Errorf("%w: %s: not an .xlsx workbook (zip): %v", ErrInvalid, name, err)
+	}
+	if len(zr.File) > maxEntries {
+		return fmt.Errorf("%w: %s: %d parts; a workbook may have at most %d", ErrInvalid, name, len(zr.File), maxEntries)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		total += f.UncompressedSize64
+		if total > maxUnzipped {
+			return fmt.Errorf("%w: %s: unpacks to more than %d MiB (a zip bomb?)", ErrInvalid, name, maxUnzipped>>20)
+		}
+		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > 1000 && f.UncompressedSize64 > 1<<20 {
+			return fmt.Errorf("%w: %s: part %s compresses %d to 1 (a zip bomb?)", ErrInvalid, name, f.Name, f.UncompressedSize64/f.CompressedSize64)
+		}
+	}
+	return nil
+}
+
+// cell is one non-empty cell of a sheet.
+type cell struct {
+	row, col int // 1-based
+	text     string
+}
+
+type sheetData struct {
+	name  string
+	rows  [][]cell
+	ids   int
+	title string // the text of the first rows, to tell the edition
+}
+
+// readSheet reads a sheet's non-empty cells, row by row, bounded.
+func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
+	rows, err := x.Rows(sheet)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s: sheet %q: %v", ErrInvalid, file, sheet, err)
+	}
+	defer rows.Close()
+	sd := &sheetData{name: sheet}
+	r := 0
+	for rows.Next() {
+		r++
+		if r > maxRows {
+			return nil, fmt.Errorf("%w: %s: sheet %q has more than %d rows; an MDS2 form has a few hundred", ErrInvalid, file, sheet, maxRows)
+		}
+		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: sheet %q row %d: %v", ErrInvalid, file, sheet, r, err)
+		}
+		var line []cell
+		for c, v := range cols {
+			if c >= maxColumns {
+				break
+			}
+			if len(v) > maxCellText {
+				v = v[:maxCellText]
+			}
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			line = append(line, cell{row: r, col: c + 1, text: v})
+			if idPattern.MatchString(v) {
+				sd.ids++
+			}
+		}
+		if r <= 6 {
+			for _, c := range line {
+				sd.title += " " + c.text
+			}
+		}
+		sd.rows = append(sd.rows, line)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, fmt.Errorf("%w: %s: sheet %q: %v", ErrInvalid, file, sheet, err)
+	}
+	return sd, nil
+}
+
+func (sd *sheetData) addr(c cell) string {
+	n, _ := excelize.CoordinatesToCellName(c.col, c.row)
+	return sd.name + "!" + n
+}
+
+// form reads the question rows of the sheet.
+func (sd *sheetData) form(file string) (*Form, error) {
+	f := &Form{File: file, Sheet: sd.name, Edition: "HN 1-2019", Items: map[string]Item{}, Notes: map[string]string{}, Warnings: []string{}}
+	if strings.Contains(sd.title, "2013") && !strings.Contains(sd.title, "2019") {
+		return nil, fmt.Errorf("%w: %s: the 2013 edition of the MDS2 (HN 1-2013); mdcheck reads the 2019 edition (HN 1-2019), which manufacturers have used since 2019: ask for it", ErrInvalid, file)
+	}
+	// The ID column is where most IDs are; the answer column, right of
+	// it, where most answer words are.
+	idCol := map[int]int{}
+	for _, row := range sd.rows {
+		for _, c := range row {
+			if idPattern.MatchString(c.text) {
+				idCol[c.col]++
+			}
+		}
+	}
+	ic := argmax(idCol)
+	ansCol := map[int]int{}
+	for _, row := range sd.rows {
+		if !rowHasID(row, ic) {
+			continue
+		}
+		for _, c := range row {
+			if c.col > ic {
+				if a, _ := answerWord(c.text); a != Other {
+					ansCol[c.col]++
+				}
+			}
+		}
+	}
+	ac := argmax(ansCol)
+	if ac == 0 {
+		return nil, fmt.Errorf("%w: %s: sheet %q: question IDs in column %s but no column of answers (Yes, No, N/A) right of it", ErrInvalid, file, sd.name, colName(ic))
+	}
+	// The 2013 edition has none of the sections 2019 added.
+	has := map[string]bool{}
+	refs := map[string]string{} // id -> note number
+	for _, row := range sd.rows {
+		var idc *cell
+		for i := range row {
+			if row[i].col == ic {
+				idc = &row[i]
+			}
+		}
+		// Notes: "Note 1" in the ID column (or any early column), text right
+		// of it.
+		for i, c := range row {
+			if m := notePattern.FindStringSubmatch(c.text); m != nil && c.col <= ic+1 && i+1 < len(row) {
+				f.Notes[m[1]] = strings.TrimSpace(row[i+1].text)
+				break
+			}
+		}
+		if idc == nil {
+			continue
+		}
+		m := idPattern.FindStringSubmatch(idc.text)
+		if m == nil {
+			continue
+		}
+		sec := strings.ToUpper(m[1])
+		id := sec + "-" + m[2]
+		if sec == "SHAD" {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %q read as SAHD-%s (a typo the form itself has)", sd.addr(*idc), strings.TrimSpace(idc.text), m[2]))
+			sec, id = "SAHD", "SAHD-"+m[2]
+		}
+		if strings.TrimSpace(idc.text) != idc.text {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: spaces around the question ID %q", sd.addr(*idc), strings.TrimSpace(idc.text)))
+		}
+		has[sec] = true
+		item := Item{ID: id, Answer: Blank, Cell: sd.addr(cell{row: idc.row, col: ac})}
+		for _, c := range row {
+			switch {
+			case c.col == ac:
+				item.Answer, item.Text = answerWord(c.text)
+				if sec != "DOC" && item.Answer == Other {
+					f.Warnings = append(f.Warnings, fmt.Sprintf("%s: answer %q to %s is not Yes, No, N/A or See Note; kept as text", sd.addr(c), clip(c.text), id))
+				}
+				if sec == "DOC" {
+					item.Text = strings.TrimSpace(c.text)
+				}
+				if m := noteRef.FindStringSubmatch(c.text); m != nil {
+					refs[id] = m[1]
+				}
+			case c.col > ac:
+				if m := noteRef.FindStringSubmatch(c.text); m != nil {
+					refs[id] = m[1]
+				}
+			}
+		}
+		if _, dup := f.Items[id]; dup {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %s appears again; the first answer is kept", sd.addr(*idc), id))
+			continue
+		}
+		f.Items[id] = item
+	}
+	for id, n := range refs {
+		it := f.Items[id]
+		if text, ok := f.Notes[n]; ok {
+			it.Note = text
+		} else {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %s refers to note %s, which the form does not have", it.Cell, id, n))
+		}
+		f.Items[id] = it
+	}
+	n2019 := 0
+	for _, s := range new2019 {
+		if has[s] {
+			n2019++
+		}
+	}
+	if n2019 == 0 && len(f.Items) > 20 {
+		return nil, fmt.Errorf("%w: %s: none of the sections the 2019 edition added (MPII, CONN, RMOT, SBOM): an older edition of the MDS2 (HN 1-2013?); mdcheck reads HN 1-2019", ErrInvalid, file)
+	}
+	doc := func(id string) string {
+		if it, ok := f.Items[id]; ok {
+			return it.Text
+		}
+		return ""
+	}
+	f.Manufacturer, f.Description, f.Model, f.DocumentID = doc("DOC-1"), doc("DOC-2"), doc("DOC-3"), doc("DOC-4")
+	if d := doc("DOC-7"); d != "" {
+		f.Date = readDate(d)
+		if f.Date == "" {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: release date %q is not a date", f.Items["DOC-7"].Cell, clip(d)))
+			f.Date = d
+		}
+	}
+	sort.Strings(f.Warnings)
+	return f, nil
+}
+
+func rowHasID(row []cell, col int) bool {
+	for _, c := range row {
+		if c.col == col && idPattern.MatchString(c.text) {
+			return true
+		}
+	}
+	return false
+}
+
+func argmax(m map[int]int) int {
+	best, n := 0, 0
+	for k, v := range m {
+		if v > n || v == n && k < best {
+			best, n = k, v
+		}
+	}
+	return best
+}
+
+// answerWord reads an answer cell: the word, and the text when the cell
+// says more than the word.
+func answerWord(s string) (Answer, string) {
+	t := strings.TrimSpace(s)
+	l := strings.ToLower(t)
+	word := func(w string) bool {
+		return l == w || strings.HasPrefix(l, w+",") || strings.HasPrefix(l, w+" ") || strings.HasPrefix(l, w+";") || strings.HasPrefix(l, w+":") || strings.HasPrefix(l, w+".") || strings.HasPrefix(l, w+" -")
+	}
+	var a Answer
+	switch {
+	case l == "":
+		return Blank, ""
+	case word("yes") || l == "y":
+		a = Yes
+	case word("no") || l == "n":
+		a = No
+	case word("n/a") || word("na") || l == "not applicable" || strings.HasPrefix(l, "not applicable"):
+		a = NA
+	case strings.HasPrefix(l, "see note"):
+		a = SeeNote
+	default:
+		return Other, t
+	}
+	if t == string(a) || strings.EqualFold(t, "yes") || strings.EqualFold(t, "no") || strings.EqualFold(t, "n/a") || strings.EqualFold(t, "na") || strings.EqualFold(t, "y") || strings.EqualFold(t, "n") || strings.EqualFold(t, "see note") || strings.EqualFold(t, "see notes") {
+		return a, ""
+	}
+	return a, t
+}
+
+// readDate reads a date as an Excel serial number or as text.
+func readDate(s string) string {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 1 && n < 2958466 && !math.IsNaN(n) {
+		t, err := excelize.ExcelDateToTime(n, false)
+		if err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	for _, layout := range []string{time.DateOnly, "2006/01/02", "01/02/2006", "02.01.2006", "2 January 2006", "January 2, 2006", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.Format(time.DateOnly)
+		}
+	}
+	return ""
+}
+
+// idLess orders IDs by section, then numerically by parts.
+func idLess(a, b string) bool {
+	sa, na, _ := strings.Cut(a, "-")
+	sb, nb, _ := strings.Cut(b, "-")
+	if sa != sb {
+		return slices.Index(Sections, sa) < slices.Index(Sections, sb)
+	}
+	pa, pb := strings.Split(na, "."), strings.Split(nb, ".")
+	for i := 0; i < len(pa) && i < len(pb); i++ {
+		x, _ := strconv.Atoi(pa[i])
+		y, _ := strconv.Atoi(pb[i])
+		if x != y {
+			return x < y
+		}
+	}
+	return len(pa) < len(pb)
+}
+
+func colName(c int) string {
+	n, _ := excelize.ColumnNumberToName(max(c, 1))
+	return n
+}
+
+func clip(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) > 80 {
+		return s[:80] + "..."
+	}
+	return s
+}
+
+// ReadAll reads at most MaxFile bytes of r.
+func ReadAll(r io.Reader) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > MaxFile {
+		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalid, MaxFile)
+	}
+	return data, nil
+}

@@ -1,0 +1,282 @@
+package mds2
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// row is one question row of a synthetic form: ID, answer, note column.
+type row struct{ id, answer, note string }
+
+// layout says how a synthetic form differs from the usual one.
+type layout struct {
+	sheet  string   // the form's sheet name
+	before []string // sheets before it
+	shift  int      // columns moved right
+	title  string
+	rows   []row
+	notes  map[string]string
+	merge  bool // a merged title and a merged answer cell
+}
+
+// synthetic writes a SYNTHETIC MDS2 workbook (HN 1-2019 layout, our own
+// wording; no NEMA text) with excelize.
+func synthetic(t testing.TB, l layout) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	defer f.Close()
+	first := f.GetSheetName(0)
+	for _, s := range l.before {
+		if _, err := f.NewSheet(s); err != nil {
+			t.Fatal(err)
+		}
+		f.SetCellValue(s, "A1", "vendor cover sheet")
+	}
+	if l.sheet == "" {
+		l.sheet = "mds2-form"
+	}
+	if _, err := f.NewSheet(l.sheet); err != nil {
+		t.Fatal(err)
+	}
+	f.DeleteSheet(first)
+	at := func(col, r int) string {
+		n, _ := excelize.CoordinatesToCellName(col+l.shift, r)
+		return n
+	}
+	if l.title == "" {
+		l.title = "Manufacturer Disclosure Statement for Medical Device Security -- MDS2 (HN 1-2019), SYNTHETIC TEST FORM"
+	}
+	f.SetCellValue(l.sheet, at(1, 2), l.title)
+	if l.merge {
+		f.MergeCell(l.sheet, at(1, 2), at(7, 2))
+	}
+	for i, h := range []string{"Question ID", "Question", "Answer", "Note #", "IEC TR 80001-2-2", "NIST SP 800-53", "ISO 27002"} {
+		f.SetCellValue(l.sheet, at(i+1, 5), h)
+	}
+	r := 6
+	for _, q := range l.rows {
+		if q.id == "" {
+			r += 2 // blank rows
+			continue
+		}
+		f.SetCellValue(l.sheet, at(1, r), q.id)
+		f.SetCellValue(l.sheet, at(2, r), "(our wording of "+strings.TrimSpace(q.id)+")")
+		if q.id == "DOC-7" && q.answer == "serial" {
+			f.SetCellValue(l.sheet, at(3, r), 43747)
+		} else {
+			f.SetCellValue(l.sheet, at(3, r), q.answer)
+		}
+		if l.merge && q.id == "AUTH-1" {
+			f.MergeCell(l.sheet, at(3, r), at(4, r))
+		}
+		note := q.note
+		if note == "" {
+			note = "__"
+		}
+		if !(l.merge && q.id == "AUTH-1") {
+			f.SetCellValue(l.sheet, at(4, r), note)
+		}
+		r++
+	}
+	r++
+	for n, text := range l.notes {
+		f.SetCellValue(l.sheet, at(1, r), "Note "+n)
+		f.SetCellValue(l.sheet, at(2, r), text)
+		r++
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+var standard = []row{
+	{"DOC-1", "Example Medical GmbH", ""}, {"DOC-3", "EX-200", ""}, {"DOC-7", "serial", ""},
+	{"MPII-1", "Yes", ""}, {"ALOF-1", "Yes", ""}, {"AUTH-1", "Yes", ""}, {"EMRG-1", "No", "Note 1"},
+	{"PAUT-6", "N/A", ""}, {"TXCF-2", "See Note", "Note 2"}, {"STCF-1", "No", ""},
+	{"SBOM-1", "Yes", ""}, {"CONN-1", "Yes", ""}, {"RMOT-1", "No", ""}, {"AUDT-2.8.1", "Yes", ""},
+}
+
+func TestReadStandard(t *testing.T) {
+	data := synthetic(t, layout{rows: standard, notes: map[string]string{"1": "Service PIN on the label.", "2": "TLS 1.2; HL7 in cleartext."}})
+	f, err := Read("form.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sheet != "mds2-form" || f.Manufacturer != "Example Medical GmbH" || f.Model != "EX-200" || f.Date != "2019-10-09" || len(f.Warnings) != 0 {
+		t.Errorf("form = %+v", f)
+	}
+	want := map[string]Answer{"EMRG-1": No, "AUTH-1": Yes, "PAUT-6": NA, "TXCF-2": SeeNote, "AUDT-2.8.1": Yes}
+	for id, a := range want {
+		if it, ok := f.Get(id); !ok || it.Answer != a {
+			t.Errorf("%s = %+v, want %s", id, it, a)
+		}
+	}
+	if it, _ := f.Get("emrg-1"); it.Note != "Service PIN on the label." || it.Cell != "mds2-form!C12" {
+		t.Errorf("EMRG-1 = %+v", it)
+	}
+	if ids := f.IDs(); ids[0] != "DOC-1" || ids[len(ids)-1] != "RMOT-1" {
+		t.Errorf("IDs in form order = %v", ids)
+	}
+}
+
+// TestReadVariations reads what vendors send: the form on a renamed
+// sheet after cover sheets, columns moved, merged cells, blank rows,
+// stray spaces, mixed case, text beside the answer word, the form's own
+// SHAD typo, and an answer that is no answer word (a warning naming the
+// cell).
+func TestReadVariations(t *testing.T) {
+	rows := []row{
+		{"DOC-1", "  Example Medical GmbH ", ""}, {"", "", ""},
+		{"MPII-1", "yes ", ""}, {" AUTH-1 ", "YES", ""}, {"EMRG-1", "No - see IFU", ""}, {"PAUT-1", "Yes, optional", ""},
+		{"", "", ""}, {"SHAD-15", "Yes", ""}, {"CSUP-1", "Maybe", ""}, {"TXCF-2", "n/a", "Note 9"},
+		{"SBOM-1", "Yes", ""}, {"AUTH-1", "No", ""},
+	}
+	data := synthetic(t, layout{sheet: "MDS2 Form 2019", before: []string{"Cover", "Contents"}, shift: 2, rows: rows, merge: true})
+	f, err := Read("vendor.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sheet != "MDS2 Form 2019" || f.Manufacturer != "Example Medical GmbH" {
+		t.Errorf("form = %+v", f)
+	}
+	for id, want := range map[string]Item{
+		"MPII-1":  {Answer: Yes},
+		"AUTH-1":  {Answer: Yes},
+		"EMRG-1":  {Answer: No, Text: "No - see IFU"},
+		"PAUT-1":  {Answer: Yes, Text: "Yes, optional"},
+		"SAHD-15": {Answer: Yes},
+		"CSUP-1":  {Answer: Other, Text: "Maybe"},
+		"TXCF-2":  {Answer: NA},
+	} {
+		it, ok := f.Get(id)
+		if !ok || it.Answer != want.Answer || it.Text != want.Text {
+			t.Errorf("%s = %+v, want %+v", id, it, want)
+		}
+	}
+	for _, w := range []string{
+		"MDS2 Form 2019!E16: answer \"Maybe\" to CSUP-1 is not Yes, No, N/A or See Note",
+		"MDS2 Form 2019!C15: \"SHAD-15\" read as SAHD-15",
+		"MDS2 Form 2019!C10: spaces around the question ID \"AUTH-1\"",
+		"AUTH-1 appears again; the first answer is kept",
+		"TXCF-2 refers to note 9, which the form does not have",
+	} {
+		found := false
+		for _, got := range f.Warnings {
+			if strings.Contains(got, w) {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("no warning %q in %q", w, f.Warnings)
+		}
+	}
+}
+
+// TestReadOpenpyxl reads a workbook written by another program
+// (testdata/make_openpyxl.py, Debian's python3-openpyxl): a date cell,
+// moved columns, a merged title, sheets around the form.
+func TestReadOpenpyxl(t *testing.T) {
+	data, err := os.ReadFile("testdata/synthetic-openpyxl.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read("synthetic-openpyxl.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sheet != "MDS2 2019" || f.Manufacturer != "Example Medical GmbH" || f.Model != "EX-200" || f.DocumentID != "EX-MDS2-7" || f.Date != "2025-03-14" {
+		t.Errorf("form = %+v", f)
+	}
+	if it, _ := f.Get("TXCF-2"); it.Answer != SeeNote || !strings.Contains(it.Note, "HL7 to the PDMS is cleartext") {
+		t.Errorf("TXCF-2 = %+v", it)
+	}
+	if it, _ := f.Get("ALOF-1"); it.Answer != Yes || it.Cell != "MDS2 2019!D14" {
+		t.Errorf("ALOF-1 = %+v", it)
+	}
+	if it, _ := f.Get("STCF-1"); it.Answer != No {
+		t.Errorf("STCF-1 = %+v", it)
+	}
+	if len(f.Warnings) != 2 {
+		t.Errorf("warnings = %q, want the SHAD typo and the CSUP-1 answer", f.Warnings)
+	}
+}
+
+func TestReadRefused(t *testing.T) {
+	old := synthetic(t, layout{rows: standard, title: "Manufacturer Disclosure Statement for Medical Device Security -- MDS2, HN 1-2013"})
+	var noNew []row
+	for i := 1; i <= 25; i++ {
+		noNew = append(noNew, row{fmt.Sprintf("AUDT-%d", i), "Yes", ""})
+	}
+	older := synthetic(t, layout{rows: noNew, title: "MDS2"})
+	noAnswers := synthetic(t, layout{rows: []row{{"AUTH-1", "maybe", ""}, {"EMRG-1", "perhaps", ""}}})
+	var zb bytes.Buffer
+	zw := zip.NewWriter(&zb)
+	w, _ := zw.Create("xl/worksheets/sheet1.xml")
+	w.Write(bytes.Repeat([]byte{' '}, 200<<20))
+	zw.Close()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"2013 edition", old, "2013 edition"},
+		{"no 2019 sections", older, "HN 1-2013?"},
+		{"no answers", noAnswers, "no column of answers"},
+		{"no IDs", synthetic(t, layout{rows: nil}), "no MDS2 question IDs"},
+		{"PDF", []byte("%PDF-1.7 ..."), "a PDF"},
+		{"xls", append([]byte{0xD0, 0xCF, 0x11, 0xE0}, make([]byte, 100)...), ".xls"},
+		{"not a zip", []byte("hello"), "not an .xlsx workbook"},
+		{"zip bomb", zb.Bytes(), "zip bomb"},
+		{"zip of garbage", func() []byte {
+			var b bytes.Buffer
+			z := zip.NewWriter(&b)
+			w, _ := z.Create("[Content_Types].xml")
+			w.Write([]byte("<not xml"))
+			z.Close()
+			return b.Bytes()
+		}(), "not a readable .xlsx"},
+	} {
+		_, err := Read("in.xlsx", tc.data)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) || !strings.Contains(err.Error(), "in.xlsx") {
+			t.Errorf("%s: %v, want an error naming the file with %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestReadTooManyRows(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r := 1; r <= maxRows+5; r++ {
+		cell, _ := excelize.CoordinatesToCellName(1, r)
+		if err := sw.SetRow(cell, []any{"AUTH-1", "x", "Yes"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sw.Flush()
+	var b bytes.Buffer
+	f.Write(&b)
+	if _, err := Read("big.xlsx", b.Bytes()); err == nil || !strings.Contains(err.Error(), "more than 20000 rows") {
+		t.Errorf("a sheet of %d rows: %v", maxRows+5, err)
+	}
+}
+
+func TestReadDate(t *testing.T) {
+	for in, want := range map[string]string{"43747": "2019-10-09", "2024-05-01": "2024-05-01", "01/31/2024": "2024-01-31", "soon": "", "45730.0": "2025-03-14"} {
+		if got := readDate(in); got != want {
+			t.Errorf("readDate(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
