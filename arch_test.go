@@ -21,7 +21,7 @@ var allowed = map[string][]string{
 	"internal/model":             {"internal/yamlsafe"},
 	"internal/yamlsafe":          {},
 	"internal/classify":          {"internal/model"},
-	"internal/cli":               {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/snapshot", "internal/feeds", "internal/atomicfile", "internal/advisory", "internal/mds2"},
+	"internal/cli":               {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/snapshot", "internal/feeds", "internal/atomicfile", "internal/advisory", "internal/mds2", "internal/evidence"},
 	"internal/vuln":              {"internal/model", "internal/evidence", "internal/jsonsafe", "internal/advisory"},
 	"internal/sbom":              {"internal/model", "internal/evidence", "internal/jsonsafe"},
 	"internal/jsonsafe":          {},

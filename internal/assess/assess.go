@@ -39,6 +39,10 @@ type Options struct {
 	Waivers []catalog.Waiver
 	// Policies add user rules written in CEL.
 	Policies []*policy.Policy
+	// MDS2, when set, is the manufacturer's disclosure statement for the
+	// device: its answers are claimed evidence, cross-checked against the
+	// model.
+	MDS2 *evidence.MDS2
 	// Vulns, when set, matches each component's SBOM against known
 	// vulnerabilities; without it they are not assessed.
 	Vulns   *Vulns
@@ -73,6 +77,9 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 	ev := evidence.NewSet()
 	if err := documentEvidence(ctx, dev, ev); err != nil {
 		return nil, err
+	}
+	if opts.MDS2 != nil {
+		ev.SetMDS2(*opts.MDS2)
 	}
 	docs, err := sbomEvidence(ctx, dev, ev)
 	if err != nil {

@@ -28,6 +28,7 @@ type checkFlags struct {
 	vex                                            []string
 	maxDBAge                                       age
 	noVulns                                        bool
+	mds2                                           string
 }
 
 func newCheck(stdout io.Writer) *cobra.Command {
@@ -68,6 +69,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringArrayVar(&fl.policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")
 	f.BoolVar(&fl.all, "all", false, "table: list met requirements and passing findings too")
 	f.StringVar(&fl.db, "db", defaultDB(), "vulnerability database to match the components' SBOMs against (or MDCHECK_DB); when it does not exist, the built-in snapshot")
+	f.StringVar(&fl.mds2, "mds2", "", "the device's MDS2 form (HN 1-2019 .xlsx): its answers are cross-checked against the model")
 	f.BoolVar(&fl.noVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
 	f.StringArrayVar(&fl.vex, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
 	f.Var(&fl.maxDBAge, "max-db-age", "warn when the database's newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
@@ -118,6 +120,16 @@ func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.
 			return inputError{err}
 		}
 		opts.Policies = append(opts.Policies, p)
+	}
+	if fl.mds2 != "" {
+		form, err := readMDS2(fl.mds2)
+		if err != nil {
+			return err
+		}
+		for _, w := range form.Warnings {
+			fmt.Fprintln(stderr, "mdcheck: warning: "+w)
+		}
+		opts.MDS2 = mds2Evidence(form)
 	}
 	vulns, closeDB, err := checkVulns(cmd, fl)
 	if err != nil {

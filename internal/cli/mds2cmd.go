@@ -1,12 +1,18 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mdcheck/mdcheck/internal/atomicfile"
+	"github.com/mdcheck/mdcheck/internal/catalog/rules"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 )
 
@@ -46,8 +52,76 @@ the reason. Formats: table (default) or json.`,
 		},
 	}
 	imp.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
-	c.AddCommand(imp)
+	var output, date string
+	exp := &cobra.Command{
+		Use:   "export DEVICE.yaml -o FILE.xlsx",
+		Short: "Write an MDS2 workbook (HN 1-2019 structure) with the answers the device model decides",
+		Long: `export writes a workbook structured like the MDS2 form (HN 1-2019): the
+description rows (manufacturer, device, model, release date) and every
+question the device model decides, by ID with mdcheck's own wording (the
+form's texts are NEMA's), answered Yes or No with a note naming the model
+fact, or left blank with a note when the model does not state it.
+mds2 import reads it back to the same answers. The file is written
+atomically.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if output == "" {
+				return fmt.Errorf("%w: mds2 export needs -o FILE.xlsx", errUsage)
+			}
+			when := time.Now().UTC()
+			if date != "" {
+				d, err := time.Parse(time.DateOnly, date)
+				if err != nil {
+					return fmt.Errorf("%w: --date must be YYYY-MM-DD, not %q", errUsage, date)
+				}
+				when = d
+			}
+			dev, err := loadModel(args[0], cmd.ErrOrStderr())
+			if err != nil {
+				return err
+			}
+			var qs []mds2.Question
+			for _, f := range rules.MDS2Facts {
+				q := mds2.Question{ID: f.ID, About: f.About, Answer: mds2.Blank, Note: "not stated in the device model"}
+				switch a, path := f.Derive(dev); a {
+				case "yes":
+					q.Answer, q.Note = mds2.Yes, "from "+path+" in "+filepath.Base(args[0])
+				case "no":
+					q.Answer, q.Note = mds2.No, "from "+path+" in "+filepath.Base(args[0])
+				}
+				qs = append(qs, q)
+			}
+			var buf bytes.Buffer
+			id := dev.Identity
+			if err := mds2.Write(&buf, filepath.Base(args[0]), id.Manufacturer, id.Product, id.Model, when, qs); err != nil {
+				return err
+			}
+			if err := atomicfile.Write(output, buf.Bytes(), 0o644); err != nil {
+				return err
+			}
+			n := 0
+			for _, q := range qs {
+				if q.Answer != mds2.Blank {
+					n++
+				}
+			}
+			fmt.Fprintf(stdout, "%s: %d questions answered from the model, %d left blank (not stated)\n", output, n, len(qs)-n)
+			return nil
+		},
+	}
+	exp.Flags().StringVarP(&output, "output", "o", "", "workbook to write (.xlsx)")
+	exp.Flags().StringVar(&date, "date", "", "release date written in DOC-7, YYYY-MM-DD (default today, UTC)")
+	c.AddCommand(imp, exp)
 	return c
+}
+
+// mds2Evidence is a form as the assessment's evidence.
+func mds2Evidence(f *mds2.Form) *evidence.MDS2 {
+	e := &evidence.MDS2{File: f.File, Answers: map[string]evidence.MDS2Answer{}}
+	for id, it := range f.Items {
+		e.Answers[id] = evidence.MDS2Answer{Answer: string(it.Answer), Text: it.Text, Note: it.Note, Cell: it.Cell}
+	}
+	return e
 }
 
 // readMDS2 reads an MDS2 workbook from a file, bounded.

@@ -6,10 +6,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 )
 
 func TestMDS2Import(t *testing.T) {
@@ -95,5 +98,107 @@ func TestHostileMDS2Memory(t *testing.T) {
 		if errs := measure(t, ExitInput, bin, "mds2", "import", tc.file); !strings.Contains(errs, tc.want) {
 			t.Errorf("%s: stderr %q, want %q", filepath.Base(tc.file), errs, tc.want)
 		}
+	}
+}
+
+// TestMDS2RoundTrip exports each example's MDS2, imports it back to the
+// same answers, and checks the model against it: no contradiction. Then
+// one answer is turned around in the workbook (as a vendor's form might
+// have it) and check names both sources.
+func TestMDS2RoundTrip(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		t.Run(name, func(t *testing.T) {
+			model := "examples/" + name + "/device.yaml"
+			out := filepath.Join(t.TempDir(), "mds2.xlsx")
+			code, stdout, errs := run(t, "mds2", "export", "--date", date, "-o", out, model)
+			if code != ExitOK || !strings.Contains(stdout, "questions answered from the model") {
+				t.Fatalf("export: exit %d %s%s", code, stdout, errs)
+			}
+			code, stdout, errs = run(t, "mds2", "import", "-f", "json", out)
+			if code != ExitOK || errs != "" {
+				t.Fatalf("import: exit %d %s", code, errs)
+			}
+			var form struct {
+				Date  string
+				Items map[string]struct{ Answer, Note string }
+			}
+			if err := json.Unmarshal([]byte(stdout), &form); err != nil {
+				t.Fatal(err)
+			}
+			if form.Date != date {
+				t.Errorf("release date %q, want %s", form.Date, date)
+			}
+			dev, err := loadModel(filepath.Join(repoRoot, model), &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			flip := ""
+			for _, f := range rules.MDS2Facts {
+				want, _ := f.Derive(dev)
+				if want == "" {
+					want = "blank"
+				}
+				if got := form.Items[f.ID].Answer; got != want {
+					t.Errorf("%s: %s after the round trip, want %s", f.ID, got, want)
+				}
+				if flip == "" && (want == "yes" || want == "no") {
+					flip = f.ID
+				}
+			}
+			code, stdout, errs = run(t, "check", "--date", date, "--no-vulns", "--mds2", out, "-f", "json", model)
+			if code != ExitOK {
+				t.Fatalf("check --mds2: exit %d %s", code, errs)
+			}
+			var rep checkJSON
+			if err := json.Unmarshal([]byte(stdout), &rep); err != nil {
+				t.Fatal(err)
+			}
+			passes := 0
+			for _, f := range rep.Findings {
+				if f.Rule == "doc/mds2-matches-model" {
+					if f.Status == "fail" {
+						t.Errorf("the exported form contradicts its own model: %s", f.Detail)
+					}
+					if f.Status == "pass" {
+						passes++
+					}
+				}
+			}
+			if passes == 0 {
+				t.Error("no answer cross-checked")
+			}
+			if flip == "" {
+				return
+			}
+			// The vendor's form says the opposite for one question.
+			x, err := excelize.OpenFile(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, _ := x.GetRows("mds2-form")
+			for i, r := range rows {
+				if len(r) > 2 && r[0] == flip {
+					opposite := map[string]string{"Yes": "No", "No": "Yes"}[r[2]]
+					x.SetCellValue("mds2-form", "C"+strconv.Itoa(i+1), opposite)
+				}
+			}
+			vendor := filepath.Join(t.TempDir(), "vendor.xlsx")
+			if err := x.SaveAs(vendor); err != nil {
+				t.Fatal(err)
+			}
+			x.Close()
+			_, stdout, _ = run(t, "check", "--date", date, "--no-vulns", "--mds2", vendor, "-f", "json", model)
+			rep = checkJSON{}
+			json.Unmarshal([]byte(stdout), &rep)
+			found := false
+			for _, f := range rep.Findings {
+				if f.ID == "doc/mds2-matches-model@device/"+flip && f.Status == "fail" && strings.Contains(f.Detail, "vendor.xlsx, mds2-form!C") && strings.Contains(f.Detail, "device.yaml:") {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no contradiction on %s naming both sources", flip)
+			}
+		})
 	}
 }

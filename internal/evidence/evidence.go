@@ -87,6 +87,7 @@ type Set struct {
 	// devAdv is device-level advisory matching, when it ran.
 	devAdv    []DeviceAdvisories
 	devAdvRan bool
+	mds2      *MDS2
 }
 
 // NewSet returns an empty set.

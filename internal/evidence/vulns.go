@@ -149,3 +149,30 @@ func (s *Set) DeviceAdvisories() ([]DeviceAdvisories, bool) {
 // MarkDeviceAdvisoriesRan records that the device was matched against
 // advisories (even if nothing was recorded).
 func (s *Set) MarkDeviceAdvisoriesRan() { s.devAdvRan = true }
+
+// MDS2 is a manufacturer disclosure statement as read: its file and each
+// answer by question ID.
+type MDS2 struct {
+	File    string                `json:"file"`
+	Answers map[string]MDS2Answer `json:"answers"`
+}
+
+// MDS2Answer is one answer of an MDS2 form: yes, no, n/a, see-note,
+// other or blank, with its text, note and cell.
+type MDS2Answer struct {
+	Answer string `json:"answer"`
+	Text   string `json:"text,omitempty"`
+	Note   string `json:"note,omitempty"`
+	Cell   string `json:"cell"`
+}
+
+// SetMDS2 records the MDS2 form given with the model.
+func (s *Set) SetMDS2(m MDS2) { s.mds2 = &m }
+
+// MDS2 returns the MDS2 form given with the model, if any.
+func (s *Set) MDS2() (MDS2, bool) {
+	if s.mds2 == nil {
+		return MDS2{}, false
+	}
+	return *s.mds2, true
+}

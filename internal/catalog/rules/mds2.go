@@ -1,0 +1,72 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+)
+
+// The rule on the MDS2 compares the manufacturer's disclosure statement
+// with the device model, question by question where the model decides the
+// answer (MDS2Facts): a contradiction names both sources.
+
+var mds2Consistent = register(catalog.Rule{
+	ID:       "doc/mds2-matches-model",
+	Title:    "The MDS2 form agrees with the device",
+	Severity: catalog.High,
+	Refs:     []string{"MDCG1916.2.6", "MDCG1916.4.3"},
+	Rationale: "Hospitals decide on purchase and network integration from the MDS2 (MDCG 2019-16 §2.6 and §4.3 name it as the vehicle " +
+		"of security information for operators); an answer the device contradicts misleads every hospital that relies on it.",
+	Remediation: "Correct the MDS2 answer or the device: the form must describe the device as delivered (mdcheck mds2 export writes " +
+		"the answers the model decides).",
+	Check: func(in *catalog.Input) []catalog.Result {
+		form, ok := in.Evidence.MDS2()
+		if !ok {
+			return []catalog.Result{notApplicable("device", "no MDS2 form given (check --mds2 FILE.xlsx)")}
+		}
+		var out []catalog.Result
+		for _, f := range MDS2Facts {
+			a, ok := form.Answers[f.ID]
+			if !ok || (a.Answer != "yes" && a.Answer != "no") {
+				continue
+			}
+			model, path := f.Derive(in.Device)
+			formEv := in.Evidence.Add(evidence.Evidence{
+				Path:     "mds2." + f.ID,
+				Value:    a.Answer + textOf(a),
+				Strength: evidence.Claimed,
+				Source:   evidence.Source{Kind: "mds2", File: form.File, Detail: a.Cell},
+			})
+			subject := "device/" + f.ID
+			if model == "" {
+				out = append(out, catalog.Result{Subject: subject, Status: catalog.Unknown, Evidence: []evidence.ID{formEv},
+					Detail: fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model does not state it, so the answer cannot be checked", f.ID, f.About, a.Answer, form.File, a.Cell)})
+				continue
+			}
+			modelEv := in.Cite(path, model)
+			if model == a.Answer {
+				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model both say %s", f.ID, f.About, model), formEv, modelEv))
+				continue
+			}
+			pos := in.Device.Pos(path)
+			out = append(out, fail(subject, fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model says %s (%s, %s)",
+				f.ID, f.About, a.Answer, form.File, a.Cell, model, path, pos), formEv, modelEv))
+		}
+		if len(out) == 0 {
+			return []catalog.Result{notApplicable("device", "no MDS2 answer that the model decides")}
+		}
+		return out
+	},
+})
+
+func textOf(a evidence.MDS2Answer) string {
+	s := ""
+	if a.Text != "" {
+		s += " (" + a.Text + ")"
+	}
+	if a.Note != "" {
+		s += "; note: " + a.Note
+	}
+	return s
+}

@@ -1,0 +1,185 @@
+package rules
+
+import (
+	"fmt"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// MDS2Fact is an MDS2 (HN 1-2019) question whose answer the device model
+// decides: the mapping from the form to the facts the catalog's rules
+// read. Questions are referred to by ID; About is our own wording, not
+// the form's. The numbering of questions within a section follows the
+// 2019 form's order of topics as documented in docs/mds2.md; it has not
+// been checked against the standard's text, which is not at hand.
+type MDS2Fact struct {
+	ID    string
+	About string
+	// Derive answers the question from the model: "yes", "no" or ""
+	// (not stated), with the model path that decided it.
+	Derive func(d *model.Device) (answer, path string)
+}
+
+// MDS2Facts is the mapping, in the form's order.
+var MDS2Facts = []MDS2Fact{
+	{"MPII-1", "The device handles personal data", func(d *model.Device) (string, string) {
+		for i, a := range d.DataAssets {
+			if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
+				return "yes", fmt.Sprintf("dataAssets[%d].kind", i)
+			}
+		}
+		if len(d.DataAssets) > 0 {
+			return "no", "dataAssets"
+		}
+		return "", ""
+	}},
+	{"ALOF-1", "Users are logged off after inactivity", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.SessionTimeoutMinutes == nil {
+				return false, false, ""
+			}
+			return *c.c.AccessControl.SessionTimeoutMinutes > 0, true, c.path + ".accessControl.sessionTimeoutMinutes"
+		})
+	}},
+	{"AUDT-1", "Security events are logged", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil || c.c.Security.AuditLogging == nil || c.c.Security.AuditLogging.Enabled == nil {
+				return false, false, ""
+			}
+			return *c.c.Security.AuditLogging.Enabled, true, c.path + ".security.auditLogging.enabled"
+		})
+	}},
+	{"AUTH-1", "Users must log in", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.AuthenticationMethods == nil {
+				return false, false, ""
+			}
+			return len(c.c.AccessControl.AuthenticationMethods) > 0, true, c.path + ".accessControl.authenticationMethods"
+		})
+	}},
+	{"CSUP-1", "Security updates can be installed in the field", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil || c.c.Security.Update == nil || c.c.Security.Update.Supported == nil {
+				return false, false, ""
+			}
+			return *c.c.Security.Update.Supported, true, c.path + ".security.update.supported"
+		})
+	}},
+	{"EMRG-1", "An emergency access path exists", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.EmergencyAccess == nil || c.c.AccessControl.EmergencyAccess.Supported == nil {
+				return false, false, ""
+			}
+			return *c.c.AccessControl.EmergencyAccess.Supported, true, c.path + ".accessControl.emergencyAccess.supported"
+		})
+	}},
+	{"NAUT-1", "Network peers authenticate each other", func(d *model.Device) (string, string) {
+		return everyInterface(d, isNetwork, func(f iface) (*bool, string) {
+			if f.in.Authentication == nil {
+				return nil, ""
+			}
+			return f.in.Authentication.Mutual, f.path + ".authentication.mutual"
+		})
+	}},
+	{"CONN-1", "The device can connect to a network", func(d *model.Device) (string, string) {
+		for _, f := range interfaces(d) {
+			if isNetwork(f.in.Kind) {
+				return "yes", f.path + ".kind"
+			}
+		}
+		if len(interfaces(d)) > 0 {
+			return "no", "components[].interfaces"
+		}
+		return "", ""
+	}},
+	{"PAUT-1", "Each user has an account of their own", func(d *model.Device) (string, string) {
+		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.SharedCredentials == nil {
+				return false, false, ""
+			}
+			return *c.c.AccessControl.SharedCredentials, true, c.path + ".accessControl.sharedCredentials"
+		})
+		switch ans { // shared credentials anywhere: no
+		case "yes":
+			return "no", path
+		case "no":
+			return "yes", path
+		}
+		return "", ""
+	}},
+	{"SBOM-1", "A software bill of materials is available", func(d *model.Device) (string, string) {
+		for _, c := range deviceComponents(d) {
+			if c.c.SBOM != "" {
+				return "yes", c.path + ".sbom"
+			}
+		}
+		if d.Lifecycle != nil && isFalse(d.Lifecycle.SBOMMaintained) {
+			return "no", "lifecycle.sbomMaintained"
+		}
+		return "", ""
+	}},
+	{"STCF-1", "Stored health data is encrypted", func(d *model.Device) (string, string) {
+		ans, path := "", ""
+		for _, c := range deviceComponents(d) {
+			if c.c.Security == nil || c.c.Security.DataAtRest == nil || c.c.Security.DataAtRest.Encrypted == nil {
+				continue
+			}
+			p := c.path + ".security.dataAtRest.encrypted"
+			if !*c.c.Security.DataAtRest.Encrypted {
+				return "no", p
+			}
+			ans, path = "yes", p
+		}
+		return ans, path
+	}},
+	{"TXCF-2", "Transmitted data is encrypted", func(d *model.Device) (string, string) {
+		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
+			if f.in.Encryption == nil {
+				return nil, ""
+			}
+			return f.in.Encryption.InTransit, f.path + ".encryption.inTransit"
+		})
+	}},
+	{"TXIG-1", "Transmitted data is integrity-protected", func(d *model.Device) (string, string) {
+		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
+			return f.integrity(), f.path + ".encryption.integrity"
+		})
+	}},
+}
+
+// anyComponent answers yes when a device component's fact is true, no
+// when every stated one is false, "" when none states it.
+func anyComponent(d *model.Device, fact func(c comp) (value, stated bool, path string)) (string, string) {
+	ans, at := "", ""
+	for _, c := range deviceComponents(d) {
+		v, ok, p := fact(c)
+		if !ok {
+			continue
+		}
+		if v {
+			return "yes", p
+		}
+		ans, at = "no", p
+	}
+	return ans, at
+}
+
+// everyInterface answers yes when every interface of the kinds selected
+// that states the fact has it true, no at the first that has it false.
+func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact func(f iface) (*bool, string)) (string, string) {
+	ans, at := "", ""
+	for _, f := range interfaces(d) {
+		if !kind(f.in.Kind) {
+			continue
+		}
+		v, p := fact(f)
+		if v == nil {
+			continue
+		}
+		if !*v {
+			return "no", p
+		}
+		ans, at = "yes", p
+	}
+	return ans, at
+}
