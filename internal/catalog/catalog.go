@@ -113,7 +113,7 @@ func (in *Input) Cite(path, value string) evidence.ID {
 		Path:     path,
 		Value:    value,
 		Strength: evidence.Claimed,
-		Source:   evidence.Source{Kind: "model", File: pos.File, Line: pos.Line, Column: pos.Column},
+		Source:   evidence.Source{Kind: in.Device.SourceKind(), File: pos.File, Line: pos.Line, Column: pos.Column},
 	})
 }
 

@@ -14,6 +14,8 @@ import (
 	"github.com/mdcheck/mdcheck/internal/assess"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vuln"
@@ -34,7 +36,7 @@ type checkFlags struct {
 func newCheck(stdout io.Writer) *cobra.Command {
 	fl := checkFlags{maxDBAge: age(7 * 24 * time.Hour)}
 	c := &cobra.Command{
-		Use:   "check DEVICE",
+		Use:   "check DEVICE | check --mds2 FILE.xlsx",
 		Short: "Run the cybersecurity health check of a device model",
 		Long: `check assesses a device model against the MDR Annex I and MDCG 2019-16
 cybersecurity expectations (with IEC 81001-5-1, IEC TR 60601-4-5, GDPR and,
@@ -53,9 +55,18 @@ are reported as not assessed.
 
 Formats: table (default), json, md. Exit codes: 0 ok, 1 an open failing
 finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
-		Args: exactArgs(1),
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) == 0 && fl.mds2 != "" {
+				return nil // an assessment from the MDS2 form alone
+			}
+			return exactArgs(1)(c, args)
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runCheck(cmd, args[0], fl, stdout, cmd.ErrOrStderr())
+			file := ""
+			if len(args) == 1 {
+				file = args[0]
+			}
+			return runCheck(cmd, file, fl, stdout, cmd.ErrOrStderr())
 		},
 	}
 	f := c.Flags()
@@ -121,15 +132,16 @@ func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.
 		}
 		opts.Policies = append(opts.Policies, p)
 	}
+	var form *mds2.Form
 	if fl.mds2 != "" {
-		form, err := readMDS2(fl.mds2)
+		f, err := readMDS2(fl.mds2)
 		if err != nil {
 			return err
 		}
-		for _, w := range form.Warnings {
+		for _, w := range f.Warnings {
 			fmt.Fprintln(stderr, "mdcheck: warning: "+w)
 		}
-		opts.MDS2 = mds2Evidence(form)
+		form = f
 	}
 	vulns, closeDB, err := checkVulns(cmd, fl)
 	if err != nil {
@@ -137,9 +149,20 @@ func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.
 	}
 	defer closeDB()
 	opts.Vulns = vulns
-	dev, err := loadModel(file, stderr)
-	if err != nil {
-		return err
+	var dev *model.Device
+	if file == "" {
+		// The form alone: a model of the facts its answers decide.
+		dev = modelFromMDS2(form)
+		fmt.Fprintf(stderr, "mdcheck: note: assessing from the MDS2 form alone (%s): its answers decide %d facts, every other fact is unstated\n", form.File, len(dev.Positions()))
+	} else {
+		d, err := loadModel(file, stderr)
+		if err != nil {
+			return err
+		}
+		dev = d
+		if form != nil {
+			opts.MDS2 = mds2Evidence(form)
+		}
 	}
 	rep, err := assess.RunModel(ctx, dev, opts)
 	if err != nil {

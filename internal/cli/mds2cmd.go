@@ -14,6 +14,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 func newMDS2(stdout io.Writer) *cobra.Command {
@@ -122,6 +123,37 @@ func mds2Evidence(f *mds2.Form) *evidence.MDS2 {
 		e.Answers[id] = evidence.MDS2Answer{Answer: string(it.Answer), Text: it.Text, Note: it.Note, Cell: it.Cell}
 	}
 	return e
+}
+
+// modelFromMDS2 builds the device model an MDS2 form alone describes,
+// each fact positioned at the answer cell it comes from.
+func modelFromMDS2(f *mds2.Form) *model.Device {
+	answers := map[string]string{}
+	for id, it := range f.Items {
+		answers[id] = string(it.Answer)
+	}
+	product := f.Description
+	if product == "" {
+		product = f.Model
+	}
+	dev, from := rules.MDS2Model(f.Manufacturer, product, f.Model, answers)
+	pos := map[string]model.Pos{}
+	cellPos := func(id string) (model.Pos, bool) {
+		it, ok := f.Items[id]
+		return model.Pos{File: f.File, Line: it.Row, Column: it.Col}, ok
+	}
+	for path, id := range from {
+		if p, ok := cellPos(id); ok {
+			pos[path] = p
+		}
+	}
+	for path, id := range map[string]string{"identity.manufacturer": "DOC-1", "identity.product": "DOC-2", "identity.model": "DOC-3"} {
+		if p, ok := cellPos(id); ok {
+			pos[path] = p
+		}
+	}
+	dev.SetSource(f.File, "mds2", pos)
+	return dev
 }
 
 // readMDS2 reads an MDS2 workbook from a file, bounded.

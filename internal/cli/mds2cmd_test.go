@@ -202,3 +202,51 @@ func TestMDS2RoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckFromMDS2Alone assesses a device from its MDS2 form only, as a
+// hospital does in procurement: the facts the answers decide, each citing
+// its cell.
+func TestCheckFromMDS2Alone(t *testing.T) {
+	const file = "internal/mds2/testdata/synthetic-openpyxl.xlsx"
+	code, out, errs := run(t, "check", "--date", date, "--no-vulns", "--profile", "hospital", "--mds2", file, "-f", "json")
+	if code != ExitOK || !strings.Contains(errs, "assessing from the MDS2 form alone") {
+		t.Fatalf("check --mds2 alone: exit %d\n%s", code, errs)
+	}
+	var rep struct {
+		Device   struct{ Manufacturer, Model string }
+		Findings []struct {
+			ID, Status, Detail string
+			Evidence           []struct {
+				Strength string
+				Source   struct {
+					Kind, File   string
+					Line, Column int
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Device.Manufacturer != "Example Medical GmbH" || rep.Device.Model != "EX-200" {
+		t.Errorf("device = %+v", rep.Device)
+	}
+	found := false
+	for _, f := range rep.Findings {
+		if f.ID != "data/health-data-encrypted-at-rest@device" {
+			continue
+		}
+		found = true
+		// STCF-1 answers No in row 20, column D of the form.
+		if f.Status != "fail" || len(f.Evidence) == 0 || f.Evidence[0].Source.Kind != "mds2" || f.Evidence[0].Source.File != file ||
+			f.Evidence[0].Source.Line != 20 || f.Evidence[0].Source.Column != 4 || f.Evidence[0].Strength != "claimed" {
+			t.Errorf("storage encryption finding = %+v", f)
+		}
+	}
+	if !found {
+		t.Error("no finding on storage encryption from STCF-1")
+	}
+	if code, _, errs := run(t, "check"); code != ExitInput || !strings.Contains(errs, "takes 1 argument") {
+		t.Errorf("check without a model or form: exit %d, %q", code, errs)
+	}
+}

@@ -53,8 +53,11 @@ type Item struct {
 	Text string `json:"text,omitempty"`
 	// Note is the text of the note the answer refers to, if any.
 	Note string `json:"note,omitempty"`
-	// Cell is where the answer is ("mds2-form!C57").
+	// Cell is where the answer is ("mds2-form!C57"); Row and Col its
+	// coordinates.
 	Cell string `json:"cell"`
+	Row  int    `json:"-"`
+	Col  int    `json:"-"`
 }
 
 // Form is a read MDS2 form.
@@ -319,7 +322,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: spaces around the question ID %q", sd.addr(*idc), strings.TrimSpace(idc.text)))
 		}
 		has[sec] = true
-		item := Item{ID: id, Answer: Blank, Cell: sd.addr(cell{row: idc.row, col: ac})}
+		item := Item{ID: id, Answer: Blank, Cell: sd.addr(cell{row: idc.row, col: ac}), Row: idc.row, Col: ac}
 		for _, c := range row {
 			switch {
 			case c.col == ac:

@@ -9,6 +9,9 @@ import (
 type source struct {
 	file string
 	pos  map[string]Pos
+	// kind is what the model was read from: "model" (a device.yaml) or,
+	// for a model built from another document, that document's kind.
+	kind string
 }
 
 // Pos is a position in a model file. Line and Column start at 1; zero means
@@ -35,6 +38,34 @@ func (s *source) record(path string, line, col int) {
 	if _, ok := s.pos[path]; !ok {
 		s.pos[path] = Pos{File: s.file, Line: line, Column: col}
 	}
+}
+
+// SetSource records where the values of a model built in code come from:
+// the file, its kind ("mds2" for a model read from an MDS2 form), and a
+// position for each path (for a form, the answer cell's row and column).
+func (d *Device) SetSource(file, kind string, pos map[string]Pos) {
+	d.src = &source{file: file, kind: kind, pos: pos}
+}
+
+// Positions returns the paths whose positions are known.
+func (d *Device) Positions() []string {
+	if d.src == nil {
+		return nil
+	}
+	out := make([]string, 0, len(d.src.pos))
+	for p := range d.src.pos {
+		out = append(out, p)
+	}
+	return out
+}
+
+// SourceKind is what the model was read from: "model" for a device
+// model file, or the kind SetSource gave.
+func (d *Device) SourceKind() string {
+	if d.src == nil || d.src.kind == "" {
+		return "model"
+	}
+	return d.src.kind
 }
 
 // File is the path the model was loaded from.

@@ -132,3 +132,32 @@ func TestMDS2Consistent(t *testing.T) {
 		t.Errorf("PAUT-1 = %+v", f)
 	}
 }
+
+func TestMDS2Model(t *testing.T) {
+	answers := map[string]string{"CONN-1": "yes", "TXCF-2": "no", "TXIG-1": "yes", "EMRG-1": "yes", "STCF-1": "no", "PAUT-1": "no",
+		"AUTH-1": "yes", "ALOF-1": "yes", "SBOM-1": "yes", "MPII-1": "yes", "CSUP-1": "see-note"}
+	dev, from := MDS2Model("Acme", "Pump", "P-1", answers)
+	if dev.Identity.Manufacturer != "Acme" || len(dev.Components) != 1 || len(dev.Components[0].Interfaces) != 1 {
+		t.Fatalf("model = %+v", dev)
+	}
+	// Every fact set from an answer derives back the same answer.
+	for _, f := range MDS2Facts {
+		got, _ := f.Derive(dev)
+		want := answers[f.ID]
+		switch f.ID {
+		case "ALOF-1", "SBOM-1": // yes would need an invented timeout or SBOM file
+			want = ""
+		case "CSUP-1":
+			want = ""
+		}
+		if got != want {
+			t.Errorf("%s: %q from the model built from %q", f.ID, got, answers[f.ID])
+		}
+	}
+	if from["components[0].interfaces[0].encryption.inTransit"] != "TXCF-2" || from["dataAssets[0]"] != "MPII-1" {
+		t.Errorf("sources = %v", from)
+	}
+	if _, from := MDS2Model("A", "", "", map[string]string{"TXCF-2": "yes"}); len(from) != 0 {
+		t.Errorf("a transmission fact without a network interface: %v", from)
+	}
+}

@@ -183,3 +183,118 @@ func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact f
 	}
 	return ans, at
 }
+
+// MDS2Model builds a device model from MDS2 answers alone (answers maps
+// question ID to "yes" or "no"), for an assessment without a device
+// model: one device component named after the form, with the facts the
+// answers decide. It returns the model and, for each fact set, the
+// question it came from. Facts an answer cannot give without inventing a
+// value (a timeout, an SBOM file) are left unstated.
+func MDS2Model(manufacturer, product, modelNo string, answers map[string]string) (*model.Device, map[string]string) {
+	d := &model.Device{
+		APIVersion: "mdcheck.dev/v1",
+		Kind:       "Device",
+		Identity:   model.Identity{Manufacturer: manufacturer, Product: product, Model: modelNo},
+		Components: []model.Component{{ID: "device", Name: firstOf(product, modelNo, "device"), Kind: "hardware-device", Role: "device"}},
+	}
+	from := map[string]string{}
+	c := &d.Components[0]
+	yes := func(id string) (bool, bool) {
+		switch answers[id] {
+		case "yes":
+			return true, true
+		case "no":
+			return false, true
+		}
+		return false, false
+	}
+	set := func(id, path string) { from[path] = id }
+	if v, ok := yes("CONN-1"); ok && v {
+		c.Interfaces = append(c.Interfaces, model.Interface{ID: "network", Kind: "wired-network"})
+		set("CONN-1", "components[0].interfaces[0]")
+	}
+	if v, ok := yes("MPII-1"); ok && v {
+		d.DataAssets = append(d.DataAssets, model.DataAsset{ID: "personal-data", Kind: "personal-health-data", StoredOn: []string{"device"}})
+		set("MPII-1", "dataAssets[0]")
+	}
+	ac := func() *model.AccessControl {
+		if c.AccessControl == nil {
+			c.AccessControl = &model.AccessControl{}
+		}
+		return c.AccessControl
+	}
+	sec := func() *model.SecurityDesign {
+		if c.Security == nil {
+			c.Security = &model.SecurityDesign{}
+		}
+		return c.Security
+	}
+	if v, ok := yes("ALOF-1"); ok && !v {
+		zero := 0
+		ac().SessionTimeoutMinutes = &zero
+		set("ALOF-1", "components[0].accessControl.sessionTimeoutMinutes")
+	}
+	if v, ok := yes("AUDT-1"); ok {
+		sec().AuditLogging = &model.AuditLogging{Enabled: &v}
+		set("AUDT-1", "components[0].security.auditLogging.enabled")
+	}
+	if v, ok := yes("AUTH-1"); ok {
+		m := model.AuthMethod("other")
+		if !v {
+			m = "none"
+		}
+		ac().AuthenticationMethods = []model.AuthMethod{m}
+		set("AUTH-1", "components[0].accessControl.authenticationMethods")
+	}
+	if v, ok := yes("CSUP-1"); ok {
+		sec().Update = &model.Update{Supported: &v}
+		set("CSUP-1", "components[0].security.update.supported")
+	}
+	if v, ok := yes("EMRG-1"); ok {
+		ac().EmergencyAccess = &model.EmergencyAccess{Supported: &v}
+		set("EMRG-1", "components[0].accessControl.emergencyAccess.supported")
+	}
+	if v, ok := yes("PAUT-1"); ok {
+		shared := !v
+		ac().SharedCredentials = &shared
+		set("PAUT-1", "components[0].accessControl.sharedCredentials")
+	}
+	if v, ok := yes("SBOM-1"); ok && !v {
+		d.Lifecycle = &model.Lifecycle{SBOMMaintained: &v}
+		set("SBOM-1", "lifecycle.sbomMaintained")
+	}
+	if v, ok := yes("STCF-1"); ok {
+		sec().DataAtRest = &model.DataAtRest{Encrypted: &v}
+		set("STCF-1", "components[0].security.dataAtRest.encrypted")
+	}
+	if len(c.Interfaces) > 0 {
+		in := &c.Interfaces[0]
+		if v, ok := yes("NAUT-1"); ok {
+			in.Authentication = &model.Authentication{Mutual: &v}
+			set("NAUT-1", "components[0].interfaces[0].authentication.mutual")
+		}
+		tx, okTx := yes("TXCF-2")
+		ig, okIg := yes("TXIG-1")
+		if okTx || okIg {
+			in.Encryption = &model.Encryption{}
+			if okTx {
+				in.Encryption.InTransit = &tx
+				set("TXCF-2", "components[0].interfaces[0].encryption.inTransit")
+			}
+			if okIg {
+				in.Encryption.Integrity = &ig
+				set("TXIG-1", "components[0].interfaces[0].encryption.integrity")
+			}
+		}
+	}
+	return d, from
+}
+
+func firstOf(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
