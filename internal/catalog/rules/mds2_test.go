@@ -60,6 +60,7 @@ func TestMDS2Facts(t *testing.T) {
 		"TXCF-2": {"no", "components[0].interfaces[0].encryption.inTransit"},
 		"TXIG-1": {"no", "components[0].interfaces[0].encryption.integrity"},
 		"MPII-1": {"", ""},
+		"RDMP-3": {"", ""},
 	}
 	for _, f := range MDS2Facts {
 		a, p := f.Derive(dev)
@@ -147,7 +148,7 @@ func TestMDS2Model(t *testing.T) {
 		switch f.ID {
 		case "ALOF-1", "SBOM-1": // yes would need an invented timeout or SBOM file
 			want = ""
-		case "CSUP-1":
+		case "CSUP-1", "RDMP-3":
 			want = ""
 		}
 		if got != want {
@@ -159,5 +160,19 @@ func TestMDS2Model(t *testing.T) {
 	}
 	if _, from := MDS2Model("A", "", "", map[string]string{"TXCF-2": "yes"}); len(from) != 0 {
 		t.Errorf("a transmission fact without a network interface: %v", from)
+	}
+}
+
+func TestMDS2SupportDates(t *testing.T) {
+	dev, err := model.Parse("device.yaml", []byte(header+"lifecycle: {endOfSupport: 2034-12-31}\n"+one("")[len(header):]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range MDS2Facts {
+		if f.ID == "RDMP-3" {
+			if a, p := f.Derive(dev); a != "yes" || p != "lifecycle.endOfSupport" {
+				t.Errorf("RDMP-3 = %q at %q", a, p)
+			}
+		}
 	}
 }

@@ -107,6 +107,12 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return "", ""
 	}},
+	{"RDMP-3", "Support dates of the device are published", func(d *model.Device) (string, string) {
+		if d.Lifecycle != nil && d.Lifecycle.EndOfSupport != "" {
+			return "yes", "lifecycle.endOfSupport"
+		}
+		return "", "" // no date stated is not a no
+	}},
 	{"SBOM-1", "A software bill of materials is available", func(d *model.Device) (string, string) {
 		for _, c := range deviceComponents(d) {
 			if c.c.SBOM != "" {
