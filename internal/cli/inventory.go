@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -61,7 +61,7 @@ known exploited. JSON is an array in input order, one object per row.`,
 			if format != "table" && format != "json" {
 				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, format)
 			}
-			data, err := readBounded(args[0], advisory.MaxInventory)
+			data, err := boundedio.ReadFile(args[0], advisory.MaxInventory)
 			if err != nil {
 				return inputError{err}
 			}
@@ -206,21 +206,4 @@ func (t *inventoryTable) end(st vuln.Status) error {
 	t.out.printf("\n%d devices: %d high, %d medium, %d needs-review matches; %d devices with none (database %s, newest record %s)\n",
 		t.rows, t.count[advisory.ConfidenceHigh], t.count[advisory.ConfidenceMedium], t.count[advisory.ConfidenceReview], t.none, st.Path, st.Newest)
 	return t.out.err
-}
-
-// readBounded reads a file of at most max bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return data, nil
 }

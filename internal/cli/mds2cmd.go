@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2"
@@ -158,7 +159,7 @@ func modelFromMDS2(f *mds2.Form) *model.Device {
 
 // readMDS2 reads an MDS2 workbook from a file, bounded.
 func readMDS2(path string) (*mds2.Form, error) {
-	data, err := readBounded(path, mds2.MaxFile)
+	data, err := boundedio.ReadFile(path, mds2.MaxFile)
 	if err != nil {
 		return nil, inputError{err}
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -422,7 +423,7 @@ func (m *Mirror) checkAdvisory(ctx context.Context, a advisory, p string, keys o
 			return fmt.Errorf("its signature %s does not verify with the provider's key: %v", a.signatureURL, err)
 		}
 	}
-	data, err := readLimited(p, vuln.MaxCSAF)
+	data, err := boundedio.ReadFile(p, vuln.MaxCSAF)
 	if err != nil {
 		return err
 	}

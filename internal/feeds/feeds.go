@@ -9,6 +9,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -62,7 +63,7 @@ func (m *Mirror) OSV(ctx context.Context, base, ecosystem string) (Result, error
 // enters the mirror.
 func (m *Mirror) KEV(ctx context.Context, rawURL string) (Result, error) {
 	changed, err := m.Fetch(ctx, rawURL, "kev/known_exploited_vulnerabilities.json", vuln.MaxKEV, func(p string, _ http.Header) error {
-		data, err := readLimited(p, vuln.MaxKEV)
+		data, err := boundedio.ReadFile(p, vuln.MaxKEV)
 		if err != nil {
 			return err
 		}
@@ -80,7 +81,7 @@ func (m *Mirror) EPSS(ctx context.Context, rawURL string) (Result, error) {
 		name += ".gz"
 	}
 	changed, err := m.Fetch(ctx, rawURL, name, vuln.MaxEPSS, func(p string, _ http.Header) error {
-		data, err := readLimited(p, vuln.MaxEPSS)
+		data, err := boundedio.ReadFile(p, vuln.MaxEPSS)
 		if err != nil {
 			return err
 		}

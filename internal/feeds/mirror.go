@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 )
 
 // Mirror is a folder of downloaded feed files with the state that makes
@@ -80,7 +81,7 @@ func Open(dir string, client *http.Client) (*Mirror, error) {
 		return nil, err
 	}
 	m := &Mirror{dir: dir, client: client, state: map[string]*entry{}}
-	data, err := readLimited(filepath.Join(dir, "state.json"), maxState)
+	data, err := boundedio.ReadFile(filepath.Join(dir, "state.json"), maxState)
 	switch {
 	case errors.Is(err, os.ErrNotExist):
 	case err != nil:
@@ -384,20 +385,4 @@ func (c *counting) Read(p []byte) (int, error) {
 		c.progress(c.name, c.done, c.total)
 	}
 	return n, err
-}
-
-func readLimited(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > max {
-		return nil, fmt.Errorf("%s: larger than %d bytes", path, max)
-	}
-	return data, nil
 }
