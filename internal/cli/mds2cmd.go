@@ -85,11 +85,19 @@ atomically.`,
 			var qs []mds2.Question
 			for _, f := range rules.MDS2Facts {
 				q := mds2.Question{ID: f.ID, About: f.About, Answer: mds2.Blank, Note: "not stated in the device model"}
-				switch a, path := f.Derive(dev); a {
+				a, path := f.Derive(dev)
+				switch a {
 				case "yes":
-					q.Answer, q.Note = mds2.Yes, "from "+path+" in "+filepath.Base(args[0])
+					q.Answer = mds2.Yes
 				case "no":
-					q.Answer, q.Note = mds2.No, "from "+path+" in "+filepath.Base(args[0])
+					q.Answer = mds2.No
+				case "n/a":
+					q.Answer = mds2.NA
+				case "applies":
+					q.Note = "it exists (" + path + " in " + filepath.Base(args[0]) + "); the model does not say more"
+				}
+				if q.Answer != mds2.Blank {
+					q.Note = "from " + path + " in " + filepath.Base(args[0])
 				}
 				qs = append(qs, q)
 			}

@@ -28,10 +28,13 @@ var mds2Consistent = register(catalog.Rule{
 		var out []catalog.Result
 		for _, f := range MDS2Facts {
 			a, ok := form.Answers[f.ID]
-			if !ok || (a.Answer != "yes" && a.Answer != "no") {
+			if !ok || (a.Answer != "yes" && a.Answer != "no" && a.Answer != "n/a") {
 				continue
 			}
 			model, path := f.Derive(in.Device)
+			if a.Answer == "n/a" && model != "n/a" && model != "applies" {
+				continue // N/A is compared only where the model can say the thing does not exist
+			}
 			formEv := in.Evidence.Add(evidence.Evidence{
 				Path:     "mds2." + f.ID,
 				Value:    a.Answer + textOf(a),
@@ -45,13 +48,14 @@ var mds2Consistent = register(catalog.Rule{
 				continue
 			}
 			modelEv := in.Cite(path, model)
-			if model == a.Answer {
-				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model both say %s", f.ID, f.About, model), formEv, modelEv))
+			agree := model == a.Answer || model == "applies" && a.Answer != "n/a"
+			if agree {
+				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model agree (%s)", f.ID, f.About, a.Answer), formEv, modelEv))
 				continue
 			}
 			pos := in.Device.Pos(path)
 			out = append(out, fail(subject, fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model says %s (%s, %s)",
-				f.ID, f.About, a.Answer, form.File, a.Cell, model, path, pos), formEv, modelEv))
+				f.ID, f.About, a.Answer, form.File, a.Cell, modelWords(model), path, pos), formEv, modelEv))
 		}
 		if len(out) == 0 {
 			return []catalog.Result{notApplicable("device", "no MDS2 answer that the model decides")}
@@ -59,6 +63,17 @@ var mds2Consistent = register(catalog.Rule{
 		return out
 	},
 })
+
+// modelWords says a derived answer in words.
+func modelWords(a string) string {
+	switch a {
+	case "n/a":
+		return "n/a (it does not exist)"
+	case "applies":
+		return "it exists"
+	}
+	return a
+}
 
 func textOf(a evidence.MDS2Answer) string {
 	s := ""

@@ -19,6 +19,9 @@ const mds2Model = `components:
       authenticationMethods: [pin]
       sharedCredentials: true
       sessionTimeoutMinutes: 5
+      lockoutAttempts: 5
+      defaultCredentials: present
+      mfa: unsupported
       emergencyAccess: {supported: false}
     security:
       update: {supported: true}
@@ -48,12 +51,15 @@ func TestMDS2Facts(t *testing.T) {
 	dev := mds2Device(t)
 	want := map[string][2]string{
 		"ALOF-1": {"yes", "components[0].accessControl.sessionTimeoutMinutes"},
-		"AUDT-1": {"yes", "components[0].security.auditLogging.enabled"},
+		"AUDT-2": {"yes", "components[0].security.auditLogging.enabled"},
 		"AUTH-1": {"yes", "components[0].accessControl.authenticationMethods"},
-		"CSUP-1": {"yes", "components[0].security.update.supported"},
+		"CSUP-1": {"yes", "components[0].sbom"},
 		"EMRG-1": {"no", "components[0].accessControl.emergencyAccess.supported"},
 		"NAUT-1": {"no", "components[0].interfaces[0].authentication.mutual"},
-		"CONN-1": {"yes", "components[0].interfaces[0].kind"},
+		"CONN-3": {"yes", "components[0].interfaces[0].kind"},
+		"PAUT-3": {"yes", "components[0].accessControl.lockoutAttempts"},
+		"PAUT-4": {"applies", "components[0].accessControl.defaultCredentials"},
+		"PAUT-8": {"no", "components[0].accessControl.mfa"},
 		"PAUT-1": {"no", "components[0].accessControl.sharedCredentials"},
 		"SBOM-1": {"yes", "components[0].sbom"},
 		"STCF-1": {"yes", "components[0].security.dataAtRest.encrypted"},
@@ -95,18 +101,22 @@ func TestMDS2Consistent(t *testing.T) {
 		t.Errorf("without a form: %+v", fs)
 	}
 	form := &evidence.MDS2{File: "vendor.xlsx", Answers: map[string]evidence.MDS2Answer{
-		"TXCF-2": {Answer: "yes", Cell: "mds2-form!C88"},                        // contradicts cleartext HL7
-		"EMRG-1": {Answer: "no", Cell: "mds2-form!C57"},                         // agrees
-		"MPII-1": {Answer: "yes", Cell: "mds2-form!C20"},                        // the model does not say
-		"AUTH-1": {Answer: "n/a", Cell: "mds2-form!C40"},                        // not a yes or no
-		"PAUT-1": {Answer: "yes", Text: "Yes, optional", Cell: "mds2-form!C70"}, // contradicts shared credentials
+		"TXCF-2": {Answer: "yes", Cell: "mds2-form!C88"},                                   // contradicts cleartext HL7
+		"EMRG-1": {Answer: "no", Cell: "mds2-form!C57"},                                    // agrees
+		"MPII-1": {Answer: "yes", Cell: "mds2-form!C20"},                                   // the model does not say
+		"AUTH-1": {Answer: "n/a", Cell: "mds2-form!C40"},                                   // not a yes or no
+		"PAUT-1": {Answer: "yes", Text: "Yes, optional", Cell: "mds2-form!C70"},            // contradicts shared credentials
+		"PAUT-4": {Answer: "n/a", Text: "N/A: No default accounts", Cell: "mds2-form!C73"}, // the model has one
 	}}
 	by := map[string]catalog.Finding{}
 	for _, f := range eval(form) {
 		by[f.Subject] = f
 	}
-	if len(by) != 4 {
-		t.Errorf("findings = %v, want TXCF-2, EMRG-1, PAUT-1 and MPII-1", by)
+	if len(by) != 5 {
+		t.Errorf("findings = %v, want TXCF-2, EMRG-1, PAUT-1, PAUT-4 and MPII-1", by)
+	}
+	if f := by["device/PAUT-4"]; f.Status != catalog.Fail || !strings.Contains(f.Detail, "the MDS2 answers n/a") || !strings.Contains(f.Detail, "the model says it exists (components[0].accessControl.defaultCredentials") {
+		t.Errorf("PAUT-4 = %s: %s", f.Status, f.Detail)
 	}
 	if f := by["device/MPII-1"]; f.Status != catalog.Unknown || !strings.Contains(f.Detail, "the model does not state it") {
 		t.Errorf("MPII-1 = %+v", f)
@@ -135,8 +145,8 @@ func TestMDS2Consistent(t *testing.T) {
 }
 
 func TestMDS2Model(t *testing.T) {
-	answers := map[string]string{"CONN-1": "yes", "TXCF-2": "no", "TXIG-1": "yes", "EMRG-1": "yes", "STCF-1": "no", "PAUT-1": "no",
-		"AUTH-1": "yes", "ALOF-1": "yes", "SBOM-1": "yes", "MPII-1": "yes", "CSUP-1": "see-note"}
+	answers := map[string]string{"CONN-3": "yes", "TXCF-2": "no", "TXIG-1": "yes", "EMRG-1": "yes", "STCF-1": "no", "PAUT-1": "no",
+		"AUTH-1": "yes", "ALOF-1": "yes", "SBOM-1": "yes", "MPII-1": "yes", "CSUP-1": "see-note", "PAUT-4": "n/a", "PAUT-8": "no", "PAUT-3": "yes"}
 	dev, from := MDS2Model("Acme", "Pump", "P-1", answers)
 	if dev.Identity.Manufacturer != "Acme" || len(dev.Components) != 1 || len(dev.Components[0].Interfaces) != 1 {
 		t.Fatalf("model = %+v", dev)
@@ -146,7 +156,7 @@ func TestMDS2Model(t *testing.T) {
 		got, _ := f.Derive(dev)
 		want := answers[f.ID]
 		switch f.ID {
-		case "ALOF-1", "SBOM-1": // yes would need an invented timeout or SBOM file
+		case "ALOF-1", "SBOM-1", "PAUT-3": // yes would need an invented timeout, SBOM file or count
 			want = ""
 		case "CSUP-1", "RDMP-3":
 			want = ""

@@ -2,6 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -9,19 +12,20 @@ import (
 // MDS2Fact is an MDS2 (HN 1-2019) question whose answer the device model
 // decides: the mapping from the form to the facts the catalog's rules
 // read. Questions are referred to by ID; About is our own wording, not
-// the form's. The numbering of questions within a section follows the
-// 2019 form's order of topics as documented in docs/mds2.md; it has not
-// been checked against the standard's text, which is not at hand.
+// the form's. The numbering was checked against a manufacturer's
+// completed 2019-edition form made public (docs/mds2.md).
 type MDS2Fact struct {
 	ID    string
 	About string
-	// Derive answers the question from the model: "yes", "no" or ""
-	// (not stated), with the model path that decided it.
+	// Derive answers the question from the model: "yes", "no", "n/a"
+	// (the thing asked about does not exist), "applies" (it exists; the
+	// model cannot say yes or no) or "" (not stated), with the model path
+	// that decided it.
 	Derive func(d *model.Device) (answer, path string)
 }
 
-// MDS2Facts is the mapping, in the form's order.
-var MDS2Facts = []MDS2Fact{
+// MDS2Facts is the mapping, in the form's order (sorted at start-up).
+var MDS2Facts = sortedFacts([]MDS2Fact{
 	{"MPII-1", "The device handles personal data", func(d *model.Device) (string, string) {
 		for i, a := range d.DataAssets {
 			if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
@@ -41,7 +45,7 @@ var MDS2Facts = []MDS2Fact{
 			return *c.c.AccessControl.SessionTimeoutMinutes > 0, true, c.path + ".accessControl.sessionTimeoutMinutes"
 		})
 	}},
-	{"AUDT-1", "Security events are logged", func(d *model.Device) (string, string) {
+	{"AUDT-2", "Events are recorded in an audit log", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.Security == nil || c.c.Security.AuditLogging == nil || c.c.Security.AuditLogging.Enabled == nil {
 				return false, false, ""
@@ -57,13 +61,16 @@ var MDS2Facts = []MDS2Fact{
 			return len(c.c.AccessControl.AuthenticationMethods) > 0, true, c.path + ".accessControl.authenticationMethods"
 		})
 	}},
-	{"CSUP-1", "Security updates can be installed in the field", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil || c.c.Security.Update == nil || c.c.Security.Update.Supported == nil {
-				return false, false, ""
+	{"CSUP-1", "The device contains software that may need security updates", func(d *model.Device) (string, string) {
+		for _, c := range deviceComponents(d) {
+			switch {
+			case c.c.SBOM != "":
+				return "yes", c.path + ".sbom"
+			case c.c.Platform != nil && c.c.Platform.OS != "":
+				return "yes", c.path + ".platform.os"
 			}
-			return *c.c.Security.Update.Supported, true, c.path + ".security.update.supported"
-		})
+		}
+		return "", ""
 	}},
 	{"EMRG-1", "An emergency access path exists", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
@@ -81,7 +88,7 @@ var MDS2Facts = []MDS2Fact{
 			return f.in.Authentication.Mutual, f.path + ".authentication.mutual"
 		})
 	}},
-	{"CONN-1", "The device can connect to a network", func(d *model.Device) (string, string) {
+	{"CONN-3", "The device communicates with other systems of the customer's network", func(d *model.Device) (string, string) {
 		for _, f := range interfaces(d) {
 			if isNetwork(f.in.Kind) {
 				return "yes", f.path + ".kind"
@@ -91,6 +98,36 @@ var MDS2Facts = []MDS2Fact{
 			return "no", "components[].interfaces"
 		}
 		return "", ""
+	}},
+	{"PAUT-3", "Users are locked out after failed log-ins", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.LockoutAttempts == nil {
+				return false, false, ""
+			}
+			return *c.c.AccessControl.LockoutAttempts > 0, true, c.path + ".accessControl.lockoutAttempts"
+		})
+	}},
+	{"PAUT-4", "Default accounts are documented (N/A: there are none)", func(d *model.Device) (string, string) {
+		ans, at := "", ""
+		for _, c := range deviceComponents(d) {
+			if c.c.AccessControl == nil || c.c.AccessControl.DefaultCredentials == "" {
+				continue
+			}
+			p := c.path + ".accessControl.defaultCredentials"
+			if c.c.AccessControl.DefaultCredentials != "none" {
+				return "applies", p
+			}
+			ans, at = "n/a", p
+		}
+		return ans, at
+	}},
+	{"PAUT-8", "Multi-factor authentication is supported", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.MFA == "" {
+				return false, false, ""
+			}
+			return c.c.AccessControl.MFA != "unsupported", true, c.path + ".accessControl.mfa"
+		})
 	}},
 	{"PAUT-1", "Each user has an account of their own", func(d *model.Device) (string, string) {
 		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
@@ -151,6 +188,25 @@ var MDS2Facts = []MDS2Fact{
 			return f.integrity(), f.path + ".encryption.integrity"
 		})
 	}},
+})
+
+// sortedFacts puts facts in the form's order of sections and numbers.
+func sortedFacts(fs []MDS2Fact) []MDS2Fact {
+	order := []string{"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK", "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"}
+	key := func(id string) (int, int) {
+		sec, num, _ := strings.Cut(id, "-")
+		n, _ := strconv.Atoi(num)
+		return slices.Index(order, sec), n
+	}
+	slices.SortStableFunc(fs, func(a, b MDS2Fact) int {
+		sa, na := key(a.ID)
+		sb, nb := key(b.ID)
+		if sa != sb {
+			return sa - sb
+		}
+		return na - nb
+	})
+	return fs
 }
 
 // anyComponent answers yes when a device component's fact is true, no
@@ -215,9 +271,9 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		return false, false
 	}
 	set := func(id, path string) { from[path] = id }
-	if v, ok := yes("CONN-1"); ok && v {
+	if v, ok := yes("CONN-3"); ok && v {
 		c.Interfaces = append(c.Interfaces, model.Interface{ID: "network", Kind: "wired-network"})
-		set("CONN-1", "components[0].interfaces[0]")
+		set("CONN-3", "components[0].interfaces[0]")
 	}
 	if v, ok := yes("MPII-1"); ok && v {
 		d.DataAssets = append(d.DataAssets, model.DataAsset{ID: "personal-data", Kind: "personal-health-data", StoredOn: []string{"device"}})
@@ -240,9 +296,9 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		ac().SessionTimeoutMinutes = &zero
 		set("ALOF-1", "components[0].accessControl.sessionTimeoutMinutes")
 	}
-	if v, ok := yes("AUDT-1"); ok {
+	if v, ok := yes("AUDT-2"); ok {
 		sec().AuditLogging = &model.AuditLogging{Enabled: &v}
-		set("AUDT-1", "components[0].security.auditLogging.enabled")
+		set("AUDT-2", "components[0].security.auditLogging.enabled")
 	}
 	if v, ok := yes("AUTH-1"); ok {
 		m := model.AuthMethod("other")
@@ -252,9 +308,22 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		ac().AuthenticationMethods = []model.AuthMethod{m}
 		set("AUTH-1", "components[0].accessControl.authenticationMethods")
 	}
-	if v, ok := yes("CSUP-1"); ok {
-		sec().Update = &model.Update{Supported: &v}
-		set("CSUP-1", "components[0].security.update.supported")
+	if v, ok := yes("PAUT-3"); ok && !v {
+		zero := 0
+		ac().LockoutAttempts = &zero
+		set("PAUT-3", "components[0].accessControl.lockoutAttempts")
+	}
+	switch answers["PAUT-4"] {
+	case "n/a":
+		ac().DefaultCredentials = "none"
+		set("PAUT-4", "components[0].accessControl.defaultCredentials")
+	case "yes", "no":
+		ac().DefaultCredentials = "present"
+		set("PAUT-4", "components[0].accessControl.defaultCredentials")
+	}
+	if v, ok := yes("PAUT-8"); ok && !v {
+		ac().MFA = "unsupported"
+		set("PAUT-8", "components[0].accessControl.mfa")
 	}
 	if v, ok := yes("EMRG-1"); ok {
 		ac().EmergencyAccess = &model.EmergencyAccess{Supported: &v}
