@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -59,7 +60,7 @@ func readCSVInventory(name string, data []byte) ([]Row, error) {
 	col := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(h))
-		if !contains(inventoryColumns, h) {
+		if !slices.Contains(inventoryColumns, h) {
 			return nil, fmt.Errorf("%s:1:%d: unknown column %q; the columns are %s", name, i+1, clipWords(h, 80), strings.Join(inventoryColumns, ", "))
 		}
 		if _, dup := col[h]; dup {
@@ -183,13 +184,4 @@ func lineColumn(data []byte, off int64) (int, int) {
 	}
 	line := 1 + bytes.Count(data[:off], []byte("\n"))
 	return line, int(off) - bytes.LastIndexByte(data[:off], '\n')
-}
-
-func contains(ss []string, s string) bool {
-	for _, x := range ss {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

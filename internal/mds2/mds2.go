@@ -17,7 +17,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"slices"
@@ -478,16 +477,4 @@ func clip(s string) string {
 		return s[:80] + "..."
 	}
 	return s
-}
-
-// ReadAll reads at most MaxFile bytes of r.
-func ReadAll(r io.Reader) ([]byte, error) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > MaxFile {
-		return nil, fmt.Errorf("%w: larger than %d bytes", ErrInvalid, MaxFile)
-	}
-	return data, nil
 }

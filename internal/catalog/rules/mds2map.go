@@ -2,9 +2,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -24,8 +21,8 @@ type MDS2Fact struct {
 	Derive func(d *model.Device) (answer, path string)
 }
 
-// MDS2Facts is the mapping, in the form's order (sorted at start-up).
-var MDS2Facts = sortedFacts([]MDS2Fact{
+// MDS2Facts is the mapping, in the form's order of sections and numbers.
+var MDS2Facts = []MDS2Fact{
 	{"MPII-1", "The device handles personal data", func(d *model.Device) (string, string) {
 		for i, a := range d.DataAssets {
 			if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
@@ -99,6 +96,21 @@ var MDS2Facts = sortedFacts([]MDS2Fact{
 		}
 		return "", ""
 	}},
+	{"PAUT-1", "Each user has an account of their own", func(d *model.Device) (string, string) {
+		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.SharedCredentials == nil {
+				return false, false, ""
+			}
+			return *c.c.AccessControl.SharedCredentials, true, c.path + ".accessControl.sharedCredentials"
+		})
+		switch ans { // shared credentials anywhere: no
+		case "yes":
+			return "no", path
+		case "no":
+			return "yes", path
+		}
+		return "", ""
+	}},
 	{"PAUT-3", "Users are locked out after failed log-ins", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.LockoutAttempts == nil {
@@ -128,21 +140,6 @@ var MDS2Facts = sortedFacts([]MDS2Fact{
 			}
 			return c.c.AccessControl.MFA != "unsupported", true, c.path + ".accessControl.mfa"
 		})
-	}},
-	{"PAUT-1", "Each user has an account of their own", func(d *model.Device) (string, string) {
-		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.SharedCredentials == nil {
-				return false, false, ""
-			}
-			return *c.c.AccessControl.SharedCredentials, true, c.path + ".accessControl.sharedCredentials"
-		})
-		switch ans { // shared credentials anywhere: no
-		case "yes":
-			return "no", path
-		case "no":
-			return "yes", path
-		}
-		return "", ""
 	}},
 	{"RDMP-3", "Support dates of the device are published", func(d *model.Device) (string, string) {
 		if d.Lifecycle != nil && d.Lifecycle.EndOfSupport != "" {
@@ -188,25 +185,6 @@ var MDS2Facts = sortedFacts([]MDS2Fact{
 			return f.integrity(), f.path + ".encryption.integrity"
 		})
 	}},
-})
-
-// sortedFacts puts facts in the form's order of sections and numbers.
-func sortedFacts(fs []MDS2Fact) []MDS2Fact {
-	order := []string{"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK", "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"}
-	key := func(id string) (int, int) {
-		sec, num, _ := strings.Cut(id, "-")
-		n, _ := strconv.Atoi(num)
-		return slices.Index(order, sec), n
-	}
-	slices.SortStableFunc(fs, func(a, b MDS2Fact) int {
-		sa, na := key(a.ID)
-		sb, nb := key(b.ID)
-		if sa != sb {
-			return sa - sb
-		}
-		return na - nb
-	})
-	return fs
 }
 
 // anyComponent answers yes when a device component's fact is true, no

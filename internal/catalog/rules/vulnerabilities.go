@@ -41,10 +41,10 @@ var knownVulnerabilities = register(catalog.Rule{
 			switch {
 			case !ok:
 				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
-					Detail: "not assessed: the SBOM " + c.c.SBOM + " could not be read (see sbom/readable)", Evidence: ids(sbomEv.ID)})
+					Detail: "not assessed: the SBOM " + c.c.SBOM + " could not be read (see sbom/readable)", Evidence: []evidence.ID{sbomEv.ID}})
 				continue
 			case v.Err != "":
-				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "not assessed: " + v.Err, Evidence: ids(sbomEv.ID)})
+				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "not assessed: " + v.Err, Evidence: []evidence.ID{sbomEv.ID}})
 				continue
 			}
 			if len(v.Found) == 0 {
@@ -52,7 +52,7 @@ var knownVulnerabilities = register(catalog.Rule{
 				if v.Checked == 0 {
 					out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
 						Detail:   fmt.Sprintf("not assessed: none of the SBOM's %d package%s can be matched (no package URL or CPE; see sbom/components-checkable)", v.Packages, plural(v.Packages)),
-						Evidence: ids(sbomEv.ID)})
+						Evidence: []evidence.ID{sbomEv.ID}})
 					continue
 				}
 				out = append(out, pass(c.c.ID, detail, sbomEv.ID))
@@ -157,15 +157,4 @@ func dbName(db evidence.VulnDatabase) string {
 		return h + ", newest record " + d
 	}
 	return h
-}
-
-// ids drops empty evidence IDs.
-func ids(in ...evidence.ID) []evidence.ID {
-	var out []evidence.ID
-	for _, id := range in {
-		if id != "" {
-			out = append(out, id)
-		}
-	}
-	return out
 }
