@@ -15,6 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
@@ -58,13 +59,15 @@ the reason. Formats: table (default) or json.`,
 	exp := &cobra.Command{
 		Use:   "export DEVICE.yaml -o FILE.xlsx",
 		Short: "Write an MDS2 workbook (HN 1-2019 structure) with the answers the device model decides",
-		Long: `export writes a workbook structured like the MDS2 form (HN 1-2019): the
-description rows (manufacturer, device, model, release date) and every
-question the device model decides, by ID with mdcheck's own wording (the
-form's texts are NEMA's), answered Yes or No with a note naming the model
-fact, or left blank with a note when the model does not state it.
-mds2 import reads it back to the same answers. The file is written
-atomically.`,
+		Long: `export writes a workbook structured like the MDS2 form (HN 1-2019): every
+section and every one of its 240 questions, by ID with mdcheck's own
+wording (the form's texts are NEMA's). The description rows hold the
+manufacturer, device, model and release date; the questions the device
+model decides are answered Yes, No or N/A with a note naming the model
+fact; every other question is left blank with a note saying why (not
+stated in the model, or not something a device model covers), for the
+manufacturer to complete. mds2 import reads it back to the same answers.
+The file is written atomically.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -82,10 +85,21 @@ atomically.`,
 			if err != nil {
 				return err
 			}
-			var qs []mds2.Question
+			src := filepath.Base(args[0])
+			answers := map[string]mds2.Answered{}
+			id := dev.Identity
+			for q, v := range map[string]string{"DOC-1": id.Manufacturer, "DOC-2": id.Product, "DOC-3": id.Model} {
+				if v != "" {
+					answers[q] = mds2.Answered{Text: v}
+				}
+			}
+			if lc := dev.Lifecycle; lc != nil && lc.VulnerabilityDisclosure != nil && lc.VulnerabilityDisclosure.Contact != "" {
+				answers["DOC-5"] = mds2.Answered{Text: lc.VulnerabilityDisclosure.Contact, Note: "the vulnerability disclosure contact, from lifecycle.vulnerabilityDisclosure.contact in " + src}
+			}
+			answered, unstated := 0, 0
 			for _, f := range rules.MDS2Facts {
-				q := mds2.Question{ID: f.ID, About: f.About, Answer: mds2.Blank, Note: "not stated in the device model"}
 				a, path := f.Derive(dev)
+				q := mds2.Answered{Answer: mds2.Blank, Note: "Left blank: not stated in the device model (" + src + ")."}
 				switch a {
 				case "yes":
 					q.Answer = mds2.Yes
@@ -94,28 +108,31 @@ atomically.`,
 				case "n/a":
 					q.Answer = mds2.NA
 				case "applies":
-					q.Note = "it exists (" + path + " in " + filepath.Base(args[0]) + "); the model does not say more"
+					q.Note = "Left blank: it exists (" + path + " in " + src + "); the device model does not say more."
 				}
 				if q.Answer != mds2.Blank {
-					q.Note = "from " + path + " in " + filepath.Base(args[0])
+					q.Note = "from " + path + " in " + src
+					answered++
+				} else {
+					unstated++
 				}
-				qs = append(qs, q)
+				answers[f.ID] = q
 			}
 			var buf bytes.Buffer
-			id := dev.Identity
-			if err := mds2.Write(&buf, filepath.Base(args[0]), id.Manufacturer, id.Product, id.Model, when, qs); err != nil {
+			if err := mds2.Write(&buf, src, when, answers); err != nil {
 				return err
 			}
 			if err := atomicfile.Write(output, buf.Bytes(), 0o644); err != nil {
 				return err
 			}
-			n := 0
-			for _, q := range qs {
-				if q.Answer != mds2.Blank {
-					n++
+			questions := 0
+			for _, q := range hn2019.Questions {
+				if q.Kind == hn2019.YesNo {
+					questions++
 				}
 			}
-			fmt.Fprintf(stdout, "%s: %d questions answered from the model, %d left blank (not stated)\n", output, n, len(qs)-n)
+			fmt.Fprintf(stdout, "%s: %d of %d questions answered from the model; blank: %d the model could answer but does not state, %d it does not cover\n",
+				output, answered, questions, unstated, questions-answered-unstated)
 			return nil
 		},
 	}
@@ -189,7 +206,7 @@ func writeMDS2Table(w io.Writer, f *mds2.Form) error {
 	count := map[mds2.Answer]int{}
 	n := 0
 	for _, id := range f.IDs() {
-		if !strings.HasPrefix(id, "DOC-") {
+		if !descriptive(id) {
 			count[f.Items[id].Answer]++
 			n++
 		}
@@ -199,7 +216,7 @@ func writeMDS2Table(w io.Writer, f *mds2.Form) error {
 	out.printf("  %-12s %-9s %s\n", "QUESTION", "ANSWER", "TEXT / NOTE")
 	for _, id := range f.IDs() {
 		it := f.Items[id]
-		if strings.HasPrefix(id, "DOC-") {
+		if descriptive(id) {
 			continue
 		}
 		more := it.Text
@@ -212,4 +229,13 @@ func writeMDS2Table(w io.Writer, f *mds2.Form) error {
 		out.printf("  %-12s %-9s %s\n", id, it.Answer, more)
 	}
 	return out.err
+}
+
+// descriptive reports whether the question is a description row (DOC-1
+// to DOC-7) rather than one answered yes or no.
+func descriptive(id string) bool {
+	if q, ok := hn2019.Lookup(id); ok {
+		return q.Kind != hn2019.YesNo
+	}
+	return strings.HasPrefix(id, "DOC-")
 }

@@ -13,6 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
+	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
 func TestMDS2Import(t *testing.T) {
@@ -127,6 +129,26 @@ func TestMDS2RoundTrip(t *testing.T) {
 			}
 			if form.Date != date {
 				t.Errorf("release date %q, want %s", form.Date, date)
+			}
+			// The whole form: every question, those the model cannot answer
+			// blank with the note saying so.
+			if len(form.Items) != len(hn2019.Questions) {
+				t.Errorf("%d questions in the exported form, want %d", len(form.Items), len(hn2019.Questions))
+			}
+			mapped := map[string]bool{}
+			for _, f := range rules.MDS2Facts {
+				mapped[f.ID] = true
+			}
+			for _, q := range hn2019.Questions {
+				it, ok := form.Items[q.ID]
+				switch {
+				case !ok:
+					t.Errorf("%s missing from the exported form", q.ID)
+				case q.Kind == hn2019.YesNo && !mapped[q.ID] && (it.Answer != "blank" || it.Note != mds2.Unanswered):
+					t.Errorf("%s = %s (note %q), want blank with the note that mdcheck cannot answer it", q.ID, it.Answer, it.Note)
+				case mapped[q.ID] && it.Note == "":
+					t.Errorf("%s has no note saying where its answer comes from", q.ID)
+				}
 			}
 			dev, err := loadModel(filepath.Join(repoRoot, model), &bytes.Buffer{})
 			if err != nil {

@@ -1,9 +1,11 @@
 package mds2
 
 import (
+	"bytes"
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func FuzzRead(f *testing.F) {
@@ -13,6 +15,11 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add(data)
 	f.Add(synthetic(f, layout{rows: standard}))
+	var whole bytes.Buffer // the whole form, as mds2 export writes it
+	if err := Write(&whole, "device.yaml", time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), map[string]Answered{"EMRG-1": {Answer: Yes, Note: "from the model"}}); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(whole.Bytes())
 	f.Fuzz(func(t *testing.T, data []byte) {
 		form, err := Read("f.xlsx", data)
 		if err != nil {

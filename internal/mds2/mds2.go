@@ -19,13 +19,14 @@ import (
 	"fmt"
 	"math"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
 // Answer is an MDS2 answer word.
@@ -95,9 +96,14 @@ func (f *Form) IDs() []string {
 	return ids
 }
 
-// Sections of the 2019 edition, in the form's order. SHAD is a typo of
-// SAHD that occurs in the form itself.
-var Sections = []string{"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK", "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"}
+// sectionOrder is the place of each section of the 2019 edition.
+var sectionOrder = func() map[string]int {
+	m := map[string]int{}
+	for i, s := range hn2019.Sections {
+		m[s.Code] = i
+	}
+	return m
+}()
 
 // new2019 are sections the 2013 edition did not have.
 var new2019 = []string{"MPII", "CONN", "RMOT", "SBOM"}
@@ -321,15 +327,20 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: spaces around the question ID %q", sd.addr(*idc), strings.TrimSpace(idc.text)))
 		}
 		has[sec] = true
+		q, known := hn2019.Lookup(id)
+		if !known {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %s is not a question of the 2019 form; read as written", sd.addr(*idc), id))
+		}
+		text := known && q.Kind != hn2019.YesNo || !known && sec == "DOC"
 		item := Item{ID: id, Answer: Blank, Cell: sd.addr(cell{row: idc.row, col: ac}), Row: idc.row, Col: ac}
 		for _, c := range row {
 			switch {
 			case c.col == ac:
 				item.Answer, item.Text = answerWord(c.text)
-				if sec != "DOC" && item.Answer == Other {
+				if !text && item.Answer == Other {
 					f.Warnings = append(f.Warnings, fmt.Sprintf("%s: answer %q to %s is not Yes, No, N/A or See Note; kept as text", sd.addr(c), clip(c.text), id))
 				}
-				if sec == "DOC" {
+				if text {
 					item.Text = strings.TrimSpace(c.text)
 				}
 				if m := noteRef.FindStringSubmatch(c.text); m != nil {
@@ -453,7 +464,7 @@ func idLess(a, b string) bool {
 	sa, na, _ := strings.Cut(a, "-")
 	sb, nb, _ := strings.Cut(b, "-")
 	if sa != sb {
-		return slices.Index(Sections, sa) < slices.Index(Sections, sb)
+		return sectionOrder[sa] < sectionOrder[sb]
 	}
 	pa, pb := strings.Split(na, "."), strings.Split(nb, ".")
 	for i := 0; i < len(pa) && i < len(pb); i++ {

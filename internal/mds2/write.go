@@ -4,64 +4,89 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
-// Question is one question of a form to write, with our own wording.
-type Question struct {
-	ID     string
-	About  string
-	Answer Answer // Yes, No or Blank
-	Note   string
+// Answered is the answer to write to one question.
+type Answered struct {
+	Answer Answer // Yes, No, NA or Blank
+	// Text is a description row's value (DOC-1 to DOC-6).
+	Text string
+	// Note explains the answer, or why it is blank.
+	Note string
 }
 
 // Sheet is the name of the form's sheet in written workbooks.
 const Sheet = "mds2-form"
 
-// Write writes a workbook structured like the HN 1-2019 form (one sheet,
-// question IDs in column A, our wording in B, answers in C, note
-// references in D, notes after the questions) that Read reads back to the
-// same answers. source names what the answers were derived from.
-func Write(w io.Writer, source, manufacturer, product, model string, date time.Time, qs []Question) error {
+// Unanswered is the note of questions Write is given no answer for.
+const Unanswered = "Left blank: not covered by the device model; for the manufacturer to answer."
+
+// Write writes a workbook structured like the HN 1-2019 form: one sheet,
+// every section with a header row and every question by ID in column A,
+// mdcheck's wording in B, the answer in C and a note reference in D;
+// notes after the last section. Questions without an answer in answers
+// are left blank with a note saying so; DOC-7 holds date as an Excel
+// serial. Read reads it back to the same answers. source names what the
+// answers were derived from.
+func Write(w io.Writer, source string, date time.Time, answers map[string]Answered) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	if err := x.SetSheetName(x.GetSheetName(0), Sheet); err != nil {
 		return err
 	}
-	set := func(col, row int, v any) error {
-		cell, err := excelize.CoordinatesToCellName(col, row)
-		if err != nil {
-			return err
-		}
-		return x.SetCellValue(Sheet, cell, v)
-	}
 	rows := [][]any{
-		{"Written by mdcheck from " + source + ". Structured after ANSI/NEMA HN 1-2019; questions by ID, in mdcheck's words."},
+		{"Written by mdcheck from " + source + ". Structured after ANSI/NEMA HN 1-2019: every question by its ID, in mdcheck's words (the form's texts are NEMA's)."},
 		{"Manufacturer Disclosure Statement for Medical Device Security -- MDS2 (HN 1-2019 structure)"},
 		{},
 		{},
 		{"Question ID", "Question (mdcheck's wording)", "Answer", "Note"},
 	}
-	doc := []Question{{ID: "DOC-1", About: "Manufacturer"}, {ID: "DOC-2", About: "Device"}, {ID: "DOC-3", About: "Model"}, {ID: "DOC-7", About: "Release date"}}
-	docVal := []any{manufacturer, product, model, nil}
-	if !date.IsZero() {
-		// An Excel serial date, as the form stores it.
-		docVal[3] = int(date.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
-	}
-	for i, q := range doc {
-		rows = append(rows, []any{q.ID, q.About, docVal[i], "__"})
-	}
 	var notes []string
-	for _, q := range qs {
-		answer := map[Answer]string{Yes: "Yes", No: "No", NA: "N/A", Blank: ""}[q.Answer]
-		ref := "__"
-		if q.Note != "" {
-			notes = append(notes, q.Note)
-			ref = "Note " + strconv.Itoa(len(notes))
+	noteNo := map[string]int{}
+	ref := func(text string) string {
+		if text == "" {
+			return "__"
 		}
-		rows = append(rows, []any{q.ID, q.About, answer, ref})
+		n, ok := noteNo[text]
+		if !ok {
+			notes = append(notes, text)
+			n = len(notes)
+			noteNo[text] = n
+		}
+		return "Note " + strconv.Itoa(n)
+	}
+	sec := ""
+	for _, q := range hn2019.Questions {
+		if s := q.Section(); s != sec {
+			sec = s
+			for _, st := range hn2019.Sections {
+				if st.Code == s {
+					rows = append(rows, []any{nil, strings.ToUpper(st.Title) + " (" + s + ")"})
+				}
+			}
+		}
+		a, ok := answers[q.ID]
+		if !ok {
+			a = Answered{Answer: Blank, Note: Unanswered}
+		}
+		var value any
+		switch {
+		case q.Kind == hn2019.Date && !date.IsZero():
+			// An Excel serial date, as the form stores it.
+			value = int(date.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+			a.Note = ""
+		case q.Kind != hn2019.YesNo:
+			value = a.Text
+		default:
+			value = map[Answer]string{Yes: "Yes", No: "No", NA: "N/A"}[a.Answer]
+		}
+		rows = append(rows, []any{q.ID, q.About, value, ref(a.Note)})
 	}
 	rows = append(rows, []any{})
 	for i, n := range notes {
@@ -72,13 +97,17 @@ func Write(w io.Writer, source, manufacturer, product, model string, date time.T
 			if v == nil || v == "" {
 				continue
 			}
-			if err := set(c+1, r+1, v); err != nil {
+			cell, err := excelize.CoordinatesToCellName(c+1, r+1)
+			if err != nil {
+				return err
+			}
+			if err := x.SetCellValue(Sheet, cell, v); err != nil {
 				return err
 			}
 		}
 	}
 	x.SetColWidth(Sheet, "A", "A", 14)
-	x.SetColWidth(Sheet, "B", "B", 60)
+	x.SetColWidth(Sheet, "B", "B", 70)
 	x.SetColWidth(Sheet, "D", "D", 10)
 	if _, err := x.WriteTo(w); err != nil {
 		return fmt.Errorf("writing the MDS2 workbook: %w", err)

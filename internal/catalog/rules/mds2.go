@@ -5,6 +5,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
 // The rule on the MDS2 compares the manufacturer's disclosure statement
@@ -32,8 +33,11 @@ var mds2Consistent = register(catalog.Rule{
 				continue
 			}
 			model, path := f.Derive(in.Device)
-			if a.Answer == "n/a" && model != "n/a" && model != "applies" {
-				continue // N/A is compared only where the model can say the thing does not exist
+			if a.Answer == "n/a" && model != "n/a" && model != "applies" || model == "n/a" && a.Answer != "n/a" {
+				// N/A is compared only where the model can say whether the
+				// thing exists; a yes or no about what the model says does
+				// not exist contradicts nothing the model states.
+				continue
 			}
 			formEv := in.Evidence.Add(evidence.Evidence{
 				Path:     "mds2." + f.ID,
@@ -44,18 +48,18 @@ var mds2Consistent = register(catalog.Rule{
 			subject := "device/" + f.ID
 			if model == "" {
 				out = append(out, catalog.Result{Subject: subject, Status: catalog.Unknown, Evidence: []evidence.ID{formEv},
-					Detail: fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model does not state it, so the answer cannot be checked", f.ID, f.About, a.Answer, form.File, a.Cell)})
+					Detail: fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model does not state it, so the answer cannot be checked", f.ID, hn2019.About(f.ID), a.Answer, form.File, a.Cell)})
 				continue
 			}
 			modelEv := in.Cite(path, model)
 			agree := model == a.Answer || model == "applies" && a.Answer != "n/a"
 			if agree {
-				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model agree (%s)", f.ID, f.About, a.Answer), formEv, modelEv))
+				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model agree (%s)", f.ID, hn2019.About(f.ID), a.Answer), formEv, modelEv))
 				continue
 			}
 			pos := in.Device.Pos(path)
 			out = append(out, fail(subject, fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model says %s (%s, %s)",
-				f.ID, f.About, a.Answer, form.File, a.Cell, modelWords(model), path, pos), formEv, modelEv))
+				f.ID, hn2019.About(f.ID), a.Answer, form.File, a.Cell, modelWords(model), path, pos), formEv, modelEv))
 		}
 		if len(out) == 0 {
 			return []catalog.Result{notApplicable("device", "no MDS2 answer that the model decides")}

@@ -2,18 +2,19 @@ package rules
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // MDS2Fact is an MDS2 (HN 1-2019) question whose answer the device model
 // decides: the mapping from the form to the facts the catalog's rules
-// read. Questions are referred to by ID; About is our own wording, not
-// the form's. The numbering was checked against a manufacturer's
+// read. Questions are referred to by ID (hn2019 has mdcheck's wording of
+// each). The numbering was checked against a manufacturer's
 // completed 2019-edition form made public (docs/mds2.md).
 type MDS2Fact struct {
-	ID    string
-	About string
+	ID string
 	// Derive answers the question from the model: "yes", "no", "n/a"
 	// (the thing asked about does not exist), "applies" (it exists; the
 	// model cannot say yes or no) or "" (not stated), with the model path
@@ -23,7 +24,25 @@ type MDS2Fact struct {
 
 // MDS2Facts is the mapping, in the form's order of sections and numbers.
 var MDS2Facts = []MDS2Fact{
-	{"MPII-1", "The device handles personal data", func(d *model.Device) (string, string) {
+	{"DOC-8", func(d *model.Device) (string, string) {
+		if d.Lifecycle == nil || d.Lifecycle.VulnerabilityDisclosure == nil || d.Lifecycle.VulnerabilityDisclosure.Published == nil {
+			return "", ""
+		}
+		return yesNo(*d.Lifecycle.VulnerabilityDisclosure.Published), "lifecycle.vulnerabilityDisclosure.published"
+	}},
+	{"DOC-11", func(d *model.Device) (string, string) {
+		cs := deviceComponents(d)
+		for _, c := range cs {
+			if !isSoftwareOnly(c.c) {
+				return "no", c.path + ".kind"
+			}
+		}
+		if len(cs) == 0 {
+			return "", ""
+		}
+		return "yes", "components[].kind"
+	}},
+	{"MPII-1", func(d *model.Device) (string, string) {
 		for i, a := range d.DataAssets {
 			if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
 				return "yes", fmt.Sprintf("dataAssets[%d].kind", i)
@@ -34,7 +53,7 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return "", ""
 	}},
-	{"ALOF-1", "Users are logged off after inactivity", func(d *model.Device) (string, string) {
+	{"ALOF-1", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.SessionTimeoutMinutes == nil {
 				return false, false, ""
@@ -42,7 +61,7 @@ var MDS2Facts = []MDS2Fact{
 			return *c.c.AccessControl.SessionTimeoutMinutes > 0, true, c.path + ".accessControl.sessionTimeoutMinutes"
 		})
 	}},
-	{"AUDT-2", "Events are recorded in an audit log", func(d *model.Device) (string, string) {
+	{"AUDT-2", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.Security == nil || c.c.Security.AuditLogging == nil || c.c.Security.AuditLogging.Enabled == nil {
 				return false, false, ""
@@ -50,15 +69,47 @@ var MDS2Facts = []MDS2Fact{
 			return *c.c.Security.AuditLogging.Enabled, true, c.path + ".security.auditLogging.enabled"
 		})
 	}},
-	{"AUTH-1", "Users must log in", func(d *model.Device) (string, string) {
+	{"AUDT-2.9", func(d *model.Device) (string, string) {
+		ans, at := "", ""
+		for _, c := range deviceComponents(d) {
+			ac := c.c.AccessControl
+			if ac == nil || ac.EmergencyAccess == nil {
+				continue
+			}
+			e := ac.EmergencyAccess
+			switch {
+			case isTrue(e.Supported) && e.Logged != nil:
+				if !*e.Logged {
+					return "no", c.path + ".accessControl.emergencyAccess.logged"
+				}
+				ans, at = "yes", c.path+".accessControl.emergencyAccess.logged"
+			case isFalse(e.Supported) && ans == "":
+				ans, at = "n/a", c.path+".accessControl.emergencyAccess.supported"
+			}
+		}
+		return ans, at
+	}},
+	{"AUDT-4.1", auditFact("timestamped", func(a *model.AuditLogging) *bool { return a.Timestamped })},
+	{"AUDT-5", auditFact("exportable", func(a *model.AuditLogging) *bool { return a.Exportable })},
+	{"AUDT-7", auditFact("tamperProtected", func(a *model.AuditLogging) *bool { return a.TamperProtected })},
+	{"AUTH-1", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.AuthenticationMethods == nil {
 				return false, false, ""
 			}
-			return len(c.c.AccessControl.AuthenticationMethods) > 0, true, c.path + ".accessControl.authenticationMethods"
+			ms := c.c.AccessControl.AuthenticationMethods
+			return slices.ContainsFunc(ms, func(m model.AuthMethod) bool { return m != "none" }), true, c.path + ".accessControl.authenticationMethods"
 		})
 	}},
-	{"CSUP-1", "The device contains software that may need security updates", func(d *model.Device) (string, string) {
+	{"AUTH-2", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.Roles == nil {
+				return false, false, ""
+			}
+			return len(c.c.AccessControl.Roles) > 1, true, c.path + ".accessControl.roles"
+		})
+	}},
+	{"CSUP-1", func(d *model.Device) (string, string) {
 		for _, c := range deviceComponents(d) {
 			switch {
 			case c.c.SBOM != "":
@@ -69,7 +120,22 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return "", ""
 	}},
-	{"EMRG-1", "An emergency access path exists", func(d *model.Device) (string, string) {
+	{"CSUP-8", func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil || c.c.Security.Update == nil || c.c.Security.Update.TriggeredBy == nil {
+				return false, false, ""
+			}
+			return slices.Contains(c.c.Security.Update.TriggeredBy, "automatic"), true, c.path + ".security.update.triggeredBy"
+		})
+	}},
+	{"DIDT-1", securityFact("deidentification", func(s *model.SecurityDesign) *bool { return s.Deidentification })},
+	{"DTBK-5", securityFact("backup.supported", func(s *model.SecurityDesign) *bool {
+		if s.Backup == nil {
+			return nil
+		}
+		return s.Backup.Supported
+	})},
+	{"EMRG-1", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.EmergencyAccess == nil || c.c.AccessControl.EmergencyAccess.Supported == nil {
 				return false, false, ""
@@ -77,7 +143,25 @@ var MDS2Facts = []MDS2Fact{
 			return *c.c.AccessControl.EmergencyAccess.Supported, true, c.path + ".accessControl.emergencyAccess.supported"
 		})
 	}},
-	{"NAUT-1", "Network peers authenticate each other", func(d *model.Device) (string, string) {
+	{"MLDP-1", func(d *model.Device) (string, string) {
+		// Only "not applicable" (nothing executable to protect) says no;
+		// any other choice leaves open whether software can be added.
+		cs := deviceComponents(d)
+		for _, c := range cs {
+			if c.c.Security == nil || c.c.Security.MalwareProtection != "not-applicable" {
+				return "", ""
+			}
+		}
+		if len(cs) == 0 {
+			return "", ""
+		}
+		return "no", cs[0].path + ".security.malwareProtection"
+	}},
+	// Manufacturers answer MLDP-2 about anti-malware software: an
+	// allow-listing device answers it no and MLDP-4 yes.
+	{"MLDP-2", malwareFact("anti-malware")},
+	{"MLDP-4", malwareFact("allow-listing")},
+	{"NAUT-1", func(d *model.Device) (string, string) {
 		return everyInterface(d, isNetwork, func(f iface) (*bool, string) {
 			if f.in.Authentication == nil {
 				return nil, ""
@@ -85,7 +169,13 @@ var MDS2Facts = []MDS2Fact{
 			return f.in.Authentication.Mutual, f.path + ".authentication.mutual"
 		})
 	}},
-	{"CONN-3", "The device communicates with other systems of the customer's network", func(d *model.Device) (string, string) {
+	{"CONN-1.1", interfaceKindFact(isWireless)},
+	{"CONN-1.1.1", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "wifi" })},
+	{"CONN-1.1.2", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "ble" || k == "bluetooth-classic" })},
+	{"CONN-1.2.1", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "wired-network" })},
+	{"CONN-1.2.2", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "usb" })},
+	{"CONN-1.2.3", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "removable-media" })},
+	{"CONN-3", func(d *model.Device) (string, string) {
 		for _, f := range interfaces(d) {
 			if isNetwork(f.in.Kind) {
 				return "yes", f.path + ".kind"
@@ -96,7 +186,36 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return "", ""
 	}},
-	{"PAUT-1", "Each user has an account of their own", func(d *model.Device) (string, string) {
+	{"CONN-4", func(d *model.Device) (string, string) {
+		// Only yes can be read: a model need not name every peer.
+		kinds := map[string]model.ComponentKind{}
+		for _, c := range d.Components {
+			kinds[c.ID] = c.Kind
+		}
+		for _, f := range interfaces(d) {
+			if f.in.Exposure == "internet" {
+				return "yes", f.path + ".exposure"
+			}
+			for i, to := range f.in.ConnectsTo {
+				if kinds[to] == "cloud-service" {
+					return "yes", fmt.Sprintf("%s.connectsTo[%d]", f.path, i)
+				}
+			}
+		}
+		return "", ""
+	}},
+	{"CONN-7", func(d *model.Device) (string, string) {
+		for _, f := range interfaces(d) {
+			if f.in.Encryption != nil && strings.Contains(strings.ToUpper(f.in.Encryption.Protocol), "TLS") {
+				return "yes", f.path + ".encryption.protocol"
+			}
+			if hasProtocol(f.in, "https") {
+				return "yes", f.path + ".protocols"
+			}
+		}
+		return "", ""
+	}},
+	{"PAUT-1", func(d *model.Device) (string, string) {
 		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.SharedCredentials == nil {
 				return false, false, ""
@@ -111,7 +230,7 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return "", ""
 	}},
-	{"PAUT-3", "Users are locked out after failed log-ins", func(d *model.Device) (string, string) {
+	{"PAUT-3", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.LockoutAttempts == nil {
 				return false, false, ""
@@ -119,7 +238,7 @@ var MDS2Facts = []MDS2Fact{
 			return *c.c.AccessControl.LockoutAttempts > 0, true, c.path + ".accessControl.lockoutAttempts"
 		})
 	}},
-	{"PAUT-4", "Default accounts are documented (N/A: there are none)", func(d *model.Device) (string, string) {
+	{"PAUT-4", func(d *model.Device) (string, string) {
 		ans, at := "", ""
 		for _, c := range deviceComponents(d) {
 			if c.c.AccessControl == nil || c.c.AccessControl.DefaultCredentials == "" {
@@ -133,7 +252,7 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return ans, at
 	}},
-	{"PAUT-8", "Multi-factor authentication is supported", func(d *model.Device) (string, string) {
+	{"PAUT-8", func(d *model.Device) (string, string) {
 		return anyComponent(d, func(c comp) (bool, bool, string) {
 			if c.c.AccessControl == nil || c.c.AccessControl.MFA == "" {
 				return false, false, ""
@@ -141,24 +260,51 @@ var MDS2Facts = []MDS2Fact{
 			return c.c.AccessControl.MFA != "unsupported", true, c.path + ".accessControl.mfa"
 		})
 	}},
-	{"RDMP-3", "Support dates of the device are published", func(d *model.Device) (string, string) {
+	{"PAUT-11", authMethodFact("biometric")},
+	{"PAUT-12", authMethodFact("smart-card", "token")},
+	{"RDMP-3", func(d *model.Device) (string, string) {
 		if d.Lifecycle != nil && d.Lifecycle.EndOfSupport != "" {
 			return "yes", "lifecycle.endOfSupport"
 		}
 		return "", "" // no date stated is not a no
 	}},
-	{"SBOM-1", "A software bill of materials is available", func(d *model.Device) (string, string) {
+	{"SBOM-1", func(d *model.Device) (string, string) {
 		for _, c := range deviceComponents(d) {
 			if c.c.SBOM != "" {
 				return "yes", c.path + ".sbom"
 			}
 		}
-		if d.Lifecycle != nil && isFalse(d.Lifecycle.SBOMMaintained) {
-			return "no", "lifecycle.sbomMaintained"
+		// Whether an SBOM is kept (SBOM-4) does not say whether customers
+		// get it: manufacturers answer no here and yes there.
+		return "", ""
+	}},
+	{"SBOM-4", func(d *model.Device) (string, string) {
+		if d.Lifecycle == nil || d.Lifecycle.SBOMMaintained == nil {
+			return "", ""
+		}
+		return yesNo(*d.Lifecycle.SBOMMaintained), "lifecycle.sbomMaintained"
+	}},
+	{"SAHD-3.1", securityFact("secureBoot", func(s *model.SecurityDesign) *bool { return s.SecureBoot })},
+	{"SAHD-3.2", securityFact("update.signed", func(s *model.SecurityDesign) *bool {
+		if s.Update == nil {
+			return nil
+		}
+		return s.Update.Signed
+	})},
+	{"SAHD-11", func(d *model.Device) (string, string) {
+		// Secure boot refuses what is not the manufacturer's, from any
+		// medium; without it the model does not say.
+		if a, p := anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil || c.c.Security.SecureBoot == nil {
+				return false, false, ""
+			}
+			return *c.c.Security.SecureBoot, true, c.path + ".security.secureBoot"
+		}); a == "yes" {
+			return a, p
 		}
 		return "", ""
 	}},
-	{"STCF-1", "Stored health data is encrypted", func(d *model.Device) (string, string) {
+	{"STCF-1", func(d *model.Device) (string, string) {
 		ans, path := "", ""
 		for _, c := range deviceComponents(d) {
 			if c.c.Security == nil || c.c.Security.DataAtRest == nil || c.c.Security.DataAtRest.Encrypted == nil {
@@ -172,7 +318,7 @@ var MDS2Facts = []MDS2Fact{
 		}
 		return ans, path
 	}},
-	{"TXCF-2", "Transmitted data is encrypted", func(d *model.Device) (string, string) {
+	{"TXCF-2", func(d *model.Device) (string, string) {
 		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
 			if f.in.Encryption == nil {
 				return nil, ""
@@ -180,11 +326,108 @@ var MDS2Facts = []MDS2Fact{
 			return f.in.Encryption.InTransit, f.path + ".encryption.inTransit"
 		})
 	}},
-	{"TXIG-1", "Transmitted data is integrity-protected", func(d *model.Device) (string, string) {
+	{"TXCF-4", func(d *model.Device) (string, string) {
+		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
+			if f.in.Authentication == nil {
+				return nil, ""
+			}
+			return f.in.Authentication.Required, f.path + ".authentication.required"
+		})
+	}},
+	{"TXIG-1", func(d *model.Device) (string, string) {
 		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
 			return f.integrity(), f.path + ".encryption.integrity"
 		})
 	}},
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// securityFact answers from a component's security design (path under
+// security): yes when a component states it true.
+func securityFact(path string, get func(*model.SecurityDesign) *bool) func(*model.Device) (string, string) {
+	return func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil {
+				return false, false, ""
+			}
+			v := get(c.c.Security)
+			if v == nil {
+				return false, false, ""
+			}
+			return *v, true, c.path + ".security." + path
+		})
+	}
+}
+
+// auditFact answers from a component's audit logging (path under
+// security.auditLogging).
+func auditFact(path string, get func(*model.AuditLogging) *bool) func(*model.Device) (string, string) {
+	return securityFact("auditLogging."+path, func(s *model.SecurityDesign) *bool {
+		if s.AuditLogging == nil {
+			return nil
+		}
+		return get(s.AuditLogging)
+	})
+}
+
+// malwareFact answers yes when a component's malware protection is one
+// of kinds, no when every stated one is none; "not applicable" leaves the
+// question open.
+func malwareFact(kinds ...model.MalwareProtection) func(*model.Device) (string, string) {
+	return func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.Security == nil || c.c.Security.MalwareProtection == "" || c.c.Security.MalwareProtection == "not-applicable" {
+				return false, false, ""
+			}
+			m := c.c.Security.MalwareProtection
+			if !slices.Contains(kinds, m) && m != "none" {
+				return false, false, "" // another mechanism: this question does not ask about it
+			}
+			return slices.Contains(kinds, m), true, c.path + ".security.malwareProtection"
+		})
+	}
+}
+
+// interfaceKindFact answers yes when a device component has an interface
+// of the kind, no when the model lists interfaces and none is of it (the
+// model lists every way to communicate with a component).
+func interfaceKindFact(kind func(model.InterfaceKind) bool) func(*model.Device) (string, string) {
+	return func(d *model.Device) (string, string) {
+		all := interfaces(d)
+		for _, f := range all {
+			if kind(f.in.Kind) {
+				return "yes", f.path + ".kind"
+			}
+		}
+		if len(all) > 0 {
+			return "no", "components[].interfaces"
+		}
+		return "", ""
+	}
+}
+
+// authMethodFact answers yes when a component accepts one of the user
+// authentication methods, no when every stated list lacks them.
+func authMethodFact(methods ...model.AuthMethod) func(*model.Device) (string, string) {
+	return func(d *model.Device) (string, string) {
+		return anyComponent(d, func(c comp) (bool, bool, string) {
+			if c.c.AccessControl == nil || c.c.AccessControl.AuthenticationMethods == nil {
+				return false, false, ""
+			}
+			for _, m := range c.c.AccessControl.AuthenticationMethods {
+				if slices.Contains(methods, m) {
+					return true, true, c.path + ".accessControl.authenticationMethods"
+				}
+			}
+			return false, true, c.path + ".accessControl.authenticationMethods"
+		})
+	}
 }
 
 // anyComponent answers yes when a device component's fact is true, no
@@ -225,17 +468,22 @@ func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact f
 }
 
 // MDS2Model builds a device model from MDS2 answers alone (answers maps
-// question ID to "yes" or "no"), for an assessment without a device
-// model: one device component named after the form, with the facts the
-// answers decide. It returns the model and, for each fact set, the
+// question ID to "yes", "no" or "n/a"), for an assessment without a
+// device model: one device component named after the form, with the facts
+// the answers decide. It returns the model and, for each fact set, the
 // question it came from. Facts an answer cannot give without inventing a
-// value (a timeout, an SBOM file) are left unstated.
+// value (a timeout, an SBOM file, role names) are left unstated; the
+// interfaces are those the connectivity answers name.
 func MDS2Model(manufacturer, product, modelNo string, answers map[string]string) (*model.Device, map[string]string) {
+	kind := model.ComponentKind("hardware-device")
+	if answers["DOC-11"] == "yes" {
+		kind = "standalone-software"
+	}
 	d := &model.Device{
 		APIVersion: "mdcheck.dev/v1",
 		Kind:       "Device",
 		Identity:   model.Identity{Manufacturer: manufacturer, Product: product, Model: modelNo},
-		Components: []model.Component{{ID: "device", Name: firstOf(product, modelNo, "device"), Kind: "hardware-device", Role: "device"}},
+		Components: []model.Component{{ID: "device", Name: firstOf(product, modelNo, "device"), Kind: kind, Role: "device"}},
 	}
 	from := map[string]string{}
 	c := &d.Components[0]
@@ -249,9 +497,38 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		return false, false
 	}
 	set := func(id, path string) { from[path] = id }
-	if v, ok := yes("CONN-3"); ok && v {
-		c.Interfaces = append(c.Interfaces, model.Interface{ID: "network", Kind: "wired-network"})
-		set("CONN-3", "components[0].interfaces[0]")
+	if answers["DOC-11"] == "yes" || answers["DOC-11"] == "no" {
+		set("DOC-11", "components[0].kind")
+	}
+	lc := func() *model.Lifecycle {
+		if d.Lifecycle == nil {
+			d.Lifecycle = &model.Lifecycle{}
+		}
+		return d.Lifecycle
+	}
+	// Interfaces: one per kind of connection the form says the device has.
+	addIf := func(q, id string, k model.InterfaceKind) {
+		if v, ok := yes(q); ok && v {
+			c.Interfaces = append(c.Interfaces, model.Interface{ID: id, Kind: k})
+			set(q, fmt.Sprintf("components[0].interfaces[%d]", len(c.Interfaces)-1))
+		}
+	}
+	addIf("CONN-1.2.1", "ethernet", "wired-network")
+	addIf("CONN-1.1.1", "wifi", "wifi")
+	addIf("CONN-1.1.2", "bluetooth", "ble")
+	addIf("CONN-1.2.2", "usb", "usb")
+	addIf("CONN-1.2.3", "removable-media", "removable-media")
+	if v, ok := yes("CONN-3"); ok && v && !slices.ContainsFunc(c.Interfaces, func(in model.Interface) bool { return isNetwork(in.Kind) }) {
+		// Networked, over a link the form does not name.
+		k := model.InterfaceKind("wired-network")
+		if answers["CONN-1.2.1"] == "no" {
+			k = "wifi"
+			if answers["CONN-1.1.1"] == "no" {
+				k = "cellular"
+			}
+		}
+		c.Interfaces = append(c.Interfaces, model.Interface{ID: "network", Kind: k})
+		set("CONN-3", fmt.Sprintf("components[0].interfaces[%d]", len(c.Interfaces)-1))
 	}
 	if v, ok := yes("MPII-1"); ok && v {
 		d.DataAssets = append(d.DataAssets, model.DataAsset{ID: "personal-data", Kind: "personal-health-data", StoredOn: []string{"device"}})
@@ -269,22 +546,100 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		}
 		return c.Security
 	}
+	audit := func() *model.AuditLogging {
+		if sec().AuditLogging == nil {
+			sec().AuditLogging = &model.AuditLogging{}
+		}
+		return sec().AuditLogging
+	}
 	if v, ok := yes("ALOF-1"); ok && !v {
 		zero := 0
 		ac().SessionTimeoutMinutes = &zero
 		set("ALOF-1", "components[0].accessControl.sessionTimeoutMinutes")
 	}
-	if v, ok := yes("AUDT-2"); ok {
-		sec().AuditLogging = &model.AuditLogging{Enabled: &v}
-		set("AUDT-2", "components[0].security.auditLogging.enabled")
-	}
 	if v, ok := yes("AUTH-1"); ok {
-		m := model.AuthMethod("other")
+		m := []model.AuthMethod{"other"}
 		if !v {
-			m = "none"
+			m = []model.AuthMethod{"none"}
 		}
-		ac().AuthenticationMethods = []model.AuthMethod{m}
+		if v {
+			if b, _ := yes("PAUT-11"); b {
+				m = append(m, "biometric")
+			}
+			if b, _ := yes("PAUT-12"); b {
+				m = append(m, "smart-card")
+			}
+			for _, q := range []string{"PAUT-11", "PAUT-12"} {
+				if _, ok := yes(q); ok {
+					set(q, "components[0].accessControl.authenticationMethods")
+				}
+			}
+		}
+		ac().AuthenticationMethods = m
 		set("AUTH-1", "components[0].accessControl.authenticationMethods")
+	}
+	update := func() *model.Update {
+		if sec().Update == nil {
+			sec().Update = &model.Update{}
+		}
+		return sec().Update
+	}
+	if v, ok := yes("CSUP-8"); ok && v {
+		update().TriggeredBy = []model.Actor{"automatic"}
+		set("CSUP-8", "components[0].security.update.triggeredBy")
+	}
+	// Answers that are a yes-or-no fact of the model as they stand.
+	for _, b := range []struct {
+		id, path string
+		field    func() **bool
+	}{
+		{"DOC-8", "lifecycle.vulnerabilityDisclosure.published", func() **bool {
+			if lc().VulnerabilityDisclosure == nil {
+				lc().VulnerabilityDisclosure = &model.Disclosure{}
+			}
+			return &lc().VulnerabilityDisclosure.Published
+		}},
+		{"SBOM-4", "lifecycle.sbomMaintained", func() **bool { return &lc().SBOMMaintained }},
+		{"AUDT-2", "components[0].security.auditLogging.enabled", func() **bool { return &audit().Enabled }},
+		{"AUDT-4.1", "components[0].security.auditLogging.timestamped", func() **bool { return &audit().Timestamped }},
+		{"AUDT-5", "components[0].security.auditLogging.exportable", func() **bool { return &audit().Exportable }},
+		{"AUDT-7", "components[0].security.auditLogging.tamperProtected", func() **bool { return &audit().TamperProtected }},
+		{"SAHD-3.1", "components[0].security.secureBoot", func() **bool { return &sec().SecureBoot }},
+		{"SAHD-3.2", "components[0].security.update.signed", func() **bool { return &update().Signed }},
+		{"DIDT-1", "components[0].security.deidentification", func() **bool { return &sec().Deidentification }},
+		{"DTBK-5", "components[0].security.backup.supported", func() **bool {
+			if sec().Backup == nil {
+				sec().Backup = &model.Backup{}
+			}
+			return &sec().Backup.Supported
+		}},
+		{"STCF-1", "components[0].security.dataAtRest.encrypted", func() **bool {
+			if sec().DataAtRest == nil {
+				sec().DataAtRest = &model.DataAtRest{}
+			}
+			return &sec().DataAtRest.Encrypted
+		}},
+	} {
+		if v, ok := yes(b.id); ok {
+			*b.field() = &v
+			set(b.id, b.path)
+		}
+	}
+	m2, ok2 := yes("MLDP-2")
+	m4, ok4 := yes("MLDP-4")
+	switch {
+	case ok2 && m2:
+		sec().MalwareProtection = "anti-malware"
+		set("MLDP-2", "components[0].security.malwareProtection")
+	case ok4 && m4:
+		sec().MalwareProtection = "allow-listing"
+		set("MLDP-4", "components[0].security.malwareProtection")
+	case ok2 && !m2 && (!ok4 || !m4):
+		sec().MalwareProtection = "none"
+		set("MLDP-2", "components[0].security.malwareProtection")
+	case answers["MLDP-1"] == "no":
+		sec().MalwareProtection = "not-applicable"
+		set("MLDP-1", "components[0].security.malwareProtection")
 	}
 	if v, ok := yes("PAUT-3"); ok && !v {
 		zero := 0
@@ -306,25 +661,36 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 	if v, ok := yes("EMRG-1"); ok {
 		ac().EmergencyAccess = &model.EmergencyAccess{Supported: &v}
 		set("EMRG-1", "components[0].accessControl.emergencyAccess.supported")
+		if l, ok := yes("AUDT-2.9"); ok && v {
+			ac().EmergencyAccess.Logged = &l
+			set("AUDT-2.9", "components[0].accessControl.emergencyAccess.logged")
+		}
 	}
 	if v, ok := yes("PAUT-1"); ok {
 		shared := !v
 		ac().SharedCredentials = &shared
 		set("PAUT-1", "components[0].accessControl.sharedCredentials")
 	}
-	if v, ok := yes("SBOM-1"); ok && !v {
-		d.Lifecycle = &model.Lifecycle{SBOMMaintained: &v}
-		set("SBOM-1", "lifecycle.sbomMaintained")
-	}
-	if v, ok := yes("STCF-1"); ok {
-		sec().DataAtRest = &model.DataAtRest{Encrypted: &v}
-		set("STCF-1", "components[0].security.dataAtRest.encrypted")
-	}
-	if len(c.Interfaces) > 0 {
-		in := &c.Interfaces[0]
-		if v, ok := yes("NAUT-1"); ok {
-			in.Authentication = &model.Authentication{Mutual: &v}
-			set("NAUT-1", "components[0].interfaces[0].authentication.mutual")
+	// What the form says of transmissions holds for every network and
+	// wireless interface it names.
+	for i := range c.Interfaces {
+		in := &c.Interfaces[i]
+		if !isNetwork(in.Kind) && !isWireless(in.Kind) {
+			continue
+		}
+		at := fmt.Sprintf("components[0].interfaces[%d]", i)
+		mutual, okM := yes("NAUT-1")
+		required, okR := yes("TXCF-4")
+		if (okM && isNetwork(in.Kind)) || okR {
+			in.Authentication = &model.Authentication{}
+			if okM && isNetwork(in.Kind) {
+				in.Authentication.Mutual = &mutual
+				set("NAUT-1", at+".authentication.mutual")
+			}
+			if okR {
+				in.Authentication.Required = &required
+				set("TXCF-4", at+".authentication.required")
+			}
 		}
 		tx, okTx := yes("TXCF-2")
 		ig, okIg := yes("TXIG-1")
@@ -332,11 +698,11 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 			in.Encryption = &model.Encryption{}
 			if okTx {
 				in.Encryption.InTransit = &tx
-				set("TXCF-2", "components[0].interfaces[0].encryption.inTransit")
+				set("TXCF-2", at+".encryption.inTransit")
 			}
 			if okIg {
 				in.Encryption.Integrity = &ig
-				set("TXIG-1", "components[0].interfaces[0].encryption.integrity")
+				set("TXIG-1", at+".encryption.integrity")
 			}
 		}
 	}
