@@ -88,7 +88,12 @@ The file is written atomically.`,
 			src := filepath.Base(args[0])
 			answers := map[string]mds2.Answered{}
 			id := dev.Identity
-			for q, v := range map[string]string{"DOC-1": id.Manufacturer, "DOC-2": id.Product, "DOC-3": id.Model} {
+			// The form has no version row: the version goes with the model.
+			modelText := id.Model
+			if id.Version != "" {
+				modelText = strings.TrimPrefix(modelText+", version "+id.Version, ", ")
+			}
+			for q, v := range map[string]string{"DOC-1": id.Manufacturer, "DOC-2": id.Product, "DOC-3": modelText} {
 				if v != "" {
 					answers[q] = mds2.Answered{Text: v}
 				}
@@ -163,6 +168,7 @@ func modelFromMDS2(f *mds2.Form) *model.Device {
 		product = f.Model
 	}
 	dev, from := rules.MDS2Model(f.Manufacturer, product, f.Model, answers)
+	dev.Identity.Version = f.Version
 	pos := map[string]model.Pos{}
 	cellPos := func(id string) (model.Pos, bool) {
 		it, ok := f.Items[id]
@@ -173,7 +179,7 @@ func modelFromMDS2(f *mds2.Form) *model.Device {
 			pos[path] = p
 		}
 	}
-	for path, id := range map[string]string{"identity.manufacturer": "DOC-1", "identity.product": "DOC-2", "identity.model": "DOC-3"} {
+	for path, id := range map[string]string{"identity.manufacturer": "DOC-1", "identity.product": "DOC-2", "identity.model": "DOC-3", "identity.version": f.VersionRow} {
 		if p, ok := cellPos(id); ok {
 			pos[path] = p
 		}
@@ -198,7 +204,7 @@ func readMDS2(path string) (*mds2.Form, error) {
 func writeMDS2Table(w io.Writer, f *mds2.Form) error {
 	out := &ew{w: w}
 	out.printf("MDS2 (%s) %s, sheet %q\n", f.Edition, f.File, f.Sheet)
-	for _, kv := range [][2]string{{"Manufacturer", f.Manufacturer}, {"Device", f.Description}, {"Model", f.Model}, {"Document", f.DocumentID}, {"Released", f.Date}} {
+	for _, kv := range [][2]string{{"Manufacturer", f.Manufacturer}, {"Device", f.Description}, {"Model", f.Model}, {"Version", f.Version}, {"Document", f.DocumentID}, {"Released", f.Date}} {
 		if kv[1] != "" {
 			out.printf("%-13s %s\n", kv[0]+":", kv[1])
 		}

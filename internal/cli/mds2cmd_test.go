@@ -121,14 +121,21 @@ func TestMDS2RoundTrip(t *testing.T) {
 				t.Fatalf("import: exit %d %s", code, errs)
 			}
 			var form struct {
-				Date  string
-				Items map[string]struct{ Answer, Note string }
+				Date, Version string
+				Items         map[string]struct{ Answer, Note string }
 			}
 			if err := json.Unmarshal([]byte(stdout), &form); err != nil {
 				t.Fatal(err)
 			}
+			dev, err := loadModel(filepath.Join(repoRoot, model), &bytes.Buffer{})
+			if err != nil {
+				t.Fatal(err)
+			}
 			if form.Date != date {
 				t.Errorf("release date %q, want %s", form.Date, date)
+			}
+			if form.Version != dev.Identity.Version || form.Version == "" {
+				t.Errorf("version %q, want %q", form.Version, dev.Identity.Version)
 			}
 			// The whole form: every question, those the model cannot answer
 			// blank with the note saying so.
@@ -149,10 +156,6 @@ func TestMDS2RoundTrip(t *testing.T) {
 				case mapped[q.ID] && it.Note == "":
 					t.Errorf("%s has no note saying where its answer comes from", q.ID)
 				}
-			}
-			dev, err := loadModel(filepath.Join(repoRoot, model), &bytes.Buffer{})
-			if err != nil {
-				t.Fatal(err)
 			}
 			flip := ""
 			for _, f := range rules.MDS2Facts {

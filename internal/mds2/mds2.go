@@ -69,7 +69,12 @@ type Form struct {
 	Manufacturer string `json:"manufacturer,omitempty"`
 	Description  string `json:"description,omitempty"`
 	Model        string `json:"model,omitempty"`
-	DocumentID   string `json:"documentId,omitempty"`
+	// Version is the device's version as the model (DOC-3) or description
+	// (DOC-2) row gives it ("EX-200, software 2.3.1"): the 2019 form has
+	// no row of its own for it.
+	Version    string `json:"version,omitempty"`
+	VersionRow string `json:"-"` // the question it was read from
+	DocumentID string `json:"documentId,omitempty"`
 	// Date is the document's release date (DOC-7), YYYY-MM-DD when it
 	// reads as a date.
 	Date     string            `json:"date,omitempty"`
@@ -383,6 +388,12 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		return ""
 	}
 	f.Manufacturer, f.Description, f.Model, f.DocumentID = doc("DOC-1"), doc("DOC-2"), doc("DOC-3"), doc("DOC-4")
+	for _, id := range []string{"DOC-3", "DOC-2"} {
+		if v := versionIn(doc(id)); v != "" {
+			f.Version, f.VersionRow = v, id
+			break
+		}
+	}
 	if d := doc("DOC-7"); d != "" {
 		f.Date = readDate(d)
 		if f.Date == "" {
@@ -440,6 +451,20 @@ func answerWord(s string) (Answer, string) {
 		return a, ""
 	}
 	return a, t
+}
+
+// versionPattern finds a version in a description: after a word that
+// announces it ("version 4.2", "software 2.3.1", "SW v3.1", "rel. 2024.1")
+// or as v followed by a dotted number ("v2.0.5").
+var versionPattern = regexp.MustCompile(`(?i)(?:\b(?:software|firmware|sw|fw)(?:\s+(?:version|ver\.?|release))?|\bversion|\bver\.|\brelease|\brel\.)\s*[:#]?\s*v?(\d+(?:\.\d+){0,3}[a-z0-9]*(?:[._-][a-z0-9]+)*)|\bv(\d+(?:\.\d+)+[a-z0-9]*)\b`)
+
+// versionIn returns the version a description names, or "".
+func versionIn(s string) string {
+	m := versionPattern.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	return m[1] + m[2]
 }
 
 // readDate reads a date as an Excel serial number or as text.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -278,5 +279,44 @@ func TestReadDate(t *testing.T) {
 		if got := readDate(in); got != want {
 			t.Errorf("readDate(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestVersionIn: the version a model or description row gives, as
+// manufacturers write it; none where the text names only models.
+func TestVersionIn(t *testing.T) {
+	for in, want := range map[string]string{
+		"CVP-200, version 4.2":            "4.2",
+		"MVR435 (software 2.3.1)":         "2.3.1",
+		"Infusion pump P-1, SW v3.1":      "3.1",
+		"Model X-100 v2.0.5":              "2.0.5",
+		"Release 2024.1":                  "2024.1",
+		"Version: 10":                     "10",
+		"Firmware version 1.4.0-rc2":      "1.4.0-rc2",
+		"EX-200 software ver. 7.02b":      "7.02b",
+		"MVR435, MVR436, MVR450, MTR133":  "",
+		"X200 Rev. B":                     "",
+		"Infusion pump with 2 channels":   "",
+		"Device for vital signs, class V": "",
+	} {
+		if got := versionIn(in); got != want {
+			t.Errorf("versionIn(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestReadVersion: the version a manufacturer writes beside the model.
+func TestReadVersion(t *testing.T) {
+	rows := slices.Clone(standard)
+	rows[1] = row{"DOC-3", "EX-200 (software 2.3.1)", ""}
+	f, err := Read("form.xlsx", synthetic(t, layout{rows: rows}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Version != "2.3.1" || f.VersionRow != "DOC-3" || f.Model != "EX-200 (software 2.3.1)" {
+		t.Errorf("version %q from %q, model %q", f.Version, f.VersionRow, f.Model)
+	}
+	if f, _ := Read("form.xlsx", synthetic(t, layout{rows: standard})); f.Version != "" {
+		t.Errorf("version %q from a form that gives none", f.Version)
 	}
 }
