@@ -17,6 +17,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -151,15 +152,16 @@ func Read(name string, data []byte) (*Form, error) {
 	if len(sheets) > maxSheets {
 		return nil, fmt.Errorf("%w: %s: %d sheets; at most %d are read", ErrInvalid, name, len(sheets), maxSheets)
 	}
-	// The form is the sheet with the most question IDs, wherever it is
-	// and whatever its name.
+	// The form is the sheet with the most answered questions (not a blank
+	// template kept beside the filled form), wherever it is and whatever
+	// its name; then the one with the most question IDs.
 	var best *sheetData
 	for _, s := range sheets {
 		sd, err := readSheet(x, name, s)
 		if err != nil {
 			return nil, err
 		}
-		if best == nil || sd.ids > best.ids {
+		if best == nil || sd.better(best) {
 			best = sd
 		}
 	}
@@ -175,12 +177,26 @@ func checkZip(name string, data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
+			// An encrypted .xlsx is wrapped in the same container as an
+			// .xls, with an EncryptionInfo stream.
+			if bytes.Contains(data, utf16le("EncryptionInfo")) {
+				return fmt.Errorf("%w: %s: a password-protected (encrypted) workbook; save a copy without a password to open it as .xlsx", ErrInvalid, name)
+			}
 			return fmt.Errorf("%w: %s: an .xls (Excel 97-2003) workbook; save it as .xlsx", ErrInvalid, name)
 		}
 		if bytes.HasPrefix(data, []byte("%PDF")) {
 			return fmt.Errorf("%w: %s: a PDF; mdcheck reads the MDS2 workbook (.xlsx), ask the manufacturer for it", ErrInvalid, name)
 		}
 		return fmt.Errorf("%w: %s: not an .xlsx workbook (zip): %v", ErrInvalid, name, err)
+	}
+	if len(zr.File) > 0 && zr.File[0].Name == "mimetype" && zr.File[0].UncompressedSize64 < 128 {
+		if r, err := zr.File[0].Open(); err == nil {
+			m, _ := io.ReadAll(io.LimitReader(r, 128))
+			r.Close()
+			if bytes.HasPrefix(m, []byte("application/vnd.oasis.opendocument")) {
+				return fmt.Errorf("%w: %s: an OpenDocument file (%s); save it as .xlsx", ErrInvalid, name, m)
+			}
+		}
 	}
 	if len(zr.File) > maxEntries {
 		return fmt.Errorf("%w: %s: %d parts; a workbook may have at most %d", ErrInvalid, name, len(zr.File), maxEntries)
@@ -198,6 +214,14 @@ func checkZip(name string, data []byte) error {
 	return nil
 }
 
+func utf16le(s string) []byte {
+	b := make([]byte, 0, 2*len(s))
+	for _, c := range []byte(s) {
+		b = append(b, c, 0)
+	}
+	return b
+}
+
 // cell is one non-empty cell of a sheet.
 type cell struct {
 	row, col int // 1-based
@@ -205,10 +229,18 @@ type cell struct {
 }
 
 type sheetData struct {
-	name  string
-	rows  [][]cell
-	ids   int
-	title string // the text of the first rows, to tell the edition
+	name     string
+	rows     [][]cell
+	ids      int
+	answered int    // rows with a question ID and an answer word
+	title    string // the text of the first rows, to tell the edition
+}
+
+func (sd *sheetData) better(than *sheetData) bool {
+	if sd.answered != than.answered {
+		return sd.answered > than.answered
+	}
+	return sd.ids > than.ids
 }
 
 // readSheet reads a sheet's non-empty cells, row by row, bounded.
@@ -230,6 +262,7 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 			return nil, fmt.Errorf("%w: %s: sheet %q row %d: %v", ErrInvalid, file, sheet, r, err)
 		}
 		var line []cell
+		id, answer := false, false
 		for c, v := range cols {
 			if c >= maxColumns {
 				break
@@ -243,7 +276,13 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 			line = append(line, cell{row: r, col: c + 1, text: v})
 			if idPattern.MatchString(v) {
 				sd.ids++
+				id = true
+			} else if a, _ := answerWord(v); a != Other && a != Blank {
+				answer = true
 			}
+		}
+		if id && answer {
+			sd.answered++
 		}
 		if r <= 6 {
 			for _, c := range line {
@@ -476,7 +515,10 @@ func readDate(s string) string {
 			return t.Format(time.DateOnly)
 		}
 	}
-	for _, layout := range []string{time.DateOnly, "2006/01/02", "01/02/2006", "02.01.2006", "2 January 2006", "January 2, 2006", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05"} {
+	// Month before day with slashes, as the form's US origin has it; day
+	// first where the first number cannot be a month (31/01/2024).
+	for _, layout := range []string{time.DateOnly, "2006/1/2", "1/2/2006", "2/1/2006", "2.1.2006", "2 January 2006", "January 2, 2006",
+		"2 Jan 2006", "Jan 2, 2006", "2-Jan-2006", "2-Jan-06", "January 2006", "2006-01-02T15:04:05Z07:00", "2006-01-02T15:04:05"} {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t.Format(time.DateOnly)
 		}

@@ -275,7 +275,9 @@ func TestReadTooManyRows(t *testing.T) {
 }
 
 func TestReadDate(t *testing.T) {
-	for in, want := range map[string]string{"43747": "2019-10-09", "2024-05-01": "2024-05-01", "01/31/2024": "2024-01-31", "soon": "", "45730.0": "2025-03-14"} {
+	for in, want := range map[string]string{"43747": "2019-10-09", "2024-05-01": "2024-05-01", "01/31/2024": "2024-01-31", "soon": "", "45730.0": "2025-03-14",
+		"10/9/2019": "2019-10-09", "31/01/2024": "2024-01-31", "20.03.2026": "2026-03-20", "9-Oct-2019": "2019-10-09", "Oct 9, 2019": "2019-10-09",
+		"9 Oct 2019": "2019-10-09", "October 2019": "2019-10-01", "2019/10/9": "2019-10-09", "13/13/2024": ""} {
 		if got := readDate(in); got != want {
 			t.Errorf("readDate(%q) = %q, want %q", in, got, want)
 		}
@@ -318,5 +320,71 @@ func TestReadVersion(t *testing.T) {
 	}
 	if f, _ := Read("form.xlsx", synthetic(t, layout{rows: standard})); f.Version != "" {
 		t.Errorf("version %q from a form that gives none", f.Version)
+	}
+}
+
+// TestReadOtherContainers: what a hospital may be sent instead of a plain
+// .xlsx gets a message saying what it is and what to do.
+func TestReadOtherContainers(t *testing.T) {
+	// A password-protected workbook, encrypted by excelize as Excel does.
+	x, err := excelize.OpenReader(bytes.NewReader(synthetic(t, layout{rows: standard})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var enc bytes.Buffer
+	if _, err := x.WriteTo(&enc, excelize.Options{Password: "secret"}); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	// An OpenDocument spreadsheet: its first entry names the type.
+	var ods bytes.Buffer
+	z := zip.NewWriter(&ods)
+	w, _ := z.CreateHeader(&zip.FileHeader{Name: "mimetype", Method: zip.Store})
+	w.Write([]byte("application/vnd.oasis.opendocument.spreadsheet"))
+	w, _ = z.Create("content.xml")
+	w.Write([]byte("<office:document-content/>"))
+	z.Close()
+	for _, tc := range []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"encrypted", enc.Bytes(), "password-protected"},
+		{"ods", ods.Bytes(), "an OpenDocument file (application/vnd.oasis.opendocument.spreadsheet); save it as .xlsx"},
+	} {
+		_, err := Read("in.xlsx", tc.data)
+		if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestReadBesideBlankTemplate: a vendor keeps NEMA's blank form as a
+// sheet before the filled one, with as many IDs; the filled one is read.
+func TestReadBesideBlankTemplate(t *testing.T) {
+	x, err := excelize.OpenReader(bytes.NewReader(synthetic(t, layout{sheet: "Filled", rows: standard})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if _, err := x.NewSheet("Template"); err != nil {
+		t.Fatal(err)
+	}
+	x.MoveSheet("Template", "Filled")
+	for i, r := range standard {
+		x.SetCellValue("Template", fmt.Sprintf("A%d", i+6), r.id)
+		x.SetCellValue("Template", fmt.Sprintf("B%d", i+6), "question")
+	}
+	x.SetCellValue("Template", "A40", "EXTRA-1") // not an ID
+	var b bytes.Buffer
+	if _, err := x.WriteTo(&b); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read("vendor.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sheet != "Filled" || f.Items["EMRG-1"].Answer != No {
+		t.Errorf("read sheet %q, EMRG-1 = %+v", f.Sheet, f.Items["EMRG-1"])
 	}
 }
