@@ -115,7 +115,7 @@ var sectionOrder = func() map[string]int {
 var new2019 = []string{"MPII", "CONN", "RMOT", "SBOM"}
 
 var (
-	idPattern   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*$`)
+	idPattern   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.:]?\s*$`)
 	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
 	noteRef     = regexp.MustCompile(`(?i)\bnote\s*#?\s*(\d{1,4})\b`)
 )
@@ -274,7 +274,7 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 				continue
 			}
 			line = append(line, cell{row: r, col: c + 1, text: v})
-			if idPattern.MatchString(v) {
+			if isID(v) {
 				sd.ids++
 				id = true
 			} else if a, _ := answerWord(v); a != Other && a != Blank {
@@ -313,7 +313,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	idCol := map[int]int{}
 	for _, row := range sd.rows {
 		for _, c := range row {
-			if idPattern.MatchString(c.text) {
+			if isID(c.text) {
 				idCol[c.col]++
 			}
 		}
@@ -357,7 +357,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		if idc == nil {
 			continue
 		}
-		m := idPattern.FindStringSubmatch(idc.text)
+		m := matchID(idc.text)
 		if m == nil {
 			continue
 		}
@@ -444,9 +444,25 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	return f, nil
 }
 
+// idDashes are what a word processor or a PDF export puts where the ID
+// has a hyphen; idSpaces the spaces it leaves around it.
+var idDashes = strings.NewReplacer("\u2010", "-", "\u2011", "-", "\u2012", "-", "\u2013", "-", "\u2014", "-", "\u2212", "-",
+	"\u00a0", " ", "\u2007", " ", "\u202f", " ")
+
+// matchID matches a question ID ("AUTH-1", "auth – 1.1", "AUDT-2.8.1:"):
+// the section and the number.
+func matchID(s string) []string {
+	if len(s) > 40 {
+		return nil
+	}
+	return idPattern.FindStringSubmatch(idDashes.Replace(s))
+}
+
+func isID(s string) bool { return matchID(s) != nil }
+
 func rowHasID(row []cell, col int) bool {
 	for _, c := range row {
-		if c.col == col && idPattern.MatchString(c.text) {
+		if c.col == col && isID(c.text) {
 			return true
 		}
 	}

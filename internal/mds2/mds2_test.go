@@ -388,3 +388,22 @@ func TestReadBesideBlankTemplate(t *testing.T) {
 		t.Errorf("read sheet %q, EMRG-1 = %+v", f.Sheet, f.Items["EMRG-1"])
 	}
 }
+
+// TestReadIDSpellings: IDs as word processors and PDF round trips leave
+// them: an en dash, a non-breaking space, a trailing colon or full stop.
+func TestReadIDSpellings(t *testing.T) {
+	rows := slices.Clone(standard)
+	rows = append(rows, row{"AUTH\u2013 2", "Yes", ""}, row{"PAUT-1\u00a0", "No", ""}, row{"CONN-3:", "Yes", ""}, row{"SAHD-3.2.", "No", ""}, row{"AUTH-3-", "Yes", ""})
+	f, err := Read("vendor.xlsx", synthetic(t, layout{rows: rows}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]Answer{"AUTH-2": Yes, "PAUT-1": No, "CONN-3": Yes, "SAHD-3.2": No} {
+		if it, ok := f.Get(id); !ok || it.Answer != want {
+			t.Errorf("%s = %+v, want %s", id, it, want)
+		}
+	}
+	if _, ok := f.Get("AUTH-3"); ok {
+		t.Error(`"AUTH-3-" read as an ID`)
+	}
+}
