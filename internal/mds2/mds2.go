@@ -485,7 +485,11 @@ func answerWord(s string) (Answer, string) {
 	t := strings.TrimSpace(s)
 	l := strings.ToLower(t)
 	word := func(w string) bool {
-		return l == w || strings.HasPrefix(l, w+",") || strings.HasPrefix(l, w+" ") || strings.HasPrefix(l, w+";") || strings.HasPrefix(l, w+":") || strings.HasPrefix(l, w+".") || strings.HasPrefix(l, w+" -")
+		if l == w {
+			return true
+		}
+		rest, ok := strings.CutPrefix(l, w)
+		return ok && strings.ContainsRune(",; :.(-*", rune(rest[0]))
 	}
 	var a Answer
 	switch {
@@ -495,14 +499,15 @@ func answerWord(s string) (Answer, string) {
 		a = Yes
 	case word("no") || l == "n":
 		a = No
-	case word("n/a") || word("na") || l == "not applicable" || strings.HasPrefix(l, "not applicable"):
+	case word("n/a") || word("na") || word("n.a.") || l == "n.a" || strings.HasPrefix(l, "not applicable"):
 		a = NA
 	case strings.HasPrefix(l, "see note"):
 		a = SeeNote
 	default:
 		return Other, t
 	}
-	if t == string(a) || strings.EqualFold(t, "yes") || strings.EqualFold(t, "no") || strings.EqualFold(t, "n/a") || strings.EqualFold(t, "na") || strings.EqualFold(t, "y") || strings.EqualFold(t, "n") || strings.EqualFold(t, "see note") || strings.EqualFold(t, "see notes") {
+	switch l {
+	case "yes", "y", "no", "n", "n/a", "na", "n.a.", "n.a", "not applicable", "see note", "see notes":
 		return a, ""
 	}
 	return a, t

@@ -407,3 +407,25 @@ func TestReadIDSpellings(t *testing.T) {
 		t.Error(`"AUTH-3-" read as an ID`)
 	}
 }
+
+// TestAnswerWord: answer cells as manufacturers fill them in.
+func TestAnswerWord(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want Answer
+		text string
+	}{
+		{"Yes", Yes, ""}, {" YES ", Yes, ""}, {"y", Yes, ""}, {"Yes, optional", Yes, "Yes, optional"}, {"Yes (LDAP)", Yes, "Yes (LDAP)"},
+		{"Yes*", Yes, "Yes*"}, {"Yes - see IFU", Yes, "Yes - see IFU"}, {"Yes.", Yes, "Yes."},
+		{"No", No, ""}, {"no: disabled by default", No, "no: disabled by default"}, {"N", No, ""},
+		{"N/A", NA, ""}, {"NA", NA, ""}, {"N.A.", NA, ""}, {"Not applicable", NA, ""}, {"N/A: No default accounts", NA, "N/A: No default accounts"},
+		{"See Note", SeeNote, ""}, {"See notes", SeeNote, ""}, {"See note 3", SeeNote, "See note 3"},
+		{"", Blank, ""}, {"   ", Blank, ""},
+		{"Yesterday", Other, "Yesterday"}, {"None", Other, "None"}, {"Nope", Other, "Nope"}, {"Maybe", Other, "Maybe"}, {"Optional", Other, "Optional"},
+	} {
+		a, text := answerWord(c.in)
+		if a != c.want || text != c.text {
+			t.Errorf("answerWord(%q) = %s, %q; want %s, %q", c.in, a, text, c.want, c.text)
+		}
+	}
+}
