@@ -232,7 +232,8 @@ func writeMDS2Table(w io.Writer, f *mds2.Form) error {
 			}
 			more += "note: " + it.Note
 		}
-		out.printf("  %-12s %-9s %s\n", id, it.Answer, more)
+		// One line per question: notes span lines in the form.
+		out.printf("  %-12s %-9s %s\n", id, it.Answer, strings.Join(strings.Fields(more), " "))
 	}
 	return out.err
 }

@@ -117,7 +117,8 @@ var new2019 = []string{"MPII", "CONN", "RMOT", "SBOM"}
 var (
 	idPattern   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.:]?\s*$`)
 	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
-	noteRef     = regexp.MustCompile(`(?i)\bnote\s*#?\s*(\d{1,4})\b`)
+	noteRef     = regexp.MustCompile(`(?i)\bnotes?\s*#?\s*(\d{1,4}(?:\s*(?:,|&|and)\s*#?\s*\d{1,4})*)\b`)
+	number      = regexp.MustCompile(`\d{1,4}`)
 )
 
 // Bounds on a workbook.
@@ -338,7 +339,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	}
 	// The 2013 edition has none of the sections 2019 added.
 	has := map[string]bool{}
-	refs := map[string]string{} // id -> note number
+	refs := map[string][]string{} // id -> note numbers
 	for _, row := range sd.rows {
 		var idc *cell
 		for i := range row {
@@ -350,7 +351,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		// of it.
 		for i, c := range row {
 			if m := notePattern.FindStringSubmatch(c.text); m != nil && c.col <= ic+1 && i+1 < len(row) {
-				f.Notes[m[1]] = strings.TrimSpace(row[i+1].text)
+				f.Notes[strings.TrimLeft(m[1], "0")] = strings.TrimSpace(row[i+1].text)
 				break
 			}
 		}
@@ -377,6 +378,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		}
 		text := known && q.Kind != hn2019.YesNo || !known && sec == "DOC"
 		item := Item{ID: id, Answer: Blank, Cell: sd.addr(cell{row: idc.row, col: ac}), Row: idc.row, Col: ac}
+		var notes []string
 		for _, c := range row {
 			switch {
 			case c.col == ac:
@@ -387,13 +389,9 @@ func (sd *sheetData) form(file string) (*Form, error) {
 				if text {
 					item.Text = strings.TrimSpace(c.text)
 				}
-				if m := noteRef.FindStringSubmatch(c.text); m != nil {
-					refs[id] = m[1]
-				}
+				notes = append(notes, noteNumbers(c.text)...)
 			case c.col > ac:
-				if m := noteRef.FindStringSubmatch(c.text); m != nil {
-					refs[id] = m[1]
-				}
+				notes = append(notes, noteNumbers(c.text)...)
 			}
 		}
 		if _, dup := f.Items[id]; dup {
@@ -401,14 +399,26 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			continue
 		}
 		f.Items[id] = item
-	}
-	for id, n := range refs {
-		it := f.Items[id]
-		if text, ok := f.Notes[n]; ok {
-			it.Note = text
-		} else {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %s refers to note %s, which the form does not have", it.Cell, id, n))
+		if len(notes) > 0 {
+			refs[id] = notes
 		}
+	}
+	for id, ns := range refs {
+		it := f.Items[id]
+		var texts []string
+		seen := map[string]bool{}
+		for _, n := range ns {
+			if seen[n] {
+				continue
+			}
+			seen[n] = true
+			if text, ok := f.Notes[n]; ok {
+				texts = append(texts, text)
+			} else {
+				f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %s refers to note %s, which the form does not have", it.Cell, id, n))
+			}
+		}
+		it.Note = strings.Join(texts, "\n")
 		f.Items[id] = it
 	}
 	n2019 := 0
@@ -511,6 +521,18 @@ func answerWord(s string) (Answer, string) {
 		return a, ""
 	}
 	return a, t
+}
+
+// noteNumbers returns the notes a cell refers to: "Note 3", "Note #3",
+// "Notes 2, 5 and 7".
+func noteNumbers(s string) []string {
+	var out []string
+	for _, m := range noteRef.FindAllStringSubmatch(s, 8) {
+		for _, n := range number.FindAllString(m[1], 16) {
+			out = append(out, strings.TrimLeft(n, "0"))
+		}
+	}
+	return out
 }
 
 // versionPattern finds a version in a description: after a word that

@@ -429,3 +429,26 @@ func TestAnswerWord(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNoteReferences: an answer may refer to several notes, in the
+// answer cell or the note column, and a repeated ID keeps the first row's
+// answer and notes.
+func TestReadNoteReferences(t *testing.T) {
+	rows := slices.Clone(standard)
+	rows = append(rows, row{"AUTH-2", "Yes, see Note 1", "Notes 2 and 03"}, row{"AUTH-3", "No", "Note #2, Note 2"},
+		row{"AUTH-3", "Yes", "Note 1"}, row{"AUTH-4", "See Note", "Note 9"})
+	f, err := Read("vendor.xlsx", synthetic(t, layout{rows: rows, notes: map[string]string{"1": "one", "2": "two", "3": "three"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := f.Items["AUTH-2"]; it.Note != "one\ntwo\nthree" {
+		t.Errorf("AUTH-2 note %q", it.Note)
+	}
+	if it := f.Items["AUTH-3"]; it.Answer != No || it.Note != "two" {
+		t.Errorf("AUTH-3 = %+v, want the first row's answer and note", it)
+	}
+	w := strings.Join(f.Warnings, "\n")
+	if !strings.Contains(w, "AUTH-4 refers to note 9, which the form does not have") || !strings.Contains(w, "AUTH-3 appears again") {
+		t.Errorf("warnings = %v", f.Warnings)
+	}
+}
