@@ -275,3 +275,60 @@ func TestCheckFromMDS2Alone(t *testing.T) {
 		t.Errorf("check without a model or form: exit %d, %q", code, errs)
 	}
 }
+
+// TestCheckFromFullMDS2 assesses from a complete vendor-like form alone
+// (internal/mds2/testdata/make_openpyxl_full.py): the version beside the
+// model, and findings resting on the answers that decide them, each
+// citing its cell.
+func TestCheckFromFullMDS2(t *testing.T) {
+	const file = "internal/mds2/testdata/synthetic-openpyxl-full.xlsx"
+	code, out, errs := run(t, "check", "--date", date, "--no-vulns", "--profile", "hospital", "--mds2", file, "-f", "json")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var rep struct {
+		Device   struct{ Version string }
+		Findings []struct {
+			ID, Status string
+			Evidence   []struct {
+				Strength string
+				Source   struct {
+					Kind         string
+					Line, Column int
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Device.Version != "3.1.4" {
+		t.Errorf("version %q", rep.Device.Version)
+	}
+	// Finding, its status and the row of the answer it rests on (column C).
+	want := map[string]struct {
+		status string
+		row    int
+	}{
+		"boot/secure-boot@device":                   {"pass", 237}, // SAHD-3.1 yes
+		"update/signed@device":                      {"pass", 238}, // SAHD-3.2 yes
+		"data/health-data-encrypted-at-rest@device": {"fail", 265}, // STCF-1 no
+		"log/tamper-protected@device":               {"pass", 80},  // AUDT-7 Yes*
+		"auth/no-default-credentials@device":        {"pass", 198}, // PAUT-4 N.A.
+	}
+	seen := 0
+	for _, f := range rep.Findings {
+		w, ok := want[f.ID]
+		if !ok {
+			continue
+		}
+		seen++
+		if f.Status != w.status || len(f.Evidence) == 0 || f.Evidence[0].Source.Kind != "mds2" || f.Evidence[0].Source.Line != w.row ||
+			f.Evidence[0].Source.Column != 3 || f.Evidence[0].Strength != "claimed" {
+			t.Errorf("%s = %s %+v, want %s citing row %d, column C", f.ID, f.Status, f.Evidence, w.status, w.row)
+		}
+	}
+	if seen != len(want) {
+		t.Errorf("%d of the %d findings expected", seen, len(want))
+	}
+}

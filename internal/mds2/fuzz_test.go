@@ -9,11 +9,13 @@ import (
 )
 
 func FuzzRead(f *testing.F) {
-	data, err := os.ReadFile("testdata/synthetic-openpyxl.xlsx")
-	if err != nil {
-		f.Fatal(err)
+	for _, name := range []string{"testdata/synthetic-openpyxl.xlsx", "testdata/synthetic-openpyxl-full.xlsx"} {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
 	}
-	f.Add(data)
 	f.Add(synthetic(f, layout{rows: standard}))
 	var whole bytes.Buffer // the whole form, as mds2 export writes it
 	if err := Write(&whole, "device.yaml", time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), map[string]Answered{"EMRG-1": {Answer: Yes, Note: "from the model"}}); err != nil {

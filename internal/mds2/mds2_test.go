@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
 // row is one question row of a synthetic form: ID, answer, note column.
@@ -179,6 +181,47 @@ func TestReadVariations(t *testing.T) {
 		if !found {
 			t.Errorf("no warning %q in %q", w, f.Warnings)
 		}
+	}
+}
+
+// TestReadOpenpyxlFull reads a complete form written by another program
+// (testdata/make_openpyxl_full.py): every question under section headers
+// and descriptions, reference columns, a blank copy of the form on the
+// sheet before, IDs with an en dash and a non-breaking space, the SHAD
+// typo, N.A. and Yes*, two notes in one reference, notes spanning lines,
+// a date as US text and the version beside the model.
+func TestReadOpenpyxlFull(t *testing.T) {
+	data, err := os.ReadFile("testdata/synthetic-openpyxl-full.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Read("full.xlsx", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Sheet != "MDS2 VR-400" || f.Manufacturer != "Example Imaging Inc." || f.Version != "3.1.4" || f.Date != "2019-10-09" || f.DocumentID != "EX-MDS2-VR-2019" {
+		t.Errorf("form = %s %q %q %q %q", f.Sheet, f.Manufacturer, f.Version, f.Date, f.DocumentID)
+	}
+	if len(f.Items) != len(hn2019.Questions) {
+		t.Errorf("%d questions, want %d", len(f.Items), len(hn2019.Questions))
+	}
+	for id, want := range map[string]Answer{"AUTH-2": Yes, "PAUT-1": Yes, "SAHD-15": NA, "PAUT-4": NA, "AUDT-7": Yes, "MLDP-2": No, "MLDP-4": Yes, "STCF-1": No, "TXCF-2": SeeNote} {
+		if it, ok := f.Get(id); !ok || it.Answer != want {
+			t.Errorf("%s = %+v, want %s", id, it, want)
+		}
+	}
+	if it := f.Items["TXCF-2"]; it.Note != "HTTPS (TLS 1.2) for the remote API.\nDICOM to PACS is not encrypted; recordings are stored unencrypted." {
+		t.Errorf("TXCF-2 note %q", it.Note)
+	}
+	if it := f.Items["EMRG-1"]; !strings.Contains(it.Note, "sealed\nemergency card") {
+		t.Errorf("EMRG-1 note %q", it.Note)
+	}
+	if it := f.Items["STCF-1"]; it.Cell != "MDS2 VR-400!C265" {
+		t.Errorf("STCF-1 at %s", it.Cell)
+	}
+	w := strings.Join(f.Warnings, "\n")
+	if len(f.Warnings) != 2 || !strings.Contains(w, `"SHAD-15" read as SAHD-15`) || !strings.Contains(w, `spaces around the question ID "PAUT-1"`) {
+		t.Errorf("warnings = %q", f.Warnings)
 	}
 }
 

@@ -584,6 +584,12 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 		}
 		return sec().Update
 	}
+	if v, ok := yes("SAHD-3.2"); ok && v {
+		// Updates checked as the manufacturer's are updates that exist.
+		t := true
+		update().Supported = &t
+		set("SAHD-3.2", "components[0].security.update.supported")
+	}
 	if v, ok := yes("CSUP-8"); ok && v {
 		update().TriggeredBy = []model.Actor{"automatic"}
 		set("CSUP-8", "components[0].security.update.triggeredBy")
