@@ -55,7 +55,7 @@ the reason. Formats: table (default) or json.`,
 		},
 	}
 	imp.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
-	var output, date string
+	var output, date, baseFile string
 	exp := &cobra.Command{
 		Use:   "export DEVICE.yaml -o FILE.xlsx",
 		Short: "Write an MDS2 workbook (HN 1-2019 structure) with the answers the device model decides",
@@ -67,7 +67,13 @@ model decides are answered Yes, No or N/A with a note naming the model
 fact; every other question is left blank with a note saying why (not
 stated in the model, or not something a device model covers), for the
 manufacturer to complete. mds2 import reads it back to the same answers.
-The file is written atomically.`,
+
+With --base, an earlier MDS2 of the device (the manufacturer's completed
+form) supplies every answer, text and note the model does not decide, so
+the hand-written answers survive a re-export; where the model decides,
+its answer is written, and each one that differs from the earlier form is
+listed on standard error with both sources. The file is written
+atomically.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if output == "" {
@@ -85,44 +91,17 @@ The file is written atomically.`,
 			if err != nil {
 				return err
 			}
+			var base *mds2.Form
+			if baseFile != "" {
+				if base, err = readMDS2(baseFile); err != nil {
+					return err
+				}
+				for _, w := range base.Warnings {
+					fmt.Fprintln(cmd.ErrOrStderr(), "mdcheck: warning: "+w)
+				}
+			}
 			src := filepath.Base(args[0])
-			answers := map[string]mds2.Answered{}
-			id := dev.Identity
-			// The form has no version row: the version goes with the model.
-			modelText := id.Model
-			if id.Version != "" {
-				modelText = strings.TrimPrefix(modelText+", version "+id.Version, ", ")
-			}
-			for q, v := range map[string]string{"DOC-1": id.Manufacturer, "DOC-2": id.Product, "DOC-3": modelText} {
-				if v != "" {
-					answers[q] = mds2.Answered{Text: v}
-				}
-			}
-			if lc := dev.Lifecycle; lc != nil && lc.VulnerabilityDisclosure != nil && lc.VulnerabilityDisclosure.Contact != "" {
-				answers["DOC-5"] = mds2.Answered{Text: lc.VulnerabilityDisclosure.Contact, Note: "the vulnerability disclosure contact, from lifecycle.vulnerabilityDisclosure.contact in " + src}
-			}
-			answered, unstated := 0, 0
-			for _, f := range rules.MDS2Facts {
-				a, path := f.Derive(dev)
-				q := mds2.Answered{Answer: mds2.Blank, Note: "Left blank: not stated in the device model (" + src + ")."}
-				switch a {
-				case "yes":
-					q.Answer = mds2.Yes
-				case "no":
-					q.Answer = mds2.No
-				case "n/a":
-					q.Answer = mds2.NA
-				case "applies":
-					q.Note = "Left blank: it exists (" + path + " in " + src + "); the device model does not say more."
-				}
-				if q.Answer != mds2.Blank {
-					q.Note = "from " + path + " in " + src
-					answered++
-				} else {
-					unstated++
-				}
-				answers[f.ID] = q
-			}
+			answers, n := exportAnswers(dev, src, base, cmd.ErrOrStderr())
 			var buf bytes.Buffer
 			if err := mds2.Write(&buf, src, when, answers); err != nil {
 				return err
@@ -136,15 +115,111 @@ The file is written atomically.`,
 					questions++
 				}
 			}
-			fmt.Fprintf(stdout, "%s: %d of %d questions answered from the model; blank: %d the model could answer but does not state, %d it does not cover\n",
-				output, answered, questions, unstated, questions-answered-unstated)
+			msg := fmt.Sprintf("%s: %d of %d questions answered from the model", output, n.model, questions)
+			if base != nil {
+				msg += fmt.Sprintf(" (%d of them differ from %s, listed above), %d kept from %s", n.changed, base.File, n.kept, base.File)
+			}
+			fmt.Fprintf(stdout, "%s; blank: %d the model could answer but does not state, %d it does not cover\n", msg, n.unstated, questions-n.model-n.kept-n.unstated)
 			return nil
 		},
 	}
 	exp.Flags().StringVarP(&output, "output", "o", "", "workbook to write (.xlsx)")
 	exp.Flags().StringVar(&date, "date", "", "release date written in DOC-7, YYYY-MM-DD (default today, UTC)")
+	exp.Flags().StringVar(&baseFile, "base", "", "an earlier MDS2 of the device whose answers are kept where the model does not decide")
 	c.AddCommand(imp, exp)
 	return c
+}
+
+// exportCounts counts the questions of an export by where the answer
+// came from.
+type exportCounts struct{ model, changed, kept, unstated int }
+
+// exportAnswers derives the answers of the device's MDS2 from the model,
+// taking what the model does not decide from base (an earlier form of
+// the device) when given; each model answer that contradicts base is
+// reported on w.
+func exportAnswers(dev *model.Device, src string, base *mds2.Form, w io.Writer) (map[string]mds2.Answered, exportCounts) {
+	var n exportCounts
+	answers := map[string]mds2.Answered{}
+	id := dev.Identity
+	// The form has no version row: the version goes with the model.
+	modelText := id.Model
+	if id.Version != "" {
+		modelText = strings.TrimPrefix(modelText+", version "+id.Version, ", ")
+	}
+	for q, v := range map[string]string{"DOC-1": id.Manufacturer, "DOC-2": id.Product, "DOC-3": modelText} {
+		if v != "" {
+			answers[q] = mds2.Answered{Text: v}
+		}
+	}
+	if lc := dev.Lifecycle; lc != nil && lc.VulnerabilityDisclosure != nil && lc.VulnerabilityDisclosure.Contact != "" {
+		answers["DOC-5"] = mds2.Answered{Text: lc.VulnerabilityDisclosure.Contact, Note: "the vulnerability disclosure contact, from lifecycle.vulnerabilityDisclosure.contact in " + src}
+	}
+	decided := map[string]bool{} // the model's answer is written
+	skip := map[string]bool{}    // the earlier form's answer is not kept
+	for _, f := range rules.MDS2Facts {
+		a, path := f.Derive(dev)
+		q := mds2.Answered{Answer: mds2.Blank, Note: "Left blank: not stated in the device model (" + src + ")."}
+		switch a {
+		case "yes":
+			q.Answer = mds2.Yes
+		case "no":
+			q.Answer = mds2.No
+		case "n/a":
+			q.Answer = mds2.NA
+		case "applies":
+			q.Note = "Left blank: it exists (" + path + " in " + src + "); the device model does not say more."
+		}
+		if q.Answer != mds2.Blank {
+			q.Note = "from " + path + " in " + src
+			decided[f.ID], skip[f.ID] = true, true
+			n.model++
+		}
+		answers[f.ID] = q
+		if base == nil {
+			continue
+		}
+		b, ok := base.Get(f.ID)
+		if !ok || b.Answer != mds2.Yes && b.Answer != mds2.No && b.Answer != mds2.NA {
+			continue
+		}
+		switch {
+		case decided[f.ID] && b.Answer != q.Answer:
+			n.changed++
+			fmt.Fprintf(w, "mdcheck: note: %s (%s): %s answered %s (%s); the model says %s (%s in %s), which is written\n",
+				f.ID, hn2019.About(f.ID), base.File, b.Answer, b.Cell, q.Answer, path, src)
+		case a == "applies" && b.Answer == mds2.NA:
+			// The earlier form says it does not exist; the model has it.
+			fmt.Fprintf(w, "mdcheck: note: %s (%s): %s answered n/a (%s); the model says it exists (%s in %s): left blank\n",
+				f.ID, hn2019.About(f.ID), base.File, b.Cell, path, src)
+			skip[f.ID] = true
+		}
+	}
+	if base == nil {
+		n.unstated = len(rules.MDS2Facts) - n.model
+		return answers, n
+	}
+	for _, q := range hn2019.Questions {
+		b, ok := base.Get(q.ID)
+		if !ok || skip[q.ID] || q.Kind == hn2019.Date {
+			continue
+		}
+		switch {
+		case q.Kind == hn2019.Text:
+			if _, fromModel := answers[q.ID]; !fromModel && b.Text != "" {
+				answers[q.ID] = mds2.Answered{Text: b.Text, Note: b.Note}
+			}
+		case b.Answer != mds2.Blank:
+			answers[q.ID] = mds2.Answered{Answer: b.Answer, Text: b.Text, Note: b.Note}
+			n.kept++
+		}
+	}
+	for _, f := range rules.MDS2Facts {
+		if a := answers[f.ID]; !decided[f.ID] && a.Answer == mds2.Blank {
+			n.unstated++
+		}
+	}
+	return answers, n
 }
 
 // mds2Evidence is a form as the assessment's evidence.

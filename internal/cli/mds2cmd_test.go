@@ -15,6 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 func TestMDS2Import(t *testing.T) {
@@ -330,5 +331,114 @@ func TestCheckFromFullMDS2(t *testing.T) {
 	}
 	if seen != len(want) {
 		t.Errorf("%d of the %d findings expected", seen, len(want))
+	}
+}
+
+// TestMDS2ExportBase re-exports a device's MDS2 over the form the
+// manufacturer completed by hand: the hand-written answers, texts and
+// notes survive; where the model decides, its answer is written and each
+// difference is listed with both sources.
+func TestMDS2ExportBase(t *testing.T) {
+	const model = "examples/pacemaker-system/device.yaml"
+	dir := t.TempDir()
+	first := filepath.Join(dir, "first.xlsx")
+	if code, _, errs := run(t, "mds2", "export", "--date", date, "-o", first, model); code != ExitOK {
+		t.Fatalf("export: %s", errs)
+	}
+	// The manufacturer completes it: a question the model does not cover,
+	// a document ID, and one model answer turned around.
+	x, err := excelize.OpenFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("mds2-form")
+	flipped := ""
+	for i, r := range rows {
+		cell := func(col string) string { return col + strconv.Itoa(i+1) }
+		switch {
+		case len(r) == 0:
+		case r[0] == "AUDT-1.1":
+			x.SetCellValue("mds2-form", cell("C"), "Yes, by badge number")
+			x.SetCellValue("mds2-form", cell("D"), "Note 99")
+		case r[0] == "DOC-4":
+			x.SetCellValue("mds2-form", cell("C"), "CVP-MDS2-7")
+		case flipped == "" && len(r) > 2 && r[2] == "Yes" && r[0] != "SAHD-15":
+			flipped = r[0]
+			x.SetCellValue("mds2-form", cell("C"), "No")
+		}
+	}
+	x.SetCellValue("mds2-form", "A"+strconv.Itoa(len(rows)+2), "Note 99")
+	x.SetCellValue("mds2-form", "B"+strconv.Itoa(len(rows)+2), "The log names the clinician's badge.")
+	base := filepath.Join(dir, "completed.xlsx")
+	if err := x.SaveAs(base); err != nil {
+		t.Fatal(err)
+	}
+	x.Close()
+	again := filepath.Join(dir, "again.xlsx")
+	code, stdout, errs := run(t, "mds2", "export", "--date", date, "--base", base, "-o", again, model)
+	if code != ExitOK {
+		t.Fatalf("export --base: exit %d %s", code, errs)
+	}
+	if !strings.Contains(errs, flipped+" (") || !strings.Contains(errs, "completed.xlsx answered no") || !strings.Contains(errs, "the model says yes") {
+		t.Errorf("the difference on %s is not listed:\n%s", flipped, errs)
+	}
+	if !strings.Contains(stdout, "(1 of them differ from") || !strings.Contains(stdout, "1 kept from") {
+		t.Errorf("summary: %s", stdout)
+	}
+	code, stdout, errs = run(t, "mds2", "import", "-f", "json", again)
+	if code != ExitOK {
+		t.Fatalf("import: %s", errs)
+	}
+	var form struct {
+		DocumentID string
+		Items      map[string]struct{ Answer, Text, Note string }
+	}
+	if err := json.Unmarshal([]byte(stdout), &form); err != nil {
+		t.Fatal(err)
+	}
+	if it := form.Items["AUDT-1.1"]; it.Answer != "yes" || it.Text != "Yes, by badge number" || it.Note != "The log names the clinician's badge." {
+		t.Errorf("AUDT-1.1 = %+v, want the hand-written answer and note", it)
+	}
+	if form.DocumentID != "CVP-MDS2-7" {
+		t.Errorf("DOC-4 = %q", form.DocumentID)
+	}
+	if it := form.Items[flipped]; it.Answer != "yes" || !strings.HasPrefix(it.Note, "from ") {
+		t.Errorf("%s = %+v, want the model's answer", flipped, it)
+	}
+	if it := form.Items["AUDT-1.2"]; it.Answer != "blank" || it.Note != mds2.Unanswered {
+		t.Errorf("AUDT-1.2 = %+v, want blank as before", it)
+	}
+}
+
+// TestExportAnswersBaseSaysNone: an earlier form that says there are no
+// default accounts is not carried over when the model has one.
+func TestExportAnswersBaseSaysNone(t *testing.T) {
+	dev, err := model.Parse("device.yaml", []byte(`apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: Acme, product: Pump}
+components:
+  - id: pump
+    name: Pump
+    kind: infusion-pump
+    role: device
+    accessControl: {defaultCredentials: present}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := &mds2.Form{File: "old.xlsx", Items: map[string]mds2.Item{
+		"PAUT-4": {ID: "PAUT-4", Answer: mds2.NA, Cell: "mds2-form!C100"},
+		"PAUT-5": {ID: "PAUT-5", Answer: mds2.Yes, Cell: "mds2-form!C101"},
+	}}
+	var w bytes.Buffer
+	answers, n := exportAnswers(dev, "device.yaml", base, &w)
+	if a := answers["PAUT-4"]; a.Answer != mds2.Blank || !strings.Contains(a.Note, "it exists") {
+		t.Errorf("PAUT-4 = %+v", a)
+	}
+	if !strings.Contains(w.String(), "PAUT-4 (Default accounts are documented (N/A: there are none)): old.xlsx answered n/a (mds2-form!C100); the model says it exists") {
+		t.Errorf("notes: %s", w.String())
+	}
+	if a := answers["PAUT-5"]; a.Answer != mds2.Yes || n.kept != 1 {
+		t.Errorf("PAUT-5 = %+v, kept %d", a, n.kept)
 	}
 }

@@ -14,8 +14,9 @@ import (
 
 // Answered is the answer to write to one question.
 type Answered struct {
-	Answer Answer // Yes, No, NA or Blank
-	// Text is a description row's value (DOC-1 to DOC-6).
+	Answer Answer // Yes, No, NA, SeeNote or Blank
+	// Text is a description row's value (DOC-1 to DOC-6), or an answer
+	// as written ("Yes, optional"), written in place of the word.
 	Text string
 	// Note explains the answer, or why it is blank.
 	Note string
@@ -83,8 +84,10 @@ func Write(w io.Writer, source string, date time.Time, answers map[string]Answer
 			a.Note = ""
 		case q.Kind != hn2019.YesNo:
 			value = a.Text
+		case a.Text != "":
+			value = a.Text // "Yes, optional", or an answer in words
 		default:
-			value = map[Answer]string{Yes: "Yes", No: "No", NA: "N/A"}[a.Answer]
+			value = map[Answer]string{Yes: "Yes", No: "No", NA: "N/A", SeeNote: "See Note"}[a.Answer]
 		}
 		rows = append(rows, []any{q.ID, q.About, value, ref(a.Note)})
 	}
