@@ -99,6 +99,9 @@ atomically.`,
 				for _, w := range base.Warnings {
 					fmt.Fprintln(cmd.ErrOrStderr(), "mdcheck: warning: "+w)
 				}
+				if m := dev.Identity.Manufacturer; base.Manufacturer != "" && !strings.EqualFold(strings.TrimSpace(base.Manufacturer), strings.TrimSpace(m)) {
+					fmt.Fprintf(cmd.ErrOrStderr(), "mdcheck: warning: %s is a form of %s (DOC-1), the model one of %s: is it this device's?\n", base.File, base.Manufacturer, m)
+				}
 			}
 			src := filepath.Base(args[0])
 			answers, n := exportAnswers(dev, src, base, cmd.ErrOrStderr())

@@ -385,6 +385,14 @@ func TestMDS2ExportBase(t *testing.T) {
 	if !strings.Contains(stdout, "(1 of them differ from") || !strings.Contains(stdout, "1 kept from") {
 		t.Errorf("summary: %s", stdout)
 	}
+	if strings.Contains(errs, "is it this device's?") {
+		t.Errorf("the device's own form taken for another's: %s", errs)
+	}
+	// Another manufacturer's form is used as asked, with a warning.
+	_, _, errs = run(t, "mds2", "export", "--date", date, "--base", "internal/mds2/testdata/synthetic-openpyxl-full.xlsx", "-o", filepath.Join(dir, "other.xlsx"), model)
+	if !strings.Contains(errs, "is a form of Example Imaging Inc. (DOC-1), the model one of Corvita Medical GmbH") {
+		t.Errorf("no warning on another manufacturer's form: %s", errs)
+	}
 	code, stdout, errs = run(t, "mds2", "import", "-f", "json", again)
 	if code != ExitOK {
 		t.Fatalf("import: %s", errs)
