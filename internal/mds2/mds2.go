@@ -119,6 +119,7 @@ var (
 	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
 	noteRef     = regexp.MustCompile(`(?i)\bnotes?\s*#?\s*(\d{1,4}(?:\s*(?:,|&|and)\s*#?\s*\d{1,4})*)\b`)
 	number      = regexp.MustCompile(`\d{1,4}`)
+	noteHeader  = regexp.MustCompile(`(?i)^\s*(?:notes?|comments?|remarks?)\b`)
 )
 
 // Bounds on a workbook.
@@ -337,9 +338,25 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	if ac == 0 {
 		return nil, fmt.Errorf("%w: %s: sheet %q: question IDs in column %s but no column of answers (Yes, No, N/A) right of it", ErrInvalid, file, sd.name, colName(ic))
 	}
+	// The note column is the one right of the answers headed "Note"
+	// ("Note #", "Notes", "Comments") above the first question, where
+	// vendors write note references or, often, the note itself.
+	nc := 0
+	for _, row := range sd.rows {
+		if nc != 0 || rowHasID(row, ic) {
+			break // the header is above the first question
+		}
+		for _, c := range row {
+			if c.col > ac && noteHeader.MatchString(c.text) {
+				nc = c.col
+				break
+			}
+		}
+	}
 	// The 2013 edition has none of the sections 2019 added.
 	has := map[string]bool{}
 	refs := map[string][]string{} // id -> note numbers
+	inline := map[string]string{} // id -> note written in the note column
 	for _, row := range sd.rows {
 		var idc *cell
 		for i := range row {
@@ -391,7 +408,11 @@ func (sd *sheetData) form(file string) (*Form, error) {
 				}
 				notes = append(notes, noteNumbers(c.text)...)
 			case c.col > ac:
-				notes = append(notes, noteNumbers(c.text)...)
+				ns := noteNumbers(c.text)
+				notes = append(notes, ns...)
+				if c.col == nc && len(ns) == 0 && !placeholder(c.text) {
+					inline[id] = strings.TrimSpace(c.text)
+				}
 			}
 		}
 		if _, dup := f.Items[id]; dup {
@@ -403,9 +424,19 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			refs[id] = notes
 		}
 	}
+	for id, text := range inline {
+		if _, ok := refs[id]; !ok {
+			it := f.Items[id]
+			it.Note = text
+			f.Items[id] = it
+		}
+	}
 	for id, ns := range refs {
 		it := f.Items[id]
 		var texts []string
+		if text, ok := inline[id]; ok {
+			texts = append(texts, text)
+		}
 		seen := map[string]bool{}
 		for _, n := range ns {
 			if seen[n] {
@@ -521,6 +552,16 @@ func answerWord(s string) (Answer, string) {
 		return a, ""
 	}
 	return a, t
+}
+
+// placeholder reports whether a note cell says nothing: "__", "-", "N/A".
+func placeholder(s string) bool {
+	t := strings.Trim(strings.TrimSpace(s), "_-\u2013\u2014. ")
+	if t == "" {
+		return true
+	}
+	a, _ := answerWord(t)
+	return a == NA || strings.EqualFold(t, "none")
 }
 
 // noteNumbers returns the notes a cell refers to: "Note 3", "Note #3",

@@ -495,3 +495,38 @@ func TestReadNoteReferences(t *testing.T) {
 		t.Errorf("warnings = %v", f.Warnings)
 	}
 }
+
+// TestReadInlineNotes: vendors often write the note itself in the note
+// column instead of a reference; it is the answer's note. Placeholders
+// are not notes, and without a column headed as notes, text right of the
+// answer (a standards reference) is not taken for one.
+func TestReadInlineNotes(t *testing.T) {
+	rows := slices.Clone(standard)
+	rows = append(rows, row{"AUTH-2", "Yes", "Roles: clinician, biomed, service."}, row{"AUTH-3", "No", "-"}, row{"AUTH-4", "N/A", "n/a"},
+		row{"AUTH-5", "Yes", "Kiosk mode; see Note 1"})
+	f, err := Read("vendor.xlsx", synthetic(t, layout{rows: rows, notes: map[string]string{"1": "Service PIN on the label.", "2": "two"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{"AUTH-2": "Roles: clinician, biomed, service.", "AUTH-3": "", "AUTH-4": "", "AUTH-5": "Service PIN on the label.", "EMRG-1": "Service PIN on the label."} {
+		if got := f.Items[id].Note; got != want {
+			t.Errorf("%s note %q, want %q", id, got, want)
+		}
+	}
+	// The same form with the header of column D renamed: no note column.
+	x, err := excelize.OpenReader(bytes.NewReader(synthetic(t, layout{rows: rows, notes: map[string]string{"1": "Service PIN on the label."}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.SetCellValue("mds2-form", "D5", "IEC TR 80001-2-2")
+	var b bytes.Buffer
+	x.WriteTo(&b)
+	x.Close()
+	f, err = Read("vendor.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.Items["AUTH-2"].Note; n != "" {
+		t.Errorf("AUTH-2 note %q from a column not headed as notes", n)
+	}
+}
