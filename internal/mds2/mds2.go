@@ -338,6 +338,14 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	if ac == 0 {
 		return nil, fmt.Errorf("%w: %s: sheet %q: question IDs in column %s but no column of answers (Yes, No, N/A) right of it", ErrInvalid, file, sd.name, colName(ic))
 	}
+	// A form covering several models may answer each in a column of its
+	// own; only one is read, and the user is told.
+	for col, n := range ansCol {
+		if col != ac && n >= 10 && 2*n >= ansCol[ac] {
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: column %s holds %d answers too (another model?); answers are read from column %s (%d)",
+				sd.name, colName(col), n, colName(ac), ansCol[ac]))
+		}
+	}
 	// The note column is the one right of the answers headed "Note"
 	// ("Note #", "Notes", "Comments") above the first question, where
 	// vendors write note references or, often, the note itself.

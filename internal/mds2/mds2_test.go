@@ -530,3 +530,35 @@ func TestReadInlineNotes(t *testing.T) {
 		t.Errorf("AUTH-2 note %q from a column not headed as notes", n)
 	}
 }
+
+// TestReadSecondAnswerColumn: a form answering two models side by side is
+// read from one column, with a warning naming the other.
+func TestReadSecondAnswerColumn(t *testing.T) {
+	x, err := excelize.OpenReader(bytes.NewReader(synthetic(t, layout{rows: standard})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := x.GetRows("mds2-form")
+	for i, r := range rows {
+		if len(r) > 2 && isID(r[0]) && !strings.HasPrefix(r[0], "DOC") {
+			x.SetCellValue("mds2-form", fmt.Sprintf("H%d", i+1), "No")
+		}
+	}
+	var b bytes.Buffer
+	x.WriteTo(&b)
+	x.Close()
+	f, err := Read("vendor.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(f.Warnings, "\n"), "mds2-form: column H holds 11 answers too (another model?); answers are read from column C (11)") {
+		t.Errorf("warnings = %q", f.Warnings)
+	}
+	if it := f.Items["AUTH-1"]; it.Answer != Yes {
+		t.Errorf("AUTH-1 = %+v, want column C's answer", it)
+	}
+	// One stray answer word right of the answers is no second column.
+	if f, _ := Read("vendor.xlsx", synthetic(t, layout{rows: standard, notes: map[string]string{"1": "one", "2": "two"}})); len(f.Warnings) != 0 {
+		t.Errorf("warnings on the usual form: %q", f.Warnings)
+	}
+}
