@@ -338,6 +338,14 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	if ac == 0 {
 		return nil, fmt.Errorf("%w: %s: sheet %q: question IDs in column %s but no column of answers (Yes, No, N/A) right of it", ErrInvalid, file, sd.name, colName(ic))
 	}
+	// Where the form is not where the 2019 form has it, say where it was
+	// read.
+	if sd.name != "mds2-form" {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: the form was read from this sheet (the 2019 form names it mds2-form)", sd.name))
+	}
+	if ic != 1 || ac != 3 {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: columns moved: question IDs read from column %s, answers from column %s (the 2019 form has them in A and C)", sd.name, colName(ic), colName(ac)))
+	}
 	// A form covering several models may answer each in a column of its
 	// own; only one is read, and the user is told.
 	for col, n := range ansCol {

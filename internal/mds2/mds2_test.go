@@ -171,6 +171,8 @@ func TestReadVariations(t *testing.T) {
 		"MDS2 Form 2019!C10: spaces around the question ID \"AUTH-1\"",
 		"AUTH-1 appears again; the first answer is kept",
 		"TXCF-2 refers to note 9, which the form does not have",
+		"MDS2 Form 2019: the form was read from this sheet",
+		"MDS2 Form 2019: columns moved: question IDs read from column C, answers from column E",
 	} {
 		found := false
 		for _, got := range f.Warnings {
@@ -220,7 +222,8 @@ func TestReadOpenpyxlFull(t *testing.T) {
 		t.Errorf("STCF-1 at %s", it.Cell)
 	}
 	w := strings.Join(f.Warnings, "\n")
-	if len(f.Warnings) != 2 || !strings.Contains(w, `"SHAD-15" read as SAHD-15`) || !strings.Contains(w, `spaces around the question ID "PAUT-1"`) {
+	if len(f.Warnings) != 3 || !strings.Contains(w, `"SHAD-15" read as SAHD-15`) || !strings.Contains(w, `spaces around the question ID "PAUT-1"`) ||
+		!strings.Contains(w, "MDS2 VR-400: the form was read from this sheet") {
 		t.Errorf("warnings = %q", f.Warnings)
 	}
 }
@@ -249,8 +252,8 @@ func TestReadOpenpyxl(t *testing.T) {
 	if it, _ := f.Get("STCF-1"); it.Answer != No {
 		t.Errorf("STCF-1 = %+v", it)
 	}
-	if len(f.Warnings) != 2 {
-		t.Errorf("warnings = %q, want the SHAD typo and the CSUP-1 answer", f.Warnings)
+	if len(f.Warnings) != 4 || !strings.Contains(strings.Join(f.Warnings, "\n"), "MDS2 2019: columns moved: question IDs read from column B, answers from column D") {
+		t.Errorf("warnings = %q, want the SHAD typo, the CSUP-1 answer, the sheet and the moved columns", f.Warnings)
 	}
 }
 
