@@ -119,7 +119,10 @@ var (
 	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
 	noteRef     = regexp.MustCompile(`(?i)\bnotes?\s*#?\s*(\d{1,4}(?:\s*(?:,|&|and)\s*#?\s*\d{1,4})*)\b`)
 	number      = regexp.MustCompile(`\d{1,4}`)
-	noteHeader  = regexp.MustCompile(`(?i)^\s*(?:notes?|comments?|remarks?)\b`)
+	// prefixed is an ID at the start of a cell that goes on with the
+	// question's text, as forms converted from PDF have it.
+	prefixed   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})(?:\s*[:.)\]]\s*|\s+)\S`)
+	noteHeader = regexp.MustCompile(`(?i)^\s*(?:notes?|comments?|remarks?)\b`)
 )
 
 // Bounds on a workbook.
@@ -236,6 +239,9 @@ type sheetData struct {
 	ids      int
 	answered int    // rows with a question ID and an answer word
 	title    string // the text of the first rows, to tell the edition
+	// prefixed is the first cell holding an ID followed by the question's
+	// text, when such cells were read as IDs (the sheet has no other).
+	prefixed string
 }
 
 func (sd *sheetData) better(than *sheetData) bool {
@@ -253,6 +259,11 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 	}
 	defer rows.Close()
 	sd := &sheetData{name: sheet}
+	// IDs at the start of a cell with text after them, with the answered
+	// rows among theirs: used only if the sheet has no cell that is an ID.
+	type pre struct{ row, i int }
+	var pres []pre
+	preAnswered := 0
 	r := 0
 	for rows.Next() {
 		r++
@@ -264,7 +275,7 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 			return nil, fmt.Errorf("%w: %s: sheet %q row %d: %v", ErrInvalid, file, sheet, r, err)
 		}
 		var line []cell
-		id, answer := false, false
+		id, answer, pid := false, false, false
 		for c, v := range cols {
 			if c >= maxColumns {
 				break
@@ -281,10 +292,16 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 				id = true
 			} else if a, _ := answerWord(v); a != Other && a != Blank {
 				answer = true
+			} else if len(pres) < maxRows && prefixed.MatchString(idDashes.Replace(v)) {
+				pres = append(pres, pre{len(sd.rows), len(line) - 1})
+				pid = true
 			}
 		}
 		if id && answer {
 			sd.answered++
+		}
+		if pid && answer {
+			preAnswered++
 		}
 		if r <= 6 {
 			for _, c := range line {
@@ -295,6 +312,17 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 	}
 	if err := rows.Error(); err != nil {
 		return nil, fmt.Errorf("%w: %s: sheet %q: %v", ErrInvalid, file, sheet, err)
+	}
+	if sd.ids == 0 && len(pres) > 0 {
+		for k, p := range pres {
+			c := &sd.rows[p.row][p.i]
+			if k == 0 {
+				sd.prefixed = sd.addr(*c)
+			}
+			m := prefixed.FindStringSubmatch(idDashes.Replace(c.text))
+			c.text = m[1] + "-" + m[2]
+		}
+		sd.ids, sd.answered = len(pres), preAnswered
 	}
 	return sd, nil
 }
@@ -337,6 +365,9 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	ac := argmax(ansCol)
 	if ac == 0 {
 		return nil, fmt.Errorf("%w: %s: sheet %q: question IDs in column %s but no column of answers (Yes, No, N/A) right of it", ErrInvalid, file, sd.name, colName(ic))
+	}
+	if sd.prefixed != "" {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: question IDs read from cells that go on with the question's text (a form converted from PDF?)", sd.prefixed))
 	}
 	// Where the form is not where the 2019 form has it, say where it was
 	// read.

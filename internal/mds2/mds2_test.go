@@ -565,3 +565,44 @@ func TestReadSecondAnswerColumn(t *testing.T) {
 		t.Errorf("warnings on the usual form: %q", f.Warnings)
 	}
 }
+
+// TestReadConvertedFromPDF: a form converted from PDF holds the ID and the
+// question's text in one cell; with no cell that is an ID alone, those are
+// read as IDs, with a warning.
+func TestReadConvertedFromPDF(t *testing.T) {
+	x := excelize.NewFile()
+	defer x.Close()
+	sh := x.GetSheetName(0)
+	x.SetCellValue(sh, "A1", "Manufacturer Disclosure Statement for Medical Device Security -- MDS2 (converted, SYNTHETIC)")
+	for i, r := range [][2]string{
+		{"DOC-1 Manufacturer (our wording)", "Example Medical GmbH"},
+		{"MPII-1 Handles personal data (our wording)", "Yes"},
+		{"AUTH\u20131. Log-in required (our wording)", "Yes"},
+		{"EMRG-1: Emergency access (our wording)", "No"},
+		{"CONN-3 Talks to other systems (our wording)", "Yes"},
+		{"SBOM-1 SBOM available (our wording)", "No"},
+		{"AUDT-2.8.1 Remote service logged (our wording)", "N/A"},
+	} {
+		x.SetCellValue(sh, fmt.Sprintf("A%d", i+3), r[0])
+		x.SetCellValue(sh, fmt.Sprintf("B%d", i+3), r[1])
+	}
+	var b bytes.Buffer
+	x.WriteTo(&b)
+	f, err := Read("converted.xlsx", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]Answer{"MPII-1": Yes, "AUTH-1": Yes, "EMRG-1": No, "CONN-3": Yes, "SBOM-1": No, "AUDT-2.8.1": NA} {
+		if it, ok := f.Get(id); !ok || it.Answer != want {
+			t.Errorf("%s = %+v, want %s", id, it, want)
+		}
+	}
+	if f.Manufacturer != "Example Medical GmbH" || !strings.Contains(strings.Join(f.Warnings, "\n"), "Sheet1!A3: question IDs read from cells that go on with the question's text") {
+		t.Errorf("manufacturer %q, warnings %q", f.Manufacturer, f.Warnings)
+	}
+	// Where cells hold IDs alone, text that starts with an ID is no ID:
+	// the usual form reads as before.
+	if f, err := Read("form.xlsx", synthetic(t, layout{rows: append(slices.Clone(standard), row{"AUTH-2", "Yes", "AUTH-1 covers it"})})); err != nil || len(f.Items) != len(standard)+1 {
+		t.Errorf("usual form: %v, %d items", err, len(f.Items))
+	}
+}
