@@ -204,15 +204,15 @@ func pair(items []item) []clause {
 		it := items[i]
 		switch it.op {
 		case ">", ">=":
-			lo := lowBound(it)
+			lo := boundOf(it, true)
 			if i+1 < len(items) && (items[i+1].op == "<" || items[i+1].op == "<=") {
-				out = append(out, clause{lo: lo, hi: highBound(items[i+1])})
+				out = append(out, clause{lo: lo, hi: boundOf(items[i+1], false)})
 				i++
 				continue
 			}
 			out = append(out, clause{lo: lo})
 		case "<", "<=":
-			out = append(out, clause{hi: highBound(it)})
+			out = append(out, clause{hi: boundOf(it, false)})
 		default:
 			v := it.v
 			if v.wild {
@@ -225,34 +225,23 @@ func pair(items []item) []clause {
 	return out
 }
 
-// lowBound is the bound of ">= v" or "> v"; on a wildcard, ">= 3.x" is
-// ">= 3" and "> 3.x" is ">= 4".
-func lowBound(it item) *bound {
-	if it.v.wild {
-		base := Version{Raw: it.v.Raw, segs: it.v.segs}
-		if it.op == ">" {
-			if n, ok := base.next(); ok {
-				return &bound{v: n, incl: true}
-			}
-		}
-		return &bound{v: base, incl: true}
+// boundOf is the bound of a comparison: the lower bound of ">= v" or
+// "> v", the upper bound of "<= v" or "< v". On a wildcard the bound
+// moves past the family where the comparison takes in or leaves out all
+// of it from the other side: ">= 3.x" is ">= 3" but "> 3.x" is ">= 4";
+// "< 3.x" is "< 3" but "<= 11.x" is "< 12".
+func boundOf(it item, lower bool) *bound {
+	incl := it.op == ">=" || it.op == "<="
+	if !it.v.wild {
+		return &bound{v: it.v, incl: incl}
 	}
-	return &bound{v: it.v, incl: it.op == ">="}
-}
-
-// highBound is the bound of "<= v" or "< v"; on a wildcard, "<= 11.x" is
-// "< 12" and "< 3.x" is "< 3".
-func highBound(it item) *bound {
-	if it.v.wild {
-		base := Version{Raw: it.v.Raw, segs: it.v.segs}
-		if it.op == "<=" {
-			if n, ok := base.next(); ok {
-				return &bound{v: n, incl: false}
-			}
+	base := Version{Raw: it.v.Raw, segs: it.v.segs}
+	if incl != lower { // "> 3.x" or "<= 11.x"
+		if n, ok := base.next(); ok {
+			return &bound{v: n, incl: lower}
 		}
-		return &bound{v: base, incl: false}
 	}
-	return &bound{v: it.v, incl: it.op == "<="}
+	return &bound{v: base, incl: lower}
 }
 
 // parseVers reads a vers URI (https://github.com/package-url/vers-spec):
