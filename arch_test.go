@@ -28,7 +28,7 @@ var allowed = map[string][]string{
 	"internal/boundedio":         {},
 	"internal/mds2":              {"internal/mds2/hn2019"},
 	"internal/mds2/hn2019":       {},
-	"internal/advisory":          {},
+	"internal/advisory":          {"internal/jsonsafe"},
 	"internal/feeds":             {"internal/vuln", "internal/atomicfile", "internal/boundedio"},
 	"internal/atomicfile":        {},
 	"internal/testutil/website":  {},

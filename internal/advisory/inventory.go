@@ -9,6 +9,8 @@ import (
 	"io"
 	"slices"
 	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // Row is one device of an inventory.
@@ -134,7 +136,7 @@ func csvError(name string, err error) error {
 func readJSONInventory(name string, data []byte) ([]Row, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	where := func(off int64) string {
-		l, c := lineColumn(data, off)
+		l, c := jsonsafe.LineCol(data, off)
 		return fmt.Sprintf("%s:%d:%d", name, l, c)
 	}
 	if _, err := dec.Token(); err != nil {
@@ -176,12 +178,4 @@ func readJSONInventory(name string, data []byte) ([]Row, error) {
 		return nil, fmt.Errorf("%s: data after the array", where(dec.InputOffset()))
 	}
 	return rows, nil
-}
-
-func lineColumn(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	return line, int(off) - bytes.LastIndexByte(data[:off], '\n')
 }

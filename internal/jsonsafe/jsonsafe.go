@@ -50,3 +50,11 @@ func stringEnd(data []byte, open int) int {
 		}
 	}
 }
+
+// LineCol turns a byte offset into data into a 1-based line and column,
+// for error messages that say where; an offset past the end is the end.
+func LineCol(data []byte, off int64) (line, col int) {
+	off = min(max(off, 0), int64(len(data)))
+	line = 1 + bytes.Count(data[:off], []byte("\n"))
+	return line, int(off) - bytes.LastIndexByte(data[:off], '\n')
+}

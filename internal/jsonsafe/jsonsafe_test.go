@@ -106,3 +106,15 @@ func FuzzTooDeepByByte(f *testing.F) {
 		}
 	})
 }
+
+func TestLineCol(t *testing.T) {
+	data := []byte("ab\ncd\n\nef")
+	for _, c := range []struct {
+		off       int64
+		line, col int
+	}{{0, 1, 1}, {1, 1, 2}, {3, 2, 1}, {4, 2, 2}, {6, 3, 1}, {7, 4, 1}, {8, 4, 2}, {9, 4, 3}, {99, 4, 3}} {
+		if l, col := LineCol(data, c.off); l != c.line || col != c.col {
+			t.Errorf("LineCol(%d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+	}
+}

@@ -13,16 +13,6 @@ import (
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
-// lineCol turns a byte offset into a 1-based line and column.
-func lineCol(data []byte, off int64) (int, int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	line := 1 + bytes.Count(data[:off], []byte("\n"))
-	col := int(off) - bytes.LastIndexByte(data[:off], '\n')
-	return line, col
-}
-
 // lineCounter turns increasing byte offsets into lines and columns in one
 // pass over the data.
 type lineCounter struct {
@@ -50,7 +40,7 @@ func (lc *lineCounter) at(off int) (int, int) {
 // sees it.
 func jsonDepth(data []byte) error {
 	if off := jsonsafe.TooDeep(data, MaxDepth); off >= 0 {
-		l, col := lineCol(data, int64(off))
+		l, col := jsonsafe.LineCol(data, int64(off))
 		return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, col, MaxDepth)
 	}
 	return nil
@@ -62,16 +52,16 @@ func jsonError(data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		l, c := lineCol(data, se.Offset)
+		l, c := jsonsafe.LineCol(data, se.Offset)
 		if strings.Contains(se.Error(), "unexpected end") {
 			return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
 		}
 		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
 	case errors.As(err, &te):
-		l, c := lineCol(data, te.Offset)
+		l, c := jsonsafe.LineCol(data, te.Offset)
 		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		l, c := lineCol(data, int64(len(data)))
+		l, c := jsonsafe.LineCol(data, int64(len(data)))
 		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
 	}
 	return err
@@ -190,7 +180,7 @@ func xmlDepth(data []byte) error {
 			if i < len(data) && data[i-1] != '/' {
 				depth++
 				if depth > MaxDepth {
-					l, c := lineCol(data, int64(start))
+					l, c := jsonsafe.LineCol(data, int64(start))
 					return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, c, MaxDepth)
 				}
 			}
@@ -205,7 +195,7 @@ func parseXML(data []byte) (*Document, error) {
 	// refuse entity declarations outright, and leave the full walk of
 	// xmlCheck for explaining a document that does not decode.
 	if i := bytes.Index(data, []byte("<!ENTITY")); i >= 0 {
-		l, _ := lineCol(data, int64(i))
+		l, _ := jsonsafe.LineCol(data, int64(i))
 		return nil, fmt.Errorf("%d: XML entity declarations are not accepted in an SBOM", l)
 	}
 	if err := xmlDepth(data); err != nil {

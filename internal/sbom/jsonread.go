@@ -12,6 +12,8 @@ import (
 	json "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 	jsonv1 "github.com/go-json-experiment/json/v1"
+
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // CycloneDX and SPDX JSON are read with encoding/json/v2 (its module
@@ -48,7 +50,7 @@ func jsonV2Error(data []byte, err error) error {
 	var sy *jsontext.SyntacticError
 	switch {
 	case errors.As(err, &se):
-		l, c := lineCol(data, se.ByteOffset)
+		l, c := jsonsafe.LineCol(data, se.ByteOffset)
 		where := fmt.Sprintf("%d:%d", l, c)
 		if se.JSONPointer != "" {
 			where += ": " + string(se.JSONPointer)
@@ -66,16 +68,16 @@ func jsonV2Error(data []byte, err error) error {
 	case errors.As(err, &sy):
 		return syntaxError(data, sy, err)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		l, c := lineCol(data, int64(len(data)))
+		l, c := jsonsafe.LineCol(data, int64(len(data)))
 		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
 	}
 	return err
 }
 
 func syntaxError(data []byte, sy *jsontext.SyntacticError, err error) error {
-	l, c := lineCol(data, sy.ByteOffset)
+	l, c := jsonsafe.LineCol(data, sy.ByteOffset)
 	if errors.Is(err, io.ErrUnexpectedEOF) {
-		l, c = lineCol(data, int64(len(data)))
+		l, c = jsonsafe.LineCol(data, int64(len(data)))
 		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
 	}
 	msg := "syntactic error"
