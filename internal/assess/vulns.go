@@ -84,6 +84,7 @@ func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evid
 	}
 	ev.MarkDeviceAdvisoriesRan()
 	m := advisory.NewMatcher(advs)
+	kev := v.DB.KEVListed()
 	product := strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model)
 	subjects := []evidence.DeviceAdvisories{{Subject: "device", Path: "identity.product", Vendor: dev.Identity.Manufacturer, Product: product, Version: dev.Identity.Version}}
 	for i, c := range dev.Components {
@@ -95,15 +96,13 @@ func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evid
 	for _, s := range subjects {
 		s.Advisories = len(advs)
 		for _, h := range m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version}) {
-			kev, err := v.DB.KEVEntries(ctx, h.CVEs)
+			listed, err := kev.Of(ctx, h.CVEs)
 			if err != nil {
 				return err
 			}
 			am := evidence.AdvisoryMatch{ID: h.Advisory, Title: h.Title, Confidence: h.Confidence, Reason: h.Reason, CVEs: h.CVEs, Remediation: h.Remediation}
-			for _, c := range h.CVEs {
-				if kev[c] != nil {
-					am.KEV = append(am.KEV, c)
-				}
+			if len(listed) > 0 { // none stays nil: the evidence omits an empty list
+				am.KEV = listed
 			}
 			s.Hits = append(s.Hits, am)
 		}

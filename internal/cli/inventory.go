@@ -115,7 +115,7 @@ func eachInventoryMatch(cmd *cobra.Command, db *vuln.DB, rows []advisory.Row, em
 		return err
 	}
 	m := advisory.NewMatcher(advs)
-	kev := map[string]bool{}
+	kev := db.KEVListed()
 	// Fleets hold many identical devices: their matches are worked out
 	// once (a bounded memory of the last few thousand).
 	memo := map[advisory.Device][]inventoryMatch{}
@@ -126,32 +126,12 @@ func eachInventoryMatch(cmd *cobra.Command, db *vuln.DB, rows []advisory.Row, em
 		ms, ok := memo[r.Device]
 		if !ok {
 			ms = []inventoryMatch{}
-			var unknown []string
-			hits := m.Match(r.Device)
-			for _, h := range hits {
-				for _, c := range h.CVEs {
-					if _, seen := kev[c]; !seen {
-						unknown = append(unknown, c)
-					}
-				}
-			}
-			if len(unknown) > 0 {
-				entries, err := db.KEVEntries(cmd.Context(), unknown)
+			for _, h := range m.Match(r.Device) {
+				listed, err := kev.Of(cmd.Context(), h.CVEs)
 				if err != nil {
 					return err
 				}
-				for _, c := range unknown {
-					kev[c] = entries[c] != nil
-				}
-			}
-			for _, h := range hits {
-				im := inventoryMatch{Hit: h, KEV: []string{}}
-				for _, c := range h.CVEs {
-					if kev[c] {
-						im.KEV = append(im.KEV, c)
-					}
-				}
-				ms = append(ms, im)
+				ms = append(ms, inventoryMatch{Hit: h, KEV: listed})
 			}
 			if len(memo) >= 4096 {
 				clear(memo)

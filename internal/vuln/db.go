@@ -536,6 +536,44 @@ func (db *DB) KEVEntries(ctx context.Context, cves []string) (map[string]*KEV, e
 	return out, nil
 }
 
+// KEVListed tells which CVEs the KEV catalog lists, asking the database
+// once per CVE: matching a fleet or a device's components meets the same
+// advisories, and their CVEs, again and again.
+type KEVListed struct {
+	db     *DB
+	listed map[string]bool
+}
+
+// KEVListed returns an empty memory of KEV-listed CVEs over db.
+func (db *DB) KEVListed() *KEVListed { return &KEVListed{db: db, listed: map[string]bool{}} }
+
+// Of returns the CVEs of cves the KEV catalog lists, in their order; an
+// empty, non-nil slice when it lists none.
+func (k *KEVListed) Of(ctx context.Context, cves []string) ([]string, error) {
+	var unknown []string
+	for _, c := range cves {
+		if _, seen := k.listed[c]; !seen {
+			unknown = append(unknown, c)
+		}
+	}
+	if len(unknown) > 0 {
+		entries, err := k.db.KEVEntries(ctx, unknown)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range unknown {
+			k.listed[c] = entries[c] != nil
+		}
+	}
+	out := []string{}
+	for _, c := range cves {
+		if k.listed[c] {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
 func (ins *inserter) addKEV(c *KEVCatalog) error {
 	for _, e := range c.Entries {
 		if prev, ok := ins.kevSeen[e.CVE]; ok && prev > c.Version {

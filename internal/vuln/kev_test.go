@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -192,4 +193,27 @@ func FuzzParseEPSS(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestKEVListed: the CVEs of a list that KEV lists, in order, remembered
+// per CVE.
+func TestKEVListed(t *testing.T) {
+	db := buildDB(t, "testdata/kev/kev-subset.json")
+	k := db.KEVListed()
+	ctx := context.Background()
+	got, err := k.Of(ctx, []string{"CVE-2000-0001", "CVE-2021-44228", "CVE-2021-45046"})
+	if err != nil || !slices.Equal(got, []string{"CVE-2021-44228", "CVE-2021-45046"}) {
+		t.Errorf("Of = %v, %v", got, err)
+	}
+	if got, err := k.Of(ctx, []string{"CVE-2000-0001"}); err != nil || got == nil || len(got) != 0 {
+		t.Errorf("Of(unlisted) = %#v, %v; want an empty list", got, err)
+	}
+	// Asked again, from memory: the database is not consulted.
+	db.Close()
+	if got, err := k.Of(ctx, []string{"CVE-2021-45046", "CVE-2000-0001"}); err != nil || !slices.Equal(got, []string{"CVE-2021-45046"}) {
+		t.Errorf("Of after close = %v, %v", got, err)
+	}
+	if _, err := k.Of(ctx, []string{"CVE-2018-0824"}); err == nil {
+		t.Error("a CVE not asked before was answered from a closed database")
+	}
 }
