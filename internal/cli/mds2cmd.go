@@ -158,8 +158,7 @@ func exportAnswers(dev *model.Device, src string, base *mds2.Form, w io.Writer) 
 	if lc := dev.Lifecycle; lc != nil && lc.VulnerabilityDisclosure != nil && lc.VulnerabilityDisclosure.Contact != "" {
 		answers["DOC-5"] = mds2.Answered{Text: lc.VulnerabilityDisclosure.Contact, Note: "the vulnerability disclosure contact, from lifecycle.vulnerabilityDisclosure.contact in " + src}
 	}
-	decided := map[string]bool{} // the model's answer is written
-	skip := map[string]bool{}    // the earlier form's answer is not kept
+	skip := map[string]bool{} // the earlier form's answer is not kept
 	for _, f := range rules.MDS2Facts {
 		a, path := f.Derive(dev)
 		q := mds2.Answered{Answer: mds2.Blank, Note: "Left blank: not stated in the device model (" + src + ")."}
@@ -175,7 +174,7 @@ func exportAnswers(dev *model.Device, src string, base *mds2.Form, w io.Writer) 
 		}
 		if q.Answer != mds2.Blank {
 			q.Note = "from " + path + " in " + src
-			decided[f.ID], skip[f.ID] = true, true
+			skip[f.ID] = true
 			n.model++
 		}
 		answers[f.ID] = q
@@ -187,7 +186,7 @@ func exportAnswers(dev *model.Device, src string, base *mds2.Form, w io.Writer) 
 			continue
 		}
 		switch {
-		case decided[f.ID] && b.Answer != q.Answer:
+		case q.Answer != mds2.Blank && b.Answer != q.Answer: // the model decides and says otherwise
 			n.changed++
 			fmt.Fprintf(w, "mdcheck: note: %s (%s): %s answered %s (%s); the model says %s (%s in %s), which is written\n",
 				f.ID, hn2019.About(f.ID), base.File, b.Answer, b.Cell, q.Answer, path, src)
@@ -198,27 +197,25 @@ func exportAnswers(dev *model.Device, src string, base *mds2.Form, w io.Writer) 
 			skip[f.ID] = true
 		}
 	}
-	if base == nil {
-		n.unstated = len(rules.MDS2Facts) - n.model
-		return answers, n
-	}
-	for _, q := range hn2019.Questions {
-		b, ok := base.Get(q.ID)
-		if !ok || skip[q.ID] || q.Kind == hn2019.Date {
-			continue
-		}
-		switch {
-		case q.Kind == hn2019.Text:
-			if _, fromModel := answers[q.ID]; !fromModel && b.Text != "" {
-				answers[q.ID] = mds2.Answered{Text: b.Text, Note: b.Note}
+	if base != nil {
+		for _, q := range hn2019.Questions {
+			b, ok := base.Get(q.ID)
+			if !ok || skip[q.ID] || q.Kind == hn2019.Date {
+				continue
 			}
-		case b.Answer != mds2.Blank:
-			answers[q.ID] = mds2.Answered{Answer: b.Answer, Text: b.Text, Note: b.Note}
-			n.kept++
+			switch {
+			case q.Kind == hn2019.Text:
+				if _, fromModel := answers[q.ID]; !fromModel && b.Text != "" {
+					answers[q.ID] = mds2.Answered{Text: b.Text, Note: b.Note}
+				}
+			case b.Answer != mds2.Blank:
+				answers[q.ID] = mds2.Answered{Answer: b.Answer, Text: b.Text, Note: b.Note}
+				n.kept++
+			}
 		}
 	}
 	for _, f := range rules.MDS2Facts {
-		if a := answers[f.ID]; !decided[f.ID] && a.Answer == mds2.Blank {
+		if answers[f.ID].Answer == mds2.Blank {
 			n.unstated++
 		}
 	}
