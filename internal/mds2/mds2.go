@@ -229,6 +229,9 @@ func utf16le(s string) []byte {
 
 // cell is one non-empty cell of a sheet.
 type cell struct {
+	// sec and num are the question ID the cell holds ("AUDT", "2.8.1"),
+	// read once; empty when it holds none.
+	sec, num string
 	row, col int // 1-based
 	text     string
 }
@@ -287,7 +290,8 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 				continue
 			}
 			line = append(line, cell{row: r, col: c + 1, text: v})
-			if isID(v) {
+			if m := matchID(v); m != nil {
+				line[len(line)-1].sec, line[len(line)-1].num = strings.ToUpper(m[1]), m[2]
 				sd.ids++
 				id = true
 			} else if a, _ := answerWord(v); a != Other && a != Blank {
@@ -320,7 +324,8 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 				sd.prefixed = sd.addr(*c)
 			}
 			m := prefixed.FindStringSubmatch(idDashes.Replace(c.text))
-			c.text = m[1] + "-" + m[2]
+			c.text = m[1] + "-" + m[2] // the ID as written, for messages
+			c.sec, c.num = strings.ToUpper(m[1]), m[2]
 		}
 		sd.ids, sd.answered = len(pres), preAnswered
 	}
@@ -343,7 +348,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 	idCol := map[int]int{}
 	for _, row := range sd.rows {
 		for _, c := range row {
-			if isID(c.text) {
+			if c.sec != "" {
 				idCol[c.col]++
 			}
 		}
@@ -422,15 +427,14 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		if idc == nil {
 			continue
 		}
-		m := matchID(idc.text)
-		if m == nil {
+		if idc.sec == "" {
 			continue
 		}
-		sec := strings.ToUpper(m[1])
-		id := sec + "-" + m[2]
+		sec := idc.sec
+		id := sec + "-" + idc.num
 		if sec == "SHAD" {
-			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %q read as SAHD-%s (a typo the form itself has)", sd.addr(*idc), strings.TrimSpace(idc.text), m[2]))
-			sec, id = "SAHD", "SAHD-"+m[2]
+			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: %q read as SAHD-%s (a typo the form itself has)", sd.addr(*idc), strings.TrimSpace(idc.text), idc.num))
+			sec, id = "SAHD", "SAHD-"+idc.num
 		}
 		if strings.TrimSpace(idc.text) != idc.text {
 			f.Warnings = append(f.Warnings, fmt.Sprintf("%s: spaces around the question ID %q", sd.addr(*idc), strings.TrimSpace(idc.text)))
@@ -546,11 +550,9 @@ func matchID(s string) []string {
 	return idPattern.FindStringSubmatch(idDashes.Replace(s))
 }
 
-func isID(s string) bool { return matchID(s) != nil }
-
 func rowHasID(row []cell, col int) bool {
 	for _, c := range row {
-		if c.col == col && isID(c.text) {
+		if c.col == col && c.sec != "" {
 			return true
 		}
 	}

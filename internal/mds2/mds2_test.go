@@ -543,7 +543,7 @@ func TestReadSecondAnswerColumn(t *testing.T) {
 	}
 	rows, _ := x.GetRows("mds2-form")
 	for i, r := range rows {
-		if len(r) > 2 && isID(r[0]) && !strings.HasPrefix(r[0], "DOC") {
+		if len(r) > 2 && matchID(r[0]) != nil && !strings.HasPrefix(r[0], "DOC") {
 			x.SetCellValue("mds2-form", fmt.Sprintf("H%d", i+1), "No")
 		}
 	}
