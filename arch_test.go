@@ -21,13 +21,16 @@ var allowed = map[string][]string{
 	"internal/model":             {"internal/yamlsafe"},
 	"internal/yamlsafe":          {},
 	"internal/classify":          {"internal/model"},
-	"internal/cli":               {"internal/model", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/assess", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/snapshot", "internal/feeds", "internal/atomicfile", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/evidence", "internal/boundedio"},
+	"internal/cli":               {"internal/app", "internal/render", "internal/atomicfile", "internal/catalog", "internal/feeds"},
+	"internal/app":               {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom", "internal/vuln", "internal/vuln/snapshot", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio"},
+	"internal/render":            {"internal/app", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/advisory", "internal/mds2", "internal/mds2/hn2019"},
 	"internal/vuln":              {"internal/model", "internal/evidence", "internal/jsonsafe", "internal/advisory"},
 	"internal/sbom":              {"internal/model", "internal/evidence", "internal/jsonsafe"},
 	"internal/jsonsafe":          {},
 	"internal/boundedio":         {},
 	"internal/mds2":              {"internal/mds2/hn2019"},
 	"internal/mds2/hn2019":       {},
+	"internal/mds2/crosswalk":    {"internal/model", "internal/evidence", "internal/mds2/hn2019"},
 	"internal/advisory":          {"internal/jsonsafe"},
 	"internal/feeds":             {"internal/vuln", "internal/atomicfile", "internal/boundedio"},
 	"internal/atomicfile":        {},
@@ -35,12 +38,11 @@ var allowed = map[string][]string{
 	"internal/vuln/snapshot":     {"internal/vuln", "internal/atomicfile"},
 	"internal/vuln/snapshot/gen": {"internal/vuln/snapshot"},
 	"internal/report":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
-	"internal/assess":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom", "internal/vuln", "internal/advisory"},
 	"internal/policy":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
 	"internal/oscal":             {"internal/evidence", "internal/catalog", "internal/report"},
-	"internal/evidence":          {"internal/model"},
+	"internal/evidence":          {"internal/model", "internal/mds2/hn2019"},
 	"internal/catalog":           {"internal/model", "internal/evidence", "internal/classify", "internal/yamlsafe"},
-	"internal/catalog/rules":     {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/mds2/hn2019"},
+	"internal/catalog/rules":     {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/mds2/hn2019", "internal/mds2/crosswalk"},
 	"internal/catalog/gendocs":   {"internal/catalog", "internal/catalog/rules"},
 	"internal/testutil/golden":   {},
 	"internal/testutil/hostile":  {},
@@ -48,7 +50,7 @@ var allowed = map[string][]string{
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/mds2/hn2019", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

@@ -1,40 +1,26 @@
 package cli
 
 import (
-	"bytes"
-	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mdcheck/mdcheck/internal/assess"
+	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
-	"github.com/mdcheck/mdcheck/internal/catalog"
-	"github.com/mdcheck/mdcheck/internal/mds2"
-	"github.com/mdcheck/mdcheck/internal/model"
-	"github.com/mdcheck/mdcheck/internal/oscal"
-	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/render"
 )
 
 type checkFlags struct {
-	format, output, failOn, waivers, profile, date string
-	oscalPlan                                      string
-	policies                                       []string
-	all                                            bool
-	db                                             string
-	vex                                            []string
-	maxDBAge                                       age
-	noVulns                                        bool
-	mds2                                           string
+	format, output, failOn, profile, date, oscalPlan string
+	all                                              bool
+	opts                                             app.CheckOptions
+	db                                               dbFlags
 }
 
 func newCheck(stdout io.Writer) *cobra.Command {
-	fl := checkFlags{maxDBAge: age(7 * 24 * time.Hour)}
+	var fl checkFlags
 	c := &cobra.Command{
 		Use:   "check DEVICE | check --mds2 FILE.xlsx",
 		Short: "Run the cybersecurity health check of a device model",
@@ -56,17 +42,16 @@ are reported as not assessed.
 Formats: table (default), json, md. Exit codes: 0 ok, 1 an open failing
 finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 && fl.mds2 != "" {
+			if len(args) == 0 && fl.opts.MDS2 != "" {
 				return nil // an assessment from the MDS2 form alone
 			}
 			return exactArgs(1)(c, args)
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			file := ""
 			if len(args) == 1 {
-				file = args[0]
+				fl.opts.Model = args[0]
 			}
-			return runCheck(cmd, file, fl, stdout, cmd.ErrOrStderr())
+			return runCheck(cmd, &fl, stdout)
 		},
 	}
 	f := c.Flags()
@@ -74,197 +59,170 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
-	f.StringVar(&fl.waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
-	f.StringVar(&fl.profile, "profile", assess.ProfileManufacturer, "requirements to assess: manufacturer, hospital or all")
+	f.StringVar(&fl.opts.Waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
+	f.StringVar(&fl.profile, "profile", string(app.ProfileManufacturer), "requirements to assess: manufacturer, hospital or all")
 	f.StringVar(&fl.date, "date", "", "assessment date YYYY-MM-DD (default today, UTC); fixes support-date checks for reproducible reports")
-	f.StringArrayVar(&fl.policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")
+	f.StringArrayVar(&fl.opts.Policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")
 	f.BoolVar(&fl.all, "all", false, "table: list met requirements and passing findings too")
-	f.StringVar(&fl.db, "db", defaultDB(), "vulnerability database to match the components' SBOMs against (or MDCHECK_DB); when it does not exist, the built-in snapshot")
-	f.StringVar(&fl.mds2, "mds2", "", "the device's MDS2 form (HN 1-2019 .xlsx): its answers are cross-checked against the model")
-	f.BoolVar(&fl.noVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
-	f.StringArrayVar(&fl.vex, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
-	f.Var(&fl.maxDBAge, "max-db-age", "warn when the database's newest record is older than this: 7d, 36h, 2w (0 turns the warning off)")
+	fl.db.add(c, "vulnerability database to match the components' SBOMs against (or MDCHECK_DB); when it does not exist, the built-in snapshot", true)
+	f.StringVar(&fl.opts.MDS2, "mds2", "", "the device's MDS2 form (HN 1-2019 .xlsx): its answers are cross-checked against the model")
+	f.BoolVar(&fl.opts.NoVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
+	f.StringArrayVar(&fl.opts.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
 	return c
 }
 
-func runCheck(cmd *cobra.Command, file string, fl checkFlags, stdout, stderr io.Writer) error {
-	ctx := cmd.Context()
-	if ctx == nil {
-		ctx = context.Background()
+func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
+	rf, err := format(fl.format, func(f *render.Format) bool { return f.Check != nil })
+	if err != nil {
+		return err
 	}
-	if fl.format != "table" && fl.format != "json" && fl.format != "md" && fl.format != "oscal" {
-		return fmt.Errorf("%w: --format must be table, json, md or oscal, not %q", errUsage, fl.format)
-	}
-	if fl.oscalPlan != "" && fl.format != "oscal" {
+	if fl.oscalPlan != "" && rf.Name != "oscal" {
 		return fmt.Errorf("%w: --oscal-plan goes with --format oscal", errUsage)
 	}
-	failOn := catalog.Severity(0)
-	if fl.failOn != "none" {
-		s, ok := catalog.ParseSeverity(fl.failOn)
-		if !ok {
-			return fmt.Errorf("%w: --fail-on must be info, low, medium, high, critical or none, not %q", errUsage, fl.failOn)
-		}
-		failOn = s
+	threshold, err := failOn(fl.failOn, "info, low, medium, high, critical")
+	if err != nil {
+		return err
 	}
-	if fl.profile != assess.ProfileManufacturer && fl.profile != assess.ProfileHospital && fl.profile != assess.ProfileAll {
+	profile, ok := app.ParseProfile(fl.profile)
+	if !ok {
 		return fmt.Errorf("%w: --profile must be manufacturer, hospital or all, not %q", errUsage, fl.profile)
 	}
-	now := time.Now().UTC().Truncate(24 * time.Hour)
-	if fl.date != "" {
-		d, err := time.Parse(time.DateOnly, fl.date)
-		if err != nil {
-			return fmt.Errorf("%w: --date must be YYYY-MM-DD, not %q", errUsage, fl.date)
-		}
-		now = d
+	if fl.opts.Date, err = parseDate(fl.date); err != nil {
+		return err
 	}
-	opts := assess.Options{Profile: fl.profile, Now: now, Version: Version}
-	if fl.waivers != "" {
-		ws, err := catalog.LoadWaivers(fl.waivers)
-		if err != nil {
-			return inputError{err}
-		}
-		opts.Waivers = ws
+	if fl.opts.NoVulns && len(fl.opts.VEX) > 0 {
+		return fmt.Errorf("%w: --vex marks vulnerability findings, which --no-vulns turns off", errUsage)
 	}
-	for _, pf := range fl.policies {
-		p, err := assess.LoadPolicy(pf)
-		if err != nil {
-			return inputError{err}
-		}
-		opts.Policies = append(opts.Policies, p)
-	}
-	var form *mds2.Form
-	if fl.mds2 != "" {
-		f, err := readMDS2(fl.mds2)
-		if err != nil {
-			return err
-		}
-		for _, w := range f.Warnings {
-			fmt.Fprintln(stderr, "mdcheck: warning: "+w)
-		}
-		form = f
-	}
-	vulns, closeDB, err := checkVulns(cmd, fl)
+	o := fl.opts
+	o.Profile, o.Freshness = profile, fl.db.freshness(cmd)
+	ev, done := events(cmd.ErrOrStderr())
+	defer done()
+	o.Events = ev
+	a := newApp(cmd, fl.db.path)
+	defer a.Close()
+	res, err := a.Check(cmd.Context(), o)
 	if err != nil {
+		return modelError(err, cmd.ErrOrStderr())
+	}
+	ro := render.Options{Color: fl.output == "" && colorTerminal(stdout), All: fl.all, Version: Version}
+	if fl.oscalPlan != "" {
+		plan := &planFile{path: fl.oscalPlan}
+		ro.Plan, ro.PlanHref = plan, relHref(fl.output, fl.oscalPlan)
+	}
+	if err := output(fl.output, stdout, func(w io.Writer) error { return rf.Check(w, res, ro) }); err != nil {
 		return err
 	}
-	defer closeDB()
-	opts.Vulns = vulns
-	var dev *model.Device
-	if file == "" {
-		// The form alone: a model of the facts its answers decide.
-		dev = modelFromMDS2(form)
-		fmt.Fprintf(stderr, "mdcheck: note: assessing from the MDS2 form alone (%s): its answers decide %d facts, every other fact is unstated\n", form.File, len(dev.Positions()))
-	} else {
-		d, err := loadModel(file, stderr)
-		if err != nil {
-			return err
-		}
-		dev = d
-		if form != nil {
-			opts.MDS2 = mds2Evidence(form)
-		}
-	}
-	rep, err := assess.RunModel(ctx, dev, opts)
-	if err != nil {
-		return err
-	}
-
-	var buf bytes.Buffer
-	switch fl.format {
-	case "json":
-		err = report.JSON(&buf, rep)
-	case "md":
-		err = report.Markdown(&buf, rep)
-	case "oscal":
-		href := ""
-		if fl.oscalPlan != "" {
-			var plan bytes.Buffer
-			if err := oscal.Write(&plan, oscal.Plan(rep)); err != nil {
-				return err
-			}
-			if err := atomicfile.Write(fl.oscalPlan, plan.Bytes(), 0o644); err != nil {
-				return err
-			}
-			href = relHref(fl.output, fl.oscalPlan)
-		}
-		err = oscal.Write(&buf, oscal.Results(rep, href))
-	default:
-		err = report.Text(&buf, rep, report.TextOptions{Color: fl.output == "" && colorTerminal(stdout), All: fl.all})
-	}
-	if err != nil {
-		return err
-	}
-	if fl.output != "" {
-		if err := atomicfile.Write(fl.output, buf.Bytes(), 0o644); err != nil {
-			return err
-		}
-	} else if _, err := stdout.Write(buf.Bytes()); err != nil {
-		return err
-	}
-	if failOn > 0 {
-		for _, f := range rep.Findings {
-			if f.Status == catalog.Fail && !f.Waived() && f.Severity >= failOn {
-				return errFindings
-			}
-		}
+	if res.Fails(threshold) {
+		return errFindings
 	}
 	return nil
 }
 
-// checkVulns opens the vulnerability database check matches against
-// (openChosenDB), unless --no-vulns turns the matching off.
-func checkVulns(cmd *cobra.Command, fl checkFlags) (*assess.Vulns, func(), error) {
-	if fl.noVulns {
-		if len(fl.vex) > 0 {
-			return nil, nil, fmt.Errorf("%w: --vex marks vulnerability findings, which --no-vulns turns off", errUsage)
-		}
-		return nil, func() {}, nil
+// planFile writes the OSCAL assessment plan atomically as it is given.
+type planFile struct{ path string }
+
+func (p *planFile) Write(b []byte) (int, error) {
+	if err := atomicfile.Write(p.path, b, 0o644); err != nil {
+		return 0, err
 	}
-	db, st, builtin, err := openChosenDB(cmd, fl.db)
-	if err != nil {
-		return nil, nil, err
-	}
-	announce(cmd, st, builtin, fl.maxDBAge)
-	v := &assess.Vulns{DB: db}
-	for _, f := range fl.vex {
-		s, err := vuln.ReadVEXFile(f)
-		if err != nil {
-			db.Close()
-			return nil, nil, inputError{err}
-		}
-		v.VEX = append(v.VEX, s...)
-	}
-	return v, func() { db.Close() }, nil
+	return len(b), nil
 }
 
-func fileExists(p string) bool {
-	st, err := os.Stat(p)
-	return err == nil && st.Mode().IsRegular()
+func newClassify(stdout io.Writer) *cobra.Command {
+	var fmtName string
+	var trace bool
+	c := &cobra.Command{
+		Use:   "classify FILE",
+		Short: "Classify a device under MDR Annex VIII",
+		Long: `classify applies all 22 rules of MDR Annex VIII and its implementing rules
+to each component of the device model that is placed on the market as a
+device or accessory, and gives the system's class on top. For each it
+shows the class, the deciding rules, the conformity assessment routes,
+whether a notified body is involved, and the post-market report due.
+
+When a fact a rule needs is missing, the result is "undecided" and lists
+the missing facts: mdcheck never guesses a class.
+
+Formats: table (default; --trace adds every rule's reasoning) and json
+(always the full trace).`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.Classify != nil })
+			if err != nil {
+				return err
+			}
+			res, err := app.New(app.Config{Version: Version}).Classify(cmd.Context(), args[0])
+			if err != nil {
+				return modelError(err, cmd.ErrOrStderr())
+			}
+			return f.Classify(stdout, res, render.Options{Trace: trace})
+		},
+	}
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	c.Flags().BoolVar(&trace, "trace", false, "table: show every rule's reasoning and the facts it read")
+	return c
 }
 
-// relHref is the plan's path as the results file should refer to it:
-// relative to the results file's folder when both are files.
-func relHref(results, plan string) string {
-	if results == "" {
-		return filepath.ToSlash(plan)
+func newValidate(stdout, stderr io.Writer) *cobra.Command {
+	var fmtName string
+	c := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check device models against the model schema",
+		Long: `validate reads each device model strictly and reports every problem with
+its file, line and column: unknown fields (with a did-you-mean), wrong
+types, values outside an enumeration, duplicate keys, references to
+components that do not exist, relation cycles and missing SBOM files.
+It exits 0 when every file is valid and 2 otherwise.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.Validate != nil })
+			if err != nil {
+				return err
+			}
+			vs, err := app.New(app.Config{Version: Version}).Validate(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			var failed []error
+			for _, v := range vs {
+				if v.Err == nil {
+					continue
+				}
+				failed = append(failed, v.Err)
+				if f.Name != "table" {
+					continue
+				}
+				if v.Problems == nil {
+					fmt.Fprintf(stderr, "%s: %v\n", v.File, v.Err)
+				}
+				for _, p := range v.Problems {
+					fmt.Fprintln(stderr, p)
+				}
+			}
+			if err := f.Validate(stdout, vs, render.Options{}); err != nil {
+				return err
+			}
+			if len(failed) > 0 {
+				return printedError{fmt.Errorf("%d of %d files invalid: %w", len(failed), len(args), errors.Join(failed...))}
+			}
+			return nil
+		},
 	}
-	rel, err := filepath.Rel(filepath.Dir(results), plan)
-	if err != nil {
-		return filepath.ToSlash(plan)
-	}
-	return filepath.ToSlash(rel)
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	return c
 }
 
-// colorTerminal reports whether w is a terminal and NO_COLOR is unset
-// (https://no-color.org).
-func colorTerminal(w io.Writer) bool {
-	if _, set := os.LookupEnv("NO_COLOR"); set {
-		return false
+func newSchema(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "schema",
+		Short: "Print the JSON Schema of the device model",
+		Long: `schema prints the JSON Schema (draft 2020-12) of the device model, the
+same file as docs/device.schema.json. Point your editor's YAML language
+server at it to validate and complete device.yaml while you type.`,
+		Args: exactArgs(0),
+		RunE: func(*cobra.Command, []string) error {
+			_, err := stdout.Write(app.ModelSchema())
+			return err
+		},
 	}
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

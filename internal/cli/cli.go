@@ -1,26 +1,31 @@
 // Package cli implements the mdcheck command line: subcommands, flags and
-// the mapping from errors to exit codes.
+// the mapping from errors to exit codes. Each command parses its flags,
+// calls one use case of the core (internal/app) and hands the result to a
+// renderer (internal/render); it holds no domain rule of its own.
 package cli
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
-	"github.com/mdcheck/mdcheck/internal/classify"
-	"github.com/mdcheck/mdcheck/internal/model"
-	"github.com/mdcheck/mdcheck/internal/sbom"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/atomicfile"
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/render"
 )
 
 // Exit codes, shared by every subcommand.
 const (
 	ExitOK       = 0
-	ExitFindings = 1 // findings at or above --fail-on (used by check)
+	ExitFindings = 1 // findings at or above --fail-on (check, scan)
 	ExitInput    = 2 // usage or input error
 	ExitFailure  = 3 // the run itself failed
 )
@@ -34,11 +39,11 @@ var errUsage = errors.New("usage")
 // errFindings marks a check that found failures at or above --fail-on.
 var errFindings = printedError{errors.New("findings at or above --fail-on")}
 
-// inputError marks a problem with an input file other than the model.
-type inputError struct{ err error }
+// printedError wraps an error whose details a command already printed.
+type printedError struct{ err error }
 
-func (e inputError) Error() string { return e.err.Error() }
-func (e inputError) Unwrap() error { return e.err }
+func (p printedError) Error() string { return p.err.Error() }
+func (p printedError) Unwrap() error { return p.err }
 
 // Run runs mdcheck with args (without the program name) and returns the
 // exit code. It never calls os.Exit.
@@ -62,29 +67,15 @@ func exitCode(err error, stderr io.Writer) int {
 	if !errors.As(err, &printed) {
 		fmt.Fprintln(stderr, "mdcheck:", err)
 	}
-	var ie inputError
 	switch {
 	case errors.Is(err, errFindings):
 		return ExitFindings
-	case errors.As(err, &ie),
-		errors.Is(err, errUsage),
-		errors.Is(err, model.ErrInvalid),
-		errors.Is(err, classify.ErrOutOfScope),
-		errors.Is(err, sbom.ErrInvalid),
-		errors.Is(err, vuln.ErrInvalid),
-		errors.Is(err, fs.ErrNotExist),
-		errors.Is(err, fs.ErrPermission):
+	case errors.Is(err, errUsage), app.IsInput(err):
 		return ExitInput
 	default:
 		return ExitFailure
 	}
 }
-
-// printedError wraps an error whose details a command already printed.
-type printedError struct{ err error }
-
-func (p printedError) Error() string { return p.err.Error() }
-func (p printedError) Unwrap() error { return p.err }
 
 func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root := &cobra.Command{
@@ -135,18 +126,89 @@ func minArgs(n int) cobra.PositionalArgs {
 	}
 }
 
-// loadModel loads a model and prints each problem on its own line.
-func loadModel(file string, stderr io.Writer) (*model.Device, error) {
-	dev, err := model.Load(file)
-	if err == nil {
-		return dev, nil
+// format finds the renderer --format names for the result has selects;
+// an unknown or unfit name is a usage error listing the fit ones.
+func format(name string, has func(*render.Format) bool) (*render.Format, error) {
+	f, err := render.For(name, has)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errUsage, err)
 	}
-	var list *model.ErrorList
-	if errors.As(err, &list) {
-		for _, e := range list.Errs {
-			fmt.Fprintln(stderr, e.Error())
-		}
-		return nil, printedError{err}
+	return f, nil
+}
+
+// failOn reads a --fail-on value: a severity or none (0).
+func failOn(s, names string) (catalog.Severity, error) {
+	if s == "none" {
+		return 0, nil
 	}
-	return nil, err
+	v, ok := catalog.ParseSeverity(s)
+	if !ok {
+		return 0, fmt.Errorf("%w: --fail-on must be %s or none, not %q", errUsage, names, s)
+	}
+	return v, nil
+}
+
+// parseDate reads a --date flag; empty means today (UTC).
+func parseDate(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC().Truncate(24 * time.Hour), nil
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%w: --date must be YYYY-MM-DD, not %q", errUsage, s)
+	}
+	return d, nil
+}
+
+// modelError prints each problem of a device model that failed to load
+// on its own line; other errors are left to exitCode.
+func modelError(err error, stderr io.Writer) error {
+	problems := app.Problems(err)
+	if problems == nil {
+		return err
+	}
+	for _, p := range problems {
+		fmt.Fprintln(stderr, p)
+	}
+	return printedError{err}
+}
+
+// output writes what render writes to the file path atomically, or to
+// stdout when path is empty.
+func output(path string, stdout io.Writer, render func(io.Writer) error) error {
+	if path == "" {
+		return render(stdout)
+	}
+	var buf bytes.Buffer
+	if err := render(&buf); err != nil {
+		return err
+	}
+	return atomicfile.Write(path, buf.Bytes(), 0o644)
+}
+
+// relHref is the plan's path as the results file should refer to it:
+// relative to the results file's folder when both are files.
+func relHref(results, plan string) string {
+	if results == "" {
+		return filepath.ToSlash(plan)
+	}
+	rel, err := filepath.Rel(filepath.Dir(results), plan)
+	if err != nil {
+		return filepath.ToSlash(plan)
+	}
+	return filepath.ToSlash(rel)
+}
+
+// colorTerminal reports whether w is a terminal and NO_COLOR is unset
+// (https://no-color.org).
+func colorTerminal(w io.Writer) bool {
+	if _, set := os.LookupEnv("NO_COLOR"); set {
+		return false
+	}
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

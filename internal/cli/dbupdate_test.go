@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/mdcheck/mdcheck/internal/app"
 	"os"
 	"path/filepath"
 	"strings"
@@ -178,7 +179,9 @@ func TestHostileFeedMemory(t *testing.T) {
 func TestDownloadProgress(t *testing.T) {
 	var b bytes.Buffer
 	p := &progress{w: &b, on: true}
-	f := p.bytes()
+	f := func(name string, done, total int64) {
+		p.update(app.Progress{What: name, Done: done, Total: total, Bytes: true})
+	}
 	f("osv/npm.zip", 500_000, 1_000_000)
 	if got := b.String(); got != "\r\x1b[Kdownloading osv/npm.zip: 0.5 of 1.0 MB (50%)" {
 		t.Errorf("progress line = %q", got)
@@ -194,7 +197,9 @@ func TestDownloadProgress(t *testing.T) {
 	if got := b.String(); !strings.HasSuffix(got, "\r\x1b[K") || !strings.Contains(got, "(100%)") {
 		t.Errorf("final progress = %q", got)
 	}
-	if (&progress{w: &b}).bytes() != nil {
-		t.Error("progress drawn when not on a terminal")
+	b.Reset()
+	(&progress{w: &b}).update(app.Progress{What: "x", Done: 1, Total: 1, Bytes: true})
+	if b.Len() != 0 {
+		t.Errorf("progress drawn when not on a terminal: %q", b.String())
 	}
 }

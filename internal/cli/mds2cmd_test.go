@@ -12,10 +12,10 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
-	"github.com/mdcheck/mdcheck/internal/model"
+	devmodel "github.com/mdcheck/mdcheck/internal/model"
 )
 
 func TestMDS2Import(t *testing.T) {
@@ -128,7 +128,7 @@ func TestMDS2RoundTrip(t *testing.T) {
 			if err := json.Unmarshal([]byte(stdout), &form); err != nil {
 				t.Fatal(err)
 			}
-			dev, err := loadModel(filepath.Join(repoRoot, model), &bytes.Buffer{})
+			dev, err := devmodel.Load(filepath.Join(repoRoot, model))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -144,7 +144,7 @@ func TestMDS2RoundTrip(t *testing.T) {
 				t.Errorf("%d questions in the exported form, want %d", len(form.Items), len(hn2019.Questions))
 			}
 			mapped := map[string]bool{}
-			for _, f := range rules.MDS2Facts {
+			for _, f := range crosswalk.Facts {
 				mapped[f.ID] = true
 			}
 			for _, q := range hn2019.Questions {
@@ -159,11 +159,8 @@ func TestMDS2RoundTrip(t *testing.T) {
 				}
 			}
 			flip := ""
-			for _, f := range rules.MDS2Facts {
-				want, _ := f.Derive(dev)
-				if want == "" || want == "applies" {
-					want = "blank"
-				}
+			for _, f := range crosswalk.Facts {
+				want := string(f.Derive(dev).Answer)
 				if got := form.Items[f.ID].Answer; got != want {
 					t.Errorf("%s: %s after the round trip, want %s", f.ID, got, want)
 				}
@@ -415,38 +412,5 @@ func TestMDS2ExportBase(t *testing.T) {
 	}
 	if it := form.Items["AUDT-1.2"]; it.Answer != "blank" || it.Note != mds2.Unanswered {
 		t.Errorf("AUDT-1.2 = %+v, want blank as before", it)
-	}
-}
-
-// TestExportAnswersBaseSaysNone: an earlier form that says there are no
-// default accounts is not carried over when the model has one.
-func TestExportAnswersBaseSaysNone(t *testing.T) {
-	dev, err := model.Parse("device.yaml", []byte(`apiVersion: mdcheck.dev/v1
-kind: Device
-identity: {manufacturer: Acme, product: Pump}
-components:
-  - id: pump
-    name: Pump
-    kind: infusion-pump
-    role: device
-    accessControl: {defaultCredentials: present}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := &mds2.Form{File: "old.xlsx", Items: map[string]mds2.Item{
-		"PAUT-4": {ID: "PAUT-4", Answer: mds2.NA, Cell: "mds2-form!C100"},
-		"PAUT-5": {ID: "PAUT-5", Answer: mds2.Yes, Cell: "mds2-form!C101"},
-	}}
-	var w bytes.Buffer
-	answers, n := exportAnswers(dev, "device.yaml", base, &w)
-	if a := answers["PAUT-4"]; a.Answer != mds2.Blank || !strings.Contains(a.Note, "it exists") {
-		t.Errorf("PAUT-4 = %+v", a)
-	}
-	if !strings.Contains(w.String(), "PAUT-4 (Default accounts are documented (N/A: there are none)): old.xlsx answered n/a (mds2-form!C100); the model says it exists") {
-		t.Errorf("notes: %s", w.String())
-	}
-	if a := answers["PAUT-5"]; a.Answer != mds2.Yes || n.kept != 1 {
-		t.Errorf("PAUT-5 = %+v, kept %d", a, n.kept)
 	}
 }

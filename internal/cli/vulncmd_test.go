@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"github.com/mdcheck/mdcheck/internal/app"
 	"os"
 	"path/filepath"
 	"slices"
@@ -390,13 +391,13 @@ func TestScanCycloneDX(t *testing.T) {
 
 func TestScanProgress(t *testing.T) {
 	var buf bytes.Buffer
-	if off := newProgress(&buf); off.update("x.json") != nil {
-		t.Error("progress drawn on a non-terminal")
+	newProgress(&buf).update(app.Progress{What: "x.json", Done: 1, Total: 1})
+	if buf.Len() != 0 {
+		t.Errorf("progress drawn on a non-terminal: %q", buf.String())
 	}
 	p := &progress{w: &buf, on: true}
-	cb := p.update("sbom/x.cdx.json")
-	for i := 1; i <= 3; i++ {
-		cb(i, 3)
+	for i := int64(1); i <= 3; i++ {
+		p.update(app.Progress{What: "sbom/x.cdx.json", Done: i, Total: 3})
 	}
 	p.done()
 	out := buf.String()

@@ -1,5 +1,7 @@
 package evidence
 
+import "github.com/mdcheck/mdcheck/internal/mds2/hn2019"
+
 // VulnDatabase names the vulnerability database a run matched SBOMs
 // against. A run without one leaves every component's known
 // vulnerabilities unassessed.
@@ -153,17 +155,8 @@ func (s *Set) MarkDeviceAdvisoriesRan() { s.devAdvRan = true }
 // MDS2 is a manufacturer disclosure statement as read: its file and each
 // answer by question ID.
 type MDS2 struct {
-	File    string                `json:"file"`
-	Answers map[string]MDS2Answer `json:"answers"`
-}
-
-// MDS2Answer is one answer of an MDS2 form: yes, no, n/a, see-note,
-// other or blank, with its text, note and cell.
-type MDS2Answer struct {
-	Answer string `json:"answer"`
-	Text   string `json:"text,omitempty"`
-	Note   string `json:"note,omitempty"`
-	Cell   string `json:"cell"`
+	File    string                 `json:"file"`
+	Answers map[string]hn2019.Item `json:"answers"`
 }
 
 // SetMDS2 records the MDS2 form given with the model.

@@ -18,7 +18,7 @@ func FuzzRead(f *testing.F) {
 	}
 	f.Add(synthetic(f, layout{rows: standard}))
 	var whole bytes.Buffer // the whole form, as mds2 export writes it
-	if err := Write(&whole, "device.yaml", time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), map[string]Answered{"EMRG-1": {Answer: Yes, Note: "from the model"}}); err != nil {
+	if err := Write(&whole, "device.yaml", time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), map[string]Item{"EMRG-1": {Answer: Yes, Note: "from the model"}}); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(whole.Bytes())

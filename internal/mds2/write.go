@@ -12,16 +12,6 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
-// Answered is the answer to write to one question.
-type Answered struct {
-	Answer Answer // Yes, No, NA, SeeNote or Blank
-	// Text is a description row's value (DOC-1 to DOC-6), or an answer
-	// as written ("Yes, optional"), written in place of the word.
-	Text string
-	// Note explains the answer, or why it is blank.
-	Note string
-}
-
 // Sheet is the name of the form's sheet in written workbooks.
 const Sheet = "mds2-form"
 
@@ -35,7 +25,7 @@ const Unanswered = "Left blank: not covered by the device model; for the manufac
 // are left blank with a note saying so; DOC-7 holds date as an Excel
 // serial. Read reads it back to the same answers. source names what the
 // answers were derived from.
-func Write(w io.Writer, source string, date time.Time, answers map[string]Answered) error {
+func Write(w io.Writer, source string, date time.Time, answers map[string]Item) error {
 	x := excelize.NewFile()
 	defer x.Close()
 	if err := x.SetSheetName(x.GetSheetName(0), Sheet); err != nil {
@@ -74,7 +64,7 @@ func Write(w io.Writer, source string, date time.Time, answers map[string]Answer
 		}
 		a, ok := answers[q.ID]
 		if !ok {
-			a = Answered{Answer: Blank, Note: Unanswered}
+			a = Item{Answer: Blank, Note: Unanswered}
 		}
 		var value any
 		switch {

@@ -16,7 +16,7 @@ import (
 // question, the answers and notes given, the blank ones with the note
 // saying why, the description rows and the release date.
 func TestWriteRoundTrip(t *testing.T) {
-	answers := map[string]Answered{
+	answers := map[string]Item{
 		"DOC-1":   {Text: "Example Medical GmbH"},
 		"DOC-3":   {Text: "EX-200, EX-210"},
 		"DOC-8":   {Answer: Yes, Note: "from lifecycle.vulnerabilityDisclosure.published"},

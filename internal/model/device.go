@@ -1,5 +1,10 @@
 package model
 
+import (
+	"fmt"
+	"slices"
+)
+
 // APIVersion is the only device model version this build reads.
 const APIVersion = "mdcheck.dev/v1"
 
@@ -258,4 +263,85 @@ type Document struct {
 	Title  string       `yaml:"title" doc:"Its title."`
 	Path   string       `yaml:"path" doc:"Path relative to this file, or a URL."`
 	SHA256 string       `yaml:"sha256" doc:"SHA-256 of the document, to prove which version was assessed."`
+}
+
+// Network reports whether the interface kind is a network (wired, Wi-Fi or
+// cellular).
+func (k InterfaceKind) Network() bool {
+	return k == "wired-network" || k == "wifi" || k == "cellular"
+}
+
+// Wireless reports whether the interface kind is a radio or inductive
+// link.
+func (k InterfaceKind) Wireless() bool {
+	switch k {
+	case "wifi", "cellular", "ble", "bluetooth-classic", "mics", "nfc", "inductive":
+		return true
+	}
+	return false
+}
+
+// PhysicalPort reports whether the interface kind is a port a person
+// plugs into.
+func (k InterfaceKind) PhysicalPort() bool {
+	return k == "usb" || k == "serial" || k == "removable-media"
+}
+
+// SoftwareOnly reports whether the component kind is software without
+// hardware of its own.
+func (k ComponentKind) SoftwareOnly() bool {
+	switch k {
+	case "mobile-app", "cloud-service", "web-application", "standalone-software":
+		return true
+	}
+	return false
+}
+
+// Speaks reports whether the interface carries one of the protocols.
+func (in *Interface) Speaks(ps ...Protocol) bool {
+	for _, p := range in.Protocols {
+		if slices.Contains(ps, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// ComponentAt is a component with its path in the model.
+type ComponentAt struct {
+	*Component
+	Path string // components[i]
+}
+
+// DeviceComponents returns the components the manufacturer answers for:
+// every component but those declared non-devices.
+func (d *Device) DeviceComponents() []ComponentAt {
+	var out []ComponentAt
+	for i := range d.Components {
+		c := &d.Components[i]
+		if c.Role == "non-device" {
+			continue
+		}
+		out = append(out, ComponentAt{c, fmt.Sprintf("components[%d]", i)})
+	}
+	return out
+}
+
+// InterfaceAt is an interface of a device component with its path in the
+// model.
+type InterfaceAt struct {
+	Component ComponentAt
+	*Interface
+	Path string // components[i].interfaces[k]
+}
+
+// DeviceInterfaces returns the interfaces of the device components.
+func (d *Device) DeviceInterfaces() []InterfaceAt {
+	var out []InterfaceAt
+	for _, c := range d.DeviceComponents() {
+		for k := range c.Interfaces {
+			out = append(out, InterfaceAt{c, &c.Interfaces[k], fmt.Sprintf("%s.interfaces[%d]", c.Path, k)})
+		}
+	}
+	return out
 }

@@ -10,7 +10,7 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/mdcheck/mdcheck/internal/assess"
+	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 )
@@ -61,10 +61,11 @@ func TestOSCAL(t *testing.T) {
 	validate(t, s, "catalog", buf.Bytes())
 	golden.Check(t, "catalog.json", buf.Bytes())
 
-	rep, err := assess.Run(context.Background(), "../../examples/pacemaker-system/device.yaml", assess.Options{Now: date, Version: "test"})
+	res, err := app.New(app.Config{Version: "test"}).Check(context.Background(), app.CheckOptions{Model: "../../examples/pacemaker-system/device.yaml", Date: date, NoVulns: true})
 	if err != nil {
 		t.Fatal(err)
 	}
+	rep := res.Report
 	rep.Device.File = "examples/pacemaker-system/device.yaml"
 	buf.Reset()
 	if err := Write(&buf, Plan(rep)); err != nil {

@@ -20,12 +20,8 @@ type comp struct {
 // every component but those declared non-devices.
 func deviceComponents(d *model.Device) []comp {
 	var out []comp
-	for i := range d.Components {
-		c := &d.Components[i]
-		if c.Role == "non-device" {
-			continue
-		}
-		out = append(out, comp{c: c, path: fmt.Sprintf("components[%d]", i)})
+	for _, c := range d.DeviceComponents() {
+		out = append(out, comp{c: c.Component, path: c.Path})
 	}
 	return out
 }
@@ -49,46 +45,18 @@ func (f iface) integrity() *bool {
 
 func interfaces(d *model.Device) []iface {
 	var out []iface
-	for _, c := range deviceComponents(d) {
-		for k := range c.c.Interfaces {
-			out = append(out, iface{comp: c, in: &c.c.Interfaces[k], path: fmt.Sprintf("%s.interfaces[%d]", c.path, k)})
-		}
+	for _, f := range d.DeviceInterfaces() {
+		out = append(out, iface{comp: comp{c: f.Component.Component, path: f.Component.Path}, in: f.Interface, path: f.Path})
 	}
 	return out
 }
 
-func isNetwork(k model.InterfaceKind) bool {
-	return k == "wired-network" || k == "wifi" || k == "cellular"
-}
+func isNetwork(k model.InterfaceKind) bool      { return k.Network() }
+func isWireless(k model.InterfaceKind) bool     { return k.Wireless() }
+func isPhysicalPort(k model.InterfaceKind) bool { return k.PhysicalPort() }
+func isSoftwareOnly(c *model.Component) bool    { return c.Kind.SoftwareOnly() }
 
-func isWireless(k model.InterfaceKind) bool {
-	switch k {
-	case "wifi", "cellular", "ble", "bluetooth-classic", "mics", "nfc", "inductive":
-		return true
-	}
-	return false
-}
-
-func isPhysicalPort(k model.InterfaceKind) bool {
-	return k == "usb" || k == "serial" || k == "removable-media"
-}
-
-func isSoftwareOnly(c *model.Component) bool {
-	switch c.Kind {
-	case "mobile-app", "cloud-service", "web-application", "standalone-software":
-		return true
-	}
-	return false
-}
-
-func hasProtocol(in *model.Interface, ps ...model.Protocol) bool {
-	for _, p := range in.Protocols {
-		if slices.Contains(ps, p) {
-			return true
-		}
-	}
-	return false
-}
+func hasProtocol(in *model.Interface, ps ...model.Protocol) bool { return in.Speaks(ps...) }
 
 // personAuth reports whether methods authenticate a person (rather than a
 // node).

@@ -5,12 +5,13 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 )
 
 // The rule on the MDS2 compares the manufacturer's disclosure statement
 // with the device model, question by question where the model decides the
-// answer (MDS2Facts): a contradiction names both sources.
+// answer (crosswalk.Facts): a contradiction names both sources.
 
 var mds2Consistent = register(catalog.Rule{
 	ID:       "doc/mds2-matches-model",
@@ -27,13 +28,13 @@ var mds2Consistent = register(catalog.Rule{
 			return []catalog.Result{notApplicable("device", "no MDS2 form given (check --mds2 FILE.xlsx)")}
 		}
 		var out []catalog.Result
-		for _, f := range MDS2Facts {
+		for _, f := range crosswalk.Facts {
 			a, ok := form.Answers[f.ID]
-			if !ok || (a.Answer != "yes" && a.Answer != "no" && a.Answer != "n/a") {
+			if !ok || !a.Answer.Decided() {
 				continue
 			}
-			model, path := f.Derive(in.Device)
-			if a.Answer == "n/a" && model != "n/a" && model != "applies" || model == "n/a" && a.Answer != "n/a" {
+			d := f.Derive(in.Device)
+			if a.Answer == hn2019.NA && d.Answer != hn2019.NA && !d.Exists || d.Answer == hn2019.NA && a.Answer != hn2019.NA {
 				// N/A is compared only where the model can say whether the
 				// thing exists; a yes or no about what the model says does
 				// not exist contradicts nothing the model states.
@@ -41,25 +42,25 @@ var mds2Consistent = register(catalog.Rule{
 			}
 			formEv := in.Evidence.Add(evidence.Evidence{
 				Path:     "mds2." + f.ID,
-				Value:    a.Answer + textOf(a),
+				Value:    string(a.Answer) + textOf(a),
 				Strength: evidence.Claimed,
 				Source:   evidence.Source{Kind: "mds2", File: form.File, Detail: a.Cell},
 			})
 			subject := "device/" + f.ID
-			if model == "" {
+			if d.Answer == hn2019.Blank && !d.Exists {
 				out = append(out, catalog.Result{Subject: subject, Status: catalog.Unknown, Evidence: []evidence.ID{formEv},
 					Detail: fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model does not state it, so the answer cannot be checked", f.ID, hn2019.About(f.ID), a.Answer, form.File, a.Cell)})
 				continue
 			}
-			modelEv := in.Cite(path, model)
-			agree := model == a.Answer || model == "applies" && a.Answer != "n/a"
+			modelEv := in.Cite(d.Path, modelValue(d))
+			agree := d.Answer == a.Answer || d.Exists && a.Answer != hn2019.NA
 			if agree {
 				out = append(out, pass(subject, fmt.Sprintf("%s (%s): the MDS2 and the model agree (%s)", f.ID, hn2019.About(f.ID), a.Answer), formEv, modelEv))
 				continue
 			}
-			pos := in.Device.Pos(path)
+			pos := in.Device.Pos(d.Path)
 			out = append(out, fail(subject, fmt.Sprintf("%s (%s): the MDS2 answers %s (%s, %s); the model says %s (%s, %s)",
-				f.ID, hn2019.About(f.ID), a.Answer, form.File, a.Cell, modelWords(model), path, pos), formEv, modelEv))
+				f.ID, hn2019.About(f.ID), a.Answer, form.File, a.Cell, modelWords(d), d.Path, pos), formEv, modelEv))
 		}
 		if len(out) == 0 {
 			return []catalog.Result{notApplicable("device", "no MDS2 answer that the model decides")}
@@ -68,18 +69,26 @@ var mds2Consistent = register(catalog.Rule{
 	},
 })
 
-// modelWords says a derived answer in words.
-func modelWords(a string) string {
-	switch a {
-	case "n/a":
-		return "n/a (it does not exist)"
-	case "applies":
-		return "it exists"
+// modelValue is a derived answer as the evidence records it.
+func modelValue(d crosswalk.Derived) string {
+	if d.Exists {
+		return "applies"
 	}
-	return a
+	return string(d.Answer)
 }
 
-func textOf(a evidence.MDS2Answer) string {
+// modelWords says a derived answer in words.
+func modelWords(d crosswalk.Derived) string {
+	switch {
+	case d.Exists:
+		return "it exists"
+	case d.Answer == hn2019.NA:
+		return "n/a (it does not exist)"
+	}
+	return string(d.Answer)
+}
+
+func textOf(a hn2019.Item) string {
 	s := ""
 	if a.Text != "" {
 		s += " (" + a.Text + ")"

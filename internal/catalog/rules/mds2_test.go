@@ -1,7 +1,7 @@
 package rules
 
 import (
-	"slices"
+	"os"
 	"strings"
 	"testing"
 
@@ -11,207 +11,18 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
-const mds2Model = `components:
-  - id: pump
-    name: Pump
-    kind: infusion-pump
-    role: device
-    sbom: pump.cdx.json
-    accessControl:
-      authenticationMethods: [pin]
-      sharedCredentials: true
-      sessionTimeoutMinutes: 5
-      lockoutAttempts: 5
-      defaultCredentials: present
-      mfa: unsupported
-      emergencyAccess: {supported: false}
-    security:
-      update: {supported: true}
-      auditLogging: {enabled: true}
-      dataAtRest: {encrypted: true}
-    interfaces:
-      - id: lan
-        kind: wired-network
-        protocols: [hl7-mllp]
-        encryption: {inTransit: false, integrity: false}
-        authentication: {required: true, mutual: false}
-      - id: wifi
-        kind: wifi
-        encryption: {inTransit: true, integrity: true}
-`
-
 func mds2Device(t *testing.T) *model.Device {
 	t.Helper()
-	dev, err := model.Parse("device.yaml", []byte(header+mds2Model))
+	// The crosswalk's test model: its answers are what the form contradicts.
+	data, err := os.ReadFile("../../mds2/crosswalk/testdata/pump.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dev, err := model.Parse("device.yaml", data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return dev
-}
-
-func TestMDS2Facts(t *testing.T) {
-	dev := mds2Device(t)
-	want := map[string][2]string{
-		"ALOF-1": {"yes", "components[0].accessControl.sessionTimeoutMinutes"},
-		"AUDT-2": {"yes", "components[0].security.auditLogging.enabled"},
-		"AUTH-1": {"yes", "components[0].accessControl.authenticationMethods"},
-		"CSUP-1": {"yes", "components[0].sbom"},
-		"EMRG-1": {"no", "components[0].accessControl.emergencyAccess.supported"},
-		"NAUT-1": {"no", "components[0].interfaces[0].authentication.mutual"},
-		"CONN-3": {"yes", "components[0].interfaces[0].kind"},
-		"PAUT-3": {"yes", "components[0].accessControl.lockoutAttempts"},
-		"PAUT-4": {"applies", "components[0].accessControl.defaultCredentials"},
-		"PAUT-8": {"no", "components[0].accessControl.mfa"},
-		"PAUT-1": {"no", "components[0].accessControl.sharedCredentials"},
-		"SBOM-1": {"yes", "components[0].sbom"},
-		"STCF-1": {"yes", "components[0].security.dataAtRest.encrypted"},
-		"TXCF-2": {"no", "components[0].interfaces[0].encryption.inTransit"},
-		"TXIG-1": {"no", "components[0].interfaces[0].encryption.integrity"},
-		"MPII-1": {"", ""},
-		"RDMP-3": {"", ""},
-		"DOC-11": {"no", "components[0].kind"},
-		// No emergency access: whether it is logged does not apply.
-		"AUDT-2.9":   {"n/a", "components[0].accessControl.emergencyAccess.supported"},
-		"CONN-1.1":   {"yes", "components[0].interfaces[1].kind"},
-		"CONN-1.1.1": {"yes", "components[0].interfaces[1].kind"},
-		"CONN-1.1.2": {"no", "components[].interfaces"},
-		"CONN-1.2.1": {"yes", "components[0].interfaces[0].kind"},
-		"CONN-1.2.2": {"no", "components[].interfaces"},
-		"CONN-1.2.3": {"no", "components[].interfaces"},
-		"PAUT-11":    {"no", "components[0].accessControl.authenticationMethods"},
-		"PAUT-12":    {"no", "components[0].accessControl.authenticationMethods"},
-		// The LAN requires authentication; the Wi-Fi link does not say.
-		"TXCF-4": {"yes", "components[0].interfaces[0].authentication.required"},
-	}
-	// Everything else is not stated in this model.
-	for _, f := range MDS2Facts {
-		if _, ok := want[f.ID]; !ok {
-			want[f.ID] = [2]string{"", ""}
-		}
-	}
-	for _, f := range MDS2Facts {
-		a, p := f.Derive(dev)
-		if w, ok := want[f.ID]; !ok || a != w[0] || p != w[1] {
-			t.Errorf("%s = %q at %q, want %q at %q", f.ID, a, p, w[0], w[1])
-		}
-	}
-}
-
-// TestMDS2FactsOrder: every mapped question is a question of the form,
-// listed once, in the form's order.
-func TestMDS2FactsOrder(t *testing.T) {
-	last := -1
-	for _, f := range MDS2Facts {
-		i := slices.IndexFunc(hn2019.Questions, func(q hn2019.Question) bool { return q.ID == f.ID })
-		if i < 0 {
-			t.Errorf("%s is not a question of the 2019 form", f.ID)
-			continue
-		}
-		if i <= last {
-			t.Errorf("%s is out of the form's order", f.ID)
-		}
-		last = i
-	}
-}
-
-// A second model states what the first leaves open: every answer and the
-// fact it comes from.
-const mds2ModelMore = `lifecycle:
-  sbomMaintained: false
-  vulnerabilityDisclosure: {published: true, url: https://example.com/cvd}
-components:
-  - id: app
-    name: App
-    kind: mobile-app
-    role: device
-    accessControl:
-      roles: [{name: clinician}, {name: administrator}]
-      authenticationMethods: [password, biometric]
-      emergencyAccess: {supported: true, logged: false}
-    security:
-      secureBoot: true
-      update: {supported: true, signed: false, triggeredBy: [automatic]}
-      auditLogging: {enabled: true, timestamped: true, exportable: false, tamperProtected: true}
-      malwareProtection: allow-listing
-      backup: {supported: true}
-      deidentification: false
-    interfaces:
-      - id: cloud
-        kind: wifi
-        protocols: [https]
-        exposure: internet
-        authentication: {required: false}
-  - id: portal
-    name: Portal
-    kind: cloud-service
-    role: non-device
-`
-
-func TestMDS2FactsMore(t *testing.T) {
-	dev, err := model.Parse("device.yaml", []byte(header+mds2ModelMore))
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][2]string{
-		"DOC-8":    {"yes", "lifecycle.vulnerabilityDisclosure.published"},
-		"DOC-11":   {"yes", "components[].kind"}, // the portal is no device
-		"AUTH-1":   {"yes", "components[0].accessControl.authenticationMethods"},
-		"AUTH-2":   {"yes", "components[0].accessControl.roles"},
-		"AUDT-2":   {"yes", "components[0].security.auditLogging.enabled"},
-		"AUDT-2.9": {"no", "components[0].accessControl.emergencyAccess.logged"},
-		"AUDT-4.1": {"yes", "components[0].security.auditLogging.timestamped"},
-		"AUDT-5":   {"no", "components[0].security.auditLogging.exportable"},
-		"AUDT-7":   {"yes", "components[0].security.auditLogging.tamperProtected"},
-		"CSUP-8":   {"yes", "components[0].security.update.triggeredBy"},
-		"DIDT-1":   {"no", "components[0].security.deidentification"},
-		"DTBK-5":   {"yes", "components[0].security.backup.supported"},
-		"EMRG-1":   {"yes", "components[0].accessControl.emergencyAccess.supported"},
-		// Allow-listing is not what manufacturers answer MLDP-2 about;
-		// whether software can be added is left open (MLDP-1).
-		"MLDP-4":     {"yes", "components[0].security.malwareProtection"},
-		"CONN-1.1":   {"yes", "components[0].interfaces[0].kind"},
-		"CONN-1.1.1": {"yes", "components[0].interfaces[0].kind"},
-		"CONN-1.1.2": {"no", "components[].interfaces"},
-		"CONN-1.2.1": {"no", "components[].interfaces"},
-		"CONN-1.2.2": {"no", "components[].interfaces"},
-		"CONN-1.2.3": {"no", "components[].interfaces"},
-		"CONN-3":     {"yes", "components[0].interfaces[0].kind"},
-		"CONN-4":     {"yes", "components[0].interfaces[0].exposure"},
-		"CONN-7":     {"yes", "components[0].interfaces[0].protocols"},
-		"PAUT-11":    {"yes", "components[0].accessControl.authenticationMethods"},
-		"PAUT-12":    {"no", "components[0].accessControl.authenticationMethods"},
-		"SBOM-4":     {"no", "lifecycle.sbomMaintained"},
-		"SAHD-3.1":   {"yes", "components[0].security.secureBoot"},
-		"SAHD-3.2":   {"no", "components[0].security.update.signed"},
-		"SAHD-11":    {"yes", "components[0].security.secureBoot"},
-		"TXCF-4":     {"no", "components[0].interfaces[0].authentication.required"},
-	}
-	for _, f := range MDS2Facts {
-		a, p := f.Derive(dev)
-		if w := want[f.ID]; a != w[0] || p != w[1] {
-			t.Errorf("%s = %q at %q, want %q at %q", f.ID, a, p, w[0], w[1])
-		}
-	}
-	// What the model marks as having nothing executable.
-	for _, c := range []struct {
-		malware, mldp1, mldp2, mldp4 string
-	}{
-		{"not-applicable", "no", "", ""},
-		{"none", "", "no", "no"},
-		{"anti-malware", "", "yes", ""},
-	} {
-		dev, err := model.Parse("device.yaml", []byte(one("    security: {malwareProtection: "+c.malware+"}\n")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		got := map[string]string{}
-		for _, f := range MDS2Facts {
-			got[f.ID], _ = f.Derive(dev)
-		}
-		if got["MLDP-1"] != c.mldp1 || got["MLDP-2"] != c.mldp2 || got["MLDP-4"] != c.mldp4 {
-			t.Errorf("malwareProtection %s: MLDP-1 %q, MLDP-2 %q, MLDP-4 %q", c.malware, got["MLDP-1"], got["MLDP-2"], got["MLDP-4"])
-		}
-	}
 }
 
 func TestMDS2Consistent(t *testing.T) {
@@ -235,7 +46,7 @@ func TestMDS2Consistent(t *testing.T) {
 	if fs := eval(nil); len(fs) != 1 || fs[0].Status != catalog.NotApplicable {
 		t.Errorf("without a form: %+v", fs)
 	}
-	form := &evidence.MDS2{File: "vendor.xlsx", Answers: map[string]evidence.MDS2Answer{
+	form := &evidence.MDS2{File: "vendor.xlsx", Answers: map[string]hn2019.Item{
 		"TXCF-2": {Answer: "yes", Cell: "mds2-form!C88"},                                   // contradicts cleartext HL7
 		"EMRG-1": {Answer: "no", Cell: "mds2-form!C57"},                                    // agrees
 		"MPII-1": {Answer: "yes", Cell: "mds2-form!C20"},                                   // the model does not say
@@ -276,95 +87,5 @@ func TestMDS2Consistent(t *testing.T) {
 	}
 	if f := by["device/PAUT-1"]; f.Status != catalog.Fail || !strings.Contains(f.Detail, "sharedCredentials") {
 		t.Errorf("PAUT-1 = %+v", f)
-	}
-}
-
-func TestMDS2Model(t *testing.T) {
-	answers := map[string]string{"CONN-3": "yes", "TXCF-2": "no", "TXIG-1": "yes", "EMRG-1": "yes", "STCF-1": "no", "PAUT-1": "no",
-		"AUTH-1": "yes", "ALOF-1": "yes", "SBOM-1": "yes", "MPII-1": "yes", "CSUP-1": "see-note", "PAUT-4": "n/a", "PAUT-8": "no", "PAUT-3": "yes"}
-	dev, from := MDS2Model("Acme", "Pump", "P-1", answers)
-	if dev.Identity.Manufacturer != "Acme" || len(dev.Components) != 1 || len(dev.Components[0].Interfaces) != 1 || dev.Components[0].Interfaces[0].Kind != "wired-network" {
-		t.Fatalf("model = %+v", dev)
-	}
-	roundTrip(t, answers, dev)
-	// Yes needs an invented timeout, SBOM file or attempt count.
-	for _, id := range []string{"ALOF-1", "SBOM-1", "PAUT-3"} {
-		if a, _ := derive(id, dev); a != "" {
-			t.Errorf("%s = %q", id, a)
-		}
-	}
-	if from["components[0].interfaces[0].encryption.inTransit"] != "TXCF-2" || from["dataAssets[0]"] != "MPII-1" {
-		t.Errorf("sources = %v", from)
-	}
-	if _, from := MDS2Model("A", "", "", map[string]string{"TXCF-2": "yes"}); len(from) != 0 {
-		t.Errorf("a transmission fact without a network interface: %v", from)
-	}
-}
-
-// TestMDS2ModelForms builds models from whole forms: a video recorder's
-// answers as a manufacturer published them (the form of docs/mds2.md), a
-// wireless body-worn monitor and a software-only device.
-func TestMDS2ModelForms(t *testing.T) {
-	forms := map[string]map[string]string{
-		"recorder": {"DOC-8": "yes", "DOC-11": "no", "MPII-1": "yes", "ALOF-1": "yes", "AUDT-2": "yes", "AUDT-2.9": "yes", "AUDT-4.1": "yes",
-			"AUDT-5": "yes", "AUDT-7": "yes", "AUTH-1": "yes", "AUTH-2": "yes", "CSUP-1": "yes", "CSUP-8": "no", "DIDT-1": "yes", "DTBK-5": "yes",
-			"EMRG-1": "yes", "MLDP-1": "no", "MLDP-2": "no", "MLDP-4": "yes", "NAUT-1": "yes", "CONN-1.1.1": "no", "CONN-1.1.2": "no",
-			"CONN-1.2.1": "yes", "CONN-1.2.2": "yes", "CONN-1.2.3": "no", "CONN-3": "yes", "CONN-4": "no", "CONN-7": "yes", "PAUT-1": "yes",
-			"PAUT-3": "no", "PAUT-4": "n/a", "PAUT-8": "no", "PAUT-11": "no", "PAUT-12": "no", "RDMP-3": "yes", "SBOM-1": "no", "SBOM-4": "yes",
-			"SAHD-3.1": "yes", "SAHD-3.2": "yes", "SAHD-11": "yes", "STCF-1": "no", "TXCF-2": "yes", "TXCF-4": "no", "TXIG-1": "no"},
-		"monitor": {"DOC-11": "no", "CONN-1.1": "yes", "CONN-1.1.2": "yes", "CONN-1.1.1": "no", "CONN-1.2.1": "no", "CONN-3": "yes",
-			"TXCF-2": "yes", "TXIG-1": "yes", "TXCF-4": "yes", "NAUT-1": "no", "AUTH-1": "no", "MLDP-2": "no", "SBOM-1": "yes", "SBOM-4": "yes"},
-		"software": {"DOC-11": "yes", "CONN-3": "yes", "CONN-7": "yes", "AUTH-1": "yes", "PAUT-12": "yes", "PAUT-8": "no", "MLDP-1": "no",
-			"STCF-1": "yes", "DIDT-1": "no", "EMRG-1": "no", "AUDT-2.9": "n/a"},
-	}
-	for name, answers := range forms {
-		t.Run(name, func(t *testing.T) {
-			dev, from := MDS2Model("Acme", name, "", answers)
-			roundTrip(t, answers, dev)
-			for path, id := range from {
-				if _, ok := answers[id]; !ok {
-					t.Errorf("%s set from %s, which the form does not answer", path, id)
-				}
-			}
-		})
-	}
-}
-
-// roundTrip checks that every question the form answers with yes, no or
-// n/a derives from the model to the same answer, or to nothing where the
-// answer cannot be represented without invented values.
-func roundTrip(t *testing.T, answers map[string]string, dev *model.Device) {
-	t.Helper()
-	for _, f := range MDS2Facts {
-		want := answers[f.ID]
-		if want != "yes" && want != "no" && want != "n/a" {
-			continue
-		}
-		if got, path := f.Derive(dev); got != "" && got != want {
-			t.Errorf("%s: the form answers %q, the model built from it derives %q (%s)", f.ID, want, got, path)
-		}
-	}
-}
-
-func derive(id string, dev *model.Device) (string, string) {
-	for _, f := range MDS2Facts {
-		if f.ID == id {
-			return f.Derive(dev)
-		}
-	}
-	return "", ""
-}
-
-func TestMDS2SupportDates(t *testing.T) {
-	dev, err := model.Parse("device.yaml", []byte(header+"lifecycle: {endOfSupport: 2034-12-31}\n"+one("")[len(header):]))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range MDS2Facts {
-		if f.ID == "RDMP-3" {
-			if a, p := f.Derive(dev); a != "yes" || p != "lifecycle.endOfSupport" {
-				t.Errorf("RDMP-3 = %q at %q", a, p)
-			}
-		}
 	}
 }

@@ -1,4 +1,4 @@
-package cli
+package render
 
 import (
 	"fmt"
@@ -6,63 +6,8 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"github.com/spf13/cobra"
-
 	"github.com/mdcheck/mdcheck/internal/classify"
 )
-
-func newClassify(stdout io.Writer) *cobra.Command {
-	var format string
-	var trace bool
-	c := &cobra.Command{
-		Use:   "classify FILE",
-		Short: "Classify a device under MDR Annex VIII",
-		Long: `classify applies all 22 rules of MDR Annex VIII and its implementing rules
-to each component of the device model that is placed on the market as a
-device or accessory, and gives the system's class on top. For each it
-shows the class, the deciding rules, the conformity assessment routes,
-whether a notified body is involved, and the post-market report due.
-
-When a fact a rule needs is missing, the result is "undecided" and lists
-the missing facts: mdcheck never guesses a class.
-
-Formats: table (default; --trace adds every rule's reasoning) and json
-(always the full trace).`,
-		Args: exactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if format != "table" && format != "json" {
-				return fmt.Errorf("%w: --format must be table or json, not %q", errUsage, format)
-			}
-			dev, err := loadModel(args[0], cmd.ErrOrStderr())
-			if err != nil {
-				return err
-			}
-			res, err := classify.Classify(dev)
-			if err != nil {
-				return err
-			}
-			if format == "json" {
-				return encodeJSON(stdout, res)
-			}
-			return writeClassTable(stdout, res, trace)
-		},
-	}
-	c.Flags().StringVarP(&format, "format", "f", "table", "output format: table or json")
-	c.Flags().BoolVar(&trace, "trace", false, "table: show every rule's reasoning and the facts it read")
-	return c
-}
-
-// ew writes and remembers the first error, so rendering code stays linear.
-type ew struct {
-	w   io.Writer
-	err error
-}
-
-func (e *ew) printf(format string, args ...any) {
-	if e.err == nil {
-		_, e.err = fmt.Fprintf(e.w, format, args...)
-	}
-}
 
 func writeClassTable(w io.Writer, c *classify.Classification, trace bool) error {
 	out := &ew{w: w}

@@ -1,4 +1,4 @@
-package assess
+package app
 
 import (
 	"context"
@@ -81,8 +81,8 @@ func TestVulnerabilityFindings(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: testVulnDB(t), VEX: stmts}}
-	r, err := Run(context.Background(), filepath.Join(dir, "device.yaml"), opts)
+	opts := runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: testVulnDB(t), VEX: stmts}}
+	r, err := run(context.Background(), filepath.Join(dir, "device.yaml"), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestVulnerabilityFindings(t *testing.T) {
 	}
 
 	// Without a database nothing is assessed, and nothing passes.
-	r, err = Run(context.Background(), filepath.Join(dir, "device.yaml"), Options{Now: opts.Now})
+	r, err = run(context.Background(), filepath.Join(dir, "device.yaml"), runOptions{Now: opts.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ components:
 		t.Fatal(err)
 	}
 	defer db.Close()
-	r, err := Run(context.Background(), file, Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: db}})
+	r, err := run(context.Background(), file, runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Vulns: &Vulns{DB: db}})
 	if err != nil {
 		t.Fatal(err)
 	}

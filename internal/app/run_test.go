@@ -1,4 +1,4 @@
-package assess
+package app
 
 import (
 	"context"
@@ -57,12 +57,12 @@ func TestDocumentEvidence(t *testing.T) {
 }
 
 func TestRunReproducible(t *testing.T) {
-	opts := Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Version: "test"}
-	a, err := Run(context.Background(), "../../examples/insulin-pump/device.yaml", opts)
+	opts := runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Version: "test"}
+	a, err := run(context.Background(), "../../examples/insulin-pump/device.yaml", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := Run(context.Background(), "../../examples/insulin-pump/device.yaml", opts)
+	b, err := run(context.Background(), "../../examples/insulin-pump/device.yaml", opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,17 +74,17 @@ func TestRunReproducible(t *testing.T) {
 			t.Fatalf("finding %d differs: %s %s vs %s %s", i, a.Findings[i].ID, a.Findings[i].Status, b.Findings[i].ID, b.Findings[i].Status)
 		}
 	}
-	if _, err := Run(context.Background(), "../../examples/insulin-pump/device.yaml", Options{Profile: "patient"}); err == nil {
+	if _, err := run(context.Background(), "../../examples/insulin-pump/device.yaml", runOptions{Profile: "patient"}); err == nil {
 		t.Error("an unknown profile was accepted")
 	}
 }
 
 // BenchmarkCheck runs the whole health check on the largest example.
 func BenchmarkCheck(b *testing.B) {
-	opts := Options{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)}
+	opts := runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := Run(context.Background(), "../../examples/pacemaker-system/device.yaml", opts); err != nil {
+		if _, err := run(context.Background(), "../../examples/pacemaker-system/device.yaml", opts); err != nil {
 			b.Fatal(err)
 		}
 	}

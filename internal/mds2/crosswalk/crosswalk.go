@@ -1,29 +1,64 @@
-package rules
+// Package crosswalk maps the MDS2 form (HN 1-2019) to the device model
+// and back: which questions the model decides and how (Facts), the model
+// an MDS2 form alone describes (Model), the answers an export writes
+// (Export), and a read form as the evidence a check cross-checks
+// (Evidence). The import, the export and the cross-check share it and
+// the one representation of an answer, hn2019.Item.
+package crosswalk
 
 import (
 	"fmt"
 	"slices"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
-// MDS2Fact is an MDS2 (HN 1-2019) question whose answer the device model
+// Fact is an MDS2 (HN 1-2019) question whose answer the device model
 // decides: the mapping from the form to the facts the catalog's rules
 // read. Questions are referred to by ID (hn2019 has mdcheck's wording of
 // each). The numbering was checked against a manufacturer's
 // completed 2019-edition form made public (docs/mds2.md).
-type MDS2Fact struct {
+type Fact struct {
 	ID string
-	// Derive answers the question from the model: "yes", "no", "n/a"
+	// derive answers the question from the model: "yes", "no", "n/a"
 	// (the thing asked about does not exist), "applies" (it exists; the
 	// model cannot say yes or no) or "" (not stated), with the model path
 	// that decided it.
-	Derive func(d *model.Device) (answer, path string)
+	derive func(d *model.Device) (answer, path string)
 }
 
-// MDS2Facts is the mapping, in the form's order of sections and numbers.
-var MDS2Facts = []MDS2Fact{
+// Derived is a question's answer as the device model gives it.
+type Derived struct {
+	// Answer is Yes, No, NA (the thing asked about does not exist) or
+	// Blank (the model does not decide).
+	Answer hn2019.Answer
+	// Exists marks a Blank answer whose subject the model has: it exists,
+	// but the model cannot say yes or no.
+	Exists bool
+	// Path is the model fact that decided it.
+	Path string
+}
+
+// Derive answers the question from the model.
+func (f Fact) Derive(d *model.Device) Derived {
+	a, path := f.derive(d)
+	switch a {
+	case "yes":
+		return Derived{Answer: hn2019.Yes, Path: path}
+	case "no":
+		return Derived{Answer: hn2019.No, Path: path}
+	case "n/a":
+		return Derived{Answer: hn2019.NA, Path: path}
+	case "applies":
+		return Derived{Answer: hn2019.Blank, Exists: true, Path: path}
+	}
+	return Derived{Answer: hn2019.Blank}
+}
+
+// Facts is the mapping, in the form's order of sections and numbers.
+var Facts = []Fact{
 	{"DOC-8", func(d *model.Device) (string, string) {
 		if d.Lifecycle == nil || d.Lifecycle.VulnerabilityDisclosure == nil || d.Lifecycle.VulnerabilityDisclosure.Published == nil {
 			return "", ""
@@ -31,10 +66,10 @@ var MDS2Facts = []MDS2Fact{
 		return yesNo(*d.Lifecycle.VulnerabilityDisclosure.Published), "lifecycle.vulnerabilityDisclosure.published"
 	}},
 	{"DOC-11", func(d *model.Device) (string, string) {
-		cs := deviceComponents(d)
+		cs := d.DeviceComponents()
 		for _, c := range cs {
-			if !isSoftwareOnly(c.c) {
-				return "no", c.path + ".kind"
+			if !c.Kind.SoftwareOnly() {
+				return "no", c.Path + ".kind"
 			}
 		}
 		if len(cs) == 0 {
@@ -54,37 +89,37 @@ var MDS2Facts = []MDS2Fact{
 		return "", ""
 	}},
 	{"ALOF-1", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.SessionTimeoutMinutes == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.SessionTimeoutMinutes == nil {
 				return false, false, ""
 			}
-			return *c.c.AccessControl.SessionTimeoutMinutes > 0, true, c.path + ".accessControl.sessionTimeoutMinutes"
+			return *c.AccessControl.SessionTimeoutMinutes > 0, true, c.Path + ".accessControl.sessionTimeoutMinutes"
 		})
 	}},
 	{"AUDT-2", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil || c.c.Security.AuditLogging == nil || c.c.Security.AuditLogging.Enabled == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil || c.Security.AuditLogging == nil || c.Security.AuditLogging.Enabled == nil {
 				return false, false, ""
 			}
-			return *c.c.Security.AuditLogging.Enabled, true, c.path + ".security.auditLogging.enabled"
+			return *c.Security.AuditLogging.Enabled, true, c.Path + ".security.auditLogging.enabled"
 		})
 	}},
 	{"AUDT-2.9", func(d *model.Device) (string, string) {
 		ans, at := "", ""
-		for _, c := range deviceComponents(d) {
-			ac := c.c.AccessControl
+		for _, c := range d.DeviceComponents() {
+			ac := c.AccessControl
 			if ac == nil || ac.EmergencyAccess == nil {
 				continue
 			}
 			e := ac.EmergencyAccess
 			switch {
-			case isTrue(e.Supported) && e.Logged != nil:
+			case e.Supported != nil && *e.Supported && e.Logged != nil:
 				if !*e.Logged {
-					return "no", c.path + ".accessControl.emergencyAccess.logged"
+					return "no", c.Path + ".accessControl.emergencyAccess.logged"
 				}
-				ans, at = "yes", c.path+".accessControl.emergencyAccess.logged"
-			case isFalse(e.Supported) && ans == "":
-				ans, at = "n/a", c.path+".accessControl.emergencyAccess.supported"
+				ans, at = "yes", c.Path+".accessControl.emergencyAccess.logged"
+			case e.Supported != nil && !*e.Supported && ans == "":
+				ans, at = "n/a", c.Path+".accessControl.emergencyAccess.supported"
 			}
 		}
 		return ans, at
@@ -93,39 +128,39 @@ var MDS2Facts = []MDS2Fact{
 	{"AUDT-5", auditFact("exportable", func(a *model.AuditLogging) *bool { return a.Exportable })},
 	{"AUDT-7", auditFact("tamperProtected", func(a *model.AuditLogging) *bool { return a.TamperProtected })},
 	{"AUTH-1", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.AuthenticationMethods == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.AuthenticationMethods == nil {
 				return false, false, ""
 			}
-			ms := c.c.AccessControl.AuthenticationMethods
-			return slices.ContainsFunc(ms, func(m model.AuthMethod) bool { return m != "none" }), true, c.path + ".accessControl.authenticationMethods"
+			ms := c.AccessControl.AuthenticationMethods
+			return slices.ContainsFunc(ms, func(m model.AuthMethod) bool { return m != "none" }), true, c.Path + ".accessControl.authenticationMethods"
 		})
 	}},
 	{"AUTH-2", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.Roles == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.Roles == nil {
 				return false, false, ""
 			}
-			return len(c.c.AccessControl.Roles) > 1, true, c.path + ".accessControl.roles"
+			return len(c.AccessControl.Roles) > 1, true, c.Path + ".accessControl.roles"
 		})
 	}},
 	{"CSUP-1", func(d *model.Device) (string, string) {
-		for _, c := range deviceComponents(d) {
+		for _, c := range d.DeviceComponents() {
 			switch {
-			case c.c.SBOM != "":
-				return "yes", c.path + ".sbom"
-			case c.c.Platform != nil && c.c.Platform.OS != "":
-				return "yes", c.path + ".platform.os"
+			case c.SBOM != "":
+				return "yes", c.Path + ".sbom"
+			case c.Platform != nil && c.Platform.OS != "":
+				return "yes", c.Path + ".platform.os"
 			}
 		}
 		return "", ""
 	}},
 	{"CSUP-8", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil || c.c.Security.Update == nil || c.c.Security.Update.TriggeredBy == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil || c.Security.Update == nil || c.Security.Update.TriggeredBy == nil {
 				return false, false, ""
 			}
-			return slices.Contains(c.c.Security.Update.TriggeredBy, "automatic"), true, c.path + ".security.update.triggeredBy"
+			return slices.Contains(c.Security.Update.TriggeredBy, "automatic"), true, c.Path + ".security.update.triggeredBy"
 		})
 	}},
 	{"DIDT-1", securityFact("deidentification", func(s *model.SecurityDesign) *bool { return s.Deidentification })},
@@ -136,52 +171,52 @@ var MDS2Facts = []MDS2Fact{
 		return s.Backup.Supported
 	})},
 	{"EMRG-1", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.EmergencyAccess == nil || c.c.AccessControl.EmergencyAccess.Supported == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.EmergencyAccess == nil || c.AccessControl.EmergencyAccess.Supported == nil {
 				return false, false, ""
 			}
-			return *c.c.AccessControl.EmergencyAccess.Supported, true, c.path + ".accessControl.emergencyAccess.supported"
+			return *c.AccessControl.EmergencyAccess.Supported, true, c.Path + ".accessControl.emergencyAccess.supported"
 		})
 	}},
 	{"MLDP-1", func(d *model.Device) (string, string) {
 		// Only "not applicable" (nothing executable to protect) says no;
 		// any other choice leaves open whether software can be added.
-		cs := deviceComponents(d)
+		cs := d.DeviceComponents()
 		for _, c := range cs {
-			if c.c.Security == nil || c.c.Security.MalwareProtection != "not-applicable" {
+			if c.Security == nil || c.Security.MalwareProtection != "not-applicable" {
 				return "", ""
 			}
 		}
 		if len(cs) == 0 {
 			return "", ""
 		}
-		return "no", cs[0].path + ".security.malwareProtection"
+		return "no", cs[0].Path + ".security.malwareProtection"
 	}},
 	// Manufacturers answer MLDP-2 about anti-malware software: an
 	// allow-listing device answers it no and MLDP-4 yes.
 	{"MLDP-2", malwareFact("anti-malware")},
 	{"MLDP-4", malwareFact("allow-listing")},
 	{"NAUT-1", func(d *model.Device) (string, string) {
-		return everyInterface(d, isNetwork, func(f iface) (*bool, string) {
-			if f.in.Authentication == nil {
+		return everyInterface(d, model.InterfaceKind.Network, func(f model.InterfaceAt) (*bool, string) {
+			if f.Authentication == nil {
 				return nil, ""
 			}
-			return f.in.Authentication.Mutual, f.path + ".authentication.mutual"
+			return f.Authentication.Mutual, f.Path + ".authentication.mutual"
 		})
 	}},
-	{"CONN-1.1", interfaceKindFact(isWireless)},
+	{"CONN-1.1", interfaceKindFact(model.InterfaceKind.Wireless)},
 	{"CONN-1.1.1", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "wifi" })},
 	{"CONN-1.1.2", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "ble" || k == "bluetooth-classic" })},
 	{"CONN-1.2.1", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "wired-network" })},
 	{"CONN-1.2.2", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "usb" })},
 	{"CONN-1.2.3", interfaceKindFact(func(k model.InterfaceKind) bool { return k == "removable-media" })},
 	{"CONN-3", func(d *model.Device) (string, string) {
-		for _, f := range interfaces(d) {
-			if isNetwork(f.in.Kind) {
-				return "yes", f.path + ".kind"
+		for _, f := range d.DeviceInterfaces() {
+			if f.Kind.Network() {
+				return "yes", f.Path + ".kind"
 			}
 		}
-		if len(interfaces(d)) > 0 {
+		if len(d.DeviceInterfaces()) > 0 {
 			return "no", "components[].interfaces"
 		}
 		return "", ""
@@ -192,35 +227,35 @@ var MDS2Facts = []MDS2Fact{
 		for _, c := range d.Components {
 			kinds[c.ID] = c.Kind
 		}
-		for _, f := range interfaces(d) {
-			if f.in.Exposure == "internet" {
-				return "yes", f.path + ".exposure"
+		for _, f := range d.DeviceInterfaces() {
+			if f.Exposure == "internet" {
+				return "yes", f.Path + ".exposure"
 			}
-			for i, to := range f.in.ConnectsTo {
+			for i, to := range f.ConnectsTo {
 				if kinds[to] == "cloud-service" {
-					return "yes", fmt.Sprintf("%s.connectsTo[%d]", f.path, i)
+					return "yes", fmt.Sprintf("%s.connectsTo[%d]", f.Path, i)
 				}
 			}
 		}
 		return "", ""
 	}},
 	{"CONN-7", func(d *model.Device) (string, string) {
-		for _, f := range interfaces(d) {
-			if f.in.Encryption != nil && strings.Contains(strings.ToUpper(f.in.Encryption.Protocol), "TLS") {
-				return "yes", f.path + ".encryption.protocol"
+		for _, f := range d.DeviceInterfaces() {
+			if f.Encryption != nil && strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS") {
+				return "yes", f.Path + ".encryption.protocol"
 			}
-			if hasProtocol(f.in, "https") {
-				return "yes", f.path + ".protocols"
+			if f.Speaks("https") {
+				return "yes", f.Path + ".protocols"
 			}
 		}
 		return "", ""
 	}},
 	{"PAUT-1", func(d *model.Device) (string, string) {
-		ans, path := anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.SharedCredentials == nil {
+		ans, path := anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.SharedCredentials == nil {
 				return false, false, ""
 			}
-			return *c.c.AccessControl.SharedCredentials, true, c.path + ".accessControl.sharedCredentials"
+			return *c.AccessControl.SharedCredentials, true, c.Path + ".accessControl.sharedCredentials"
 		})
 		switch ans { // shared credentials anywhere: no
 		case "yes":
@@ -231,21 +266,21 @@ var MDS2Facts = []MDS2Fact{
 		return "", ""
 	}},
 	{"PAUT-3", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.LockoutAttempts == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.LockoutAttempts == nil {
 				return false, false, ""
 			}
-			return *c.c.AccessControl.LockoutAttempts > 0, true, c.path + ".accessControl.lockoutAttempts"
+			return *c.AccessControl.LockoutAttempts > 0, true, c.Path + ".accessControl.lockoutAttempts"
 		})
 	}},
 	{"PAUT-4", func(d *model.Device) (string, string) {
 		ans, at := "", ""
-		for _, c := range deviceComponents(d) {
-			if c.c.AccessControl == nil || c.c.AccessControl.DefaultCredentials == "" {
+		for _, c := range d.DeviceComponents() {
+			if c.AccessControl == nil || c.AccessControl.DefaultCredentials == "" {
 				continue
 			}
-			p := c.path + ".accessControl.defaultCredentials"
-			if c.c.AccessControl.DefaultCredentials != "none" {
+			p := c.Path + ".accessControl.defaultCredentials"
+			if c.AccessControl.DefaultCredentials != "none" {
 				return "applies", p
 			}
 			ans, at = "n/a", p
@@ -253,11 +288,11 @@ var MDS2Facts = []MDS2Fact{
 		return ans, at
 	}},
 	{"PAUT-8", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.MFA == "" {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.MFA == "" {
 				return false, false, ""
 			}
-			return c.c.AccessControl.MFA != "unsupported", true, c.path + ".accessControl.mfa"
+			return c.AccessControl.MFA != "unsupported", true, c.Path + ".accessControl.mfa"
 		})
 	}},
 	{"PAUT-11", authMethodFact("biometric")},
@@ -269,9 +304,9 @@ var MDS2Facts = []MDS2Fact{
 		return "", "" // no date stated is not a no
 	}},
 	{"SBOM-1", func(d *model.Device) (string, string) {
-		for _, c := range deviceComponents(d) {
-			if c.c.SBOM != "" {
-				return "yes", c.path + ".sbom"
+		for _, c := range d.DeviceComponents() {
+			if c.SBOM != "" {
+				return "yes", c.Path + ".sbom"
 			}
 		}
 		// Whether an SBOM is kept (SBOM-4) does not say whether customers
@@ -294,11 +329,11 @@ var MDS2Facts = []MDS2Fact{
 	{"SAHD-11", func(d *model.Device) (string, string) {
 		// Secure boot refuses what is not the manufacturer's, from any
 		// medium; without it the model does not say.
-		if a, p := anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil || c.c.Security.SecureBoot == nil {
+		if a, p := anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil || c.Security.SecureBoot == nil {
 				return false, false, ""
 			}
-			return *c.c.Security.SecureBoot, true, c.path + ".security.secureBoot"
+			return *c.Security.SecureBoot, true, c.Path + ".security.secureBoot"
 		}); a == "yes" {
 			return a, p
 		}
@@ -306,12 +341,12 @@ var MDS2Facts = []MDS2Fact{
 	}},
 	{"STCF-1", func(d *model.Device) (string, string) {
 		ans, path := "", ""
-		for _, c := range deviceComponents(d) {
-			if c.c.Security == nil || c.c.Security.DataAtRest == nil || c.c.Security.DataAtRest.Encrypted == nil {
+		for _, c := range d.DeviceComponents() {
+			if c.Security == nil || c.Security.DataAtRest == nil || c.Security.DataAtRest.Encrypted == nil {
 				continue
 			}
-			p := c.path + ".security.dataAtRest.encrypted"
-			if !*c.c.Security.DataAtRest.Encrypted {
+			p := c.Path + ".security.dataAtRest.encrypted"
+			if !*c.Security.DataAtRest.Encrypted {
 				return "no", p
 			}
 			ans, path = "yes", p
@@ -319,24 +354,24 @@ var MDS2Facts = []MDS2Fact{
 		return ans, path
 	}},
 	{"TXCF-2", func(d *model.Device) (string, string) {
-		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
-			if f.in.Encryption == nil {
+		return everyInterface(d, func(k model.InterfaceKind) bool { return k.Network() || k.Wireless() }, func(f model.InterfaceAt) (*bool, string) {
+			if f.Encryption == nil {
 				return nil, ""
 			}
-			return f.in.Encryption.InTransit, f.path + ".encryption.inTransit"
+			return f.Encryption.InTransit, f.Path + ".encryption.inTransit"
 		})
 	}},
 	{"TXCF-4", func(d *model.Device) (string, string) {
-		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
-			if f.in.Authentication == nil {
+		return everyInterface(d, func(k model.InterfaceKind) bool { return k.Network() || k.Wireless() }, func(f model.InterfaceAt) (*bool, string) {
+			if f.Authentication == nil {
 				return nil, ""
 			}
-			return f.in.Authentication.Required, f.path + ".authentication.required"
+			return f.Authentication.Required, f.Path + ".authentication.required"
 		})
 	}},
 	{"TXIG-1", func(d *model.Device) (string, string) {
-		return everyInterface(d, func(k model.InterfaceKind) bool { return isNetwork(k) || isWireless(k) }, func(f iface) (*bool, string) {
-			return f.integrity(), f.path + ".encryption.integrity"
+		return everyInterface(d, func(k model.InterfaceKind) bool { return k.Network() || k.Wireless() }, func(f model.InterfaceAt) (*bool, string) {
+			return integrity(f.Interface), f.Path + ".encryption.integrity"
 		})
 	}},
 }
@@ -352,15 +387,15 @@ func yesNo(b bool) string {
 // security): yes when a component states it true.
 func securityFact(path string, get func(*model.SecurityDesign) *bool) func(*model.Device) (string, string) {
 	return func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil {
 				return false, false, ""
 			}
-			v := get(c.c.Security)
+			v := get(c.Security)
 			if v == nil {
 				return false, false, ""
 			}
-			return *v, true, c.path + ".security." + path
+			return *v, true, c.Path + ".security." + path
 		})
 	}
 }
@@ -381,15 +416,15 @@ func auditFact(path string, get func(*model.AuditLogging) *bool) func(*model.Dev
 // question open.
 func malwareFact(kinds ...model.MalwareProtection) func(*model.Device) (string, string) {
 	return func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.Security == nil || c.c.Security.MalwareProtection == "" || c.c.Security.MalwareProtection == "not-applicable" {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil || c.Security.MalwareProtection == "" || c.Security.MalwareProtection == "not-applicable" {
 				return false, false, ""
 			}
-			m := c.c.Security.MalwareProtection
+			m := c.Security.MalwareProtection
 			if !slices.Contains(kinds, m) && m != "none" {
 				return false, false, "" // another mechanism: this question does not ask about it
 			}
-			return slices.Contains(kinds, m), true, c.path + ".security.malwareProtection"
+			return slices.Contains(kinds, m), true, c.Path + ".security.malwareProtection"
 		})
 	}
 }
@@ -399,10 +434,10 @@ func malwareFact(kinds ...model.MalwareProtection) func(*model.Device) (string, 
 // model lists every way to communicate with a component).
 func interfaceKindFact(kind func(model.InterfaceKind) bool) func(*model.Device) (string, string) {
 	return func(d *model.Device) (string, string) {
-		all := interfaces(d)
+		all := d.DeviceInterfaces()
 		for _, f := range all {
-			if kind(f.in.Kind) {
-				return "yes", f.path + ".kind"
+			if kind(f.Kind) {
+				return "yes", f.Path + ".kind"
 			}
 		}
 		if len(all) > 0 {
@@ -416,25 +451,25 @@ func interfaceKindFact(kind func(model.InterfaceKind) bool) func(*model.Device) 
 // authentication methods, no when every stated list lacks them.
 func authMethodFact(methods ...model.AuthMethod) func(*model.Device) (string, string) {
 	return func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c comp) (bool, bool, string) {
-			if c.c.AccessControl == nil || c.c.AccessControl.AuthenticationMethods == nil {
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.AccessControl == nil || c.AccessControl.AuthenticationMethods == nil {
 				return false, false, ""
 			}
-			for _, m := range c.c.AccessControl.AuthenticationMethods {
+			for _, m := range c.AccessControl.AuthenticationMethods {
 				if slices.Contains(methods, m) {
-					return true, true, c.path + ".accessControl.authenticationMethods"
+					return true, true, c.Path + ".accessControl.authenticationMethods"
 				}
 			}
-			return false, true, c.path + ".accessControl.authenticationMethods"
+			return false, true, c.Path + ".accessControl.authenticationMethods"
 		})
 	}
 }
 
 // anyComponent answers yes when a device component's fact is true, no
 // when every stated one is false, "" when none states it.
-func anyComponent(d *model.Device, fact func(c comp) (value, stated bool, path string)) (string, string) {
+func anyComponent(d *model.Device, fact func(c model.ComponentAt) (value, stated bool, path string)) (string, string) {
 	ans, at := "", ""
-	for _, c := range deviceComponents(d) {
+	for _, c := range d.DeviceComponents() {
 		v, ok, p := fact(c)
 		if !ok {
 			continue
@@ -449,10 +484,10 @@ func anyComponent(d *model.Device, fact func(c comp) (value, stated bool, path s
 
 // everyInterface answers yes when every interface of the kinds selected
 // that states the fact has it true, no at the first that has it false.
-func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact func(f iface) (*bool, string)) (string, string) {
+func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact func(f model.InterfaceAt) (*bool, string)) (string, string) {
 	ans, at := "", ""
-	for _, f := range interfaces(d) {
-		if !kind(f.in.Kind) {
+	for _, f := range d.DeviceInterfaces() {
+		if !kind(f.Kind) {
 			continue
 		}
 		v, p := fact(f)
@@ -467,14 +502,14 @@ func everyInterface(d *model.Device, kind func(model.InterfaceKind) bool, fact f
 	return ans, at
 }
 
-// MDS2Model builds a device model from MDS2 answers alone (answers maps
+// modelFrom builds a device model from MDS2 answers alone (answers maps
 // question ID to "yes", "no" or "n/a"), for an assessment without a
 // device model: one device component named after the form, with the facts
 // the answers decide. It returns the model and, for each fact set, the
 // question it came from. Facts an answer cannot give without inventing a
 // value (a timeout, an SBOM file, role names) are left unstated; the
 // interfaces are those the connectivity answers name.
-func MDS2Model(manufacturer, product, modelNo string, answers map[string]string) (*model.Device, map[string]string) {
+func modelFrom(manufacturer, product, modelNo string, answers map[string]string) (*model.Device, map[string]string) {
 	kind := model.ComponentKind("hardware-device")
 	if answers["DOC-11"] == "yes" {
 		kind = "standalone-software"
@@ -518,7 +553,7 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 	addIf("CONN-1.1.2", "bluetooth", "ble")
 	addIf("CONN-1.2.2", "usb", "usb")
 	addIf("CONN-1.2.3", "removable-media", "removable-media")
-	if v, ok := yes("CONN-3"); ok && v && !slices.ContainsFunc(c.Interfaces, func(in model.Interface) bool { return isNetwork(in.Kind) }) {
+	if v, ok := yes("CONN-3"); ok && v && !slices.ContainsFunc(c.Interfaces, func(in model.Interface) bool { return in.Kind.Network() }) {
 		// Networked, over a link the form does not name.
 		k := model.InterfaceKind("wired-network")
 		if answers["CONN-1.2.1"] == "no" {
@@ -681,15 +716,15 @@ func MDS2Model(manufacturer, product, modelNo string, answers map[string]string)
 	// wireless interface it names.
 	for i := range c.Interfaces {
 		in := &c.Interfaces[i]
-		if !isNetwork(in.Kind) && !isWireless(in.Kind) {
+		if !in.Kind.Network() && !in.Kind.Wireless() {
 			continue
 		}
 		at := fmt.Sprintf("components[0].interfaces[%d]", i)
 		mutual, okM := yes("NAUT-1")
 		required, okR := yes("TXCF-4")
-		if (okM && isNetwork(in.Kind)) || okR {
+		if (okM && in.Kind.Network()) || okR {
 			in.Authentication = &model.Authentication{}
-			if okM && isNetwork(in.Kind) {
+			if okM && in.Kind.Network() {
 				in.Authentication.Mutual = &mutual
 				set("NAUT-1", at+".authentication.mutual")
 			}
@@ -722,4 +757,12 @@ func firstOf(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// integrity is the interface's encryption.integrity; nil when unstated.
+func integrity(in *model.Interface) *bool {
+	if in.Encryption == nil {
+		return nil
+	}
+	return in.Encryption.Integrity
 }

@@ -1,4 +1,4 @@
-package cli
+package render
 
 import (
 	"fmt"
@@ -19,7 +19,8 @@ import (
 // reference resolves) and one vulnerability per ID with the components it
 // affects, its aliases as references, CVSS ratings, fixed versions as a
 // recommendation, and how each match was made as properties.
-func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vuln.Match, now time.Time) error {
+func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vuln.Match, o Options) error {
+	now := o.Now
 	bom := cdx.NewBOM()
 	bom.SpecVersion = cdx.SpecVersion1_6
 	bom.SerialNumber = "urn:uuid:" + uuid.NewString()
@@ -31,7 +32,7 @@ func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vu
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: now.UTC().Format(time.RFC3339),
 		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{
-			Type: cdx.ComponentTypeApplication, Name: "mdcheck", Version: Version,
+			Type: cdx.ComponentTypeApplication, Name: "mdcheck", Version: o.Version,
 		}}},
 		Properties: &props,
 	}

@@ -1,4 +1,4 @@
-package assess
+package app
 
 import (
 	"context"
@@ -44,19 +44,13 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		if !ok {
 			continue
 		}
-		pkgs := make([]vuln.Package, 0, len(doc.Components))
-		for _, p := range doc.Components {
-			pkgs = append(pkgs, vuln.Package{Ref: p.Ref, Name: p.Name, Version: p.Version, PURL: p.PURL, CPEs: p.CPEs, Supplier: p.Supplier})
-		}
+		pkgs := packages(doc)
 		ms, cov, err := v.DB.Scan(ctx, pkgs)
 		if err != nil {
 			return nil, fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
 		}
 		vuln.ApplyVEX(ms, pkgs, v.VEX)
-		for k := range ms {
-			s := vuln.PatientSafety(ms[k], c, class[c.ID])
-			ms[k].Safety = &s
-		}
+		weigh(ms, c, class[c.ID])
 		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms)}
 		for _, x := range cov {
 			if x.Checked {
@@ -127,8 +121,6 @@ func componentClasses(cl *classify.Classification) map[string]string {
 	return out
 }
 
-var safetyRank = map[string]int{"critical": 4, "high": 3, "medium": 2, "low": 1}
-
 // group folds the matches of one component into one entry per
 // vulnerability, keeping every affected package, the most severe
 // weighing for patients, and the VEX statement that covers them all.
@@ -152,10 +144,10 @@ func group(ms []vuln.Match) []evidence.VulnFound {
 		for _, x := range m.Fixed {
 			f.Fixed = appendNew(f.Fixed, x)
 		}
-		if safetyRank[m.Severity] > safetyRank[f.Rating] {
+		if severityRank(m.Severity) > severityRank(f.Rating) {
 			f.Rating = m.Severity
 		}
-		if s := m.Safety; s != nil && (safetyRank[s.Level] > safetyRank[f.Safety] || s.Level == f.Safety && s.Score > f.SafetyScore) {
+		if s := m.Safety; s != nil && (severityRank(s.Level) > severityRank(f.Safety) || s.Level == f.Safety && s.Score > f.SafetyScore) {
 			f.Safety, f.SafetyScore, f.SafetyReason = s.Level, s.Score, s.Reason
 		}
 		if m.KEV != nil {

@@ -1,8 +1,4 @@
-// Package assess wires one health check: it loads the device model,
-// classifies it, gathers evidence, evaluates the catalog's rules, applies
-// waivers and builds the report. It is the only place that knows the
-// order of those steps.
-package assess
+package app
 
 import (
 	"context"
@@ -26,16 +22,10 @@ import (
 	"github.com/mdcheck/mdcheck/internal/sbom"
 )
 
-// Profiles select the audience of the requirements assessed.
-const (
-	ProfileManufacturer = "manufacturer"
-	ProfileHospital     = "hospital"
-	ProfileAll          = "all"
-)
-
-// Options configure a run. Now is injected so that a run is reproducible.
-type Options struct {
-	Profile string
+// runOptions configure one health check. Now is injected so that a run is
+// reproducible.
+type runOptions struct {
+	Profile Profile
 	Waivers []catalog.Waiver
 	// Policies add user rules written in CEL.
 	Policies []*policy.Policy
@@ -53,21 +43,23 @@ type Options struct {
 // maxDocument bounds how much of a referenced document is hashed.
 const maxDocument = 512 << 20
 
-// Run assesses the device model in file.
-func Run(ctx context.Context, file string, opts Options) (*report.Report, error) {
+// run assesses the device model in file.
+func run(ctx context.Context, file string, opts runOptions) (*report.Report, error) {
 	dev, err := model.Load(file)
 	if err != nil {
 		return nil, err
 	}
-	return RunModel(ctx, dev, opts)
+	return runModel(ctx, dev, opts)
 }
 
-// RunModel assesses a loaded device model.
-func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Report, error) {
+// runModel assesses a loaded device model: it classifies it, gathers
+// evidence, evaluates the catalog's rules, applies waivers and builds the
+// report. It is the only place that knows the order of those steps.
+func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.Report, error) {
 	if opts.Profile == "" {
 		opts.Profile = ProfileManufacturer
 	}
-	if !slices.Contains([]string{ProfileManufacturer, ProfileHospital, ProfileAll}, opts.Profile) {
+	if _, ok := ParseProfile(string(opts.Profile)); !ok {
 		return nil, fmt.Errorf("unknown profile %q (manufacturer, hospital or all)", opts.Profile)
 	}
 	cl, err := classify.Classify(dev)
@@ -134,25 +126,12 @@ func RunModel(ctx context.Context, dev *model.Device, opts Options) (*report.Rep
 	return report.Build(report.Input{
 		Tool:           report.Tool{Name: "mdcheck", Version: opts.Version, Requirements: len(reqs), Rules: len(rs)},
 		Date:           opts.Now.Format(time.DateOnly),
-		Profile:        opts.Profile,
+		Profile:        string(opts.Profile),
 		Device:         dev,
 		Classification: cl,
 		Requirements:   reqs,
 		Findings:       findings,
 	}), nil
-}
-
-func profileRequirements(profile string) []catalog.Requirement {
-	var out []catalog.Requirement
-	for _, r := range catalog.Requirements() {
-		if profile == ProfileAll || r.Audience == profile ||
-			// The hospital profile includes the device's own capabilities:
-			// a hospital buying or running the device needs them too.
-			(profile == ProfileHospital && strings.HasPrefix(r.ID, "MDCG1916.3.3.")) {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // documentEvidence records each referenced document. A document whose
@@ -255,17 +234,4 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
-}
-
-// LoadPolicy reads a policy file against the embedded catalog and the
-// built-in rules.
-func LoadPolicy(file string) (*policy.Policy, error) {
-	var reqs, builtin []string
-	for _, r := range catalog.Requirements() {
-		reqs = append(reqs, r.ID)
-	}
-	for _, r := range rules.All() {
-		builtin = append(builtin, r.ID)
-	}
-	return policy.Load(file, reqs, builtin)
 }

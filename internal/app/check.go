@@ -1,0 +1,209 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/catalog/rules"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
+	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/policy"
+	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// Profile selects the audience of the requirements assessed.
+type Profile string
+
+// Profiles.
+const (
+	ProfileManufacturer Profile = "manufacturer"
+	ProfileHospital     Profile = "hospital"
+	ProfileAll          Profile = "all"
+)
+
+// ParseProfile reads a profile name.
+func ParseProfile(s string) (Profile, bool) {
+	switch p := Profile(s); p {
+	case ProfileManufacturer, ProfileHospital, ProfileAll:
+		return p, true
+	}
+	return "", false
+}
+
+// CheckOptions are the inputs of a health check.
+type CheckOptions struct {
+	// Model is the device model file. It may be empty when MDS2 is given:
+	// the device is then assessed from its form alone.
+	Model string
+	// MDS2 is the device's MDS2 form (.xlsx), cross-checked against the
+	// model.
+	MDS2    string
+	Profile Profile
+	// Date is the assessment date; the zero time means today (UTC).
+	Date     time.Time
+	Waivers  string   // waiver file
+	Policies []string // policy files of CEL rules
+	VEX      []string // VEX documents marking vulnerability findings
+	// NoVulns leaves the components' known vulnerabilities unassessed.
+	NoVulns bool
+	Freshness
+	Events
+}
+
+// CheckResult is a health check's outcome.
+type CheckResult struct {
+	Report *report.Report
+}
+
+// Fails reports whether an open (not waived) failing finding is at least
+// as severe as threshold; a zero threshold never fails.
+func (r *CheckResult) Fails(threshold catalog.Severity) bool {
+	if threshold <= 0 {
+		return false
+	}
+	for _, f := range r.Report.Findings {
+		if f.Status == catalog.Fail && !f.Waived() && f.Severity >= threshold {
+			return true
+		}
+	}
+	return false
+}
+
+// Check runs the cybersecurity health check of a device: every
+// requirement met, missed, unproven or left for manual review, with the
+// evidence each finding rests on, the readiness and what to fix first.
+func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
+	if o.Model == "" && o.MDS2 == "" {
+		return nil, InputError{fmt.Errorf("a device model or an MDS2 form is needed")}
+	}
+	if o.Date.IsZero() {
+		o.Date = time.Now().UTC().Truncate(24 * time.Hour)
+	}
+	opts := runOptions{Profile: o.Profile, Now: o.Date, Version: a.cfg.Version}
+	if o.Waivers != "" {
+		ws, err := catalog.LoadWaivers(o.Waivers)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		opts.Waivers = ws
+	}
+	for _, pf := range o.Policies {
+		p, err := LoadPolicy(pf)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		opts.Policies = append(opts.Policies, p)
+	}
+	var form *mds2.Form
+	if o.MDS2 != "" {
+		f, err := readForm(o.MDS2, o.Events)
+		if err != nil {
+			return nil, err
+		}
+		form = f
+	}
+	if !o.NoVulns {
+		d, release, err := a.matchDB(o.Events, o.Freshness)
+		if err != nil {
+			return nil, err
+		}
+		defer release()
+		v := &Vulns{DB: d.db}
+		for _, f := range o.VEX {
+			s, err := vuln.ReadVEXFile(f)
+			if err != nil {
+				return nil, InputError{err}
+			}
+			v.VEX = append(v.VEX, s...)
+		}
+		opts.Vulns = v
+	}
+	var dev *model.Device
+	if o.Model == "" {
+		// The form alone: a model of the facts its answers decide.
+		dev = crosswalk.Model(form)
+		o.note("assessing from the MDS2 form alone (%s): its answers decide %d facts, every other fact is unstated", form.File, len(dev.Positions()))
+	} else {
+		d, err := model.Load(o.Model)
+		if err != nil {
+			return nil, err
+		}
+		dev = d
+		if form != nil {
+			opts.MDS2 = crosswalk.Evidence(form)
+		}
+	}
+	rep, err := runModel(ctx, dev, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &CheckResult{Report: rep}, nil
+}
+
+// Classify applies MDR Annex VIII to the device model in file.
+func (a *App) Classify(ctx context.Context, file string) (*classify.Classification, error) {
+	dev, err := model.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return classify.Classify(dev)
+}
+
+// Validated is one device model that validate read.
+type Validated struct {
+	File   string        `json:"file"`
+	Device *model.Device `json:"-"`
+	// Problems lists each problem with its file, line and column; Err is
+	// the error when the model could not be read at all.
+	Problems []string `json:"problems,omitempty"`
+	Err      error    `json:"-"`
+}
+
+// Validate reads each device model strictly and reports every problem.
+func (a *App) Validate(ctx context.Context, files []string) ([]Validated, error) {
+	out := make([]Validated, 0, len(files))
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		dev, err := model.Load(f)
+		out = append(out, Validated{File: f, Device: dev, Problems: Problems(err), Err: err})
+	}
+	return out, nil
+}
+
+// LoadPolicy reads a policy file against the embedded catalog and the
+// built-in rules.
+func LoadPolicy(file string) (*policy.Policy, error) {
+	var reqs, builtin []string
+	for _, r := range catalog.Requirements() {
+		reqs = append(reqs, r.ID)
+	}
+	for _, r := range rules.All() {
+		builtin = append(builtin, r.ID)
+	}
+	return policy.Load(file, reqs, builtin)
+}
+
+// profileRequirements are the catalog's requirements a profile assesses.
+func profileRequirements(profile Profile) []catalog.Requirement {
+	var out []catalog.Requirement
+	for _, r := range catalog.Requirements() {
+		if profile == ProfileAll || r.Audience == string(profile) ||
+			// The hospital profile includes the device's own capabilities:
+			// a hospital buying or running the device needs them too.
+			(profile == ProfileHospital && strings.HasPrefix(r.ID, "MDCG1916.3.3.")) {
+			out = append(out, r)
+		}
+	}
+	return out
+}

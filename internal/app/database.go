@@ -1,0 +1,229 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/feeds"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/snapshot"
+)
+
+// DefaultMaxDBAge is the age of the newest record past which a matching
+// use case warns that the database is stale.
+const DefaultMaxDBAge = 7 * 24 * time.Hour
+
+// Database is the vulnerability database an App shares between calls.
+type Database struct {
+	db *vuln.DB
+	// Status is the database's content as read when it was opened.
+	Status vuln.Status
+	// Builtin says that the built-in snapshot stands in for a database
+	// that does not exist.
+	Builtin bool
+
+	refs    int
+	retired bool
+}
+
+// Freshness is what a matching use case says about the database's age:
+// MaxAge nil means the caller did not choose one, so the built-in
+// snapshot is announced with its date and any other database is held to
+// DefaultMaxDBAge; 0 turns the warning off.
+type Freshness struct {
+	MaxAge *time.Duration
+}
+
+// acquire returns the shared database, opening it on first use, and the
+// function that gives it back. A database that db import or db update
+// replaced is closed when its last user gives it back.
+func (a *App) acquire() (*Database, func(), error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.db == nil {
+		d, err := a.open()
+		if err != nil {
+			return nil, nil, err
+		}
+		a.db = d
+	}
+	d := a.db
+	d.refs++
+	return d, func() {
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		d.refs--
+		if d.retired && d.refs == 0 {
+			d.db.Close()
+		}
+	}, nil
+}
+
+// open opens the database the configuration names; where it does not
+// exist and the configuration allows it, the built-in snapshot.
+func (a *App) open() (*Database, error) {
+	path, builtin := a.cfg.DB, false
+	if a.cfg.Snapshot && !regularFile(path) {
+		p, err := snapshot.Path()
+		if err != nil {
+			return nil, err
+		}
+		path, builtin = p, true
+	}
+	db, err := vuln.Open(path)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	st, err := db.Status()
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if builtin {
+		st.Path = snapshot.Name
+	}
+	return &Database{db: db, Status: st, Builtin: builtin}, nil
+}
+
+// retire lets go of the shared database, so that the next call opens the
+// file anew.
+func (a *App) retire() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.db == nil {
+		return
+	}
+	a.db.retired = true
+	if a.db.refs == 0 {
+		a.db.db.Close()
+	}
+	a.db = nil
+}
+
+// matchDB is the database a matching use case matches against, announced:
+// the built-in snapshot with its date (unless the caller chose a maximum
+// age, which then applies to it too), or a warning when the newest record
+// is older than the maximum age.
+func (a *App) matchDB(ev Events, fr Freshness) (*Database, func(), error) {
+	d, release, err := a.acquire()
+	if err != nil {
+		return nil, nil, err
+	}
+	st := d.Status
+	if d.Builtin && fr.MaxAge == nil {
+		day, _, _ := strings.Cut(st.Newest, "T")
+		ev.note("matching against the %s of real advisories (newest record %s, KEV catalog %s); mdcheck db update fetches current data", snapshot.Name, day, st.KEVVersion)
+		return d, release, nil
+	}
+	maxAge := DefaultMaxDBAge
+	if fr.MaxAge != nil {
+		maxAge = *fr.MaxAge
+	}
+	if age, ok := st.Age(time.Now()); ok && maxAge > 0 && age > maxAge {
+		ev.warn("the newest vulnerability record is %d days old (%s); update the database", int(age.Hours()/24), st.Newest)
+	}
+	return d, release, nil
+}
+
+// DBStatus is the database's sources, record counts, newest record and
+// content hash.
+func (a *App) DBStatus(ctx context.Context) (vuln.Status, error) {
+	d, release, err := a.acquire()
+	if err != nil {
+		return vuln.Status{}, err
+	}
+	defer release()
+	return d.Status, ctx.Err()
+}
+
+// DBImport builds the database from the files, folders and zip archives
+// given and replaces the old one atomically.
+func (a *App) DBImport(ctx context.Context, inputs []string) (vuln.ImportStats, error) {
+	st, err := vuln.Import(ctx, a.cfg.DB, inputs, time.Now())
+	if err != nil {
+		return st, InputError{err}
+	}
+	a.retire()
+	return st, nil
+}
+
+// UpdateOptions say which feeds db update downloads; an empty URL turns a
+// feed off.
+type UpdateOptions struct {
+	Mirror     string
+	OSV        string   // base URL of the OSV archives
+	Ecosystems []string // OSV ecosystems
+	KEV, EPSS  string
+	Providers  []string // CSAF provider metadata URLs
+	// Paths are imported with the downloads, as DBImport reads them.
+	Paths []string
+	// Fetched is called as each feed is brought up to date.
+	Fetched func(feeds.Result)
+	Events
+}
+
+// DBUpdate downloads the feeds into the mirror and rebuilds the database
+// from them. Any failure leaves the database as it was.
+func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (vuln.ImportStats, error) {
+	m, err := feeds.Open(o.Mirror, nil)
+	if err != nil {
+		return vuln.ImportStats{}, err
+	}
+	if o.Progress != nil {
+		m.Progress = func(name string, done, total int64) {
+			o.Progress(Progress{What: name, Done: done, Total: total, Bytes: true})
+		}
+	}
+	m.Note = func(s string) { o.note("%s", s) }
+	var steps []func() (feeds.Result, error)
+	if o.OSV != "" {
+		for _, eco := range o.Ecosystems {
+			steps = append(steps, func() (feeds.Result, error) { return m.OSV(ctx, o.OSV, strings.TrimSpace(eco)) })
+		}
+	}
+	if o.KEV != "" {
+		steps = append(steps, func() (feeds.Result, error) { return m.KEV(ctx, o.KEV) })
+	}
+	if o.EPSS != "" {
+		steps = append(steps, func() (feeds.Result, error) { return m.EPSS(ctx, o.EPSS) })
+	}
+	for _, p := range o.Providers {
+		steps = append(steps, func() (feeds.Result, error) { return m.CSAF(ctx, p) })
+	}
+	for _, step := range steps {
+		r, err := step()
+		if err != nil {
+			return vuln.ImportStats{}, leftAsItWas(err)
+		}
+		if o.Fetched != nil {
+			o.Fetched(r)
+		}
+	}
+	inputs := append(m.Inputs(), o.Paths...)
+	if len(inputs) == 0 {
+		return vuln.ImportStats{}, ErrNothingToImport
+	}
+	st, err := vuln.Import(ctx, a.cfg.DB, inputs, time.Now())
+	if err != nil {
+		return st, leftAsItWas(err)
+	}
+	a.retire()
+	return st, nil
+}
+
+// ErrNothingToImport is a db update with every feed off and no path.
+var ErrNothingToImport = fmt.Errorf("every feed is off and no PATH is given: nothing to build the database from")
+
+// leftAsItWas says that the database was left as it was. A feed file that
+// fails its checks stays an input error, a network failure a run failure.
+func leftAsItWas(err error) error {
+	return fmt.Errorf("%w; the database was left as it was", err)
+}
+
+func regularFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}

@@ -1,0 +1,220 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"sort"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// ScanOptions are the inputs of a scan.
+type ScanOptions struct {
+	// SBOMs are the files to scan; with Device and none given, the SBOMs
+	// its components name.
+	SBOMs []string
+	// Device, when set, weighs each match for patients by the component
+	// whose SBOM carries it.
+	Device string
+	VEX    []string // VEX documents marking matches
+	Freshness
+	Events
+}
+
+// ScanResult is what a scan found in each SBOM.
+type ScanResult struct {
+	Database vuln.Status
+	SBOMs    []ScannedSBOM
+}
+
+// ScannedSBOM is one SBOM's matches and the ledger of what was checked.
+type ScannedSBOM struct {
+	File     string
+	Document *sbom.Document
+	Matches  []vuln.Match
+	Coverage []vuln.Coverage
+}
+
+// Fails reports whether a match not marked not affected or fixed by VEX
+// is at least as severe as threshold (for patients, when weighed); a
+// zero threshold never fails.
+func (r *ScanResult) Fails(threshold catalog.Severity) bool {
+	if threshold <= 0 {
+		return false
+	}
+	for _, s := range r.SBOMs {
+		for _, m := range s.Matches {
+			sev := m.Severity
+			if m.Safety != nil {
+				sev = m.Safety.Level
+			}
+			if v, ok := catalog.ParseSeverity(sev); ok && v >= threshold && !m.VEX.Suppressed() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// ErrNoSBOM is a scan given no SBOM, and no device whose components name
+// one.
+var ErrNoSBOM = errors.New("scan needs at least one SBOM (or --device with components that name theirs)")
+
+// Scan matches each SBOM's components against the vulnerability
+// database: by package URL with each ecosystem's version rules, by CPE
+// against CVE version ranges, by name where a component has neither.
+func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
+	var dev *scanDevice
+	if o.Device != "" {
+		d, err := loadScanDevice(o.Device)
+		if err != nil {
+			return nil, err
+		}
+		dev = d
+		if len(o.SBOMs) == 0 {
+			o.SBOMs = d.sboms()
+		}
+	}
+	if len(o.SBOMs) == 0 {
+		return nil, ErrNoSBOM
+	}
+	d, release, err := a.matchDB(o.Events, o.Freshness)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	var stmts []vuln.VEXStatement
+	for _, f := range o.VEX {
+		s, err := vuln.ReadVEXFile(f)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		stmts = append(stmts, s...)
+	}
+	res := &ScanResult{Database: d.Status}
+	for _, f := range o.SBOMs {
+		doc, err := sbom.ReadFile(f)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		pkgs := packages(doc)
+		var progress func(done, total int)
+		if o.Progress != nil {
+			progress = func(done, total int) { o.Progress(Progress{What: f, Done: int64(done), Total: int64(total)}) }
+		}
+		ms, cov, err := d.db.ScanProgress(ctx, pkgs, progress)
+		if err != nil {
+			return nil, err
+		}
+		if ms == nil {
+			ms = []vuln.Match{}
+		}
+		vuln.ApplyVEX(ms, pkgs, stmts)
+		if dev != nil {
+			dev.weigh(f, ms)
+		}
+		res.SBOMs = append(res.SBOMs, ScannedSBOM{File: f, Document: doc, Matches: ms, Coverage: cov})
+	}
+	return res, nil
+}
+
+// packages are an SBOM's components as the matcher reads them.
+func packages(doc *sbom.Document) []vuln.Package {
+	pkgs := make([]vuln.Package, 0, len(doc.Components))
+	for _, c := range doc.Components {
+		pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs, Supplier: c.Supplier})
+	}
+	return pkgs
+}
+
+// weigh gives each match its severity for patients as a vulnerability of
+// component c of MDR class class.
+func weigh(ms []vuln.Match, c *model.Component, class string) {
+	for i := range ms {
+		s := vuln.PatientSafety(ms[i], c, class)
+		ms[i].Safety = &s
+	}
+}
+
+// severityRank orders severity words: critical highest, an unknown word
+// lowest.
+func severityRank(s string) int {
+	v, _ := catalog.ParseSeverity(s)
+	return int(v)
+}
+
+// scanDevice is a device model as scan uses it: which component an SBOM
+// belongs to, and each component's class.
+type scanDevice struct {
+	dev   *model.Device
+	dir   string
+	class map[string]string
+}
+
+func loadScanDevice(file string) (*scanDevice, error) {
+	dev, err := model.Load(file)
+	if err != nil {
+		return nil, InputError{err}
+	}
+	cl, err := classify.Classify(dev)
+	if err != nil {
+		return nil, err
+	}
+	return &scanDevice{dev: dev, dir: filepath.Dir(file), class: componentClasses(cl)}, nil
+}
+
+// path is an SBOM path of the model as a file path.
+func (d *scanDevice) path(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(d.dir, p)
+}
+
+// sboms lists the SBOM files the model's components name.
+func (d *scanDevice) sboms() []string {
+	var out []string
+	for _, c := range d.dev.Components {
+		if c.SBOM != "" {
+			out = append(out, d.path(c.SBOM))
+		}
+	}
+	return out
+}
+
+// weigh gives each match of the SBOM at file its severity for patients,
+// by the component whose SBOM it is, and puts the most severe first. An
+// SBOM no component names is left as it is.
+func (d *scanDevice) weigh(file string, ms []vuln.Match) {
+	var comp *model.Component
+	abs, _ := filepath.Abs(file)
+	for i := range d.dev.Components {
+		c := &d.dev.Components[i]
+		if c.SBOM == "" {
+			continue
+		}
+		if p, _ := filepath.Abs(d.path(c.SBOM)); p == abs {
+			comp = c
+			break
+		}
+	}
+	if comp == nil {
+		return
+	}
+	weigh(ms, comp, d.class[comp.ID])
+	sort.SliceStable(ms, func(i, j int) bool {
+		a, b := ms[i], ms[j]
+		if ra, rb := severityRank(a.Safety.Level), severityRank(b.Safety.Level); ra != rb {
+			return ra > rb
+		}
+		if (a.KEV != nil) != (b.KEV != nil) {
+			return a.KEV != nil
+		}
+		return a.Safety.Score > b.Safety.Score
+	})
+}

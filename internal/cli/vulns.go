@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/render"
+)
+
+func newSBOM(stdout io.Writer) *cobra.Command {
+	var fmtName string
+	var all bool
+	c := &cobra.Command{
+		Use:   "sbom FILE...",
+		Short: "Read SBOMs: inventory, NTIA quality and what can be checked for vulnerabilities",
+		Long: `sbom reads CycloneDX (1.2 to 1.6, JSON or XML) and SPDX (2.1 to 2.3, JSON or
+tag-value) SBOMs, detected by content, and shows for each: its metadata, how
+far it meets the NTIA minimum elements (supplier, name, version, unique
+identifier, dependency relationship, author, timestamp) with the worst
+components, and a ledger saying for every component whether it can be
+matched against advisories and, if not, why. Deviations from the
+specification that were repaired are listed as warnings with their location.`,
+		Args: minArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.SBOM != nil })
+			if err != nil {
+				return err
+			}
+			rs, err := app.New(app.Config{Version: Version}).ReadSBOMs(cmd.Context(), args)
+			if err != nil {
+				return err
+			}
+			return f.SBOM(stdout, rs, render.Options{All: all})
+		},
+	}
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	c.Flags().BoolVar(&all, "all", false, "table: list every component, not only those that cannot be checked")
+	return c
+}
+
+func newScan(stdout io.Writer) *cobra.Command {
+	var fmtName, threshold string
+	var o app.ScanOptions
+	var db dbFlags
+	c := &cobra.Command{
+		Use:   "scan [SBOM...]",
+		Short: "Match SBOM components against known vulnerabilities",
+		Long: `scan reads each SBOM (CycloneDX or SPDX) and matches its components: by
+package URL against the OSV records of the local database with each
+ecosystem's own version rules, by CPE against the version ranges of its CVE
+records, and by name where a component has neither. Every match says how it was made; every
+component that could not be checked is listed with the reason, so a scan
+that matched nothing is "not assessed", not "clean". Exit codes: 0 ok, 1 a
+match at or above --fail-on (not counting matches a VEX statement marks
+not affected or fixed; with --device, the severity for patients counts),
+2 input error.
+
+With --device, each match of a component's SBOM is weighed for patients:
+how the component can be reached and what it does for the patient, from
+the device model (docs/vulnerabilities.md, "Severity for patients"), and
+scan reads every SBOM the model names when no SBOM is given.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.Scan != nil })
+			if err != nil {
+				return err
+			}
+			if f.Single && len(args) != 1 && (len(args) > 0 || o.Device == "") {
+				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(args))
+			}
+			sev, err := failOn(threshold, "low, medium, high, critical")
+			if err != nil {
+				return err
+			}
+			ev, done := events(cmd.ErrOrStderr())
+			defer done()
+			o.SBOMs, o.Freshness, o.Events = args, db.freshness(cmd), ev
+			a := newApp(cmd, db.path)
+			defer a.Close()
+			res, err := a.Scan(cmd.Context(), o)
+			done()
+			if errors.Is(err, app.ErrNoSBOM) {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			if err != nil {
+				return err
+			}
+			if f.Single && len(res.SBOMs) != 1 {
+				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(res.SBOMs))
+			}
+			if err := f.Scan(stdout, res, render.Options{Version: Version, Now: time.Now()}); err != nil {
+				return err
+			}
+			if res.Fails(sev) {
+				return errFindings
+			}
+			return nil
+		},
+	}
+	db.add(c, "vulnerability database file (or MDCHECK_DB)", true)
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
+	c.Flags().StringVar(&threshold, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
+	c.Flags().StringVar(&o.Device, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")
+	c.Flags().StringArrayVar(&o.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark matches; repeatable")
+	return c
+}
+
+func newInventory(stdout io.Writer) *cobra.Command {
+	c := &cobra.Command{
+		Use:   "inventory",
+		Short: "Match a fleet of devices against medical-device advisories",
+	}
+	var fmtName string
+	var db dbFlags
+	m := &cobra.Command{
+		Use:   "match FILE",
+		Short: "List for each device of an inventory the advisories that may concern it",
+		Long: `match reads an inventory, CSV with the columns vendor,product,version
+(optionally site, serial, id) or a JSON array of objects with those
+members, and answers for each row which advisories of the database name
+its product: CSAF advisories whose products are named in words, such as
+CISA's ICSMA advisories. Each match has a confidence:
+
+  high          same vendor and product, the version inside the advisory's
+                versions by number
+  medium        a vendor alias or acquisition, an abbreviated or longer
+                product name, a model inside a named range, or versions
+                with letters
+  needs-review  the advisory's text cannot be decided (a model, option,
+                shipping window or date condition; a family with
+                exclusions): the reason shows the text
+
+with the reason, the advisory's CVEs and which of them CISA lists as
+known exploited. JSON is an array in input order, one object per row.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.Inventory != nil })
+			if err != nil {
+				return err
+			}
+			ev, done := events(cmd.ErrOrStderr())
+			defer done()
+			a := newApp(cmd, db.path)
+			defer a.Close()
+			rows := f.Inventory(stdout, render.Options{})
+			st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Freshness: db.freshness(cmd), Events: ev}, rows.Row)
+			if err != nil {
+				return err
+			}
+			return rows.End(st)
+		},
+	}
+	db.add(m, "vulnerability database file (or MDCHECK_DB); when it does not exist, the built-in snapshot", true)
+	m.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	c.AddCommand(m)
+	return c
+}

@@ -1,0 +1,58 @@
+package render
+
+import (
+	"bytes"
+	"io"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/mds2"
+	"github.com/mdcheck/mdcheck/internal/oscal"
+	"github.com/mdcheck/mdcheck/internal/report"
+)
+
+// markdown renders the health check for documentation and review.
+var markdown = Format{
+	Name:  "md",
+	Check: func(w io.Writer, r *app.CheckResult, _ Options) error { return report.Markdown(w, r.Report) },
+}
+
+// oscalFormat renders the health check as OSCAL 1.1.3 assessment results
+// and, when Options.Plan is set, the assessment plan they refer to.
+var oscalFormat = Format{
+	Name: "oscal",
+	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
+		if o.Plan != nil {
+			var plan bytes.Buffer
+			if err := oscal.Write(&plan, oscal.Plan(r.Report)); err != nil {
+				return err
+			}
+			if _, err := o.Plan.Write(plan.Bytes()); err != nil {
+				return err
+			}
+		}
+		return oscal.Write(w, oscal.Results(r.Report, o.PlanHref))
+	},
+	CatalogExport: func(w io.Writer, o Options) error {
+		return oscal.Write(w, oscal.Catalog(catalog.Requirements(), catalog.Version, o.Now))
+	},
+}
+
+// cyclonedx renders one SBOM's scan as a CycloneDX 1.6 vulnerability
+// report.
+var cyclonedx = Format{
+	Name:   "cyclonedx",
+	Single: true,
+	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
+		s := r.SBOMs[len(r.SBOMs)-1]
+		return writeScanCycloneDX(w, r.Database, s.Document, s.Matches, o)
+	},
+}
+
+// xlsx writes the MDS2 workbook an export answers.
+var xlsx = Format{
+	Name: "xlsx",
+	MDS2Export: func(w io.Writer, ex *app.MDS2Export, _ Options) error {
+		return mds2.Write(w, ex.Source, ex.Date, ex.Answers)
+	},
+}

@@ -1,0 +1,124 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"maps"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+// vexText is a VEX statement's status with its justification or action.
+func vexText(r *vuln.VEXResult) string {
+	if r == nil {
+		return ""
+	}
+	switch {
+	case r.Justification != "":
+		return r.Status + ": " + r.Justification
+	case r.Action != "":
+		return r.Status + ": " + r.Action
+	}
+	return r.Status
+}
+
+// exploited summarises what is known of a match's exploitation: KEV
+// listing (with known ransomware use) and the EPSS score.
+func exploited(m vuln.Match) string {
+	var parts []string
+	if m.KEV != nil {
+		k := "KEV " + m.KEV.DateAdded
+		if m.KEV.Ransomware == "Known" {
+			k += ", ransomware"
+		}
+		parts = append(parts, k)
+	}
+	if m.EPSS != nil {
+		parts = append(parts, fmt.Sprintf("EPSS %.1f%%", m.EPSS.Score*100))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func writeScanTable(w io.Writer, res *app.ScanResult) error {
+	out := &ew{w: w}
+	st := res.Database
+	out.printf("Database %s: %d records, newest %s, %s\n", st.Path, st.Records, st.Newest, st.Hash)
+	for _, r := range res.SBOMs {
+		checked := 0
+		for _, c := range r.Coverage {
+			if c.Checked {
+				checked++
+			}
+		}
+		suppressed := 0
+		for _, m := range r.Matches {
+			if m.VEX.Suppressed() {
+				suppressed++
+			}
+		}
+		vexNote := ""
+		if suppressed > 0 {
+			vexNote = fmt.Sprintf(" (%d of them not affected or fixed by VEX)", suppressed)
+		}
+		out.printf("\n%s: %d matches%s; %d of %d components checked\n", r.File, len(r.Matches), vexNote, checked, len(r.Coverage))
+		if out.err != nil {
+			return out.err
+		}
+		if len(r.Matches) > 0 {
+			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tFOR PATIENTS\tEXPLOITED\tFIXED IN\tHOW\tVEX")
+			for _, m := range r.Matches {
+				id := m.ID
+				if len(m.Aliases) > 0 {
+					id += " (" + strings.Join(m.Aliases, ", ") + ")"
+				}
+				forPatients := ""
+				if m.Safety != nil {
+					forPatients = m.Safety.Level
+				}
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(forPatients), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
+			}
+			if err := tw.Flush(); err != nil {
+				return err
+			}
+			// The severity for patients, explained, most severe first.
+			for _, m := range r.Matches {
+				if m.Safety != nil {
+					out.printf("  %s: %s\n", m.ID, m.Safety.Reason)
+				}
+			}
+		}
+		reasons := map[string]int{}
+		for _, c := range r.Coverage {
+			if !c.Checked {
+				reasons[c.Reason]++
+			}
+		}
+		for _, reason := range sortedKeys(reasons) {
+			out.printf("  not checked: %d components: %s\n", reasons[reason], reason)
+		}
+	}
+	return out.err
+}
+
+func kevLine(st vuln.Status) string {
+	if st.KEV == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d known exploited vulnerabilities, catalog %s", st.KEV, st.KEVVersion)
+}
+
+func epssLine(st vuln.Status) string {
+	if st.EPSS == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%d CVEs scored on %s (model %s)", st.EPSS, st.EPSSDate, orNone(st.EPSSModel))
+}
+
+func sortedKeys(m map[string]int) []string {
+	return slices.Sorted(maps.Keys(m))
+}
