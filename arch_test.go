@@ -2,7 +2,12 @@ package mdcheck
 
 import (
 	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,47 +15,72 @@ import (
 
 const module = "github.com/mdcheck/mdcheck"
 
-// allowed lists, for each package, the project packages it may import.
-// Imports point one way: model <- evidence <- catalog <- report; readers
-// (sbom, mds2, vuln, probe) import only model and evidence; assess wires
-// them; only cli and server import assess and store. A new package must be
-// added here, which makes its place in the layout a reviewed decision.
-var allowed = map[string][]string{
-	"":                           {},
-	"cmd/mdcheck":                {"internal/cli"},
-	"internal/model":             {"internal/yamlsafe"},
-	"internal/yamlsafe":          {},
-	"internal/classify":          {"internal/model"},
-	"internal/cli":               {"internal/app", "internal/render", "internal/atomicfile", "internal/catalog", "internal/feeds"},
-	"internal/app":               {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom", "internal/vuln", "internal/vuln/snapshot", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio"},
-	"internal/render":            {"internal/app", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/advisory", "internal/mds2", "internal/mds2/hn2019"},
-	"internal/vuln":              {"internal/model", "internal/evidence", "internal/jsonsafe", "internal/advisory"},
-	"internal/sbom":              {"internal/model", "internal/evidence", "internal/jsonsafe"},
-	"internal/jsonsafe":          {},
-	"internal/boundedio":         {},
-	"internal/mds2":              {"internal/mds2/hn2019"},
-	"internal/mds2/hn2019":       {},
-	"internal/mds2/crosswalk":    {"internal/model", "internal/evidence", "internal/mds2/hn2019"},
-	"internal/advisory":          {"internal/jsonsafe"},
-	"internal/feeds":             {"internal/vuln", "internal/atomicfile", "internal/boundedio"},
-	"internal/atomicfile":        {},
-	"internal/testutil/website":  {},
-	"internal/vuln/snapshot":     {"internal/vuln", "internal/atomicfile"},
-	"internal/vuln/snapshot/gen": {"internal/vuln/snapshot"},
-	"internal/report":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog"},
-	"internal/policy":            {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"},
-	"internal/oscal":             {"internal/evidence", "internal/catalog", "internal/report"},
-	"internal/evidence":          {"internal/model", "internal/mds2/hn2019"},
-	"internal/catalog":           {"internal/model", "internal/evidence", "internal/classify", "internal/yamlsafe"},
-	"internal/catalog/rules":     {"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/mds2/hn2019", "internal/mds2/crosswalk"},
-	"internal/catalog/gendocs":   {"internal/catalog", "internal/catalog/rules"},
-	"internal/testutil/golden":   {},
-	"internal/testutil/hostile":  {},
+// The layers, from the top: entry points (the command line, later the
+// server) parse what a user says, call the core and hand its results to
+// a renderer; the renderers turn results into formats; the core
+// (internal/app) holds every use case; the domain packages hold the
+// regulation, the device model, the evidence and the vulnerability data;
+// leaf utilities know nothing of the domain. Imports only point down, or
+// sideways inside the domain where the table below allows it.
+var layers = map[string]int{"entry": 4, "render": 3, "core": 2, "domain": 1, "leaf": 0}
+
+// allowed lists, for each package, its layer and the project packages it
+// may import. A new package must be added here, which makes its place in
+// the layout a reviewed decision.
+var allowed = map[string]struct {
+	layer   string
+	imports []string
+}{
+	"":            {"entry", nil},
+	"cmd/mdcheck": {"entry", []string{"internal/cli"}},
+	// The command line reaches the domain only through the core.
+	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
+	"internal/render": {"render", []string{"internal/app", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019"}},
+	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
+		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio"}},
+
+	"internal/model":           {"domain", []string{"internal/yamlsafe"}},
+	"internal/classify":        {"domain", []string{"internal/model"}},
+	"internal/evidence":        {"domain", []string{"internal/model", "internal/mds2/hn2019"}},
+	"internal/catalog":         {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/yamlsafe"}},
+	"internal/catalog/rules":   {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/mds2/hn2019", "internal/mds2/crosswalk"}},
+	"internal/catalog/gendocs": {"domain", []string{"internal/catalog", "internal/catalog/rules"}},
+	"internal/policy":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"}},
+	"internal/report":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog"}},
+	"internal/oscal":           {"domain", []string{"internal/evidence", "internal/catalog", "internal/report"}},
+	"internal/sbom":            {"domain", []string{"internal/model", "internal/evidence", "internal/jsonsafe"}},
+	"internal/mds2":            {"domain", []string{"internal/mds2/hn2019"}},
+	"internal/mds2/hn2019":     {"domain", nil},
+	"internal/mds2/crosswalk":  {"domain", []string{"internal/model", "internal/evidence", "internal/mds2/hn2019"}},
+	"internal/advisory":        {"domain", []string{"internal/jsonsafe"}},
+	"internal/vuln":            {"domain", []string{"internal/jsonsafe", "internal/advisory"}},
+	"internal/vuln/feed/osv":   {"domain", []string{"internal/vuln"}},
+	"internal/vuln/feed/cve5":  {"domain", []string{"internal/vuln"}},
+	"internal/vuln/feed/nvd":   {"domain", []string{"internal/vuln"}},
+	"internal/vuln/feed/csaf":  {"domain", []string{"internal/vuln", "internal/advisory"}},
+	"internal/vuln/feed/kev":   {"domain", []string{"internal/vuln"}},
+	"internal/vuln/feed/epss":  {"domain", []string{"internal/vuln"}},
+	"internal/vuln/store": {"domain", []string{"internal/vuln", "internal/advisory", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd",
+		"internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss"}},
+	"internal/vuln/snapshot":     {"domain", []string{"internal/vuln/store", "internal/atomicfile"}},
+	"internal/vuln/snapshot/gen": {"domain", []string{"internal/vuln/snapshot"}},
+	"internal/vex":               {"domain", []string{"internal/vuln", "internal/vuln/feed/csaf"}},
+	"internal/safety":            {"domain", []string{"internal/vuln", "internal/model"}},
+	"internal/feeds":             {"domain", []string{"internal/vuln", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/atomicfile", "internal/boundedio"}},
+
+	"internal/yamlsafe":         {"leaf", nil},
+	"internal/jsonsafe":         {"leaf", nil},
+	"internal/boundedio":        {"leaf", nil},
+	"internal/atomicfile":       {"leaf", nil},
+	"internal/testutil/website": {"leaf", nil},
+	"internal/testutil/golden":  {"leaf", nil},
+	"internal/testutil/hostile": {"leaf", nil},
+	"internal/testutil/seed":    {"leaf", nil},
 }
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 
@@ -88,7 +118,7 @@ func rel(path string) string {
 func TestImportDirection(t *testing.T) {
 	for _, p := range listPackages(t) {
 		name := rel(p.ImportPath)
-		ok, known := allowed[name]
+		entry, known := allowed[name]
 		if !known {
 			t.Errorf("package %q is not in the import table of arch_test.go; add it with the packages it may import", name)
 			continue
@@ -97,8 +127,12 @@ func TestImportDirection(t *testing.T) {
 			if !strings.HasPrefix(imp, module+"/") {
 				continue
 			}
-			if r := rel(imp); !slices.Contains(ok, r) {
-				t.Errorf("%s imports %s, which the layout forbids (allowed: %v)", name, r, ok)
+			r := rel(imp)
+			if !slices.Contains(entry.imports, r) {
+				t.Errorf("%s imports %s, which the layout forbids (allowed: %v)", name, r, entry.imports)
+			}
+			if to, ok := allowed[r]; ok && layers[to.layer] > layers[entry.layer] {
+				t.Errorf("%s (%s) imports %s (%s): imports point down the layers", name, entry.layer, r, to.layer)
 			}
 		}
 		if slices.Contains(pure, name) {
@@ -107,6 +141,85 @@ func TestImportDirection(t *testing.T) {
 					t.Errorf("%s depends on %s; it must stay free of network, database and process access", name, dep)
 				}
 			}
+		}
+	}
+}
+
+// nonBlank counts the non-blank lines of the package's non-test Go files.
+func nonBlank(t *testing.T, p pkg) int {
+	t.Helper()
+	n := 0
+	for _, f := range p.GoFiles {
+		data, err := os.ReadFile(filepath.Join(p.Dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(data), "\n") {
+			if strings.TrimSpace(l) != "" {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// TestPackageSize keeps packages to one responsibility each: none over
+// 2,500 non-blank lines of non-test Go but the rule set, whose rules are
+// one file each, and the command line thin (1,200).
+func TestPackageSize(t *testing.T) {
+	for _, p := range listPackages(t) {
+		name := rel(p.ImportPath)
+		limit := 2500
+		switch name {
+		case "internal/catalog/rules":
+			continue
+		case "internal/cli":
+			limit = 1200
+		}
+		if n := nonBlank(t, p); n > limit {
+			t.Errorf("%s has %d non-blank lines of Go, more than %d: split it by responsibility", name, n, limit)
+		}
+	}
+}
+
+// TestEntryPointsThin: no function of the command line is longer than 60
+// lines (the help texts of the commands aside): a longer one is doing the
+// core's work.
+func TestEntryPointsThin(t *testing.T) {
+	for _, p := range listPackages(t) {
+		if name := rel(p.ImportPath); name != "internal/cli" && name != "cmd/mdcheck" {
+			continue
+		}
+		fset := token.NewFileSet()
+		for _, f := range p.GoFiles {
+			file, err := parser.ParseFile(fset, filepath.Join(p.Dir, f), nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(file, func(n ast.Node) bool {
+				var body *ast.BlockStmt
+				switch fn := n.(type) {
+				case *ast.FuncDecl:
+					body = fn.Body
+				case *ast.FuncLit:
+					body = fn.Body
+				}
+				if body == nil {
+					return true
+				}
+				lines := fset.Position(body.End()).Line - fset.Position(body.Pos()).Line - 1
+				// Help texts are data: a raw string's extra lines do not count.
+				ast.Inspect(body, func(m ast.Node) bool {
+					if lit, ok := m.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, "`") {
+						lines -= strings.Count(lit.Value, "\n")
+					}
+					return true
+				})
+				if lines > 60 {
+					t.Errorf("%s: a function of %d lines; the command line only parses flags, calls the core and renders", fset.Position(body.Pos()), lines)
+				}
+				return true
+			})
 		}
 	}
 }

@@ -1,8 +1,9 @@
 package advisory
 
 import (
-	"encoding/json"
 	"fmt"
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"slices"
 	"strings"
 )
@@ -42,55 +43,6 @@ type Product struct {
 // Constraint is the product's version constraint.
 func (p *Product) Constraint() Constraint { return p.constraint }
 
-// csafTree is what ReadCSAF reads of a CSAF document.
-type csafTree struct {
-	Document struct {
-		Title     string `json:"title"`
-		Publisher struct {
-			Category string `json:"category"`
-			Name     string `json:"name"`
-		} `json:"publisher"`
-		Tracking struct {
-			ID      string `json:"id"`
-			Current string `json:"current_release_date"`
-		} `json:"tracking"`
-	} `json:"document"`
-	ProductTree struct {
-		Branches         []csafBranch `json:"branches"`
-		FullProductNames []struct {
-			ID   string `json:"product_id"`
-			Name string `json:"name"`
-		} `json:"full_product_names"`
-		Relationships []struct {
-			Category        string `json:"category"`
-			ProductRef      string `json:"product_reference"`
-			RelatesTo       string `json:"relates_to_product_reference"`
-			FullProductName struct {
-				ID string `json:"product_id"`
-			} `json:"full_product_name"`
-		} `json:"relationships"`
-	} `json:"product_tree"`
-	Vulnerabilities []struct {
-		CVE           string              `json:"cve"`
-		ProductStatus map[string][]string `json:"product_status"`
-		Remediations  []struct {
-			Category   string   `json:"category"`
-			Details    string   `json:"details"`
-			ProductIDs []string `json:"product_ids"`
-		} `json:"remediations"`
-	} `json:"vulnerabilities"`
-}
-
-type csafBranch struct {
-	Category string       `json:"category"`
-	Name     string       `json:"name"`
-	Branches []csafBranch `json:"branches"`
-	Product  *struct {
-		ID   string `json:"product_id"`
-		Name string `json:"name"`
-	} `json:"product"`
-}
-
 // maxBranchDepth bounds the product tree walk (CSAF documents are
 // depth-checked before they are read; this keeps the walk safe alone).
 const maxBranchDepth = 64
@@ -99,11 +51,34 @@ const maxBranchDepth = 64
 // for each leaf, the nearest vendor branch, the product family and name
 // branches, and the product version or version range branch, as written.
 func ReadCSAF(name string, data []byte) (*Advisory, error) {
-	var doc csafTree
-	if err := json.Unmarshal(data, &doc); err != nil {
+	doc, err := DecodeCSAF(data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
 	}
-	a := &Advisory{ID: doc.Document.Tracking.ID, Title: doc.Document.Title, Updated: doc.Document.Tracking.Current}
+	return FromCSAF(name, doc)
+}
+
+// DecodeCSAF decodes a CSAF document as leniently as encoding/json always
+// has (a duplicated member keeps its last value, invalid UTF-8 is
+// replaced), without checking it against the schema: the reader of
+// records checks what it reads, and device-level matching needs only the
+// tracking ID.
+func DecodeCSAF(data []byte) (*CSAF, error) {
+	var doc CSAF
+	if err := json.Unmarshal(data, &doc, json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))); err != nil {
+		return nil, err
+	}
+	return &doc, nil
+}
+
+// FromCSAF reads the product tree of a decoded CSAF document (see
+// ReadCSAF); name is used in messages.
+func FromCSAF(name string, doc *CSAF) (*Advisory, error) {
+	d := doc.Document
+	a := &Advisory{Title: deref(d.Title)}
+	if t := d.Tracking; t != nil {
+		a.ID, a.Updated = deref(t.ID), deref(t.CurrentReleaseDate)
+	}
 	if a.ID == "" {
 		return nil, fmt.Errorf("%s: /document/tracking/id is missing", name)
 	}
@@ -116,16 +91,21 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 	rels := map[string][]string{}
 	for _, r := range doc.ProductTree.Relationships {
 		id := r.FullProductName.ID
-		rels[id] = append(rels[id], r.ProductRef, r.RelatesTo)
+		rels[id] = append(rels[id], r.ProductReference, r.RelatesToProductReference)
 	}
 	with := func(id string) []string { return append([]string{id}, rels[id]...) }
 	for _, v := range doc.Vulnerabilities {
 		if v.CVE != "" && !slices.Contains(a.CVEs, v.CVE) {
 			a.CVEs = append(a.CVEs, v.CVE)
 		}
-		for status, ids := range v.ProductStatus {
-			affected := status == "known_affected" || status == "first_affected" || status == "last_affected" || status == "under_investigation"
-			for _, id := range ids {
+		ps := v.ProductStatus
+		for _, st := range []struct {
+			ids      []string
+			affected bool
+		}{{ps.KnownAffected, true}, {ps.FirstAffected, true}, {ps.LastAffected, true}, {ps.UnderInvestigation, true},
+			{ps.Fixed, false}, {ps.FirstFixed, false}, {ps.KnownNotAffected, false}, {ps.Recommended, false}} {
+			affected := st.affected
+			for _, id := range st.ids {
 				for _, x := range with(id) {
 					statused[x] = true
 					if affected && v.CVE != "" && !slices.Contains(affects[x], v.CVE) {
@@ -160,8 +140,8 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 		}
 		return nil, false
 	}
-	var walk func(bs []csafBranch, vendor string, names []string, depth int) error
-	walk = func(bs []csafBranch, vendor string, names []string, depth int) error {
+	var walk func(bs []CSAFBranch, vendor string, names []string, depth int) error
+	walk = func(bs []CSAFBranch, vendor string, names []string, depth int) error {
 		if depth > maxBranchDepth {
 			return fmt.Errorf("%s: product tree deeper than %d branches", name, maxBranchDepth)
 		}
@@ -207,8 +187,8 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 			continue
 		}
 		vendor := ""
-		if doc.Document.Publisher.Category == "vendor" {
-			vendor = doc.Document.Publisher.Name
+		if p := d.Publisher; p != nil && deref(p.Category) == "vendor" {
+			vendor = deref(p.Name)
 		}
 		p := Product{Vendor: vendor, Name: f.Name, IDs: []string{f.ID}, CVEs: cves, Remediation: fixes[f.ID], FullName: true}
 		p.prepare()
@@ -232,6 +212,13 @@ func (p *Product) prepare() {
 	case p.Version == "":
 		p.constraint = Constraint{Raw: "", all: true, Note: "the advisory names no version"}
 	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
 }
 
 func clipWords(s string, n int) string {

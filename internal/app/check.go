@@ -14,7 +14,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vex"
 )
 
 // Profile selects the audience of the requirements assessed.
@@ -116,7 +116,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		defer release()
 		v := &Vulns{DB: d.db}
 		for _, f := range o.VEX {
-			s, err := vuln.ReadVEXFile(f)
+			s, err := vex.ReadFile(f)
 			if err != nil {
 				return nil, InputError{err}
 			}
@@ -207,3 +207,11 @@ func profileRequirements(profile Profile) []catalog.Requirement {
 	}
 	return out
 }
+
+// Severity ranks findings and matches, info lowest; the zero value is no
+// severity (a --fail-on of none).
+type Severity = catalog.Severity
+
+// ParseSeverity reads a severity word (info, low, medium, high or
+// critical).
+func ParseSeverity(s string) (Severity, bool) { return catalog.ParseSeverity(s) }

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/feeds"
-	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/snapshot"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // DefaultMaxDBAge is the age of the newest record past which a matching
@@ -18,9 +18,9 @@ const DefaultMaxDBAge = 7 * 24 * time.Hour
 
 // Database is the vulnerability database an App shares between calls.
 type Database struct {
-	db *vuln.DB
+	db *store.DB
 	// Status is the database's content as read when it was opened.
-	Status vuln.Status
+	Status store.Status
 	// Builtin says that the built-in snapshot stands in for a database
 	// that does not exist.
 	Builtin bool
@@ -73,7 +73,7 @@ func (a *App) open() (*Database, error) {
 		}
 		path, builtin = p, true
 	}
-	db, err := vuln.Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		return nil, InputError{err}
 	}
@@ -130,10 +130,10 @@ func (a *App) matchDB(ev Events, fr Freshness) (*Database, func(), error) {
 
 // DBStatus is the database's sources, record counts, newest record and
 // content hash.
-func (a *App) DBStatus(ctx context.Context) (vuln.Status, error) {
+func (a *App) DBStatus(ctx context.Context) (store.Status, error) {
 	d, release, err := a.acquire()
 	if err != nil {
-		return vuln.Status{}, err
+		return store.Status{}, err
 	}
 	defer release()
 	return d.Status, ctx.Err()
@@ -141,8 +141,8 @@ func (a *App) DBStatus(ctx context.Context) (vuln.Status, error) {
 
 // DBImport builds the database from the files, folders and zip archives
 // given and replaces the old one atomically.
-func (a *App) DBImport(ctx context.Context, inputs []string) (vuln.ImportStats, error) {
-	st, err := vuln.Import(ctx, a.cfg.DB, inputs, time.Now())
+func (a *App) DBImport(ctx context.Context, inputs []string) (store.ImportStats, error) {
+	st, err := store.Import(ctx, a.cfg.DB, inputs, time.Now())
 	if err != nil {
 		return st, InputError{err}
 	}
@@ -160,17 +160,23 @@ type UpdateOptions struct {
 	Providers  []string // CSAF provider metadata URLs
 	// Paths are imported with the downloads, as DBImport reads them.
 	Paths []string
-	// Fetched is called as each feed is brought up to date.
-	Fetched func(feeds.Result)
+	// Fetched is called as each feed is brought up to date, with a line
+	// saying what changed.
+	Fetched func(string)
 	Events
+}
+
+// DefaultUpdate is where db update downloads from unless told otherwise.
+func DefaultUpdate(mirror string) UpdateOptions {
+	return UpdateOptions{Mirror: mirror, OSV: feeds.DefaultOSV, Ecosystems: feeds.DefaultEcosystems, KEV: feeds.DefaultKEV, EPSS: feeds.DefaultEPSS}
 }
 
 // DBUpdate downloads the feeds into the mirror and rebuilds the database
 // from them. Any failure leaves the database as it was.
-func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (vuln.ImportStats, error) {
+func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (store.ImportStats, error) {
 	m, err := feeds.Open(o.Mirror, nil)
 	if err != nil {
-		return vuln.ImportStats{}, err
+		return store.ImportStats{}, err
 	}
 	if o.Progress != nil {
 		m.Progress = func(name string, done, total int64) {
@@ -196,17 +202,17 @@ func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (vuln.ImportStats, 
 	for _, step := range steps {
 		r, err := step()
 		if err != nil {
-			return vuln.ImportStats{}, leftAsItWas(err)
+			return store.ImportStats{}, leftAsItWas(err)
 		}
 		if o.Fetched != nil {
-			o.Fetched(r)
+			o.Fetched(r.String())
 		}
 	}
 	inputs := append(m.Inputs(), o.Paths...)
 	if len(inputs) == 0 {
-		return vuln.ImportStats{}, ErrNothingToImport
+		return store.ImportStats{}, ErrNothingToImport
 	}
-	st, err := vuln.Import(ctx, a.cfg.DB, inputs, time.Now())
+	st, err := store.Import(ctx, a.cfg.DB, inputs, time.Now())
 	if err != nil {
 		return st, leftAsItWas(err)
 	}

@@ -5,7 +5,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/boundedio"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // InventoryMatch is one hit of an inventory row, with the KEV-listed
@@ -32,18 +32,18 @@ type InventoryOptions struct {
 // with the advisories that may concern it, to emit: nothing grows with
 // the inventory but what emit keeps. It returns the status of the
 // database matched against.
-func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(InventoryRow) error) (vuln.Status, error) {
+func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(InventoryRow) error) (store.Status, error) {
 	data, err := boundedio.ReadFile(o.File, advisory.MaxInventory)
 	if err != nil {
-		return vuln.Status{}, InputError{err}
+		return store.Status{}, InputError{err}
 	}
 	rows, err := advisory.ReadInventory(o.File, data)
 	if err != nil {
-		return vuln.Status{}, InputError{err}
+		return store.Status{}, InputError{err}
 	}
 	d, release, err := a.matchDB(o.Events, o.Freshness)
 	if err != nil {
-		return vuln.Status{}, err
+		return store.Status{}, err
 	}
 	defer release()
 	advs, err := d.db.Advisories(ctx)

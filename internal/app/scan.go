@@ -9,8 +9,11 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/safety"
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // ScanOptions are the inputs of a scan.
@@ -28,7 +31,7 @@ type ScanOptions struct {
 
 // ScanResult is what a scan found in each SBOM.
 type ScanResult struct {
-	Database vuln.Status
+	Database store.Status
 	SBOMs    []ScannedSBOM
 }
 
@@ -90,7 +93,7 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 	defer release()
 	var stmts []vuln.VEXStatement
 	for _, f := range o.VEX {
-		s, err := vuln.ReadVEXFile(f)
+		s, err := vex.ReadFile(f)
 		if err != nil {
 			return nil, InputError{err}
 		}
@@ -114,7 +117,7 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		if ms == nil {
 			ms = []vuln.Match{}
 		}
-		vuln.ApplyVEX(ms, pkgs, stmts)
+		vex.Apply(ms, pkgs, stmts)
 		if dev != nil {
 			dev.weigh(f, ms)
 		}
@@ -136,7 +139,7 @@ func packages(doc *sbom.Document) []vuln.Package {
 // component c of MDR class class.
 func weigh(ms []vuln.Match, c *model.Component, class string) {
 	for i := range ms {
-		s := vuln.PatientSafety(ms[i], c, class)
+		s := safety.Weigh(ms[i], c, class)
 		ms[i].Safety = &s
 	}
 }

@@ -12,12 +12,14 @@ import (
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // Vulns is what a run matches the components' SBOMs against.
 type Vulns struct {
-	DB *vuln.DB
+	DB *store.DB
 	// VEX statements mark matches: not affected or fixed ones are
 	// waived, visibly.
 	VEX []vuln.VEXStatement
@@ -49,7 +51,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		if err != nil {
 			return nil, fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
 		}
-		vuln.ApplyVEX(ms, pkgs, v.VEX)
+		vex.Apply(ms, pkgs, v.VEX)
 		weigh(ms, c, class[c.ID])
 		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms)}
 		for _, x := range cov {

@@ -10,7 +10,8 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vex"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // vulnModel writes a device with a networked server (log4j-core 2.14.1,
@@ -53,13 +54,13 @@ components:
 	return dir
 }
 
-func testVulnDB(t *testing.T) *vuln.DB {
+func testVulnDB(t *testing.T) *store.DB {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vuln.db")
-	if _, err := vuln.Import(context.Background(), path, []string{"../vuln/testdata/osv", "../vuln/testdata/kev/kev-subset.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := store.Import(context.Background(), path, []string{"../vuln/testdata/osv", "../vuln/testdata/kev/kev-subset.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	db, err := vuln.Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func findingsByID(r *report.Report) map[string]catalog.Finding {
 
 func TestVulnerabilityFindings(t *testing.T) {
 	dir := vulnModel(t)
-	stmts, err := vuln.ReadVEXFile(filepath.Join(dir, "vex.json"))
+	stmts, err := vex.ReadFile(filepath.Join(dir, "vex.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,10 +164,10 @@ components:
 		t.Fatal(err)
 	}
 	path := filepath.Join(t.TempDir(), "vuln.db")
-	if _, err := vuln.Import(context.Background(), path, []string{"../vuln/testdata/csaf/icsma-20-049-01.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
+	if _, err := store.Import(context.Background(), path, []string{"../vuln/testdata/csaf/icsma-20-049-01.json"}, time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
 	}
-	db, err := vuln.Open(path)
+	db, err := store.Open(path)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
-	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/render"
 )
 
@@ -137,11 +136,11 @@ func format(name string, has func(*render.Format) bool) (*render.Format, error) 
 }
 
 // failOn reads a --fail-on value: a severity or none (0).
-func failOn(s, names string) (catalog.Severity, error) {
+func failOn(s, names string) (app.Severity, error) {
 	if s == "none" {
 		return 0, nil
 	}
-	v, ok := catalog.ParseSeverity(s)
+	v, ok := app.ParseSeverity(s)
 	if !ok {
 		return 0, fmt.Errorf("%w: --fail-on must be %s or none, not %q", errUsage, names, s)
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mdcheck/mdcheck/internal/app"
-	"github.com/mdcheck/mdcheck/internal/feeds"
 	"github.com/mdcheck/mdcheck/internal/render"
 )
 
@@ -143,7 +142,7 @@ database intact.`,
 }
 
 func newDBUpdate(stdout io.Writer, dbPath *string) *cobra.Command {
-	var o app.UpdateOptions
+	o := app.DefaultUpdate(defaultMirror())
 	c := &cobra.Command{
 		Use:   "update [PATH...]",
 		Short: "Download the vulnerability feeds (OSV, KEV, EPSS, CSAF providers) and rebuild the database",
@@ -165,7 +164,7 @@ any error leaves the database as it was. An empty URL turns a feed off.`,
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
 			o.Events, o.Paths = ev, args
-			o.Fetched = func(r feeds.Result) { done(); fmt.Fprintln(stdout, r) }
+			o.Fetched = func(line string) { done(); fmt.Fprintln(stdout, line) }
 			a := app.New(app.Config{DB: *dbPath, Version: Version})
 			defer a.Close()
 			st, err := a.DBUpdate(cmd.Context(), o)
@@ -181,11 +180,11 @@ any error leaves the database as it was. An empty URL turns a feed off.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVar(&o.Mirror, "mirror", defaultMirror(), "folder the downloaded feeds are kept in")
-	f.StringSliceVar(&o.Ecosystems, "osv", feeds.DefaultEcosystems, "OSV ecosystems to download (comma-separated)")
-	f.StringVar(&o.OSV, "osv-url", feeds.DefaultOSV, "base URL of the OSV archives (<url>/<ecosystem>/all.zip); empty: no OSV")
-	f.StringVar(&o.KEV, "kev-url", feeds.DefaultKEV, "URL of CISA's KEV catalog (JSON); empty: no KEV")
-	f.StringVar(&o.EPSS, "epss-url", feeds.DefaultEPSS, "URL of FIRST's EPSS scores (CSV, plain or gzipped); empty: no EPSS")
+	f.StringVar(&o.Mirror, "mirror", o.Mirror, "folder the downloaded feeds are kept in")
+	f.StringSliceVar(&o.Ecosystems, "osv", o.Ecosystems, "OSV ecosystems to download (comma-separated)")
+	f.StringVar(&o.OSV, "osv-url", o.OSV, "base URL of the OSV archives (<url>/<ecosystem>/all.zip); empty: no OSV")
+	f.StringVar(&o.KEV, "kev-url", o.KEV, "URL of CISA's KEV catalog (JSON); empty: no KEV")
+	f.StringVar(&o.EPSS, "epss-url", o.EPSS, "URL of FIRST's EPSS scores (CSV, plain or gzipped); empty: no EPSS")
 	f.StringArrayVar(&o.Providers, "csaf-provider", nil, "URL of a CSAF provider's provider-metadata.json (repeatable)")
 	return c
 }

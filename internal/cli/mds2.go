@@ -15,6 +15,11 @@ func newMDS2(stdout io.Writer) *cobra.Command {
 		Use:   "mds2",
 		Short: "Read the manufacturer disclosure statement (MDS2, HN 1-2019)",
 	}
+	c.AddCommand(newMDS2Import(stdout), newMDS2Export(stdout))
+	return c
+}
+
+func newMDS2Import(stdout io.Writer) *cobra.Command {
 	var fmtName string
 	imp := &cobra.Command{
 		Use:   "import FILE.xlsx",
@@ -43,6 +48,10 @@ the reason. Formats: table (default) or json.`,
 		},
 	}
 	imp.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	return imp
+}
+
+func newMDS2Export(stdout io.Writer) *cobra.Command {
 	var out, date string
 	var o app.MDS2ExportOptions
 	exp := &cobra.Command{
@@ -97,8 +106,7 @@ atomically.`,
 	exp.Flags().StringVarP(&out, "output", "o", "", "workbook to write (.xlsx)")
 	exp.Flags().StringVar(&date, "date", "", "release date written in DOC-7, YYYY-MM-DD (default today, UTC)")
 	exp.Flags().StringVar(&o.Base, "base", "", "an earlier MDS2 of the device whose answers are kept where the model does not decide")
-	c.AddCommand(imp, exp)
-	return c
+	return exp
 }
 
 func newCatalog(stdout io.Writer) *cobra.Command {

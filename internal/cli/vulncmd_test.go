@@ -7,13 +7,18 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
-	"github.com/mdcheck/mdcheck/internal/app"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/vex"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/nvd"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 
 	"github.com/mdcheck/mdcheck/internal/vuln"
 
@@ -47,7 +52,7 @@ func TestDBStatus(t *testing.T) {
 		}
 	}
 	code, out, errs = run(t, "db", "status", "--db", db, "-f", "json")
-	var st vuln.Status
+	var st store.Status
 	if err := json.Unmarshal([]byte(out), &st); code != 0 || err != nil || st.Records != 11 || !strings.HasPrefix(st.Hash, "sha256:") || st.Ecosystems["npm"] == 0 {
 		t.Errorf("db status -f json: exit %d, %v, %+v\n%s", code, err, st, errs)
 	}
@@ -520,10 +525,10 @@ func TestHostileVEXMemory(t *testing.T) {
 		return path
 	}
 	openVEX := fill("wide.openvex.json", `{"@context":"https://openvex.dev/ns/v0.2.0","@id":"x","author":"a","timestamp":"2024-01-01T00:00:00Z","version":1,"statements":[{"vulnerability":{"name":"CVE-2021-1234"},"status":"fixed","products":[`,
-		`{"@id":"pkg:npm/a"},`, `{"@id":"pkg:npm/b"}]}]}`, vuln.MaxVEX)
+		`{"@id":"pkg:npm/a"},`, `{"@id":"pkg:npm/b"}]}]}`, vex.MaxFile)
 	cdxVEX := fill("wide.cdx.json", `{"bomFormat":"CycloneDX","vulnerabilities":[{"id":"CVE-2021-1234","analysis":{"state":"in_triage"},"affects":[`,
-		`{"ref":"x"},`, `{"ref":"y"}]}]}`, vuln.MaxVEX)
-	tooBig := fill("big.openvex.json", `{"@context":"https://openvex.dev/ns/v0.2.0","statements":[`, `{},`, `{}]}`, vuln.MaxVEX+10)
+		`{"ref":"x"},`, `{"ref":"y"}]}]}`, vex.MaxFile)
+	tooBig := fill("big.openvex.json", `{"@context":"https://openvex.dev/ns/v0.2.0","statements":[`, `{},`, `{}]}`, vex.MaxFile+10)
 	for _, f := range []string{openVEX, cdxVEX} {
 		measure(t, ExitOK, bin, "scan", "--db", db, "--max-db-age", "0", "--vex", f, empty)
 	}
@@ -564,7 +569,7 @@ func TestLargeAdvisoriesMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	var branches []any
-	for i, size := 0, len(base); size < vuln.MaxCSAF-(1<<20); i++ {
+	for i, size := 0, len(base); size < csaf.MaxDocument-(1<<20); i++ {
 		branches = append(branches, map[string]any{"category": "vendor", "name": "a", "product": map[string]any{"name": "p", "product_id": fmt.Sprintf("CSAFPID-%d", i)}})
 		size += 84
 	}
@@ -573,14 +578,14 @@ func TestLargeAdvisoriesMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var nvd bytes.Buffer
-	nvd.WriteString(`{"format":"NVD_CVE","vulnerabilities":[`)
+	var page bytes.Buffer
+	page.WriteString(`{"format":"NVD_CVE","vulnerabilities":[`)
 	const cve = `{"cve":{"id":"CVE-2021-1234","lastModified":"2021-01-01T00:00:00.000","vulnStatus":"Analyzed","configurations":[]}}`
-	for nvd.Len()+2*len(cve) < vuln.MaxNVD {
-		nvd.WriteString(cve + ",")
+	for page.Len()+2*len(cve) < nvd.MaxPage {
+		page.WriteString(cve + ",")
 	}
-	nvd.WriteString(cve + "]}")
-	for _, f := range []string{write("kev.json", kev(vuln.MaxKEV)), write("csaf.json", wide), write("nvd.json", nvd.Bytes())} {
+	page.WriteString(cve + "]}")
+	for _, f := range []string{write("kev.json", kev(vuln.MaxKEV)), write("csaf.json", wide), write("nvd.json", page.Bytes())} {
 		measure(t, ExitOK, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), f)
 	}
 	if errs := measure(t, ExitInput, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), write("big-kev.json", kev(vuln.MaxKEV+100))); !strings.Contains(errs, "a KEV catalog may be at most 8388608") {

@@ -22,7 +22,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/mdcheck/mdcheck/internal/boundedio"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
 )
 
 // Bounds on what a CSAF provider serves.
@@ -169,7 +169,7 @@ func (m *Mirror) advisory(ctx context.Context, pv *providerRun, a advisory) erro
 	if e := m.state[a.url]; e != nil && a.updated != "" && e.Updated == a.updated && e.Path == dest && m.exists(dest) {
 		return nil // the feed says it has not changed
 	}
-	changed, err := m.Fetch(ctx, a.url, dest, vuln.MaxCSAF, func(p string, _ http.Header) error {
+	changed, err := m.Fetch(ctx, a.url, dest, csaf.MaxDocument, func(p string, _ http.Header) error {
 		return m.checkAdvisory(ctx, a, p, pv.keys)
 	})
 	if err != nil {
@@ -423,11 +423,11 @@ func (m *Mirror) checkAdvisory(ctx context.Context, a advisory, p string, keys o
 			return fmt.Errorf("its signature %s does not verify with the provider's key: %v", a.signatureURL, err)
 		}
 	}
-	data, err := boundedio.ReadFile(p, vuln.MaxCSAF)
+	data, err := boundedio.ReadFile(p, csaf.MaxDocument)
 	if err != nil {
 		return err
 	}
-	if _, _, err := vuln.ParseCSAF(path.Base(a.url), data); err != nil {
+	if _, _, err := csaf.Parse(path.Base(a.url), data); err != nil {
 		return err
 	}
 	return nil

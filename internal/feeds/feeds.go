@@ -11,6 +11,8 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/epss"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/kev"
 )
 
 // Default feed locations.
@@ -67,7 +69,7 @@ func (m *Mirror) KEV(ctx context.Context, rawURL string) (Result, error) {
 		if err != nil {
 			return err
 		}
-		_, err = vuln.ParseKEV(path.Base(rawURL), data)
+		_, err = kev.Parse(path.Base(rawURL), data)
 		return err
 	})
 	return oneFile("KEV", changed), err
@@ -85,7 +87,7 @@ func (m *Mirror) EPSS(ctx context.Context, rawURL string) (Result, error) {
 		if err != nil {
 			return err
 		}
-		return vuln.CheckEPSS(path.Base(rawURL), data)
+		return epss.Check(path.Base(rawURL), data)
 	})
 	return oneFile("EPSS", changed), err
 }

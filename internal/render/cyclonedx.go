@@ -12,6 +12,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // writeScanCycloneDX writes one SBOM's scan as a CycloneDX 1.6
@@ -19,7 +20,7 @@ import (
 // reference resolves) and one vulnerability per ID with the components it
 // affects, its aliases as references, CVSS ratings, fixed versions as a
 // recommendation, and how each match was made as properties.
-func writeScanCycloneDX(w io.Writer, st vuln.Status, doc *sbom.Document, ms []vuln.Match, o Options) error {
+func writeScanCycloneDX(w io.Writer, st store.Status, doc *sbom.Document, ms []vuln.Match, o Options) error {
 	now := o.Now
 	bom := cdx.NewBOM()
 	bom.SpecVersion = cdx.SpecVersion1_6

@@ -12,6 +12,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // jsonFormat writes every result as JSON: the stable interface for
@@ -35,7 +36,7 @@ var jsonFormat = Format{
 	},
 	Inventory:   func(w io.Writer, _ Options) RowWriter { return newJSONRows(w) },
 	MDS2:        func(w io.Writer, f *mds2.Form, _ Options) error { return encodeJSON(w, f) },
-	DBStatus:    func(w io.Writer, st vuln.Status, _ Options) error { return encodeJSON(w, st) },
+	DBStatus:    func(w io.Writer, st store.Status, _ Options) error { return encodeJSON(w, st) },
 	CatalogList: func(w io.Writer, c app.Catalog, _ Options) error { return encodeJSON(w, c) },
 }
 
@@ -65,7 +66,7 @@ func (j *jsonRows) Row(r app.InventoryRow) error {
 	return jsonv2.MarshalEncode(j.enc, r, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false))
 }
 
-func (j *jsonRows) End(vuln.Status) error {
+func (j *jsonRows) End(store.Status) error {
 	if err := j.begin(); err != nil {
 		return err
 	}

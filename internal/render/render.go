@@ -14,7 +14,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/mds2"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // Options tune a rendering.
@@ -50,7 +50,7 @@ type Format struct {
 	Inventory   func(io.Writer, Options) RowWriter
 	MDS2        func(io.Writer, *mds2.Form, Options) error
 	MDS2Export  func(io.Writer, *app.MDS2Export, Options) error
-	DBStatus    func(io.Writer, vuln.Status, Options) error
+	DBStatus    func(io.Writer, store.Status, Options) error
 	CatalogList func(io.Writer, app.Catalog, Options) error
 	CatalogShow func(io.Writer, app.Entry, Options) error
 	// CatalogExport writes the whole catalog, last modified Options.Now.
@@ -62,7 +62,7 @@ type Format struct {
 // comes, End once after the last with the database matched against.
 type RowWriter interface {
 	Row(app.InventoryRow) error
-	End(vuln.Status) error
+	End(store.Status) error
 }
 
 // formats is the registry, in the order names are listed.

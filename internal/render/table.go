@@ -10,7 +10,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // table is the terminal rendering of every result.
@@ -40,13 +40,13 @@ var table = Format{
 		return newInventoryTable(w)
 	},
 	MDS2:        func(w io.Writer, f *mds2.Form, _ Options) error { return writeMDS2Table(w, f) },
-	DBStatus:    func(w io.Writer, st vuln.Status, _ Options) error { return writeDBStatus(w, st) },
+	DBStatus:    func(w io.Writer, st store.Status, _ Options) error { return writeDBStatus(w, st) },
 	CatalogList: func(w io.Writer, c app.Catalog, _ Options) error { return writeCatalogList(w, c) },
 	CatalogShow: func(w io.Writer, e app.Entry, _ Options) error { return writeCatalogEntry(w, e) },
 	Validate:    func(w io.Writer, vs []app.Validated, _ Options) error { return writeValidated(w, vs) },
 }
 
-func writeDBStatus(w io.Writer, st vuln.Status) error {
+func writeDBStatus(w io.Writer, st store.Status) error {
 	out := &ew{w: w}
 	out.printf("Database: %s\nRecords:  %d\nNewest:   %s\nBuilt:    %s\nHash:     %s\nSources:  %s\nEcosystems:\n", st.Path, st.Records, st.Newest, st.Built, st.Hash, st.Sources)
 	for _, e := range sortedKeys(st.Ecosystems) {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/app"
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // inventoryTable writes the table as rows come.
@@ -46,7 +46,7 @@ func (t *inventoryTable) Row(r app.InventoryRow) error {
 	return t.out.err
 }
 
-func (t *inventoryTable) End(st vuln.Status) error {
+func (t *inventoryTable) End(st store.Status) error {
 	t.out.printf("\n%d devices: %d high, %d medium, %d needs-review matches; %d devices with none (database %s, newest record %s)\n",
 		t.rows, t.count[advisory.ConfidenceHigh], t.count[advisory.ConfidenceMedium], t.count[advisory.ConfidenceReview], t.none, st.Path, st.Newest)
 	return t.out.err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // vexText is a VEX statement's status with its justification or action.
@@ -105,14 +106,14 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 	return out.err
 }
 
-func kevLine(st vuln.Status) string {
+func kevLine(st store.Status) string {
 	if st.KEV == 0 {
 		return ""
 	}
 	return fmt.Sprintf("%d known exploited vulnerabilities, catalog %s", st.KEV, st.KEVVersion)
 }
 
-func epssLine(st vuln.Status) string {
+func epssLine(st store.Status) string {
 	if st.EPSS == 0 {
 		return ""
 	}

@@ -208,3 +208,49 @@ func (a *Affected) Fixed() []string {
 	}
 	return out
 }
+
+// Match is one vulnerability affecting one package.
+type Match struct {
+	Ref       string   `json:"ref"`
+	Package   string   `json:"package"`
+	Version   string   `json:"version"`
+	Ecosystem string   `json:"ecosystem"`
+	ID        string   `json:"id"`
+	Aliases   []string `json:"aliases"`
+	Summary   string   `json:"summary,omitempty"`
+	Severity  string   `json:"severity,omitempty"`
+	CVSS      []string `json:"cvss,omitempty"`
+	Fixed     []string `json:"fixed"`
+	// Method says how the match was made; Confidence how sure it is.
+	Method     string `json:"method"`
+	Confidence string `json:"confidence"`
+	// Note explains a match that needed interpretation, such as the
+	// upstream version read from a distribution's.
+	Note string `json:"note,omitempty"`
+	// KEV is the vulnerability's entry in CISA's catalog of known
+	// exploited vulnerabilities, by its ID or an alias; EPSS its highest
+	// exploit prediction score among them.
+	KEV  *KEV  `json:"kev,omitempty"`
+	EPSS *EPSS `json:"epss,omitempty"`
+	// VEX is the VEX statement that applies, when one does: a match a
+	// statement says does not affect the package stays, marked so.
+	VEX *VEXResult `json:"vex,omitempty"`
+	// Safety is the match's severity for patients, when the scan knows
+	// the device model.
+	Safety *Safety `json:"safety,omitempty"`
+}
+
+// Coverage says, for one package, whether it was checked and why not.
+type Coverage struct {
+	Ref     string `json:"ref"`
+	Package string `json:"package"`
+	Version string `json:"version,omitempty"`
+	Checked bool   `json:"checked"`
+	// Methods lists how the package was checked: purl, cpe, name.
+	Methods []string `json:"methods,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+}
+
+// Ecosystem is the OSV ecosystem of a package URL type ("" when it has
+// none).
+func Ecosystem(purlType string) string { return ecosystems[strings.ToLower(purlType)] }

@@ -5,14 +5,6 @@ import (
 	"strings"
 )
 
-// Versions in CVE records and CPEs follow no ecosystem's rules: OpenSSL's
-// letter releases (1.1.1n), OpenSSH's portable suffix (8.3p1), vendor
-// firmware numbers (V11.2.0). compareGeneric orders them the way upstream
-// projects number releases: runs of digits compare as numbers, runs of
-// letters as text, a release with an extra letter or number part comes
-// after the plain release (1.1.1 < 1.1.1a < 1.1.1b), except that a
-// pre-release word (alpha, beta, rc, pre, dev) comes before it.
-
 type vtoken struct {
 	num      bool
 	text     string // digits without leading zeros, or lower-case letters
@@ -53,8 +45,8 @@ func tokenize(v string) []vtoken {
 
 var preRelease = map[string]bool{"alpha": true, "beta": true, "rc": true, "pre": true, "preview": true, "dev": true, "snapshot": true, "milestone": true}
 
-// compareGeneric returns -1, 0 or 1.
-func compareGeneric(a, b string) int {
+// CompareGeneric returns -1, 0 or 1.
+func CompareGeneric(a, b string) int {
 	ta, tb := tokenize(trimV(a)), tokenize(trimV(b))
 	for i := 0; i < len(ta) && i < len(tb); i++ {
 		x, y := ta[i], tb[i]
@@ -133,12 +125,12 @@ var (
 	repackedRe = regexp.MustCompile(`[.+~](dfsg|ds|repack)[0-9]*$`)
 )
 
-// upstreamVersion strips what a Linux distribution adds to an upstream
+// UpstreamVersion strips what a Linux distribution adds to an upstream
 // version: the epoch (1:), the package revision (-0+deb11u3, -1ubuntu2) and
 // repack markers (.dfsg). CVE records name upstream versions; a distribution
 // may have backported the fix, so a match on a stripped version is only
 // medium confidence.
-func upstreamVersion(v string) string {
+func UpstreamVersion(v string) string {
 	u := epochRe.ReplaceAllString(v, "")
 	u = distroRe.ReplaceAllString(u, "")
 	u = repackedRe.ReplaceAllString(u, "")

@@ -23,7 +23,7 @@ import (
 
 	_ "embed"
 
-	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 //go:embed vuln.db.gz
@@ -36,12 +36,12 @@ const Name = "built-in snapshot"
 const maxUnpacked = 256 << 20
 
 // Open opens the snapshot, unpacking it first when needed.
-func Open() (*vuln.DB, error) {
+func Open() (*store.DB, error) {
 	p, err := Path()
 	if err != nil {
 		return nil, err
 	}
-	return vuln.Open(p)
+	return store.Open(p)
 }
 
 // Path returns the file of the unpacked snapshot, unpacking it into the

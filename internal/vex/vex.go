@@ -1,4 +1,6 @@
-package vuln
+// Package vex reads VEX documents (OpenVEX, CycloneDX VEX, CSAF VEX)
+// and marks the matches their statements cover.
+package vex
 
 import (
 	"bytes"
@@ -9,73 +11,35 @@ import (
 	"time"
 
 	json "github.com/go-json-experiment/json"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
 	openvex "github.com/openvex/go-vex/pkg/vex"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/package-url/packageurl-go"
 )
 
-// VEX statuses, as OpenVEX names them; CycloneDX analysis states map onto
-// them.
-const (
-	VEXNotAffected        = "not_affected"
-	VEXAffected           = "affected"
-	VEXFixed              = "fixed"
-	VEXUnderInvestigation = "under_investigation"
-)
-
-// MaxVEX bounds one VEX document: the largest real ones (vendor hubs of
+// MaxFile bounds one VEX document: the largest real ones (vendor hubs of
 // some thousand statements) are about 1 MiB, and go-vex decodes every
 // product into a sizeable structure: 8 MiB of nothing but products peak
 // at about 140 MiB (TestHostileVEXMemory).
-const MaxVEX = 8 << 20
+const MaxFile = 8 << 20
 
-// VEXStatement is one statement of a VEX document, whatever its format:
-// the status of a vulnerability in some packages.
-type VEXStatement struct {
-	Vulnerability string   `json:"vulnerability"`
-	Aliases       []string `json:"aliases,omitempty"`
-	// Packages are package URLs (a version-less one covers every
-	// version); Refs are CycloneDX bom-refs of the scanned SBOM.
-	Packages      []string  `json:"packages,omitempty"`
-	Refs          []string  `json:"refs,omitempty"`
-	Status        string    `json:"status"`
-	Justification string    `json:"justification,omitempty"`
-	Impact        string    `json:"impact,omitempty"`
-	Action        string    `json:"action,omitempty"`
-	Timestamp     time.Time `json:"timestamp,omitzero"`
-	Source        string    `json:"source"`
-}
-
-// VEXResult is the statement that applies to a match.
-type VEXResult struct {
-	Status        string `json:"status"`
-	Justification string `json:"justification,omitempty"`
-	Impact        string `json:"impact,omitempty"`
-	Action        string `json:"action,omitempty"`
-	Source        string `json:"source"`
-}
-
-// Suppressed says whether a VEX statement takes a match off the list of
-// things to fix: the product is not affected, or the fix is in.
-func (r *VEXResult) Suppressed() bool {
-	return r != nil && (r.Status == VEXNotAffected || r.Status == VEXFixed)
-}
-
-// ReadVEXFile reads a VEX document: OpenVEX (any version), CycloneDX (a
+// ReadFile reads a VEX document: OpenVEX (any version), CycloneDX (a
 // BOM whose vulnerabilities carry an analysis) or CSAF (product statuses
 // of products with a package URL helper).
-func ReadVEXFile(path string) ([]VEXStatement, error) {
+func ReadFile(path string) ([]vuln.VEXStatement, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > MaxVEX {
-		return nil, fmt.Errorf("%w: %s: %d bytes; a VEX document may be at most %d", ErrInvalid, path, st.Size(), MaxVEX)
+	if st.Size() > MaxFile {
+		return nil, fmt.Errorf("%w: %s: %d bytes; a VEX document may be at most %d", vuln.ErrInvalid, path, st.Size(), MaxFile)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkDepth(path, data); err != nil {
+	if err := vuln.CheckDepth(path, data); err != nil {
 		return nil, err
 	}
 	head := data[:min(len(data), 64<<10)]
@@ -83,16 +47,16 @@ func ReadVEXFile(path string) ([]VEXStatement, error) {
 	case bytes.Contains(head, []byte("openvex.dev/ns")):
 		return readOpenVEX(path, data)
 	case bytes.Contains(head, []byte(`"bomFormat"`)):
-		return ParseCycloneDXVEX(path, data)
+		return ParseCycloneDX(path, data)
 	case bytes.Contains(head, []byte(`"csaf_version"`)):
 		return readCSAFVEX(path, data)
 	}
-	return nil, fmt.Errorf("%w: %s: neither OpenVEX (an openvex.dev @context), CycloneDX VEX nor CSAF", ErrInvalid, path)
+	return nil, fmt.Errorf("%w: %s: neither OpenVEX (an openvex.dev @context), CycloneDX VEX nor CSAF", vuln.ErrInvalid, path)
 }
 
 // readOpenVEX reads an OpenVEX document with go-vex, which knows every
 // published version of the format.
-func readOpenVEX(path string, data []byte) ([]VEXStatement, error) {
+func readOpenVEX(path string, data []byte) ([]vuln.VEXStatement, error) {
 	var doc *openvex.VEX
 	var err error
 	if bytes.Contains(data, []byte(openvex.ContextLocator())) {
@@ -101,21 +65,21 @@ func readOpenVEX(path string, data []byte) ([]VEXStatement, error) {
 		doc, err = openvex.Open(path) // older versions: go-vex converts them
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: OpenVEX: %v", ErrInvalid, path, err)
+		return nil, fmt.Errorf("%w: %s: OpenVEX: %v", vuln.ErrInvalid, path, err)
 	}
-	var out []VEXStatement
+	var out []vuln.VEXStatement
 	for i, s := range doc.Statements {
 		where := fmt.Sprintf("%s: /statements/%d", path, i)
 		if s.Vulnerability.Name == "" {
-			return nil, fmt.Errorf("%w: %s/vulnerability: no name", ErrInvalid, where)
+			return nil, fmt.Errorf("%w: %s/vulnerability: no name", vuln.ErrInvalid, where)
 		}
 		status := string(s.Status)
 		switch status {
-		case VEXNotAffected, VEXAffected, VEXFixed, VEXUnderInvestigation:
+		case vuln.VEXNotAffected, vuln.VEXAffected, vuln.VEXFixed, vuln.VEXUnderInvestigation:
 		default:
-			return nil, fmt.Errorf("%w: %s/status: %q is not an OpenVEX status", ErrInvalid, where, status)
+			return nil, fmt.Errorf("%w: %s/status: %q is not an OpenVEX status", vuln.ErrInvalid, where, status)
 		}
-		st := VEXStatement{Vulnerability: string(s.Vulnerability.Name), Status: status, Justification: string(s.Justification),
+		st := vuln.VEXStatement{Vulnerability: string(s.Vulnerability.Name), Status: status, Justification: string(s.Justification),
 			Impact: s.ImpactStatement, Action: s.ActionStatement, Source: path}
 		for _, a := range s.Vulnerability.Aliases {
 			st.Aliases = append(st.Aliases, string(a))
@@ -176,42 +140,42 @@ type cdxVEX struct {
 	} `json:"vulnerabilities"`
 }
 
-// ParseCycloneDXVEX reads the vulnerabilities of a CycloneDX document that
+// ParseCycloneDX reads the vulnerabilities of a CycloneDX document that
 // carry an analysis. Their affects name components by bom-ref, or by a
 // BOM-Link (urn:cdx:serial/version#bom-ref) to another BOM, whose bom-ref
 // part is matched.
-func ParseCycloneDXVEX(name string, data []byte) ([]VEXStatement, error) {
+func ParseCycloneDX(name string, data []byte) ([]vuln.VEXStatement, error) {
 	var doc cdxVEX
-	if err := json.Unmarshal(data, &doc, lenient); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+	if err := json.Unmarshal(data, &doc, vuln.Lenient); err != nil {
+		return nil, fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, name, err)
 	}
-	var out []VEXStatement
+	var out []vuln.VEXStatement
 	for i, v := range doc.Vulnerabilities {
 		if v.Analysis == nil || v.Analysis.State == "" {
 			continue
 		}
 		where := fmt.Sprintf("%s: /vulnerabilities/%d", name, i)
 		if v.ID == "" {
-			return nil, fmt.Errorf("%w: %s/id: missing", ErrInvalid, where)
+			return nil, fmt.Errorf("%w: %s/id: missing", vuln.ErrInvalid, where)
 		}
-		st := VEXStatement{Vulnerability: v.ID, Justification: v.Analysis.Justification, Source: name}
+		st := vuln.VEXStatement{Vulnerability: v.ID, Justification: v.Analysis.Justification, Source: name}
 		switch v.Analysis.State {
 		case "not_affected", "false_positive":
-			st.Status = VEXNotAffected
+			st.Status = vuln.VEXNotAffected
 			st.Impact = v.Analysis.Detail
 			if v.Analysis.State == "false_positive" && st.Justification == "" {
 				st.Justification = "false_positive"
 			}
 		case "resolved", "resolved_with_pedigree":
-			st.Status = VEXFixed
+			st.Status = vuln.VEXFixed
 		case "exploitable":
-			st.Status = VEXAffected
+			st.Status = vuln.VEXAffected
 			st.Action = strings.TrimSpace(strings.Join(v.Analysis.Response, ", ") + "; " + v.Analysis.Detail)
 			st.Action = strings.Trim(st.Action, "; ")
 		case "in_triage":
-			st.Status = VEXUnderInvestigation
+			st.Status = vuln.VEXUnderInvestigation
 		default:
-			return nil, fmt.Errorf("%w: %s/analysis/state: %q is not a CycloneDX analysis state", ErrInvalid, where, v.Analysis.State)
+			return nil, fmt.Errorf("%w: %s/analysis/state: %q is not a CycloneDX analysis state", vuln.ErrInvalid, where, v.Analysis.State)
 		}
 		for _, r := range v.References {
 			if r.ID != "" && r.ID != v.ID {
@@ -241,12 +205,12 @@ func ParseCycloneDXVEX(name string, data []byte) ([]VEXStatement, error) {
 	return out, nil
 }
 
-// ApplyVEX marks each match with the statement that applies to it: one
+// Apply marks each match with the statement that applies to it: one
 // about the same vulnerability (by ID or alias) and the same package (by
 // package URL, a version-less one covering every version, or by bom-ref).
 // Where several apply, the latest wins; at equal times, the one given
 // last. Matches stay in the list whatever the status.
-func ApplyVEX(ms []Match, pkgs []Package, stmts []VEXStatement) {
+func Apply(ms []vuln.Match, pkgs []vuln.Package, stmts []vuln.VEXStatement) {
 	purls := map[string]string{}
 	for _, p := range pkgs {
 		purls[p.Ref] = p.PURL
@@ -254,7 +218,7 @@ func ApplyVEX(ms []Match, pkgs []Package, stmts []VEXStatement) {
 	for i := range ms {
 		m := &ms[i]
 		ids := append([]string{m.ID}, m.Aliases...)
-		var best *VEXStatement
+		var best *vuln.VEXStatement
 		for j := range stmts {
 			s := &stmts[j]
 			if !slices.Contains(ids, s.Vulnerability) && !slices.ContainsFunc(s.Aliases, func(a string) bool { return slices.Contains(ids, a) }) {
@@ -268,7 +232,7 @@ func ApplyVEX(ms []Match, pkgs []Package, stmts []VEXStatement) {
 			}
 		}
 		if best != nil {
-			m.VEX = &VEXResult{Status: best.Status, Justification: best.Justification, Impact: best.Impact, Action: best.Action, Source: best.Source}
+			m.VEX = &vuln.VEXResult{Status: best.Status, Justification: best.Justification, Impact: best.Impact, Action: best.Action, Source: best.Source}
 		}
 	}
 }
@@ -289,9 +253,9 @@ func samePackage(stmt, pkg string) bool {
 	if err != nil || !strings.EqualFold(a.Type, b.Type) {
 		return false
 	}
-	eco := ecosystems[strings.ToLower(a.Type)]
+	eco := vuln.Ecosystem(a.Type)
 	name := func(p packageurl.PackageURL) string {
-		return Normalize(eco, strings.Trim(p.Namespace+"/"+p.Name, "/"))
+		return vuln.Normalize(eco, strings.Trim(p.Namespace+"/"+p.Name, "/"))
 	}
 	if name(a) != name(b) {
 		return false
@@ -306,14 +270,14 @@ func samePackage(stmt, pkg string) bool {
 // fixed and first_fixed fixed, known/first/last_affected affected (with
 // the remediations as action), under_investigation as it says. Products
 // named only in words cannot be applied to SBOM components.
-func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
-	doc, err := readCSAF(path, data)
+func readCSAFVEX(path string, data []byte) ([]vuln.VEXStatement, error) {
+	doc, err := csaf.Read(path, data)
 	if err != nil {
 		return nil, err
 	}
-	products := doc.products()
+	products := doc.Products()
 	ts, _ := time.Parse(time.RFC3339, *doc.Document.Tracking.CurrentReleaseDate)
-	var out []VEXStatement
+	var out []vuln.VEXStatement
 	named := 0
 	for _, v := range doc.Vulnerabilities {
 		id := v.CVE
@@ -325,10 +289,10 @@ func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
 			ids    []string
 			status string
 		}{
-			{ps.KnownNotAffected, VEXNotAffected},
-			{slices.Concat(ps.Fixed, ps.FirstFixed), VEXFixed},
-			{slices.Concat(ps.KnownAffected, ps.FirstAffected, ps.LastAffected), VEXAffected},
-			{ps.UnderInvestigation, VEXUnderInvestigation},
+			{ps.KnownNotAffected, vuln.VEXNotAffected},
+			{slices.Concat(ps.Fixed, ps.FirstFixed), vuln.VEXFixed},
+			{slices.Concat(ps.KnownAffected, ps.FirstAffected, ps.LastAffected), vuln.VEXAffected},
+			{ps.UnderInvestigation, vuln.VEXUnderInvestigation},
 		} {
 			for _, pid := range group.ids {
 				p, ok := products[pid]
@@ -336,7 +300,7 @@ func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
 					named++
 					continue
 				}
-				st := VEXStatement{Vulnerability: id, Packages: []string{p.Helper.PURL}, Status: group.status, Timestamp: ts, Source: path}
+				st := vuln.VEXStatement{Vulnerability: id, Packages: []string{p.Helper.PURL}, Status: group.status, Timestamp: ts, Source: path}
 				for _, f := range v.Flags {
 					if slices.Contains(f.ProductIDs, pid) {
 						st.Justification = f.Label
@@ -347,7 +311,7 @@ func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
 						st.Impact = t.Details
 					}
 				}
-				if group.status == VEXAffected {
+				if group.status == vuln.VEXAffected {
 					var actions []string
 					for _, r := range v.Remediations {
 						if slices.Contains(r.ProductIDs, pid) {
@@ -361,7 +325,7 @@ func readCSAFVEX(path string, data []byte) ([]VEXStatement, error) {
 		}
 	}
 	if len(out) == 0 && named > 0 {
-		return nil, fmt.Errorf("%w: %s: none of the %d product statuses names a product with a package URL helper, so none can be applied to SBOM components (products named only in words are matched at device level)", ErrInvalid, path, named)
+		return nil, fmt.Errorf("%w: %s: none of the %d product statuses names a product with a package URL helper, so none can be applied to SBOM components (products named only in words are matched at device level)", vuln.ErrInvalid, path, named)
 	}
 	return out, nil
 }

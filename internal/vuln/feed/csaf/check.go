@@ -1,10 +1,13 @@
-package vuln
+package csaf
 
 import (
 	"fmt"
 	"regexp"
 	"slices"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 // The CSAF 2.0 schema's rules for the members mdcheck reads: required
@@ -32,7 +35,7 @@ var (
 )
 
 // check returns the document's faults against those rules.
-func (d *csafDoc) check() []string {
+func check(d *advisory.CSAF) []string {
 	var p []string
 	fail := func(ptr, format string, a ...any) { p = append(p, ptr+": "+fmt.Sprintf(format, a...)) }
 	required := func(ptr string, v *string) bool {
@@ -101,7 +104,7 @@ func (d *csafDoc) check() []string {
 			required(ptr+"/summary", r.Summary)
 		}
 	}
-	product := func(ptr string, pr csafProduct) {
+	product := func(ptr string, pr advisory.CSAFProduct) {
 		if pr.ID == "" {
 			fail(ptr+"/product_id", "missing or empty")
 		}
@@ -109,8 +112,8 @@ func (d *csafDoc) check() []string {
 			fail(ptr+"/name", "missing or empty")
 		}
 	}
-	var branches func(ptr string, bs []csafBranch)
-	branches = func(ptr string, bs []csafBranch) {
+	var branches func(ptr string, bs []advisory.CSAFBranch)
+	branches = func(ptr string, bs []advisory.CSAFBranch) {
 		for i, b := range bs {
 			bp := fmt.Sprintf("%s/%d", ptr, i)
 			oneOf(bp+"/category", b.Category, csafBranchCategories)
@@ -140,7 +143,7 @@ func (d *csafDoc) check() []string {
 	}
 	for i, v := range d.Vulnerabilities {
 		ptr := fmt.Sprintf("/vulnerabilities/%d", i)
-		if v.CVE != "" && !cveID.MatchString(v.CVE) {
+		if v.CVE != "" && !vuln.CVEID.MatchString(v.CVE) {
 			fail(ptr+"/cve", "%q is not a CVE ID", v.CVE)
 		}
 		for j, s := range v.Scores {

@@ -1,4 +1,6 @@
-package vuln
+// Package nvd reads pages of the NVD CVE API 2.0, with the CPE
+// applicability of their configurations.
+package nvd
 
 import (
 	"bytes"
@@ -6,16 +8,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
-// MaxCollection bounds one file that holds many records: an NVD CVE API
-// 2.0 response page (up to 2,000 CVEs) or a feed file.
-const MaxCollection = 64 << 20
-
-// MaxNVD bounds one NVD file, which is decoded whole: a page of 2,000 CVEs
+// MaxPage bounds one NVD file, which is decoded whole: a page of 2,000 CVEs
 // is a few MiB, and 32 MiB of the smallest CVE objects peak at about
 // 175 MiB (TestLargeAdvisoriesMemory).
-const MaxNVD = 32 << 20
+const MaxPage = 32 << 20
 
 type nvdCVE struct {
 	ID           string `json:"id"`
@@ -59,17 +59,17 @@ func isNVD(data []byte) bool {
 		bytes.Contains(data, []byte(`"configurations"`)) && bytes.Contains(data, []byte(`"lastModified"`)) && bytes.Contains(data, []byte(`"vulnStatus"`))
 }
 
-// ParseNVD reads NVD CVE API 2.0 JSON: a response page's vulnerabilities
+// Parse reads NVD CVE API 2.0 JSON: a response page's vulnerabilities
 // or a single CVE object. Each CVE becomes a Record and the vulnerable
 // cpeMatch entries of its configurations its applicability: criteria with
 // versionStart/End Including/Excluding. A match that NVD ties to a
 // platform (an AND configuration) is marked so, since the platform is not
 // checked.
-func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
-	if len(data) > MaxNVD {
-		return nil, nil, fmt.Errorf("%w: %s: %d bytes; an NVD file may be at most %d (save smaller pages: resultsPerPage)", ErrInvalid, name, len(data), MaxNVD)
+func Parse(name string, data []byte) ([]*vuln.Record, [][]vuln.Applicability, error) {
+	if len(data) > MaxPage {
+		return nil, nil, fmt.Errorf("%w: %s: %d bytes; an NVD file may be at most %d (save smaller pages: resultsPerPage)", vuln.ErrInvalid, name, len(data), MaxPage)
 	}
-	if err := checkDepth(name, data); err != nil {
+	if err := vuln.CheckDepth(name, data); err != nil {
 		return nil, nil, err
 	}
 	var page struct {
@@ -80,7 +80,7 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 		nvdCVE
 	}
 	if err := json.Unmarshal(data, &page); err != nil {
-		return nil, nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
+		return nil, nil, fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, name, err)
 	}
 	cves := make([]*nvdCVE, 0, len(page.Vulnerabilities)+1)
 	for i := range page.Vulnerabilities {
@@ -89,14 +89,14 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 	if page.Format == "" && page.ID != "" {
 		cves = append(cves, &page.nvdCVE)
 	}
-	var recs []*Record
-	var apps [][]Applicability
+	var recs []*vuln.Record
+	var apps [][]vuln.Applicability
 	for i, c := range cves {
 		where := fmt.Sprintf("%s: /vulnerabilities/%d/cve", name, i)
 		if page.Format == "" {
 			where = name
 		}
-		r, err := cveRecord(where, "/id", c.ID, c.LastModified, c.Published)
+		r, err := vuln.CVERecord(where, "/id", c.ID, c.LastModified, c.Published)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -105,18 +105,18 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 		}
 		for _, d := range c.Descriptions {
 			if strings.HasPrefix(d.Lang, "en") {
-				r.Summary = firstSentence(d.Value)
+				r.Summary = vuln.FirstSentence(d.Value)
 				break
 			}
 		}
 		for _, k := range []string{"cvssMetricV40", "cvssMetricV31", "cvssMetricV30"} {
 			for _, m := range c.Metrics[k] {
-				if v := m.CVSSData.VectorString; v != "" && !slices.ContainsFunc(r.Severity, func(x Severity) bool { return x.Score == v }) {
-					r.Severity = append(r.Severity, Severity{Type: "CVSS_V" + k[len("cvssMetricV"):len("cvssMetricV")+1], Score: v})
+				if v := m.CVSSData.VectorString; v != "" && !slices.ContainsFunc(r.Severity, func(x vuln.Severity) bool { return x.Score == v }) {
+					r.Severity = append(r.Severity, vuln.Severity{Type: "CVSS_V" + k[len("cvssMetricV"):len("cvssMetricV")+1], Score: v})
 				}
 			}
 		}
-		var as []Applicability
+		var as []vuln.Applicability
 		for _, cfg := range c.Configurations {
 			platform := strings.EqualFold(cfg.Operator, "AND")
 			for _, n := range cfg.Nodes {
@@ -127,12 +127,12 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 					if !m.Vulnerable {
 						continue
 					}
-					cp, err := ParseCPE(m.Criteria)
+					cp, err := vuln.ParseCPE(m.Criteria)
 					if err != nil {
 						continue
 					}
-					a := Applicability{ID: c.ID, Vendor: cp[cpeVendor], Product: cp[cpeProduct], CPE: &cp, Default: "unaffected", Platform: platform}
-					a.Ranges = []VersionRange{nvdRange(cp[cpeVersion], m.VersionStartIncluding, m.VersionStartExcluding, m.VersionEndIncluding, m.VersionEndExcluding)}
+					a := vuln.Applicability{ID: c.ID, Vendor: cp[vuln.CPEVendor], Product: cp[vuln.CPEProduct], CPE: &cp, Default: "unaffected", Platform: platform}
+					a.Ranges = []vuln.VersionRange{nvdRange(cp[vuln.CPEVersion], m.VersionStartIncluding, m.VersionStartExcluding, m.VersionEndIncluding, m.VersionEndExcluding)}
 					as = append(as, a)
 				}
 			}
@@ -145,8 +145,8 @@ func ParseNVD(name string, data []byte) ([]*Record, [][]Applicability, error) {
 
 // nvdRange turns NVD's version bounds into a range; with no bounds, the
 // criteria's own version counts (ANY: every version).
-func nvdRange(cpeVersion, startIncl, startExcl, endIncl, endExcl string) VersionRange {
-	r := VersionRange{Status: "affected", Version: "0"}
+func nvdRange(cpeVersion, startIncl, startExcl, endIncl, endExcl string) vuln.VersionRange {
+	r := vuln.VersionRange{Status: "affected", Version: "0"}
 	if startIncl == "" && startExcl == "" && endIncl == "" && endExcl == "" {
 		if cpeVersion == "*" {
 			r.Version = "*"
@@ -170,4 +170,25 @@ func nvdRange(cpeVersion, startIncl, startExcl, endIncl, endExcl string) Version
 		r.LessThan = "*"
 	}
 	return r
+}
+
+// Feed reads NVD CVE API 2.0 pages.
+var Feed vuln.Feed = feed{}
+
+type feed struct{}
+
+func (feed) Name() string            { return "nvd" }
+func (feed) Detect(data []byte) bool { return isNVD(data) }
+
+func (feed) Read(name string, data []byte, y vuln.Yield) error {
+	recs, apps, err := Parse(name, data)
+	if err != nil || y.Record == nil {
+		return err
+	}
+	for i, r := range recs {
+		if err := y.Record(r, apps[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -1,30 +1,18 @@
-package vuln
+// Package safety weighs a known vulnerability for patients: how the
+// component that carries it can be reached and what it does for the
+// patient, from the device model, on top of the vulnerability's own
+// rating (docs/vulnerabilities.md, "Severity for patients"). The formula
+// is mdcheck's own, documented and tested; CVSS v4.0's Safety metric
+// counts where a vector carries it.
+package safety
 
 import (
 	"fmt"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
-
-// Safety is a match's severity for patients: the vulnerability's own
-// severity weighed by how the component carrying the package can be
-// reached and what it does for the patient. It is mdcheck's own formula
-// (docs/vulnerabilities.md), meant as an input to the manufacturer's
-// security risk assessment, as MDCG 2019-16 lets CVSS support the
-// likelihood estimate; it is not MITRE's rubric for applying CVSS to
-// medical devices.
-type Safety struct {
-	Level string `json:"level"` // critical, high, medium or low
-	// Score is Technical × Reach × Function, from 0 to 10, before the
-	// step up for known exploitation.
-	Score     float64 `json:"score"`
-	Technical float64 `json:"technical"`
-	Reach     float64 `json:"reach"`
-	Function  float64 `json:"function"`
-	// Reason explains the level in one sentence.
-	Reason string `json:"reason"`
-}
 
 // Reach factors by who can reach the component.
 var reachFactor = map[string]float64{
@@ -40,17 +28,17 @@ var reachFactor = map[string]float64{
 // component is connected.
 var attackVectorReach = map[string]string{"N": "internet", "A": "hospital-network", "L": "proximity", "P": "physical"}
 
-// PatientSafety weighs match m found in component c, whose MDR class is
+// Weigh weighs match m found in component c, whose MDR class is
 // class ("" when not known).
-func PatientSafety(m Match, c *model.Component, class string) Safety {
-	s := Safety{}
+func Weigh(m vuln.Match, c *model.Component, class string) vuln.Safety {
+	s := vuln.Safety{}
 	var why []string
 
 	// The vulnerability itself: its highest CVSS score, else the rating
 	// its source gives, else (unknown) high, never low.
 	tech, vec, known := -1.0, "", false
 	for _, v := range m.CVSS {
-		if sc, ok := cvssScore(v); ok && sc > tech {
+		if sc, ok := vuln.CVSSScore(v); ok && sc > tech {
 			tech, vec, known = sc, v, true
 		}
 	}
@@ -71,7 +59,7 @@ func PatientSafety(m Match, c *model.Component, class string) Safety {
 	s.Technical = tech
 	switch {
 	case known:
-		why = append(why, fmt.Sprintf("a %s flaw (CVSS %.1f)", scoreWord(tech), tech))
+		why = append(why, fmt.Sprintf("a %s flaw (CVSS %.1f)", vuln.ScoreWord(tech), tech))
 	case m.Severity != "":
 		why = append(why, fmt.Sprintf("a %s flaw (no CVSS vector)", m.Severity))
 	default:

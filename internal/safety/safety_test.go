@@ -1,10 +1,11 @@
-package vuln
+package safety
 
 import (
 	"strings"
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 func TestPatientSafety(t *testing.T) {
@@ -16,9 +17,9 @@ func TestPatientSafety(t *testing.T) {
 		}
 		return in
 	}
-	critical := Match{Package: "openssl", Version: "1.1.1k", CVSS: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}} // 9.8
-	medium := Match{Package: "zlib", Version: "1.2.11", CVSS: []string{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:L"}}      // 5.0
-	physical := Match{Package: "u-boot", Version: "2020.01", CVSS: []string{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}} // 6.8
+	critical := vuln.Match{Package: "openssl", Version: "1.1.1k", CVSS: []string{"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}} // 9.8
+	medium := vuln.Match{Package: "zlib", Version: "1.2.11", CVSS: []string{"CVSS:3.1/AV:N/AC:H/PR:N/UI:R/S:U/C:L/I:L/A:L"}}      // 5.0
+	physical := vuln.Match{Package: "u-boot", Version: "2020.01", CVSS: []string{"CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}} // 6.8
 	therapyFacts := &model.Facts{TherapeuticEnergy: "hazardous"}
 	monitorDanger := &model.Facts{Monitoring: "vital-parameters-immediate-danger"}
 	monitor := &model.Facts{Diagnostic: &model.Diagnostic{VitalProcesses: "direct-diagnosis-or-monitoring"}}
@@ -26,7 +27,7 @@ func TestPatientSafety(t *testing.T) {
 
 	for _, tt := range []struct {
 		name  string
-		m     Match
+		m     vuln.Match
 		c     model.Component
 		class string
 		level string
@@ -49,19 +50,19 @@ func TestPatientSafety(t *testing.T) {
 		{"class III", critical, model.Component{Name: "viewer", Role: "device", Classification: none, Interfaces: []model.Interface{iface("hospital-network", false)}}, "III", "high", 7.9, "with no therapy, diagnosis or monitoring function declared (class III)"},
 		// A medium flaw in the pump, and what known exploitation adds.
 		{"medium flaw, therapy", medium, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "medium", 4.5, "a medium flaw (CVSS 5.0) in zlib 1.2.11"},
-		{"medium flaw, therapy, KEV", Match{Package: "zlib", Version: "1.2.11", CVSS: medium.CVSS, KEV: &KEV{DateAdded: "2024-01-02"}}, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "high", 4.5, "exploited in the wild (CISA KEV since 2024-01-02)"},
+		{"medium flaw, therapy, KEV", vuln.Match{Package: "zlib", Version: "1.2.11", CVSS: medium.CVSS, KEV: &vuln.KEV{DateAdded: "2024-01-02"}}, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "high", 4.5, "exploited in the wild (CISA KEV since 2024-01-02)"},
 		// A flaw that needs physical access, on a networked component.
 		{"attack vector physical", physical, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("internet", true)}}, "", "medium", 3.7, "but exploitable only with physical access"},
 		// What is not declared is not taken as harmless.
 		{"interfaces not declared", critical, model.Component{Name: "gateway", Role: "device"}, "", "critical", 8.8, "interfaces are not declared (taken as reachable from the internet), whose clinical function is not declared"},
-		{"no CVSS, no rating", Match{Package: "fw", Version: "1"}, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "high", 7.2, "a flaw of unknown severity (taken as high)"},
+		{"no CVSS, no rating", vuln.Match{Package: "fw", Version: "1"}, model.Component{Name: "pump", Role: "device", Interfaces: []model.Interface{iface("hospital-network", true)}}, "", "high", 7.2, "a flaw of unknown severity (taken as high)"},
 		// CVSS 4.0 saying exploitation can harm safety.
-		{"CVSS 4.0 safety", Match{Package: "rtos", Version: "10", CVSS: []string{"CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:N/SA:N/S:P"}}, model.Component{Name: "monitor", Role: "device", Classification: monitor, Interfaces: []model.Interface{iface("hospital-network", false)}}, "", "high", 6.5, "can harm safety"},
+		{"CVSS 4.0 safety", vuln.Match{Package: "rtos", Version: "10", CVSS: []string{"CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:N/SA:N/S:P"}}, model.Component{Name: "monitor", Role: "device", Classification: monitor, Interfaces: []model.Interface{iface("hospital-network", false)}}, "", "high", 6.5, "can harm safety"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := PatientSafety(tt.m, &tt.c, tt.class)
+			got := Weigh(tt.m, &tt.c, tt.class)
 			if got.Level != tt.level || tt.score != 0 && got.Score != tt.score || !strings.Contains(got.Reason, tt.says) {
-				t.Errorf("PatientSafety = %s %.1f (%.1f × %.2f × %.2f): %q; want %s %.1f saying %q", got.Level, got.Score, got.Technical, got.Reach, got.Function, got.Reason, tt.level, tt.score, tt.says)
+				t.Errorf("Weigh = %s %.1f (%.1f × %.2f × %.2f): %q; want %s %.1f saying %q", got.Level, got.Score, got.Technical, got.Reach, got.Function, got.Reason, tt.level, tt.score, tt.says)
 			}
 			if !strings.HasPrefix(got.Reason, strings.ToUpper(got.Level[:1])+got.Level[1:]+": ") || !strings.HasSuffix(got.Reason, ".") {
 				t.Errorf("reason %q is not one sentence starting with the level", got.Reason)

@@ -1,4 +1,4 @@
-package vuln
+package vex
 
 import (
 	"errors"
@@ -8,10 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/seed"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 func TestReadOpenVEX(t *testing.T) {
-	stmts, err := ReadVEXFile("testdata/vex/trivy.openvex.json")
+	stmts, err := ReadFile("../vuln/testdata/vex/trivy.openvex.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -19,23 +22,23 @@ func TestReadOpenVEX(t *testing.T) {
 		t.Fatalf("%d statements", len(stmts))
 	}
 	s := stmts[0]
-	if s.Vulnerability != "GO-2024-2575" || !slices.Contains(s.Aliases, "CVE-2024-26147") || s.Status != VEXNotAffected ||
+	if s.Vulnerability != "GO-2024-2575" || !slices.Contains(s.Aliases, "CVE-2024-26147") || s.Status != vuln.VEXNotAffected ||
 		s.Justification != "vulnerable_code_not_in_execute_path" || !slices.Contains(s.Packages, "pkg:golang/helm.sh/helm/v3") ||
 		slices.Contains(s.Packages, "pkg:golang/github.com/aquasecurity/trivy") || s.Timestamp.IsZero() {
 		t.Errorf("first statement = %+v", s)
 	}
 	// OpenVEX v0.0.1, which go-vex converts.
-	old, err := ReadVEXFile("testdata/vex/openvex-v0.0.1.json")
+	old, err := ReadFile("../vuln/testdata/vex/openvex-v0.0.1.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(old) != 1 || old[0].Vulnerability != "CVE-2023-12345" || old[0].Status != VEXFixed || !slices.Contains(old[0].Packages, "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7") {
+	if len(old) != 1 || old[0].Vulnerability != "CVE-2023-12345" || old[0].Status != vuln.VEXFixed || !slices.Contains(old[0].Packages, "pkg:apk/wolfi/git@2.39.0-r1?arch=armv7") {
 		t.Errorf("v0.0.1 statements = %+v", old)
 	}
 }
 
 func TestReadCycloneDXVEX(t *testing.T) {
-	stmts, err := ReadVEXFile("testdata/vex/cyclonedx-vex.json")
+	stmts, err := ReadFile("../vuln/testdata/vex/cyclonedx-vex.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,17 +47,17 @@ func TestReadCycloneDXVEX(t *testing.T) {
 	}
 	s := stmts[0]
 	const jackson = "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.10.0?type=jar"
-	if s.Vulnerability != "CVE-2020-25649" || s.Status != VEXNotAffected || s.Justification != "code_not_reachable" ||
+	if s.Vulnerability != "CVE-2020-25649" || s.Status != vuln.VEXNotAffected || s.Justification != "code_not_reachable" ||
 		!strings.Contains(s.Impact, "not reachable") || !slices.Contains(s.Refs, jackson) || !slices.Contains(s.Packages, jackson) {
 		t.Errorf("statement = %+v", s)
 	}
 }
 
 func TestReadCSAFVEX(t *testing.T) {
-	const real = "testdata/vex/csaf-sec-vex-2022-0001.json"
+	const real = "../vuln/testdata/vex/csaf-sec-vex-2022-0001.json"
 	// As published, its product is named in words only.
-	if _, err := ReadVEXFile(real); err == nil || !strings.Contains(err.Error(), "none of the 3 product statuses names a product with a package URL helper") {
-		t.Errorf("ReadVEXFile = %v", err)
+	if _, err := ReadFile(real); err == nil || !strings.Contains(err.Error(), "none of the 3 product statuses names a product with a package URL helper") {
+		t.Errorf("ReadFile = %v", err)
 	}
 	// The same document with a package URL helper on its product
 	// (synthetic: added here, in memory).
@@ -71,7 +74,7 @@ func TestReadCSAFVEX(t *testing.T) {
 	if err := os.WriteFile(path, []byte(helped), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	stmts, err := ReadVEXFile(path)
+	stmts, err := ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,38 +82,38 @@ func TestReadCSAFVEX(t *testing.T) {
 		t.Fatalf("%d statements", len(stmts))
 	}
 	s := stmts[0]
-	if s.Vulnerability != "CVE-2021-44228" || s.Status != VEXNotAffected || s.Justification != "component_not_present" ||
+	if s.Vulnerability != "CVE-2021-44228" || s.Status != vuln.VEXNotAffected || s.Justification != "component_not_present" ||
 		!strings.Contains(s.Impact, "JavaScript") || !slices.Equal(s.Packages, []string{"pkg:npm/secvisogram"}) || s.Timestamp.IsZero() {
 		t.Errorf("first statement = %+v", s)
 	}
-	ms := []Match{{Ref: "s", ID: "GHSA-jfh8-c2jp-5v3q", Aliases: []string{"CVE-2021-44228"}}}
-	ApplyVEX(ms, []Package{{Ref: "s", PURL: "pkg:npm/secvisogram@1.12.0"}}, stmts)
+	ms := []vuln.Match{{Ref: "s", ID: "GHSA-jfh8-c2jp-5v3q", Aliases: []string{"CVE-2021-44228"}}}
+	Apply(ms, []vuln.Package{{Ref: "s", PURL: "pkg:npm/secvisogram@1.12.0"}}, stmts)
 	if !ms[0].VEX.Suppressed() || ms[0].VEX.Justification != "component_not_present" {
 		t.Errorf("applied: %+v", ms[0].VEX)
 	}
 }
 
 func TestApplyVEX(t *testing.T) {
-	stmts, err := ReadVEXFile("testdata/vex/trivy.openvex.json")
+	stmts, err := ReadFile("../vuln/testdata/vex/trivy.openvex.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs := []Package{
+	pkgs := []vuln.Package{
 		{Ref: "helm", Name: "helm.sh/helm/v3", PURL: "pkg:golang/helm.sh/helm/v3@v3.14.1"},
 		{Ref: "circl", Name: "github.com/cloudflare/circl", PURL: "pkg:golang/github.com/cloudflare/circl@v1.3.3"},
 		{Ref: "other", Name: "golang.org/x/net", PURL: "pkg:golang/golang.org/x/net@v0.1.0"},
 	}
-	ms := []Match{
+	ms := []vuln.Match{
 		{Ref: "helm", ID: "GO-2024-2575"},                                             // by ID, version-less package
 		{Ref: "circl", ID: "GHSA-2q89-485c-9j2x", Aliases: []string{"CVE-2023-1732"}}, // by alias
 		{Ref: "other", ID: "GO-2024-2575"},                                            // another package
 		{Ref: "helm", ID: "GO-2099-0001"},                                             // another vulnerability
 	}
-	ApplyVEX(ms, pkgs, stmts)
-	if r := ms[0].VEX; r == nil || r.Status != VEXNotAffected || r.Justification != "vulnerable_code_not_in_execute_path" || !r.Suppressed() {
+	Apply(ms, pkgs, stmts)
+	if r := ms[0].VEX; r == nil || r.Status != vuln.VEXNotAffected || r.Justification != "vulnerable_code_not_in_execute_path" || !r.Suppressed() {
 		t.Errorf("helm: %+v", r)
 	}
-	if r := ms[1].VEX; r == nil || r.Status != VEXNotAffected || r.Justification != "vulnerable_code_not_present" {
+	if r := ms[1].VEX; r == nil || r.Status != vuln.VEXNotAffected || r.Justification != "vulnerable_code_not_present" {
 		t.Errorf("circl: %+v", r)
 	}
 	if ms[2].VEX != nil || ms[3].VEX != nil || ms[2].VEX.Suppressed() {
@@ -120,14 +123,14 @@ func TestApplyVEX(t *testing.T) {
 	// The latest statement wins; an affected one shows its action and
 	// does not suppress.
 	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	both := []VEXStatement{
-		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a"}, Status: VEXUnderInvestigation, Timestamp: t0},
-		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a@1.0.0"}, Status: VEXAffected, Action: "upgrade to 1.0.1", Timestamp: t0.Add(time.Hour)},
+	both := []vuln.VEXStatement{
+		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a"}, Status: vuln.VEXUnderInvestigation, Timestamp: t0},
+		{Vulnerability: "CVE-1", Packages: []string{"pkg:npm/a@1.0.0"}, Status: vuln.VEXAffected, Action: "upgrade to 1.0.1", Timestamp: t0.Add(time.Hour)},
 	}
-	for _, order := range [][]VEXStatement{both, {both[1], both[0]}} {
-		m := []Match{{Ref: "a", ID: "CVE-1"}}
-		ApplyVEX(m, []Package{{Ref: "a", PURL: "pkg:npm/a@1.0.0"}}, order)
-		if r := m[0].VEX; r == nil || r.Status != VEXAffected || r.Action != "upgrade to 1.0.1" || r.Suppressed() {
+	for _, order := range [][]vuln.VEXStatement{both, {both[1], both[0]}} {
+		m := []vuln.Match{{Ref: "a", ID: "CVE-1"}}
+		Apply(m, []vuln.Package{{Ref: "a", PURL: "pkg:npm/a@1.0.0"}}, order)
+		if r := m[0].VEX; r == nil || r.Status != vuln.VEXAffected || r.Action != "upgrade to 1.0.1" || r.Suppressed() {
 			t.Errorf("latest statement: %+v", r)
 		}
 	}
@@ -172,29 +175,29 @@ func TestReadVEXErrors(t *testing.T) {
 			if err := os.WriteFile(f, []byte(tt.in), 0o600); err != nil {
 				t.Fatal(err)
 			}
-			_, err := ReadVEXFile(f)
-			if err == nil || !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), f) {
-				t.Errorf("ReadVEXFile = %v, want an error naming the file and containing %q", err, tt.want)
+			_, err := ReadFile(f)
+			if err == nil || !errors.Is(err, vuln.ErrInvalid) || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), f) {
+				t.Errorf("ReadFile = %v, want an error naming the file and containing %q", err, tt.want)
 			}
 		})
 	}
 }
 
 func FuzzReadVEX(f *testing.F) {
-	seedFiles(f, "testdata/vex/trivy.openvex.json", "testdata/vex/openvex-v0.0.1.json", "testdata/vex/cyclonedx-vex.json", "testdata/vex/csaf-sec-vex-2022-0001.json")
+	seed.Files(f, "../vuln/testdata/vex/trivy.openvex.json", "../vuln/testdata/vex/openvex-v0.0.1.json", "../vuln/testdata/vex/cyclonedx-vex.json", "../vuln/testdata/vex/csaf-sec-vex-2022-0001.json")
 	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "vex.json")
 		if err := os.WriteFile(path, data, 0o600); err != nil {
 			t.Fatal(err)
 		}
-		stmts, err := ReadVEXFile(path)
+		stmts, err := ReadFile(path)
 		if err != nil {
 			return
 		}
 		for _, s := range stmts {
 			switch s.Status {
-			case VEXNotAffected, VEXAffected, VEXFixed, VEXUnderInvestigation:
+			case vuln.VEXNotAffected, vuln.VEXAffected, vuln.VEXFixed, vuln.VEXUnderInvestigation:
 			default:
 				t.Fatalf("statement with status %q", s.Status)
 			}

@@ -1,4 +1,4 @@
-package vuln
+package csaf
 
 import (
 	"encoding/json"
@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gocsaf/csaf/v3/csaf"
+	"github.com/mdcheck/mdcheck/internal/testutil/seed"
 )
 
 // gocsafProblems is gocsaf's validation of a document against the full
@@ -27,7 +28,7 @@ func gocsafProblems(t testing.TB, data []byte) []string {
 // csafFiles are the CSAF documents at hand: testdata and, when present,
 // the shared collection (108 ICSMA advisories, Red Hat, OASIS examples).
 func csafFiles(t *testing.T) []string {
-	files, _ := filepath.Glob("testdata/csaf/*.json")
+	files, _ := filepath.Glob("../../testdata/csaf/*.json")
 	dir := filepath.Join("..", "..", "..", "shared", "data", "csaf")
 	if d := os.Getenv("MDCHECK_SHARED_DATA"); d != "" {
 		dir = filepath.Join(d, "csaf")
@@ -55,7 +56,7 @@ func TestCSAFRulesAcceptWhatGocsafAccepts(t *testing.T) {
 			t.Errorf("%s: the reference rejects a real document: %v", f, p)
 			continue
 		}
-		if _, _, err := ParseCSAF(f, data); err != nil {
+		if _, _, err := Parse(f, data); err != nil {
 			t.Errorf("%s: %v", f, err)
 		}
 		n++
@@ -66,7 +67,7 @@ func TestCSAFRulesAcceptWhatGocsafAccepts(t *testing.T) {
 // TestCSAFRulesAreTheSchemas: each fault ParseCSAF reports in a document
 // that is otherwise valid, the full schema reports too.
 func TestCSAFRulesAreTheSchemas(t *testing.T) {
-	base, err := os.ReadFile("testdata/csaf/icsma-20-049-01.json")
+	base, err := os.ReadFile("../../testdata/csaf/icsma-20-049-01.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +91,7 @@ func TestCSAFRulesAreTheSchemas(t *testing.T) {
 				t.Fatalf("the base document has no %s", tt.old)
 			}
 			data := []byte(strings.Replace(string(base), tt.old, tt.new, 1))
-			_, _, err := ParseCSAF("x.json", data)
+			_, _, err := Parse("x.json", data)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("ParseCSAF = %v, want a fault at %s", err, tt.want)
 			}
@@ -104,12 +105,12 @@ func TestCSAFRulesAreTheSchemas(t *testing.T) {
 // FuzzCSAFRulesAcceptWhatGocsafAccepts: whatever the full schema accepts,
 // ParseCSAF reads.
 func FuzzCSAFRulesAcceptWhatGocsafAccepts(f *testing.F) {
-	seedFiles(f, "testdata/csaf/icsma-20-049-01.json", "testdata/csaf/bsi-2022-0001.json")
+	seed.Files(f, "../../testdata/csaf/icsma-20-049-01.json", "../../testdata/csaf/bsi-2022-0001.json")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		if len(data) > 1<<20 || !isCSAF(data) || len(gocsafProblems(t, data)) > 0 {
 			return
 		}
-		if _, _, err := ParseCSAF("fuzz", data); err != nil {
+		if _, _, err := Parse("fuzz", data); err != nil {
 			t.Fatalf("the full schema accepts it, ParseCSAF does not: %v", err)
 		}
 	})

@@ -1,8 +1,9 @@
-package vuln
+package store
 
 import (
+	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
+
 	"archive/zip"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -19,9 +20,14 @@ import (
 	"strings"
 	"time"
 
-	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
-
 	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/cve5"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/epss"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/kev"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/nvd"
+	"github.com/mdcheck/mdcheck/internal/vuln/feed/osv"
 )
 
 // Limits on imports: a file larger than MaxCollection, a zip entry or a
@@ -64,7 +70,7 @@ func Open(path string) (*DB, error) {
 	var v string
 	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil || v != schemaVersion {
 		db.Close()
-		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s (build it again with: mdcheck db import PATH...)", ErrInvalid, path, schemaVersion)
+		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s (build it again with: mdcheck db import PATH...)", vuln.ErrInvalid, path, schemaVersion)
 	}
 	return &DB{sql: db, path: path}, nil
 }
@@ -158,6 +164,8 @@ type inserter struct {
 	kevSeen              map[string]string // cve -> catalog version
 	kevVersion, epssDate string
 	epssModel            string
+	epssFile             *vuln.EPSSFile // the file epssStmt inserts scores of
+	epssStmt             *sql.Stmt
 	// advisories holds the product trees of CSAF advisories for
 	// device-level matching, newest revision of each.
 	adv        *sql.Stmt
@@ -192,8 +200,8 @@ func newInserter(tx *sql.Tx) (*inserter, error) {
 // kept in its newest form. Applicability is kept per kind of source (CVE
 // JSON 5, NVD), newest of each kind: the CNA/ADP ranges and NVD's
 // configurations of one CVE both count.
-func (ins *inserter) add(r *Record, apps []Applicability, kind, source string) error {
-	if kind != kindOSV {
+func (ins *inserter) add(r *vuln.Record, apps []vuln.Applicability, kind, source string) error {
+	if kind != osv.Feed.Name() {
 		k := r.ID + "\x00" + kind
 		if prev, ok := ins.cpeSeen[k]; !ok || prev < r.Modified {
 			if ok {
@@ -238,7 +246,7 @@ func (ins *inserter) add(r *Record, apps []Applicability, kind, source string) e
 	done := map[[2]string]bool{}
 	for _, a := range r.Affected {
 		eco, _, _ := strings.Cut(a.Package.Ecosystem, ":")
-		key := [2]string{eco, Normalize(eco, a.Package.Name)}
+		key := [2]string{eco, vuln.Normalize(eco, a.Package.Name)}
 		if done[key] || key[1] == "" {
 			continue
 		}
@@ -259,6 +267,9 @@ func (ins *inserter) add(r *Record, apps []Applicability, kind, source string) e
 }
 
 func (ins *inserter) finish(now time.Time, inputs []string) error {
+	if ins.epssStmt != nil {
+		ins.epssStmt.Close()
+	}
 	ids := make([]string, 0, len(ins.seen))
 	for id, m := range ins.seen {
 		ids = append(ids, id+"@"+m)
@@ -347,8 +358,8 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return importZip(ctx, path, ins)
 	}
-	if st.Size() > MaxCollection {
-		return fmt.Errorf("%w: %s: file is %d bytes; a record file may be at most %d", ErrInvalid, path, st.Size(), MaxCollection)
+	if st.Size() > vuln.MaxCollection {
+		return fmt.Errorf("%w: %s: file is %d bytes; a record file may be at most %d", vuln.ErrInvalid, path, st.Size(), vuln.MaxCollection)
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -360,11 +371,11 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 func importZip(ctx context.Context, path string, ins *inserter) error {
 	zr, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrInvalid, path, err)
+		return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, path, err)
 	}
 	defer zr.Close()
 	if len(zr.File) > maxEntries {
-		return fmt.Errorf("%w: %s: %d entries; at most %d", ErrInvalid, path, len(zr.File), maxEntries)
+		return fmt.Errorf("%w: %s: %d entries; at most %d", vuln.ErrInvalid, path, len(zr.File), maxEntries)
 	}
 	for _, f := range zr.File {
 		if err := ctx.Err(); err != nil {
@@ -374,24 +385,24 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 			continue
 		}
 		where := path + "!" + f.Name
-		if f.UncompressedSize64 > MaxRecord {
-			return fmt.Errorf("%w: %s: entry is %d bytes uncompressed; a record may be at most %d", ErrInvalid, where, f.UncompressedSize64, MaxRecord)
+		if f.UncompressedSize64 > vuln.MaxRecord {
+			return fmt.Errorf("%w: %s: entry is %d bytes uncompressed; a record may be at most %d", vuln.ErrInvalid, where, f.UncompressedSize64, vuln.MaxRecord)
 		}
 		rc, err := f.Open()
 		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInvalid, where, err)
+			return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, where, err)
 		}
 		// The header's size can lie; never read past the limit.
-		data, err := io.ReadAll(io.LimitReader(rc, MaxRecord+1))
+		data, err := io.ReadAll(io.LimitReader(rc, vuln.MaxRecord+1))
 		rc.Close()
 		if errors.Is(err, zip.ErrFormat) {
-			return fmt.Errorf("%w: %s: entry expands past the %d bytes its header declares (zip bomb?)", ErrInvalid, where, f.UncompressedSize64)
+			return fmt.Errorf("%w: %s: entry expands past the %d bytes its header declares (zip bomb?)", vuln.ErrInvalid, where, f.UncompressedSize64)
 		}
 		if err != nil {
-			return fmt.Errorf("%w: %s: %v", ErrInvalid, where, err)
+			return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, where, err)
 		}
-		if len(data) > MaxRecord {
-			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", ErrInvalid, where, MaxRecord)
+		if len(data) > vuln.MaxRecord {
+			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", vuln.ErrInvalid, where, vuln.MaxRecord)
 		}
 		if err := ins.parseAdd(where, data, filepath.Base(path)); err != nil {
 			return err
@@ -401,12 +412,10 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 }
 
 // Kinds of record source.
-const (
-	kindOSV  = "osv"
-	kindCVE5 = "cve5"
-	kindNVD  = "nvd"
-	kindCSAF = "csaf"
-)
+// Feeds are the formats an import reads, in the order they are offered
+// a file: the formats told by their content first, OSV (which takes any
+// JSON record) last.
+var Feeds = []vuln.Feed{epss.Feed, kev.Feed, csaf.Feed, nvd.Feed, cve5.Feed, osv.Feed}
 
 // cpeSource is the Status.Ecosystems key counting CVE records with CPE or
 // vendor/product applicability.
@@ -416,68 +425,30 @@ const cpeSource = "CPE"
 // 2.0 records, a CSAF 2.0 advisory, a KEV catalog or an EPSS file; and
 // stores it.
 func (ins *inserter) parseAdd(where string, data []byte, source string) error {
-	if isEPSS(data) {
-		return ins.addEPSS(where, data)
-	}
-	if isKEV(data) {
-		c, err := ParseKEV(where, data)
-		if err != nil {
-			return err
+	for _, f := range Feeds {
+		if !f.Detect(data) {
+			continue
 		}
-		return ins.addKEV(c)
-	}
-	if isCSAF(data) {
-		recs, apps, err := ParseCSAF(where, data)
-		if err != nil {
-			return err
+		kind := f.Name()
+		err := f.Read(where, data, vuln.Yield{
+			Record:   func(r *vuln.Record, apps []vuln.Applicability) error { return ins.add(r, apps, kind, source) },
+			KEV:      ins.addKEV,
+			EPSS:     ins.addEPSS,
+			Advisory: ins.addAdvisory,
+		})
+		if errors.Is(err, vuln.ErrOtherFormat) {
+			continue
 		}
-		for i, r := range recs {
-			if err := ins.add(r, apps[i], kindCSAF, source); err != nil {
-				return err
-			}
-		}
-		return ins.addAdvisory(where, data)
-	}
-	if isNVD(data) {
-		recs, apps, err := ParseNVD(where, data)
-		if err != nil {
-			return err
-		}
-		for i, r := range recs {
-			if err := ins.add(r, apps[i], kindNVD, source); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	// One decode both tells a CVE JSON 5 record from an OSV record that
-	// mentions cveMetadata and reads it; what does not decode is left to
-	// the OSV reader, whose error names the file.
-	if bytes.Contains(data, []byte(`"cveMetadata"`)) {
-		if c, err := decodeCVE5(where, data); err == nil && c.isRecord() {
-			r, apps, err := c.record(where)
-			if err != nil {
-				return err
-			}
-			return ins.add(r, apps, kindCVE5, source)
-		}
-	}
-	r, err := ParseOSV(where, data)
-	if err != nil {
 		return err
 	}
-	return ins.add(r, nil, kindOSV, source)
+	return fmt.Errorf("%w: %s: no reader for this format", vuln.ErrInvalid, where)
 }
 
 // addKEV stores a KEV catalog's entries; where catalogs overlap, the
 // newest catalog's entry is kept.
 // addAdvisory keeps a CSAF advisory's product tree for device-level
 // matching: the newest revision of each advisory.
-func (ins *inserter) addAdvisory(where string, data []byte) error {
-	a, err := advisory.ReadCSAF(where, data)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrInvalid, err)
-	}
+func (ins *inserter) addAdvisory(a *advisory.Advisory) error {
 	if len(a.Products) == 0 {
 		return nil
 	}
@@ -508,7 +479,7 @@ func (db *DB) Advisories(ctx context.Context) ([]*advisory.Advisory, error) {
 		}
 		var a advisory.Advisory
 		if err := json.Unmarshal(b, &a); err != nil {
-			return nil, fmt.Errorf("%w: advisory in the database: %v", ErrInvalid, err)
+			return nil, fmt.Errorf("%w: advisory in the database: %v", vuln.ErrInvalid, err)
 		}
 		a.Prepare()
 		out = append(out, &a)
@@ -517,8 +488,8 @@ func (db *DB) Advisories(ctx context.Context) ([]*advisory.Advisory, error) {
 }
 
 // KEVEntries returns the KEV entries of the CVEs listed, by CVE.
-func (db *DB) KEVEntries(ctx context.Context, cves []string) (map[string]*KEV, error) {
-	out := map[string]*KEV{}
+func (db *DB) KEVEntries(ctx context.Context, cves []string) (map[string]*vuln.KEV, error) {
+	out := map[string]*vuln.KEV{}
 	for _, c := range cves {
 		var data []byte
 		switch err := db.sql.QueryRowContext(ctx, `SELECT data FROM kev WHERE cve = ?`, c).Scan(&data); {
@@ -527,7 +498,7 @@ func (db *DB) KEVEntries(ctx context.Context, cves []string) (map[string]*KEV, e
 		case err != nil:
 			return nil, err
 		}
-		var k KEV
+		var k vuln.KEV
 		if err := json.Unmarshal(data, &k); err != nil {
 			return nil, err
 		}
@@ -574,7 +545,7 @@ func (k *KEVListed) Of(ctx context.Context, cves []string) ([]string, error) {
 	return out, nil
 }
 
-func (ins *inserter) addKEV(c *KEVCatalog) error {
+func (ins *inserter) addKEV(c *vuln.KEVCatalog) error {
 	for _, e := range c.Entries {
 		if prev, ok := ins.kevSeen[e.CVE]; ok && prev > c.Version {
 			continue
@@ -594,30 +565,26 @@ func (ins *inserter) addKEV(c *KEVCatalog) error {
 	return nil
 }
 
-// addEPSS stores an EPSS file's scores as it reads them; where files
-// overlap, the newest score date wins.
-func (ins *inserter) addEPSS(where string, data []byte) error {
-	var stmt *sql.Stmt
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
+// addEPSS stores an EPSS score as it is read; where files overlap, the
+// newest score date wins. The statement for a file is prepared at its
+// first score, when its date is known.
+func (ins *inserter) addEPSS(f *vuln.EPSSFile, e vuln.EPSS) error {
+	if ins.epssFile != f {
+		if ins.epssStmt != nil {
+			ins.epssStmt.Close()
 		}
-	}()
-	_, err := readEPSS(where, data, func(f *EPSSFile, e EPSS) error {
-		if stmt == nil {
-			verb := "INSERT OR IGNORE"
-			if f.Date >= ins.epssDate {
-				verb = "INSERT OR REPLACE"
-				ins.epssDate, ins.epssModel = f.Date, f.Model
-			}
-			var err error
-			if stmt, err = ins.tx.Prepare(verb + ` INTO epss (cve, score, percentile) VALUES (?, ?, ?)`); err != nil {
-				return err
-			}
+		verb := "INSERT OR IGNORE"
+		if f.Date >= ins.epssDate {
+			verb = "INSERT OR REPLACE"
+			ins.epssDate, ins.epssModel = f.Date, f.Model
 		}
-		_, err := stmt.Exec(e.CVE, e.Score, e.Percentile)
-		return err
-	})
+		stmt, err := ins.tx.Prepare(verb + ` INTO epss (cve, score, percentile) VALUES (?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		ins.epssFile, ins.epssStmt = f, stmt
+	}
+	_, err := ins.epssStmt.Exec(e.CVE, e.Score, e.Percentile)
 	return err
 }
 

@@ -1,16 +1,7 @@
-// Package vuln holds known vulnerabilities and matches software components
-// against them: OSV records read from files, folders and the per-ecosystem
-// all.zip archives OSV publishes, stored in one local SQLite file that is
-// replaced atomically, and matched by package URL with each ecosystem's own
-// version rules and name normalisation. Every match records how it was
-// made.
 package vuln
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 
 	cvss30 "github.com/pandatix/go-cvss/30"
@@ -21,8 +12,8 @@ import (
 // MaxRecord bounds one OSV record.
 const MaxRecord = 4 << 20
 
-// maxDepth bounds JSON nesting in one record.
-const maxDepth = 64
+// MaxDepth bounds JSON nesting in one record.
+const MaxDepth = 64
 
 // ErrInvalid marks input that could not be read.
 var ErrInvalid = errors.New("invalid vulnerability data")
@@ -78,40 +69,18 @@ type Event struct {
 	Limit        string `json:"limit,omitempty"`
 }
 
-// ParseOSV reads one OSV record; name is used in messages.
-func ParseOSV(name string, data []byte) (*Record, error) {
-	if len(data) > MaxRecord {
-		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", ErrInvalid, name, len(data), MaxRecord)
-	}
-	if err := checkDepth(name, data); err != nil {
-		return nil, err
-	}
-	var r Record
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if err := dec.Decode(&r); err != nil {
-		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, err)
-	}
-	switch {
-	case r.ID == "":
-		return nil, fmt.Errorf("%w: %s: an OSV record needs an id", ErrInvalid, name)
-	case strings.ContainsAny(r.ID, " \t\n/"):
-		return nil, fmt.Errorf("%w: %s: bad id %q", ErrInvalid, name, r.ID)
-	}
-	return &r, nil
-}
-
 // SeverityWord is the record's severity as a word (critical, high, medium,
 // low): the highest CVSS base score among its vectors where one parses,
 // else the advisory database's own rating; "" when unknown.
 func (r *Record) SeverityWord() string {
 	best := -1.0
 	for _, sv := range r.Severity {
-		if s, ok := cvssScore(sv.Score); ok && s > best {
+		if s, ok := CVSSScore(sv.Score); ok && s > best {
 			best = s
 		}
 	}
 	if best >= 0 {
-		return scoreWord(best)
+		return ScoreWord(best)
 	}
 	switch strings.ToUpper(r.DatabaseSpecific.Severity) {
 	case "CRITICAL":
@@ -126,8 +95,8 @@ func (r *Record) SeverityWord() string {
 	return ""
 }
 
-// cvssScore is the base score of a CVSS 3.0, 3.1 or 4.0 vector.
-func cvssScore(vector string) (float64, bool) {
+// CVSSScore is the base score of a CVSS 3.0, 3.1 or 4.0 vector.
+func CVSSScore(vector string) (float64, bool) {
 	switch {
 	case strings.HasPrefix(vector, "CVSS:3.1/"):
 		if v, err := cvss31.ParseVector(vector); err == nil {
@@ -145,9 +114,9 @@ func cvssScore(vector string) (float64, bool) {
 	return 0, false
 }
 
-// scoreWord maps a CVSS score to its qualitative rating; "none" (0.0)
+// ScoreWord maps a CVSS score to its qualitative rating; "none" (0.0)
 // reads as low so that a listed vulnerability is never below low.
-func scoreWord(s float64) string {
+func ScoreWord(s float64) string {
 	switch {
 	case s >= 9:
 		return "critical"

@@ -1,4 +1,5 @@
-package vuln
+// Package epss reads FIRST's EPSS scores (CSV, plain or gzipped).
+package epss
 
 import (
 	"bufio"
@@ -8,40 +9,22 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
-
-// EPSS is FIRST's Exploit Prediction Scoring System score of a CVE: the
-// probability of exploitation activity in the next 30 days, and its
-// percentile among all scored CVEs, on the score date of the file.
-type EPSS struct {
-	CVE        string  `json:"cve"`
-	Score      float64 `json:"score"`
-	Percentile float64 `json:"percentile"`
-}
-
-// EPSSFile is one EPSS data file: its model and score date, and scores.
-type EPSSFile struct {
-	Model  string `json:"model"`
-	Date   string `json:"date"`
-	Scores []EPSS `json:"-"`
-}
-
-// MaxEPSS bounds an EPSS file after decompression: the full daily file
-// is about 10 MB for some 300,000 CVEs.
-const MaxEPSS = 64 << 20
 
 // isEPSS tells an EPSS file by its gzip magic or its first line.
 func isEPSS(data []byte) bool {
 	return bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || bytes.HasPrefix(data, []byte("#model_version")) || bytes.HasPrefix(data, []byte("cve,epss"))
 }
 
-// ParseEPSS reads an EPSS CSV file, plain or gzipped, in the layout FIRST
+// Parse reads an EPSS CSV file, plain or gzipped, in the layout FIRST
 // publishes: a comment line "#model_version:...,score_date:...", the
 // header "cve,epss,percentile", then one row per CVE. A fault is reported
 // with its line.
-func ParseEPSS(name string, data []byte) (*EPSSFile, error) {
-	var scores []EPSS
-	f, err := readEPSS(name, data, func(_ *EPSSFile, e EPSS) error {
+func Parse(name string, data []byte) (*vuln.EPSSFile, error) {
+	var scores []vuln.EPSS
+	f, err := readEPSS(name, data, func(_ *vuln.EPSSFile, e vuln.EPSS) error {
 		scores = append(scores, e)
 		return nil
 	})
@@ -52,33 +35,33 @@ func ParseEPSS(name string, data []byte) (*EPSSFile, error) {
 	return f, nil
 }
 
-// CheckEPSS reads an EPSS file through, as ParseEPSS does, without
+// Check reads an EPSS file through, as Parse does, without
 // keeping its scores.
-func CheckEPSS(name string, data []byte) error {
-	_, err := readEPSS(name, data, func(*EPSSFile, EPSS) error { return nil })
+func Check(name string, data []byte) error {
+	_, err := readEPSS(name, data, func(*vuln.EPSSFile, vuln.EPSS) error { return nil })
 	return err
 }
 
 // readEPSS reads an EPSS file as a stream, calling fn for each row with
 // the file's model and date as read so far (they come first).
-func readEPSS(name string, data []byte, fn func(*EPSSFile, EPSS) error) (*EPSSFile, error) {
+func readEPSS(name string, data []byte, fn func(*vuln.EPSSFile, vuln.EPSS) error) (*vuln.EPSSFile, error) {
 	var r io.Reader = bytes.NewReader(data)
 	if bytes.HasPrefix(data, []byte{0x1f, 0x8b}) {
 		zr, err := gzip.NewReader(r)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %s: gzip: %v", ErrInvalid, name, err)
+			return nil, fmt.Errorf("%w: %s: gzip: %v", vuln.ErrInvalid, name, err)
 		}
 		r = zr
 	}
 	// Read as a stream, never decompressed in full, and counted.
-	lr := &io.LimitedReader{R: r, N: MaxEPSS + 1}
+	lr := &io.LimitedReader{R: r, N: vuln.MaxEPSS + 1}
 	fail := func(line int, format string, a ...any) error {
 		if lr.N <= 0 {
-			return fmt.Errorf("%w: %s: expands past %d MiB (a gzip bomb?); an EPSS file may be at most that", ErrInvalid, name, MaxEPSS>>20)
+			return fmt.Errorf("%w: %s: expands past %d MiB (a gzip bomb?); an EPSS file may be at most that", vuln.ErrInvalid, name, vuln.MaxEPSS>>20)
 		}
-		return fmt.Errorf("%w: %s: line %d: %s", ErrInvalid, name, line, fmt.Sprintf(format, a...))
+		return fmt.Errorf("%w: %s: line %d: %s", vuln.ErrInvalid, name, line, fmt.Sprintf(format, a...))
 	}
-	f := &EPSSFile{}
+	f := &vuln.EPSSFile{}
 	sc := bufio.NewScanner(lr)
 	sc.Buffer(nil, 1<<20)
 	line, header := 0, false
@@ -110,7 +93,7 @@ func readEPSS(name string, data []byte, fn func(*EPSSFile, EPSS) error) (*EPSSFi
 		if len(cols) < 3 {
 			return nil, fail(line, "%q has %d columns, not cve,epss,percentile", clipText(text), len(cols))
 		}
-		if !cveID.MatchString(cols[0]) {
+		if !vuln.CVEID.MatchString(cols[0]) {
 			return nil, fail(line, "%q is not a CVE ID", clipText(cols[0]))
 		}
 		var vals [2]float64
@@ -121,7 +104,7 @@ func readEPSS(name string, data []byte, fn func(*EPSSFile, EPSS) error) (*EPSSFi
 			}
 			vals[i] = v
 		}
-		if err := fn(f, EPSS{CVE: cols[0], Score: vals[0], Percentile: vals[1]}); err != nil {
+		if err := fn(f, vuln.EPSS{CVE: cols[0], Score: vals[0], Percentile: vals[1]}); err != nil {
 			return nil, err
 		}
 	}
@@ -129,10 +112,10 @@ func readEPSS(name string, data []byte, fn func(*EPSSFile, EPSS) error) (*EPSSFi
 		return nil, fail(line+1, "%v", err)
 	}
 	if lr.N <= 0 {
-		return nil, fmt.Errorf("%w: %s: expands past %d MiB (a gzip bomb?); an EPSS file may be at most that", ErrInvalid, name, MaxEPSS>>20)
+		return nil, fmt.Errorf("%w: %s: expands past %d MiB (a gzip bomb?); an EPSS file may be at most that", vuln.ErrInvalid, name, vuln.MaxEPSS>>20)
 	}
 	if !header {
-		return nil, fmt.Errorf("%w: %s: no cve,epss,percentile header: not an EPSS file", ErrInvalid, name)
+		return nil, fmt.Errorf("%w: %s: no cve,epss,percentile header: not an EPSS file", vuln.ErrInvalid, name)
 	}
 	return f, nil
 }
@@ -143,4 +126,21 @@ func clipText(s string) string {
 		return s[:57] + "..."
 	}
 	return s
+}
+
+// Feed reads EPSS files, handing each score on as it is read.
+var Feed vuln.Feed = feed{}
+
+type feed struct{}
+
+func (feed) Name() string            { return "epss" }
+func (feed) Detect(data []byte) bool { return isEPSS(data) }
+
+func (feed) Read(name string, data []byte, y vuln.Yield) error {
+	fn := y.EPSS
+	if fn == nil {
+		fn = func(*vuln.EPSSFile, vuln.EPSS) error { return nil }
+	}
+	_, err := readEPSS(name, data, fn)
+	return err
 }

@@ -1,4 +1,4 @@
-package vuln
+package store
 
 import (
 	"context"
@@ -10,61 +10,20 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/package-url/packageurl-go"
 )
-
-// Match is one vulnerability affecting one package.
-type Match struct {
-	Ref       string   `json:"ref"`
-	Package   string   `json:"package"`
-	Version   string   `json:"version"`
-	Ecosystem string   `json:"ecosystem"`
-	ID        string   `json:"id"`
-	Aliases   []string `json:"aliases"`
-	Summary   string   `json:"summary,omitempty"`
-	Severity  string   `json:"severity,omitempty"`
-	CVSS      []string `json:"cvss,omitempty"`
-	Fixed     []string `json:"fixed"`
-	// Method says how the match was made; Confidence how sure it is.
-	Method     string `json:"method"`
-	Confidence string `json:"confidence"`
-	// Note explains a match that needed interpretation, such as the
-	// upstream version read from a distribution's.
-	Note string `json:"note,omitempty"`
-	// KEV is the vulnerability's entry in CISA's catalog of known
-	// exploited vulnerabilities, by its ID or an alias; EPSS its highest
-	// exploit prediction score among them.
-	KEV  *KEV  `json:"kev,omitempty"`
-	EPSS *EPSS `json:"epss,omitempty"`
-	// VEX is the VEX statement that applies, when one does: a match a
-	// statement says does not affect the package stays, marked so.
-	VEX *VEXResult `json:"vex,omitempty"`
-	// Safety is the match's severity for patients, when the scan knows
-	// the device model.
-	Safety *Safety `json:"safety,omitempty"`
-}
-
-// Coverage says, for one package, whether it was checked and why not.
-type Coverage struct {
-	Ref     string `json:"ref"`
-	Package string `json:"package"`
-	Version string `json:"version,omitempty"`
-	Checked bool   `json:"checked"`
-	// Methods lists how the package was checked: purl, cpe, name.
-	Methods []string `json:"methods,omitempty"`
-	Reason  string   `json:"reason,omitempty"`
-}
 
 // Scan matches packages against the database. Every package gets a
 // coverage entry; one that could not be checked says why, so that no match
 // is never mistaken for no vulnerability.
-func (db *DB) Scan(ctx context.Context, pkgs []Package) ([]Match, []Coverage, error) {
+func (db *DB) Scan(ctx context.Context, pkgs []vuln.Package) ([]vuln.Match, []vuln.Coverage, error) {
 	return db.ScanProgress(ctx, pkgs, nil)
 }
 
 // ScanProgress is Scan that calls progress, when not nil, after each
 // package with the number done and the total.
-func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(done, total int)) ([]Match, []Coverage, error) {
+func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress func(done, total int)) ([]vuln.Match, []vuln.Coverage, error) {
 	st, err := db.Status()
 	if err != nil {
 		return nil, nil, err
@@ -74,16 +33,16 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 		return nil, nil, err
 	}
 	defer lookup.Close()
-	cache := map[string][]*Record{}
+	cache := map[string][]*vuln.Record{}
 	names := map[string]map[string]bool{}
-	cpeCache := &cpeCache{rows: map[[2]string][]cpeRow{}, recs: map[string]*Record{}}
-	var matches []Match
-	cov := make([]Coverage, 0, len(pkgs))
+	cpeCache := &cpeCache{rows: map[[2]string][]cpeRow{}, recs: map[string]*vuln.Record{}}
+	var matches []vuln.Match
+	cov := make([]vuln.Coverage, 0, len(pkgs))
 	for _, p := range pkgs {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
-		c := Coverage{Ref: p.Ref, Package: p.Name, Version: p.Version}
+		c := vuln.Coverage{Ref: p.Ref, Package: p.Name, Version: p.Version}
 		found, purlReason, err := db.scanPURL(ctx, lookup, cache, names, st, p)
 		if err != nil {
 			return nil, nil, err
@@ -126,19 +85,19 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []Package, progress func(do
 	return matches, cov, nil
 }
 
-func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]*Record, error) {
+func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]*vuln.Record, error) {
 	rows, err := stmt.QueryContext(ctx, eco, name)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*Record
+	var out []*vuln.Record
 	for rows.Next() {
 		var data []byte
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
-		var r Record
+		var r vuln.Record
 		if err := json.Unmarshal(data, &r); err != nil {
 			return nil, err
 		}
@@ -149,7 +108,7 @@ func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]
 
 // matchRecords checks one package version against the records indexed
 // under its name. reason is set when no record could be evaluated.
-func matchRecords(recs []*Record, t Target, p Package, version string) (found []Match, reason string) {
+func matchRecords(recs []*vuln.Record, t vuln.Target, p vuln.Package, version string) (found []vuln.Match, reason string) {
 	evaluated := 0
 	var lastErr error
 	for _, r := range recs {
@@ -159,7 +118,7 @@ func matchRecords(recs []*Record, t Target, p Package, version string) (found []
 		for i := range r.Affected {
 			a := &r.Affected[i]
 			eco, _, _ := strings.Cut(a.Package.Ecosystem, ":")
-			if eco != t.Ecosystem || Normalize(eco, a.Package.Name) != t.Name {
+			if eco != t.Ecosystem || vuln.Normalize(eco, a.Package.Name) != t.Name {
 				continue
 			}
 			hit, method, err := a.Affects(a.Package.Ecosystem, version)
@@ -171,7 +130,7 @@ func matchRecords(recs []*Record, t Target, p Package, version string) (found []
 			if !hit {
 				continue
 			}
-			m := Match{Ref: p.Ref, Package: p.Name, Version: version, Ecosystem: a.Package.Ecosystem, ID: r.ID,
+			m := vuln.Match{Ref: p.Ref, Package: p.Name, Version: version, Ecosystem: a.Package.Ecosystem, ID: r.ID,
 				Aliases: append([]string{}, r.Aliases...), Summary: r.Summary, Severity: r.SeverityWord(),
 				Fixed: a.Fixed(), Method: method, Confidence: "high"}
 			if m.Fixed == nil {
@@ -193,7 +152,7 @@ func matchRecords(recs []*Record, t Target, p Package, version string) (found []
 // mergeAliases reports a vulnerability once per package when several
 // records describe it (GHSA, PYSEC, GO, OSV and CVE IDs aliasing each
 // other). The kept match takes the union of IDs as aliases.
-func mergeAliases(ms []Match) []Match {
+func mergeAliases(ms []vuln.Match) []vuln.Match {
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(x string) string {
@@ -210,7 +169,7 @@ func mergeAliases(ms []Match) []Match {
 			union(m.ID, al)
 		}
 	}
-	groups := map[string][]Match{}
+	groups := map[string][]vuln.Match{}
 	var order []string
 	for _, m := range ms {
 		root := find(m.ID)
@@ -219,7 +178,7 @@ func mergeAliases(ms []Match) []Match {
 		}
 		groups[root] = append(groups[root], m)
 	}
-	var out []Match
+	var out []vuln.Match
 	for _, root := range order {
 		g := groups[root]
 		sort.Slice(g, func(i, j int) bool {
@@ -261,11 +220,11 @@ func idRank(id string) int {
 
 // scanPURL matches a package by its package URL against OSV records.
 // reason says why it could not be checked.
-func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*Record, names map[string]map[string]bool, st Status, p Package) ([]Match, string, error) {
+func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*vuln.Record, names map[string]map[string]bool, st Status, p vuln.Package) ([]vuln.Match, string, error) {
 	if p.PURL == "" {
 		return nil, "no package URL", nil
 	}
-	t, ok, err := TargetOf(p.PURL)
+	t, ok, err := vuln.TargetOf(p.PURL)
 	switch {
 	case err != nil:
 		return nil, "package URL does not parse: " + err.Error(), nil
@@ -326,8 +285,8 @@ func (db *DB) names(ctx context.Context, ecosystem string) (map[string]bool, err
 }
 
 type cpeRow struct {
-	app Applicability
-	rec *Record
+	app vuln.Applicability
+	rec *vuln.Record
 }
 
 // cpeCache holds, within one scan, the applicability rows read per
@@ -335,57 +294,57 @@ type cpeRow struct {
 // record names many products, and products share records.
 type cpeCache struct {
 	rows map[[2]string][]cpeRow
-	recs map[string]*Record
+	recs map[string]*vuln.Record
 }
 
 // scanCPE matches a package by its CPEs against the CVE records'
 // applicability or, when it has neither a CPE nor a purl that was checked,
 // by its name. It returns the method used ("cpe" or "name") or why it
 // could not check.
-func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package, purlChecked bool) ([]Match, string, string, error) {
+func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p vuln.Package, purlChecked bool) ([]vuln.Match, string, string, error) {
 	if st.Ecosystems[cpeSource] == 0 {
 		if len(p.CPEs) > 0 {
 			return nil, "", "no CVE records with CPE applicability in the database", nil
 		}
 		return nil, "", "no CPE", nil
 	}
-	var found []Match
+	var found []vuln.Match
 	method := ""
 	tried := map[string]bool{}
 	if len(p.CPEs) > 0 {
 		evaluated := false
 		for _, s := range p.CPEs {
-			cp, err := ParseCPE(s)
+			cp, err := vuln.ParseCPE(s)
 			if err != nil {
 				continue
 			}
-			version := cp[cpeVersion]
+			version := cp[vuln.CPEVersion]
 			if version == "*" && p.Version != "" {
 				version = p.Version
 			}
-			rows, err := db.cpeRows(ctx, cache, cp[cpeVendor], cp[cpeProduct])
+			rows, err := db.cpeRows(ctx, cache, cp[vuln.CPEVendor], cp[vuln.CPEProduct])
 			if err != nil {
 				return nil, "", "", err
 			}
 			evaluated = true
-			tried[cp[cpeVendor]+":"+cp[cpeProduct]] = true
+			tried[cp[vuln.CPEVendor]+":"+cp[vuln.CPEProduct]] = true
 			for _, row := range rows {
-				ok, samePart := row.app.matchesCPE(cp)
+				ok, samePart := row.app.MatchesCPE(cp)
 				if !ok {
 					continue
 				}
-				method := MethodCPE
+				method := vuln.MethodCPE
 				if row.app.CPE == nil {
-					method = MethodCPEName
+					method = vuln.MethodCPEName
 				}
 				if m, ok := cpeMatch(row, p, version, method); ok {
 					if row.app.Platform {
-						m.Confidence = ConfidenceMedium
+						m.Confidence = vuln.ConfidenceMedium
 						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + "the record names it vulnerable only on certain platforms, which were not checked"
 					}
 					if !samePart {
-						m.Confidence = ConfidenceMedium
-						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + fmt.Sprintf("the record's CPE part is %q, the component's %q", row.app.CPE[cpePart], cp[cpePart])
+						m.Confidence = vuln.ConfidenceMedium
+						m.Note = strings.TrimPrefix(m.Note+"; ", "; ") + fmt.Sprintf("the record's CPE part is %q, the component's %q", row.app.CPE[vuln.CPEPart], cp[vuln.CPEPart])
 					}
 					found = append(found, m)
 				}
@@ -408,7 +367,7 @@ func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package
 			if tried[row.app.Vendor+":"+row.app.Product] {
 				continue
 			}
-			if m, ok := cpeMatch(row, p, version, MethodName); ok {
+			if m, ok := cpeMatch(row, p, version, vuln.MethodName); ok {
 				m.Note = strings.Replace(m.Note, "matched by name to", "matched by the distribution's source package name to", 1)
 				found = append(found, m)
 			}
@@ -423,7 +382,7 @@ func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package
 	if purlChecked {
 		return nil, "", "", nil
 	}
-	product := nameKey(p.Name)
+	product := vuln.NameKey(p.Name)
 	if product == "" || p.Version == "" {
 		return nil, "", "no CPE", nil
 	}
@@ -431,14 +390,14 @@ func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package
 	if err != nil {
 		return nil, "", "", err
 	}
-	supplier := nameKey(p.Supplier)
+	supplier := vuln.NameKey(p.Supplier)
 	for _, row := range rows {
 		// A name alone is weak: where the SBOM names a supplier, the
 		// record's vendor must appear in it (or it in the vendor).
 		if supplier != "" && row.app.Vendor != "" && !strings.Contains(supplier, row.app.Vendor) && !strings.Contains(row.app.Vendor, supplier) {
 			continue
 		}
-		if m, ok := cpeMatch(row, p, p.Version, MethodName); ok {
+		if m, ok := cpeMatch(row, p, p.Version, vuln.MethodName); ok {
 			found = append(found, m)
 		}
 	}
@@ -448,7 +407,7 @@ func (db *DB) scanCPE(ctx context.Context, cache *cpeCache, st Status, p Package
 // sourcePackage returns the source package name a distribution package's
 // purl gives in its upstream qualifier (upstream=zlib, or zlib@1.2.11),
 // normalised as a CPE product, with the version to compare.
-func sourcePackage(p Package) (name, version string) {
+func sourcePackage(p vuln.Package) (name, version string) {
 	if p.PURL == "" {
 		return "", ""
 	}
@@ -470,45 +429,45 @@ func sourcePackage(p Package) (name, version string) {
 	if up == "" || version == "" || strings.EqualFold(up, u.Name) && len(p.CPEs) > 0 {
 		return "", ""
 	}
-	return nameKey(up), version
+	return vuln.NameKey(up), version
 }
 
 // cpeMatch evaluates one applicability row for a version, trying the
 // upstream version when the version carries a distribution's additions.
-func cpeMatch(row cpeRow, p Package, version, method string) (Match, bool) {
+func cpeMatch(row cpeRow, p vuln.Package, version, method string) (vuln.Match, bool) {
 	if row.rec.Withdrawn != "" {
-		return Match{}, false
+		return vuln.Match{}, false
 	}
-	conf := ConfidenceHigh
+	conf := vuln.ConfidenceHigh
 	switch method {
-	case MethodCPEName:
-		conf = ConfidenceMedium
-	case MethodName:
-		conf = ConfidenceLow
+	case vuln.MethodCPEName:
+		conf = vuln.ConfidenceMedium
+	case vuln.MethodName:
+		conf = vuln.ConfidenceLow
 	}
 	note := ""
-	if up := upstreamVersion(version); up != version {
+	if up := vuln.UpstreamVersion(version); up != version {
 		// CVE records name upstream releases; a distribution's package
 		// version is compared by its upstream part, and the distribution
 		// may have backported the fix.
 		note = fmt.Sprintf("upstream version %s of %s; the distribution may have backported a fix", up, version)
 		version = up
-		if conf == ConfidenceHigh {
-			conf = ConfidenceMedium
+		if conf == vuln.ConfidenceHigh {
+			conf = vuln.ConfidenceMedium
 		}
 	}
 	status := row.app.Status(version)
 	if status != "affected" {
-		return Match{}, false
+		return vuln.Match{}, false
 	}
-	if method == MethodName {
+	if method == vuln.MethodName {
 		note = strings.TrimPrefix(note+"; ", "; ") + fmt.Sprintf("matched by name to %s:%s", row.app.Vendor, row.app.Product)
 	}
 	shown := p.Version
 	if shown == "" {
 		shown = version
 	}
-	m := Match{Ref: p.Ref, Package: p.Name, Version: shown, Ecosystem: cpeSource, ID: row.rec.ID,
+	m := vuln.Match{Ref: p.Ref, Package: p.Name, Version: shown, Ecosystem: cpeSource, ID: row.rec.ID,
 		Aliases: append([]string{}, row.rec.Aliases...), Summary: row.rec.Summary, Severity: row.rec.SeverityWord(),
 		Fixed: []string{}, Method: method, Confidence: conf, Note: note}
 	for _, sv := range row.rec.Severity {
@@ -523,13 +482,13 @@ func cpeMatch(row cpeRow, p Package, version, method string) (Match, bool) {
 }
 
 // dedupe keeps one match per vulnerability: the most confident.
-func dedupe(ms []Match) []Match {
-	rank := map[string]int{ConfidenceHigh: 0, ConfidenceMedium: 1, ConfidenceLow: 2}
+func dedupe(ms []vuln.Match) []vuln.Match {
+	rank := map[string]int{vuln.ConfidenceHigh: 0, vuln.ConfidenceMedium: 1, vuln.ConfidenceLow: 2}
 	best := map[string]int{}
-	var out []Match
+	var out []vuln.Match
 	for _, m := range ms {
 		if i, ok := best[m.ID]; ok {
-			if rank[m.Confidence] < rank[out[i].Confidence] || rank[m.Confidence] == rank[out[i].Confidence] && m.Method == MethodCPE && out[i].Method != MethodCPE {
+			if rank[m.Confidence] < rank[out[i].Confidence] || rank[m.Confidence] == rank[out[i].Confidence] && m.Method == vuln.MethodCPE && out[i].Method != vuln.MethodCPE {
 				out[i] = m
 			}
 			continue
@@ -585,7 +544,7 @@ func (db *DB) cpeRows(ctx context.Context, cache *cpeCache, vendor, product stri
 			if err := db.sql.QueryRowContext(ctx, `SELECT data FROM records WHERE id = ?`, id).Scan(&data); err != nil {
 				return nil, fmt.Errorf("record %s of a CPE row: %w", id, err)
 			}
-			rec = &Record{}
+			rec = &vuln.Record{}
 			if err := json.Unmarshal(data, rec); err != nil {
 				return nil, err
 			}
@@ -599,7 +558,7 @@ func (db *DB) cpeRows(ctx context.Context, cache *cpeCache, vendor, product stri
 
 // annotate attaches KEV entries and EPSS scores to matches by their CVE
 // IDs and aliases.
-func (db *DB) annotate(ctx context.Context, ms []Match) error {
+func (db *DB) annotate(ctx context.Context, ms []vuln.Match) error {
 	kev, err := db.sql.PrepareContext(ctx, `SELECT data FROM kev WHERE cve = ?`)
 	if err != nil {
 		return err
@@ -620,7 +579,7 @@ func (db *DB) annotate(ctx context.Context, ms []Match) error {
 				var data []byte
 				switch err := kev.QueryRowContext(ctx, id).Scan(&data); {
 				case err == nil:
-					m.KEV = &KEV{}
+					m.KEV = &vuln.KEV{}
 					if err := json.Unmarshal(data, m.KEV); err != nil {
 						return err
 					}
@@ -628,7 +587,7 @@ func (db *DB) annotate(ctx context.Context, ms []Match) error {
 					return err
 				}
 			}
-			e := EPSS{CVE: id}
+			e := vuln.EPSS{CVE: id}
 			switch err := epss.QueryRowContext(ctx, id).Scan(&e.Score, &e.Percentile); {
 			case err == nil:
 				if m.EPSS == nil || e.Score > m.EPSS.Score {
