@@ -68,7 +68,7 @@ func (r *CheckResult) Fails(threshold catalog.Severity) bool {
 		return false
 	}
 	for _, f := range r.Report.Findings {
-		if f.Status == catalog.Fail && !f.Waived() && f.Severity >= threshold {
+		if f.Status == catalog.Fail && !f.Suppressed() && f.Severity >= threshold {
 			return true
 		}
 	}

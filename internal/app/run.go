@@ -8,7 +8,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -77,17 +76,13 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 	if err != nil {
 		return nil, err
 	}
-	waivers := opts.Waivers
 	if opts.Vulns != nil {
-		vex, err := vulnEvidence(ctx, dev, cl, docs, opts.Vulns, ev)
-		if err != nil {
+		if err := vulnEvidence(ctx, dev, cl, docs, opts.Vulns, ev); err != nil {
 			return nil, err
 		}
 		if err := deviceAdvisories(ctx, dev, opts.Vulns, ev); err != nil {
 			return nil, err
 		}
-		// A waiver file's own entries come first: the first match wins.
-		waivers = append(slices.Clip(waivers), vex...)
 	}
 	reqs := profileRequirements(opts.Profile)
 	inProfile := map[string]bool{}
@@ -122,7 +117,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 	}
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
 	findings := catalog.Evaluate(rs, in)
-	catalog.ApplyWaivers(findings, waivers, opts.Now)
+	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
 	return report.Build(report.Input{
 		Tool:           report.Tool{Name: "mdcheck", Version: opts.Version, Requirements: len(reqs), Rules: len(rs)},
 		Date:           opts.Now.Format(time.DateOnly),

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
-	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -25,21 +24,16 @@ type Vulns struct {
 	VEX []vuln.VEXStatement
 }
 
-// KnownVulnerabilitiesRule is the rule whose findings the vulnerability
-// matching feeds; VEX waivers name its findings.
-const KnownVulnerabilitiesRule = "vuln/known-vulnerabilities"
-
 // vulnEvidence matches each readable component SBOM against the database,
-// weighs every match for patients, and returns a waiver for each
-// vulnerability a VEX statement says does not affect the component.
-func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classification, docs map[string]*sbom.Document, v *Vulns, ev *evidence.Set) ([]catalog.Waiver, error) {
+// weighs every match for patients and marks it with the VEX statement
+// that covers it.
+func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classification, docs map[string]*sbom.Document, v *Vulns, ev *evidence.Set) error {
 	st, err := v.DB.Status()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	ev.SetVulnDatabase(evidence.VulnDatabase{Hash: st.Hash, Newest: st.Newest, Sources: st.Sources, KEV: st.KEV > 0, EPSS: st.EPSS > 0})
 	class := componentClasses(cl)
-	var waivers []catalog.Waiver
 	for i := range dev.Components {
 		c := &dev.Components[i]
 		doc, ok := docs[c.ID]
@@ -49,7 +43,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		pkgs := packages(doc)
 		ms, cov, err := v.DB.Scan(ctx, pkgs)
 		if err != nil {
-			return nil, fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
+			return fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
 		}
 		vex.Apply(ms, pkgs, v.VEX)
 		weigh(ms, c, class[c.ID])
@@ -59,14 +53,9 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 				res.Checked++
 			}
 		}
-		for _, f := range res.Found {
-			if f.VEX != nil && f.VEX.Suppressed {
-				waivers = append(waivers, vexWaiver(c.ID, f))
-			}
-		}
 		ev.AddVulnerabilities(res)
 	}
-	return waivers, nil
+	return nil
 }
 
 // deviceAdvisories matches the device's identity and each of its
@@ -188,38 +177,6 @@ func groupVEX(rs []*vuln.VEXResult) *evidence.VEX {
 		return &evidence.VEX{Status: r.Status, Justification: r.Justification, Impact: r.Impact, Action: r.Action, Source: r.Source, Suppressed: all}
 	}
 	return nil
-}
-
-// vexWaiver turns a VEX statement that a component is not affected (or
-// already fixed) into a waiver of its finding, with the statement's
-// justification as the reason.
-func vexWaiver(component string, f evidence.VulnFound) catalog.Waiver {
-	reason := "VEX: " + f.VEX.Status
-	if f.VEX.Justification != "" {
-		reason += " (" + f.VEX.Justification + ")"
-	}
-	if f.VEX.Impact != "" {
-		reason += ": " + f.VEX.Impact
-	}
-	return catalog.Waiver{
-		Finding: escapeGlob(KnownVulnerabilitiesRule + "@" + component + "/" + f.ID),
-		Reason:  reason,
-		Owner:   f.VEX.Source,
-		Source:  "vex",
-	}
-}
-
-// escapeGlob quotes the characters a waiver pattern gives a meaning, so
-// that the pattern matches exactly the ID.
-func escapeGlob(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if strings.ContainsRune(`*?[]\`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 func appendNew(s []string, v string) []string {

@@ -88,20 +88,20 @@ func TestVulnerabilityFindings(t *testing.T) {
 		t.Fatal(err)
 	}
 	fs := findingsByID(r)
-	const rule = KnownVulnerabilitiesRule + "@"
+	const rule = "vuln/known-vulnerabilities@"
 	log4j, ok := fs[rule+"server/GHSA-jfh8-c2jp-5v3q"]
 	if !ok {
 		t.Fatalf("no Log4Shell finding; findings: %v", keys(fs))
 	}
-	if log4j.Status != catalog.Fail || !log4j.Exploited || log4j.Severity != catalog.Critical || log4j.Waived() ||
+	if log4j.Status != catalog.Fail || !log4j.Exploited || log4j.Severity != catalog.Critical || log4j.Suppressed() ||
 		!strings.Contains(log4j.Detail, "Known exploited (CISA KEV, added 2021-12-10)") {
-		t.Errorf("Log4Shell = %s %s exploited=%v waived=%v: %s", log4j.Status, log4j.Severity, log4j.Exploited, log4j.Waived(), log4j.Detail)
+		t.Errorf("Log4Shell = %s %s exploited=%v waived=%v: %s", log4j.Status, log4j.Severity, log4j.Exploited, log4j.Suppressed(), log4j.Detail)
 	}
 	minimist := fs[rule+"server/GHSA-xvch-5gv4-984h"]
-	if minimist.Status != catalog.Fail || !minimist.Waived() || minimist.Waiver.Source != "vex" || minimist.Waiver.Expired ||
-		!strings.Contains(minimist.Waiver.Reason, "not_affected (vulnerable_code_not_in_execute_path): Only the build uses minimist.") ||
-		!strings.HasSuffix(minimist.Waiver.Owner, "vex.json") {
-		t.Errorf("minimist = %s, waiver %+v; want failing, waived by the VEX statement with its justification", minimist.Status, minimist.Waiver)
+	if s := minimist.Suppression; minimist.Status != catalog.Fail || !minimist.Suppressed() || s.By != catalog.ByVEX || s.Status != "not_affected" ||
+		s.Justification != "vulnerable_code_not_in_execute_path" || !strings.Contains(s.Impact, "Only the build uses minimist.") ||
+		!strings.HasSuffix(s.Source, "vex.json") {
+		t.Errorf("minimist = %s, suppression %+v; want failing, set aside by the VEX statement with its justification", minimist.Status, s)
 	}
 	if f := fs[rule+"app"]; f.Status != catalog.Pass || !strings.Contains(f.Detail, "1 of 1 package") {
 		t.Errorf("app = %s: %s, want pass", f.Status, f.Detail)

@@ -90,6 +90,9 @@ type Result struct {
 	// Exploited marks a result about a vulnerability known to be
 	// exploited in the wild (CISA KEV); it is fixed first.
 	Exploited bool
+	// Suppression, when set, sets an open result aside: a VEX statement
+	// that the product is not affected or the flaw fixed.
+	Suppression *Suppression
 }
 
 // Rule is a built-in check. Its metadata is written for auditors.

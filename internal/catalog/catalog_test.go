@@ -75,21 +75,25 @@ func TestWaivers(t *testing.T) {
 		{ID: "net/tls@monitor/lan", Status: Unknown},
 	}
 	ApplyWaivers(fs, ws, now)
-	if !fs[0].Waived() || fs[0].Waiver.Owner != "it@h.example" {
-		t.Errorf("pattern waiver not applied: %+v", fs[0].Waiver)
+	if s := fs[0].Suppression; !fs[0].Suppressed() || s.By != ByWaiver || s.Owner != "it@h.example" || s.Waiver != "net/*@pump/*" || s.Justification != "segmented" {
+		t.Errorf("pattern waiver not applied: %+v", s)
 	}
-	if fs[1].Waived() || fs[1].Waiver == nil || !fs[1].Waiver.Expired {
-		t.Errorf("expired waiver = %+v, want recorded as expired and not waiving", fs[1].Waiver)
+	if fs[1].Suppressed() || fs[1].Suppression == nil || !fs[1].Suppression.Expired {
+		t.Errorf("expired waiver = %+v, want recorded as expired and not waiving", fs[1].Suppression)
 	}
-	if fs[2].Waiver != nil || fs[3].Waiver != nil {
+	if fs[2].Suppression != nil || fs[3].Suppression != nil {
 		t.Error("a passing finding or a non-matching one was waived")
 	}
-	// A waiver without expiry (a VEX statement's) holds until it is
-	// withdrawn; a waiver file cannot give one.
-	vex := []Finding{{ID: "vuln/known-vulnerabilities@app/CVE-1", Status: Fail}}
-	ApplyWaivers(vex, []Waiver{{Finding: vex[0].ID, Reason: "VEX: not_affected", Owner: "vex.json", Source: "vex"}}, now)
-	if !vex[0].Waived() || vex[0].Waiver.Expired {
-		t.Errorf("VEX waiver = %+v, want active", vex[0].Waiver)
+	// A VEX statement that the product is not affected holds; a waiver
+	// that matches the finding too does not replace it.
+	set := &Suppression{By: ByVEX, Status: "not_affected", Justification: "component_not_present", Source: "vex.json"}
+	vex := []Finding{{ID: "vuln/known-vulnerabilities@app/CVE-1", Status: Fail, Suppression: set}}
+	ApplyWaivers(vex, []Waiver{{Finding: "vuln/*", Reason: "accepted", Owner: "me", Expires: "2020-01-01"}}, now)
+	if !vex[0].Suppressed() || vex[0].Suppression != set {
+		t.Errorf("VEX suppression = %+v, want the statement, active", vex[0].Suppression)
+	}
+	if got, want := set.Reason(), "VEX: not_affected (component_not_present)"; got != want {
+		t.Errorf("Reason() = %q, want %q", got, want)
 	}
 	for _, bad := range []string{
 		"waivers: [{finding: x, reason: r, owner: o}]",

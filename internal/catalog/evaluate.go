@@ -26,12 +26,15 @@ type Finding struct {
 	Remediation string `json:"remediation,omitempty"`
 	// Exploited marks a finding on a vulnerability known to be exploited
 	// in the wild.
-	Exploited bool    `json:"exploited,omitempty"`
-	Waiver    *Waiver `json:"waiver,omitempty"`
+	Exploited bool `json:"exploited,omitempty"`
+	// Suppression, when set, says who set the finding aside and why (a
+	// waiver, a VEX statement); the finding stays in the report.
+	Suppression *Suppression `json:"suppression,omitempty"`
 }
 
-// Waived reports whether an active waiver covers the finding.
-func (f *Finding) Waived() bool { return f.Waiver != nil && !f.Waiver.Expired }
+// Suppressed reports whether the finding is set aside: by a waiver that
+// has not expired, or by a VEX statement.
+func (f *Finding) Suppressed() bool { return f.Suppression != nil && !f.Suppression.Expired }
 
 // Evaluate runs every rule over in. A rule whose AppliesTo rejects the
 // device gives one NotApplicable finding; a rule that panics gives one
@@ -88,6 +91,9 @@ func finding(r Rule, in *Input, res Result) Finding {
 		Detail:       res.Detail,
 		Evidence:     []evidence.Evidence{},
 		Exploited:    res.Exploited,
+	}
+	if res.Suppression != nil && (res.Status == Fail || res.Status == Unknown) {
+		f.Suppression = res.Suppression
 	}
 	if res.Severity != 0 {
 		f.Severity = res.Severity

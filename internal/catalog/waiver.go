@@ -13,23 +13,77 @@ import (
 )
 
 // Waiver accepts the risk of a finding for a while: the finding stays in
-// the report, marked waived, until the waiver expires. VEX statements and
-// threat acceptance map onto the same mechanism.
+// the report, suppressed, until the waiver expires.
 type Waiver struct {
 	// Finding is a finding ID (rule@subject) or a pattern with * and ?,
 	// such as "net/no-cleartext-protocols@pump/*".
-	Finding string `yaml:"finding" json:"finding"`
-	Reason  string `yaml:"reason" json:"reason"`
-	Owner   string `yaml:"owner" json:"owner"`
-	Expires string `yaml:"expires" json:"expires,omitempty"`
-	// Source says where a waiver that no waiver file gave comes from:
-	// "vex" for a VEX statement that the product is not affected or
-	// fixed. Such a waiver has no expiry; it holds while the statement
+	Finding string `yaml:"finding"`
+	Reason  string `yaml:"reason"`
+	Owner   string `yaml:"owner"`
+	Expires string `yaml:"expires"`
+	// File is the waiver file it was read from.
+	File string `yaml:"-"`
+}
+
+// SuppressedBy says what sets a finding aside.
+type SuppressedBy string
+
+// What sets findings aside.
+const (
+	// ByWaiver is a waiver that accepts the finding's risk until it
+	// expires.
+	ByWaiver SuppressedBy = "waiver"
+	// ByVEX is a VEX statement that the product is not affected by the
+	// vulnerability, or that it is fixed; it holds while the statement
 	// does.
-	Source string `yaml:"-" json:"source,omitempty"`
-	// Expired is set when the waiver was matched but its date has passed:
-	// the finding is open again.
-	Expired bool `yaml:"-" json:"expired,omitempty"`
+	ByVEX SuppressedBy = "vex"
+)
+
+// Suppression sets an open (failing or unknown) finding aside, visibly:
+// the finding stays in the report with who set it aside and why.
+type Suppression struct {
+	By SuppressedBy `json:"by"`
+	// Status is the VEX status (not_affected or fixed).
+	Status string `json:"status,omitempty"`
+	// Justification is why: the waiver's reason, or the VEX statement's
+	// justification.
+	Justification string `json:"justification,omitempty"`
+	// Impact is the VEX statement's impact statement.
+	Impact string `json:"impact,omitempty"`
+	// Owner is who accepted the risk (waivers).
+	Owner string `json:"owner,omitempty"`
+	// Source is the waiver file or the VEX document.
+	Source string `json:"source,omitempty"`
+	// Waiver is the waiver's finding pattern that matched.
+	Waiver string `json:"waiver,omitempty"`
+	// Expires is the waiver's last day; Expired is set when the waiver
+	// was matched but that day has passed: the finding is open again.
+	Expires string `json:"expires,omitempty"`
+	Expired bool   `json:"expired,omitempty"`
+}
+
+// Reason says in words why the finding is set aside.
+func (s *Suppression) Reason() string {
+	if s.By != ByVEX {
+		return s.Justification
+	}
+	r := "VEX: " + s.Status
+	if s.Justification != "" {
+		r += " (" + s.Justification + ")"
+	}
+	if s.Impact != "" {
+		r += ": " + s.Impact
+	}
+	return r
+}
+
+// Who is who set the finding aside: the waiver's owner, or the VEX
+// document.
+func (s *Suppression) Who() string {
+	if s.By == ByVEX {
+		return s.Source
+	}
+	return s.Owner
 }
 
 // maxWaiverFile bounds a waiver file.
@@ -55,7 +109,11 @@ func LoadWaivers(file string) ([]Waiver, error) {
 	if len(data) > maxWaiverFile {
 		return nil, fmt.Errorf("%s: waiver file is larger than %d bytes", file, maxWaiverFile)
 	}
-	return ParseWaivers(file, data)
+	ws, err := ParseWaivers(file, data)
+	for i := range ws {
+		ws[i].File = file
+	}
+	return ws, err
 }
 
 // ParseWaivers reads waivers from data; name is used in messages.
@@ -90,26 +148,28 @@ func ParseWaivers(name string, data []byte) ([]Waiver, error) {
 	return doc.Waivers, nil
 }
 
-// ApplyWaivers marks findings covered by a waiver. The first matching
-// waiver wins. A waiver past its expiry date (at now) is recorded on the
-// finding as expired and does not waive it. Only failing and unknown
-// findings can be waived.
+// ApplyWaivers sets aside the findings a waiver covers. The first
+// matching waiver wins. A waiver past its expiry date (at now) is
+// recorded on the finding as expired and does not set it aside. Only
+// failing and unknown findings can be waived, and a finding a VEX
+// statement already sets aside keeps that: the product is not affected,
+// so there is no risk to accept.
 func ApplyWaivers(findings []Finding, waivers []Waiver, now time.Time) {
 	for i := range findings {
 		f := &findings[i]
-		if f.Status != Fail && f.Status != Unknown {
+		if f.Status != Fail && f.Status != Unknown || f.Suppression != nil {
 			continue
 		}
 		for _, w := range waivers {
 			if ok, _ := path.Match(w.Finding, f.ID); !ok {
 				continue
 			}
-			w := w
+			s := &Suppression{By: ByWaiver, Justification: w.Reason, Owner: w.Owner, Source: w.File, Waiver: w.Finding, Expires: w.Expires}
 			if w.Expires != "" {
 				exp, _ := time.Parse(time.DateOnly, w.Expires)
-				w.Expired = !now.Before(exp.AddDate(0, 0, 1))
+				s.Expired = !now.Before(exp.AddDate(0, 0, 1))
 			}
-			f.Waiver = &w
+			f.Suppression = s
 			break
 		}
 	}

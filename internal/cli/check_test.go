@@ -49,9 +49,10 @@ type checkJSON struct {
 		Evidence     []struct {
 			Strength string `json:"strength"`
 		} `json:"evidence"`
-		Waiver *struct {
-			Expired bool `json:"expired"`
-		} `json:"waiver"`
+		Suppression *struct {
+			By      string `json:"by"`
+			Expired bool   `json:"expired"`
+		} `json:"suppression"`
 	} `json:"findings"`
 	Manual []struct {
 		ID, Reason, LookFor string
@@ -206,17 +207,23 @@ func TestCheckWaiversAndFailOn(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := checkReport(t, "--waivers", waivers, "examples/infusion-pump/device.yaml")
+	seen := 0
 	for _, f := range r.Findings {
 		switch {
 		case strings.HasPrefix(f.ID, "net/no-cleartext-protocols@pump/") && f.Status == "fail":
-			if f.Waiver == nil || f.Waiver.Expired {
+			seen++
+			if f.Suppression == nil || f.Suppression.By != "waiver" || f.Suppression.Expired {
 				t.Errorf("%s not waived", f.ID)
 			}
 		case f.ID == "update/signed@pump":
-			if f.Waiver == nil || !f.Waiver.Expired {
+			seen++
+			if f.Suppression == nil || !f.Suppression.Expired {
 				t.Errorf("%s: waiver should be recorded as expired", f.ID)
 			}
 		}
+	}
+	if seen < 2 {
+		t.Errorf("%d of the waived findings are in the report, want both rules' findings", seen)
 	}
 	if r.Summary.Findings["waived"] == 0 {
 		t.Error("summary counts no waived findings")
@@ -349,7 +356,7 @@ func TestCheckPolicies(t *testing.T) {
 	}
 	r = checkReport(t, "--profile", "hospital", "--waivers", w, "--policy", "examples/policies/hospital-procurement.yaml", "examples/pacemaker-system/device.yaml")
 	for _, f := range r.Findings {
-		if f.ID == "procurement/mds2-provided@device" && (f.Waiver == nil || f.Waiver.Expired) {
+		if f.ID == "procurement/mds2-provided@device" && (f.Suppression == nil || f.Suppression.Expired) {
 			t.Error("the policy finding was not waived")
 		}
 	}

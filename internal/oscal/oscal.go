@@ -188,12 +188,17 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 		if f.Strength != "" {
 			*o.Props = append(*o.Props, prop("evidence-strength", f.Strength))
 		}
-		if f.Waiver != nil {
-			*o.Props = append(*o.Props, prop("waiver", waiverState(f.Waiver)))
-			if f.Waiver.Expires != "" {
-				o.Remarks = fmt.Sprintf("Waiver by %s until %s: %s", f.Waiver.Owner, f.Waiver.Expires, f.Waiver.Reason)
-			} else {
-				o.Remarks = fmt.Sprintf("Waiver by %s: %s", f.Waiver.Owner, f.Waiver.Reason)
+		if s := f.Suppression; s != nil {
+			switch {
+			case s.By == catalog.ByVEX:
+				*o.Props = append(*o.Props, prop("vex", s.Status))
+				o.Remarks = fmt.Sprintf("VEX statement in %s: %s", s.Source, s.Reason())
+			case s.Expires != "":
+				*o.Props = append(*o.Props, prop("waiver", waiverState(s)))
+				o.Remarks = fmt.Sprintf("Waiver by %s until %s: %s", s.Owner, s.Expires, s.Justification)
+			default:
+				*o.Props = append(*o.Props, prop("waiver", waiverState(s)))
+				o.Remarks = fmt.Sprintf("Waiver by %s: %s", s.Owner, s.Justification)
 			}
 		}
 		comp, _, _ := strings.Cut(f.Subject, "/")
@@ -290,7 +295,7 @@ func relevant(e evidence.Evidence) oscalTypes.RelevantEvidence {
 	return re
 }
 
-func waiverState(w *catalog.Waiver) string {
+func waiverState(w *catalog.Suppression) string {
 	if w.Expired {
 		return "expired"
 	}

@@ -65,16 +65,16 @@ func Markdown(w io.Writer, r *Report) error {
 		n++
 		p.f("### `%s`: %s\n\n", f.ID, md(f.Title))
 		p.f("- Status: **%s**, severity %s", f.Status, f.Severity)
-		if f.Waiver != nil {
+		if s := f.Suppression; s != nil {
 			state := "waived"
-			if f.Waiver.Expired {
+			if s.Expired {
 				state = "waiver expired"
 			}
 			until := ""
-			if f.Waiver.Expires != "" {
-				until = " until " + f.Waiver.Expires
+			if s.Expires != "" {
+				until = " until " + s.Expires
 			}
-			p.f(" (%s%s by %s: %s)", state, until, md(f.Waiver.Owner), md(f.Waiver.Reason))
+			p.f(" (%s%s by %s: %s)", state, until, md(s.Who()), md(s.Reason()))
 		}
 		p.f("\n- Requirements: %s\n", strings.Join(f.Requirements, ", "))
 		p.f("- Detail: %s\n", md(f.Detail))

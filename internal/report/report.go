@@ -170,7 +170,7 @@ func Build(in Input) *Report {
 	}
 	sum := Summary{Formula: Formula, Requirements: map[string]int{}, Findings: map[string]int{}}
 	for _, f := range r.Findings {
-		if f.Waived() {
+		if f.Suppressed() {
 			sum.Findings["waived"]++
 			continue
 		}
@@ -219,7 +219,7 @@ func aggregate(req catalog.Requirement, fs []*catalog.Finding) RequirementResult
 		}
 		rr.Findings = append(rr.Findings, f.ID)
 		switch {
-		case f.Waived():
+		case f.Suppressed():
 			waived = true
 		case f.Status == catalog.Fail:
 			fail = true
@@ -288,7 +288,7 @@ func fixFirst(in Input, fs []catalog.Finding) []Fix {
 	}
 	var out []Fix
 	for _, f := range fs {
-		if f.Status != catalog.Fail || f.Waived() {
+		if f.Status != catalog.Fail || f.Suppressed() {
 			continue
 		}
 		comp, _, _ := strings.Cut(f.Subject, "/")

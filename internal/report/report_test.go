@@ -11,8 +11,8 @@ import (
 
 func TestAggregate(t *testing.T) {
 	req := catalog.Requirement{ID: "R"}
-	waived := &catalog.Waiver{Finding: "x", Expires: "2027-01-01"}
-	expired := &catalog.Waiver{Finding: "x", Expires: "2026-01-01", Expired: true}
+	waived := &catalog.Suppression{By: catalog.ByWaiver, Waiver: "x", Expires: "2027-01-01"}
+	expired := &catalog.Suppression{By: catalog.ByWaiver, Waiver: "x", Expires: "2026-01-01", Expired: true}
 	tests := []struct {
 		name     string
 		findings []catalog.Finding
@@ -27,8 +27,8 @@ func TestAggregate(t *testing.T) {
 		{"unknown is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Unknown}}, Unproven, false, ""},
 		{"error is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Error}}, Unproven, false, ""},
 		{"fail beats unknown", []catalog.Finding{{ID: "a", Status: catalog.Fail}, {ID: "b", Status: catalog.Unknown}}, Missed, false, ""},
-		{"waived fail", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: "claimed"}, {ID: "b", Status: catalog.Fail, Waiver: waived}}, Met, true, "claimed"},
-		{"expired waiver", []catalog.Finding{{ID: "b", Status: catalog.Fail, Waiver: expired}}, Missed, false, ""},
+		{"waived fail", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: "claimed"}, {ID: "b", Status: catalog.Fail, Suppression: waived}}, Met, true, "claimed"},
+		{"expired waiver", []catalog.Finding{{ID: "b", Status: catalog.Fail, Suppression: expired}}, Missed, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -69,7 +69,7 @@ components:
 		{ID: "vuln/x@app/CVE-2", Subject: "app/CVE-2", Status: catalog.Fail, Severity: catalog.Medium, Exploited: true},
 		{ID: "vuln/x@app/CVE-1", Subject: "app/CVE-1", Status: catalog.Fail, Severity: catalog.Critical},
 		{ID: "vuln/x@app/CVE-3", Subject: "app/CVE-3", Status: catalog.Fail, Severity: catalog.Critical, Exploited: true,
-			Waiver: &catalog.Waiver{Finding: "vuln/x@app/CVE-3", Source: "vex"}},
+			Suppression: &catalog.Suppression{By: catalog.ByVEX, Status: "not_affected"}},
 		{ID: "a/pass@pump", Subject: "pump", Status: catalog.Pass, Severity: catalog.Critical},
 	}
 	got := fixFirst(Input{Device: dev, Classification: cl}, fs)

@@ -122,7 +122,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			}
 			shown[f.Rule]++
 			status := strings.ToUpper(string(f.Status))
-			if f.Waived() {
+			if f.Suppressed() {
 				status = "WAIVED"
 			}
 			p.f("      %-7s %s: %s\n", status, f.ID, clip(f.Detail, maxDetail))

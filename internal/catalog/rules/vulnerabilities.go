@@ -68,7 +68,7 @@ var knownVulnerabilities = register(catalog.Rule{
 
 // vulnResult is the finding on one vulnerability in component c: open,
 // as severe as it is for patients, with a VEX statement cited where one
-// applies (one that says not affected or fixed waives it).
+// applies (one that says not affected or fixed sets it aside).
 func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.VulnFound, sbomEv evidence.ID) catalog.Result {
 	var b strings.Builder
 	b.WriteString(f.ID)
@@ -132,17 +132,22 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 			Source:   evidence.Source{Kind: "vex", File: x.Source},
 		}))
 	}
+	var set *catalog.Suppression
+	if x := f.VEX; x != nil && x.Suppressed {
+		set = &catalog.Suppression{By: catalog.ByVEX, Status: x.Status, Justification: x.Justification, Impact: x.Impact, Source: x.Source}
+	}
 	sev, ok := catalog.ParseSeverity(f.Safety)
 	if !ok {
 		sev = catalog.High // not weighed: never taken as harmless
 	}
 	return catalog.Result{
-		Subject:   c.c.ID + "/" + f.ID,
-		Status:    catalog.Fail,
-		Detail:    b.String(),
-		Evidence:  evs,
-		Severity:  sev,
-		Exploited: f.KEV != "",
+		Subject:     c.c.ID + "/" + f.ID,
+		Status:      catalog.Fail,
+		Detail:      b.String(),
+		Evidence:    evs,
+		Severity:    sev,
+		Exploited:   f.KEV != "",
+		Suppression: set,
 	}
 }
 
