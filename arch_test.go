@@ -35,15 +35,16 @@ var allowed = map[string]struct {
 	"cmd/mdcheck": {"entry", []string{"internal/cli"}},
 	// The command line reaches the domain only through the core.
 	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
-	"internal/render": {"render", []string{"internal/app", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019"}},
+	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019"}},
 	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
 		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio"}},
 
+	"internal/severity":        {"domain", nil},
 	"internal/model":           {"domain", []string{"internal/yamlsafe"}},
 	"internal/classify":        {"domain", []string{"internal/model"}},
-	"internal/evidence":        {"domain", []string{"internal/model", "internal/mds2/hn2019"}},
-	"internal/catalog":         {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/yamlsafe"}},
-	"internal/catalog/rules":   {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/mds2/hn2019", "internal/mds2/crosswalk"}},
+	"internal/evidence":        {"domain", []string{"internal/model", "internal/severity", "internal/vuln", "internal/advisory", "internal/mds2/hn2019"}},
+	"internal/catalog":         {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/severity", "internal/yamlsafe"}},
+	"internal/catalog/rules":   {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/severity", "internal/vuln", "internal/mds2/hn2019", "internal/mds2/crosswalk"}},
 	"internal/catalog/gendocs": {"domain", []string{"internal/catalog", "internal/catalog/rules"}},
 	"internal/policy":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"}},
 	"internal/report":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog"}},
@@ -53,19 +54,19 @@ var allowed = map[string]struct {
 	"internal/mds2/hn2019":     {"domain", nil},
 	"internal/mds2/crosswalk":  {"domain", []string{"internal/model", "internal/evidence", "internal/mds2/hn2019"}},
 	"internal/advisory":        {"domain", []string{"internal/jsonsafe"}},
-	"internal/vuln":            {"domain", []string{"internal/jsonsafe", "internal/advisory"}},
+	"internal/vuln":            {"domain", []string{"internal/severity", "internal/jsonsafe", "internal/advisory"}},
 	"internal/vuln/feed/osv":   {"domain", []string{"internal/vuln"}},
 	"internal/vuln/feed/cve5":  {"domain", []string{"internal/vuln"}},
 	"internal/vuln/feed/nvd":   {"domain", []string{"internal/vuln"}},
 	"internal/vuln/feed/csaf":  {"domain", []string{"internal/vuln", "internal/advisory"}},
 	"internal/vuln/feed/kev":   {"domain", []string{"internal/vuln"}},
 	"internal/vuln/feed/epss":  {"domain", []string{"internal/vuln"}},
-	"internal/vuln/store": {"domain", []string{"internal/vuln", "internal/advisory", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd",
+	"internal/vuln/store": {"domain", []string{"internal/vuln", "internal/severity", "internal/advisory", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd",
 		"internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss"}},
 	"internal/vuln/snapshot":     {"domain", []string{"internal/vuln/store", "internal/atomicfile"}},
 	"internal/vuln/snapshot/gen": {"domain", []string{"internal/vuln/snapshot"}},
 	"internal/vex":               {"domain", []string{"internal/vuln", "internal/vuln/feed/csaf"}},
-	"internal/safety":            {"domain", []string{"internal/vuln", "internal/model"}},
+	"internal/safety":            {"domain", []string{"internal/vuln", "internal/model", "internal/classify", "internal/severity"}},
 	"internal/feeds":             {"domain", []string{"internal/vuln", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/atomicfile", "internal/boundedio"}},
 
 	"internal/yamlsafe":         {"leaf", nil},
@@ -80,7 +81,7 @@ var allowed = map[string]struct {
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

@@ -69,7 +69,7 @@ func TestMatchTestdata(t *testing.T) {
 	tests := []struct {
 		d          Device
 		advisory   string
-		confidence string
+		confidence Confidence
 	}{
 		{Device{"Philips Healthcare", "Patient Information Center iX", "C.02"}, "ICSMA-20-254-01", ConfidenceMedium}, // letters: medium
 		{Device{"Philips", "IntelliVue MX450", "M.00"}, "ICSMA-20-254-01", ConfidenceMedium},                         // model range MX400-MX850, M.00 <= N
@@ -147,5 +147,11 @@ func TestReadCSAFFullProductNames(t *testing.T) {
 	hits := NewMatcher([]*Advisory{a}).Match(Device{Vendor: "Example Medical", Product: "Example Infusion Pump 3.2", Version: "3.2"})
 	if len(hits) != 1 || hits[0].Confidence != ConfidenceReview || !strings.Contains(hits[0].Reason, "one string") {
 		t.Errorf("hits = %+v", hits)
+	}
+}
+
+func TestConfidenceRank(t *testing.T) {
+	if !(ConfidenceHigh.Rank() > ConfidenceMedium.Rank() && ConfidenceMedium.Rank() > ConfidenceReview.Rank() && ConfidenceReview.Rank() > Confidence("").Rank()) {
+		t.Error("confidences are out of order")
 	}
 }

@@ -5,11 +5,27 @@ import (
 	"strings"
 )
 
+// Confidence is how sure a device-level match is.
+type Confidence string
+
+// Rank orders confidences: high highest, an unknown one lowest.
+func (c Confidence) Rank() int {
+	switch c {
+	case ConfidenceHigh:
+		return 3
+	case ConfidenceMedium:
+		return 2
+	case ConfidenceReview:
+		return 1
+	}
+	return 0
+}
+
 // Confidence levels of a device-level match.
 const (
-	ConfidenceHigh   = "high"
-	ConfidenceMedium = "medium"
-	ConfidenceReview = "needs-review"
+	ConfidenceHigh   Confidence = "high"
+	ConfidenceMedium Confidence = "medium"
+	ConfidenceReview Confidence = "needs-review"
 )
 
 // Device is what is known of one device: an inventory row or a device
@@ -25,8 +41,8 @@ type Hit struct {
 	Advisory string `json:"advisory"`
 	Title    string `json:"title"`
 	// Confidence is high, medium or needs-review.
-	Confidence string `json:"confidence"`
-	Reason     string `json:"reason"`
+	Confidence Confidence `json:"confidence"`
+	Reason     string     `json:"reason"`
 	// Product and Versions are the advisory's product and version text
 	// the device was matched to.
 	Product     string   `json:"product"`
@@ -179,7 +195,6 @@ func (m *Matcher) candidates(vendor, product string) []candidate {
 // hits are sorted by confidence, then advisory.
 func (m *Matcher) Match(d Device) []Hit {
 	best := map[int]Hit{}
-	rank := map[string]int{ConfidenceHigh: 3, ConfidenceMedium: 2, ConfidenceReview: 1}
 	for _, c := range m.candidates(d.Vendor, d.Product) {
 		pr := m.prods[c.prod]
 		a := m.advisories[pr.a]
@@ -188,7 +203,7 @@ func (m *Matcher) Match(d Device) []Hit {
 			continue
 		}
 		h.Advisory, h.Title = a.ID, a.Title
-		if old, seen := best[pr.a]; !seen || rank[h.Confidence] > rank[old.Confidence] {
+		if old, seen := best[pr.a]; !seen || h.Confidence.Rank() > old.Confidence.Rank() {
 			best[pr.a] = h
 		}
 	}
@@ -198,7 +213,7 @@ func (m *Matcher) Match(d Device) []Hit {
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Confidence != out[j].Confidence {
-			return rank[out[i].Confidence] > rank[out[j].Confidence]
+			return out[i].Confidence.Rank() > out[j].Confidence.Rank()
 		}
 		return out[i].Advisory < out[j].Advisory
 	})

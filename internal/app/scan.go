@@ -56,7 +56,7 @@ func (r *ScanResult) Fails(threshold catalog.Severity) bool {
 			if m.Safety != nil {
 				sev = m.Safety.Level
 			}
-			if v, ok := catalog.ParseSeverity(sev); ok && v >= threshold && !m.VEX.Suppressed() {
+			if sev >= threshold && !m.VEX.Suppressed() {
 				return true
 			}
 		}
@@ -137,18 +137,11 @@ func packages(doc *sbom.Document) []vuln.Package {
 
 // weigh gives each match its severity for patients as a vulnerability of
 // component c of MDR class class.
-func weigh(ms []vuln.Match, c *model.Component, class string) {
+func weigh(ms []vuln.Match, c *model.Component, class classify.Class) {
 	for i := range ms {
 		s := safety.Weigh(ms[i], c, class)
 		ms[i].Safety = &s
 	}
-}
-
-// severityRank orders severity words: critical highest, an unknown word
-// lowest.
-func severityRank(s string) int {
-	v, _ := catalog.ParseSeverity(s)
-	return int(v)
 }
 
 // scanDevice is a device model as scan uses it: which component an SBOM
@@ -156,7 +149,7 @@ func severityRank(s string) int {
 type scanDevice struct {
 	dev   *model.Device
 	dir   string
-	class map[string]string
+	class map[string]classify.Class
 }
 
 func loadScanDevice(file string) (*scanDevice, error) {
@@ -212,8 +205,8 @@ func (d *scanDevice) weigh(file string, ms []vuln.Match) {
 	weigh(ms, comp, d.class[comp.ID])
 	sort.SliceStable(ms, func(i, j int) bool {
 		a, b := ms[i], ms[j]
-		if ra, rb := severityRank(a.Safety.Level), severityRank(b.Safety.Level); ra != rb {
-			return ra > rb
+		if a.Safety.Level != b.Safety.Level {
+			return a.Safety.Level > b.Safety.Level
 		}
 		if (a.KEV != nil) != (b.KEV != nil) {
 			return a.KEV != nil

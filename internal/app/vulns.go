@@ -98,15 +98,15 @@ func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evid
 
 // componentClasses gives each component's MDR class, the highest it may
 // have where the class is not decided.
-func componentClasses(cl *classify.Classification) map[string]string {
-	out := map[string]string{}
+func componentClasses(cl *classify.Classification) map[string]classify.Class {
+	out := map[string]classify.Class{}
 	for _, r := range cl.Components {
 		c := r.Class
 		if !r.Decided {
 			c = max(r.Class, r.UpTo)
 		}
 		if c != classify.None {
-			out[r.Component] = c.String()
+			out[r.Component] = c
 		}
 	}
 	return out
@@ -135,10 +135,10 @@ func group(ms []vuln.Match) []evidence.VulnFound {
 		for _, x := range m.Fixed {
 			f.Fixed = appendNew(f.Fixed, x)
 		}
-		if severityRank(m.Severity) > severityRank(f.Rating) {
+		if m.Severity > f.Rating {
 			f.Rating = m.Severity
 		}
-		if s := m.Safety; s != nil && (severityRank(s.Level) > severityRank(f.Safety) || s.Level == f.Safety && s.Score > f.SafetyScore) {
+		if s := m.Safety; s != nil && (s.Level > f.Safety || s.Level == f.Safety && s.Score > f.SafetyScore) {
 			f.Safety, f.SafetyScore, f.SafetyReason = s.Level, s.Score, s.Reason
 		}
 		if m.KEV != nil {

@@ -10,49 +10,30 @@
 package catalog
 
 import (
-	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/severity"
 )
 
-// Severity ranks how much a failed rule matters.
-type Severity int
+// Severity ranks how much a failed rule matters (severity.Level, the
+// one scale mdcheck ranks on).
+type Severity = severity.Level
 
 // Severities, lowest first.
 const (
-	Info Severity = iota + 1
-	Low
-	Medium
-	High
-	Critical
+	Info     = severity.Info
+	Low      = severity.Low
+	Medium   = severity.Medium
+	High     = severity.High
+	Critical = severity.Critical
 )
 
-var severityNames = map[Severity]string{Info: "info", Low: "low", Medium: "medium", High: "high", Critical: "critical"}
-
-func (s Severity) String() string {
-	if n, ok := severityNames[s]; ok {
-		return n
-	}
-	return fmt.Sprintf("Severity(%d)", int(s))
-}
-
-// MarshalJSON writes the severity as its name.
-func (s Severity) MarshalJSON() ([]byte, error) { return json.Marshal(s.String()) }
-
 // ParseSeverity reads a severity name (case-insensitive).
-func ParseSeverity(s string) (Severity, bool) {
-	for k, v := range severityNames {
-		if strings.EqualFold(v, s) {
-			return k, true
-		}
-	}
-	return 0, false
-}
+func ParseSeverity(s string) (Severity, bool) { return severity.Parse(s) }
 
 // Status is the outcome of a rule for one subject.
 type Status string

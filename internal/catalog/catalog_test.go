@@ -44,7 +44,7 @@ func TestEvaluate(t *testing.T) {
 		t.Errorf("statuses = %v, want %s", statuses, want)
 	}
 	f := got[2]
-	if len(f.Evidence) != 1 || f.Evidence[0].Source.Line != 4 || f.Strength != "claimed" || f.Remediation != "" && f.Status == Pass {
+	if len(f.Evidence) != 1 || f.Evidence[0].Source.Line != 4 || f.Strength != evidence.Claimed || f.Remediation != "" && f.Status == Pass {
 		t.Errorf("finding evidence = %+v strength %q", f.Evidence, f.Strength)
 	}
 	if !strings.Contains(got[1].Detail, "boom") {
@@ -156,6 +156,9 @@ func TestApplies(t *testing.T) {
 		{"clinicians", Requirement{Users: []string{"clinician"}}, cl, true},
 	}
 	for _, tt := range tests {
+		if err := checkApplicability(&tt.req); err != nil { // as loading does
+			t.Fatal(err)
+		}
 		if got, why := tt.req.Applies(dev, tt.cl); got != tt.want || (!got && why == "") {
 			t.Errorf("%s: Applies = %v (%q), want %v", tt.name, got, why, tt.want)
 		}

@@ -22,8 +22,8 @@ type Finding struct {
 	Evidence     []evidence.Evidence `json:"evidence"`
 	// Strength is the weakest evidence the result rests on; a Pass that
 	// rests only on claims says "claimed".
-	Strength    string `json:"strength,omitempty"`
-	Remediation string `json:"remediation,omitempty"`
+	Strength    evidence.Strength `json:"strength,omitempty"`
+	Remediation string            `json:"remediation,omitempty"`
 	// Exploited marks a finding on a vulnerability known to be exploited
 	// in the wild.
 	Exploited bool `json:"exploited,omitempty"`
@@ -112,7 +112,7 @@ func finding(r Rule, in *Input, res Result) Finding {
 		}
 	}
 	if w := in.Evidence.Weakest(ids); w > 0 {
-		f.Strength = w.String()
+		f.Strength = w
 	}
 	return f
 }

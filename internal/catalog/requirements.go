@@ -42,6 +42,8 @@ type Requirement struct {
 	// Manual, when set, says why no rule can decide the requirement and
 	// what an assessor should look for.
 	Manual *Manual `yaml:"manual" json:"manual,omitempty"`
+
+	classes []classify.Class // Classes, read
 }
 
 // Manual describes a requirement left to a human assessor.
@@ -96,7 +98,7 @@ func loadRequirements(fsys fs.FS) ([]Requirement, error) {
 			case r.Manual != nil && (r.Manual.Reason == "" || r.Manual.LookFor == ""):
 				return nil, fmt.Errorf("%s: manual requirement %s needs a reason and lookFor", file, r.ID)
 			}
-			if err := checkApplicability(r); err != nil {
+			if err := checkApplicability(&r); err != nil {
 				return nil, fmt.Errorf("%s: requirement %s: %w", file, r.ID, err)
 			}
 			if r.Audience == "" {
@@ -114,12 +116,15 @@ func loadRequirements(fsys fs.FS) ([]Requirement, error) {
 	return out, nil
 }
 
-// checkApplicability refuses applicability values the model cannot hold.
-func checkApplicability(r Requirement) error {
+// checkApplicability refuses applicability values the model cannot hold,
+// and reads the classes.
+func checkApplicability(r *Requirement) error {
 	for _, c := range r.Classes {
-		if _, ok := classify.ParseClass(c); !ok {
+		cl, ok := classify.ParseClass(c)
+		if !ok {
 			return fmt.Errorf("unknown class %q", c)
 		}
+		r.classes = append(r.classes, cl)
 	}
 	for _, k := range r.ComponentKinds {
 		if !slices.Contains(model.ComponentKind("").Values(), k) {
@@ -140,7 +145,7 @@ func (r Requirement) Applies(dev *model.Device, cl *classify.Classification) (bo
 	if len(r.Classes) > 0 && cl != nil {
 		ok := false
 		for c := cl.Class; c <= max(cl.Class, cl.UpTo); c++ {
-			if slices.Contains(r.Classes, c.String()) {
+			if slices.Contains(r.classes, c) {
 				ok = true
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
 	"github.com/mdcheck/mdcheck/internal/vuln/feed/nvd"
@@ -622,12 +623,12 @@ func TestScanDevice(t *testing.T) {
 			}
 		}
 	}
-	if m == nil || m.Safety == nil || m.Safety.Level == "" || !strings.Contains(m.Safety.Reason, "minimist 0.0.8") || !strings.Contains(m.Safety.Reason, "on ") {
+	if m == nil || m.Safety == nil || m.Safety.Level == severity.None || !strings.Contains(m.Safety.Reason, "minimist 0.0.8") || !strings.Contains(m.Safety.Reason, "on ") {
 		t.Fatalf("minimist match: %+v", m)
 	}
 	// The same in the table, and the same SBOM named explicitly.
 	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--device", model, "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
-	if !strings.Contains(out, "FOR PATIENTS") || !strings.Contains(out, "GHSA-xvch-5gv4-984h") || !strings.Contains(out, " "+m.Safety.Level+" ") ||
+	if !strings.Contains(out, "FOR PATIENTS") || !strings.Contains(out, "GHSA-xvch-5gv4-984h") || !strings.Contains(out, " "+m.Safety.Level.String()+" ") ||
 		!strings.Contains(out, "  GHSA-xvch-5gv4-984h: "+m.Safety.Reason) {
 		t.Errorf("table:\n%s", out)
 	}

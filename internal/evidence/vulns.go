@@ -1,6 +1,11 @@
 package evidence
 
-import "github.com/mdcheck/mdcheck/internal/mds2/hn2019"
+import (
+	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
+	"github.com/mdcheck/mdcheck/internal/severity"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
 
 // VulnDatabase names the vulnerability database a run matched SBOMs
 // against. A run without one leaves every component's known
@@ -43,18 +48,18 @@ type VulnFound struct {
 	Packages []string `json:"packages"`
 	Fixed    []string `json:"fixed,omitempty"`
 	// Rating is the source's technical severity (critical … low), if any.
-	Rating string `json:"rating,omitempty"`
+	Rating severity.Level `json:"rating,omitempty"`
 	// Method and Confidence say how the match was made.
-	Method     string `json:"method"`
-	Confidence string `json:"confidence"`
+	Method     string          `json:"method"`
+	Confidence vuln.Confidence `json:"confidence"`
 	// Note explains a match that needed interpretation, such as an
 	// upstream version read from a distribution's.
 	Note string `json:"note,omitempty"`
 	// Safety is the severity for patients (critical, high, medium, low)
 	// with its score and one-sentence reason.
-	Safety       string  `json:"safety"`
-	SafetyScore  float64 `json:"safetyScore"`
-	SafetyReason string  `json:"safetyReason"`
+	Safety       severity.Level `json:"safety"`
+	SafetyScore  float64        `json:"safetyScore"`
+	SafetyReason string         `json:"safetyReason"`
 	// KEV is set when CISA lists the vulnerability as known exploited:
 	// the date it was added, and the ransomware flag.
 	KEV           string `json:"kev,omitempty"`
@@ -127,11 +132,11 @@ type DeviceAdvisories struct {
 
 // AdvisoryMatch is one advisory that may concern a device.
 type AdvisoryMatch struct {
-	ID         string   `json:"id"`
-	Title      string   `json:"title"`
-	Confidence string   `json:"confidence"` // high, medium or needs-review
-	Reason     string   `json:"reason"`
-	CVEs       []string `json:"cves"`
+	ID         string              `json:"id"`
+	Title      string              `json:"title"`
+	Confidence advisory.Confidence `json:"confidence"` // high, medium or needs-review
+	Reason     string              `json:"reason"`
+	CVEs       []string            `json:"cves"`
 	// KEV lists the CVEs CISA lists as known exploited.
 	KEV         []string `json:"kev,omitempty"`
 	Remediation string   `json:"remediation,omitempty"`

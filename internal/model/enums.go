@@ -79,9 +79,35 @@ func (Protocol) Values() []string {
 // Exposure is who can reach an interface.
 type Exposure string
 
+// Exposures, the widest first.
+const (
+	ExposureInternet        Exposure = "internet"
+	ExposureHospitalNetwork Exposure = "hospital-network"
+	ExposureHomeNetwork     Exposure = "home-network"
+	ExposureProximity       Exposure = "proximity"
+	ExposurePhysical        Exposure = "physical"
+)
+
 // Values lists the valid Exposure values.
 func (Exposure) Values() []string {
-	return []string{"internet", "hospital-network", "home-network", "proximity", "physical"}
+	return []string{string(ExposureInternet), string(ExposureHospitalNetwork), string(ExposureHomeNetwork), string(ExposureProximity), string(ExposurePhysical)}
+}
+
+// Reach orders exposures by how many can reach the interface: the
+// internet highest, physical access lowest, an unknown exposure 0. The
+// hospital and the patient's home network are as wide as each other.
+func (e Exposure) Reach() int {
+	switch e {
+	case ExposureInternet:
+		return 4
+	case ExposureHospitalNetwork, ExposureHomeNetwork:
+		return 3
+	case ExposureProximity:
+		return 2
+	case ExposurePhysical:
+		return 1
+	}
+	return 0
 }
 
 // Authorization is how access is restricted after authentication.

@@ -185,8 +185,8 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 			Origins:     &tool,
 			Props:       props(prop("rule", f.Rule), prop("status", string(f.Status)), prop("severity", f.Severity.String())),
 		}
-		if f.Strength != "" {
-			*o.Props = append(*o.Props, prop("evidence-strength", f.Strength))
+		if f.Strength != 0 {
+			*o.Props = append(*o.Props, prop("evidence-strength", f.Strength.String()))
 		}
 		if s := f.Suppression; s != nil {
 			switch {
@@ -241,10 +241,10 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 			Description: fmt.Sprintf("Requirement %s is %s.", rr.ID, rr.Status),
 			Origins:     &tool,
 			Target:      oscalTypes.FindingTarget{Type: "objective-id", TargetId: rr.ID, Status: st},
-			Props:       props(prop("status", rr.Status)),
+			Props:       props(prop("status", string(rr.Status))),
 		}
-		if rr.Strength != "" {
-			*f.Props = append(*f.Props, prop("evidence-strength", rr.Strength))
+		if rr.Strength != 0 {
+			*f.Props = append(*f.Props, prop("evidence-strength", rr.Strength.String()))
 		}
 		var rel []oscalTypes.RelatedObservation
 		for _, fid := range rr.Findings {

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
@@ -110,7 +111,7 @@ func newCDXVulnerability(m vuln.Match) cdx.Vulnerability {
 	}
 	var ratings []cdx.VulnerabilityRating
 	for _, vec := range m.CVSS {
-		r := cdx.VulnerabilityRating{Vector: vec, Severity: cdx.Severity(m.Severity)}
+		r := cdx.VulnerabilityRating{Vector: vec, Severity: cdx.Severity(m.Severity.String())}
 		switch {
 		case strings.HasPrefix(vec, "CVSS:3.1/"):
 			r.Method = cdx.ScoringMethodCVSSv31
@@ -123,8 +124,8 @@ func newCDXVulnerability(m vuln.Match) cdx.Vulnerability {
 		}
 		ratings = append(ratings, r)
 	}
-	if len(ratings) == 0 && m.Severity != "" {
-		ratings = append(ratings, cdx.VulnerabilityRating{Severity: cdx.Severity(m.Severity), Method: cdx.ScoringMethodOther})
+	if len(ratings) == 0 && m.Severity != severity.None {
+		ratings = append(ratings, cdx.VulnerabilityRating{Severity: cdx.Severity(m.Severity.String()), Method: cdx.ScoringMethodOther})
 	}
 	if len(ratings) > 0 {
 		v.Ratings = &ratings

@@ -12,12 +12,12 @@ import (
 // inventoryTable writes the table as rows come.
 type inventoryTable struct {
 	out        *ew
-	count      map[string]int
+	count      map[advisory.Confidence]int
 	rows, none int
 }
 
 func newInventoryTable(w io.Writer) *inventoryTable {
-	return &inventoryTable{out: &ew{w: w}, count: map[string]int{}}
+	return &inventoryTable{out: &ew{w: w}, count: map[advisory.Confidence]int{}}
 }
 
 func (t *inventoryTable) Row(r app.InventoryRow) error {
@@ -40,7 +40,7 @@ func (t *inventoryTable) Row(r app.InventoryRow) error {
 		if len(h.KEV) > 0 {
 			kev = ", known exploited: " + strings.Join(h.KEV, " ")
 		}
-		t.out.printf("  %-12s %s  %s (%d CVEs%s)\n", strings.ToUpper(h.Confidence), h.Advisory, h.Title, len(h.CVEs), kev)
+		t.out.printf("  %-12s %s  %s (%d CVEs%s)\n", strings.ToUpper(string(h.Confidence)), h.Advisory, h.Title, len(h.CVEs), kev)
 		t.out.printf("               %s\n", h.Reason)
 	}
 	return t.out.err

@@ -79,9 +79,9 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 				}
 				forPatients := ""
 				if m.Safety != nil {
-					forPatients = m.Safety.Level
+					forPatients = m.Safety.Level.String()
 				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity), orNone(forPatients), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
+				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity.String()), orNone(forPatients), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
 			}
 			if err := tw.Flush(); err != nil {
 				return err

@@ -45,12 +45,12 @@ func Markdown(w io.Writer, r *Report) error {
 		if rr.Status == NotApplicable || rr.Status == Manual {
 			continue
 		}
-		status := rr.Status
+		status := string(rr.Status)
 		if rr.Waived {
 			status += " (waived)"
 		}
-		if rr.Strength != "" {
-			status += ", " + rr.Strength
+		if rr.Strength != 0 {
+			status += ", " + rr.Strength.String()
 		}
 		p.f("| **%s** %s | %s | %s |\n", rr.ID, md(rr.Title), status, findingList(rr.Findings))
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
@@ -18,13 +19,16 @@ import (
 // the JSON output changes shape.
 const SchemaVersion = "1"
 
+// RequirementStatus is where a device stands on one requirement.
+type RequirementStatus string
+
 // Requirement statuses in the assessment.
 const (
-	Met           = "met"
-	Missed        = "missed"
-	Unproven      = "unproven"
-	Manual        = "manual"
-	NotApplicable = "not-applicable"
+	Met           RequirementStatus = "met"
+	Missed        RequirementStatus = "missed"
+	Unproven      RequirementStatus = "unproven"
+	Manual        RequirementStatus = "manual"
+	NotApplicable RequirementStatus = "not-applicable"
 )
 
 // Report is the assessment of one device.
@@ -72,7 +76,7 @@ type Summary struct {
 	Readiness float64 `json:"readiness"`
 	Formula   string  `json:"formula"`
 	// Requirements counts requirements by status.
-	Requirements map[string]int `json:"requirements"`
+	Requirements map[RequirementStatus]int `json:"requirements"`
 	// Findings counts findings by status; "waived" counts failing or
 	// unknown findings under an active waiver.
 	Findings map[string]int `json:"findings"`
@@ -87,13 +91,13 @@ type Summary struct {
 // RequirementResult is one requirement with its aggregated status.
 type RequirementResult struct {
 	catalog.Requirement
-	Status   string   `json:"status"`
-	Findings []string `json:"findings"`
-	Waived   bool     `json:"waived,omitempty"`
+	Status   RequirementStatus `json:"status"`
+	Findings []string          `json:"findings"`
+	Waived   bool              `json:"waived,omitempty"`
 	// Why says why a requirement does not apply to this device.
 	Why string `json:"why,omitempty"`
 	// Strength is the weakest evidence behind a met requirement.
-	Strength string `json:"strength,omitempty"`
+	Strength evidence.Strength `json:"strength,omitempty"`
 }
 
 // ManualItem is a requirement an assessor must judge.
@@ -168,7 +172,7 @@ func Build(in Input) *Report {
 			byReq[ref] = append(byReq[ref], f)
 		}
 	}
-	sum := Summary{Formula: Formula, Requirements: map[string]int{}, Findings: map[string]int{}}
+	sum := Summary{Formula: Formula, Requirements: map[RequirementStatus]int{}, Findings: map[string]int{}}
 	for _, f := range r.Findings {
 		if f.Suppressed() {
 			sum.Findings["waived"]++
@@ -189,7 +193,7 @@ func Build(in Input) *Report {
 		if rr.Status == Met && rr.Waived {
 			sum.MetOnWaivers++
 		}
-		if rr.Status == Met && rr.Strength == "claimed" {
+		if rr.Status == Met && rr.Strength == evidence.Claimed {
 			sum.MetOnClaimsOnly++
 		}
 	}
@@ -212,7 +216,7 @@ func aggregate(req catalog.Requirement, fs []*catalog.Finding) RequirementResult
 		return rr
 	}
 	var fail, unproven, pass, waived bool
-	strength := ""
+	var strength evidence.Strength
 	for _, f := range fs {
 		if f.Status == catalog.NotApplicable {
 			continue
@@ -241,7 +245,7 @@ func aggregate(req catalog.Requirement, fs []*catalog.Finding) RequirementResult
 		rr.Waived = waived
 		rr.Strength = strength
 		if waived && !pass {
-			rr.Strength = ""
+			rr.Strength = 0
 		}
 	default:
 		rr.Status = NotApplicable
@@ -249,18 +253,15 @@ func aggregate(req catalog.Requirement, fs []*catalog.Finding) RequirementResult
 	return rr
 }
 
-var strengthRank = map[string]int{"claimed": 1, "documented": 2, "observed": 3}
-
-func weaker(a, b string) string {
+// weaker is the weaker of two strengths, 0 being none yet.
+func weaker(a, b evidence.Strength) evidence.Strength {
 	switch {
-	case a == "":
+	case a == 0:
 		return b
-	case b == "":
+	case b == 0:
 		return a
-	case strengthRank[b] < strengthRank[a]:
-		return b
 	}
-	return a
+	return min(a, b)
 }
 
 // fixFirst orders open failures: vulnerabilities known to be exploited

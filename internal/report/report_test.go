@@ -6,6 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
@@ -16,19 +17,19 @@ func TestAggregate(t *testing.T) {
 	tests := []struct {
 		name     string
 		findings []catalog.Finding
-		status   string
+		status   RequirementStatus
 		waived   bool
-		strength string
+		strength evidence.Strength
 	}{
-		{"no findings", nil, NotApplicable, false, ""},
-		{"all not applicable", []catalog.Finding{{ID: "a", Status: catalog.NotApplicable}}, NotApplicable, false, ""},
-		{"pass on claims", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: "claimed"}}, Met, false, "claimed"},
-		{"weakest strength wins", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: "documented"}, {ID: "b", Status: catalog.Pass, Strength: "claimed"}}, Met, false, "claimed"},
-		{"unknown is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Unknown}}, Unproven, false, ""},
-		{"error is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Error}}, Unproven, false, ""},
-		{"fail beats unknown", []catalog.Finding{{ID: "a", Status: catalog.Fail}, {ID: "b", Status: catalog.Unknown}}, Missed, false, ""},
-		{"waived fail", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: "claimed"}, {ID: "b", Status: catalog.Fail, Suppression: waived}}, Met, true, "claimed"},
-		{"expired waiver", []catalog.Finding{{ID: "b", Status: catalog.Fail, Suppression: expired}}, Missed, false, ""},
+		{"no findings", nil, NotApplicable, false, 0},
+		{"all not applicable", []catalog.Finding{{ID: "a", Status: catalog.NotApplicable}}, NotApplicable, false, 0},
+		{"pass on claims", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: evidence.Claimed}}, Met, false, evidence.Claimed},
+		{"weakest strength wins", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: evidence.Documented}, {ID: "b", Status: catalog.Pass, Strength: evidence.Claimed}}, Met, false, evidence.Claimed},
+		{"unknown is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Unknown}}, Unproven, false, 0},
+		{"error is never met", []catalog.Finding{{ID: "a", Status: catalog.Pass}, {ID: "b", Status: catalog.Error}}, Unproven, false, 0},
+		{"fail beats unknown", []catalog.Finding{{ID: "a", Status: catalog.Fail}, {ID: "b", Status: catalog.Unknown}}, Missed, false, 0},
+		{"waived fail", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: evidence.Claimed}, {ID: "b", Status: catalog.Fail, Suppression: waived}}, Met, true, evidence.Claimed},
+		{"expired waiver", []catalog.Finding{{ID: "b", Status: catalog.Fail, Suppression: expired}}, Missed, false, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,7 +39,7 @@ func TestAggregate(t *testing.T) {
 			}
 			got := aggregate(req, ptrs)
 			if got.Status != tt.status || got.Waived != tt.waived || got.Strength != tt.strength {
-				t.Errorf("aggregate = %s waived=%v strength=%q, want %s waived=%v strength=%q", got.Status, got.Waived, got.Strength, tt.status, tt.waived, tt.strength)
+				t.Errorf("aggregate = %s waived=%v strength=%v, want %s waived=%v strength=%v", got.Status, got.Waived, got.Strength, tt.status, tt.waived, tt.strength)
 			}
 		})
 	}

@@ -10,27 +10,33 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 // Reach factors by who can reach the component.
-var reachFactor = map[string]float64{
-	"internet":         1.0,
-	"hospital-network": 0.9,
-	"home-network":     0.9,
-	"proximity":        0.75,
-	"physical":         0.55,
+var reachFactor = map[model.Exposure]float64{
+	model.ExposureInternet:        1.0,
+	model.ExposureHospitalNetwork: 0.9,
+	model.ExposureHomeNetwork:     0.9,
+	model.ExposureProximity:       0.75,
+	model.ExposurePhysical:        0.55,
 }
 
 // attackVectorReach is the reach a CVSS attack vector needs: a flaw that
 // needs physical access is no more reachable than that, however the
 // component is connected.
-var attackVectorReach = map[string]string{"N": "internet", "A": "hospital-network", "L": "proximity", "P": "physical"}
+var attackVectorReach = map[string]model.Exposure{"N": model.ExposureInternet, "A": model.ExposureHospitalNetwork, "L": model.ExposureProximity, "P": model.ExposurePhysical}
 
-// Weigh weighs match m found in component c, whose MDR class is
-// class ("" when not known).
-func Weigh(m vuln.Match, c *model.Component, class string) vuln.Safety {
+// Technical scores stand in for a CVSS score where a vulnerability has
+// only a rating; one without either is taken as high, never low.
+var ratingScore = map[severity.Level]float64{severity.Critical: 9.5, severity.High: 8, severity.Medium: 5.5, severity.Low: 2.5, severity.Info: 2.5}
+
+// Weigh weighs match m found in component c, whose MDR class is class
+// (classify.None when not known).
+func Weigh(m vuln.Match, c *model.Component, class classify.Class) vuln.Safety {
 	s := vuln.Safety{}
 	var why []string
 
@@ -43,24 +49,16 @@ func Weigh(m vuln.Match, c *model.Component, class string) vuln.Safety {
 		}
 	}
 	if !known {
-		switch m.Severity {
-		case "critical":
-			tech = 9.5
-		case "high":
-			tech = 8
-		case "medium":
-			tech = 5.5
-		case "low":
-			tech = 2.5
-		default:
-			tech = 8
+		tech = 8
+		if t, ok := ratingScore[m.Severity]; ok {
+			tech = t
 		}
 	}
 	s.Technical = tech
 	switch {
 	case known:
-		why = append(why, fmt.Sprintf("a %s flaw (CVSS %.1f)", vuln.ScoreWord(tech), tech))
-	case m.Severity != "":
+		why = append(why, fmt.Sprintf("a %s flaw (CVSS %.1f)", severity.FromCVSS(tech), tech))
+	case m.Severity != severity.None:
 		why = append(why, fmt.Sprintf("a %s flaw (no CVSS vector)", m.Severity))
 	default:
 		why = append(why, "a flaw of unknown severity (taken as high)")
@@ -69,28 +67,28 @@ func Weigh(m vuln.Match, c *model.Component, class string) vuln.Safety {
 
 	// Reach: the component's most exposed interface, bounded by what the
 	// attack vector needs.
-	exposure := ""
+	var exposure model.Exposure
 	switch {
 	case c.Interfaces == nil:
-		exposure = "internet"
+		exposure = model.ExposureInternet
 		why = append(why, fmt.Sprintf("on %s, whose interfaces are not declared (taken as reachable from the internet)", c.Name))
 	case len(c.Interfaces) == 0:
-		exposure = "physical"
+		exposure = model.ExposurePhysical
 		why = append(why, fmt.Sprintf("on %s, which has no interface (physical access only)", c.Name))
 	default:
 		for _, in := range c.Interfaces {
-			e := string(in.Exposure)
+			e := in.Exposure
 			if e == "" {
-				e = "internet" // an interface of undeclared exposure
+				e = model.ExposureInternet // an interface of undeclared exposure
 			}
-			if reachFactor[e] > reachFactor[exposure] {
+			if e.Reach() > exposure.Reach() {
 				exposure = e
 			}
 		}
 		why = append(why, fmt.Sprintf("on %s, reachable from %s", c.Name, reachWords(exposure)))
 	}
 	if av := attackVector(vec); av != "" {
-		if need := attackVectorReach[av]; reachFactor[need] < reachFactor[exposure] {
+		if need := attackVectorReach[av]; need.Reach() < exposure.Reach() {
 			exposure = need
 			why[len(why)-1] += fmt.Sprintf(" but exploitable only with %s", map[string]string{"A": "adjacent network access", "L": "local access", "P": "physical access"}[av])
 		}
@@ -108,29 +106,30 @@ func Weigh(m vuln.Match, c *model.Component, class string) vuln.Safety {
 	s.Score = round1(s.Technical * s.Reach * s.Function)
 	s.Level = levelOf(s.Score)
 	if m.KEV != nil {
-		s.Level = stepUp(s.Level)
+		s.Level = s.Level.Up()
 		why = append(why, "exploited in the wild (CISA KEV since "+m.KEV.DateAdded+")")
 	}
-	s.Reason = strings.ToUpper(s.Level[:1]) + s.Level[1:] + ": " + strings.Join(why, ", ") + "."
+	word := s.Level.String()
+	s.Reason = strings.ToUpper(word[:1]) + word[1:] + ": " + strings.Join(why, ", ") + "."
 	return s
 }
 
-func reachWords(e string) string {
+func reachWords(e model.Exposure) string {
 	switch e {
-	case "internet":
+	case model.ExposureInternet:
 		return "the internet"
-	case "hospital-network":
+	case model.ExposureHospitalNetwork:
 		return "the hospital network"
-	case "home-network":
+	case model.ExposureHomeNetwork:
 		return "the patient's home network"
-	case "proximity":
+	case model.ExposureProximity:
 		return "close by (radio range)"
 	}
 	return "physical access only"
 }
 
 // clinicalFunction is the function factor of a component and its words.
-func clinicalFunction(c *model.Component, class string) (float64, string) {
+func clinicalFunction(c *model.Component, class classify.Class) (float64, string) {
 	for _, in := range c.Interfaces {
 		if in.ChangesTherapy != nil && *in.ChangesTherapy {
 			return 1, "which can change therapy"
@@ -168,10 +167,10 @@ func clinicalFunction(c *model.Component, class string) (float64, string) {
 
 // atLeastForClass raises a function factor to what the component's class
 // implies, class III to 0.9 and IIb to 0.75, and says so.
-func atLeastForClass(f float64, class, words string) (float64, string) {
-	floor := map[string]float64{"III": 0.9, "IIb": 0.75}[class]
+func atLeastForClass(f float64, class classify.Class, words string) (float64, string) {
+	floor := map[classify.Class]float64{classify.III: 0.9, classify.IIb: 0.75}[class]
 	if floor > f {
-		return floor, words + " (class " + class + ")"
+		return floor, words + " (class " + class.String() + ")"
 	}
 	return f, words
 }
@@ -202,26 +201,17 @@ func safetyImpact(vec string) bool {
 	return false
 }
 
-func levelOf(score float64) string {
+// levelOf is the level of a score for patients.
+func levelOf(score float64) severity.Level {
 	switch {
 	case score >= 8:
-		return "critical"
+		return severity.Critical
 	case score >= 6:
-		return "high"
+		return severity.High
 	case score >= 3.5:
-		return "medium"
+		return severity.Medium
 	}
-	return "low"
-}
-
-func stepUp(level string) string {
-	switch level {
-	case "low":
-		return "medium"
-	case "medium":
-		return "high"
-	}
-	return "critical"
+	return severity.Low
 }
 
 func round1(f float64) float64 { return float64(int(f*10+0.5)) / 10 }

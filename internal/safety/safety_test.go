@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
@@ -60,11 +61,13 @@ func TestPatientSafety(t *testing.T) {
 		{"CVSS 4.0 safety", vuln.Match{Package: "rtos", Version: "10", CVSS: []string{"CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:N/VI:H/VA:H/SC:N/SI:N/SA:N/S:P"}}, model.Component{Name: "monitor", Role: "device", Classification: monitor, Interfaces: []model.Interface{iface("hospital-network", false)}}, "", "high", 6.5, "can harm safety"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			got := Weigh(tt.m, &tt.c, tt.class)
-			if got.Level != tt.level || tt.score != 0 && got.Score != tt.score || !strings.Contains(got.Reason, tt.says) {
+			class, _ := classify.ParseClass(tt.class)
+			got := Weigh(tt.m, &tt.c, class)
+			if got.Level.String() != tt.level || tt.score != 0 && got.Score != tt.score || !strings.Contains(got.Reason, tt.says) {
 				t.Errorf("Weigh = %s %.1f (%.1f × %.2f × %.2f): %q; want %s %.1f saying %q", got.Level, got.Score, got.Technical, got.Reach, got.Function, got.Reason, tt.level, tt.score, tt.says)
 			}
-			if !strings.HasPrefix(got.Reason, strings.ToUpper(got.Level[:1])+got.Level[1:]+": ") || !strings.HasSuffix(got.Reason, ".") {
+			word := got.Level.String()
+			if !strings.HasPrefix(got.Reason, strings.ToUpper(word[:1])+word[1:]+": ") || !strings.HasSuffix(got.Reason, ".") {
 				t.Errorf("reason %q is not one sentence starting with the level", got.Reason)
 			}
 		})

@@ -1,6 +1,10 @@
 package vuln
 
-import "time"
+import (
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/severity"
+)
 
 // Safety is a match's severity for patients: the vulnerability's own
 // severity weighed by how the component carrying the package can be
@@ -10,7 +14,7 @@ import "time"
 // likelihood estimate; it is not MITRE's rubric for applying CVSS to
 // medical devices.
 type Safety struct {
-	Level string `json:"level"` // critical, high, medium or low
+	Level severity.Level `json:"level"` // critical, high, medium or low
 	// Score is Technical × Reach × Function, from 0 to 10, before the
 	// step up for known exploitation.
 	Score     float64 `json:"score"`

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/google/osv-scalibr/semantic"
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/package-url/packageurl-go"
 )
 
@@ -87,11 +88,27 @@ const (
 	MethodName    = "name/range"
 )
 
+// Confidence is how sure a match is.
+type Confidence string
+
+// Rank orders confidences: high highest, an unknown one lowest.
+func (c Confidence) Rank() int {
+	switch c {
+	case ConfidenceHigh:
+		return 3
+	case ConfidenceMedium:
+		return 2
+	case ConfidenceLow:
+		return 1
+	}
+	return 0
+}
+
 // Confidence levels of a match.
 const (
-	ConfidenceHigh   = "high"   // identity and version explicit and exact
-	ConfidenceMedium = "medium" // identity by names, or an upstream version read from a distribution's
-	ConfidenceLow    = "low"    // identity guessed from the component's name alone
+	ConfidenceHigh   Confidence = "high"   // identity and version explicit and exact
+	ConfidenceMedium Confidence = "medium" // identity by names, or an upstream version read from a distribution's
+	ConfidenceLow    Confidence = "low"    // identity guessed from the component's name alone
 )
 
 // Affects reports whether version is affected by a, and how; for a range
@@ -211,19 +228,19 @@ func (a *Affected) Fixed() []string {
 
 // Match is one vulnerability affecting one package.
 type Match struct {
-	Ref       string   `json:"ref"`
-	Package   string   `json:"package"`
-	Version   string   `json:"version"`
-	Ecosystem string   `json:"ecosystem"`
-	ID        string   `json:"id"`
-	Aliases   []string `json:"aliases"`
-	Summary   string   `json:"summary,omitempty"`
-	Severity  string   `json:"severity,omitempty"`
-	CVSS      []string `json:"cvss,omitempty"`
-	Fixed     []string `json:"fixed"`
+	Ref       string         `json:"ref"`
+	Package   string         `json:"package"`
+	Version   string         `json:"version"`
+	Ecosystem string         `json:"ecosystem"`
+	ID        string         `json:"id"`
+	Aliases   []string       `json:"aliases"`
+	Summary   string         `json:"summary,omitempty"`
+	Severity  severity.Level `json:"severity,omitempty"`
+	CVSS      []string       `json:"cvss,omitempty"`
+	Fixed     []string       `json:"fixed"`
 	// Method says how the match was made; Confidence how sure it is.
-	Method     string `json:"method"`
-	Confidence string `json:"confidence"`
+	Method     string     `json:"method"`
+	Confidence Confidence `json:"confidence"`
 	// Note explains a match that needed interpretation, such as the
 	// upstream version read from a distribution's.
 	Note string `json:"note,omitempty"`

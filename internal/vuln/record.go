@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/severity"
 	cvss30 "github.com/pandatix/go-cvss/30"
 	cvss31 "github.com/pandatix/go-cvss/31"
 	cvss40 "github.com/pandatix/go-cvss/40"
@@ -69,10 +70,10 @@ type Event struct {
 	Limit        string `json:"limit,omitempty"`
 }
 
-// SeverityWord is the record's severity as a word (critical, high, medium,
-// low): the highest CVSS base score among its vectors where one parses,
-// else the advisory database's own rating; "" when unknown.
-func (r *Record) SeverityWord() string {
+// Rating is the record's severity: from its highest CVSS score, else from
+// the rating its source gives (GitHub's "moderate" is medium); no rating
+// when it has neither.
+func (r *Record) Rating() severity.Level {
 	best := -1.0
 	for _, sv := range r.Severity {
 		if s, ok := CVSSScore(sv.Score); ok && s > best {
@@ -80,19 +81,10 @@ func (r *Record) SeverityWord() string {
 		}
 	}
 	if best >= 0 {
-		return ScoreWord(best)
+		return severity.FromCVSS(best)
 	}
-	switch strings.ToUpper(r.DatabaseSpecific.Severity) {
-	case "CRITICAL":
-		return "critical"
-	case "HIGH":
-		return "high"
-	case "MODERATE", "MEDIUM":
-		return "medium"
-	case "LOW":
-		return "low"
-	}
-	return ""
+	l, _ := severity.Parse(r.DatabaseSpecific.Severity)
+	return l
 }
 
 // CVSSScore is the base score of a CVSS 3.0, 3.1 or 4.0 vector.
@@ -112,18 +104,4 @@ func CVSSScore(vector string) (float64, bool) {
 		}
 	}
 	return 0, false
-}
-
-// ScoreWord maps a CVSS score to its qualitative rating; "none" (0.0)
-// reads as low so that a listed vulnerability is never below low.
-func ScoreWord(s float64) string {
-	switch {
-	case s >= 9:
-		return "critical"
-	case s >= 7:
-		return "high"
-	case s >= 4:
-		return "medium"
-	}
-	return "low"
 }

@@ -69,7 +69,7 @@ func FuzzVersionRange(f *testing.F) {
 	})
 }
 
-func TestSeverityWord(t *testing.T) {
+func TestRating(t *testing.T) {
 	for _, tt := range []struct {
 		rec  Record
 		want string
@@ -86,8 +86,8 @@ func TestSeverityWord(t *testing.T) {
 		{Record{Severity: []Severity{{Type: "CVSS_V3", Score: "CVSS:3.1/AV:X"}}, DatabaseSpecific: DatabaseSpecific{Severity: "LOW"}}, "low"},
 		{Record{}, ""},
 	} {
-		if got := tt.rec.SeverityWord(); got != tt.want {
-			t.Errorf("SeverityWord(%+v) = %q, want %q", tt.rec, got, tt.want)
+		if got := tt.rec.Rating().String(); got != tt.want {
+			t.Errorf("Rating(%+v) = %q, want %q", tt.rec, got, tt.want)
 		}
 	}
 }
@@ -215,4 +215,10 @@ func FuzzCompareGeneric(f *testing.F) {
 			t.Fatalf("compare(%q, %q) = %d but compare(%q, %q) = %d", a, b, x, b, a, y)
 		}
 	})
+}
+
+func TestConfidenceRank(t *testing.T) {
+	if !(ConfidenceHigh.Rank() > ConfidenceMedium.Rank() && ConfidenceMedium.Rank() > ConfidenceLow.Rank() && ConfidenceLow.Rank() > Confidence("").Rank()) {
+		t.Error("confidences are out of order")
+	}
 }

@@ -238,7 +238,7 @@ var emergencyLongRange = register(catalog.Rule{
 					out = append(out, pass(subj, "the therapy link is authenticated", req))
 				case it.RangeMeters == nil:
 					out = append(out, unknown(subj, path+".rangeMeters"))
-				case *it.RangeMeters <= maxEmergencyRange && it.Exposure == "proximity":
+				case *it.RangeMeters <= maxEmergencyRange && it.Exposure == model.ExposureProximity:
 					out = append(out, pass(subj, fmt.Sprintf("unauthenticated, but only within %.2f m", *it.RangeMeters), req, in.Cite(path+".rangeMeters", fmt.Sprint(*it.RangeMeters))))
 				default:
 					out = append(out, fail(subj, fmt.Sprintf("too weak: unauthenticated therapy link with %.1f m range", *it.RangeMeters), req, in.Cite(path+".rangeMeters", fmt.Sprint(*it.RangeMeters))))

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 var hospitalSegmentation = register(catalog.Rule{
@@ -15,7 +16,7 @@ var hospitalSegmentation = register(catalog.Rule{
 	Check: func(in *catalog.Input) []catalog.Result {
 		var out []catalog.Result
 		for _, f := range interfaces(in.Device) {
-			if f.in.Exposure != "hospital-network" {
+			if f.in.Exposure != model.ExposureHospitalNetwork {
 				continue
 			}
 			enc, auth := f.in.Encryption, f.in.Authentication

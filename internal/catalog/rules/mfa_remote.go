@@ -2,6 +2,7 @@ package rules
 
 import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 var mfaRemote = register(catalog.Rule{
@@ -16,7 +17,7 @@ var mfaRemote = register(catalog.Rule{
 		for _, c := range deviceComponents(in.Device) {
 			var exposed []string
 			for k, it := range c.c.Interfaces {
-				if it.Exposure == "internet" && it.Authentication != nil && personAuth(it.Authentication.Methods) {
+				if it.Exposure == model.ExposureInternet && it.Authentication != nil && personAuth(it.Authentication.Methods) {
 					exposed = append(exposed, c.path+".interfaces["+itoa(k)+"]")
 				}
 			}

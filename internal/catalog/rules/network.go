@@ -132,7 +132,7 @@ var internetExposure = register(catalog.Rule{
 	Check: func(in *catalog.Input) []catalog.Result {
 		var out []catalog.Result
 		for _, f := range interfaces(in.Device) {
-			if f.in.Exposure != "internet" {
+			if f.in.Exposure != model.ExposureInternet {
 				continue
 			}
 			exp := in.Cite(f.path+".exposure", "internet")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 var therapyInterfaceAuth = register(catalog.Rule{
@@ -62,7 +63,7 @@ const contactRange = 0.1
 // declared emergency path that only works at contact range.
 func proximityEmergencyPath(in *catalog.Input, f iface) ([]evidenceID, bool) {
 	ac := f.c.AccessControl
-	if f.in.Exposure != "proximity" || f.in.RangeMeters == nil || *f.in.RangeMeters > contactRange {
+	if f.in.Exposure != model.ExposureProximity || f.in.RangeMeters == nil || *f.in.RangeMeters > contactRange {
 		return nil, false
 	}
 	if ac == nil || ac.EmergencyAccess == nil || !isTrue(ac.EmergencyAccess.Supported) || !isTrue(ac.EmergencyAccess.RequiresProximity) {

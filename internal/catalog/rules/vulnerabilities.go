@@ -6,6 +6,8 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/severity"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
 // The rule on known vulnerabilities reads what matching each component's
@@ -87,7 +89,7 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 	} else {
 		b.WriteString("No fixed version known. ")
 	}
-	if f.Confidence != "" && f.Confidence != "high" {
+	if f.Confidence != "" && f.Confidence != vuln.ConfidenceHigh {
 		fmt.Fprintf(&b, "Matched by %s, confidence %s", f.Method, f.Confidence)
 		if f.Note != "" {
 			b.WriteString(" (" + strings.TrimRight(f.Note, ".") + ")")
@@ -136,8 +138,8 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 	if x := f.VEX; x != nil && x.Suppressed {
 		set = &catalog.Suppression{By: catalog.ByVEX, Status: x.Status, Justification: x.Justification, Impact: x.Impact, Source: x.Source}
 	}
-	sev, ok := catalog.ParseSeverity(f.Safety)
-	if !ok {
+	sev := f.Safety
+	if sev == severity.None {
 		sev = catalog.High // not weighed: never taken as harmless
 	}
 	return catalog.Result{

@@ -6,6 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/severity"
 )
 
 // runVulnRule evaluates the known-vulnerabilities rule on component main
@@ -71,7 +72,7 @@ func TestKnownVulnerabilitiesClean(t *testing.T) {
 	if fs[0].Detail != want {
 		t.Errorf("detail = %q, want %q", fs[0].Detail, want)
 	}
-	if len(fs[0].Evidence) != 1 || fs[0].Evidence[0].Strength != evidence.Observed || fs[0].Strength != "observed" {
+	if len(fs[0].Evidence) != 1 || fs[0].Evidence[0].Strength != evidence.Observed || fs[0].Strength != evidence.Observed {
 		t.Errorf("evidence = %+v (%s), want the SBOM, observed", fs[0].Evidence, fs[0].Strength)
 	}
 }
@@ -82,12 +83,12 @@ func TestKnownVulnerabilitiesFound(t *testing.T) {
 		{
 			ID: "GHSA-jfh8-c2jp-5v3q", Aliases: []string{"CVE-2021-44228"}, Summary: "Remote code injection in Log4j",
 			Packages: []string{"log4j-core 2.14.1"}, Fixed: []string{"2.15.0"}, Method: "purl/range", Confidence: "high",
-			Safety: "critical", SafetyScore: 9.1, SafetyReason: "Critical: a critical flaw (CVSS 10.0) in log4j-core 2.14.1, on Main.",
+			Safety: severity.Critical, SafetyScore: 9.1, SafetyReason: "Critical: a critical flaw (CVSS 10.0) in log4j-core 2.14.1, on Main.",
 			KEV: "2021-12-10", KEVRansomware: true, EPSS: 0.944, EPSSPercentile: 0.99,
 		},
 		{
 			ID: "GHSA-xvch-5gv4-984h", Packages: []string{"minimist 0.0.8", "minimist 1.2.0"}, Method: "purl/range", Confidence: "high",
-			Safety: "medium", SafetyReason: "Medium: a critical flaw (CVSS 9.8) in minimist 0.0.8, on Main.",
+			Safety: severity.Medium, SafetyReason: "Medium: a critical flaw (CVSS 9.8) in minimist 0.0.8, on Main.",
 			VEX: &evidence.VEX{Status: "not_affected", Justification: "vulnerable_code_not_in_execute_path", Impact: "Only used at build time.", Source: "vendor.openvex.json", Suppressed: true},
 		},
 		{
@@ -140,7 +141,7 @@ func TestKnownVulnerabilitiesFound(t *testing.T) {
 			vexEv = &minimist.Evidence[i]
 		}
 	}
-	if vexEv == nil || vexEv.Strength != evidence.Claimed || vexEv.Source.File != "vendor.openvex.json" || minimist.Strength != "claimed" {
+	if vexEv == nil || vexEv.Strength != evidence.Claimed || vexEv.Source.File != "vendor.openvex.json" || minimist.Strength != evidence.Claimed {
 		t.Errorf("minimist evidence = %+v, want the VEX statement as a claim", minimist.Evidence)
 	}
 	// Not weighed for patients: never taken as harmless.

@@ -228,7 +228,7 @@ var Facts = []Fact{
 			kinds[c.ID] = c.Kind
 		}
 		for _, f := range d.DeviceInterfaces() {
-			if f.Exposure == "internet" {
+			if f.Exposure == model.ExposureInternet {
 				return "yes", f.Path + ".exposure"
 			}
 			for i, to := range f.ConnectsTo {

@@ -1,11 +1,12 @@
 package crosswalk
 
 import (
-	"github.com/mdcheck/mdcheck/internal/mds2"
 	"os"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/mds2"
 
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	"github.com/mdcheck/mdcheck/internal/model"

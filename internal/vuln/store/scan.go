@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/package-url/packageurl-go"
 )
@@ -131,7 +132,7 @@ func matchRecords(recs []*vuln.Record, t vuln.Target, p vuln.Package, version st
 				continue
 			}
 			m := vuln.Match{Ref: p.Ref, Package: p.Name, Version: version, Ecosystem: a.Package.Ecosystem, ID: r.ID,
-				Aliases: append([]string{}, r.Aliases...), Summary: r.Summary, Severity: r.SeverityWord(),
+				Aliases: append([]string{}, r.Aliases...), Summary: r.Summary, Severity: r.Rating(),
 				Fixed: a.Fixed(), Method: method, Confidence: "high"}
 			if m.Fixed == nil {
 				m.Fixed = []string{}
@@ -191,7 +192,7 @@ func mergeAliases(ms []vuln.Match) []vuln.Match {
 			for _, a := range m.Aliases {
 				ids[a] = true
 			}
-			if keep.Severity == "" {
+			if keep.Severity == severity.None {
 				keep.Severity = m.Severity
 			}
 		}
@@ -468,7 +469,7 @@ func cpeMatch(row cpeRow, p vuln.Package, version, method string) (vuln.Match, b
 		shown = version
 	}
 	m := vuln.Match{Ref: p.Ref, Package: p.Name, Version: shown, Ecosystem: cpeSource, ID: row.rec.ID,
-		Aliases: append([]string{}, row.rec.Aliases...), Summary: row.rec.Summary, Severity: row.rec.SeverityWord(),
+		Aliases: append([]string{}, row.rec.Aliases...), Summary: row.rec.Summary, Severity: row.rec.Rating(),
 		Fixed: []string{}, Method: method, Confidence: conf, Note: note}
 	for _, sv := range row.rec.Severity {
 		m.CVSS = append(m.CVSS, sv.Score)
@@ -483,12 +484,11 @@ func cpeMatch(row cpeRow, p vuln.Package, version, method string) (vuln.Match, b
 
 // dedupe keeps one match per vulnerability: the most confident.
 func dedupe(ms []vuln.Match) []vuln.Match {
-	rank := map[string]int{vuln.ConfidenceHigh: 0, vuln.ConfidenceMedium: 1, vuln.ConfidenceLow: 2}
 	best := map[string]int{}
 	var out []vuln.Match
 	for _, m := range ms {
 		if i, ok := best[m.ID]; ok {
-			if rank[m.Confidence] < rank[out[i].Confidence] || rank[m.Confidence] == rank[out[i].Confidence] && m.Method == vuln.MethodCPE && out[i].Method != vuln.MethodCPE {
+			if a, b := m.Confidence.Rank(), out[i].Confidence.Rank(); a > b || a == b && m.Method == vuln.MethodCPE && out[i].Method != vuln.MethodCPE {
 				out[i] = m
 			}
 			continue

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -124,7 +125,7 @@ func TestAliasMerging(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ms) != 1 || ms[0].ID != "GHSA-aaaa-aaaa-aaaa" || strings.Join(ms[0].Aliases, ",") != "CVE-2024-0001,PYSEC-2024-1" || ms[0].Severity != "high" {
+	if len(ms) != 1 || ms[0].ID != "GHSA-aaaa-aaaa-aaaa" || strings.Join(ms[0].Aliases, ",") != "CVE-2024-0001,PYSEC-2024-1" || ms[0].Severity != severity.High {
 		t.Errorf("matches = %+v, want one GHSA match with the CVE and PYSEC as aliases (withdrawn record ignored)", ms)
 	}
 	st, err := db.Status()
@@ -229,7 +230,7 @@ func TestCVECases(t *testing.T) {
 		id      string // "" for no match of wantNot
 		wantNot string
 		method  string
-		conf    string
+		conf    vuln.Confidence
 	}{
 		// 1: 4.8.1 <= 5.6.5 under the ADP CPE wolfssl:wolfssl.
 		{"wolfssl-cpe", vuln.Package{Name: "WolfSSL", Version: "4.8.1", CPEs: []string{"cpe:2.3:a:wolfssl:wolfssl:4.8.1:*:*:*:*:*:*:*"}}, "CVE-2023-6936", "", vuln.MethodCPE, vuln.ConfidenceHigh},
@@ -315,7 +316,7 @@ func TestNVDCases(t *testing.T) {
 	for _, tt := range []struct {
 		cpe, id string
 		want    bool
-		conf    string
+		conf    vuln.Confidence
 	}{
 		{"cpe:2.3:a:openssl:openssl:1.1.1n:*:*:*:*:*:*:*", "CVE-2022-2097", true, vuln.ConfidenceHigh},
 		{"cpe:2.3:a:openssl:openssl:1.1.1q:*:*:*:*:*:*:*", "CVE-2022-2097", false, ""},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/testutil/seed"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
@@ -24,8 +25,8 @@ func TestParseCSAF(t *testing.T) {
 	}
 	r := recs[0]
 	if r.ID != "ICSMA-20-049-01" || len(r.Aliases) != 1 || r.Aliases[0] != "CVE-2019-0708" || r.Modified != "2020-02-18T00:00:00.000000Z" ||
-		r.SeverityWord() != "critical" || !strings.Contains(r.Summary, "Spacelabs") {
-		t.Errorf("record = %+v, severity %q", r, r.SeverityWord())
+		r.Rating() != severity.Critical || !strings.Contains(r.Summary, "Spacelabs") {
+		t.Errorf("record = %+v, severity %q", r, r.Rating())
 	}
 	// Products named in words only: nothing to match by purl or CPE.
 	if len(r.Affected) != 0 || len(apps[0]) != 0 {
