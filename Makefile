@@ -25,9 +25,11 @@ tidy:
 fuzz:
 	scripts/fuzz.sh $(or $(FUZZTIME),20s)
 
-# Regenerate the generated docs: the model's JSON Schema and the rule reference.
+# Regenerate the generated docs: the model's JSON Schema, the schemas of
+# the JSON outputs and the rule reference.
 docs:
 	$(GO) run ./cmd/mdcheck schema > docs/device.schema.json
+	$(GO) test ./internal/render -run '^TestSchemaFiles$$' -update
 	$(GO) run ./internal/catalog/gendocs > docs/rules.md
 
 build:

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -214,15 +215,39 @@ It exits 0 when every file is valid and 2 otherwise.`,
 
 func newSchema(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
-		Use:   "schema",
-		Short: "Print the JSON Schema of the device model",
+		Use:   "schema [NAME]",
+		Short: "Print the JSON Schema of the device model, or of a JSON output",
 		Long: `schema prints the JSON Schema (draft 2020-12) of the device model, the
 same file as docs/device.schema.json. Point your editor's YAML language
-server at it to validate and complete device.yaml while you type.`,
-		Args: exactArgs(0),
-		RunE: func(*cobra.Command, []string) error {
-			_, err := stdout.Write(app.ModelSchema())
+server at it to validate and complete device.yaml while you type.
+
+With a NAME, it prints the schema of that JSON output instead, the same
+file as docs/schemas/NAME.schema.json: ` + strings.Join(outputNames(), ", ") + `.`,
+		Args: func(c *cobra.Command, args []string) error {
+			if len(args) > 1 {
+				return exactArgs(1)(c, args)
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 || args[0] == "device" {
+				_, err := stdout.Write(app.ModelSchema())
+				return err
+			}
+			s, ok := render.Schema(args[0])
+			if !ok {
+				return fmt.Errorf("%w: no schema %q (device, %s)", errUsage, args[0], strings.Join(outputNames(), ", "))
+			}
+			_, err := stdout.Write(s)
 			return err
 		},
 	}
+}
+
+func outputNames() []string {
+	var out []string
+	for _, c := range render.Contracts() {
+		out = append(out, c.Name)
+	}
+	return out
 }

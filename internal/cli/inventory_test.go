@@ -26,15 +26,23 @@ Acme Medical,Widget,1.0,,,
 	if code != ExitOK || !strings.Contains(errs, "built-in snapshot") {
 		t.Fatalf("inventory match: exit %d\n%s", code, errs)
 	}
-	var res []struct {
-		Vendor, Product, Version, Site, Serial, ID string
-		Matches                                    []struct {
-			Advisory, Confidence, Reason string
-			CVEs, KEV                    []string
+	var doc struct {
+		SchemaVersion string
+		Rows          []struct {
+			Vendor, Product, Version, Site, Serial, ID string
+			Matches                                    []struct {
+				Advisory, Confidence, Reason string
+				CVEs, KEV                    []string
+			}
 		}
+		Database struct{ Path string }
 	}
-	if err := json.Unmarshal([]byte(out), &res); err != nil {
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
+	}
+	res := doc.Rows
+	if doc.SchemaVersion != "1" || doc.Database.Path != "built-in snapshot" {
+		t.Errorf("schemaVersion %q, database %q", doc.SchemaVersion, doc.Database.Path)
 	}
 	if len(res) != 4 || res[0].Product != "IntelliSpace Portal 8.0.x" || res[0].ID != "IT-7" || res[3].Vendor != "Acme Medical" {
 		t.Fatalf("rows out of order or lost: %+v", res)

@@ -135,7 +135,8 @@ CISA's ICSMA advisories. Each match has a confidence:
                 exclusions): the reason shows the text
 
 with the reason, the advisory's CVEs and which of them CISA lists as
-known exploited. JSON is an array in input order, one object per row.`,
+known exploited. JSON is an object with the rows in input order (rows)
+and the database matched against (database): docs/schemas.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := format(fmtName, func(f *render.Format) bool { return f.Inventory != nil })

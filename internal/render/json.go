@@ -11,8 +11,77 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
+)
+
+// SchemaVersion is the version of the JSON outputs defined here (check's
+// report and classify's classification carry their own). It changes
+// whenever one of them changes shape; docs/schemas holds each schema.
+const SchemaVersion = "1"
+
+// The JSON outputs: each a type of its own, so that what scripts read is
+// a decision made here, not a side effect of an internal struct.
+type (
+	sbomOutput struct {
+		SchemaVersion string `json:"schemaVersion"`
+		*sbom.Document
+		Quality sbom.Quality `json:"quality"`
+		Ledger  []sbom.Entry `json:"ledger"`
+	}
+	scanOutput struct {
+		SchemaVersion string        `json:"schemaVersion"`
+		Database      store.Status  `json:"database"`
+		Results       []scannedSBOM `json:"results"`
+	}
+	scannedSBOM struct {
+		SBOM     string          `json:"sbom"`
+		Matches  []vuln.Match    `json:"matches"`
+		Coverage []vuln.Coverage `json:"ledger"`
+	}
+	inventoryOutput struct {
+		SchemaVersion string             `json:"schemaVersion"`
+		Rows          []app.InventoryRow `json:"rows"`
+		Database      store.Status       `json:"database"`
+	}
+	mds2Output struct {
+		SchemaVersion string `json:"schemaVersion"`
+		*mds2.Form
+	}
+	dbStatusOutput struct {
+		SchemaVersion string `json:"schemaVersion"`
+		store.Status
+	}
+	catalogListOutput struct {
+		SchemaVersion string `json:"schemaVersion"`
+		app.Catalog
+	}
+	catalogShowOutput struct {
+		SchemaVersion string            `json:"schemaVersion"`
+		Requirement   *app.CatalogEntry `json:"requirement,omitempty"`
+		Rule          *ruleOutput       `json:"rule,omitempty"`
+	}
+	ruleOutput struct {
+		ID           string         `json:"id"`
+		Title        string         `json:"title"`
+		Severity     severity.Level `json:"severity"`
+		Requirements []string       `json:"requirements"`
+		Rationale    string         `json:"rationale"`
+		Remediation  string         `json:"remediation"`
+	}
+	validateOutput struct {
+		SchemaVersion string `json:"schemaVersion"`
+		File          string `json:"file"`
+		Valid         bool   `json:"valid"`
+		// Product and Components describe a valid model.
+		Product    string `json:"product,omitempty"`
+		Components int    `json:"components,omitempty"`
+		// Problems are those of an invalid model, each with its file,
+		// line and column.
+		Problems []string `json:"problems,omitempty"`
+	}
 )
 
 // jsonFormat writes every result as JSON: the stable interface for
@@ -21,26 +90,60 @@ var jsonFormat = Format{
 	Name:     "json",
 	Check:    func(w io.Writer, r *app.CheckResult, _ Options) error { return report.JSON(w, r.Report) },
 	Classify: func(w io.Writer, c *classify.Classification, _ Options) error { return encodeJSON(w, c) },
-	SBOM:     func(w io.Writer, rs []app.SBOMReport, _ Options) error { return encodeJSON(w, rs) },
-	Scan: func(w io.Writer, r *app.ScanResult, _ Options) error {
-		type result struct {
-			SBOM     string          `json:"sbom"`
-			Matches  []vuln.Match    `json:"matches"`
-			Coverage []vuln.Coverage `json:"ledger"`
+	SBOM: func(w io.Writer, rs []app.SBOMReport, _ Options) error {
+		out := make([]sbomOutput, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, sbomOutput{SchemaVersion, r.Document, r.Quality, r.Ledger})
 		}
-		rs := make([]result, 0, len(r.SBOMs))
-		for _, s := range r.SBOMs {
-			rs = append(rs, result{s.File, s.Matches, s.Coverage})
-		}
-		return encodeJSON(w, map[string]any{"database": r.Database, "results": rs})
+		return encodeJSON(w, out)
 	},
-	Inventory:   func(w io.Writer, _ Options) RowWriter { return newJSONRows(w) },
-	MDS2:        func(w io.Writer, f *mds2.Form, _ Options) error { return encodeJSON(w, f) },
-	DBStatus:    func(w io.Writer, st store.Status, _ Options) error { return encodeJSON(w, st) },
-	CatalogList: func(w io.Writer, c app.Catalog, _ Options) error { return encodeJSON(w, c) },
+	Scan: func(w io.Writer, r *app.ScanResult, _ Options) error {
+		out := scanOutput{SchemaVersion: SchemaVersion, Database: r.Database, Results: make([]scannedSBOM, 0, len(r.SBOMs))}
+		for _, s := range r.SBOMs {
+			out.Results = append(out.Results, scannedSBOM{s.File, s.Matches, s.Coverage})
+		}
+		return encodeJSON(w, out)
+	},
+	Inventory: func(w io.Writer, _ Options) RowWriter { return newJSONRows(w) },
+	MDS2:      func(w io.Writer, f *mds2.Form, _ Options) error { return encodeJSON(w, mds2Output{SchemaVersion, f}) },
+	DBStatus: func(w io.Writer, st store.Status, _ Options) error {
+		return encodeJSON(w, dbStatusOutput{SchemaVersion, st})
+	},
+	CatalogList: func(w io.Writer, c app.Catalog, _ Options) error {
+		return encodeJSON(w, catalogListOutput{SchemaVersion, c})
+	},
+	CatalogShow: func(w io.Writer, e app.Entry, _ Options) error {
+		out := catalogShowOutput{SchemaVersion: SchemaVersion, Requirement: e.Requirement}
+		if r := e.Rule; r != nil {
+			out.Rule = &ruleOutput{r.ID, r.Title, r.Severity, nonNil(r.Refs), r.Rationale, r.Remediation}
+		}
+		return encodeJSON(w, out)
+	},
+	Validate: func(w io.Writer, vs []app.Validated, _ Options) error {
+		out := make([]validateOutput, 0, len(vs))
+		for _, v := range vs {
+			o := validateOutput{SchemaVersion: SchemaVersion, File: v.File, Valid: v.Err == nil, Problems: v.Problems}
+			switch {
+			case v.Err == nil:
+				o.Product, o.Components = v.Device.Identity.Product, len(v.Device.Components)
+			case len(o.Problems) == 0:
+				o.Problems = []string{v.Err.Error()}
+			}
+			out = append(out, o)
+		}
+		return encodeJSON(w, out)
+	},
 }
 
-// jsonRows streams inventory rows as a JSON array.
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// jsonRows streams an inventory's rows into the inventory-match object:
+// the rows as they come, the database after the last.
 type jsonRows struct {
 	w     io.Writer
 	enc   *jsontext.Encoder
@@ -56,7 +159,12 @@ func (j *jsonRows) begin() error {
 		return nil
 	}
 	j.begun = true
-	return j.enc.WriteToken(jsontext.BeginArray)
+	for _, t := range []jsontext.Token{jsontext.BeginObject, jsontext.String("schemaVersion"), jsontext.String(SchemaVersion), jsontext.String("rows"), jsontext.BeginArray} {
+		if err := j.enc.WriteToken(t); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (j *jsonRows) Row(r app.InventoryRow) error {
@@ -66,11 +174,20 @@ func (j *jsonRows) Row(r app.InventoryRow) error {
 	return jsonv2.MarshalEncode(j.enc, r, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false))
 }
 
-func (j *jsonRows) End(store.Status) error {
+func (j *jsonRows) End(st store.Status) error {
 	if err := j.begin(); err != nil {
 		return err
 	}
 	if err := j.enc.WriteToken(jsontext.EndArray); err != nil {
+		return err
+	}
+	if err := j.enc.WriteToken(jsontext.String("database")); err != nil {
+		return err
+	}
+	if err := jsonv2.MarshalEncode(j.enc, st, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false)); err != nil {
+		return err
+	}
+	if err := j.enc.WriteToken(jsontext.EndObject); err != nil {
 		return err
 	}
 	_, err := io.WriteString(j.w, "\n")

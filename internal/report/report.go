@@ -16,8 +16,9 @@ import (
 )
 
 // SchemaVersion is the version of the JSON report. It changes whenever
-// the JSON output changes shape.
-const SchemaVersion = "1"
+// the JSON output changes shape (2: a finding's "waiver" became its
+// "suppression"; docs/schemas/check.schema.json).
+const SchemaVersion = "2"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
