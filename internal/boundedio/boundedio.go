@@ -1,21 +1,29 @@
-// Package boundedio reads files of a bounded size: a file larger than
-// the bound is refused after reading at most one byte more than it, so a
-// hostile input never costs more memory than the bound.
+// Package boundedio reads files and streams of a bounded size: input
+// larger than the bound is refused after reading at most one byte more
+// than it (a regular file whose size says so, before reading anything),
+// so a hostile input never costs more memory than the bound. Every
+// reader of untrusted files reads through it.
 package boundedio
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 )
 
-// TooLargeError is a file over its bound.
+// TooLargeError is input over its bound.
 type TooLargeError struct {
-	Path string
+	Path string // the file, when it is one
 	Max  int64
+	// Size is the file's size when the file system tells it, else -1.
+	Size int64
 }
 
 func (e *TooLargeError) Error() string {
+	if e.Size >= 0 {
+		return fmt.Sprintf("%s: %d bytes, larger than %d", e.Path, e.Size, e.Max)
+	}
 	return fmt.Sprintf("%s: larger than %d bytes", e.Path, e.Max)
 }
 
@@ -26,12 +34,42 @@ func ReadFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max+1))
-	if err != nil {
+	size := int64(-1)
+	var buf bytes.Buffer
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+		if size > max {
+			return nil, &TooLargeError{Path: path, Max: max, Size: size}
+		}
+		// One allocation of the right size instead of repeated growth.
+		buf.Grow(int(size) + bytes.MinRead)
+	}
+	if _, err := buf.ReadFrom(io.LimitReader(f, max+1)); err != nil {
 		return nil, err
 	}
+	if int64(buf.Len()) > max {
+		return nil, &TooLargeError{Path: path, Max: max, Size: size}
+	}
+	return buf.Bytes(), nil
+}
+
+// Read reads r to its end, at most max bytes.
+func Read(r io.Reader, max int64) ([]byte, error) {
+	data, err := io.ReadAll(io.LimitReader(r, max+1))
+	if err != nil {
+		return data, err
+	}
 	if int64(len(data)) > max {
-		return nil, &TooLargeError{Path: path, Max: max}
+		return nil, &TooLargeError{Max: max, Size: -1}
 	}
 	return data, nil
+}
+
+// Bytes says how large the input is, as far as is known: its size, or
+// "more than" the bound.
+func (e *TooLargeError) Bytes() string {
+	if e.Size >= 0 {
+		return fmt.Sprint(e.Size)
+	}
+	return fmt.Sprint("more than ", e.Max)
 }

@@ -1,14 +1,14 @@
 package catalog
 
 import (
+	"errors"
 	"fmt"
-	"io"
-	"os"
 	"path"
 	"time"
 
 	"github.com/goccy/go-yaml"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
 
@@ -97,17 +97,13 @@ const maxWaiverFile = 1 << 20
 //	    owner: security@example.com
 //	    expires: 2027-06-30
 func LoadWaivers(file string) ([]Waiver, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxWaiverFile+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxWaiverFile {
+	data, err := boundedio.ReadFile(file, maxWaiverFile)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
 		return nil, fmt.Errorf("%s: waiver file is larger than %d bytes", file, maxWaiverFile)
+	}
+	if err != nil {
+		return nil, err
 	}
 	ws, err := ParseWaivers(file, data)
 	for i := range ws {

@@ -286,12 +286,13 @@ func (m *Mirror) get(ctx context.Context, rawURL string, max int64) ([]byte, int
 	if resp.StatusCode != http.StatusOK {
 		return nil, resp.StatusCode, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
 	}
-	data, err := io.ReadAll(io.LimitReader(resp.Body, max+1))
+	data, err := boundedio.Read(resp.Body, max)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, resp.StatusCode, fmt.Errorf("GET %s: more than the %d bytes allowed", rawURL, max)
+	}
 	if err != nil {
 		return nil, resp.StatusCode, fmt.Errorf("GET %s: %w", rawURL, err)
-	}
-	if int64(len(data)) > max {
-		return nil, resp.StatusCode, fmt.Errorf("GET %s: more than the %d bytes allowed", rawURL, max)
 	}
 	return data, resp.StatusCode, nil
 }

@@ -4,7 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
+	"io/fs"
 	"path/filepath"
 	"reflect"
 	"sort"
@@ -14,6 +14,7 @@ import (
 	"github.com/goccy/go-yaml/scanner"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
 
@@ -45,21 +46,16 @@ var ErrInvalid = errors.New("invalid device model")
 
 // Load reads and validates the device model in file.
 func Load(file string) (*Device, error) {
-	f, err := os.Open(file)
-	if err != nil {
+	data, err := boundedio.ReadFile(file, MaxFileSize)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, listErr(file, 0, 0, fmt.Sprintf("file is %s bytes; a device model may be at most %d bytes", tl.Bytes(), MaxFileSize))
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return nil, err
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	if len(data) > MaxFileSize {
-		size := "more than " + fmt.Sprint(MaxFileSize)
-		if st, err := f.Stat(); err == nil {
-			size = fmt.Sprint(st.Size())
-		}
-		return nil, listErr(file, 0, 0, fmt.Sprintf("file is %s bytes; a device model may be at most %d bytes", size, MaxFileSize))
 	}
 	return parse(file, data, filepath.Dir(file))
 }

@@ -12,8 +12,6 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -27,6 +25,7 @@ import (
 	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
@@ -94,12 +93,11 @@ var idPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z0-9]+(-[a-z
 // Load reads and compiles a policy file. requirements lists the catalog's
 // requirement IDs, builtin the built-in rule IDs a policy may not reuse.
 func Load(file string, requirements, builtin []string) (*Policy, error) {
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, err
+	data, err := boundedio.ReadFile(file, maxFile)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%s: policy file is larger than %d bytes", file, maxFile)
 	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFile+1))
 	if err != nil {
 		return nil, err
 	}

@@ -17,8 +17,9 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
+
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 )
 
 // Limits on what Read accepts.
@@ -90,30 +91,16 @@ func (w Warning) String() string { return w.Where + ": " + w.Msg }
 
 // ReadFile reads the SBOM in file.
 func ReadFile(file string) (*Document, error) {
-	f, err := os.Open(file)
-	if err != nil {
+	data, err := boundedio.ReadFile(file, MaxSize)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%w: %s: file is %s bytes; an SBOM may be at most %d bytes", ErrInvalid, file, tl.Bytes(), MaxSize)
+	}
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 		return nil, err
 	}
-	defer f.Close()
-	var buf bytes.Buffer
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
-		if st.Size() > MaxSize {
-			return nil, fmt.Errorf("%w: %s: file is %d bytes; an SBOM may be at most %d bytes", ErrInvalid, file, st.Size(), MaxSize)
-		}
-		// One allocation of the right size instead of repeated growth.
-		buf.Grow(int(st.Size()) + bytes.MinRead)
-	}
-	_, err = buf.ReadFrom(io.LimitReader(f, MaxSize+1))
-	data := buf.Bytes()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
-	}
-	if len(data) > MaxSize {
-		size := "more than " + fmt.Sprint(MaxSize)
-		if st, err := f.Stat(); err == nil {
-			size = fmt.Sprint(st.Size())
-		}
-		return nil, fmt.Errorf("%w: %s: file is %s bytes; an SBOM may be at most %d bytes", ErrInvalid, file, size, MaxSize)
 	}
 	return Parse(file, data)
 }

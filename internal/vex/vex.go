@@ -4,13 +4,14 @@ package vex
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"os"
 	"slices"
 	"strings"
 	"time"
 
 	json "github.com/go-json-experiment/json"
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
 	openvex "github.com/openvex/go-vex/pkg/vex"
 
@@ -28,14 +29,11 @@ const MaxFile = 8 << 20
 // BOM whose vulnerabilities carry an analysis) or CSAF (product statuses
 // of products with a package URL helper).
 func ReadFile(path string) ([]vuln.VEXStatement, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, err
+	data, err := boundedio.ReadFile(path, MaxFile)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return nil, fmt.Errorf("%w: %s: %s bytes; a VEX document may be at most %d", vuln.ErrInvalid, path, tl.Bytes(), MaxFile)
 	}
-	if st.Size() > MaxFile {
-		return nil, fmt.Errorf("%w: %s: %d bytes; a VEX document may be at most %d", vuln.ErrInvalid, path, st.Size(), MaxFile)
-	}
-	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}

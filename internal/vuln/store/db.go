@@ -11,7 +11,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -21,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/feed/csaf"
 	"github.com/mdcheck/mdcheck/internal/vuln/feed/cve5"
@@ -358,10 +358,11 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 	if strings.EqualFold(filepath.Ext(path), ".zip") {
 		return importZip(ctx, path, ins)
 	}
-	if st.Size() > vuln.MaxCollection {
-		return fmt.Errorf("%w: %s: file is %d bytes; a record file may be at most %d", vuln.ErrInvalid, path, st.Size(), vuln.MaxCollection)
+	data, err := boundedio.ReadFile(path, vuln.MaxCollection)
+	var tl *boundedio.TooLargeError
+	if errors.As(err, &tl) {
+		return fmt.Errorf("%w: %s: file is %s bytes; a record file may be at most %d", vuln.ErrInvalid, path, tl.Bytes(), vuln.MaxCollection)
 	}
-	data, err := os.ReadFile(path)
 	if err != nil {
 		return err
 	}
@@ -393,16 +394,17 @@ func importZip(ctx context.Context, path string, ins *inserter) error {
 			return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, where, err)
 		}
 		// The header's size can lie; never read past the limit.
-		data, err := io.ReadAll(io.LimitReader(rc, vuln.MaxRecord+1))
+		data, err := boundedio.Read(rc, vuln.MaxRecord)
 		rc.Close()
+		var tl *boundedio.TooLargeError
 		if errors.Is(err, zip.ErrFormat) {
 			return fmt.Errorf("%w: %s: entry expands past the %d bytes its header declares (zip bomb?)", vuln.ErrInvalid, where, f.UncompressedSize64)
 		}
+		if errors.As(err, &tl) {
+			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", vuln.ErrInvalid, where, vuln.MaxRecord)
+		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, where, err)
-		}
-		if len(data) > vuln.MaxRecord {
-			return fmt.Errorf("%w: %s: entry expands past %d bytes (zip bomb?)", vuln.ErrInvalid, where, vuln.MaxRecord)
 		}
 		if err := ins.parseAdd(where, data, filepath.Base(path)); err != nil {
 			return err
