@@ -67,6 +67,15 @@ func Open(path string) (*DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One connection, opened now and never closed while the DB is: an
+	// import replaces the file by renaming a new one over it, and a
+	// connection opened later would read the new file in the middle of a
+	// scan of the old. The one connection keeps the file it opened, so a
+	// DB reads one database whole for as long as it is open.
+	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 	var v string
 	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil || v != schemaVersion {
 		db.Close()
