@@ -4,4 +4,4 @@
 # command go in docs/benchmarks.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-go test -run '^$' -bench . -benchmem -count "${COUNT:-5}" ./internal/model/ ./internal/classify/ ./internal/assess/
+go test -run '^$' -bench . -benchmem -count "${COUNT:-5}" ./internal/model/ ./internal/classify/ ./internal/app/

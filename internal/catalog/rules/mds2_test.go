@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"os"
 	"strings"
 	"testing"
 
@@ -13,12 +12,7 @@ import (
 
 func mds2Device(t *testing.T) *model.Device {
 	t.Helper()
-	// The crosswalk's test model: its answers are what the form contradicts.
-	data, err := os.ReadFile("../../mds2/crosswalk/testdata/pump.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev, err := model.Parse("device.yaml", data)
+	dev, err := model.Load("../../mds2/crosswalk/testdata/pump.yaml") // the crosswalk's pump: what a form contradicts
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +63,7 @@ func TestMDS2Consistent(t *testing.T) {
 	}
 	tx := by["device/TXCF-2"]
 	if tx.Status != catalog.Fail || !strings.Contains(tx.Detail, "the MDS2 answers yes (vendor.xlsx, mds2-form!C88)") ||
-		!strings.Contains(tx.Detail, "the model says no (components[0].interfaces[0].encryption.inTransit, device.yaml:") {
+		!strings.Contains(tx.Detail, "the model says no (components[0].interfaces[0].encryption.inTransit, ../../mds2/crosswalk/testdata/pump.yaml:29:33)") {
 		t.Errorf("TXCF-2 = %s: %s", tx.Status, tx.Detail)
 	}
 	kinds := map[string]bool{}

@@ -1,7 +1,6 @@
 package crosswalk
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -25,11 +24,7 @@ func one(body string) string {
 
 func mds2Device(t *testing.T) *model.Device {
 	t.Helper()
-	data, err := os.ReadFile("testdata/pump.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	dev, err := model.Parse("device.yaml", data)
+	dev, err := model.Load("testdata/pump.yaml") // the crosswalk's pump: what a form contradicts
 	if err != nil {
 		t.Fatal(err)
 	}
