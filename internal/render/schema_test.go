@@ -2,6 +2,9 @@ package render
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -14,15 +17,37 @@ var update = flag.Bool("update", false, "rewrite docs/schemas from the output ty
 
 const schemaDir = "../../docs/schemas"
 
+// versionsFile records, per output, the schemaVersion its schema was
+// published under and the schema's SHA-256: a schema that changes while
+// its version stays is refused, even with -update.
+const versionsFile = "versions.json"
+
+type published struct {
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+}
+
 // TestSchemaFiles: the published schemas are the output types' schemas;
 // `go test ./internal/render -run TestSchemaFiles -update` rewrites them
-// (make docs does).
+// (make docs does). A change to any type that reaches an output changes
+// its schema, and is refused until the output's schemaVersion changes.
 func TestSchemaFiles(t *testing.T) {
-	want := map[string]bool{}
+	want := map[string]bool{versionsFile: true}
+	var versions map[string]published
+	if data, err := os.ReadFile(filepath.Join(schemaDir, versionsFile)); err != nil || json.Unmarshal(data, &versions) != nil {
+		t.Fatalf("%s: %v", versionsFile, err)
+	}
 	for _, c := range Contracts() {
 		file := filepath.Join(schemaDir, c.Name+".schema.json")
 		want[filepath.Base(file)] = true
 		got := c.schema()
+		sum := sha256.Sum256(got)
+		p := published{c.Version, hex.EncodeToString(sum[:])}
+		if old, ok := versions[c.Name]; ok && old.Version == p.Version && old.SHA256 != p.SHA256 {
+			t.Errorf("the %s output changed shape but kept schemaVersion %s: bump it (and say what changed in docs/output.md)", c.Name, p.Version)
+			continue
+		}
+		versions[c.Name] = p
 		if *update {
 			if err := os.WriteFile(file, got, 0o644); err != nil {
 				t.Fatal(err)
@@ -34,7 +59,16 @@ func TestSchemaFiles(t *testing.T) {
 			t.Errorf("%s is not the schema of the %s output; run make docs (go test ./internal/render -run TestSchemaFiles -update) and review the change", file, c.Name)
 		}
 	}
-	files, _ := filepath.Glob(filepath.Join(schemaDir, "*.schema.json"))
+	if *update {
+		data, err := json.MarshalIndent(versions, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(schemaDir, versionsFile), append(data, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	files, _ := filepath.Glob(filepath.Join(schemaDir, "*.json"))
 	for _, f := range files {
 		if !want[filepath.Base(f)] {
 			t.Errorf("%s is the schema of no output", f)
