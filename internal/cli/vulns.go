@@ -69,7 +69,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if err != nil {
 				return err
 			}
-			if f.Single && len(args) != 1 && (len(args) > 0 || o.Device == "") {
+			if f.Single && len(args) > 1 {
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(args))
 			}
 			sev, err := failOn(threshold, "low, medium, high, critical")
