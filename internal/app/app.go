@@ -22,6 +22,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // Config configures an App.
@@ -130,7 +131,11 @@ func IsInput(err error) bool {
 		errors.Is(err, fs.ErrNotExist) ||
 		errors.Is(err, fs.ErrPermission) ||
 		errors.Is(err, ErrNoSBOM) ||
-		errors.Is(err, ErrNothingToImport)
+		errors.Is(err, ErrNothingToImport) ||
+		errors.Is(err, store.ErrShrink) ||
+		errors.Is(err, store.ErrEmpty) ||
+		errors.Is(err, store.ErrBusy) ||
+		errors.Is(err, ErrDamaged)
 }
 
 // Problems lists each problem of a device model that failed to load, one

@@ -13,6 +13,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	"github.com/mdcheck/mdcheck/internal/severity"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // The use cases are called here as the command line and the server call
@@ -33,7 +34,7 @@ func newApp(t *testing.T) *App {
 	path := filepath.Join(t.TempDir(), "vuln.db")
 	a := New(Config{DB: path, Version: "test"})
 	t.Cleanup(func() { a.Close() })
-	if _, err := a.DBImport(context.Background(), []string{"../vuln/testdata/osv", "../vuln/testdata/cve5", "../vuln/testdata/kev/kev-subset.json", "../vuln/testdata/csaf/icsma-20-049-01.json"}); err != nil {
+	if _, err := a.DBImport(context.Background(), ImportOptions{Paths: []string{"../vuln/testdata/osv", "../vuln/testdata/cve5", "../vuln/testdata/kev/kev-subset.json", "../vuln/testdata/csaf/icsma-20-049-01.json"}}); err != nil {
 		t.Fatal(err)
 	}
 	return a
@@ -219,6 +220,10 @@ func TestVulnerabilityUseCases(t *testing.T) {
 	// db update with every feed off imports the paths it is given, and
 	// with nothing at all refuses.
 	u := UpdateOptions{Mirror: filepath.Join(t.TempDir(), "feeds"), Paths: []string{"../vuln/testdata/osv"}}
+	if _, err := a.DBUpdate(ctx, u); !errors.Is(err, store.ErrShrink) || !IsInput(err) || !strings.Contains(err.Error(), "KEV entries: 5 now, 0 in the new one") {
+		t.Errorf("an update that loses KEV: %v", err)
+	}
+	u.AllowShrink = true
 	if s, err := a.DBUpdate(ctx, u); err != nil || s.Records == 0 {
 		t.Fatalf("DBUpdate = %+v, %v", s, err)
 	}
@@ -259,7 +264,7 @@ func TestConcurrentUse(t *testing.T) {
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		_, err := a.DBImport(ctx, []string{"../vuln/testdata/osv"})
+		_, err := a.DBImport(ctx, ImportOptions{Paths: []string{"../vuln/testdata/osv"}, AllowShrink: true})
 		errs <- err
 	}()
 	wg.Wait()

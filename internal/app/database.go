@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -139,10 +140,46 @@ func (a *App) DBStatus(ctx context.Context) (store.Status, error) {
 	return d.Status, ctx.Err()
 }
 
+// ErrDamaged is a database whose file SQLite finds unsound, or whose
+// content is not what it was built with.
+var ErrDamaged = errors.New("the vulnerability database is damaged")
+
+// DBVerify checks the whole database file with SQLite's integrity check
+// and recomputes its content hash; a damaged database is an error that
+// says so and how to rebuild it.
+func (a *App) DBVerify(ctx context.Context) (store.Status, store.Verification, error) {
+	d, release, err := a.acquire()
+	if err != nil {
+		return store.Status{}, store.Verification{}, err
+	}
+	defer release()
+	v, err := d.db.Verify(ctx)
+	if err != nil {
+		return d.Status, v, fmt.Errorf("%w: %v; build it again with mdcheck db update, or db import PATH", ErrDamaged, err)
+	}
+	switch {
+	case len(v.Problems) > 0:
+		err = fmt.Errorf("%w: SQLite reports %s; build it again with mdcheck db update, or db import PATH", ErrDamaged, strings.Join(v.Problems, "; "))
+	case v.Hash != v.Stored:
+		err = fmt.Errorf("%w: its records hash to %s, not the %s it was built with; build it again with mdcheck db update, or db import PATH", ErrDamaged, v.Hash, v.Stored)
+	}
+	return d.Status, v, err
+}
+
+// ImportOptions are the inputs of a database import.
+type ImportOptions struct {
+	// Paths are files, folders and zip archives of vulnerability data.
+	Paths []string
+	// AllowShrink lets the import replace the database with one that
+	// holds nothing, or less of a source than the current one.
+	AllowShrink bool
+}
+
 // DBImport builds the database from the files, folders and zip archives
-// given and replaces the old one atomically.
-func (a *App) DBImport(ctx context.Context, inputs []string) (store.ImportStats, error) {
-	st, err := store.Import(ctx, a.cfg.DB, inputs, time.Now())
+// given and replaces the old one atomically: never with one that holds
+// nothing or less than it, unless allowed.
+func (a *App) DBImport(ctx context.Context, o ImportOptions) (store.ImportStats, error) {
+	st, err := store.ImportWith(ctx, a.cfg.DB, o.Paths, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink})
 	if err != nil {
 		return st, InputError{err}
 	}
@@ -160,6 +197,9 @@ type UpdateOptions struct {
 	Providers  []string // CSAF provider metadata URLs
 	// Paths are imported with the downloads, as DBImport reads them.
 	Paths []string
+	// AllowShrink lets the update replace the database with one that
+	// holds less of a source than the current one.
+	AllowShrink bool
 	// Fetched is called as each feed is brought up to date, with a line
 	// saying what changed.
 	Fetched func(string)
@@ -212,7 +252,7 @@ func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (store.ImportStats,
 	if len(inputs) == 0 {
 		return store.ImportStats{}, ErrNothingToImport
 	}
-	st, err := store.Import(ctx, a.cfg.DB, inputs, time.Now())
+	st, err := store.ImportWith(ctx, a.cfg.DB, inputs, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink})
 	if err != nil {
 		return st, leftAsItWas(err)
 	}

@@ -6,12 +6,15 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -47,9 +50,16 @@ func (p printedError) Unwrap() error { return p.err }
 // Run runs mdcheck with args (without the program name) and returns the
 // exit code. It never calls os.Exit.
 func Run(args []string, stdout, stderr io.Writer) int {
+	// Ctrl-C and SIGTERM cancel the run: an import stops at once and
+	// removes its unfinished database, leaving the previous one.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
+	if err != nil && ctx.Err() != nil {
+		err = fmt.Errorf("interrupted: %w", err)
+	}
 	if err != nil && !errors.Is(err, errUsage) && strings.HasPrefix(err.Error(), "unknown command") {
 		err = fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -90,6 +90,7 @@ func events(stderr io.Writer) (ev app.Events, done func()) {
 
 func newDB(stdout io.Writer) *cobra.Command {
 	var dbPath string
+	var allowShrink bool
 	c := &cobra.Command{
 		Use:   "db",
 		Short: "Build and inspect the local vulnerability database",
@@ -103,13 +104,18 @@ records, NVD CVE API 2.0 pages, CSAF 2.0 advisories, CISA's Known Exploited Vuln
 catalog and FIRST's EPSS scores (CSV, plain or gzipped), told apart by
 content: single files, folders of them, and zip archives such as the
 per-ecosystem all.zip OSV publishes. The new database replaces the old one
-atomically: an import that fails or is interrupted leaves the previous
-database intact.`,
+atomically: an import that fails or is interrupted (Ctrl-C) leaves the
+previous database intact, and one import at a time builds a database.
+
+An import that finds no vulnerability data, or whose database would lack
+a source the current one has (an OSV ecosystem, CPE applicability, KEV,
+EPSS, CSAF advisories) or hold less than half of its records, is refused
+with both counts; --allow-shrink replaces the database anyway.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := app.New(app.Config{DB: dbPath, Version: Version})
 			defer a.Close()
-			st, err := a.DBImport(cmd.Context(), args)
+			st, err := a.DBImport(cmd.Context(), app.ImportOptions{Paths: args, AllowShrink: allowShrink})
 			if err != nil {
 				return err
 			}
@@ -117,6 +123,7 @@ database intact.`,
 			return nil
 		},
 	}
+	imp.Flags().BoolVar(&allowShrink, "allow-shrink", false, "replace the database even with one that holds nothing, or less of a source than it")
 	var statusFormat string
 	status := &cobra.Command{
 		Use:   "status",
@@ -137,8 +144,30 @@ database intact.`,
 		},
 	}
 	status.Flags().StringVarP(&statusFormat, "format", "f", "table", "output format: table or json")
-	c.AddCommand(imp, status, newDBUpdate(stdout, &dbPath))
+	c.AddCommand(imp, status, newDBVerify(stdout, &dbPath), newDBUpdate(stdout, &dbPath))
 	return c
+}
+
+func newDBVerify(stdout io.Writer, dbPath *string) *cobra.Command {
+	return &cobra.Command{
+		Use:   "verify",
+		Short: "Check the database file whole (SQLite's integrity check) and recompute its content hash",
+		Long: `verify reads the whole database file with SQLite's integrity check and
+computes its content hash anew from the records, KEV catalog version and
+EPSS date, as the import did. A damaged database, or one whose content is
+not what it was built with, exits 2 with the cause and the way out.`,
+		Args: exactArgs(0),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			a := newApp(cmd, *dbPath)
+			defer a.Close()
+			st, v, err := a.DBVerify(cmd.Context())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%s: sound (integrity check ok), %d records, content hash %s as built\n", st.Path, st.Records, v.Hash)
+			return nil
+		},
+	}
 }
 
 func newDBUpdate(stdout io.Writer, dbPath *string) *cobra.Command {
@@ -159,7 +188,9 @@ database from them (and from any PATH given, as db import reads them):
 
 Only what changed is downloaded again; a download cut short is resumed on
 the next run. A file that fails its check is discarded with an error, and
-any error leaves the database as it was. An empty URL turns a feed off.`,
+any error leaves the database as it was. An empty URL turns a feed off.
+A database that would lack a source the current one has, or most of its
+records, is refused unless --allow-shrink.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
@@ -186,6 +217,7 @@ any error leaves the database as it was. An empty URL turns a feed off.`,
 	f.StringVar(&o.KEV, "kev-url", o.KEV, "URL of CISA's KEV catalog (JSON); empty: no KEV")
 	f.StringVar(&o.EPSS, "epss-url", o.EPSS, "URL of FIRST's EPSS scores (CSV, plain or gzipped); empty: no EPSS")
 	f.StringArrayVar(&o.Providers, "csaf-provider", nil, "URL of a CSAF provider's provider-metadata.json (repeatable)")
+	f.BoolVar(&o.AllowShrink, "allow-shrink", false, "replace the database even with one that holds less of a source than it")
 	return c
 }
 

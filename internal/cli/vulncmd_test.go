@@ -587,7 +587,7 @@ func TestLargeAdvisoriesMemory(t *testing.T) {
 	}
 	page.WriteString(cve + "]}")
 	for _, f := range []string{write("kev.json", kev(vuln.MaxKEV)), write("csaf.json", wide), write("nvd.json", page.Bytes())} {
-		measure(t, ExitOK, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), f)
+		measure(t, ExitOK, bin, "db", "import", "--db", filepath.Join(dir, filepath.Base(f)+".db"), f)
 	}
 	if errs := measure(t, ExitInput, bin, "db", "import", "--db", filepath.Join(dir, "large.db"), write("big-kev.json", kev(vuln.MaxKEV+100))); !strings.Contains(errs, "a KEV catalog may be at most 8388608") {
 		t.Errorf("stderr %q", errs)

@@ -5,16 +5,13 @@ import (
 
 	"archive/zip"
 	"context"
-	"crypto/sha256"
 	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -60,8 +57,19 @@ CREATE INDEX cpe_key ON cpe (product, vendor);
 
 // Open opens a database read-only.
 func Open(path string) (*DB, error) {
-	if _, err := os.Stat(path); err != nil {
-		return nil, fmt.Errorf("vulnerability database %s: %w (build one with: mdcheck db import PATH...)", path, err)
+	st, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("vulnerability database %s: %w (build one with: mdcheck db update, or db import PATH)", path, err)
+	case err != nil:
+		return nil, fmt.Errorf("vulnerability database %s: %w", path, err)
+	case st.IsDir():
+		return nil, fmt.Errorf("%w: %s is a directory, not a vulnerability database file (give the file, e.g. --db %s)", vuln.ErrInvalid, path, filepath.Join(path, "vuln.db"))
+	}
+	if f, err := os.Open(path); err != nil {
+		return nil, fmt.Errorf("vulnerability database %s cannot be read: %w", path, err)
+	} else {
+		f.Close()
 	}
 	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
 	if err != nil {
@@ -77,11 +85,43 @@ func Open(path string) (*DB, error) {
 	db.SetConnMaxLifetime(0)
 	db.SetConnMaxIdleTime(0)
 	var v string
-	if err := db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v); err != nil || v != schemaVersion {
+	err = db.QueryRow(`SELECT value FROM meta WHERE key = 'schema'`).Scan(&v)
+	if err == nil && v == schemaVersion {
+		err = intact(db, st.Size())
+	}
+	if err != nil && damaged(err) {
 		db.Close()
-		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s (build it again with: mdcheck db import PATH...)", vuln.ErrInvalid, path, schemaVersion)
+		return nil, fmt.Errorf("%w: %s is damaged (%v); build it again with mdcheck db update, or db import PATH", vuln.ErrInvalid, path, err)
+	}
+	if err != nil || v != schemaVersion {
+		db.Close()
+		return nil, fmt.Errorf("%w: %s is not an mdcheck vulnerability database of schema %s (build it again with: mdcheck db update, or db import PATH)", vuln.ErrInvalid, path, schemaVersion)
 	}
 	return &DB{sql: db, path: path}, nil
+}
+
+// intact checks, cheaply, that the file holds every page SQLite says the
+// database has: a file cut short (a copy that stopped, a full disk) is
+// damaged before any query reaches the missing pages.
+func intact(db *sql.DB, size int64) error {
+	var pages, pageSize int64
+	if err := db.QueryRow(`PRAGMA page_count`).Scan(&pages); err != nil {
+		return err
+	}
+	if err := db.QueryRow(`PRAGMA page_size`).Scan(&pageSize); err != nil {
+		return err
+	}
+	if want := pages * pageSize; size < want {
+		return fmt.Errorf("database disk image is malformed: the file has %d of its %d bytes", size, want)
+	}
+	return nil
+}
+
+// damaged reports whether SQLite says the file is corrupt, as opposed to
+// not a database at all.
+func damaged(err error) bool {
+	m := err.Error()
+	return strings.Contains(m, "malformed") || strings.Contains(m, "corrupt")
 }
 
 // Close closes the database.
@@ -95,18 +135,43 @@ type ImportStats struct {
 	Skipped int `json:"skipped"`
 }
 
+// ImportOptions tune an import.
+type ImportOptions struct {
+	// Now is the time the database is stamped as built.
+	Now time.Time
+	// AllowShrink lets an import replace the database with one that holds
+	// nothing, or less of a source than the current one.
+	AllowShrink bool
+}
+
 // Import builds a database at path from vulnerability data (OSV, CVE JSON
-// 5, NVD, CSAF, KEV, EPSS) in files, folders and zip archives. It writes a
-// new file beside path and renames it into place, so a failed or
-// interrupted import leaves the previous database intact. A file that is
-// not valid stops the import with an error naming it.
+// 5, NVD, CSAF, KEV, EPSS) in files, folders and zip archives, as
+// ImportWith does with the guards on.
 func Import(ctx context.Context, path string, inputs []string, now time.Time) (ImportStats, error) {
+	return ImportWith(ctx, path, inputs, ImportOptions{Now: now})
+}
+
+// ImportWith builds a database at path from vulnerability data. It writes
+// a new file beside path and renames it into place, so a failed or
+// interrupted import leaves the previous database intact; one import at a
+// time builds a database (ErrBusy), and an import first removes what
+// killed ones left. A file that is not valid stops the import with an
+// error naming it. A database that would hold nothing (ErrEmpty), or lack
+// a source of the current one or most of its records (ErrShrink), does
+// not replace it unless o.AllowShrink.
+func ImportWith(ctx context.Context, path string, inputs []string, o ImportOptions) (ImportStats, error) {
 	var st ImportStats
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return st, err
 	}
-	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
+	unlock, err := lock(path)
+	if err != nil {
+		return st, err
+	}
+	defer unlock()
+	removeStale(path)
+	tmp, err := os.CreateTemp(dir, tempPattern(path))
 	if err != nil {
 		return st, err
 	}
@@ -142,7 +207,8 @@ func Import(ctx context.Context, path string, inputs []string, now time.Time) (I
 		}
 	}
 	st.Records, st.Skipped = ins.n, ins.dupes
-	if err := ins.finish(now, inputs); err != nil {
+	have, err := ins.finish(o.Now, inputs)
+	if err != nil {
 		return st, err
 	}
 	if err := tx.Commit(); err != nil {
@@ -152,6 +218,9 @@ func Import(ctx context.Context, path string, inputs []string, now time.Time) (I
 		return st, err
 	}
 	if err := db.Close(); err != nil {
+		return st, err
+	}
+	if err := guard(path, have, inputs, o.AllowShrink); err != nil {
 		return st, err
 	}
 	if err := os.Rename(tmpName, path); err != nil {
@@ -269,13 +338,24 @@ func (ins *inserter) add(r *vuln.Record, apps []vuln.Applicability, kind, source
 			return err
 		}
 	}
-	if r.Modified > ins.newest {
-		ins.newest = r.Modified
+	if d := recordDate(r); d > ins.newest {
+		ins.newest = d
 	}
 	return nil
 }
 
-func (ins *inserter) finish(now time.Time, inputs []string) error {
+// recordDate is when a record last changed: its modified date, or its
+// publication where the modified date is the zero time (as the Go
+// vulnerability database writes it, 0001-01-01).
+func recordDate(r *vuln.Record) string {
+	if strings.HasPrefix(r.Modified, "0001-") || r.Modified == "" {
+		return r.Published
+	}
+	return r.Modified
+}
+
+// finish writes the database's metadata and returns what it holds.
+func (ins *inserter) finish(now time.Time, inputs []string) (content, error) {
 	if ins.epssStmt != nil {
 		ins.epssStmt.Close()
 	}
@@ -283,35 +363,28 @@ func (ins *inserter) finish(now time.Time, inputs []string) error {
 	for id, m := range ins.seen {
 		ids = append(ids, id+"@"+m)
 	}
-	sort.Strings(ids)
-	if ins.kevVersion != "" {
-		ids = append(ids, "KEV@"+ins.kevVersion)
-	}
-	if ins.epssDate != "" {
-		ids = append(ids, "EPSS@"+ins.epssDate)
-	}
-	h := sha256.Sum256([]byte(strings.Join(ids, "\n")))
+	hash := contentHash(ids, ins.kevVersion, ins.epssDate)
 	ecosystems := map[string]int{}
 	rows, err := ins.tx.Query(`SELECT ecosystem, COUNT(DISTINCT id) FROM affected GROUP BY ecosystem`)
 	if err != nil {
-		return err
+		return content{}, err
 	}
 	for rows.Next() {
 		var e string
 		var n int
 		if err := rows.Scan(&e, &n); err != nil {
 			rows.Close()
-			return err
+			return content{}, err
 		}
 		ecosystems[e] = n
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return err
+		return content{}, err
 	}
 	var cpeIDs int
 	if err := ins.tx.QueryRow(`SELECT COUNT(DISTINCT id) FROM cpe`).Scan(&cpeIDs); err != nil {
-		return err
+		return content{}, err
 	}
 	if cpeIDs > 0 {
 		ecosystems[cpeSource] = cpeIDs
@@ -323,21 +396,25 @@ func (ins *inserter) finish(now time.Time, inputs []string) error {
 	}
 	var kevN, epssN int
 	if err := ins.tx.QueryRow(`SELECT (SELECT COUNT(*) FROM kev), (SELECT COUNT(*) FROM epss)`).Scan(&kevN, &epssN); err != nil {
-		return err
+		return content{}, err
 	}
 	meta := map[string]string{
 		"schema": schemaVersion, "built": now.UTC().Format(time.RFC3339), "newest": ins.newest,
-		"records": strconv.Itoa(ins.n), "hash": "sha256:" + hex.EncodeToString(h[:]),
+		"records": strconv.Itoa(ins.n), "hash": hash,
 		"ecosystems": string(eco), "sources": strings.Join(srcs, ", "),
 		"kev": strconv.Itoa(kevN), "kev_version": ins.kevVersion,
 		"epss": strconv.Itoa(epssN), "epss_date": ins.epssDate, "epss_model": ins.epssModel,
 	}
 	for k, v := range meta {
 		if _, err := ins.tx.Exec(`INSERT INTO meta (key, value) VALUES (?, ?)`, k, v); err != nil {
-			return err
+			return content{}, err
 		}
 	}
-	return nil
+	have := content{records: ins.n, sources: map[string]int{"KEV": kevN, "EPSS": epssN, "advisories": len(ins.advUpdated)}}
+	for k, v := range ecosystems {
+		have.sources[k] = v
+	}
+	return have, nil
 }
 
 // importPath imports a file, a zip or a folder.

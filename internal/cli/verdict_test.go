@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// The tests here run mdcheck as a child process: what they hold is its
+// exit code, its output and the files it leaves.
+
+// proc runs the binary with args and returns its exit code and output.
+func proc(t *testing.T, bin string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(bin, args...)
+	cmd.Dir = repoRoot
+	cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		return exit.ExitCode(), out.String(), errb.String()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return 0, out.String(), errb.String()
+}
+
+// goodDB imports the curated records into a database of its own and
+// returns it with its content.
+func goodDB(t *testing.T, bin, dir string) (string, []byte) {
+	t.Helper()
+	db := filepath.Join(dir, "vuln.db")
+	if code, _, errs := proc(t, bin, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/kev/kev-subset.json"); code != ExitOK {
+		t.Fatalf("db import: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, data
+}
+
+func unchanged(t *testing.T, db string, want []byte) {
+	t.Helper()
+	got, err := os.ReadFile(db)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Errorf("%s changed (%v)", db, err)
+	}
+}
+
+// TestImportNeverWorse: an import that brings nothing, or less than the
+// database has, leaves it as it was, and says why.
+func TestImportNeverWorse(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db, before := goodDB(t, bin, dir)
+	empty := filepath.Join(dir, "empty")
+	unrelated := filepath.Join(dir, "unrelated")
+	for _, d := range []string{empty, unrelated} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, data := range map[string]string{"README.md": "# feeds\n", "notes.txt": "nothing", "logo.png": "\x89PNG\r\n"} {
+		if err := os.WriteFile(filepath.Join(unrelated, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	emptyZip := filepath.Join(dir, "empty.zip")
+	var buf bytes.Buffer
+	if err := zip.NewWriter(&buf).Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(emptyZip, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{empty, unrelated, emptyZip} {
+		code, _, errs := proc(t, bin, "db", "import", "--db", db, in)
+		if code != ExitInput || !strings.Contains(errs, "no vulnerability data found in "+in) || !strings.Contains(errs, "--allow-shrink") {
+			t.Errorf("import of %s: exit %d, %q", in, code, errs)
+		}
+		unchanged(t, db, before)
+	}
+	// Most of a source lost: the OSV records kept, the KEV catalog gone.
+	code, _, errs := proc(t, bin, "db", "import", "--db", db, "internal/vuln/testdata/osv")
+	if code != ExitInput || !strings.Contains(errs, "KEV entries: 5 now, 0 in the new one") {
+		t.Errorf("an import losing KEV: exit %d, %q", code, errs)
+	}
+	unchanged(t, db, before)
+	// With consent it goes through.
+	if code, out, errs := proc(t, bin, "db", "import", "--allow-shrink", "--db", db, "internal/vuln/testdata/osv"); code != ExitOK || !strings.Contains(out, "records imported") {
+		t.Errorf("--allow-shrink: exit %d, %s%s", code, out, errs)
+	}
+	// After all that, a vulnerable SBOM still fails the gate.
+	code, _, errs = proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "--fail-on", "low", "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
+	if code != ExitFindings {
+		t.Errorf("scan --fail-on low of a vulnerable SBOM: exit %d, %q", code, errs)
+	}
+}
+
+// TestImportLockAndLeftovers: a second import while one runs fails with
+// a clear message and leaves the database alone; what a killed import
+// left is removed by the next.
+func TestImportLockAndLeftovers(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db, before := goodDB(t, bin, dir)
+	lock, err := os.OpenFile(db+".lock", os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		t.Fatal(err)
+	}
+	lock.WriteString("4242\n")
+	code, _, errs := proc(t, bin, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/kev/kev-subset.json")
+	if code != ExitInput || !strings.Contains(errs, "another import into this database is running (process 4242)") {
+		t.Errorf("a second import: exit %d, %q", code, errs)
+	}
+	unchanged(t, db, before)
+	syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	lock.Close()
+
+	stale := filepath.Join(dir, ".vuln.db.123456.tmp")
+	for _, f := range []string{stale, stale + "-journal"} {
+		if err := os.WriteFile(f, []byte("left by a killed import"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if code, _, errs := proc(t, bin, "db", "import", "--db", db, "internal/vuln/testdata/osv", "internal/vuln/testdata/kev/kev-subset.json"); code != ExitOK {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	if _, err := os.Stat(stale); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the leftover of a killed import is still there: %v", err)
+	}
+}
+
+// TestImportKilled kills imports at several points: the previous database
+// stays byte-identical and usable, and the next import cleans up.
+func TestImportKilled(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db, before := goodDB(t, bin, dir)
+	// A large enough input that the import is still running when killed.
+	feed := filepath.Join(repoRoot, "..", "shared", "data", "osv", "go-vulndb")
+	if _, err := os.Stat(feed); err != nil {
+		feed = filepath.Join(repoRoot, "internal/vuln/testdata/osv")
+	}
+	killed := 0
+	for _, after := range []time.Duration{20 * time.Millisecond, 150 * time.Millisecond, 600 * time.Millisecond} {
+		for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGINT} {
+			cmd := exec.Command(bin, "db", "import", "--allow-shrink", "--db", db, feed)
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(after)
+			cmd.Process.Signal(sig)
+			err := cmd.Wait()
+			if err == nil {
+				// Finished before the signal: start again from the
+				// database it built.
+				if before, err = os.ReadFile(db); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			killed++
+			unchanged(t, db, before)
+			left, _ := filepath.Glob(filepath.Join(dir, ".vuln.db.*.tmp"))
+			if sig == syscall.SIGINT && len(left) > 0 {
+				t.Errorf("Ctrl-C after %v left %v", after, left)
+			}
+			if code, out, errs := proc(t, bin, "db", "status", "--db", db); code != ExitOK || !strings.Contains(out, "Records:") {
+				t.Errorf("after %v the database is not usable: exit %d %s", after, code, errs)
+			}
+		}
+	}
+	if killed == 0 {
+		t.Error("every import finished before its signal: nothing was tested")
+	}
+	if code, _, errs := proc(t, bin, "db", "import", "--allow-shrink", "--db", db, "internal/vuln/testdata/osv"); code != ExitOK {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".vuln.db.*.tmp*")); len(left) > 0 {
+		t.Errorf("leftovers after the next import: %v", left)
+	}
+}
+
+// TestDatabaseCauses: a database that cannot be used says why and how to
+// get one, never that it is something it is not.
+func TestDatabaseCauses(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db, data := goodDB(t, bin, dir)
+	cut := filepath.Join(dir, "cut.db")
+	if err := os.WriteFile(cut, data[:len(data)/2], 0o600); err != nil {
+		t.Fatal(err)
+	}
+	flipped := filepath.Join(dir, "flipped.db")
+	bad := append([]byte(nil), data...)
+	for i := len(bad) / 2; i < len(bad)/2+4096 && i < len(bad); i++ {
+		bad[i] ^= 0xff
+	}
+	if err := os.WriteFile(flipped, bad, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unreadable := filepath.Join(dir, "unreadable.db")
+	if err := os.WriteFile(unreadable, data, 0o000); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"db", "status", "--db", cut}, "is damaged"},
+		{[]string{"db", "verify", "--db", flipped}, "damaged"},
+		{[]string{"db", "status", "--db", dir}, "is a directory, not a vulnerability database file"},
+		{[]string{"db", "status", "--db", filepath.Join(dir, "none.db")}, "mdcheck db update"},
+	} {
+		code, _, errs := proc(t, bin, tt.args...)
+		if code != ExitInput || !strings.Contains(errs, tt.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 saying %q", tt.args, code, errs, tt.want)
+		}
+	}
+	if os.Geteuid() != 0 { // root reads any file
+		if code, _, errs := proc(t, bin, "db", "status", "--db", unreadable); code != ExitInput || !strings.Contains(errs, "permission denied") {
+			t.Errorf("unreadable: exit %d, %q", code, errs)
+		}
+	}
+	if code, out, errs := proc(t, bin, "db", "verify", "--db", db); code != ExitOK || !strings.Contains(out, "sound") {
+		t.Errorf("verify of a sound database: exit %d, %s%s", code, out, errs)
+	}
+}
+
+// TestNewestOfZeroModified: records whose modified date is the zero time
+// (the Go vulnerability database's) count by their publication.
+func TestNewestOfZeroModified(t *testing.T) {
+	bin, dir := buildBinary(t)
+	rec := filepath.Join(dir, "GO-2020-0001.json")
+	if err := os.WriteFile(rec, []byte(`{"schema_version":"1.3.1","id":"GO-2020-0001","modified":"0001-01-01T00:00:00Z","published":"2021-04-14T20:04:52Z",
+"affected":[{"package":{"name":"github.com/gin-gonic/gin","ecosystem":"Go"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.6.0"}]}]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "go.db")
+	if code, _, errs := proc(t, bin, "db", "import", "--db", db, rec); code != ExitOK {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	_, out, _ := proc(t, bin, "db", "status", "--db", db)
+	if !strings.Contains(out, "Newest:   2021-04-14T20:04:52Z") {
+		t.Errorf("status:\n%s", out)
+	}
+}
