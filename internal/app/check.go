@@ -61,19 +61,24 @@ type CheckResult struct {
 	Report *report.Report
 }
 
-// Fails reports whether an open (not waived) failing finding is at least
-// as severe as threshold; a zero threshold never fails.
-func (r *CheckResult) Fails(threshold catalog.Severity) bool {
+// Tripped lists the open (not suppressed) failing findings at least as
+// severe as threshold: what makes --fail-on fail. A zero threshold trips
+// on nothing.
+func (r *CheckResult) Tripped(threshold catalog.Severity) []Trip {
+	var out []Trip
 	if threshold <= 0 {
-		return false
+		return nil
 	}
 	for _, f := range r.Report.Findings {
-		if f.Status == catalog.Fail && !f.Suppressed() && f.Severity >= threshold {
-			return true
+		if f.Status == catalog.Fail && !f.Suppressed() && FailSeverity(f.Severity) >= threshold {
+			out = append(out, Trip{ID: f.ID, Subject: f.Subject, Severity: FailSeverity(f.Severity)})
 		}
 	}
-	return false
+	return out
 }
+
+// Fails reports whether anything trips threshold.
+func (r *CheckResult) Fails(threshold catalog.Severity) bool { return len(r.Tripped(threshold)) > 0 }
 
 // Check runs the cybersecurity health check of a device: every
 // requirement met, missed, unproven or left for manual review, with the
@@ -211,6 +216,28 @@ func profileRequirements(profile Profile) []catalog.Requirement {
 // Severity ranks findings and matches, info lowest; the zero value is no
 // severity (a --fail-on of none).
 type Severity = catalog.Severity
+
+// Trip is one finding or match that makes --fail-on fail.
+type Trip struct {
+	ID       string   // finding ID, or the vulnerability's
+	Subject  string   // the component, or the SBOM and package
+	Severity Severity // as --fail-on compares it
+}
+
+// UnknownSeverity is the severity --fail-on gives a finding or a match
+// whose severity is not known (a record without a CVSS vector or rating):
+// high, never below the threshold because nobody rated it. One value for
+// check and scan alike.
+const UnknownSeverity = catalog.High
+
+// FailSeverity is the severity --fail-on compares: s, or UnknownSeverity
+// where there is none.
+func FailSeverity(s Severity) Severity {
+	if s <= 0 {
+		return UnknownSeverity
+	}
+	return s
+}
 
 // ParseSeverity reads a severity word (info, low, medium, high or
 // critical).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"path/filepath"
 	"sort"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
@@ -43,26 +44,31 @@ type ScannedSBOM struct {
 	Coverage []vuln.Coverage
 }
 
-// Fails reports whether a match not marked not affected or fixed by VEX
-// is at least as severe as threshold (for patients, when weighed); a
-// zero threshold never fails.
-func (r *ScanResult) Fails(threshold catalog.Severity) bool {
+// Tripped lists the matches at least as severe as threshold (for
+// patients, when weighed; UnknownSeverity where no severity is known),
+// not counting those a VEX statement marks not affected or fixed. A
+// zero threshold trips on nothing.
+func (r *ScanResult) Tripped(threshold catalog.Severity) []Trip {
 	if threshold <= 0 {
-		return false
+		return nil
 	}
+	var out []Trip
 	for _, s := range r.SBOMs {
 		for _, m := range s.Matches {
 			sev := m.Severity
 			if m.Safety != nil {
 				sev = m.Safety.Level
 			}
-			if sev >= threshold && !m.VEX.Suppressed() {
-				return true
+			if sev = FailSeverity(sev); sev >= threshold && !m.VEX.Suppressed() {
+				out = append(out, Trip{ID: m.ID, Subject: s.File + ": " + strings.TrimSpace(m.Package+" "+m.Version), Severity: sev})
 			}
 		}
 	}
-	return false
+	return out
 }
+
+// Fails reports whether anything trips threshold.
+func (r *ScanResult) Fails(threshold catalog.Severity) bool { return len(r.Tripped(threshold)) > 0 }
 
 // ErrNoSBOM is a scan given no SBOM, and no device whose components name
 // one.

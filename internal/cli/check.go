@@ -113,10 +113,7 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	if err := output(fl.output, stdout, func(w io.Writer) error { return rf.Check(w, res, ro) }); err != nil {
 		return err
 	}
-	if res.Fails(threshold) {
-		return errFindings
-	}
-	return nil
+	return tripped(cmd.ErrOrStderr(), fl.failOn, res.Tripped(threshold))
 }
 
 // planFile writes the OSCAL assessment plan atomically as it is given.

@@ -157,6 +157,19 @@ func failOn(s, names string) (app.Severity, error) {
 	return v, nil
 }
 
+// tripped names on stderr everything that makes --fail-on fail, then
+// returns the error that exits 1; nil when nothing does.
+func tripped(stderr io.Writer, flag string, trips []app.Trip) error {
+	if len(trips) == 0 {
+		return nil
+	}
+	fmt.Fprintf(stderr, "mdcheck: --fail-on %s: %d at or above it:\n", flag, len(trips))
+	for _, t := range trips {
+		fmt.Fprintf(stderr, "  %s  %s  (%s)\n", t.ID, t.Subject, t.Severity)
+	}
+	return errFindings
+}
+
 // parseDate reads a --date flag; empty means today (UTC).
 func parseDate(s string) (time.Time, error) {
 	if s == "" {

@@ -256,3 +256,40 @@ func TestNewestOfZeroModified(t *testing.T) {
 		t.Errorf("status:\n%s", out)
 	}
 }
+
+// TestFailOnOneMeaning: a vulnerability with no severity (no CVSS vector,
+// no rating, as every Go record) trips --fail-on at high in scan as in
+// check, and the run names what tripped it.
+func TestFailOnOneMeaning(t *testing.T) {
+	bin, dir := buildBinary(t)
+	rec := filepath.Join(dir, "GO-2024-0001.json")
+	if err := os.WriteFile(rec, []byte(`{"id":"GO-2024-0001","modified":"2024-01-01T00:00:00Z","summary":"A flaw without a rating",
+"affected":[{"package":{"name":"example.com/lib","ecosystem":"Go"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.2.0"}]}]}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sbomFile := filepath.Join(dir, "app.cdx.json")
+	if err := os.WriteFile(sbomFile, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+"metadata":{"timestamp":"2024-01-01T00:00:00Z","authors":[{"name":"A"}],"component":{"type":"application","name":"app","version":"1"}},
+"components":[{"type":"library","bom-ref":"lib","supplier":{"name":"Example"},"name":"example.com/lib","version":"1.1.0","purl":"pkg:golang/example.com/lib@1.1.0"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "device.yaml")
+	if err := os.WriteFile(model, []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Acme, product: Gateway}\ncomponents:\n  - {id: gw, name: Gateway, kind: gateway, role: device, sbom: app.cdx.json}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "go.db")
+	if code, _, errs := proc(t, bin, "db", "import", "--db", db, rec); code != ExitOK {
+		t.Fatalf("import: exit %d, %s", code, errs)
+	}
+	code, _, errs := proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "--fail-on", "high", sbomFile)
+	if code != ExitFindings || !strings.Contains(errs, "--fail-on high: 1 at or above it") || !strings.Contains(errs, "GO-2024-0001") || !strings.Contains(errs, "(high)") {
+		t.Errorf("scan: exit %d, %q", code, errs)
+	}
+	if code, _, errs := proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "--fail-on", "critical", sbomFile); code != ExitOK {
+		t.Errorf("scan --fail-on critical: exit %d, %q", code, errs)
+	}
+	code, _, errs = proc(t, bin, "check", "--db", db, "--max-db-age", "0", "--fail-on", "high", model)
+	if code != ExitFindings || !strings.Contains(errs, "vuln/known-vulnerabilities@gw/GO-2024-0001") {
+		t.Errorf("check: exit %d, %q", code, errs)
+	}
+}

@@ -95,10 +95,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if err := f.Scan(stdout, res, render.Options{Version: Version, Now: time.Now()}); err != nil {
 				return err
 			}
-			if res.Fails(sev) {
-				return errFindings
-			}
-			return nil
+			return tripped(cmd.ErrOrStderr(), threshold, res.Tripped(sev))
 		},
 	}
 	db.add(c, "vulnerability database file (or MDCHECK_DB)", true)
