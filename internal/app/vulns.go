@@ -49,8 +49,13 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		weigh(ms, c, class[c.ID])
 		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms)}
 		for _, x := range cov {
-			if x.Checked {
+			switch x.Status {
+			case vuln.Checked:
 				res.Checked++
+			case vuln.NoData:
+				res.NoData++
+			default:
+				res.NotCheckable++
 			}
 		}
 		ev.AddVulnerabilities(res)

@@ -293,3 +293,25 @@ func TestFailOnOneMeaning(t *testing.T) {
 		t.Errorf("check: exit %d, %q", code, errs)
 	}
 }
+
+// TestCoverageTellsTheTruth: a component of an ecosystem the database
+// holds nothing for is not counted as checked.
+func TestCoverageTellsTheTruth(t *testing.T) {
+	bin, dir := buildBinary(t)
+	db, _ := goodDB(t, bin, dir) // npm, Maven, NuGet, ... but no Go
+	sbomFile := filepath.Join(dir, "go.cdx.json")
+	if err := os.WriteFile(sbomFile, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,
+"components":[{"type":"library","bom-ref":"a","name":"example.com/lib","version":"1.1.0","purl":"pkg:golang/example.com/lib@1.1.0"},
+{"type":"library","bom-ref":"b","name":"widget","version":"1.0"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := proc(t, bin, "scan", "--db", db, "--max-db-age", "0", sbomFile)
+	if code != ExitOK || !strings.Contains(out, "0 of 2 components checked, 1 not checkable, 1 no data in the database") ||
+		!strings.Contains(out, "no data in the database: 1 components: no advisory source for ecosystem Go in the database") {
+		t.Errorf("scan: exit %d\n%s%s", code, out, errs)
+	}
+	_, out, _ = proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "-f", "json", sbomFile)
+	if !strings.Contains(out, `"status": "no-data"`) || !strings.Contains(out, `"status": "not-checkable"`) || strings.Contains(out, `"checked": true`) {
+		t.Errorf("scan -f json:\n%s", out)
+	}
+}

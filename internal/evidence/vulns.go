@@ -31,10 +31,14 @@ type Vulnerabilities struct {
 	// Err is set when the SBOM could not be read or matched.
 	Err string `json:"error,omitempty"`
 	// Packages counts the SBOM's packages, Checked those the database
-	// could match (by package URL, CPE or name).
-	Packages int         `json:"packages"`
-	Checked  int         `json:"checked"`
-	Found    []VulnFound `json:"found"`
+	// covers (their ecosystem or CPE vendor, or a match found),
+	// NotCheckable those without an identifier a database can match, and
+	// NoData those the database holds nothing for.
+	Packages     int         `json:"packages"`
+	Checked      int         `json:"checked"`
+	NotCheckable int         `json:"notCheckable"`
+	NoData       int         `json:"noData"`
+	Found        []VulnFound `json:"found"`
 }
 
 // VulnFound is one known vulnerability in one component: every package

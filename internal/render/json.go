@@ -22,6 +22,10 @@ import (
 // whenever one of them changes shape; docs/schemas holds each schema.
 const SchemaVersion = "1"
 
+// scanVersion is the scan output's: 2 added each ledger entry's status
+// (checked, not-checkable, no-data).
+const scanVersion = "2"
+
 // The JSON outputs: each a type of its own, so that what scripts read is
 // a decision made here, not a side effect of an internal struct.
 type (
@@ -98,7 +102,7 @@ var jsonFormat = Format{
 		return encodeJSON(w, out)
 	},
 	Scan: func(w io.Writer, r *app.ScanResult, _ Options) error {
-		out := scanOutput{SchemaVersion: SchemaVersion, Database: r.Database, Results: make([]scannedSBOM, 0, len(r.SBOMs))}
+		out := scanOutput{SchemaVersion: scanVersion, Database: r.Database, Results: make([]scannedSBOM, 0, len(r.SBOMs))}
 		for _, s := range r.SBOMs {
 			out.Results = append(out.Results, scannedSBOM{s.File, s.Matches, s.Coverage})
 		}

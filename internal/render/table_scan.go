@@ -65,7 +65,7 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 		if suppressed > 0 {
 			vexNote = fmt.Sprintf(" (%d of them not affected or fixed by VEX)", suppressed)
 		}
-		out.printf("\n%s: %d matches%s; %d of %d components checked\n", r.File, len(r.Matches), vexNote, checked, len(r.Coverage))
+		out.printf("\n%s: %d matches%s; %d of %d components checked%s\n", r.File, len(r.Matches), vexNote, checked, len(r.Coverage), uncheckedCounts(r.Coverage))
 		if out.err != nil {
 			return out.err
 		}
@@ -93,14 +93,15 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 				}
 			}
 		}
-		reasons := map[string]int{}
+		reasons := map[[2]string]int{}
 		for _, c := range r.Coverage {
 			if !c.Checked {
-				reasons[c.Reason]++
+				reasons[[2]string{coverageWords[c.Status], c.Reason}]++
 			}
 		}
-		for _, reason := range sortedKeys(reasons) {
-			out.printf("  not checked: %d components: %s\n", reasons[reason], reason)
+		keys := slices.SortedFunc(maps.Keys(reasons), func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
+		for _, k := range keys {
+			out.printf("  %s: %d components: %s\n", k[0], reasons[k], k[1])
 		}
 	}
 	return out.err
@@ -122,4 +123,22 @@ func epssLine(st store.Status) string {
 
 func sortedKeys(m map[string]int) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// coverageWords name the ledger's categories in the table.
+var coverageWords = map[vuln.CoverageStatus]string{vuln.NotCheckable: "not checkable", vuln.NoData: "no data in the database"}
+
+// uncheckedCounts says how many components were not checked, and why.
+func uncheckedCounts(cov []vuln.Coverage) string {
+	n := map[vuln.CoverageStatus]int{}
+	for _, c := range cov {
+		n[c.Status]++
+	}
+	s := ""
+	for _, st := range []vuln.CoverageStatus{vuln.NotCheckable, vuln.NoData} {
+		if n[st] > 0 {
+			s += fmt.Sprintf(", %d %s", n[st], coverageWords[st])
+		}
+	}
+	return s
 }

@@ -262,11 +262,30 @@ type Coverage struct {
 	Ref     string `json:"ref"`
 	Package string `json:"package"`
 	Version string `json:"version,omitempty"`
-	Checked bool   `json:"checked"`
-	// Methods lists how the package was checked: purl, cpe, name.
+	// Status says whether the package was checked against data that
+	// covers it; Checked is Status == Checked.
+	Status  CoverageStatus `json:"status"`
+	Checked bool           `json:"checked"`
+	// Methods lists how the package was looked up: purl, cpe, name.
 	Methods []string `json:"methods,omitempty"`
 	Reason  string   `json:"reason,omitempty"`
 }
+
+// CoverageStatus is what a scan could say about one package.
+type CoverageStatus string
+
+// Coverage statuses. Only Checked says anything about the package: the
+// database holds data for its ecosystem (package URL) or its CPE vendor,
+// or a match was found. NotCheckable is a package without a usable
+// identifier (no package URL or CPE, no version, a type with no
+// ecosystem): a name alone finds too little to call it clean. NoData is
+// a package the database holds nothing for: its ecosystem, or its CPE
+// vendor, is in none of the records.
+const (
+	Checked      CoverageStatus = "checked"
+	NotCheckable CoverageStatus = "not-checkable"
+	NoData       CoverageStatus = "no-data"
+)
 
 // Ecosystem is the OSV ecosystem of a package URL type ("" when it has
 // none).

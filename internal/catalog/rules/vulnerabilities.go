@@ -50,13 +50,13 @@ var knownVulnerabilities = register(catalog.Rule{
 				continue
 			}
 			if len(v.Found) == 0 {
-				detail := fmt.Sprintf("no known vulnerability in %d of %d package%s matched against the database (%s)", v.Checked, v.Packages, plural(v.Packages), dbName(db))
 				if v.Checked == 0 {
 					out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
-						Detail:   fmt.Sprintf("not assessed: none of the SBOM's %d package%s can be matched (no package URL or CPE; see sbom/components-checkable)", v.Packages, plural(v.Packages)),
+						Detail:   fmt.Sprintf("not assessed: none of the SBOM's %d package%s is covered by the database (%s)%s", v.Packages, plural(v.Packages), dbName(db), uncovered(v)),
 						Evidence: []evidence.ID{sbomEv.ID}})
 					continue
 				}
+				detail := fmt.Sprintf("no known vulnerability in the %d of %d package%s the database covers (%s)%s", v.Checked, v.Packages, plural(v.Packages), dbName(db), uncovered(v))
 				out = append(out, pass(c.c.ID, detail, sbomEv.ID))
 				continue
 			}
@@ -67,6 +67,21 @@ var knownVulnerabilities = register(catalog.Rule{
 		return out
 	},
 })
+
+// uncovered says which packages the database did not cover, and why.
+func uncovered(v evidence.Vulnerabilities) string {
+	var parts []string
+	if v.NotCheckable > 0 {
+		parts = append(parts, fmt.Sprintf("%d without a package URL or CPE it can match (see sbom/components-checkable)", v.NotCheckable))
+	}
+	if v.NoData > 0 {
+		parts = append(parts, fmt.Sprintf("%d whose ecosystem or CPE vendor is in none of its records", v.NoData))
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return ": " + strings.Join(parts, ", ")
+}
 
 // vulnResult is the finding on one vulnerability in component c: open,
 // as severe as it is for patients, with a VEX statement cited where one

@@ -47,7 +47,7 @@ func TestKnownVulnerabilitiesNotAssessed(t *testing.T) {
 		{"no database", nil, nil, "against no vulnerability database"},
 		{"SBOM not read", db, nil, "could not be read"},
 		{"matching failed", db, &evidence.Vulnerabilities{Err: "database is locked"}, "database is locked"},
-		{"nothing matchable", db, &evidence.Vulnerabilities{Packages: 3}, "none of the SBOM's 3 packages can be matched"},
+		{"nothing covered", db, &evidence.Vulnerabilities{Packages: 3, NotCheckable: 1, NoData: 2}, "none of the SBOM's 3 packages is covered by the database (sha256:80cf750d8382, newest record 2024-10-22): 1 without a package URL or CPE it can match (see sbom/components-checkable), 2 whose ecosystem or CPE vendor is in none of its records"},
 	}
 	for _, tc := range tests {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
@@ -64,11 +64,11 @@ func TestKnownVulnerabilitiesNotAssessed(t *testing.T) {
 
 func TestKnownVulnerabilitiesClean(t *testing.T) {
 	db := &evidence.VulnDatabase{Hash: "sha256:80cf750d8382a078fda09224b5ecbcbcd6ea3d1a70d3e179e4d7f2056a03b698", Newest: "2024-10-22T16:07:16Z"}
-	fs := runVulnRule(t, db, &evidence.Vulnerabilities{Packages: 3, Checked: 2})
+	fs := runVulnRule(t, db, &evidence.Vulnerabilities{Packages: 3, Checked: 2, NoData: 1})
 	if len(fs) != 1 || fs[0].Status != catalog.Pass || fs[0].Subject != "main" {
 		t.Fatalf("findings = %+v, want one pass on main", fs)
 	}
-	want := "no known vulnerability in 2 of 3 packages matched against the database (sha256:80cf750d8382, newest record 2024-10-22)"
+	want := "no known vulnerability in the 2 of 3 packages the database covers (sha256:80cf750d8382, newest record 2024-10-22): 1 whose ecosystem or CPE vendor is in none of its records"
 	if fs[0].Detail != want {
 		t.Errorf("detail = %q, want %q", fs[0].Detail, want)
 	}

@@ -55,17 +55,21 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress fu
 		if err != nil {
 			return nil, nil, err
 		}
-		if cpeReason == "" {
+		if cpeReason == "" && method != "" {
 			c.Methods = append(c.Methods, method)
 		}
 		found = append(found, cpeFound...)
-		c.Checked = len(c.Methods) > 0
-		if !c.Checked {
-			c.Reason = purlReason
-			if cpeReason != "" && cpeReason != purlReason {
-				c.Reason += "; " + cpeReason
+		c.Status, c.Reason = coverage(purlReason, method, cpeReason, len(found) > 0)
+		if method == "cpe" && c.Status != vuln.Checked {
+			if ok, err := cpeCache.knowsVendor(ctx, db, p.CPEs); err != nil {
+				return nil, nil, err
+			} else if ok {
+				c.Status, c.Reason = vuln.Checked, ""
+			} else {
+				c.Status, c.Reason = vuln.NoData, "no CVE record in the database names its CPE vendor"
 			}
 		}
+		c.Checked = c.Status == vuln.Checked
 		cov = append(cov, c)
 		matches = append(matches, mergeAliases(found)...)
 		if progress != nil {
@@ -84,6 +88,67 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress fu
 		return matches[i].ID < matches[j].ID
 	})
 	return matches, cov, nil
+}
+
+// coverage says what the lookups tell of a package: checked by its
+// package URL (the database has its ecosystem), or found by any method;
+// otherwise no data where a lookup lacked data, else not checkable. A CPE
+// lookup that found nothing is decided by the caller, by the vendor.
+func coverage(purlReason, method, cpeReason string, found bool) (vuln.CoverageStatus, string) {
+	switch {
+	case purlReason == "" || found:
+		return vuln.Checked, ""
+	case method == "cpe" && cpeReason == "":
+		return "", "" // by the CPE vendor
+	}
+	reason := purlReason
+	if cpeReason != "" && cpeReason != purlReason {
+		reason += "; " + cpeReason
+	}
+	if method == "name" || cpeReason == "" {
+		reason += "; looked up by name only, which finds too little to call it clean"
+	}
+	if noData(purlReason) || noData(cpeReason) {
+		return vuln.NoData, reason
+	}
+	return vuln.NotCheckable, reason
+}
+
+// noData tells a lookup that lacked data from one that lacked an
+// identifier.
+func noData(reason string) bool {
+	return strings.HasPrefix(reason, "no advisory source for ecosystem") || strings.HasPrefix(reason, "no CVE records with CPE applicability")
+}
+
+// knowsVendor reports whether a CVE record in the database names the
+// vendor of one of the CPEs: a CPE lookup that found nothing says the
+// package is clean only then.
+func (c *cpeCache) knowsVendor(ctx context.Context, db *DB, cpes []string) (bool, error) {
+	if c.vendors == nil {
+		c.vendors = map[string]bool{}
+		rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT vendor FROM cpe`)
+		if err != nil {
+			return false, err
+		}
+		for rows.Next() {
+			var v string
+			if err := rows.Scan(&v); err != nil {
+				rows.Close()
+				return false, err
+			}
+			c.vendors[v] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return false, err
+		}
+	}
+	for _, s := range cpes {
+		if cp, err := vuln.ParseCPE(s); err == nil && c.vendors[cp[vuln.CPEVendor]] {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]*vuln.Record, error) {
@@ -294,8 +359,9 @@ type cpeRow struct {
 // vendor:product and the records they belong to, decoded once each: a
 // record names many products, and products share records.
 type cpeCache struct {
-	rows map[[2]string][]cpeRow
-	recs map[string]*vuln.Record
+	rows    map[[2]string][]cpeRow
+	recs    map[string]*vuln.Record
+	vendors map[string]bool // every CPE vendor the records name, read once
 }
 
 // scanCPE matches a package by its CPEs against the CVE records'

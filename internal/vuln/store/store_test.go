@@ -283,8 +283,10 @@ func TestCVECases(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(cov) != 1 || !cov[0].Checked {
-				t.Fatalf("coverage = %+v, want checked", cov)
+			// Found means checked; nothing found is checked only where the
+			// database covers the package (TestCoverageStatus).
+			if len(cov) != 1 || tt.id != "" && !cov[0].Checked || !cov[0].Checked && cov[0].Reason == "" {
+				t.Fatalf("coverage = %+v", cov)
 			}
 			var got *vuln.Match
 			for i := range ms {
@@ -551,5 +553,34 @@ func TestCSAFPurlHelpersMatch(t *testing.T) {
 		if got != want || len(ms) > 1 {
 			t.Errorf("%s: matches %v, want %q", purl, ms, want)
 		}
+	}
+}
+
+// TestCoverageStatus: a package counts as checked only when the database
+// covers it; otherwise the ledger says whether it lacks an identifier or
+// the database lacks data for it.
+func TestCoverageStatus(t *testing.T) {
+	db := buildDB(t, "../testdata/osv", "../testdata/cve5")
+	for _, tt := range []struct {
+		name string
+		pkg  vuln.Package
+		want vuln.CoverageStatus
+	}{
+		{"purl, ecosystem in the database", vuln.Package{Name: "minimist", Version: "1.2.8", PURL: "pkg:npm/minimist@1.2.8"}, vuln.Checked},
+		{"purl, ecosystem not in the database", vuln.Package{Name: "example.com/lib", Version: "1.0.0", PURL: "pkg:golang/example.com/lib@1.0.0"}, vuln.NoData},
+		{"CPE, vendor in the records", vuln.Package{Name: "curl", Version: "8.5.0", CPEs: []string{"cpe:2.3:a:curl:curl:8.5.0:*:*:*:*:*:*:*"}}, vuln.Checked},
+		{"CPE, vendor in none of them", vuln.Package{Name: "widget", Version: "1.0", CPEs: []string{"cpe:2.3:a:nobody:widget:1.0:*:*:*:*:*:*:*"}}, vuln.NoData},
+		{"name only, nothing found", vuln.Package{Name: "widget", Version: "1.0"}, vuln.NotCheckable},
+		{"no version", vuln.Package{Name: "minimist", PURL: "pkg:npm/minimist"}, vuln.NotCheckable},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, cov, err := db.Scan(context.Background(), []vuln.Package{tt.pkg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(cov) != 1 || cov[0].Status != tt.want || cov[0].Checked != (tt.want == vuln.Checked) || tt.want != vuln.Checked && cov[0].Reason == "" {
+				t.Errorf("coverage = %+v, want %s", cov, tt.want)
+			}
+		})
 	}
 }
