@@ -14,7 +14,6 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/vex"
 )
 
 // Profile selects the audience of the requirements assessed.
@@ -119,15 +118,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 			return nil, err
 		}
 		defer release()
-		v := &Vulns{DB: d.db}
-		for _, f := range o.VEX {
-			s, err := vex.ReadFile(f)
-			if err != nil {
-				return nil, InputError{err}
-			}
-			v.VEX = append(v.VEX, s...)
+		stmts, err := readVEX(o.VEX, o.Events)
+		if err != nil {
+			return nil, err
 		}
-		opts.Vulns = v
+		opts.Vulns = &Vulns{DB: d.db, VEX: stmts}
 	}
 	var dev *model.Device
 	if o.Model == "" {

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -173,13 +175,18 @@ type ImportOptions struct {
 	// AllowShrink lets the import replace the database with one that
 	// holds nothing, or less of a source than the current one.
 	AllowShrink bool
+	// Strict stops at the first advisory that is not valid; otherwise it
+	// is passed over with a warning.
+	Strict bool
+	Events
 }
 
 // DBImport builds the database from the files, folders and zip archives
 // given and replaces the old one atomically: never with one that holds
 // nothing or less than it, unless allowed.
 func (a *App) DBImport(ctx context.Context, o ImportOptions) (store.ImportStats, error) {
-	st, err := store.ImportWith(ctx, a.cfg.DB, o.Paths, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink})
+	st, err := store.ImportWith(ctx, a.cfg.DB, o.Paths, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink, Strict: o.Strict})
+	tellSkipped(st, o.Events)
 	if err != nil {
 		return st, InputError{err}
 	}
@@ -200,6 +207,8 @@ type UpdateOptions struct {
 	// AllowShrink lets the update replace the database with one that
 	// holds less of a source than the current one.
 	AllowShrink bool
+	// Strict stops at the first advisory that is not valid.
+	Strict bool
 	// Fetched is called as each feed is brought up to date, with a line
 	// saying what changed.
 	Fetched func(string)
@@ -252,12 +261,32 @@ func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (store.ImportStats,
 	if len(inputs) == 0 {
 		return store.ImportStats{}, ErrNothingToImport
 	}
-	st, err := store.ImportWith(ctx, a.cfg.DB, inputs, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink})
+	st, err := store.ImportWith(ctx, a.cfg.DB, inputs, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink, Strict: o.Strict})
+	tellSkipped(st, o.Events)
 	if err != nil {
 		return st, leftAsItWas(err)
 	}
 	a.retire()
 	return st, nil
+}
+
+// tellSkipped tells what an import passed over: each advisory that is not
+// valid (a warning), and the files that are not vulnerability data, by
+// kind (a note).
+func tellSkipped(st store.ImportStats, ev Events) {
+	for _, m := range st.Malformed {
+		ev.warn("passed over an advisory that is not valid (--strict stops at it): %s", m)
+	}
+	if len(st.Ignored) == 0 {
+		return
+	}
+	n := 0
+	var kinds []string
+	for _, k := range slices.Sorted(maps.Keys(st.Ignored)) {
+		n += st.Ignored[k]
+		kinds = append(kinds, fmt.Sprintf("%d %s", st.Ignored[k], k))
+	}
+	ev.note("%d files passed over as not vulnerability data: %s", n, strings.Join(kinds, ", "))
 }
 
 // ErrNothingToImport is a db update with every feed off and no path.

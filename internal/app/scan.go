@@ -97,13 +97,9 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		return nil, err
 	}
 	defer release()
-	var stmts []vuln.VEXStatement
-	for _, f := range o.VEX {
-		s, err := vex.ReadFile(f)
-		if err != nil {
-			return nil, InputError{err}
-		}
-		stmts = append(stmts, s...)
+	stmts, err := readVEX(o.VEX, o.Events)
+	if err != nil {
+		return nil, err
 	}
 	res := &ScanResult{Database: d.Status}
 	for _, f := range o.SBOMs {
@@ -130,6 +126,23 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		res.SBOMs = append(res.SBOMs, ScannedSBOM{File: f, Document: doc, Matches: ms, Coverage: cov})
 	}
 	return res, nil
+}
+
+// readVEX reads the VEX documents; one whose statements name no product
+// an SBOM component can be matched to is a warning, not a failure.
+func readVEX(files []string, ev Events) ([]vuln.VEXStatement, error) {
+	var stmts []vuln.VEXStatement
+	for _, f := range files {
+		s, err := vex.ReadFile(f)
+		switch {
+		case errors.Is(err, vex.ErrNothingApplies):
+			ev.warn("%v", err)
+		case err != nil:
+			return nil, InputError{err}
+		}
+		stmts = append(stmts, s...)
+	}
+	return stmts, nil
 }
 
 // packages are an SBOM's components as the matcher reads them.

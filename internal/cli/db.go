@@ -90,7 +90,7 @@ func events(stderr io.Writer) (ev app.Events, done func()) {
 
 func newDB(stdout io.Writer) *cobra.Command {
 	var dbPath string
-	var allowShrink bool
+	var allowShrink, strict bool
 	c := &cobra.Command{
 		Use:   "db",
 		Short: "Build and inspect the local vulnerability database",
@@ -107,6 +107,11 @@ per-ecosystem all.zip OSV publishes. The new database replaces the old one
 atomically: an import that fails or is interrupted (Ctrl-C) leaves the
 previous database intact, and one import at a time builds a database.
 
+Files that are not vulnerability data (schemas, indexes, checksums,
+signatures, change logs, provider metadata) are passed over and counted;
+an advisory that is not valid is passed over with a warning naming the
+file and the fault, unless --strict, which stops at it.
+
 An import that finds no vulnerability data, or whose database would lack
 a source the current one has (an OSV ecosystem, CPE applicability, KEV,
 EPSS, CSAF advisories) or hold less than half of its records, is refused
@@ -115,7 +120,9 @@ with both counts; --allow-shrink replaces the database anyway.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a := app.New(app.Config{DB: dbPath, Version: Version})
 			defer a.Close()
-			st, err := a.DBImport(cmd.Context(), app.ImportOptions{Paths: args, AllowShrink: allowShrink})
+			ev, done := events(cmd.ErrOrStderr())
+			defer done()
+			st, err := a.DBImport(cmd.Context(), app.ImportOptions{Paths: args, AllowShrink: allowShrink, Strict: strict, Events: ev})
 			if err != nil {
 				return err
 			}
@@ -124,6 +131,7 @@ with both counts; --allow-shrink replaces the database anyway.`,
 		},
 	}
 	imp.Flags().BoolVar(&allowShrink, "allow-shrink", false, "replace the database even with one that holds nothing, or less of a source than it")
+	imp.Flags().BoolVar(&strict, "strict", false, "stop at the first advisory that is not valid instead of passing over it")
 	var statusFormat string
 	status := &cobra.Command{
 		Use:   "status",
@@ -218,6 +226,7 @@ records, is refused unless --allow-shrink.`,
 	f.StringVar(&o.EPSS, "epss-url", o.EPSS, "URL of FIRST's EPSS scores (CSV, plain or gzipped); empty: no EPSS")
 	f.StringArrayVar(&o.Providers, "csaf-provider", nil, "URL of a CSAF provider's provider-metadata.json (repeatable)")
 	f.BoolVar(&o.AllowShrink, "allow-shrink", false, "replace the database even with one that holds less of a source than it")
+	f.BoolVar(&o.Strict, "strict", false, "stop at the first advisory that is not valid instead of passing over it")
 	return c
 }
 

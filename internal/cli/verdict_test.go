@@ -315,3 +315,45 @@ func TestCoverageTellsTheTruth(t *testing.T) {
 		t.Errorf("scan -f json:\n%s", out)
 	}
 }
+
+// TestRealFoldersImport: a folder as a download lays it out, with its
+// companions and one advisory that is not valid, imports; a VEX document
+// none of whose products can be matched to SBOM components is a warning,
+// not an abort.
+func TestRealFoldersImport(t *testing.T) {
+	bin, dir := buildBinary(t)
+	feed := filepath.Join(dir, "feed")
+	for name, from := range map[string]string{"kev/known_exploited_vulnerabilities.json": "internal/vuln/testdata/kev/kev-subset.json", "osv/GHSA-jfh8-c2jp-5v3q.json": "internal/vuln/testdata/osv/GHSA-jfh8-c2jp-5v3q.json"} {
+		data, err := os.ReadFile(filepath.Join(repoRoot, from))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := filepath.Join(feed, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(f), 0o755)
+		if err := os.WriteFile(f, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, data := range map[string]string{
+		"kev/known_exploited_vulnerabilities_schema.json": `{"$schema": "http://json-schema.org/draft-04/schema#", "properties": {"cveID": {}}}`,
+		"changes.csv":       "\"a.json\",\"2024-01-01\"\n",
+		"osv/GHSA-bad.json": `{"id": "GHSA-bad", "modified": "2024-01-01T00:00:00Z", "affected": 7}`,
+	} {
+		if err := os.WriteFile(filepath.Join(feed, filepath.FromSlash(name)), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db := filepath.Join(dir, "real.db")
+	code, out, errs := proc(t, bin, "db", "import", "--db", db, feed)
+	if code != ExitOK || !strings.Contains(out, "1 records imported") || !strings.Contains(errs, "2 files passed over as not vulnerability data: 1 a CSV file that is not EPSS scores, 1 a JSON Schema") ||
+		!strings.Contains(errs, "warning: passed over an advisory that is not valid (--strict stops at it):") || !strings.Contains(errs, "GHSA-bad.json") {
+		t.Errorf("import: exit %d\n%s%s", code, out, errs)
+	}
+	if code, _, errs := proc(t, bin, "db", "import", "--strict", "--db", filepath.Join(dir, "strict.db"), feed); code != ExitInput || !strings.Contains(errs, "GHSA-bad.json") {
+		t.Errorf("--strict: exit %d, %q", code, errs)
+	}
+	code, _, errs = proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "--vex", "internal/vuln/testdata/vex/csaf-sec-vex-2022-0001.json", "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
+	if code != ExitOK || !strings.Contains(errs, "warning: no statement of this VEX document applies to SBOM components") {
+		t.Errorf("scan --vex of a VEX naming products in words: exit %d, %q", code, errs)
+	}
+}

@@ -19,6 +19,10 @@ import (
 	"github.com/package-url/packageurl-go"
 )
 
+// ErrNothingApplies is a VEX document read whole that has no statement
+// an SBOM component can be matched to: a warning, not a failure.
+var ErrNothingApplies = errors.New("no statement of this VEX document applies to SBOM components")
+
 // MaxFile bounds one VEX document: the largest real ones (vendor hubs of
 // some thousand statements) are about 1 MiB, and go-vex decodes every
 // product into a sizeable structure: 8 MiB of nothing but products peak
@@ -210,8 +214,10 @@ func ParseCycloneDX(name string, data []byte) ([]vuln.VEXStatement, error) {
 // last. Matches stay in the list whatever the status.
 func Apply(ms []vuln.Match, pkgs []vuln.Package, stmts []vuln.VEXStatement) {
 	purls := map[string]string{}
+	byRef := map[string]vuln.Package{}
 	for _, p := range pkgs {
 		purls[p.Ref] = p.PURL
+		byRef[p.Ref] = p
 	}
 	for i := range ms {
 		m := &ms[i]
@@ -222,7 +228,8 @@ func Apply(ms []vuln.Match, pkgs []vuln.Package, stmts []vuln.VEXStatement) {
 			if !slices.Contains(ids, s.Vulnerability) && !slices.ContainsFunc(s.Aliases, func(a string) bool { return slices.Contains(ids, a) }) {
 				continue
 			}
-			if !slices.Contains(s.Refs, m.Ref) && !slices.ContainsFunc(s.Packages, func(p string) bool { return samePackage(p, purls[m.Ref]) }) {
+			if !slices.Contains(s.Refs, m.Ref) && !slices.ContainsFunc(s.Packages, func(p string) bool { return samePackage(p, purls[m.Ref]) }) &&
+				!slices.ContainsFunc(s.CPEs, func(c string) bool { return sameCPE(c, byRef[m.Ref]) }) {
 				continue
 			}
 			if best == nil || !s.Timestamp.Before(best.Timestamp) {
@@ -233,6 +240,31 @@ func Apply(ms []vuln.Match, pkgs []vuln.Package, stmts []vuln.VEXStatement) {
 			m.VEX = &vuln.VEXResult{Status: best.Status, Justification: best.Justification, Impact: best.Impact, Action: best.Action, Source: best.Source}
 		}
 	}
+}
+
+// sameCPE says whether a statement's CPE names the scanned package: one
+// of its CPEs of the same vendor and product, at the statement's version
+// (any for "*" or "-"), compared with the CPE's version or else the
+// package's.
+func sameCPE(stmt string, p vuln.Package) bool {
+	s, err := vuln.ParseCPE(stmt)
+	if err != nil {
+		return false
+	}
+	for _, c := range p.CPEs {
+		cp, err := vuln.ParseCPE(c)
+		if err != nil || cp[vuln.CPEVendor] != s[vuln.CPEVendor] || cp[vuln.CPEProduct] != s[vuln.CPEProduct] {
+			continue
+		}
+		v := cp[vuln.CPEVersion]
+		if v == "*" || v == "-" || v == "" {
+			v = p.Version
+		}
+		if sv := s[vuln.CPEVersion]; sv == "*" || sv == "-" || sv == "" || sv == v {
+			return true
+		}
+	}
+	return false
 }
 
 // samePackage says whether a statement's package URL names the scanned
@@ -294,11 +326,16 @@ func readCSAFVEX(path string, data []byte) ([]vuln.VEXStatement, error) {
 		} {
 			for _, pid := range group.ids {
 				p, ok := products[pid]
-				if !ok || p.Helper == nil || p.Helper.PURL == "" {
+				if !ok || p.Helper == nil || p.Helper.PURL == "" && p.Helper.CPE == "" {
 					named++
 					continue
 				}
-				st := vuln.VEXStatement{Vulnerability: id, Packages: []string{p.Helper.PURL}, Status: group.status, Timestamp: ts, Source: path}
+				st := vuln.VEXStatement{Vulnerability: id, Status: group.status, Timestamp: ts, Source: path}
+				if p.Helper.PURL != "" {
+					st.Packages = []string{p.Helper.PURL}
+				} else {
+					st.CPEs = []string{p.Helper.CPE}
+				}
 				for _, f := range v.Flags {
 					if slices.Contains(f.ProductIDs, pid) {
 						st.Justification = f.Label
@@ -323,7 +360,7 @@ func readCSAFVEX(path string, data []byte) ([]vuln.VEXStatement, error) {
 		}
 	}
 	if len(out) == 0 && named > 0 {
-		return nil, fmt.Errorf("%w: %s: none of the %d product statuses names a product with a package URL helper, so none can be applied to SBOM components (products named only in words are matched at device level)", vuln.ErrInvalid, path, named)
+		return nil, fmt.Errorf("%w: %s: none of its %d product statuses names a product with a package URL or CPE helper, so none can be applied to SBOM components (products named only in words are matched at device level)", ErrNothingApplies, path, named)
 	}
 	return out, nil
 }

@@ -56,7 +56,7 @@ func TestReadCycloneDXVEX(t *testing.T) {
 func TestReadCSAFVEX(t *testing.T) {
 	const real = "../vuln/testdata/vex/csaf-sec-vex-2022-0001.json"
 	// As published, its product is named in words only.
-	if _, err := ReadFile(real); err == nil || !strings.Contains(err.Error(), "none of the 3 product statuses names a product with a package URL helper") {
+	if _, err := ReadFile(real); !errors.Is(err, ErrNothingApplies) || !strings.Contains(err.Error(), "none of its 3 product statuses names a product with a package URL or CPE helper") {
 		t.Errorf("ReadFile = %v", err)
 	}
 	// The same document with a package URL helper on its product
@@ -90,6 +90,32 @@ func TestReadCSAFVEX(t *testing.T) {
 	Apply(ms, []vuln.Package{{Ref: "s", PURL: "pkg:npm/secvisogram@1.12.0"}}, stmts)
 	if !ms[0].VEX.Suppressed() || ms[0].VEX.Justification != "component_not_present" {
 		t.Errorf("applied: %+v", ms[0].VEX)
+	}
+
+	// With a CPE helper instead (synthetic, as above), the statements
+	// name the product by CPE and apply to a package with that CPE.
+	cpeHelped := strings.Replace(string(data), product, product+`, "product_identification_helper": {"cpe": "cpe:2.3:a:secvisogram:secvisogram:1.12.0:*:*:*:*:*:*:*"}`, 1)
+	if err := os.WriteFile(path, []byte(cpeHelped), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stmts, err = ReadFile(path)
+	if err != nil || len(stmts) != 3 || len(stmts[0].CPEs) != 1 || len(stmts[0].Packages) != 0 {
+		t.Fatalf("CPE helper: %+v, %v", stmts, err)
+	}
+	for _, tt := range []struct {
+		cpe, version string
+		applies      bool
+	}{
+		{"cpe:2.3:a:secvisogram:secvisogram:1.12.0:*:*:*:*:*:*:*", "", true},
+		{"cpe:2.3:a:secvisogram:secvisogram:*:*:*:*:*:*:*:*", "1.12.0", true},
+		{"cpe:2.3:a:secvisogram:secvisogram:1.13.0:*:*:*:*:*:*:*", "", false},
+		{"cpe:2.3:a:other:secvisogram:1.12.0:*:*:*:*:*:*:*", "", false},
+	} {
+		ms := []vuln.Match{{Ref: "s", ID: "CVE-2021-44228"}}
+		Apply(ms, []vuln.Package{{Ref: "s", Version: tt.version, CPEs: []string{tt.cpe}}}, stmts)
+		if (ms[0].VEX != nil) != tt.applies {
+			t.Errorf("%s: VEX %+v, want applied %v", tt.cpe, ms[0].VEX, tt.applies)
+		}
 	}
 }
 

@@ -41,7 +41,11 @@ type VEXStatement struct {
 	Aliases       []string `json:"aliases,omitempty"`
 	// Packages are package URLs (a version-less one covers every
 	// version); Refs are CycloneDX bom-refs of the scanned SBOM.
-	Packages      []string  `json:"packages,omitempty"`
+	Packages []string `json:"packages,omitempty"`
+	// CPEs name products by CPE (a CSAF product with a CPE helper only):
+	// they cover a package with a CPE of the same vendor and product, at
+	// the statement's version, or every version for "*" or "-".
+	CPEs          []string  `json:"cpes,omitempty"`
 	Refs          []string  `json:"refs,omitempty"`
 	Status        string    `json:"status"`
 	Justification string    `json:"justification,omitempty"`

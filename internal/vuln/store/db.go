@@ -133,6 +133,13 @@ const schemaVersion = "5"
 type ImportStats struct {
 	Records int `json:"records"`
 	Skipped int `json:"skipped"`
+	// Ignored counts the files passed over as not vulnerability data, by
+	// what they are ("a JSON Schema").
+	Ignored map[string]int `json:"ignored,omitempty"`
+	// Malformed lists the advisories passed over because they are not
+	// valid, each with its file and fault (none with Strict: the first
+	// stops the import).
+	Malformed []string `json:"malformed,omitempty"`
 }
 
 // ImportOptions tune an import.
@@ -142,6 +149,9 @@ type ImportOptions struct {
 	// AllowShrink lets an import replace the database with one that holds
 	// nothing, or less of a source than the current one.
 	AllowShrink bool
+	// Strict stops the import at the first advisory that is not valid,
+	// instead of passing over it.
+	Strict bool
 }
 
 // Import builds a database at path from vulnerability data (OSV, CVE JSON
@@ -201,6 +211,7 @@ func ImportWith(ctx context.Context, path string, inputs []string, o ImportOptio
 	if err != nil {
 		return st, err
 	}
+	ins.strict, ins.stats = o.Strict, &st
 	for _, in := range inputs {
 		if err := importPath(ctx, in, ins); err != nil {
 			return st, err
@@ -248,6 +259,10 @@ type inserter struct {
 	// device-level matching, newest revision of each.
 	adv        *sql.Stmt
 	advUpdated map[string]string
+	// strict stops at the first advisory that is not valid; otherwise it
+	// is passed over and listed in stats, with the files ignored.
+	strict bool
+	stats  *ImportStats
 }
 
 func newInserter(tx *sql.Tx) (*inserter, error) {
@@ -432,11 +447,16 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 				return err
 			}
 			if d.IsDir() {
+				if p != path && strings.HasPrefix(d.Name(), ".") {
+					return filepath.SkipDir // a checkout's .git and the like
+				}
 				return nil
 			}
-			switch strings.ToLower(filepath.Ext(p)) {
+			switch ext := strings.ToLower(filepath.Ext(p)); ext {
 			case ".json", ".zip", ".csv", ".gz":
 				return importPath(ctx, p, ins)
+			default:
+				ins.ignore(fileKind(ext))
 			}
 			return nil
 		})
@@ -513,6 +533,10 @@ const cpeSource = "CPE"
 // 2.0 records, a CSAF 2.0 advisory, a KEV catalog or an EPSS file; and
 // stores it.
 func (ins *inserter) parseAdd(where string, data []byte, source string) error {
+	if what := notData(where, data); what != "" {
+		ins.ignore(what)
+		return nil
+	}
 	for _, f := range Feeds {
 		if !f.Detect(data) {
 			continue
@@ -527,9 +551,24 @@ func (ins *inserter) parseAdd(where string, data []byte, source string) error {
 		if errors.Is(err, vuln.ErrOtherFormat) {
 			continue
 		}
+		// A file that is not valid is passed over, unless strict. An EPSS
+		// file is read as a stream into the database, so one that fails
+		// part way stops the import.
+		if errors.Is(err, vuln.ErrInvalid) && !ins.strict && kind != epss.Feed.Name() {
+			ins.stats.Malformed = append(ins.stats.Malformed, strings.TrimPrefix(err.Error(), vuln.ErrInvalid.Error()+": "))
+			return nil
+		}
 		return err
 	}
-	return fmt.Errorf("%w: %s: no reader for this format", vuln.ErrInvalid, where)
+	ins.ignore("JSON of no kind mdcheck reads")
+	return nil
+}
+
+func (ins *inserter) ignore(what string) {
+	if ins.stats.Ignored == nil {
+		ins.stats.Ignored = map[string]int{}
+	}
+	ins.stats.Ignored[what]++
 }
 
 // addKEV stores a KEV catalog's entries; where catalogs overlap, the

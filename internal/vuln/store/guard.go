@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"maps"
@@ -119,4 +120,42 @@ func removeStale(path string) {
 		os.Remove(f)
 		os.Remove(f + "-journal")
 	}
+}
+
+// notData says what a file found in a feed's folder or archive is when
+// it is no vulnerability data: the companions real downloads carry
+// (schemas, indexes, checksums, signatures, change logs, provider
+// metadata). "" means it is to be read.
+func notData(name string, data []byte) string {
+	base := strings.ToLower(filepath.Base(name))
+	head := data[:min(len(data), 4096)]
+	switch {
+	case strings.HasSuffix(base, ".csv") && !bytes.HasPrefix(data, []byte("#model_version")) && !bytes.HasPrefix(data, []byte("cve,epss")):
+		return "a CSV file that is not EPSS scores"
+	case bytes.Contains(head, []byte(`"$schema"`)) && bytes.Contains(head, []byte("json-schema.org")):
+		return "a JSON Schema"
+	case bytes.Contains(head, []byte(`"canonical_url"`)) && bytes.Contains(head, []byte(`"metadata_version"`)):
+		return "CSAF provider metadata"
+	case bytes.Contains(head, []byte(`"feed"`)) && bytes.Contains(head, []byte(`"entry"`)):
+		return "a ROLIE feed"
+	case len(bytes.TrimSpace(data)) == 0:
+		return "an empty file"
+	}
+	return ""
+}
+
+// fileKind says what a file in a feed's folder is by its name, for the
+// files an import does not read.
+func fileKind(ext string) string {
+	switch ext {
+	case ".txt", ".md", ".html":
+		return "a text file"
+	case ".sha256", ".sha512", ".md5", ".sha1":
+		return "a checksum"
+	case ".asc", ".sig", ".gpg":
+		return "a signature"
+	case "":
+		return "a file without an extension"
+	}
+	return "a file of another kind (" + ext + ")"
 }

@@ -174,7 +174,10 @@ func TestImportZipAndFailures(t *testing.T) {
 	bad := filepath.Join(dir, "bad.json")
 	os.WriteFile(bad, []byte(`{"id": ""}`), 0o644)
 	for _, in := range []string{bomb, huge, bad} {
-		_, err := Import(context.Background(), dbPath, []string{zpath, in}, now)
+		// Bounds always stop an import; an advisory that is not valid
+		// does with Strict (TestImportMalformedAndCompanions: else it is
+		// passed over).
+		_, err := ImportWith(context.Background(), dbPath, []string{zpath, in}, ImportOptions{Now: now, Strict: in == bad})
 		if err == nil || !errors.Is(err, vuln.ErrInvalid) || !strings.Contains(err.Error(), filepath.Base(in)) {
 			t.Errorf("Import(%s) = %v, want an invalid-data error naming it", filepath.Base(in), err)
 		}
@@ -582,5 +585,71 @@ func TestCoverageStatus(t *testing.T) {
 				t.Errorf("coverage = %+v, want %s", cov, tt.want)
 			}
 		})
+	}
+}
+
+// TestImportMalformedAndCompanions imports a folder as real downloads lay
+// it out: the data, the companions that come with it (schemas, indexes,
+// checksums, signatures, change logs), and an advisory that is not valid.
+func TestImportMalformedAndCompanions(t *testing.T) {
+	dir := t.TempDir()
+	copyFile := func(from, to string) {
+		data, err := os.ReadFile(from)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	copyFile("../testdata/kev/kev-subset.json", filepath.Join(dir, "kev", "known_exploited_vulnerabilities.json"))
+	copyFile("../testdata/csaf/icsma-20-049-01.json", filepath.Join(dir, "csaf", "2020", "icsma-20-049-01.json"))
+	copyFile("../testdata/osv/GHSA-jfh8-c2jp-5v3q.json", filepath.Join(dir, "osv", "GHSA-jfh8-c2jp-5v3q.json"))
+	for name, data := range map[string]string{
+		"kev/known_exploited_vulnerabilities_schema.json": `{"$schema": "http://json-schema.org/draft-04/schema#", "title": "KEV", "properties": {"cveID": {"type": "string"}}}`,
+		"csaf/schema/csaf_json_schema.json":               `{"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": "https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json", "properties": {"document": {}}}`,
+		"csaf/provider-metadata.json":                     `{"canonical_url": "https://example.com/.well-known/csaf/provider-metadata.json", "metadata_version": "2.0", "role": "csaf_provider"}`,
+		"csaf/changes.csv":                                "\"2020/icsma-20-049-01.json\",\"2020-02-18T00:00:00Z\"\n",
+		"csaf/index.txt":                                  "2020/icsma-20-049-01.json\n",
+		"csaf/2020/icsma-20-049-01.json.sha512":           "0123 icsma-20-049-01.json\n",
+		"csaf/2020/icsma-20-049-01.json.asc":              "-----BEGIN PGP SIGNATURE-----\n",
+		"osv/GHSA-bad.json":                               `{"id": "GHSA-bad", "modified": "2024-01-01T00:00:00Z", "affected": "not a list"}`,
+	} {
+		f := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(f), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dbPath := filepath.Join(t.TempDir(), "vuln.db")
+	st, err := ImportWith(context.Background(), dbPath, []string{dir}, ImportOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 2 || len(st.Malformed) != 1 || !strings.Contains(st.Malformed[0], "GHSA-bad.json") {
+		t.Errorf("stats = %+v, want the OSV and CSAF records and one malformed advisory named", st)
+	}
+	want := map[string]int{"a JSON Schema": 2, "CSAF provider metadata": 1, "a CSV file that is not EPSS scores": 1, "a text file": 1, "a checksum": 1, "a signature": 1}
+	for k, n := range want {
+		if st.Ignored[k] != n {
+			t.Errorf("ignored %q: %d, want %d (all: %v)", k, st.Ignored[k], n, st.Ignored)
+		}
+	}
+	db, err := Open(dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if s, _ := db.Status(); s.KEV != 5 {
+		t.Errorf("KEV entries = %d, want the catalog's 5 beside its schema", s.KEV)
+	}
+	// Strict stops at the advisory that is not valid, naming it.
+	if _, err := ImportWith(context.Background(), filepath.Join(t.TempDir(), "s.db"), []string{dir}, ImportOptions{Now: now, Strict: true}); err == nil || !strings.Contains(err.Error(), "GHSA-bad.json") {
+		t.Errorf("strict import = %v", err)
 	}
 }
