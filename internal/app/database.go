@@ -209,6 +209,9 @@ type UpdateOptions struct {
 	AllowShrink bool
 	// Strict stops at the first advisory that is not valid.
 	Strict bool
+	// Timeout bounds the whole update (0: none); Stall is the longest a
+	// download may go receiving less than 8 KiB before it is dropped.
+	Timeout, Stall time.Duration
 	// Fetched is called as each feed is brought up to date, with a line
 	// saying what changed.
 	Fetched func(string)
@@ -217,16 +220,28 @@ type UpdateOptions struct {
 
 // DefaultUpdate is where db update downloads from unless told otherwise.
 func DefaultUpdate(mirror string) UpdateOptions {
-	return UpdateOptions{Mirror: mirror, OSV: feeds.DefaultOSV, Ecosystems: feeds.DefaultEcosystems, KEV: feeds.DefaultKEV, EPSS: feeds.DefaultEPSS}
+	return UpdateOptions{Mirror: mirror, OSV: feeds.DefaultOSV, Ecosystems: feeds.DefaultEcosystems, KEV: feeds.DefaultKEV, EPSS: feeds.DefaultEPSS,
+		Timeout: 2 * time.Hour, Stall: 30 * time.Second}
 }
 
 // DBUpdate downloads the feeds into the mirror and rebuilds the database
 // from them. Any failure leaves the database as it was.
-func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (store.ImportStats, error) {
+func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (st store.ImportStats, err error) {
+	if o.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeoutCause(ctx, o.Timeout, fmt.Errorf("db update took longer than its time limit of %v (--timeout)", o.Timeout))
+		defer cancel()
+		defer func() {
+			if err != nil && ctx.Err() != nil {
+				err = leftAsItWas(context.Cause(ctx))
+			}
+		}()
+	}
 	m, err := feeds.Open(o.Mirror, nil)
 	if err != nil {
 		return store.ImportStats{}, err
 	}
+	m.StallWindow = o.Stall
 	if o.Progress != nil {
 		m.Progress = func(name string, done, total int64) {
 			o.Progress(Progress{What: name, Done: done, Total: total, Bytes: true})
@@ -261,7 +276,7 @@ func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (store.ImportStats,
 	if len(inputs) == 0 {
 		return store.ImportStats{}, ErrNothingToImport
 	}
-	st, err := store.ImportWith(ctx, a.cfg.DB, inputs, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink, Strict: o.Strict})
+	st, err = store.ImportWith(ctx, a.cfg.DB, inputs, store.ImportOptions{Now: time.Now(), AllowShrink: o.AllowShrink, Strict: o.Strict})
 	tellSkipped(st, o.Events)
 	if err != nil {
 		return st, leftAsItWas(err)

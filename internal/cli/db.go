@@ -198,7 +198,10 @@ Only what changed is downloaded again; a download cut short is resumed on
 the next run. A file that fails its check is discarded with an error, and
 any error leaves the database as it was. An empty URL turns a feed off.
 A database that would lack a source the current one has, or most of its
-records, is refused unless --allow-shrink.`,
+records, is refused unless --allow-shrink. Every downloaded OSV archive
+is read through (directory and checksums) before it enters the mirror.
+A download that stalls (--stall-timeout) is dropped, and the whole update
+gives up after --timeout (2h): either way the database is left as it was.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
@@ -227,6 +230,8 @@ records, is refused unless --allow-shrink.`,
 	f.StringArrayVar(&o.Providers, "csaf-provider", nil, "URL of a CSAF provider's provider-metadata.json (repeatable)")
 	f.BoolVar(&o.AllowShrink, "allow-shrink", false, "replace the database even with one that holds less of a source than it")
 	f.BoolVar(&o.Strict, "strict", false, "stop at the first advisory that is not valid instead of passing over it")
+	f.DurationVar(&o.Timeout, "timeout", o.Timeout, "give up (leaving the database as it was) when the whole update takes longer than this; 0: never")
+	f.DurationVar(&o.Stall, "stall-timeout", o.Stall, "drop a download that receives less than 8 KiB in this long")
 	return c
 }
 

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/website"
 )
 
 // The tests here run mdcheck as a child process: what they hold is its
@@ -355,5 +357,67 @@ func TestRealFoldersImport(t *testing.T) {
 	code, _, errs = proc(t, bin, "scan", "--db", db, "--max-db-age", "0", "--vex", "internal/vuln/testdata/vex/csaf-sec-vex-2022-0001.json", "examples/pacemaker-system/sbom/portal-frontend.cdx.json")
 	if code != ExitOK || !strings.Contains(errs, "warning: no statement of this VEX document applies to SBOM components") {
 		t.Errorf("scan --vex of a VEX naming products in words: exit %d, %q", code, errs)
+	}
+}
+
+// TestUpdateFromHostileServers runs db update against a local server
+// that sends what broken mirrors and hostile servers send: the database
+// and the mirror keep what they had, and nothing holds the update long.
+func TestUpdateFromHostileServers(t *testing.T) {
+	bin, dir := buildBinary(t)
+	s := website.New(t)
+	good := osvZip(t, func(string) bool { return true })
+	s.Put("/osv/npm/all.zip", good)
+	db, mirror := filepath.Join(dir, "vuln.db"), filepath.Join(dir, "feeds")
+	update := func(args ...string) (int, string, string) {
+		return proc(t, bin, append([]string{"db", "update", "--db", db, "--mirror", mirror, "--osv", "npm", "--osv-url", s.URL + "/osv", "--kev-url", "", "--epss-url", ""}, args...)...)
+	}
+	if code, out, errs := update(); code != ExitOK {
+		t.Fatalf("first update: exit %d\n%s%s", code, out, errs)
+	}
+	before, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var empty bytes.Buffer
+	zip.NewWriter(&empty).Close()
+	for name, data := range map[string][]byte{"empty": empty.Bytes(), "truncated": good[:len(good)/2]} {
+		s.Put("/osv/npm/all.zip", data)
+		code, _, errs := update()
+		if code != ExitInput || !strings.Contains(errs, "the file was discarded") || !strings.Contains(errs, "the database was left as it was") {
+			t.Errorf("%s archive: exit %d, %q", name, code, errs)
+		}
+		unchanged(t, db, before)
+	}
+	// The bad downloads never entered the mirror: with OSV off, the
+	// update builds from what the mirror holds, as before.
+	if code, _, errs := proc(t, bin, "db", "update", "--db", db, "--mirror", mirror, "--osv-url", "", "--kev-url", "", "--epss-url", ""); code != ExitOK {
+		t.Errorf("update with OSV off: exit %d, %q", code, errs)
+	}
+	if before, err = os.ReadFile(db); err != nil {
+		t.Fatal(err)
+	}
+	// A trickled body is dropped when it stalls; the whole update gives
+	// up at its time limit.
+	s.Put("/osv/npm/all.zip", good)
+	s.Trickle("/osv/npm/all.zip", 100*time.Millisecond)
+	start := time.Now()
+	code, _, errs := update("--stall-timeout", "500ms")
+	if code == ExitOK || !strings.Contains(errs, "stalled") {
+		t.Errorf("trickled archive: exit %d, %q", code, errs)
+	}
+	code, _, errs = update("--stall-timeout", "1h", "--timeout", "1s")
+	if code == ExitOK || !strings.Contains(errs, "took longer than its time limit of 1s") {
+		t.Errorf("--timeout: exit %d, %q", code, errs)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the trickling server held the updates for %v", d)
+	}
+	unchanged(t, db, before)
+	// A redirect is followed.
+	s.Put("/mirror/npm/all.zip", good)
+	s.Redirect("/osv/npm/all.zip", "/mirror/npm/all.zip")
+	if code, _, errs := update(); code != ExitOK {
+		t.Errorf("redirected: exit %d, %q", code, errs)
 	}
 }

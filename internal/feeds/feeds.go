@@ -1,8 +1,11 @@
 package feeds
 
 import (
+	"archive/zip"
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -56,9 +59,50 @@ func (m *Mirror) OSV(ctx context.Context, base, ecosystem string) (Result, error
 		return Result{}, fmt.Errorf("%q is not an OSV ecosystem name", ecosystem)
 	}
 	u := strings.TrimRight(base, "/") + "/" + url.PathEscape(ecosystem) + "/all.zip"
-	changed, err := m.Fetch(ctx, u, "osv/"+ecosystem+".zip", maxOSVZip, nil)
+	changed, err := m.Fetch(ctx, u, "osv/"+ecosystem+".zip", maxOSVZip, func(p string, h http.Header) error {
+		if err := checkArchive(p, h); err != nil {
+			return fmt.Errorf("%w: %s: %v", vuln.ErrInvalid, path.Base(u), err)
+		}
+		return nil
+	})
 	return oneFile("OSV "+ecosystem, changed), err
 }
+
+// checkArchive reads a downloaded OSV archive through before it enters
+// the mirror: a zip whose directory or entries do not read (cut short,
+// corrupted: every checksum is checked), one with no entry at all, or an
+// entry past the record bound, is refused.
+func checkArchive(p string, _ http.Header) error {
+	zr, err := zip.OpenReader(p)
+	if err != nil {
+		return fmt.Errorf("not a readable zip archive: %w", err)
+	}
+	defer zr.Close()
+	switch {
+	case len(zr.File) == 0:
+		return errors.New("the archive holds no records (a broken mirror?)")
+	case len(zr.File) > maxArchiveEntries:
+		return fmt.Errorf("the archive holds %d entries, more than %d", len(zr.File), maxArchiveEntries)
+	}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return fmt.Errorf("entry %s: %w", f.Name, err)
+		}
+		n, err := io.Copy(io.Discard, io.LimitReader(rc, vuln.MaxRecord+1))
+		rc.Close()
+		switch {
+		case err != nil:
+			return fmt.Errorf("entry %s: %w", f.Name, err)
+		case n > vuln.MaxRecord:
+			return fmt.Errorf("entry %s: more than %d bytes", f.Name, vuln.MaxRecord)
+		}
+	}
+	return nil
+}
+
+// maxArchiveEntries bounds an OSV archive as the import does.
+const maxArchiveEntries = 2_000_000
 
 // KEV fetches CISA's catalog of known exploited vulnerabilities into
 // kev/known_exploited_vulnerabilities.json, checked as such before it

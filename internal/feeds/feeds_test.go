@@ -1,17 +1,20 @@
 package feeds
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/sha512"
 	"encoding/hex"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
@@ -37,9 +40,31 @@ func random(t *testing.T, n int) []byte {
 	return b
 }
 
+// archive is a zip of n bytes of random content, stored uncompressed, in
+// entries of at most 512 KiB: an OSV archive as far as the mirror's check
+// goes.
+func archive(t *testing.T, n int) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; n > 0; i++ {
+		size := min(n, 512<<10)
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("OSV-%d.json", i), Method: zip.Store})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(random(t, size))
+		n -= size
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
 func TestFetchResumesAfterTheServerDies(t *testing.T) {
 	s := website.New(t)
-	data := random(t, 3<<20)
+	data := archive(t, 3<<20)
 	s.Put("/osv/npm/all.zip", data)
 	s.DieAfter("/osv/npm/all.zip", 1<<20)
 	m := newMirror(t)
@@ -69,7 +94,7 @@ func TestFetchResumesAfterTheServerDies(t *testing.T) {
 	}
 	// Changed on the server, and a partial left from an older version
 	// that can no longer be resumed: downloaded whole.
-	s.Put("/osv/npm/all.zip", data[:2<<20])
+	s.Put("/osv/npm/all.zip", archive(t, 2<<20))
 	res, err = m.OSV(ctx, s.URL+"/osv", "npm")
 	if err != nil || res.Changed != 1 {
 		t.Errorf("fetch after a change = %+v, %v", res, err)
@@ -319,5 +344,62 @@ func TestCSAFDirectoryUnsigned(t *testing.T) {
 	s.Put("/csaf/2020/icsma-20-049-01.json", append(doc, ' '))
 	if _, err := m.CSAF(context.Background(), s.URL+"/csaf/provider-metadata.json"); err == nil || !strings.Contains(err.Error(), "does not match") {
 		t.Errorf("tampered directory advisory = %v", err)
+	}
+}
+
+// TestHostileServers: what a broken mirror or a hostile server sends
+// never enters the mirror, and never holds an update for long.
+func TestHostileServers(t *testing.T) {
+	s := website.New(t)
+	ctx := context.Background()
+	m := newMirror(t)
+	m.StallWindow, m.StallBytes = 200*time.Millisecond, 1024
+
+	// An empty but valid archive.
+	var empty bytes.Buffer
+	zip.NewWriter(&empty).Close()
+	s.Put("/osv/Go/all.zip", empty.Bytes())
+	if _, err := m.OSV(ctx, s.URL+"/osv", "Go"); err == nil || !strings.Contains(err.Error(), "holds no records") || m.exists("osv/Go.zip") {
+		t.Errorf("empty archive: %v", err)
+	}
+	// A truncated archive sent whole: complete response, Content-Length
+	// matching, but the zip cut short.
+	whole := archive(t, 1<<20)
+	s.Put("/osv/npm/all.zip", whole[:len(whole)*2/3])
+	if _, err := m.OSV(ctx, s.URL+"/osv", "npm"); err == nil || !strings.Contains(err.Error(), "not a readable zip archive") || m.exists("osv/npm.zip") {
+		t.Errorf("truncated archive: %v", err)
+	}
+	// A zip whose entry is corrupted inside: the directory reads, the
+	// checksum does not.
+	bad := bytes.Clone(whole)
+	bad[100] ^= 0xff
+	s.Put("/osv/PyPI/all.zip", bad)
+	if _, err := m.OSV(ctx, s.URL+"/osv", "PyPI"); err == nil || !strings.Contains(err.Error(), "checksum") || m.exists("osv/PyPI.zip") {
+		t.Errorf("corrupted archive: %v", err)
+	}
+	// A body trickled a byte at a time: dropped once it stalls.
+	s.Put("/kev.json", random(t, 4096))
+	s.Trickle("/kev.json", 50*time.Millisecond)
+	start := time.Now()
+	if _, err := m.KEV(ctx, s.URL+"/kev.json"); err == nil || !strings.Contains(err.Error(), "stalled") {
+		t.Errorf("trickled body: %v", err)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("the trickled download held the update for %v", d)
+	}
+	// Redirects are followed, a loop of them is not.
+	s.Put("/real/all.zip", archive(t, 64<<10))
+	s.Redirect("/moved/Maven/all.zip", "/real/all.zip")
+	if res, err := m.OSV(ctx, s.URL+"/moved", "Maven"); err != nil || res.Changed != 1 {
+		t.Errorf("redirect: %+v, %v", res, err)
+	}
+	s.Redirect("/loop/NuGet/all.zip", "/loop/NuGet/all.zip")
+	if _, err := m.OSV(ctx, s.URL+"/loop", "NuGet"); err == nil || !strings.Contains(err.Error(), "redirects") {
+		t.Errorf("redirect loop: %v", err)
+	}
+	// Nothing bad entered the mirror: the one good archive is all the
+	// next import reads.
+	if in := m.Inputs(); len(in) != 1 {
+		t.Errorf("inputs = %v", in)
 	}
 }

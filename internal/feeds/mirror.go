@@ -47,6 +47,10 @@ type Mirror struct {
 	// Note receives what a user should know that is not an error, such
 	// as a provider that signs nothing.
 	Note func(msg string)
+	// StallWindow and StallBytes are the slowest transfer a download may
+	// keep up (defaults: 8 KiB every 30 s).
+	StallWindow time.Duration
+	StallBytes  int64
 }
 
 // entry is what the mirror remembers of one URL.
@@ -136,6 +140,8 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL, dest string, max int64, veri
 	}
 	final := filepath.Join(m.Data(), filepath.FromSlash(dest))
 	part := m.partial(rawURL)
+	ctx, watched, stop := m.watch(ctx)
+	defer stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return false, err
@@ -154,7 +160,7 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL, dest string, max int64, veri
 	}
 	resp, err := m.client.Do(req)
 	if err != nil {
-		return false, fmt.Errorf("GET %s: %w", rawURL, err)
+		return false, fmt.Errorf("GET %s: %w", rawURL, why(ctx, err))
 	}
 	defer resp.Body.Close()
 	flags := os.O_WRONLY | os.O_CREATE | os.O_TRUNC
@@ -198,7 +204,7 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL, dest string, max int64, veri
 	if err != nil {
 		return false, err
 	}
-	n, err := io.Copy(f, &counting{r: io.LimitReader(resp.Body, max-have+1), done: have, total: total, name: dest, progress: m.Progress})
+	n, err := io.Copy(f, &counting{r: io.LimitReader(watched(resp.Body), max-have+1), done: have, total: total, name: dest, progress: m.Progress})
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -208,7 +214,7 @@ func (m *Mirror) Fetch(ctx context.Context, rawURL, dest string, max int64, veri
 		m.discard(rawURL, part)
 		return false, fmt.Errorf("GET %s: more than the %d bytes allowed", rawURL, max)
 	case err != nil:
-		return false, fmt.Errorf("GET %s: interrupted after %d bytes (%w); the next update resumes it", rawURL, got, err)
+		return false, fmt.Errorf("GET %s: interrupted after %d bytes (%w); the next update resumes it", rawURL, got, why(ctx, err))
 	case total >= 0 && got != total:
 		return false, fmt.Errorf("GET %s: interrupted after %d of %d bytes; the next update resumes it", rawURL, got, total)
 	}
@@ -274,6 +280,8 @@ func (m *Mirror) partial(rawURL string) string {
 
 // get reads a small resource (metadata, keys, hashes) into memory.
 func (m *Mirror) get(ctx context.Context, rawURL string, max int64) ([]byte, int, error) {
+	ctx, watched, stop := m.watch(ctx)
+	defer stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, 0, err
@@ -286,13 +294,13 @@ func (m *Mirror) get(ctx context.Context, rawURL string, max int64) ([]byte, int
 	if resp.StatusCode != http.StatusOK {
 		return nil, resp.StatusCode, fmt.Errorf("GET %s: %s", rawURL, resp.Status)
 	}
-	data, err := boundedio.Read(resp.Body, max)
+	data, err := boundedio.Read(watched(resp.Body), max)
 	var tl *boundedio.TooLargeError
 	if errors.As(err, &tl) {
 		return nil, resp.StatusCode, fmt.Errorf("GET %s: more than the %d bytes allowed", rawURL, max)
 	}
 	if err != nil {
-		return nil, resp.StatusCode, fmt.Errorf("GET %s: %w", rawURL, err)
+		return nil, resp.StatusCode, fmt.Errorf("GET %s: %w", rawURL, why(ctx, err))
 	}
 	return data, resp.StatusCode, nil
 }
@@ -301,6 +309,8 @@ func (m *Mirror) get(ctx context.Context, rawURL string, max int64) ([]byte, int
 // into a temporary file, bounded, and returns it open at its start. The
 // caller closes and removes it.
 func (m *Mirror) spool(ctx context.Context, rawURL string, max int64) (*os.File, error) {
+	ctx, watched, stop := m.watch(ctx)
+	defer stop()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err
@@ -317,7 +327,10 @@ func (m *Mirror) spool(ctx context.Context, rawURL string, max int64) (*os.File,
 	if err != nil {
 		return nil, err
 	}
-	n, err := io.Copy(f, io.LimitReader(resp.Body, max+1))
+	n, err := io.Copy(f, io.LimitReader(watched(resp.Body), max+1))
+	if err != nil {
+		err = why(ctx, err)
+	}
 	if err == nil && n > max {
 		err = fmt.Errorf("more than the %d bytes allowed", max)
 	}

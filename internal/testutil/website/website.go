@@ -25,12 +25,16 @@ type Site struct {
 	header map[string]http.Header
 	gets   map[string]int
 	ranges []string
+	// trickle sends a path's body one byte per interval; redirect sends
+	// a path elsewhere.
+	trickle  map[string]time.Duration
+	redirect map[string]string
 }
 
 // New starts a site that the test's cleanup stops.
 func New(t testing.TB) *Site {
 	t.Helper()
-	s := &Site{files: map[string][]byte{}, die: map[string]int{}, header: map[string]http.Header{}, gets: map[string]int{}}
+	s := &Site{files: map[string][]byte{}, die: map[string]int{}, header: map[string]http.Header{}, gets: map[string]int{}, trickle: map[string]time.Duration{}, redirect: map[string]string{}}
 	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
 	t.Cleanup(s.Close)
 	return s
@@ -46,9 +50,29 @@ func (s *Site) serve(w http.ResponseWriter, r *http.Request) {
 		s.ranges = append(s.ranges, r.URL.Path+" "+rg)
 	}
 	extra := s.header[r.URL.Path]
+	every, trickles := s.trickle[r.URL.Path]
+	to, redirects := s.redirect[r.URL.Path]
 	s.mu.Unlock()
+	if redirects {
+		http.Redirect(w, r, to, http.StatusFound)
+		return
+	}
 	if !ok {
 		http.NotFound(w, r)
+		return
+	}
+	if trickles {
+		w.Header().Set("Content-Length", fmt.Sprint(len(data)))
+		w.WriteHeader(http.StatusOK)
+		for i := range data {
+			select {
+			case <-r.Context().Done():
+				return
+			case <-time.After(every):
+			}
+			w.Write(data[i : i+1])
+			w.(http.Flusher).Flush()
+		}
 		return
 	}
 	sum := sha256.Sum256(data)
@@ -85,6 +109,21 @@ func (s *Site) Header(path string, h http.Header) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.header[path] = h
+}
+
+// Trickle makes GETs of path send its body one byte every interval, as
+// a hostile or broken server does, until the client goes away.
+func (s *Site) Trickle(path string, every time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.trickle[path] = every
+}
+
+// Redirect makes GETs of path answer 302 Found to to.
+func (s *Site) Redirect(path, to string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.redirect[path] = to
 }
 
 // DieAfter makes the next GET of path send n bytes, then drop the
