@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -299,5 +300,16 @@ func TestSnapshotAnnounced(t *testing.T) {
 	b := New(Config{DB: filepath.Join(t.TempDir(), "none.db")})
 	if _, err := b.DBStatus(context.Background()); !IsInput(err) {
 		t.Errorf("a missing database: %v", err)
+	}
+}
+
+func TestDamagedNamed(t *testing.T) {
+	err := damaged(fmt.Errorf("query: %w", errors.New("database disk image is malformed (11)")))
+	if !errors.Is(err, ErrDamaged) || !IsInput(err) || !strings.Contains(err.Error(), "mdcheck db verify") {
+		t.Errorf("damaged(malformed) = %v", err)
+	}
+	other := errors.New("context canceled")
+	if damaged(other) != other || damaged(nil) != nil {
+		t.Error("damaged changed an error that is not about a damaged file")
 	}
 }

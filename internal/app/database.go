@@ -146,6 +146,15 @@ func (a *App) DBStatus(ctx context.Context) (store.Status, error) {
 // content is not what it was built with.
 var ErrDamaged = errors.New("the vulnerability database is damaged")
 
+// damaged names a database SQLite finds malformed in the middle of a run
+// as such, with the way out; other errors pass unchanged.
+func damaged(err error) error {
+	if err == nil || !strings.Contains(err.Error(), "malformed") && !strings.Contains(err.Error(), "corrupt") {
+		return err
+	}
+	return fmt.Errorf("%w: %v; mdcheck db verify checks it whole; build it again with mdcheck db update, or db import PATH", ErrDamaged, err)
+}
+
 // DBVerify checks the whole database file with SQLite's integrity check
 // and recomputes its content hash; a damaged database is an error that
 // says so and how to rebuild it.

@@ -48,7 +48,7 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 	defer release()
 	advs, err := d.db.Advisories(ctx)
 	if err != nil {
-		return d.Status, err
+		return d.Status, damaged(err)
 	}
 	m := advisory.NewMatcher(advs)
 	kev := d.db.KEVListed()

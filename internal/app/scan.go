@@ -114,7 +114,7 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		}
 		ms, cov, err := d.db.ScanProgress(ctx, pkgs, progress)
 		if err != nil {
-			return nil, err
+			return nil, damaged(err)
 		}
 		if ms == nil {
 			ms = []vuln.Match{}

@@ -43,7 +43,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		pkgs := packages(doc)
 		ms, cov, err := v.DB.Scan(ctx, pkgs)
 		if err != nil {
-			return fmt.Errorf("matching the SBOM of %s: %w", c.ID, err)
+			return fmt.Errorf("matching the SBOM of %s: %w", c.ID, damaged(err))
 		}
 		vex.Apply(ms, pkgs, v.VEX)
 		weigh(ms, c, class[c.ID])
@@ -70,7 +70,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evidence.Set) error {
 	advs, err := v.DB.Advisories(ctx)
 	if err != nil {
-		return err
+		return damaged(err)
 	}
 	ev.MarkDeviceAdvisoriesRan()
 	m := advisory.NewMatcher(advs)
