@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 
@@ -43,6 +44,9 @@ func TestMain(m *testing.M) {
 	os.Setenv("XDG_CACHE_HOME", dir)
 	code := m.Run()
 	os.RemoveAll(dir)
+	if built.path != "" {
+		os.RemoveAll(filepath.Dir(built.path))
+	}
 	os.Exit(code)
 }
 
@@ -293,20 +297,37 @@ func buildBinary(t *testing.T) (bin, dir string) {
 	if testing.Short() {
 		t.Skip("builds the binary; skipped with -short")
 	}
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("go toolchain not found: %v", err)
+	built.once.Do(func() {
+		goBin, err := exec.LookPath("go")
+		if err != nil {
+			built.err = fmt.Errorf("go toolchain not found to build mdcheck: %w", err)
+			return
 		}
-		t.Skipf("go toolchain not found to build mdcheck: %v", err)
+		d, err := os.MkdirTemp("", "mdcheck-bin")
+		if err != nil {
+			built.err = err
+			return
+		}
+		built.path = filepath.Join(d, "mdcheck")
+		build := exec.Command(goBin, "build", "-o", built.path, "../../cmd/mdcheck")
+		if out, err := build.CombinedOutput(); err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if built.err != nil {
+		if os.Getenv("CI") == "true" || !strings.Contains(built.err.Error(), "not found") {
+			t.Fatal(built.err)
+		}
+		t.Skip(built.err)
 	}
-	dir = t.TempDir()
-	bin = filepath.Join(dir, "mdcheck")
-	build := exec.Command(goBin, "build", "-o", bin, "../../cmd/mdcheck")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin, dir
+	return built.path, t.TempDir()
+}
+
+// built is the binary the tests that need one share: built once per run.
+var built struct {
+	once sync.Once
+	path string
+	err  error
 }
 
 // measure runs bin with args through the helper process and checks its
