@@ -8,16 +8,15 @@ import (
 	"slices"
 	"strings"
 	"testing"
-)
 
-// icsmaDir is the ICSMA advisories of the shared data collection.
-var icsmaDir = filepath.Join("..", "..", "..", "shared", "data", "csaf", "cisa-icsma")
+	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
+)
 
 func loadICSMA(tb testing.TB) []*Advisory {
 	tb.Helper()
-	files, _ := filepath.Glob(filepath.Join(icsmaDir, "*", "*.json"))
+	files, _ := filepath.Glob(filepath.Join(shareddata.Dir(tb, filepath.Join("csaf", "cisa-icsma")), "*", "*.json"))
 	if len(files) == 0 {
-		tb.Skipf("the ICSMA advisories of the shared data collection are not at %s", icsmaDir)
+		tb.Fatalf("no ICSMA advisory in the shared data collection")
 	}
 	var out []*Advisory
 	for _, f := range files {

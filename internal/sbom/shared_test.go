@@ -1,36 +1,21 @@
 package sbom
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 )
 
-// sharedData is the project's collection of real public SBOMs, found in a
-// shared/data/sbom folder beside the repository (or above it), or at
-// $MDCHECK_SHARED_DATA/sbom. Tests and benchmarks that need it skip when it
-// is absent.
-var sharedData = func() string {
-	if d := os.Getenv("MDCHECK_SHARED_DATA"); d != "" {
-		return filepath.Join(d, "sbom")
-	}
-	dir, _ := filepath.Abs("../..")
-	for i := 0; i < 4; i++ {
-		dir = filepath.Dir(dir)
-		if st, err := os.Stat(filepath.Join(dir, "shared", "data", "sbom")); err == nil && st.IsDir() {
-			return filepath.Join(dir, "shared", "data", "sbom")
-		}
-	}
-	return filepath.Join("..", "..", "..", "shared", "data", "sbom")
-}()
+// sharedData is the project's collection of real public SBOMs
+// (shareddata.Find); tests that need it skip, or fail under CI, without.
+var sharedData, _ = shareddata.Find("sbom")
 
 // TestSharedSBOMs reads every real SBOM of the shared collection and
 // checks the component count its README gives (nested components
 // included for CycloneDX, packages for SPDX).
 func TestSharedSBOMs(t *testing.T) {
-	if _, err := os.Stat(sharedData); err != nil {
-		t.Skipf("shared SBOM collection not present (%s; set MDCHECK_SHARED_DATA): %v", sharedData, err)
-	}
+	shareddata.Dir(t, "sbom")
 	want := map[string]int{
 		"medical/meddev-casestudy-narrow.cdx.json":                            55,
 		"embedded-iot/balenalib-beaglebone-black-debian-node.syft.spdx.json":  373,

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -132,10 +133,7 @@ func TestPathFallsBackToTemp(t *testing.T) {
 // and requires the same content: the snapshot is what its generator
 // makes of its sources. It needs the collection beside the repository.
 func TestRebuild(t *testing.T) {
-	data := filepath.Join("..", "..", "..", "..", "shared", "data")
-	if _, err := os.Stat(filepath.Join(data, "kev")); err != nil {
-		t.Skipf("shared data collection not found at %s; the rebuild check needs it", data)
-	}
+	data := shareddata.Dir(t, "")
 	isolate(t)
 	out := t.TempDir()
 	st, err := Build(context.Background(), data, out, time.Date(2026, 11, 30, 0, 0, 0, 0, time.UTC))

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gocsaf/csaf/v3/csaf"
 	"github.com/mdcheck/mdcheck/internal/testutil/seed"
+	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 )
 
 // gocsafProblems is gocsaf's validation of a document against the full
@@ -29,16 +30,10 @@ func gocsafProblems(t testing.TB, data []byte) []string {
 // the shared collection (108 ICSMA advisories, Red Hat, OASIS examples).
 func csafFiles(t *testing.T) []string {
 	files, _ := filepath.Glob("../../testdata/csaf/*.json")
-	dir := filepath.Join("..", "..", "..", "shared", "data", "csaf")
-	if d := os.Getenv("MDCHECK_SHARED_DATA"); d != "" {
-		dir = filepath.Join(d, "csaf")
-	}
+	dir := shareddata.Dir(t, "csaf")
 	for _, pattern := range []string{"cisa-icsma/*/*.json", "redhat/*.json", "oasis-examples/*.json", "oasis-examples/csaf_vex/*.json"} {
 		more, _ := filepath.Glob(filepath.Join(dir, pattern))
 		files = append(files, more...)
-	}
-	if len(files) < 10 {
-		t.Logf("shared CSAF collection not present (%s): testdata only", dir)
 	}
 	return files
 }
