@@ -3,6 +3,8 @@ package atomicfile
 import (
 	"os"
 	"path/filepath"
+	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -38,5 +40,65 @@ func TestWrite(t *testing.T) {
 	left, _ := filepath.Glob(filepath.Join(dir, ".*"))
 	if len(left) > 0 {
 		t.Errorf("temporary files left: %v", left)
+	}
+}
+
+func TestWriteRespectsWhatIsThere(t *testing.T) {
+	dir := t.TempDir()
+	// A symbolic link stays one; its target gets the data.
+	target := filepath.Join(dir, "report.json")
+	if err := os.WriteFile(target, []byte("old"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "latest.json")
+	if err := os.Symlink("report.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(link, []byte("new"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if l, err := os.Lstat(link); err != nil || l.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced by a file: %v", err)
+	}
+	if got, _ := os.ReadFile(target); string(got) != "new" {
+		t.Errorf("target = %q", got)
+	}
+	// A dangling link: its target is created.
+	dangling := filepath.Join(dir, "next.json")
+	if err := os.Symlink("made.json", dangling); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(dangling, []byte("made"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "made.json")); string(got) != "made" {
+		t.Errorf("dangling link's target = %q", got)
+	}
+	// A named pipe is written through, not replaced.
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no FIFO here: %v", err)
+	}
+	got := make(chan []byte)
+	go func() {
+		data, _ := os.ReadFile(fifo)
+		got <- data
+	}()
+	if err := Write(fifo, []byte("through"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if data := <-got; string(data) != "through" {
+		t.Errorf("read from the FIFO: %q", data)
+	}
+	if st, err := os.Lstat(fifo); err != nil || st.Mode()&os.ModeNamedPipe == 0 {
+		t.Error("the FIFO was replaced")
+	}
+	// Errors name the caller's path, not a temporary file.
+	err := Write(filepath.Join(dir, "missing", "out.json"), []byte("x"), 0o644)
+	if err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "missing", "out.json")) || strings.Contains(err.Error(), ".out.json.") {
+		t.Errorf("error = %v", err)
+	}
+	if err := Write(dir, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory: %v", err)
 	}
 }

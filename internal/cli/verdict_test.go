@@ -421,3 +421,36 @@ func TestUpdateFromHostileServers(t *testing.T) {
 		t.Errorf("redirected: exit %d, %q", code, errs)
 	}
 }
+
+// TestOutputOntoDevicesAndLinks: -o writes through to a device and keeps
+// a symbolic link one, and its errors name the user's path.
+func TestOutputOntoDevicesAndLinks(t *testing.T) {
+	bin, dir := buildBinary(t)
+	if _, err := os.Stat("/dev/full"); err == nil {
+		code, _, errs := proc(t, bin, "check", "--no-vulns", "-o", "/dev/full", "examples/insulin-pump/device.yaml")
+		if code == ExitOK || !strings.Contains(errs, "write /dev/full: no space left on device") {
+			t.Errorf("-o /dev/full: exit %d, %q", code, errs)
+		}
+		if st, err := os.Stat("/dev/full"); err != nil || st.Mode()&os.ModeCharDevice == 0 {
+			t.Fatalf("/dev/full is no longer a device: %v", err)
+		}
+	}
+	target := filepath.Join(dir, "report.md")
+	link := filepath.Join(dir, "latest.md")
+	if err := os.Symlink("report.md", link); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := proc(t, bin, "check", "--no-vulns", "-f", "md", "-o", link, "examples/insulin-pump/device.yaml"); code != ExitOK {
+		t.Fatalf("-o link: exit %d, %q", code, errs)
+	}
+	if l, err := os.Lstat(link); err != nil || l.Mode()&os.ModeSymlink == 0 {
+		t.Error("the link was replaced by a file")
+	}
+	if data, err := os.ReadFile(target); err != nil || !strings.Contains(string(data), "# ") {
+		t.Errorf("the link's target holds %q, %v", data, err)
+	}
+	missing := filepath.Join(dir, "no", "such", "out.json")
+	if code, _, errs := proc(t, bin, "check", "--no-vulns", "-o", missing, "examples/insulin-pump/device.yaml"); code == ExitOK || !strings.Contains(errs, missing) {
+		t.Errorf("-o into a missing folder: exit %d, %q", code, errs)
+	}
+}
