@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/sbom"
@@ -130,6 +131,7 @@ func IsInput(err error) bool {
 		errors.Is(err, vuln.ErrInvalid) ||
 		errors.Is(err, fs.ErrNotExist) ||
 		errors.Is(err, fs.ErrPermission) ||
+		errors.Is(err, boundedio.ErrDirectory) ||
 		errors.Is(err, ErrNoSBOM) ||
 		errors.Is(err, ErrNothingToImport) ||
 		errors.Is(err, store.ErrShrink) ||

@@ -7,6 +7,7 @@ package boundedio
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -27,6 +28,9 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("%s: larger than %d bytes", e.Path, e.Max)
 }
 
+// ErrDirectory is a directory given where a file is read.
+var ErrDirectory = errors.New("is a directory, not a file")
+
 // ReadFile reads the file at path, at most max bytes.
 func ReadFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
@@ -36,7 +40,11 @@ func ReadFile(path string, max int64) ([]byte, error) {
 	defer f.Close()
 	size := int64(-1)
 	var buf bytes.Buffer
-	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+	st, err := f.Stat()
+	if err == nil && st.IsDir() {
+		return nil, fmt.Errorf("%s: %w", path, ErrDirectory)
+	}
+	if err == nil && st.Mode().IsRegular() {
 		size = st.Size()
 		if size > max {
 			return nil, &TooLargeError{Path: path, Max: max, Size: size}

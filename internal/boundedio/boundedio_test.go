@@ -58,3 +58,9 @@ func TestBytes(t *testing.T) {
 		t.Errorf("unknown size: %q", got)
 	}
 }
+
+func TestDirectory(t *testing.T) {
+	if _, err := ReadFile(t.TempDir(), 10); !errors.Is(err, ErrDirectory) {
+		t.Errorf("a directory: %v", err)
+	}
+}

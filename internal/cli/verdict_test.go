@@ -454,3 +454,14 @@ func TestOutputOntoDevicesAndLinks(t *testing.T) {
 		t.Errorf("-o into a missing folder: exit %d, %q", code, errs)
 	}
 }
+
+// TestDirectoryGivenAsFile: a directory where a file is expected is bad
+// input (exit 2), saying so.
+func TestDirectoryGivenAsFile(t *testing.T) {
+	bin, _ := buildBinary(t)
+	for _, args := range [][]string{{"check", "--no-vulns", "examples"}, {"classify", "examples"}, {"validate", "examples"}, {"sbom", "examples"}, {"scan", "examples"}} {
+		if code, _, errs := proc(t, bin, args...); code != ExitInput || !strings.Contains(errs, "is a directory") {
+			t.Errorf("%v: exit %d, %q", args, code, errs)
+		}
+	}
+}

@@ -51,7 +51,7 @@ func Load(file string) (*Device, error) {
 	if errors.As(err, &tl) {
 		return nil, listErr(file, 0, 0, fmt.Sprintf("file is %s bytes; a device model may be at most %d bytes", tl.Bytes(), MaxFileSize))
 	}
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, boundedio.ErrDirectory) {
 		return nil, err
 	}
 	if err != nil {

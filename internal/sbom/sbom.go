@@ -96,7 +96,7 @@ func ReadFile(file string) (*Document, error) {
 	if errors.As(err, &tl) {
 		return nil, fmt.Errorf("%w: %s: file is %s bytes; an SBOM may be at most %d bytes", ErrInvalid, file, tl.Bytes(), MaxSize)
 	}
-	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) || errors.Is(err, boundedio.ErrDirectory) {
 		return nil, err
 	}
 	if err != nil {
