@@ -80,6 +80,11 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	if fl.oscalPlan != "" && rf.Name != "oscal" {
 		return fmt.Errorf("%w: --oscal-plan goes with --format oscal", errUsage)
 	}
+	for _, p := range []string{fl.output, fl.oscalPlan} {
+		if err := rf.CheckExtension(p); p != "" && err != nil {
+			return fmt.Errorf("%w: %v", errUsage, err)
+		}
+	}
 	threshold, err := failOn(fl.failOn, "info, low, medium, high, critical")
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -74,8 +75,12 @@ listed on standard error with both sources. The file is written
 atomically.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			xlsx, _ := render.Lookup("xlsx")
 			if out == "" {
 				return fmt.Errorf("%w: mds2 export needs -o FILE.xlsx", errUsage)
+			}
+			if !strings.HasSuffix(strings.ToLower(out), ".xlsx") {
+				return fmt.Errorf("%w: %s: mds2 export writes an Excel workbook; name it .xlsx", errUsage, out)
 			}
 			if date != "" {
 				d, err := parseDate(date)
@@ -91,7 +96,6 @@ atomically.`,
 			if err != nil {
 				return modelError(err, cmd.ErrOrStderr())
 			}
-			xlsx, _ := render.Lookup("xlsx")
 			if err := output(out, stdout, func(w io.Writer) error { return xlsx.MDS2Export(w, ex, render.Options{}) }); err != nil {
 				return err
 			}

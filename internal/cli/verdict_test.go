@@ -465,3 +465,29 @@ func TestDirectoryGivenAsFile(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputNameAgreesWithFormat: an output name whose ending belongs to
+// another format is refused before anything is written.
+func TestOutputNameAgreesWithFormat(t *testing.T) {
+	bin, dir := buildBinary(t)
+	for _, tt := range []struct {
+		args []string
+		file string
+	}{
+		{[]string{"check", "--no-vulns", "-f", "md", "-o"}, "report.json"},
+		{[]string{"check", "--no-vulns", "-f", "json", "-o"}, "report.html"},
+		{[]string{"mds2", "export", "-o"}, "mds2.csv"},
+	} {
+		out := filepath.Join(dir, tt.file)
+		args := append(append([]string{}, tt.args...), out, "examples/insulin-pump/device.yaml")
+		if code, _, errs := proc(t, bin, args...); code != ExitInput || !strings.Contains(errs, tt.file) {
+			t.Errorf("%v: exit %d, %q", args, code, errs)
+		}
+		if _, err := os.Stat(out); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was written", out)
+		}
+	}
+	if code, _, errs := proc(t, bin, "check", "--no-vulns", "-f", "md", "-o", filepath.Join(dir, "report.md"), "examples/insulin-pump/device.yaml"); code != ExitOK {
+		t.Errorf("a matching name: exit %d, %q", code, errs)
+	}
+}

@@ -13,14 +13,16 @@ import (
 
 // markdown renders the health check for documentation and review.
 var markdown = Format{
-	Name:  "md",
-	Check: func(w io.Writer, r *app.CheckResult, _ Options) error { return report.Markdown(w, r.Report) },
+	Name:       "md",
+	Extensions: []string{".md", ".markdown"},
+	Check:      func(w io.Writer, r *app.CheckResult, _ Options) error { return report.Markdown(w, r.Report) },
 }
 
 // oscalFormat renders the health check as OSCAL 1.1.3 assessment results
 // and, when Options.Plan is set, the assessment plan they refer to.
 var oscalFormat = Format{
-	Name: "oscal",
+	Name:       "oscal",
+	Extensions: []string{".json"},
 	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
 		if o.Plan != nil {
 			var plan bytes.Buffer
@@ -41,8 +43,9 @@ var oscalFormat = Format{
 // cyclonedx renders one SBOM's scan as a CycloneDX 1.6 vulnerability
 // report.
 var cyclonedx = Format{
-	Name:   "cyclonedx",
-	Single: true,
+	Name:       "cyclonedx",
+	Extensions: []string{".cdx.json", ".json"},
+	Single:     true,
 	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
 		s := r.SBOMs[len(r.SBOMs)-1]
 		return writeScanCycloneDX(w, r.Database, s.Document, s.Matches, o)
@@ -51,7 +54,8 @@ var cyclonedx = Format{
 
 // xlsx writes the MDS2 workbook an export answers.
 var xlsx = Format{
-	Name: "xlsx",
+	Name:       "xlsx",
+	Extensions: []string{".xlsx"},
 	MDS2Export: func(w io.Writer, ex *app.MDS2Export, _ Options) error {
 		return mds2.Write(w, ex.Source, ex.Date, ex.Answers)
 	},

@@ -91,9 +91,10 @@ type (
 // jsonFormat writes every result as JSON: the stable interface for
 // scripts and other tools.
 var jsonFormat = Format{
-	Name:     "json",
-	Check:    func(w io.Writer, r *app.CheckResult, _ Options) error { return report.JSON(w, r.Report) },
-	Classify: func(w io.Writer, c *classify.Classification, _ Options) error { return encodeJSON(w, c) },
+	Name:       "json",
+	Extensions: []string{".json"},
+	Check:      func(w io.Writer, r *app.CheckResult, _ Options) error { return report.JSON(w, r.Report) },
+	Classify:   func(w io.Writer, c *classify.Classification, _ Options) error { return encodeJSON(w, c) },
 	SBOM: func(w io.Writer, rs []app.SBOMReport, _ Options) error {
 		out := make([]sbomOutput, 0, len(rs))
 		for _, r := range rs {

@@ -40,6 +40,9 @@ type Options struct {
 // means the format does not apply to that result.
 type Format struct {
 	Name string
+	// Extensions are the file name endings an output of this format
+	// takes; -o refuses one that belongs to another format.
+	Extensions []string
 	// Single marks a format that describes one input (one SBOM's scan).
 	Single bool
 
@@ -103,6 +106,30 @@ func Names(has func(*Format) bool) []string {
 	}
 	return out
 }
+
+// CheckExtension refuses an output file name whose ending belongs to
+// another format than f (report.json written as Markdown, an MDS2
+// workbook named .csv); an ending no format claims is taken as it is.
+func (f *Format) CheckExtension(path string) error {
+	name := strings.ToLower(path)
+	for _, e := range f.Extensions {
+		if strings.HasSuffix(name, e) {
+			return nil
+		}
+	}
+	for _, other := range append(formats, &csvFormat) {
+		for _, e := range other.Extensions {
+			if strings.HasSuffix(name, e) {
+				return fmt.Errorf("%s ends in %s, but the output is %s (%s)", path, e, f.Name, strings.Join(f.Extensions, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+// csvFormat claims the ending of files no format writes, so that an
+// output named .csv is refused rather than written in another format.
+var csvFormat = Format{Name: "csv", Extensions: []string{".csv", ".tsv", ".xls", ".ods", ".pdf", ".html", ".htm", ".xml", ".yaml", ".yml"}}
 
 // orList writes "a, b or c".
 func orList(s []string) string {

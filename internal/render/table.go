@@ -15,7 +15,8 @@ import (
 
 // table is the terminal rendering of every result.
 var table = Format{
-	Name: "table",
+	Name:       "table",
+	Extensions: []string{".txt"},
 	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
 		return report.Text(w, r.Report, report.TextOptions{Color: o.Color, All: o.All})
 	},
