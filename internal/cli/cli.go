@@ -102,7 +102,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
   scan       match SBOM components against known vulnerabilities (OSV)
   db         build (import) and inspect (status) the vulnerability database
   catalog    the requirements and rules (list, show, export as OSCAL)
-  schema     the JSON Schema of the device model, for editors`,
+  schema     the JSON Schema of the device model, for editors
+  version    which mdcheck this is: version, commit, build date`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       Version,
@@ -112,7 +113,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout), newVersion(stdout))
 	return root
 }
 

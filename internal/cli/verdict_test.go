@@ -491,3 +491,32 @@ func TestOutputNameAgreesWithFormat(t *testing.T) {
 		t.Errorf("a matching name: exit %d, %q", code, errs)
 	}
 }
+
+// TestVersionSaysWhichBuild: mdcheck version names the commit it was
+// built from: from the VCS information go build records, or from a
+// release build's -ldflags.
+func TestVersionSaysWhichBuild(t *testing.T) {
+	head, err := exec.Command("git", "-C", repoRoot, "rev-parse", "HEAD").Output()
+	if err != nil {
+		t.Skipf("no git checkout to build from: %v", err)
+	}
+	rev := strings.TrimSpace(string(head))
+	dir := t.TempDir()
+	for name, flags := range map[string][]string{
+		"vcs":     {"-buildvcs=true"},
+		"ldflags": {"-buildvcs=false", "-ldflags", "-X github.com/mdcheck/mdcheck/internal/cli.Version=v1.2.3 -X github.com/mdcheck/mdcheck/internal/cli.Commit=" + rev},
+	} {
+		bin := filepath.Join(dir, name)
+		build := exec.Command("go", append(append([]string{"build"}, flags...), "-o", bin, "../../cmd/mdcheck")...)
+		if out, err := build.CombinedOutput(); err != nil {
+			t.Fatalf("go build %v: %v\n%s", flags, err, out)
+		}
+		code, out, errs := proc(t, bin, "version")
+		if code != ExitOK || !strings.HasPrefix(out, "mdcheck ") || !strings.Contains(out, "commit  "+rev) {
+			t.Errorf("%s build: version = %q (exit %d, %q), want commit %s", name, out, code, errs, rev)
+		}
+		if name == "ldflags" && !strings.HasPrefix(out, "mdcheck v1.2.3\n") {
+			t.Errorf("release build: %q", out)
+		}
+	}
+}
