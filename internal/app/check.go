@@ -104,6 +104,20 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		}
 		opts.Policies = append(opts.Policies, p)
 	}
+	if len(opts.Waivers) > 0 {
+		var ids []string
+		for _, r := range rules.All() {
+			ids = append(ids, r.ID)
+		}
+		for _, p := range opts.Policies {
+			for _, r := range p.CatalogRules() {
+				ids = append(ids, r.ID)
+			}
+		}
+		if err := catalog.CheckWaivers(opts.Waivers, ids); err != nil {
+			return nil, InputError{err}
+		}
+	}
 	var form *mds2.Form
 	if o.MDS2 != "" {
 		f, err := readForm(o.MDS2, o.Events)

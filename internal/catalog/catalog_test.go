@@ -168,3 +168,33 @@ func TestApplies(t *testing.T) {
 		t.Error("class IV accepted")
 	}
 }
+
+func TestCheckWaivers(t *testing.T) {
+	ws, err := ParseWaivers("w.yaml", []byte(`waivers:
+  - {finding: "net/*@pump/*", reason: r, owner: o, expires: 2027-01-31}
+  - finding: "net/no-cleartxt-protocols@pump"
+    reason: r
+    owner: o
+    expires: 2027-01-31
+  - {finding: "MDR.AI.17.2", reason: r, owner: o, expires: 2027-01-31}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules := []string{"net/no-cleartext-protocols", "auth/no-default-credentials"}
+	err = CheckWaivers(ws, rules)
+	if err == nil {
+		t.Fatal("waivers naming no rule were accepted")
+	}
+	for _, want := range []string{`w.yaml:3:14: finding "net/no-cleartxt-protocols@pump" names no rule (did you mean "net/no-cleartext-protocols"?)`, `w.yaml:7:15: finding "MDR.AI.17.2" names no rule`} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), "net/*@pump/*") {
+		t.Error("a pattern that matches a rule was refused")
+	}
+	if err := CheckWaivers(ws[:1], rules); err != nil {
+		t.Errorf("a pattern matching a rule: %v", err)
+	}
+}

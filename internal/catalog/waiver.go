@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/parser"
 
 	"github.com/mdcheck/mdcheck/internal/boundedio"
+	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/yamlsafe"
 )
 
@@ -21,8 +24,40 @@ type Waiver struct {
 	Reason  string `yaml:"reason"`
 	Owner   string `yaml:"owner"`
 	Expires string `yaml:"expires"`
-	// File is the waiver file it was read from.
-	File string `yaml:"-"`
+	// File is the waiver file it was read from; Line and Column where its
+	// finding is written.
+	File         string `yaml:"-"`
+	Line, Column int    `yaml:"-"`
+}
+
+// CheckWaivers refuses waivers that can never apply: a finding pattern
+// whose rule part (before "@") matches none of the rules, as when it
+// names a requirement or misspells a rule. Each is named with its file,
+// line and column and the nearest rule.
+func CheckWaivers(ws []Waiver, rules []string) error {
+	var problems []string
+	for _, w := range ws {
+		rule, _, _ := strings.Cut(w.Finding, "@")
+		matched := false
+		for _, id := range rules {
+			if ok, _ := path.Match(rule, id); ok {
+				matched = true
+				break
+			}
+		}
+		if matched {
+			continue
+		}
+		msg := fmt.Sprintf("%s:%d:%d: finding %q names no rule", w.File, w.Line, w.Column, w.Finding)
+		if near := model.Closest(rule, rules); near != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		problems = append(problems, msg+"; a finding is rule@subject (mdcheck catalog list shows the rules)")
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	return nil
 }
 
 // SuppressedBy says what sets a finding aside.
@@ -105,11 +140,7 @@ func LoadWaivers(file string) ([]Waiver, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := ParseWaivers(file, data)
-	for i := range ws {
-		ws[i].File = file
-	}
-	return ws, err
+	return ParseWaivers(file, data)
 }
 
 // ParseWaivers reads waivers from data; name is used in messages.
@@ -128,6 +159,20 @@ func ParseWaivers(name string, data []byte) ([]Waiver, error) {
 	}
 	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	for i := range doc.Waivers {
+		doc.Waivers[i].File = name
+	}
+	if astFile, err := parser.ParseBytes(data, 0); err == nil {
+		for i := range doc.Waivers {
+			p, err := yaml.PathString(fmt.Sprintf("$.waivers[%d].finding", i))
+			if err != nil {
+				continue
+			}
+			if n, err := p.FilterFile(astFile); err == nil && n != nil && n.GetToken() != nil {
+				doc.Waivers[i].Line, doc.Waivers[i].Column = n.GetToken().Position.Line, n.GetToken().Position.Column
+			}
+		}
 	}
 	for i, w := range doc.Waivers {
 		where := fmt.Sprintf("%s: waivers[%d]", name, i)

@@ -528,3 +528,17 @@ func TestVersionSaysWhichBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestWaiverNamingNoRule: a waiver that can never apply (a misspelt rule,
+// a requirement ID) is an error naming its line, not silently ignored.
+func TestWaiverNamingNoRule(t *testing.T) {
+	bin, dir := buildBinary(t)
+	w := filepath.Join(dir, "waivers.yaml")
+	if err := os.WriteFile(w, []byte("waivers:\n  - finding: \"net/no-cleartxt-protocols@pump/*\"\n    reason: segmented\n    owner: it@h.example\n    expires: 2027-01-31\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := proc(t, bin, "check", "--no-vulns", "--waivers", w, "examples/infusion-pump/device.yaml")
+	if code != ExitInput || !strings.Contains(errs, w+":2:14: finding") || !strings.Contains(errs, `did you mean "net/no-cleartext-protocols"?`) {
+		t.Errorf("exit %d, %q", code, errs)
+	}
+}

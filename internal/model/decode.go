@@ -490,8 +490,11 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// closest returns the candidate nearest to s, if it is near enough to be a
-// plausible typo, else "".
+// Closest returns the candidate nearest to s, if it is near enough to be
+// a plausible typo, else "": the did-you-mean of every message that
+// names an unknown value.
+func Closest(s string, candidates []string) string { return closest(s, candidates) }
+
 func closest(s string, candidates []string) string {
 	best, bestDist := "", math.MaxInt
 	ls := strings.ToLower(s)
