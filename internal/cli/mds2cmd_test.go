@@ -24,7 +24,7 @@ func TestMDS2Import(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("mds2 import: exit %d\n%s", code, errs)
 	}
-	for _, want := range []string{"Manufacturer: Example Medical GmbH", "Released:     2025-03-14", "13 questions: 7 yes, 3 no, 1 n/a, 1 see note, 1 other, 0 blank; 4 warnings",
+	for _, want := range []string{"Manufacturer: Example Medical GmbH", "Released:     2025-03-14", "13 questions: 7 yes, 3 no, 1 n/a, 1 see note, 1 other, 0 blank; 5 warnings",
 		"TXCF-2       see-note  note: TLS 1.2"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
@@ -39,7 +39,7 @@ func TestMDS2Import(t *testing.T) {
 		Items        map[string]struct{ Answer, Cell string }
 		Warnings     []string
 	}
-	if err := json.Unmarshal([]byte(out), &form); code != ExitOK || err != nil || form.Items["EMRG-1"].Answer != "no" || len(form.Warnings) != 4 {
+	if err := json.Unmarshal([]byte(out), &form); code != ExitOK || err != nil || form.Items["EMRG-1"].Answer != "no" || len(form.Warnings) != 5 {
 		t.Errorf("json: exit %d, %v, %+v", code, err, form)
 	}
 	pdf := filepath.Join(t.TempDir(), "form.pdf")

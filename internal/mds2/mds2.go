@@ -469,8 +469,27 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			f.Date = d
 		}
 	}
+	if known := knownQuestions(f); known*100 < len(hn2019.Questions)*MinShare {
+		f.Warnings = append(f.Warnings, fmt.Sprintf("%s: only %d of the %d questions of the HN 1-2019 form were found (fewer than %d%%): is this the whole form of the 2019 edition?", f.Sheet, known, len(hn2019.Questions), MinShare))
+	}
 	sort.Strings(f.Warnings)
 	return f, nil
+}
+
+// MinShare is the share of the 2019 form's questions, in percent, below
+// which a form is read with a warning that it does not look whole (a
+// page of it, another document, another edition).
+const MinShare = 50
+
+// knownQuestions counts the form's questions that the 2019 edition has.
+func knownQuestions(f *Form) int {
+	n := 0
+	for id := range f.Items {
+		if _, ok := hn2019.Lookup(id); ok {
+			n++
+		}
+	}
+	return n
 }
 
 // idDashes are what a word processor or a PDF export puts where the ID
