@@ -1,6 +1,8 @@
 package store
 
 import (
+	"sync"
+
 	_ "modernc.org/sqlite" // database/sql driver "sqlite", pure Go
 
 	"archive/zip"
@@ -36,6 +38,9 @@ const maxEntries = 2_000_000
 type DB struct {
 	sql  *sql.DB
 	path string
+
+	mu      sync.Mutex
+	vendors map[string]bool // every CPE vendor the records name, read on first need
 }
 
 const schema = `

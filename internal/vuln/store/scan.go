@@ -61,7 +61,7 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress fu
 		found = append(found, cpeFound...)
 		c.Status, c.Reason = coverage(purlReason, method, cpeReason, len(found) > 0)
 		if method == "cpe" && c.Status != vuln.Checked {
-			if ok, err := cpeCache.knowsVendor(ctx, db, p.CPEs); err != nil {
+			if ok, err := db.knowsVendor(ctx, p.CPEs); err != nil {
 				return nil, nil, err
 			} else if ok {
 				c.Status, c.Reason = vuln.Checked, ""
@@ -122,10 +122,13 @@ func noData(reason string) bool {
 
 // knowsVendor reports whether a CVE record in the database names the
 // vendor of one of the CPEs: a CPE lookup that found nothing says the
-// package is clean only then.
-func (c *cpeCache) knowsVendor(ctx context.Context, db *DB, cpes []string) (bool, error) {
-	if c.vendors == nil {
-		c.vendors = map[string]bool{}
+// package is clean only then. The vendors are read once per open
+// database, which never changes while it is open.
+func (db *DB) knowsVendor(ctx context.Context, cpes []string) (bool, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.vendors == nil {
+		vendors := map[string]bool{}
 		rows, err := db.sql.QueryContext(ctx, `SELECT DISTINCT vendor FROM cpe`)
 		if err != nil {
 			return false, err
@@ -136,15 +139,16 @@ func (c *cpeCache) knowsVendor(ctx context.Context, db *DB, cpes []string) (bool
 				rows.Close()
 				return false, err
 			}
-			c.vendors[v] = true
+			vendors[v] = true
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return false, err
 		}
+		db.vendors = vendors
 	}
 	for _, s := range cpes {
-		if cp, err := vuln.ParseCPE(s); err == nil && c.vendors[cp[vuln.CPEVendor]] {
+		if cp, err := vuln.ParseCPE(s); err == nil && db.vendors[cp[vuln.CPEVendor]] {
 			return true, nil
 		}
 	}
@@ -359,9 +363,8 @@ type cpeRow struct {
 // vendor:product and the records they belong to, decoded once each: a
 // record names many products, and products share records.
 type cpeCache struct {
-	rows    map[[2]string][]cpeRow
-	recs    map[string]*vuln.Record
-	vendors map[string]bool // every CPE vendor the records name, read once
+	rows map[[2]string][]cpeRow
+	recs map[string]*vuln.Record
 }
 
 // scanCPE matches a package by its CPEs against the CVE records'
