@@ -127,15 +127,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		form = f
 	}
 	if !o.NoVulns {
-		d, release, err := a.matchDB(o.Events, o.Freshness)
+		d, stmts, release, err := a.matchWith(o.VEX, o.Events, o.Freshness)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
-		stmts, err := readVEX(o.VEX, o.Events)
-		if err != nil {
-			return nil, err
-		}
 		opts.Vulns = &Vulns{DB: d.db, VEX: stmts}
 	}
 	var dev *model.Device

@@ -92,15 +92,11 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 	if len(o.SBOMs) == 0 {
 		return nil, ErrNoSBOM
 	}
-	d, release, err := a.matchDB(o.Events, o.Freshness)
+	d, stmts, release, err := a.matchWith(o.VEX, o.Events, o.Freshness)
 	if err != nil {
 		return nil, err
 	}
 	defer release()
-	stmts, err := readVEX(o.VEX, o.Events)
-	if err != nil {
-		return nil, err
-	}
 	res := &ScanResult{Database: d.Status}
 	for _, f := range o.SBOMs {
 		doc, err := sbom.ReadFile(f)
@@ -126,6 +122,22 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		res.SBOMs = append(res.SBOMs, ScannedSBOM{File: f, Document: doc, Matches: ms, Coverage: cov})
 	}
 	return res, nil
+}
+
+// matchWith is the database a matching use case matches against,
+// announced as matchDB does, with the statements of the VEX documents
+// that mark its matches; release gives the database back.
+func (a *App) matchWith(vexFiles []string, ev Events, fr Freshness) (*Database, []vuln.VEXStatement, func(), error) {
+	d, release, err := a.matchDB(ev, fr)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	stmts, err := readVEX(vexFiles, ev)
+	if err != nil {
+		release()
+		return nil, nil, nil, err
+	}
+	return d, stmts, release, nil
 }
 
 // readVEX reads the VEX documents; one whose statements name no product
