@@ -95,16 +95,22 @@ func TestWaivers(t *testing.T) {
 	if got, want := set.Reason(), "VEX: not_affected (component_not_present)"; got != want {
 		t.Errorf("Reason() = %q, want %q", got, want)
 	}
-	for _, bad := range []string{
-		"waivers: [{finding: x, reason: r, owner: o}]",
-		"waivers: [{finding: x, reason: r, owner: o, expires: soon}]",
-		"waivers: [{finding: '[', reason: r, owner: o, expires: 2027-01-01}]",
-		"waiverz: []",
-		"waivers: " + strings.Repeat("[", 100) + strings.Repeat("]", 100),
-		"a: &a [x]\nwaivers: *a\n",
+	for _, tt := range []struct{ src, want string }{
+		{"waivers: [{finding: x, reason: r, owner: o}]", "w.yaml:1:11: waiver 1 lacks expires;"},
+		{"waivers:\n  - finding: x\n    reason: r\n    owner: o\n    expires: soon\n", `w.yaml:5:14: expires "soon" is not a date`},
+		{"waivers: [{finding: '[', reason: r, owner: o, expires: 2027-01-01}]", `w.yaml:1:21: bad finding pattern "["`},
+		{"waiverz: []", "w.yaml:1:1: unknown field \"waiverz\""},
+		{"waivers:\n  - finding: x\n    reasons: r\n", "w.yaml:3:5: unknown field \"reasons\""},
+		{"waivers:\n  - finding: x\n   reason: [\n", "w.yaml:"},
+		{"waivers: " + strings.Repeat("[", 100) + strings.Repeat("]", 100), "w.yaml:1:"},
+		{"a: &a [x]\nwaivers: *a\n", "w.yaml:1:4: anchors and aliases"},
 	} {
-		if _, err := ParseWaivers("w.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "w.yaml") {
-			t.Errorf("ParseWaivers(%q) = %v, want an error naming the file", bad, err)
+		_, err := ParseWaivers("w.yaml", []byte(tt.src))
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("ParseWaivers(%q) = %v, want an error with %q", tt.src, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("ParseWaivers(%q): the error runs over lines (a source excerpt?): %q", tt.src, err)
 		}
 	}
 }

@@ -154,36 +154,51 @@ func ParseWaivers(name string, data []byte) ([]Waiver, error) {
 	if err := yamlsafe.NoAliases(data); err != nil {
 		return nil, fmt.Errorf("%s:%w", name, err)
 	}
+	astFile, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, yamlsafe.Positioned(name, err)
+	}
 	var doc struct {
 		Waivers []Waiver `yaml:"waivers"`
 	}
 	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, yamlsafe.Positioned(name, err)
 	}
-	for i := range doc.Waivers {
-		doc.Waivers[i].File = name
-	}
-	if astFile, err := parser.ParseBytes(data, 0); err == nil {
-		for i := range doc.Waivers {
-			p, err := yaml.PathString(fmt.Sprintf("$.waivers[%d].finding", i))
+	// at is the line and column of the node at a YAML path, or of the
+	// nearest enclosing one that is there.
+	at := func(paths ...string) (int, int) {
+		for _, s := range paths {
+			p, err := yaml.PathString(s)
 			if err != nil {
 				continue
 			}
 			if n, err := p.FilterFile(astFile); err == nil && n != nil && n.GetToken() != nil {
-				doc.Waivers[i].Line, doc.Waivers[i].Column = n.GetToken().Position.Line, n.GetToken().Position.Column
+				return n.GetToken().Position.Line, n.GetToken().Position.Column
 			}
 		}
+		return 1, 1
 	}
-	for i, w := range doc.Waivers {
-		where := fmt.Sprintf("%s: waivers[%d]", name, i)
-		if w.Finding == "" || w.Reason == "" || w.Owner == "" || w.Expires == "" {
-			return nil, fmt.Errorf("%s: finding, reason, owner and expires are all required", where)
+	for i := range doc.Waivers {
+		w := &doc.Waivers[i]
+		w.File = name
+		item := fmt.Sprintf("$.waivers[%d]", i)
+		w.Line, w.Column = at(item+".finding", item)
+		var missing []string
+		for _, f := range []struct{ key, v string }{{"finding", w.Finding}, {"reason", w.Reason}, {"owner", w.Owner}, {"expires", w.Expires}} {
+			if f.v == "" {
+				missing = append(missing, f.key)
+			}
+		}
+		if len(missing) > 0 {
+			line, col := at(item)
+			return nil, fmt.Errorf("%s:%d:%d: waiver %d lacks %s; finding, reason, owner and expires are all required", name, line, col, i+1, strings.Join(missing, ", "))
 		}
 		if _, err := path.Match(w.Finding, "x"); err != nil {
-			return nil, fmt.Errorf("%s: bad finding pattern %q: %v", where, w.Finding, err)
+			return nil, fmt.Errorf("%s:%d:%d: bad finding pattern %q: %v", name, w.Line, w.Column, w.Finding, err)
 		}
 		if _, err := time.Parse(time.DateOnly, w.Expires); err != nil {
-			return nil, fmt.Errorf("%s: expires %q is not a date in the form YYYY-MM-DD", where, w.Expires)
+			line, col := at(item+".expires", item)
+			return nil, fmt.Errorf("%s:%d:%d: expires %q is not a date in the form YYYY-MM-DD", name, line, col, w.Expires)
 		}
 	}
 	return doc.Waivers, nil

@@ -366,9 +366,10 @@ func TestCheckPolicies(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _, errs := run(t, "check", "--policy", bad, "examples/bp-monitor/device.yaml")
-	if code != ExitInput || !strings.Contains(errs, "bad.yaml:8: CEL:") {
-		t.Errorf("bad policy: exit %d, stderr %q; want 2 with file:line and the CEL error", code, errs)
+	if code != ExitInput || !strings.Contains(errs, "bad.yaml:8:12: CEL:") {
+		t.Errorf("bad policy: exit %d, stderr %q; want 2 with file:line:column and the CEL error", code, errs)
 	}
+
 }
 
 func TestSBOMCommand(t *testing.T) {

@@ -542,3 +542,44 @@ func TestWaiverNamingNoRule(t *testing.T) {
 		t.Errorf("exit %d, %q", code, errs)
 	}
 }
+
+// TestInputsCheckedAtLoad: waiver and policy files are checked when they
+// are read, with file:line:column, and a policy rule that names no
+// requirement still shows in the terminal and Markdown reports.
+func TestInputsCheckedAtLoad(t *testing.T) {
+	bin, dir := buildBinary(t)
+	write := func(name, data string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	w := write("waivers.yaml", "waivers:\n  - finding: \"net/*\"\n    reasons: segmented\n")
+	code, out, errs := proc(t, bin, "check", "--no-vulns", "--waivers", w, "examples/infusion-pump/device.yaml")
+	if code != ExitInput || out != "" || !strings.Contains(errs, w+`:3:5: unknown field "reasons"`) {
+		t.Errorf("waiver with an unknown field: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	w = write("waivers2.yaml", "waivers:\n  - finding: \"net/*\"\n    reason: segmented\n    owner: it@h.example\n    expires: next year\n")
+	code, _, errs = proc(t, bin, "check", "--no-vulns", "--waivers", w, "examples/infusion-pump/device.yaml")
+	if code != ExitInput || !strings.Contains(errs, w+`:5:14: expires "next year" is not a date`) {
+		t.Errorf("waiver with a bad date: exit %d, stderr %q", code, errs)
+	}
+
+	p := write("misspelt.yaml", "apiVersion: mdcheck.dev/v1\nkind: Policy\nname: x\nrules:\n  - id: house/x\n    title: X\n    severity: high\n    check: device.lifecycle.endOfSuport > now\n")
+	code, out, errs = proc(t, bin, "check", "--no-vulns", "--policy", p, "examples/bp-monitor/device.yaml")
+	if code != ExitInput || out != "" || !strings.Contains(errs, p+`:8:12: CEL: expression 1:18: the model has no field "endOfSuport" here (did you mean "endOfSupport"?)`) {
+		t.Errorf("misspelt policy field: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+
+	p = write("house.yaml", "apiVersion: mdcheck.dev/v1\nkind: Policy\nname: house\nrules:\n  - id: house/versioned\n    title: Every component names a version\n    severity: medium\n    each: component\n    check: has(component.version)\n")
+	code, out, errs = proc(t, bin, "check", "--no-vulns", "--policy", p, "examples/bp-monitor/device.yaml")
+	if code != ExitOK || !strings.Contains(out, "Rules under no requirement (policy rules):") || !strings.Contains(out, "FAIL    house/versioned@backup") {
+		t.Errorf("table output of a rule under no requirement: exit %d, stderr %q, stdout:\n%s", code, errs, out)
+	}
+	code, out, _ = proc(t, bin, "check", "--no-vulns", "--format", "md", "--policy", p, "examples/bp-monitor/device.yaml")
+	if code != ExitOK || !strings.Contains(out, "| `house/versioned@backup` | fail |") || !strings.Contains(out, "| `house/versioned@app` | pass |") {
+		t.Errorf("Markdown output of a rule under no requirement: exit %d:\n%s", code, out)
+	}
+}

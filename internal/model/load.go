@@ -234,22 +234,9 @@ func collectAnchors(root ast.Node, anchors map[string]ast.Node, errs *ErrorList)
 	return ok
 }
 
-// yamlError is the shape of the YAML library's positioned errors.
-type yamlError interface {
-	GetToken() *token.Token
-	GetMessage() string
-}
-
 func syntaxErr(name string, err error) error {
-	var ye yamlError
-	if errors.As(err, &ye) {
-		line, col := 0, 0
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			line, col = tk.Position.Line, tk.Position.Column
-		}
-		return listErr(name, line, col, "YAML syntax: "+ye.GetMessage())
-	}
-	return listErr(name, 0, 0, "YAML syntax: "+err.Error())
+	line, col, msg := yamlsafe.Where(err)
+	return listErr(name, line, col, "YAML syntax: "+msg)
 }
 
 func listErr(name string, line, col int, msg string) error {

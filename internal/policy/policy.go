@@ -23,7 +23,6 @@ import (
 	"cel.dev/cel-go/ext"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/parser"
-	"github.com/goccy/go-yaml/token"
 
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/catalog"
@@ -117,11 +116,11 @@ func Parse(name string, data []byte, requirements, builtin []string) (*Policy, e
 	}
 	astFile, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return nil, positioned(name, err)
+		return nil, yamlsafe.Positioned(name, err)
 	}
 	var doc fileDoc
 	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
-		return nil, positioned(name, err)
+		return nil, yamlsafe.Positioned(name, err)
 	}
 	at := func(path string) string {
 		p, err := yaml.PathString(path)
@@ -132,7 +131,7 @@ func Parse(name string, data []byte, requirements, builtin []string) (*Policy, e
 		if err != nil || n == nil || n.GetToken() == nil {
 			return name
 		}
-		return fmt.Sprintf("%s:%d", name, n.GetToken().Position.Line)
+		return fmt.Sprintf("%s:%d:%d", name, n.GetToken().Position.Line, n.GetToken().Position.Column)
 	}
 	if doc.APIVersion != "mdcheck.dev/v1" || doc.Kind != "Policy" {
 		return nil, fmt.Errorf("%s: a policy file starts with apiVersion: mdcheck.dev/v1 and kind: Policy", at("$.apiVersion"))
@@ -190,24 +189,32 @@ func compileRule(env *cel.Env, fr fileRule, at func(string) string, requirements
 		}
 	}
 	var err error
-	if r.check, err = compile(env, fr.Check, at("check")); err != nil {
+	if r.check, err = compile(env, fr.Check, at("check"), r.Each); err != nil {
 		return r, err
 	}
 	if fr.Where != "" {
-		if r.where, err = compile(env, fr.Where, at("where")); err != nil {
+		if r.where, err = compile(env, fr.Where, at("where"), r.Each); err != nil {
 			return r, err
+		}
+	}
+	for _, c := range fr.Cite {
+		if err := checkCite(r.Each, c); err != nil {
+			return r, fmt.Errorf("%s: %w", at("cite"), err)
 		}
 	}
 	r.pos = at("check")
 	return r, nil
 }
 
-// compile type-checks a boolean expression and plans it with the cost
-// limit.
-func compile(env *cel.Env, expr, pos string) (cel.Program, error) {
+// compile type-checks a boolean expression, checks the fields it reads
+// against the model, and plans it with the cost limit.
+func compile(env *cel.Env, expr, pos, each string) (cel.Program, error) {
 	checked, iss := env.Compile(expr)
 	if iss != nil && iss.Err() != nil {
 		return nil, fmt.Errorf("%s: CEL: %s", pos, strings.ReplaceAll(iss.Err().Error(), "\n", " "))
+	}
+	if fe := checkFields(checked, each); fe != nil {
+		return nil, fmt.Errorf("%s: CEL: expression %d:%d: %s", pos, fe.line, fe.col, fe.msg)
 	}
 	if t := checked.OutputType(); t != cel.BoolType && t != cel.DynType {
 		return nil, fmt.Errorf("%s: CEL: the expression gives %s, not a bool", pos, t)
@@ -250,21 +257,4 @@ func dateFunction(name string, f func(time.Time, int) time.Time) cel.EnvOption {
 			}
 			return types.String(f(t, int(k)).Format(time.DateOnly))
 		})))
-}
-
-// yamlError is the shape of the YAML library's positioned errors.
-type yamlError interface {
-	GetToken() *token.Token
-	GetMessage() string
-}
-
-func positioned(name string, err error) error {
-	var ye yamlError
-	if errors.As(err, &ye) {
-		if tk := ye.GetToken(); tk != nil && tk.Position != nil {
-			return fmt.Errorf("%s:%d:%d: %s", name, tk.Position.Line, tk.Position.Column, ye.GetMessage())
-		}
-		return fmt.Errorf("%s: %s", name, ye.GetMessage())
-	}
-	return fmt.Errorf("%s: %v", name, err)
 }

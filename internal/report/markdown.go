@@ -56,6 +56,20 @@ func Markdown(w io.Writer, r *Report) error {
 	}
 	p.f("\n")
 
+	if un := r.Unmapped(); len(un) > 0 {
+		p.f("## Rules under no requirement\n\n")
+		p.f("Policy rules that name no catalog requirement: their findings count in no requirement and not in readiness.\n\n")
+		p.f("| finding | status | detail |\n| --- | --- | --- |\n")
+		for _, f := range un {
+			status := string(f.Status)
+			if f.Suppressed() {
+				status += " (waived)"
+			}
+			p.f("| `%s` | %s | %s |\n", f.ID, status, md(f.Detail))
+		}
+		p.f("\n")
+	}
+
 	p.f("## Findings that need action\n\n")
 	n := 0
 	for _, f := range r.Findings {

@@ -140,6 +140,19 @@ type Input struct {
 	Findings       []catalog.Finding
 }
 
+// Unmapped are the findings of rules that name no requirement (policy
+// rules may name none), in report order, leaving out not-applicable ones.
+// They count in no requirement, so renderers list them on their own.
+func (r *Report) Unmapped() []catalog.Finding {
+	var out []catalog.Finding
+	for _, f := range r.Findings {
+		if len(f.Requirements) == 0 && f.Status != catalog.NotApplicable {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Formula states how readiness is computed.
 const Formula = "readiness = met / (all requirements - not applicable) x 100; manual and unproven requirements count as not met"
 

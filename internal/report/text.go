@@ -131,6 +131,24 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			p.f("      ... %d more from %s (--format md lists them all)\n", more[rule], rule)
 		}
 	}
+	if un := r.Unmapped(); len(un) > 0 {
+		p.f("\n%s\n", c(bold, "Rules under no requirement (policy rules):"))
+		passed := 0
+		for _, f := range un {
+			if f.Status == catalog.Pass && !o.All {
+				passed++
+				continue
+			}
+			status := strings.ToUpper(string(f.Status))
+			if f.Suppressed() {
+				status = "WAIVED"
+			}
+			p.f("      %-7s %s: %s\n", status, f.ID, clip(f.Detail, maxDetail))
+		}
+		if passed > 0 {
+			p.f("      %d pass (--all lists them)\n", passed)
+		}
+	}
 	p.f("\n%d requirements need manual review (see --format md); %d not applicable.\n", len(r.Manual), r.Summary.Requirements[NotApplicable])
 	return p.err
 }

@@ -6,6 +6,7 @@
 package yamlsafe
 
 import (
+	"errors"
 	"fmt"
 	"unicode/utf8"
 
@@ -118,4 +119,34 @@ func NoAliases(data []byte) error {
 		}
 	}
 	return nil
+}
+
+// yamlError is the shape of the YAML library's positioned errors.
+type yamlError interface {
+	GetToken() *token.Token
+	GetMessage() string
+}
+
+// Where gives the line, column and message of an error of the YAML
+// library; line and column are 0 where it has none.
+func Where(err error) (line, col int, msg string) {
+	var ye yamlError
+	if !errors.As(err, &ye) {
+		return 0, 0, err.Error()
+	}
+	if tk := ye.GetToken(); tk != nil && tk.Position != nil {
+		line, col = tk.Position.Line, tk.Position.Column
+	}
+	return line, col, ye.GetMessage()
+}
+
+// Positioned rewrites an error of the YAML library as name:line:column:
+// message, the form every other message about a file takes, in place of
+// the library's "[line:column] message" with a source excerpt.
+func Positioned(name string, err error) error {
+	line, col, msg := Where(err)
+	if line == 0 {
+		return fmt.Errorf("%s: %s", name, msg)
+	}
+	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
 }
