@@ -583,3 +583,37 @@ func TestInputsCheckedAtLoad(t *testing.T) {
 		t.Errorf("Markdown output of a rule under no requirement: exit %d:\n%s", code, out)
 	}
 }
+
+// TestModelLinksChecked: validate refuses a data flow over an interface
+// that does not reach its receiver and mutual authentication with nobody;
+// check fails an open link interface that names no peer.
+func TestModelLinksChecked(t *testing.T) {
+	bin, dir := buildBinary(t)
+	const base = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Acme, product: Widget}\ncomponents:\n" +
+		"  - id: main\n    name: Widget\n    kind: hardware-device\n    role: device\n"
+	write := func(name, data string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	flow := write("flow.yaml", base+"    interfaces: [{id: lan, kind: wired-network, connectsTo: [gw]}]\n"+
+		"  - {id: gw, name: Gateway, kind: gateway, role: device}\n  - {id: app, name: App, kind: mobile-app, role: device}\n"+
+		"dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: app, interface: lan, assets: [d]}]\n")
+	code, out, errs := proc(t, bin, "validate", flow)
+	if code != ExitInput || !strings.Contains(errs, flow+`:13:46: the flow from "main" to "app" goes over main/lan, which connects to gw`) {
+		t.Errorf("validate, flow over the wrong interface: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	mutual := write("mutual.yaml", base+"    interfaces: [{id: lan, kind: wired-network, authentication: {required: true, mutual: true}}]\n")
+	code, _, errs = proc(t, bin, "validate", mutual)
+	if code != ExitInput || !strings.Contains(errs, mutual+`:9:90: interface main/lan claims mutual authentication but connects to nothing`) {
+		t.Errorf("validate, mutual authentication with no peer: exit %d, stderr %q", code, errs)
+	}
+	open := write("open.yaml", base+"    interfaces: [{id: lan, kind: wired-network, exposure: hospital-network, authentication: {required: false}}]\n")
+	code, out, errs = proc(t, bin, "check", "--no-vulns", "--format", "json", "--fail-on", "high", open)
+	if code != ExitFindings || !strings.Contains(out, `"id": "auth/node-authentication@main/lan"`) || !strings.Contains(errs, "auth/node-authentication@main/lan") {
+		t.Errorf("check, open interface with no peer: exit %d, stderr %q", code, errs)
+	}
+}

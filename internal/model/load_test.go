@@ -173,6 +173,15 @@ func TestParseErrors(t *testing.T) {
 			[]string{`relations form a cycle: main -> b -> main`}},
 		{"flow to unknown interface", minimal + "dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: main, interface: wifi, assets: [d]}]\n",
 			[]string{`component "main" has no interface "wifi"`}},
+		{"flow over an interface to someone else", minimal + "    interfaces: [{id: lan, kind: wired-network, connectsTo: [gw]}]\n" +
+			"  - {id: gw, name: Gateway, kind: gateway, role: device}\n  - {id: app, name: App, kind: mobile-app, role: device}\n" +
+			"dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: app, interface: lan, assets: [d]}]\n",
+			[]string{`m.yaml:15:46: the flow from "main" to "app" goes over main/lan, which connects to gw; add "app" to its connectsTo`}},
+		{"flow over an interface to nothing", minimal + "    interfaces: [{id: lan, kind: wired-network, connectsTo: []}]\n  - {id: app, name: App, kind: mobile-app, role: device}\n" +
+			"dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: app, interface: lan, assets: [d]}]\n",
+			[]string{`which connects to nothing (connectsTo: [])`}},
+		{"mutual authentication with no peer", minimal + "    interfaces: [{id: lan, kind: wired-network, authentication: {required: true, mutual: true}}]\n",
+			[]string{`m.yaml:11:90: interface main/lan claims mutual authentication but connects to nothing`}},
 		{"bad sha256", minimal + "documents: [{kind: threat-model, sha256: abc}]\n",
 			[]string{`sha256 must be 64 hexadecimal digits`}},
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -154,6 +155,11 @@ func (v *validator) references() {
 			for m, id := range in.ConnectsTo {
 				v.refDevice(fmt.Sprintf("%s.interfaces[%d].connectsTo[%d]", base, k, m), id, c.ID)
 			}
+			// Mutual authentication is between this end and its peers:
+			// claimed with no peer, nobody can check whom it covers.
+			if a := in.Authentication; a != nil && a.Mutual != nil && *a.Mutual && len(in.ConnectsTo) == 0 {
+				v.add(fmt.Sprintf("%s.interfaces[%d].authentication.mutual", base, k), "interface %s/%s claims mutual authentication but connects to nothing; name the components or external devices at the other end in connectsTo", c.ID, in.ID)
+			}
 		}
 	}
 	assets := map[string]bool{}
@@ -168,8 +174,20 @@ func (v *validator) references() {
 		v.refComponent(base+".from", fl.From)
 		v.refComponent(base+".to", fl.To)
 		if fl.Interface != "" {
-			if c := v.component(fl.From); c != nil && !hasInterface(c, fl.Interface) {
-				v.add(base+".interface", "component %q has no interface %q", fl.From, fl.Interface)
+			if c := v.component(fl.From); c != nil {
+				in := findInterface(c, fl.Interface)
+				switch {
+				case in == nil:
+					v.add(base+".interface", "component %q has no interface %q", fl.From, fl.Interface)
+				case in.ConnectsTo != nil && !slices.Contains(in.ConnectsTo, fl.To) && fl.To != fl.From:
+					// An interface whose peers are not stated may carry
+					// the flow; one whose peers are stated must reach To.
+					peers := "connects to nothing (connectsTo: [])"
+					if len(in.ConnectsTo) > 0 {
+						peers = "connects to " + strings.Join(in.ConnectsTo, ", ")
+					}
+					v.add(base+".interface", "the flow from %q to %q goes over %s/%s, which %s; add %q to its connectsTo or name the interface that joins them", fl.From, fl.To, fl.From, fl.Interface, peers, fl.To)
+				}
 			}
 		}
 		if len(fl.Assets) == 0 {
@@ -242,13 +260,13 @@ func checkFiles(dev *Device, dir string, errs *ErrorList) {
 	}
 }
 
-func hasInterface(c *Component, id string) bool {
-	for _, in := range c.Interfaces {
-		if in.ID == id {
-			return true
+func findInterface(c *Component, id string) *Interface {
+	for i := range c.Interfaces {
+		if c.Interfaces[i].ID == id {
+			return &c.Interfaces[i]
 		}
 	}
-	return false
+	return nil
 }
 
 func concat(lists ...[]string) []string {

@@ -16,11 +16,24 @@ var nodeAuthentication = register(catalog.Rule{
 	Check: func(in *catalog.Input) []catalog.Result {
 		var out []catalog.Result
 		for _, f := range interfaces(in.Device) {
-			if len(f.in.ConnectsTo) == 0 || !(isNetwork(f.in.Kind) || isWireless(f.in.Kind)) {
+			if !(isNetwork(f.in.Kind) || isWireless(f.in.Kind)) {
 				continue
 			}
 			a := f.in.Authentication
 			subj := f.subject()
+			if len(f.in.ConnectsTo) == 0 {
+				// No peer is named, but a link interface that says it
+				// requires no authentication accepts whatever reaches it.
+				if a == nil || !isFalse(a.Required) {
+					continue
+				}
+				if ev, ok := proximityEmergencyPath(in, f); ok {
+					out = append(out, pass(subj, "unauthenticated by design as the emergency path, bounded to contact range", ev...))
+				} else {
+					out = append(out, fail(subj, "accepts anything that reaches it without authentication (it names no peer in connectsTo)", in.Cite(f.path+".authentication.required", "false")))
+				}
+				continue
+			}
 			switch {
 			case a == nil || (a.Mutual == nil && a.Required == nil):
 				out = append(out, unknown(subj, f.path+".authentication.mutual"))
