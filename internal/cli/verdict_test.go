@@ -548,14 +548,7 @@ func TestWaiverNamingNoRule(t *testing.T) {
 // requirement still shows in the terminal and Markdown reports.
 func TestInputsCheckedAtLoad(t *testing.T) {
 	bin, dir := buildBinary(t)
-	write := func(name, data string) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, data string) string { return writeIn(t, dir, name, data) }
 	w := write("waivers.yaml", "waivers:\n  - finding: \"net/*\"\n    reasons: segmented\n")
 	code, out, errs := proc(t, bin, "check", "--no-vulns", "--waivers", w, "examples/infusion-pump/device.yaml")
 	if code != ExitInput || out != "" || !strings.Contains(errs, w+`:3:5: unknown field "reasons"`) {
@@ -591,14 +584,7 @@ func TestModelLinksChecked(t *testing.T) {
 	bin, dir := buildBinary(t)
 	const base = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Acme, product: Widget}\ncomponents:\n" +
 		"  - id: main\n    name: Widget\n    kind: hardware-device\n    role: device\n"
-	write := func(name, data string) string {
-		t.Helper()
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	write := func(name, data string) string { return writeIn(t, dir, name, data) }
 	flow := write("flow.yaml", base+"    interfaces: [{id: lan, kind: wired-network, connectsTo: [gw]}]\n"+
 		"  - {id: gw, name: Gateway, kind: gateway, role: device}\n  - {id: app, name: App, kind: mobile-app, role: device}\n"+
 		"dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: app, interface: lan, assets: [d]}]\n")
@@ -616,4 +602,14 @@ func TestModelLinksChecked(t *testing.T) {
 	if code != ExitFindings || !strings.Contains(out, `"id": "auth/node-authentication@main/lan"`) || !strings.Contains(errs, "auth/node-authentication@main/lan") {
 		t.Errorf("check, open interface with no peer: exit %d, stderr %q", code, errs)
 	}
+}
+
+// writeIn writes data to dir/name and returns the path.
+func writeIn(t *testing.T, dir, name, data string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(data), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }
