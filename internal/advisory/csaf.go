@@ -2,10 +2,12 @@ package advisory
 
 import (
 	"fmt"
-	json "github.com/go-json-experiment/json"
-	"github.com/go-json-experiment/json/jsontext"
 	"slices"
 	"strings"
+
+	json "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
 // Advisory is a CSAF advisory's products as device-level matching reads
@@ -51,6 +53,9 @@ const maxBranchDepth = 64
 // for each leaf, the nearest vendor branch, the product family and name
 // branches, and the product version or version range branch, as written.
 func ReadCSAF(name string, data []byte) (*Advisory, error) {
+	if err := jsonsafe.Check(data, maxBranchDepth*2+16); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
 	doc, err := DecodeCSAF(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", name, err)
@@ -59,8 +64,9 @@ func ReadCSAF(name string, data []byte) (*Advisory, error) {
 }
 
 // DecodeCSAF decodes a CSAF document as leniently as encoding/json always
-// has (a duplicated member keeps its last value, invalid UTF-8 is
-// replaced), without checking it against the schema: the reader of
+// has (a duplicated member keeps its last value), without checking it
+// against the schema; callers refuse input that is not UTF-8 or too deep
+// first (jsonsafe.Check): the reader of
 // records checks what it reads, and device-level matching needs only the
 // tracking ID.
 func DecodeCSAF(data []byte) (*CSAF, error) {

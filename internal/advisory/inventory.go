@@ -134,6 +134,9 @@ func csvError(name string, err error) error {
 }
 
 func readJSONInventory(name string, data []byte) ([]Row, error) {
+	if err := jsonsafe.Check(data, 32); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	where := func(off int64) string {
 		l, c := jsonsafe.LineCol(data, off)

@@ -613,3 +613,32 @@ func writeIn(t *testing.T, dir, name, data string) string {
 	}
 	return p
 }
+
+// TestInvalidUTF8Refused: JSON that is not UTF-8 is refused with where,
+// never read with its bytes replaced, in every JSON input.
+func TestInvalidUTF8Refused(t *testing.T) {
+	bin, dir := buildBinary(t)
+	sbom := writeIn(t, dir, "bad.cdx.json", "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n \"components\": [{\"type\": \"library\", \"name\": \"openss\xecl\", \"version\": \"1.0.1\", \"purl\": \"pkg:generic/openssl@1.0.1\"}]}")
+	vex := writeIn(t, dir, "bad.openvex.json", "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"@id\": \"x\", \"author\": \"\xff\", \"timestamp\": \"2026-01-01T00:00:00Z\", \"version\": 1, \"statements\": []}")
+	inv := writeIn(t, dir, "bad-inventory.json", "[{\"vendor\": \"Acme\", \"product\": \"Pump\xc0\", \"version\": \"1\"}]")
+	osv := filepath.Join(dir, "osv")
+	if err := os.MkdirAll(osv, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeIn(t, osv, "GHSA-bad.json", "{\"id\": \"GHSA-bad\", \"modified\": \"2026-01-01T00:00:00Z\", \"summary\": \"\xfe\", \"affected\": []}")
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sbom", sbom}, sbom + ": 2:52 (byte 100): invalid UTF-8 (byte 0xec)"},
+		{[]string{"scan", sbom}, sbom + ": 2:52 (byte 100): invalid UTF-8"},
+		{[]string{"scan", "--vex", vex, "examples/pacemaker-system/sbom/portal-frontend.cdx.json"}, vex + ":1:70 (byte 69): invalid UTF-8 (byte 0xff)"},
+		{[]string{"inventory", "match", inv}, inv + ":1:37 (byte 36): invalid UTF-8 (byte 0xc0)"},
+		{[]string{"db", "import", "--strict", "--db", filepath.Join(dir, "v.db"), osv}, "GHSA-bad.json:1:68 (byte 67): invalid UTF-8 (byte 0xfe)"},
+	} {
+		code, out, errs := proc(t, bin, tt.args...)
+		if code != ExitInput || !strings.Contains(errs, tt.want) {
+			t.Errorf("mdcheck %s: exit %d, stdout %q, stderr %q; want 2 and %q", strings.Join(tt.args, " "), code, out, errs, tt.want)
+		}
+	}
+}

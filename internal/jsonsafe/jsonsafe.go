@@ -4,7 +4,11 @@
 // TooDeep finds such input with one linear pass and no allocation.
 package jsonsafe
 
-import "bytes"
+import (
+	"bytes"
+	"fmt"
+	"unicode/utf8"
+)
 
 // TooDeep returns the byte offset of the first '[' or '{' that opens a
 // level deeper than max, or -1 when the input stays within max. Brackets
@@ -57,4 +61,37 @@ func LineCol(data []byte, off int64) (line, col int) {
 	off = min(max(off, 0), int64(len(data)))
 	line = 1 + bytes.Count(data[:off], []byte("\n"))
 	return line, int(off) - bytes.LastIndexByte(data[:off], '\n')
+}
+
+// InvalidUTF8 returns the byte offset of the first byte that is not part
+// of valid UTF-8, or -1 when data is valid. JSON text exchanged between
+// systems must be UTF-8 (RFC 8259, section 8.1); a decoder that replaced
+// such bytes would read a name or version other than the one written.
+func InvalidUTF8(data []byte) int {
+	if utf8.Valid(data) {
+		return -1
+	}
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return -1
+}
+
+// Check refuses JSON nested deeper than maxDepth or that is not UTF-8,
+// before any decoder sees it. The error says where, as line:column and
+// byte offset.
+func Check(data []byte, maxDepth int) error {
+	if off := TooDeep(data, maxDepth); off >= 0 {
+		l, c := LineCol(data, int64(off))
+		return fmt.Errorf("%d:%d (byte %d): nesting deeper than %d levels", l, c, off, maxDepth)
+	}
+	if off := InvalidUTF8(data); off >= 0 {
+		l, c := LineCol(data, int64(off))
+		return fmt.Errorf("%d:%d (byte %d): invalid UTF-8 (byte 0x%02x); JSON text must be UTF-8", l, c, off, data[off])
+	}
+	return nil
 }

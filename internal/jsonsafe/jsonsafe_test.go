@@ -118,3 +118,24 @@ func TestLineCol(t *testing.T) {
 		}
 	}
 }
+
+func TestCheck(t *testing.T) {
+	for _, tt := range []struct {
+		name, src, want string
+	}{
+		{"valid", `{"a": "caf\u00e9 café 💊"}`, ""},
+		{"lone continuation byte", "{\"a\":\n \"x\x80\"}", "2:4 (byte 9): invalid UTF-8 (byte 0x80); JSON text must be UTF-8"},
+		{"truncated sequence at the end", "\"\xe2\x82", "1:2 (byte 1): invalid UTF-8 (byte 0xe2); JSON text must be UTF-8"},
+		{"overlong encoding", "\"\xc0\xaf\"", "1:2 (byte 1): invalid UTF-8 (byte 0xc0); JSON text must be UTF-8"},
+		{"surrogate half", "\"\xed\xa0\x80\"", "1:2 (byte 1): invalid UTF-8 (byte 0xed); JSON text must be UTF-8"},
+		{"too deep first", "[[[\xff", "1:3 (byte 2): nesting deeper than 2 levels"},
+	} {
+		err := Check([]byte(tt.src), 2)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: Check = %v, want nil", tt.name, err)
+		case tt.want != "" && (err == nil || err.Error() != tt.want):
+			t.Errorf("%s: Check = %v, want %q", tt.name, err, tt.want)
+		}
+	}
+}

@@ -36,15 +36,9 @@ func (lc *lineCounter) at(off int) (int, int) {
 	return lc.line, off - lc.lineStart + 1
 }
 
-// jsonDepth refuses JSON nested deeper than MaxDepth, before any decoder
-// sees it.
-func jsonDepth(data []byte) error {
-	if off := jsonsafe.TooDeep(data, MaxDepth); off >= 0 {
-		l, col := jsonsafe.LineCol(data, int64(off))
-		return fmt.Errorf("%d:%d: nesting deeper than %d levels", l, col, MaxDepth)
-	}
-	return nil
-}
+// jsonDepth refuses JSON nested deeper than MaxDepth or that is not
+// UTF-8, before any decoder sees it.
+func jsonDepth(data []byte) error { return jsonsafe.Check(data, MaxDepth) }
 
 // jsonError adds the position to a JSON decoding error.
 func jsonError(data []byte, err error) error {

@@ -24,9 +24,10 @@ import (
 // the libraries' full models with encoding/json.
 //
 // The options keep the leniency readers of these files have always had
-// from encoding/json: a duplicated member keeps its last value, invalid
-// UTF-8 is replaced rather than refused, and member names match without
-// regard to case (but not to dashes and underscores).
+// from encoding/json: a duplicated member keeps its last value, and
+// member names match without regard to case (but not to dashes and
+// underscores). Invalid UTF-8 is refused with its position before
+// decoding (jsonDepth), so the decoder need not check it again.
 var lenient = json.JoinOptions(
 	jsontext.AllowDuplicateNames(true),
 	jsontext.AllowInvalidUTF8(true),

@@ -111,6 +111,8 @@ func TestParseErrors(t *testing.T) {
 		{"unknown spdx version", `{"spdxVersion": "SPDX-3.0"}`, `/spdxVersion: "SPDX-3.0"`},
 		{"neither", `{"hello": 1}`, "neither CycloneDX"},
 		{"deep json", `{"bomFormat": "CycloneDX", "x": ` + strings.Repeat("[", 100_000) + strings.Repeat("]", 100_000) + "}", "nesting deeper than 256"},
+		{"invalid utf-8 in a name", "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.4\",\n \"components\": [{\"name\": \"caf\xe9\"}]}", "2:30 (byte 78): invalid UTF-8 (byte 0xe9); JSON text must be UTF-8"},
+		{"invalid utf-8 in spdx", "{\"spdxVersion\": \"SPDX-2.3\", \"packages\": [{\"name\": \"\xff\"}]}", "1:52 (byte 51): invalid UTF-8 (byte 0xff)"},
 		{"wrong type", `{"bomFormat": "CycloneDX", "specVersion": "1.4", "components": [{"name": 5}]}`, "1:74: /components/0/name: should be a string, not a number"},
 		{"entity bomb", `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><bom xmlns="http://cyclonedx.org/schema/bom/1.4">&lol2;</bom>`, "entity declarations are not accepted"},
 		{"undefined entity", `<bom xmlns="http://cyclonedx.org/schema/bom/1.4">&lol;</bom>`, "XML"},

@@ -41,7 +41,7 @@ func ReadFile(path string) ([]vuln.VEXStatement, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := vuln.CheckDepth(path, data); err != nil {
+	if err := vuln.CheckJSON(path, data); err != nil {
 		return nil, err
 	}
 	head := data[:min(len(data), 64<<10)]

@@ -9,18 +9,19 @@ import (
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 )
 
-// CheckDepth refuses JSON nested deeper than MaxDepth, before any decoder
-// sees it.
-func CheckDepth(name string, data []byte) error {
-	if off := jsonsafe.TooDeep(data, MaxDepth); off >= 0 {
-		return fmt.Errorf("%w: %s: offset %d: nesting deeper than %d levels", ErrInvalid, name, off, MaxDepth)
+// CheckJSON refuses JSON nested deeper than MaxDepth or that is not
+// UTF-8, before any decoder sees it.
+func CheckJSON(name string, data []byte) error {
+	if err := jsonsafe.Check(data, MaxDepth); err != nil {
+		return fmt.Errorf("%w: %s:%w", ErrInvalid, name, err)
 	}
 	return nil
 }
 
 // Lenient decodes JSON with encoding/json/v2 as leniently as encoding/json
-// always has: a duplicated member keeps its last value, invalid UTF-8 is
-// replaced.
+// always has: a duplicated member keeps its last value. Invalid UTF-8 is
+// refused before decoding (CheckJSON), so allowing it here only keeps the
+// decoder from checking twice.
 var Lenient = json.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
 
 // MaxCollection bounds one file that holds many records: an NVD CVE API

@@ -108,7 +108,7 @@ func Read(name string, data []byte) (*advisory.CSAF, error) {
 	if len(data) > MaxDocument {
 		return nil, fmt.Errorf("%w: %s: %d bytes; a CSAF document may be at most %d", vuln.ErrInvalid, name, len(data), MaxDocument)
 	}
-	if err := vuln.CheckDepth(name, data); err != nil {
+	if err := vuln.CheckJSON(name, data); err != nil {
 		return nil, err
 	}
 	doc, err := advisory.DecodeCSAF(data)

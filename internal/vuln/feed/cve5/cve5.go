@@ -62,7 +62,7 @@ func decodeCVE5(name string, data []byte) (*cve5, error) {
 	if len(data) > vuln.MaxRecord {
 		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", vuln.ErrInvalid, name, len(data), vuln.MaxRecord)
 	}
-	if err := vuln.CheckDepth(name, data); err != nil {
+	if err := vuln.CheckJSON(name, data); err != nil {
 		return nil, err
 	}
 	var c cve5

@@ -26,7 +26,7 @@ func Parse(name string, data []byte) (*vuln.KEVCatalog, error) {
 	if len(data) > vuln.MaxKEV {
 		return nil, fmt.Errorf("%w: %s: %d bytes; a KEV catalog may be at most %d", vuln.ErrInvalid, name, len(data), vuln.MaxKEV)
 	}
-	if err := vuln.CheckDepth(name, data); err != nil {
+	if err := vuln.CheckJSON(name, data); err != nil {
 		return nil, err
 	}
 	var c vuln.KEVCatalog

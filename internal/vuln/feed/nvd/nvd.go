@@ -69,7 +69,7 @@ func Parse(name string, data []byte) ([]*vuln.Record, [][]vuln.Applicability, er
 	if len(data) > MaxPage {
 		return nil, nil, fmt.Errorf("%w: %s: %d bytes; an NVD file may be at most %d (save smaller pages: resultsPerPage)", vuln.ErrInvalid, name, len(data), MaxPage)
 	}
-	if err := vuln.CheckDepth(name, data); err != nil {
+	if err := vuln.CheckJSON(name, data); err != nil {
 		return nil, nil, err
 	}
 	var page struct {

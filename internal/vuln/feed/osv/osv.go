@@ -15,7 +15,7 @@ func Parse(name string, data []byte) (*vuln.Record, error) {
 	if len(data) > vuln.MaxRecord {
 		return nil, fmt.Errorf("%w: %s: record is %d bytes; at most %d", vuln.ErrInvalid, name, len(data), vuln.MaxRecord)
 	}
-	if err := vuln.CheckDepth(name, data); err != nil {
+	if err := vuln.CheckJSON(name, data); err != nil {
 		return nil, err
 	}
 	var r vuln.Record
