@@ -56,6 +56,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	root := newRoot(stdout, stderr)
 	root.SetArgs(args)
+	root.InitDefaultCompletionCmd(args...)
+	strictGroups(root)
 	err := root.ExecuteContext(ctx)
 	if err != nil && ctx.Err() != nil {
 		err = fmt.Errorf("interrupted: %w", err)
@@ -64,6 +66,25 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		err = fmt.Errorf("%w: %v", errUsage, err)
 	}
 	return exitCode(err, stderr)
+}
+
+// strictGroups makes every command that only groups others (db, catalog,
+// completion, ...) refuse a word that is none of them, as the root does:
+// without this, "mdcheck db frob" would print the help and exit 0.
+func strictGroups(c *cobra.Command) {
+	for _, sub := range c.Commands() {
+		strictGroups(sub)
+	}
+	if c == c.Root() || c.Runnable() || !c.HasSubCommands() {
+		return
+	}
+	c.Args = cobra.ArbitraryArgs
+	c.RunE = func(cmd *cobra.Command, args []string) error {
+		if len(args) == 0 {
+			return cmd.Help()
+		}
+		return fmt.Errorf("%w: unknown command %q for %q (see '%s --help')", errUsage, args[0], cmd.CommandPath(), cmd.CommandPath())
+	}
 }
 
 // exitCode prints err, unless a command already did, and maps it to an exit

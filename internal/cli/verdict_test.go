@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"errors"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/website"
+	"github.com/spf13/cobra"
 )
 
 // The tests here run mdcheck as a child process: what they hold is its
@@ -640,5 +642,79 @@ func TestInvalidUTF8Refused(t *testing.T) {
 		if code != ExitInput || !strings.Contains(errs, tt.want) {
 			t.Errorf("mdcheck %s: exit %d, stdout %q, stderr %q; want 2 and %q", strings.Join(tt.args, " "), code, out, errs, tt.want)
 		}
+	}
+}
+
+// TestExitCodeTable: docs/exit-codes.md has a row for every command, and
+// exactly the commands with --fail-on say when they exit 1.
+func TestExitCodeTable(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join(repoRoot, "docs", "exit-codes.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := map[string][]string{}
+	for _, line := range strings.Split(string(doc), "\n") {
+		if !strings.HasPrefix(line, "| `") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows[strings.Trim(cells[0], "`")] = cells
+	}
+	root := newRoot(io.Discard, io.Discard)
+	root.InitDefaultCompletionCmd()
+	var leaves []*cobra.Command
+	var walk func(*cobra.Command)
+	walk = func(c *cobra.Command) {
+		if c.Hidden || c.Name() == "help" {
+			return
+		}
+		if c.Runnable() && c != root && (!c.HasSubCommands() || c.Name() == "completion") {
+			leaves = append(leaves, c)
+			return
+		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	if len(leaves) < 15 {
+		t.Fatalf("found %d commands, want at least 15", len(leaves))
+	}
+	for _, c := range leaves {
+		name := strings.TrimPrefix(c.CommandPath(), "mdcheck ")
+		if strings.HasPrefix(name, "completion ") {
+			name = "completion"
+		}
+		row, ok := rows[name]
+		if !ok {
+			t.Errorf("docs/exit-codes.md has no row for %q", name)
+			continue
+		}
+		if len(row) != 5 {
+			t.Errorf("row %q has %d cells, want 5", name, len(row))
+			continue
+		}
+		hasThreshold := c.Flags().Lookup("fail-on") != nil
+		if says := row[2] != "—"; says != hasThreshold {
+			t.Errorf("%s: --fail-on %v, but the table's exit-1 cell is %q", name, hasThreshold, row[2])
+		}
+	}
+}
+
+// TestUnknownSubcommand: a word that names no command is a usage error at
+// every level, not the help with exit 0.
+func TestUnknownSubcommand(t *testing.T) {
+	bin, _ := buildBinary(t)
+	for _, args := range [][]string{{"frob"}, {"db", "frob"}, {"catalog", "frob"}, {"mds2", "frob"}, {"inventory", "frob"}, {"completion", "tcsh"}} {
+		code, out, errs := proc(t, bin, args...)
+		if code != ExitInput || out != "" || !strings.Contains(errs, `unknown command "`+args[len(args)-1]+`"`) {
+			t.Errorf("mdcheck %s: exit %d, stdout %q, stderr %q", strings.Join(args, " "), code, out, errs)
+		}
+	}
+	if code, out, _ := proc(t, bin, "db"); code != ExitOK || !strings.Contains(out, "Available Commands") {
+		t.Errorf("mdcheck db: exit %d, %q; want the help and 0", code, out)
 	}
 }
