@@ -21,6 +21,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
@@ -34,9 +35,13 @@ type Config struct {
 	// stand in for DB when that file does not exist (the default
 	// database of a user who never ran db import or db update).
 	Snapshot bool
-	// Version is mdcheck's version, stamped on reports.
-	Version string
+	// Build is mdcheck's version, commit and build date, stamped on
+	// reports.
+	Build BuildInfo
 }
+
+// BuildInfo identifies an mdcheck binary: version, commit, build date.
+type BuildInfo = report.BuildInfo
 
 // App is the core. The zero value is not usable: call New.
 type App struct {

@@ -33,7 +33,7 @@ var day = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
 func newApp(t *testing.T) *App {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "vuln.db")
-	a := New(Config{DB: path, Version: "test"})
+	a := New(Config{DB: path, Build: BuildInfo{Version: "test", Commit: "abc123", Date: "2026-12-01T00:00:00Z"}})
 	t.Cleanup(func() { a.Close() })
 	if _, err := a.DBImport(context.Background(), ImportOptions{Paths: []string{"../vuln/testdata/osv", "../vuln/testdata/cve5", "../vuln/testdata/kev/kev-subset.json", "../vuln/testdata/csaf/icsma-20-049-01.json"}}); err != nil {
 		t.Fatal(err)
@@ -79,6 +79,9 @@ func TestCheckUseCase(t *testing.T) {
 	if r.Tool.Version != "test" || r.Date != "2026-11-29" || len(r.Findings) == 0 || r.Summary.Readiness <= 0 {
 		t.Fatalf("report: version %q, date %s, %d findings, readiness %v", r.Tool.Version, r.Date, len(r.Findings), r.Summary.Readiness)
 	}
+	if r.Tool.Commit != "abc123" || r.Tool.BuildDate == "" || r.Tool.Catalog != catalog.Version || r.Tool.Database == nil || !strings.HasPrefix(r.Tool.Database.Hash, "sha256:") || len(r.Tool.Database.Hash) != 71 || r.Tool.Database.Newest == "" {
+		t.Errorf("report stamp = %+v (database %+v), want the build, the catalog version and the database's content hash", r.Tool, r.Tool.Database)
+	}
 	suppressed := 0
 	for _, f := range r.Findings {
 		if f.Suppression != nil && f.Suppression.By == catalog.ByVEX {
@@ -119,7 +122,7 @@ func TestCheckUseCase(t *testing.T) {
 }
 
 func TestModelUseCases(t *testing.T) {
-	a := New(Config{Version: "test"})
+	a := New(Config{Build: BuildInfo{Version: "test"}})
 	ctx := context.Background()
 	cl, err := a.Classify(ctx, pacemaker)
 	if err != nil || !cl.Decided || cl.Label == "" {
@@ -156,7 +159,7 @@ func TestModelUseCases(t *testing.T) {
 }
 
 func TestMDS2UseCases(t *testing.T) {
-	a := New(Config{Version: "test"})
+	a := New(Config{Build: BuildInfo{Version: "test"}})
 	ctx := context.Background()
 	var ev messages
 	form, err := a.MDS2Import(ctx, formFile, ev.events())

@@ -89,7 +89,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if o.Date.IsZero() {
 		o.Date = time.Now().UTC().Truncate(24 * time.Hour)
 	}
-	opts := runOptions{Profile: o.Profile, Now: o.Date, Version: a.cfg.Version}
+	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build}
 	if o.Waivers != "" {
 		ws, err := catalog.LoadWaivers(o.Waivers)
 		if err != nil {
@@ -132,7 +132,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 			return nil, err
 		}
 		defer release()
-		opts.Vulns = &Vulns{DB: d.db, VEX: stmts}
+		opts.Vulns = &Vulns{DB: d.db, VEX: stmts, Data: d.stamp()}
 	}
 	var dev *model.Device
 	if o.Model == "" {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/feeds"
+	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vuln/snapshot"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
@@ -325,4 +326,9 @@ func leftAsItWas(err error) error {
 func regularFile(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.Mode().IsRegular()
+}
+
+// stamp identifies the database's content for a report.
+func (d *Database) stamp() report.Data {
+	return report.Data{Hash: d.Status.Hash, Newest: d.Status.Newest, KEV: d.Status.KEVVersion, Builtin: d.Builtin}
 }

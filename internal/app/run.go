@@ -34,9 +34,9 @@ type runOptions struct {
 	MDS2 *evidence.MDS2
 	// Vulns, when set, matches each component's SBOM against known
 	// vulnerabilities; without it they are not assessed.
-	Vulns   *Vulns
-	Now     time.Time
-	Version string
+	Vulns *Vulns
+	Now   time.Time
+	Build report.BuildInfo
 }
 
 // maxDocument bounds how much of a referenced document is hashed.
@@ -119,7 +119,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 	findings := catalog.Evaluate(rs, in)
 	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
 	return report.Build(report.Input{
-		Tool:           report.Tool{Name: "mdcheck", Version: opts.Version, Requirements: len(reqs), Rules: len(rs)},
+		Tool:           tool(opts.Build, len(reqs), len(rs), opts.Vulns),
 		Date:           opts.Now.Format(time.DateOnly),
 		Profile:        string(opts.Profile),
 		Device:         dev,
@@ -229,4 +229,14 @@ func firstNonEmpty(s ...string) string {
 		}
 	}
 	return ""
+}
+
+// tool identifies the build, catalog and data behind a report.
+func tool(b report.BuildInfo, requirements, rules int, v *Vulns) report.Tool {
+	t := report.Tool{Name: "mdcheck", Version: b.Version, Commit: b.Commit, BuildDate: b.Date, Catalog: catalog.Version, Requirements: requirements, Rules: rules}
+	if v != nil {
+		d := v.Data
+		t.Database = &d
+	}
+	return t
 }

@@ -57,7 +57,7 @@ func TestDocumentEvidence(t *testing.T) {
 }
 
 func TestRunReproducible(t *testing.T) {
-	opts := runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Version: "test"}
+	opts := runOptions{Now: time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), Build: BuildInfo{Version: "test"}}
 	a, err := run(context.Background(), "../../examples/insulin-pump/device.yaml", opts)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln"
@@ -22,6 +23,8 @@ type Vulns struct {
 	// VEX statements mark matches: not affected or fixed ones are
 	// waived, visibly.
 	VEX []vuln.VEXStatement
+	// Data identifies the database in the report.
+	Data report.Data
 }
 
 // vulnEvidence matches each readable component SBOM against the database,

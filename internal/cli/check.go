@@ -110,7 +110,7 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	if err != nil {
 		return modelError(err, cmd.ErrOrStderr())
 	}
-	ro := render.Options{Color: fl.output == "" && colorTerminal(stdout), All: fl.all, Version: Version}
+	ro := render.Options{Color: fl.output == "" && colorTerminal(stdout), All: fl.all, Build: thisBuild()}
 	if fl.oscalPlan != "" {
 		plan := &planFile{path: fl.oscalPlan}
 		ro.Plan, ro.PlanHref = plan, relHref(fl.output, fl.oscalPlan)
@@ -154,7 +154,7 @@ Formats: table (default; --trace adds every rule's reasoning) and json
 			if err != nil {
 				return err
 			}
-			res, err := app.New(app.Config{Version: Version}).Classify(cmd.Context(), args[0])
+			res, err := app.New(app.Config{Build: thisBuild()}).Classify(cmd.Context(), args[0])
 			if err != nil {
 				return modelError(err, cmd.ErrOrStderr())
 			}
@@ -182,7 +182,7 @@ It exits 0 when every file is valid and 2 otherwise.`,
 			if err != nil {
 				return err
 			}
-			vs, err := app.New(app.Config{Version: Version}).Validate(cmd.Context(), args)
+			vs, err := app.New(app.Config{Build: thisBuild()}).Validate(cmd.Context(), args)
 			if err != nil {
 				return err
 			}

@@ -61,7 +61,7 @@ func newApp(cmd *cobra.Command, path string) *app.App {
 	if f := cmd.Flags().Lookup("db"); f != nil && f.Changed {
 		chosen = true
 	}
-	return app.New(app.Config{DB: path, Snapshot: !chosen, Version: Version})
+	return app.New(app.Config{DB: path, Snapshot: !chosen, Build: thisBuild()})
 }
 
 // freshness is what --max-db-age says, if it was given.
@@ -118,7 +118,7 @@ EPSS, CSAF advisories) or hold less than half of its records, is refused
 with both counts; --allow-shrink replaces the database anyway.`,
 		Args: minArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a := app.New(app.Config{DB: dbPath, Version: Version})
+			a := app.New(app.Config{DB: dbPath, Build: thisBuild()})
 			defer a.Close()
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
@@ -207,7 +207,7 @@ gives up after --timeout (2h): either way the database is left as it was.`,
 			defer done()
 			o.Events, o.Paths = ev, args
 			o.Fetched = func(line string) { done(); fmt.Fprintln(stdout, line) }
-			a := app.New(app.Config{DB: *dbPath, Version: Version})
+			a := app.New(app.Config{DB: *dbPath, Build: thisBuild()})
 			defer a.Close()
 			st, err := a.DBUpdate(cmd.Context(), o)
 			done()

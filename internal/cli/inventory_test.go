@@ -41,7 +41,7 @@ Acme Medical,Widget,1.0,,,
 		t.Fatal(err)
 	}
 	res := doc.Rows
-	if doc.SchemaVersion != "1" || doc.Database.Path != "built-in snapshot" {
+	if doc.SchemaVersion != "2" || doc.Database.Path != "built-in snapshot" {
 		t.Errorf("schemaVersion %q, database %q", doc.SchemaVersion, doc.Database.Path)
 	}
 	if len(res) != 4 || res[0].Product != "IntelliSpace Portal 8.0.x" || res[0].ID != "IT-7" || res[3].Vendor != "Acme Medical" {

@@ -41,7 +41,7 @@ the reason. Formats: table (default) or json.`,
 			}
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
-			form, err := app.New(app.Config{Version: Version}).MDS2Import(cmd.Context(), args[0], ev)
+			form, err := app.New(app.Config{Build: thisBuild()}).MDS2Import(cmd.Context(), args[0], ev)
 			if err != nil {
 				return err
 			}
@@ -92,7 +92,7 @@ atomically.`,
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
 			o.Model, o.Events = args[0], ev
-			ex, err := app.New(app.Config{Version: Version}).MDS2Export(cmd.Context(), o)
+			ex, err := app.New(app.Config{Build: thisBuild()}).MDS2Export(cmd.Context(), o)
 			if err != nil {
 				return modelError(err, cmd.ErrOrStderr())
 			}
@@ -121,7 +121,7 @@ func newCatalog(stdout io.Writer) *cobra.Command {
 IEC 81001-5-1, IEC TR 60601-4-5, GDPR, NIS2) and the rules that decide them,
 and exports the catalog as OSCAL.`,
 	}
-	a := app.New(app.Config{Version: Version})
+	a := app.New(app.Config{Build: thisBuild()})
 	var listFormat, showFormat string
 	list := &cobra.Command{
 		Use:   "list",

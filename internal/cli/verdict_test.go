@@ -3,6 +3,7 @@ package cli
 import (
 	"archive/zip"
 	"bytes"
+	"encoding/json"
 	"errors"
 	"io"
 	"os"
@@ -527,6 +528,51 @@ func TestVersionSaysWhichBuild(t *testing.T) {
 		}
 		if name == "ldflags" && !strings.HasPrefix(out, "mdcheck v1.2.3\n") {
 			t.Errorf("release build: %q", out)
+		}
+		if name == "ldflags" {
+			reportsStamped(t, bin, "v1.2.3", rev)
+		}
+	}
+}
+
+// reportsStamped checks that every report names the build, the catalog
+// and the vulnerability data it was made with.
+func reportsStamped(t *testing.T, bin, version, rev string) {
+	t.Helper()
+	_, js, errs := proc(t, bin, "check", "-f", "json", "examples/bp-monitor/device.yaml")
+	var rep struct {
+		Tool struct {
+			Version, Commit, Catalog string
+			Database                 *struct{ Hash, Newest string }
+		}
+	}
+	if err := json.Unmarshal([]byte(js), &rep); err != nil {
+		t.Fatalf("check -f json: %v (%s)", err, errs)
+	}
+	if rep.Tool.Version != version || rep.Tool.Commit != rev || rep.Tool.Catalog == "" || rep.Tool.Database == nil || !strings.HasPrefix(rep.Tool.Database.Hash, "sha256:") {
+		t.Errorf("check -f json: tool = %+v, want version %s, commit %s, the catalog and the database hash", rep.Tool, version, rev)
+	}
+	for _, args := range [][]string{
+		{"check", "-f", "md", "examples/bp-monitor/device.yaml"},
+		{"check", "examples/bp-monitor/device.yaml"},
+	} {
+		_, out, _ := proc(t, bin, args...)
+		if !strings.Contains(out, "mdcheck "+version+" (commit "+rev[:12]) || !strings.Contains(out, "catalog ") || !strings.Contains(out, rep.Tool.Database.Hash) {
+			t.Errorf("mdcheck %s: no stamp of the build and data in:\n%s", strings.Join(args, " "), out)
+		}
+	}
+	inv := writeIn(t, t.TempDir(), "inventory.csv", "vendor,product,version\nBD,Alaris PC Unit Model 8015,9.33.1\n")
+	for _, args := range [][]string{
+		{"scan", "-f", "json", "examples/pacemaker-system/sbom/portal-frontend.cdx.json"},
+		{"inventory", "match", "-f", "json", inv},
+	} {
+		_, out, errs := proc(t, bin, args...)
+		var doc struct {
+			Tool     struct{ Version, Commit string }
+			Database struct{ Hash string }
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || doc.Tool.Version != version || doc.Tool.Commit != rev || doc.Database.Hash == "" {
+			t.Errorf("mdcheck %s: tool %+v, database %+v (%v, %s)", strings.Join(args, " "), doc.Tool, doc.Database, err, errs)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"runtime/debug"
 
+	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -59,4 +60,10 @@ func newVersion(stdout io.Writer) *cobra.Command {
 			return nil
 		},
 	}
+}
+
+// thisBuild is this binary's identity, as the core stamps it on reports.
+func thisBuild() app.BuildInfo {
+	v, commit, date := buildVersion()
+	return app.BuildInfo{Version: v, Commit: commit, Date: date}
 }

@@ -31,7 +31,7 @@ specification that were repaired are listed as warnings with their location.`,
 			if err != nil {
 				return err
 			}
-			rs, err := app.New(app.Config{Version: Version}).ReadSBOMs(cmd.Context(), args)
+			rs, err := app.New(app.Config{Build: thisBuild()}).ReadSBOMs(cmd.Context(), args)
 			if err != nil {
 				return err
 			}
@@ -92,7 +92,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if f.Single && len(res.SBOMs) != 1 {
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(res.SBOMs))
 			}
-			if err := f.Scan(stdout, res, render.Options{Version: Version, Now: time.Now()}); err != nil {
+			if err := f.Scan(stdout, res, render.Options{Build: thisBuild(), Now: time.Now()}); err != nil {
 				return err
 			}
 			return tripped(cmd.ErrOrStderr(), threshold, res.Tripped(sev))
@@ -144,7 +144,7 @@ and the database matched against (database): docs/schemas.`,
 			defer done()
 			a := newApp(cmd, db.path)
 			defer a.Close()
-			rows := f.Inventory(stdout, render.Options{})
+			rows := f.Inventory(stdout, render.Options{Build: thisBuild()})
 			st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Freshness: db.freshness(cmd), Events: ev}, rows.Row)
 			if err != nil {
 				return err

@@ -269,7 +269,13 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 		End:              &date,
 		ReviewedControls: reviewedControls(r),
 		LocalDefinitions: &oscalTypes.LocalDefinitions{Components: comps},
-		Props:            props(prop("readiness", fmt.Sprintf("%.1f", r.Summary.Readiness)), prop("profile", r.Profile), prop("mdr-class", r.Classification.Class)),
+		Props:            props(prop("readiness", fmt.Sprintf("%.1f", r.Summary.Readiness)), prop("profile", r.Profile), prop("mdr-class", r.Classification.Class), prop("catalog-version", r.Tool.Catalog)),
+	}
+	if r.Tool.Commit != "" {
+		*res.Props = append(*res.Props, prop("tool-commit", r.Tool.Commit))
+	}
+	if d := r.Tool.Database; d != nil {
+		*res.Props = append(*res.Props, prop("vulnerability-data-hash", d.Hash))
 	}
 	if len(observations) > 0 {
 		res.Observations = &observations

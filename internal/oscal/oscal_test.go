@@ -61,7 +61,7 @@ func TestOSCAL(t *testing.T) {
 	validate(t, s, "catalog", buf.Bytes())
 	golden.Check(t, "catalog.json", buf.Bytes())
 
-	res, err := app.New(app.Config{Version: "test"}).Check(context.Background(), app.CheckOptions{Model: "../../examples/pacemaker-system/device.yaml", Date: date, NoVulns: true})
+	res, err := app.New(app.Config{Build: app.BuildInfo{Version: "test"}}).Check(context.Background(), app.CheckOptions{Model: "../../examples/pacemaker-system/device.yaml", Date: date, NoVulns: true})
 	if err != nil {
 		t.Fatal(err)
 	}

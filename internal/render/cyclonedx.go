@@ -34,7 +34,7 @@ func writeScanCycloneDX(w io.Writer, st store.Status, doc *sbom.Document, ms []v
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: now.UTC().Format(time.RFC3339),
 		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{
-			Type: cdx.ComponentTypeApplication, Name: "mdcheck", Version: o.Version,
+			Type: cdx.ComponentTypeApplication, Name: "mdcheck", Version: o.Build.Version,
 		}}},
 		Properties: &props,
 	}

@@ -23,8 +23,11 @@ import (
 const SchemaVersion = "1"
 
 // scanVersion is the scan output's: 2 added each ledger entry's status
-// (checked, not-checkable, no-data).
-const scanVersion = "2"
+// (checked, not-checkable, no-data), 3 the tool that wrote it.
+const scanVersion = "3"
+
+// inventoryVersion is the inventory-match output's: 2 added the tool.
+const inventoryVersion = "2"
 
 // The JSON outputs: each a type of its own, so that what scripts read is
 // a decision made here, not a side effect of an internal struct.
@@ -35,8 +38,16 @@ type (
 		Quality sbom.Quality `json:"quality"`
 		Ledger  []sbom.Entry `json:"ledger"`
 	}
+	// toolOutput says which mdcheck wrote a result.
+	toolOutput struct {
+		Name      string `json:"name"`
+		Version   string `json:"version"`
+		Commit    string `json:"commit,omitempty"`
+		BuildDate string `json:"buildDate,omitempty"`
+	}
 	scanOutput struct {
 		SchemaVersion string        `json:"schemaVersion"`
+		Tool          toolOutput    `json:"tool"`
 		Database      store.Status  `json:"database"`
 		Results       []scannedSBOM `json:"results"`
 	}
@@ -47,6 +58,7 @@ type (
 	}
 	inventoryOutput struct {
 		SchemaVersion string             `json:"schemaVersion"`
+		Tool          toolOutput         `json:"tool"`
 		Rows          []app.InventoryRow `json:"rows"`
 		Database      store.Status       `json:"database"`
 	}
@@ -102,14 +114,14 @@ var jsonFormat = Format{
 		}
 		return encodeJSON(w, out)
 	},
-	Scan: func(w io.Writer, r *app.ScanResult, _ Options) error {
-		out := scanOutput{SchemaVersion: scanVersion, Database: r.Database, Results: make([]scannedSBOM, 0, len(r.SBOMs))}
+	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
+		out := scanOutput{SchemaVersion: scanVersion, Tool: toolOf(o.Build), Database: r.Database, Results: make([]scannedSBOM, 0, len(r.SBOMs))}
 		for _, s := range r.SBOMs {
 			out.Results = append(out.Results, scannedSBOM{s.File, s.Matches, s.Coverage})
 		}
 		return encodeJSON(w, out)
 	},
-	Inventory: func(w io.Writer, _ Options) RowWriter { return newJSONRows(w) },
+	Inventory: func(w io.Writer, o Options) RowWriter { return newJSONRows(w, toolOf(o.Build)) },
 	MDS2:      func(w io.Writer, f *mds2.Form, _ Options) error { return encodeJSON(w, mds2Output{SchemaVersion, f}) },
 	DBStatus: func(w io.Writer, st store.Status, _ Options) error {
 		return encodeJSON(w, dbStatusOutput{SchemaVersion, st})
@@ -152,11 +164,16 @@ func nonNil(s []string) []string {
 type jsonRows struct {
 	w     io.Writer
 	enc   *jsontext.Encoder
+	tool  toolOutput
 	begun bool
 }
 
-func newJSONRows(w io.Writer) *jsonRows {
-	return &jsonRows{w: w, enc: jsontext.NewEncoder(w, jsontext.WithIndent("  "), jsontext.EscapeForHTML(false))}
+func newJSONRows(w io.Writer, tool toolOutput) *jsonRows {
+	return &jsonRows{w: w, tool: tool, enc: jsontext.NewEncoder(w, jsontext.WithIndent("  "), jsontext.EscapeForHTML(false))}
+}
+
+func toolOf(b app.BuildInfo) toolOutput {
+	return toolOutput{Name: "mdcheck", Version: b.Version, Commit: b.Commit, BuildDate: b.Date}
 }
 
 func (j *jsonRows) begin() error {
@@ -164,7 +181,15 @@ func (j *jsonRows) begin() error {
 		return nil
 	}
 	j.begun = true
-	for _, t := range []jsontext.Token{jsontext.BeginObject, jsontext.String("schemaVersion"), jsontext.String(SchemaVersion), jsontext.String("rows"), jsontext.BeginArray} {
+	for _, t := range []jsontext.Token{jsontext.BeginObject, jsontext.String("schemaVersion"), jsontext.String(inventoryVersion), jsontext.String("tool")} {
+		if err := j.enc.WriteToken(t); err != nil {
+			return err
+		}
+	}
+	if err := jsonv2.MarshalEncode(j.enc, j.tool, jsonv1.DefaultOptionsV1()); err != nil {
+		return err
+	}
+	for _, t := range []jsontext.Token{jsontext.String("rows"), jsontext.BeginArray} {
 		if err := j.enc.WriteToken(t); err != nil {
 			return err
 		}

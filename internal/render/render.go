@@ -26,10 +26,10 @@ type Options struct {
 	All bool
 	// Trace shows every classification rule's reasoning.
 	Trace bool
-	// Version is mdcheck's version; Now the time written in documents
-	// that carry one.
-	Version string
-	Now     time.Time
+	// Build says which mdcheck writes the output; Now the time written
+	// in documents that carry one.
+	Build app.BuildInfo
+	Now   time.Time
 	// Plan, with the oscal format, receives the OSCAL assessment plan;
 	// PlanHref is how the results refer to it.
 	Plan     io.Writer

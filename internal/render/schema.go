@@ -39,7 +39,7 @@ func Contracts() []Contract {
 		{"classify", "mdcheck classify -f json", "The MDR Annex VIII classification of a device and of each component, with every rule's trace and the obligations that follow.", classify.SchemaVersion, of(classify.Classification{}), false},
 		{"sbom", "mdcheck sbom -f json", "Each SBOM read: its components, NTIA quality and the ledger of what can be matched against advisories; one object per file.", SchemaVersion, of(sbomOutput{}), true},
 		{"scan", "mdcheck scan -f json", "The known vulnerabilities matched in each SBOM, how each match was made, and the ledger of what was checked.", scanVersion, of(scanOutput{}), false},
-		{"inventory-match", "mdcheck inventory match -f json", "For each row of an inventory, in input order, the advisories that may concern the device.", SchemaVersion, of(inventoryOutput{}), false},
+		{"inventory-match", "mdcheck inventory match -f json", "For each row of an inventory, in input order, the advisories that may concern the device.", inventoryVersion, of(inventoryOutput{}), false},
 		{"mds2-import", "mdcheck mds2 import -f json", "An MDS2 form (HN 1-2019) as read: the description rows, every answer with its note and cell, and warnings.", SchemaVersion, of(mds2Output{}), false},
 		{"db-status", "mdcheck db status -f json", "The vulnerability database: sources, record counts, newest record, KEV and EPSS data, content hash.", SchemaVersion, of(dbStatusOutput{}), false},
 		{"catalog-list", "mdcheck catalog list -f json", "Every requirement of the catalog with the rules that decide it.", SchemaVersion, of(catalogListOutput{}), false},

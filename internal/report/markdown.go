@@ -25,7 +25,8 @@ func Markdown(w io.Writer, r *Report) error {
 	p.f("| Readiness | **%.1f%%** (%d of %d applicable requirements met) |\n", r.Summary.Readiness, r.Summary.Requirements[Met], applicable(r))
 	p.f("| Met on claims only | %d |\n", r.Summary.MetOnClaimsOnly)
 	p.f("| Met on waivers | %d |\n", r.Summary.MetOnWaivers)
-	p.f("| Findings | %s |\n\n", counts(r.Summary.Findings))
+	p.f("| Findings | %s |\n", counts(r.Summary.Findings))
+	p.f("| Made by | %s |\n\n", md(r.Tool.Stamp()))
 	p.f("Readiness: %s.\n\n", Formula)
 
 	p.f("## Fix first\n\n")

@@ -17,8 +17,9 @@ import (
 
 // SchemaVersion is the version of the JSON report. It changes whenever
 // the JSON output changes shape (2: a finding's "waiver" became its
-// "suppression"; docs/schemas/check.schema.json).
-const SchemaVersion = "2"
+// "suppression"; 3: the tool's commit, build date, catalog version and
+// database; docs/schemas/check.schema.json).
+const SchemaVersion = "3"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -47,13 +48,41 @@ type Report struct {
 	Manual         []ManualItem        `json:"manual"`
 }
 
-// Tool identifies the build and data that made the report.
+// Tool identifies the build and data that made the report, so that a
+// reader can say which mdcheck, catalog and vulnerability data it rests
+// on.
 type Tool struct {
 	Name    string `json:"name"`
 	Version string `json:"version"`
-	// Catalog counts the requirements and rules the run used.
-	Requirements int `json:"requirements"`
-	Rules        int `json:"rules"`
+	// Commit and BuildDate identify the build: the VCS revision and time
+	// go build recorded, or those a release build set.
+	Commit    string `json:"commit,omitempty"`
+	BuildDate string `json:"buildDate,omitempty"`
+	// Catalog is the version of the requirements catalog; Requirements
+	// and Rules count those the run used.
+	Catalog      string `json:"catalog"`
+	Requirements int    `json:"requirements"`
+	Rules        int    `json:"rules"`
+	// Database is the vulnerability data matched against; absent when
+	// vulnerabilities were not assessed.
+	Database *Data `json:"database,omitempty"`
+}
+
+// Data identifies a vulnerability database by its content.
+type Data struct {
+	// Hash is the SHA-256 of the database's content (mdcheck db status).
+	Hash string `json:"hash"`
+	// Newest is the newest record's modification date.
+	Newest string `json:"newest"`
+	// KEV is the version of the known-exploited catalog it holds.
+	KEV string `json:"kev,omitempty"`
+	// Builtin marks the snapshot built into mdcheck.
+	Builtin bool `json:"builtin,omitempty"`
+}
+
+// BuildInfo identifies an mdcheck binary.
+type BuildInfo struct {
+	Version, Commit, Date string
 }
 
 // Classification summarises the MDR class (the full trace is in
@@ -151,6 +180,42 @@ func (r *Report) Unmapped() []catalog.Finding {
 		}
 	}
 	return out
+}
+
+// Stamp says in one line which mdcheck, catalog and vulnerability data
+// made the report.
+func (t Tool) Stamp() string {
+	s := t.Name + " " + t.Version
+	if t.Commit != "" {
+		c := t.Commit
+		if len(c) > 12 && !strings.Contains(c, " ") {
+			c = c[:12]
+		}
+		s += " (commit " + c
+		if t.BuildDate != "" {
+			s += ", built " + t.BuildDate
+		}
+		s += ")"
+	}
+	s += ", catalog " + t.Catalog
+	if d := t.Database; d != nil {
+		s += ", vulnerability data " + d.Hash
+		if d.Builtin {
+			s += " (built-in snapshot"
+		} else {
+			s += " ("
+		}
+		if d.Newest != "" {
+			if d.Builtin {
+				s += ", "
+			}
+			s += "newest record " + d.Newest
+		}
+		s += ")"
+	} else {
+		s += ", vulnerabilities not assessed"
+	}
+	return s
 }
 
 // Formula states how readiness is computed.

@@ -150,5 +150,6 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		}
 	}
 	p.f("\n%d requirements need manual review (see --format md); %d not applicable.\n", len(r.Manual), r.Summary.Requirements[NotApplicable])
+	p.f("%s\n", c(dim, "Made by "+r.Tool.Stamp()))
 	return p.err
 }
