@@ -2,7 +2,7 @@
 # every commit.
 GO ?= go
 
-.PHONY: check fmt vet lint test tidy fuzz docs build bench
+.PHONY: check fmt vet lint test tidy fuzz docs build release bench
 
 check: fmt vet lint test tidy
 
@@ -38,6 +38,11 @@ STAMP = -X github.com/mdcheck/mdcheck/internal/cli.Commit=$$(git rev-parse HEAD 
 
 build:
 	$(GO) build -ldflags "$(STAMP)" -o bin/mdcheck ./cmd/mdcheck
+
+# Static binaries for every platform, each with its CycloneDX SBOM, and
+# SHA256SUMS, in dist/. VERSION defaults to git describe.
+release:
+	scripts/release.sh $(VERSION)
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...

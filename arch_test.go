@@ -65,6 +65,8 @@ var allowed = map[string]struct {
 		"internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss"}},
 	"internal/vuln/snapshot":     {"domain", []string{"internal/vuln/store", "internal/atomicfile"}},
 	"internal/vuln/snapshot/gen": {"domain", []string{"internal/vuln/snapshot"}},
+	"internal/release":           {"domain", []string{"internal/sbom"}},
+	"internal/release/selfsbom":  {"domain", []string{"internal/release"}},
 	"internal/vex":               {"domain", []string{"internal/boundedio", "internal/vuln", "internal/vuln/feed/csaf"}},
 	"internal/safety":            {"domain", []string{"internal/vuln", "internal/model", "internal/classify", "internal/severity"}},
 	"internal/feeds":             {"domain", []string{"internal/vuln", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/atomicfile", "internal/boundedio"}},
