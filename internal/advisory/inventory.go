@@ -28,6 +28,10 @@ const (
 	MaxInventory = 64 << 20
 	maxRows      = 250_000
 	maxCell      = 4096
+	// MaxRow bounds one CSV row in bytes, quotes and line breaks inside
+	// quoted cells included: room for every column at its longest cell
+	// with every character quoted.
+	MaxRow = 64 << 10
 )
 
 var inventoryColumns = []string{"vendor", "product", "version", "site", "serial", "id"}
@@ -49,6 +53,9 @@ func ReadInventory(name string, data []byte) ([]Row, error) {
 }
 
 func readCSVInventory(name string, data []byte) ([]Row, error) {
+	if line, err := csvRowBound(data, MaxRow); err != nil {
+		return nil, fmt.Errorf("%s:%d:1: %w", name, line, err)
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	r.FieldsPerRecord = -1
 	r.TrimLeadingSpace = true
@@ -123,6 +130,33 @@ func readCSVInventory(name string, data []byte) ([]Row, error) {
 		rows = append(rows, row)
 	}
 	return rows, nil
+}
+
+// csvRowBound finds the first CSV row of data longer than max bytes and
+// returns its first line, before a CSV reader buffers the row whole. A
+// row ends at a line break outside quotes; quotes toggle whether a line
+// break is inside a cell (a doubled quote toggles twice), which follows
+// the quoting of every file a strict CSV reader accepts.
+func csvRowBound(data []byte, max int) (int, error) {
+	line, rowLine, start, quoted := 1, 1, 0, false
+	for i, c := range data {
+		switch c {
+		case '"':
+			quoted = !quoted
+		case '\n':
+			line++
+			if !quoted {
+				if i-start > max {
+					return rowLine, fmt.Errorf("row is longer than %d bytes", max)
+				}
+				start, rowLine = i+1, line
+			}
+		}
+		if i-start > max {
+			return rowLine, fmt.Errorf("row is longer than %d bytes", max)
+		}
+	}
+	return 0, nil
 }
 
 func csvError(name string, err error) error {

@@ -38,3 +38,27 @@ func TestReadInventory(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVRowBound: a row is bounded as a whole, line breaks and doubled
+// quotes inside quoted cells included, and the error names its first line.
+func TestCSVRowBound(t *testing.T) {
+	long := strings.Repeat("x", MaxRow)
+	ok := "vendor,product,version,site\n" +
+		"\"Acme \"\"Medical\"\"\",\"Pump\nmodel 2\",1.0,\"" + strings.Repeat("y\"\"", 1300) + "\"\n" +
+		"A,B,1," + long[:4000] + "\n"
+	rows, err := ReadInventory("ok.csv", []byte(ok))
+	if err != nil || len(rows) != 2 || rows[0].Vendor != `Acme "Medical"` || rows[0].Product != "Pump\nmodel 2" {
+		t.Fatalf("rows %+v, %v", rows, err)
+	}
+	for _, tc := range []struct{ name, data, want string }{
+		{"line", "vendor,product,version\nA,B,1\nA,B," + long + "\n", "line.csv:3:1: row is longer than 65536 bytes"},
+		{"last-line", "vendor,product,version\nA,B," + long, "last-line.csv:2:1: row is longer than 65536 bytes"},
+		{"quoted", "vendor,product,version\nA,B,1\n\nA,B,\"" + strings.Repeat("z\n", MaxRow/2+1) + "\"\n", "quoted.csv:4:1: row is longer than 65536 bytes"},
+		{"header", long + "x\n", "header.csv:1:1: row is longer than 65536 bytes"},
+	} {
+		_, err := ReadInventory(tc.name+".csv", []byte(tc.data))
+		if err == nil || err.Error() != tc.want {
+			t.Errorf("%s: error %v, want %s", tc.name, err, tc.want)
+		}
+	}
+}

@@ -110,4 +110,14 @@ func TestHostileInventoryMemory(t *testing.T) {
 	if errs := measure(t, ExitInput, bin, "inventory", "match", short); !strings.Contains(errs, "more than 250000 rows") {
 		t.Errorf("stderr %q", errs)
 	}
+	// One 60 MB line, and one 60 MB quoted cell over many short lines: each
+	// is refused while it is read, before the CSV reader buffers it.
+	long := write("long-line.csv", "vendor,product,version\nBD,Alaris,", "x", 60<<20)
+	if errs := measure(t, ExitInput, bin, "inventory", "match", long); !strings.Contains(errs, "long-line.csv:2:1: row is longer than") {
+		t.Errorf("stderr %q", errs)
+	}
+	quoted := write("long-cell.csv", "vendor,product,version\nBD,Alaris,\"", "xxxxxxxxxxxxxxx\n", 4<<20)
+	if errs := measure(t, ExitInput, bin, "inventory", "match", quoted); !strings.Contains(errs, "long-cell.csv:2:1: row is longer than") {
+		t.Errorf("stderr %q", errs)
+	}
 }
