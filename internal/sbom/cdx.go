@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"strconv"
 	"strings"
 
 	json "github.com/go-json-experiment/json"
@@ -17,7 +18,7 @@ type cdxBOM struct {
 	BOMFormat    string          `json:"bomFormat" xml:"-"`
 	SpecVersion  string          `json:"specVersion" xml:"-"`
 	Metadata     *cdxMetadata    `json:"metadata" xml:"metadata"`
-	Components   []cdxComponent  `json:"components" xml:"components>component"`
+	Components   cdxComponents   `json:"components" xml:"components>component"`
 	Dependencies []cdxDependency `json:"dependencies" xml:"dependencies>dependency"`
 }
 
@@ -41,17 +42,52 @@ type cdxNamed struct {
 }
 
 type cdxComponent struct {
-	BOMRef     string         `json:"bom-ref" xml:"bom-ref,attr"`
-	Type       string         `json:"type" xml:"type,attr"`
-	Supplier   *cdxNamed      `json:"supplier" xml:"supplier"`
-	Publisher  string         `json:"publisher" xml:"publisher"`
-	Group      string         `json:"group" xml:"group"`
-	Name       string         `json:"name" xml:"name"`
-	Version    string         `json:"version" xml:"version"`
-	Hashes     counted        `json:"hashes" xml:"hashes"`
-	CPE        string         `json:"cpe" xml:"cpe"`
-	PURL       string         `json:"purl" xml:"purl"`
-	Components []cdxComponent `json:"components" xml:"components>component"`
+	BOMRef     string        `json:"bom-ref" xml:"bom-ref,attr"`
+	Type       string        `json:"type" xml:"type,attr"`
+	Supplier   *cdxNamed     `json:"supplier" xml:"supplier"`
+	Publisher  string        `json:"publisher" xml:"publisher"`
+	Group      string        `json:"group" xml:"group"`
+	Name       string        `json:"name" xml:"name"`
+	Version    string        `json:"version" xml:"version"`
+	Hashes     counted       `json:"hashes" xml:"hashes"`
+	CPE        string        `json:"cpe" xml:"cpe"`
+	PURL       string        `json:"purl" xml:"purl"`
+	Components cdxComponents `json:"components" xml:"components>component"`
+}
+
+// cdxComponents is a JSON array of components, decoded in chunks: a
+// large slice grows by a quarter at a time, so appending a quarter of a
+// million components one by one would allocate five times their size.
+type cdxComponents []cdxComponent
+
+func (l *cdxComponents) UnmarshalJSONFrom(dec *jsontext.Decoder) error {
+	if dec.PeekKind() != '[' {
+		// null, or the type error the decoder gives for anything else.
+		return json.UnmarshalDecode(dec, (*[]cdxComponent)(l))
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	var c chunks[cdxComponent]
+	for dec.PeekKind() != ']' {
+		if err := json.UnmarshalDecode(dec, c.next()); err != nil {
+			return err
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil {
+		return err
+	}
+	*l = c.slice()
+	return nil
+}
+
+// count is the number of components, nested ones included.
+func (l cdxComponents) count() int {
+	n := len(l)
+	for i := range l {
+		n += l[i].Components.count()
+	}
+	return n
 }
 
 // cdxDependency is one entry of the dependency graph: in JSON a ref and
@@ -180,11 +216,15 @@ func (bom *cdxBOM) document(encoding, version string) *Document {
 			d.Subject = strings.TrimSpace(c.Name + " " + c.Version)
 		}
 	}
+	d.Components = make([]Component, 0, bom.Components.count())
 	var walk func(cs []cdxComponent, parent, where string)
 	walk = func(cs []cdxComponent, parent, where string) {
 		for i, c := range cs {
 			ref := c.BOMRef
-			path := where + "/" + fmt.Sprint(i)
+			path := ""
+			if ref == "" || len(c.Components) > 0 {
+				path = where + "/" + strconv.Itoa(i)
+			}
 			if ref == "" {
 				ref = path
 			}

@@ -312,6 +312,7 @@ func readSPDXJSON(data []byte) (*Document, error) {
 		}
 		d.relate(r.Element, r.Type, r.Related, described)
 	}
+	d.Components = make([]Component, 0, len(doc.Packages))
 	for i, p := range doc.Packages {
 		if p == nil {
 			continue

@@ -93,6 +93,9 @@ func (doc *Document) graph() map[string]bool {
 	return in
 }
 
+// maxWorst is how many of the worst components a quality report names.
+const maxWorst = 10
+
 // Quality measures the document against the NTIA minimum elements.
 func (doc *Document) Quality() Quality {
 	q := Quality{Components: len(doc.Components), Coverage: map[string]float64{},
@@ -107,8 +110,15 @@ func (doc *Document) Quality() Quality {
 				have[e]++
 			}
 		}
-		if len(missing) > 0 {
-			offenders = append(offenders, Offender{Ref: c.Ref, Name: strings.TrimSpace(c.Name + " " + c.Version), Missing: missing})
+		// The ten worst, most elements missing first and in document
+		// order among equals, kept as they come: a large SBOM has many.
+		if n := len(missing); n > 0 && (len(offenders) < maxWorst || n > len(offenders[maxWorst-1].Missing)) {
+			at := sort.Search(len(offenders), func(i int) bool { return len(offenders[i].Missing) < n })
+			if len(offenders) < maxWorst {
+				offenders = append(offenders, Offender{})
+			}
+			copy(offenders[at+1:], offenders[at:])
+			offenders[at] = Offender{Ref: c.Ref, Name: strings.TrimSpace(c.Name + " " + c.Version), Missing: missing}
 		}
 	}
 	sum := 0.0
@@ -139,10 +149,6 @@ func (doc *Document) Quality() Quality {
 		}
 		q.FDA[ElemSupportLevel] = round1(float64(lv) / float64(q.Components) * 100)
 		q.FDA[ElemEndOfSupport] = round1(float64(eos) / float64(q.Components) * 100)
-	}
-	sort.SliceStable(offenders, func(i, j int) bool { return len(offenders[i].Missing) > len(offenders[j].Missing) })
-	if len(offenders) > 10 {
-		offenders = offenders[:10]
 	}
 	q.Worst = append(q.Worst, offenders...)
 	return q

@@ -2,8 +2,11 @@ package sbom
 
 import (
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
 
@@ -164,5 +167,48 @@ func TestApplySupport(t *testing.T) {
 	b := doc.Evidence("fw", "components[0].sbom")
 	if b.WithSupport != 2 || b.Unsupported != 1 || b.EarliestEndOfSupport != "2028-06-30" {
 		t.Errorf("evidence = %+v", b)
+	}
+}
+
+// TestQualityWorstBounded: the ten worst components, kept as they come,
+// are those a stable sort of all offenders by elements missing puts first.
+func TestQualityWorstBounded(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	for round := 0; round < 200; round++ {
+		doc := &Document{Dependencies: map[string][]string{}}
+		for i := 0; i < r.IntN(40); i++ {
+			c := Component{Ref: fmt.Sprint("c", i), Name: fmt.Sprint("n", i)}
+			if r.IntN(2) == 0 {
+				c.Supplier = "s"
+			}
+			if r.IntN(2) == 0 {
+				c.Version = "1"
+			}
+			if r.IntN(2) == 0 {
+				c.PURL = "pkg:npm/x@1"
+			}
+			if r.IntN(2) == 0 {
+				doc.Dependencies["root"] = append(doc.Dependencies["root"], c.Ref)
+			}
+			doc.Components = append(doc.Components, c)
+		}
+		inGraph := doc.graph()
+		var all []Offender
+		for _, c := range doc.Components {
+			if m := doc.Missing(c, inGraph); len(m) > 0 {
+				all = append(all, Offender{Ref: c.Ref, Name: strings.TrimSpace(c.Name + " " + c.Version), Missing: m})
+			}
+		}
+		sort.SliceStable(all, func(i, j int) bool { return len(all[i].Missing) > len(all[j].Missing) })
+		want := all[:min(len(all), 10)]
+		got := doc.Quality().Worst
+		if len(got) != len(want) {
+			t.Fatalf("round %d: %d worst, want %d", round, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Ref != want[i].Ref {
+				t.Fatalf("round %d: worst[%d] = %s, want %s", round, i, got[i].Ref, want[i].Ref)
+			}
+		}
 	}
 }

@@ -560,7 +560,7 @@ func (x *xmlScanner) named(n *cdxNamed) error {
 }
 
 // components reads a <components> element's <component> children.
-func (x *xmlScanner) components(out *[]cdxComponent) error {
+func (x *xmlScanner) components(out *cdxComponents) error {
 	return x.children(func(name string, attrs []xmlAttr) error {
 		if name != "component" {
 			return x.skip()
