@@ -103,19 +103,20 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		if err != nil {
 			return nil, InputError{err}
 		}
-		pkgs := packages(doc)
 		var progress func(done, total int)
 		if o.Progress != nil {
 			progress = func(done, total int) { o.Progress(Progress{What: f, Done: int64(done), Total: int64(total)}) }
 		}
-		ms, cov, err := d.db.ScanProgress(ctx, pkgs, progress)
+		ms, cov, err := d.db.ScanEach(ctx, len(doc.Components), func(i int) vuln.Package { return packageOf(&doc.Components[i]) }, progress)
 		if err != nil {
 			return nil, damaged(err)
 		}
 		if ms == nil {
 			ms = []vuln.Match{}
 		}
-		vex.Apply(ms, pkgs, stmts)
+		if len(stmts) > 0 {
+			vex.Apply(ms, packages(doc), stmts)
+		}
 		if dev != nil {
 			dev.weigh(f, ms)
 		}
@@ -160,10 +161,15 @@ func readVEX(files []string, ev Events) ([]vuln.VEXStatement, error) {
 // packages are an SBOM's components as the matcher reads them.
 func packages(doc *sbom.Document) []vuln.Package {
 	pkgs := make([]vuln.Package, 0, len(doc.Components))
-	for _, c := range doc.Components {
-		pkgs = append(pkgs, vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs, Supplier: c.Supplier})
+	for i := range doc.Components {
+		pkgs = append(pkgs, packageOf(&doc.Components[i]))
 	}
 	return pkgs
+}
+
+// packageOf is one component as the matcher reads it.
+func packageOf(c *sbom.Component) vuln.Package {
+	return vuln.Package{Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, CPEs: c.CPEs, Supplier: c.Supplier}
 }
 
 // weigh gives each match its severity for patients as a vulnerability of

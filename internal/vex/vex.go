@@ -213,6 +213,9 @@ func ParseCycloneDX(name string, data []byte) ([]vuln.VEXStatement, error) {
 // Where several apply, the latest wins; at equal times, the one given
 // last. Matches stay in the list whatever the status.
 func Apply(ms []vuln.Match, pkgs []vuln.Package, stmts []vuln.VEXStatement) {
+	if len(stmts) == 0 {
+		return
+	}
 	purls := map[string]string{}
 	byRef := map[string]vuln.Package{}
 	for _, p := range pkgs {

@@ -112,13 +112,124 @@ const (
 )
 
 // Affects reports whether version is affected by a, and how; for a range
-// type it cannot evaluate (GIT), only the versions list counts.
+// type it cannot evaluate (GIT), only the versions list counts. A scan
+// that checks one version against many records, or many versions against
+// one record, uses Compile and NewVersion to parse each version once.
 func (a *Affected) Affects(ecosystem, version string) (bool, string, error) {
-	for _, v := range a.Versions {
-		if v == version {
-			return true, MethodVersions, nil
+	return Compile(a, ecosystem).Affects(NewVersion(version))
+}
+
+// Version is a package version, parsed at most once for each ecosystem
+// whose rules compare it (one or two: the package's own, and semantic
+// versioning for SEMVER ranges).
+type Version struct {
+	raw    string
+	cache  *Versions
+	parsed []ecoVersion
+	first  [2]ecoVersion // backing for parsed: no allocation for two
+}
+
+type ecoVersion struct {
+	ecosystem string
+	parsedVersion
+}
+
+type parsedVersion struct {
+	v   semantic.Version
+	err error
+}
+
+// NewVersion holds version for comparisons; it is parsed when first
+// compared.
+func NewVersion(version string) *Version {
+	v := &Version{raw: version}
+	v.parsed = v.first[:0]
+	return v
+}
+
+// String is the version as given.
+func (v *Version) String() string { return v.raw }
+
+// in is the version parsed by an ecosystem's rules.
+func (v *Version) in(ecosystem string) (semantic.Version, error) {
+	for _, p := range v.parsed {
+		if p.ecosystem == ecosystem {
+			return p.v, p.err
 		}
 	}
+	pv, err := v.cache.parse(v.raw, ecosystem)
+	v.parsed = append(v.parsed, ecoVersion{ecosystem, parsedVersion{pv, err}})
+	return pv, err
+}
+
+// Compiled is an affected entry with the events of its ranges parsed and
+// put in version order once.
+type Compiled struct {
+	versions []string
+	ranges   []compiledRange
+}
+
+type compiledRange struct {
+	ecosystem string
+	events    []compiledEvent
+	err       error
+}
+
+type compiledEvent struct {
+	kind eventKind
+	zero bool // introduced "0": before every version
+	v    semantic.Version
+}
+
+type eventKind uint8
+
+const (
+	introduced eventKind = iota
+	fixed
+	lastAffected
+	limit
+)
+
+// Versions parses the event versions of many records once each: records
+// of one package repeat the same versions over and over.
+type Versions struct {
+	parsed map[[2]string]parsedVersion
+}
+
+// NewVersions returns an empty cache of parsed versions.
+func NewVersions() *Versions { return &Versions{parsed: map[[2]string]parsedVersion{}} }
+
+func (vs *Versions) parse(version, ecosystem string) (semantic.Version, error) {
+	if vs == nil {
+		return semantic.Parse(version, ecosystem)
+	}
+	k := [2]string{ecosystem, version}
+	if p, ok := vs.parsed[k]; ok {
+		return p.v, p.err
+	}
+	v, err := semantic.Parse(version, ecosystem)
+	vs.parsed[k] = parsedVersion{v, err}
+	return v, err
+}
+
+// Version is NewVersion parsed through vs: packages of one SBOM share
+// versions as records do.
+func (vs *Versions) Version(version string) *Version {
+	v := NewVersion(version)
+	v.cache = vs
+	return v
+}
+
+// Compile parses a's range events by the rules of ecosystem (semantic
+// versioning for SEMVER ranges) and orders them; an event that does not
+// parse makes its range an error when evaluated, as it would be compared.
+func Compile(a *Affected, ecosystem string) *Compiled {
+	return (*Versions)(nil).Compile(a, ecosystem)
+}
+
+// Compile is Compile with the event versions parsed through vs.
+func (vs *Versions) Compile(a *Affected, ecosystem string) *Compiled {
+	c := &Compiled{versions: a.Versions}
 	for _, r := range a.Ranges {
 		if r.Type != "SEMVER" && r.Type != "ECOSYSTEM" {
 			continue
@@ -127,7 +238,64 @@ func (a *Affected) Affects(ecosystem, version string) (bool, string, error) {
 		if r.Type == "SEMVER" {
 			eco = "Go" // semantic versioning rules
 		}
-		in, err := inRange(eco, version, r.Events)
+		c.ranges = append(c.ranges, vs.compileRange(eco, r.Events))
+	}
+	return c
+}
+
+func (vs *Versions) compileRange(ecosystem string, events []Event) compiledRange {
+	cr := compiledRange{ecosystem: ecosystem}
+	for _, e := range events {
+		var ev compiledEvent
+		var ver string
+		switch {
+		case e.Introduced != "":
+			ev.kind, ver = introduced, e.Introduced
+		case e.Fixed != "":
+			ev.kind, ver = fixed, e.Fixed
+		case e.LastAffected != "":
+			ev.kind, ver = lastAffected, e.LastAffected
+		case e.Limit != "":
+			ev.kind, ver = limit, e.Limit
+		default:
+			continue
+		}
+		if ver == "0" {
+			ev.zero = true
+		} else {
+			v, err := vs.parse(ver, ecosystem)
+			if err != nil {
+				cr.err = err
+				return cr
+			}
+			ev.v = v
+		}
+		cr.events = append(cr.events, ev)
+	}
+	// Order events by version; "0" first.
+	sort.SliceStable(cr.events, func(i, j int) bool {
+		a, b := cr.events[i], cr.events[j]
+		if a.zero || b.zero {
+			return a.zero && !b.zero
+		}
+		c, err := a.v.Compare(b.v)
+		if err != nil && cr.err == nil {
+			cr.err = err
+		}
+		return c < 0
+	})
+	return cr
+}
+
+// Affects reports whether version is affected, and how.
+func (c *Compiled) Affects(version *Version) (bool, string, error) {
+	for _, v := range c.versions {
+		if v == version.raw {
+			return true, MethodVersions, nil
+		}
+	}
+	for i := range c.ranges {
+		in, err := c.ranges[i].contains(version)
 		if err != nil {
 			return false, "", err
 		}
@@ -138,73 +306,35 @@ func (a *Affected) Affects(ecosystem, version string) (bool, string, error) {
 	return false, "", nil
 }
 
-// inRange evaluates OSV events for one version: it is affected if the
+// contains evaluates OSV events for one version: it is affected if the
 // nearest event at or below it (in version order) is an introduction, or
 // if it is at or below a last_affected after an introduction.
-func inRange(ecosystem, version string, events []Event) (bool, error) {
-	v, err := semantic.Parse(version, ecosystem)
+func (r *compiledRange) contains(version *Version) (bool, error) {
+	v, err := version.in(r.ecosystem)
 	if err != nil {
 		return false, err
 	}
-	type ev struct {
-		kind, ver string
-	}
-	var evs []ev
-	for _, e := range events {
-		switch {
-		case e.Introduced != "":
-			evs = append(evs, ev{"introduced", e.Introduced})
-		case e.Fixed != "":
-			evs = append(evs, ev{"fixed", e.Fixed})
-		case e.LastAffected != "":
-			evs = append(evs, ev{"last_affected", e.LastAffected})
-		case e.Limit != "":
-			evs = append(evs, ev{"limit", e.Limit})
-		}
-	}
-	cmp := func(s string) (int, error) {
-		if s == "0" {
-			return 1, nil // introduced "0" is before every version
-		}
-		return v.CompareStr(s)
-	}
-	// Order events by version; "0" first.
-	var sortErr error
-	sort.SliceStable(evs, func(i, j int) bool {
-		if evs[i].ver == "0" || evs[j].ver == "0" {
-			return evs[i].ver == "0" && evs[j].ver != "0"
-		}
-		a, err := semantic.Parse(evs[i].ver, ecosystem)
-		if err != nil {
-			sortErr = err
-			return false
-		}
-		c, err := a.CompareStr(evs[j].ver)
-		if err != nil {
-			sortErr = err
-			return false
-		}
-		return c < 0
-	})
-	if sortErr != nil {
-		return false, sortErr
+	if r.err != nil {
+		return false, r.err
 	}
 	affected := false
-	for _, e := range evs {
-		c, err := cmp(e.ver) // version compared with the event
-		if err != nil {
-			return false, err
+	for _, e := range r.events {
+		c := 1 // introduced "0" is before every version
+		if !e.zero {
+			if c, err = v.Compare(e.v); err != nil {
+				return false, err
+			}
 		}
 		switch e.kind {
-		case "introduced":
+		case introduced:
 			if c >= 0 {
 				affected = true
 			}
-		case "fixed", "limit":
+		case fixed, limit:
 			if c >= 0 {
 				affected = false
 			}
-		case "last_affected":
+		case lastAffected:
 			if c > 0 {
 				affected = false
 			}

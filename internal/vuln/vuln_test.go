@@ -1,8 +1,13 @@
 package vuln
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/google/osv-scalibr/semantic"
 )
 
 func TestInRange(t *testing.T) {
@@ -59,13 +64,164 @@ func TestNormalize(t *testing.T) {
 	}
 }
 
+// inRange evaluates one range through Compile and Version.
+func inRange(ecosystem, version string, events []Event) (bool, error) {
+	r := (*Versions)(nil).compileRange(ecosystem, events)
+	return r.contains(NewVersion(version))
+}
+
+// referenceInRange is the plain evaluation, parsing every version at
+// every comparison, that the parse-once one must agree with.
+func referenceInRange(ecosystem, version string, events []Event) (bool, error) {
+	v, err := semantic.Parse(version, ecosystem)
+	if err != nil {
+		return false, err
+	}
+	type ev struct {
+		kind, ver string
+	}
+	var evs []ev
+	for _, e := range events {
+		switch {
+		case e.Introduced != "":
+			evs = append(evs, ev{"introduced", e.Introduced})
+		case e.Fixed != "":
+			evs = append(evs, ev{"fixed", e.Fixed})
+		case e.LastAffected != "":
+			evs = append(evs, ev{"last_affected", e.LastAffected})
+		case e.Limit != "":
+			evs = append(evs, ev{"limit", e.Limit})
+		}
+	}
+	cmp := func(s string) (int, error) {
+		if s == "0" {
+			return 1, nil // introduced "0" is before every version
+		}
+		return v.CompareStr(s)
+	}
+	// Order events by version; "0" first.
+	var sortErr error
+	sort.SliceStable(evs, func(i, j int) bool {
+		if evs[i].ver == "0" || evs[j].ver == "0" {
+			return evs[i].ver == "0" && evs[j].ver != "0"
+		}
+		a, err := semantic.Parse(evs[i].ver, ecosystem)
+		if err != nil {
+			sortErr = err
+			return false
+		}
+		c, err := a.CompareStr(evs[j].ver)
+		if err != nil {
+			sortErr = err
+			return false
+		}
+		return c < 0
+	})
+	if sortErr != nil {
+		return false, sortErr
+	}
+	affected := false
+	for _, e := range evs {
+		c, err := cmp(e.ver) // version compared with the event
+		if err != nil {
+			return false, err
+		}
+		switch e.kind {
+		case "introduced":
+			if c >= 0 {
+				affected = true
+			}
+		case "fixed", "limit":
+			if c >= 0 {
+				affected = false
+			}
+		case "last_affected":
+			if c > 0 {
+				affected = false
+			}
+		}
+	}
+	return affected, nil
+}
+
+// TestParsedOnceAgrees: one Version checked against many ranges, and one
+// compiled range against many versions, give what the plain evaluation
+// gives, errors included.
+func TestParsedOnceAgrees(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	pick := func(eco string) string {
+		switch r.IntN(12) {
+		case 0:
+			return "0"
+		case 1:
+			return "not a version!"
+		}
+		v := fmt.Sprintf("%d.%d.%d", r.IntN(3), r.IntN(4), r.IntN(4))
+		switch eco {
+		case "PyPI":
+			if r.IntN(4) == 0 {
+				v += "rc1"
+			}
+		case "Debian":
+			v += "-" + fmt.Sprint(1+r.IntN(2))
+		case "Go":
+			v = "v" + v
+		}
+		return v
+	}
+	for _, eco := range []string{"npm", "PyPI", "Maven", "Go", "Debian", "NuGet", "RubyGems"} {
+		var ranges [][]Event
+		for i := 0; i < 30; i++ {
+			var evs []Event
+			for j := 0; j < 1+r.IntN(5); j++ {
+				switch r.IntN(4) {
+				case 0:
+					evs = append(evs, Event{Introduced: pick(eco)})
+				case 1:
+					evs = append(evs, Event{Fixed: pick(eco)})
+				case 2:
+					evs = append(evs, Event{LastAffected: pick(eco)})
+				default:
+					evs = append(evs, Event{Limit: pick(eco)})
+				}
+			}
+			ranges = append(ranges, evs)
+		}
+		// Through one cache of parsed versions, as a scan does.
+		vs := NewVersions()
+		compiled := make([]compiledRange, len(ranges))
+		for i, evs := range ranges {
+			compiled[i] = vs.compileRange(eco, evs)
+		}
+		for k := 0; k < 40; k++ {
+			raw := pick(eco)
+			v := NewVersion(raw)
+			if k%2 == 1 {
+				v = vs.Version(raw)
+			}
+			for i, evs := range ranges {
+				want, wantErr := referenceInRange(eco, raw, evs)
+				got, err := compiled[i].contains(v)
+				if got != want || (err == nil) != (wantErr == nil) {
+					t.Errorf("%s %q in %+v: got %v, %v; want %v, %v", eco, raw, evs, got, err, want, wantErr)
+				}
+			}
+		}
+	}
+}
+
 func FuzzVersionRange(f *testing.F) {
 	f.Add("npm", "1.2.3", "0", "1.2.6")
 	f.Add("PyPI", "2.0rc1", "1.0", "2.0.post1")
 	f.Add("Debian", "1:2.3-1", "0", "1:2.4-1")
 	f.Add("Maven", "2.9.10.1", "2.9.0", "2.12.6.1")
 	f.Fuzz(func(t *testing.T, eco, version, introduced, fixed string) {
-		_, _ = inRange(eco, version, []Event{{Introduced: introduced}, {Fixed: fixed}})
+		evs := []Event{{Introduced: introduced}, {Fixed: fixed}}
+		got, err := inRange(eco, version, evs)
+		want, wantErr := referenceInRange(eco, version, evs)
+		if got != want || (err == nil) != (wantErr == nil) {
+			t.Errorf("%s %q in %+v: got %v, %v; want %v, %v", eco, version, evs, got, err, want, wantErr)
+		}
 	})
 }
 

@@ -444,19 +444,7 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 		return err
 	}
 	if st.IsDir() {
-		return filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			if d.IsDir() {
-				if p != path && strings.HasPrefix(d.Name(), ".") {
-					return filepath.SkipDir // a checkout's .git and the like
-				}
-				return nil
-			}
+		return walkFiles(ctx, path, map[string]bool{}, func(p string) error {
 			switch ext := strings.ToLower(filepath.Ext(p)); ext {
 			case ".json", ".zip", ".csv", ".gz":
 				return importPath(ctx, p, ins)
@@ -478,6 +466,50 @@ func importPath(ctx context.Context, path string, ins *inserter) error {
 		return err
 	}
 	return ins.parseAdd(path, data, filepath.Base(path))
+}
+
+// walkFiles calls fn for every file under the folder root, following
+// symbolic links to files and to folders (a mirror is often a link to a
+// shared disk), each real folder once so that a link loop ends, and
+// passing over hidden folders below root (a checkout's .git). Paths are
+// given under root as the user named it.
+func walkFiles(ctx context.Context, root string, seen map[string]bool, fn func(path string) error) error {
+	real, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return err
+	}
+	if seen[real] {
+		return nil
+	}
+	seen[real] = true
+	return filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		shown := root + strings.TrimPrefix(p, real)
+		if d.IsDir() {
+			if p != real && strings.HasPrefix(d.Name(), ".") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			st, err := os.Stat(p)
+			if err != nil {
+				return fmt.Errorf("%s: %w", shown, err)
+			}
+			if st.IsDir() {
+				if strings.HasPrefix(d.Name(), ".") {
+					return nil
+				}
+				return walkFiles(ctx, shown, seen, fn)
+			}
+		}
+		return fn(shown)
+	})
 }
 
 func importZip(ctx context.Context, path string, ins *inserter) error {

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 
+	jsonv2 "github.com/go-json-experiment/json"
+
 	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/package-url/packageurl-go"
@@ -25,6 +27,12 @@ func (db *DB) Scan(ctx context.Context, pkgs []vuln.Package) ([]vuln.Match, []vu
 // ScanProgress is Scan that calls progress, when not nil, after each
 // package with the number done and the total.
 func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress func(done, total int)) ([]vuln.Match, []vuln.Coverage, error) {
+	return db.ScanEach(ctx, len(pkgs), func(i int) vuln.Package { return pkgs[i] }, progress)
+}
+
+// ScanEach is ScanProgress over n packages that pkg makes on demand, so
+// that a large SBOM's components need not be copied into packages first.
+func (db *DB) ScanEach(ctx context.Context, n int, pkg func(i int) vuln.Package, progress func(done, total int)) ([]vuln.Match, []vuln.Coverage, error) {
 	st, err := db.Status()
 	if err != nil {
 		return nil, nil, err
@@ -34,15 +42,26 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress fu
 		return nil, nil, err
 	}
 	defer lookup.Close()
-	cache := map[string][]*vuln.Record{}
+	// Packages are checked grouped by package URL, so that the records of
+	// one name are read, decoded and compiled once and then let go: the
+	// cache holds one name's records however large the SBOM.
+	order := make([]int, n)
+	keys := make([]string, n)
+	for i := range order {
+		order[i], keys[i] = i, pkg(i).PURL
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	keys = nil
+	cache := &recordCache{recs: map[string][]*vuln.Record{}, compiled: map[*vuln.Affected]*vuln.Compiled{}, versions: vuln.NewVersions()}
 	names := map[string]map[string]bool{}
 	cpeCache := &cpeCache{rows: map[[2]string][]cpeRow{}, recs: map[string]*vuln.Record{}}
-	var matches []vuln.Match
-	cov := make([]vuln.Coverage, 0, len(pkgs))
-	for _, p := range pkgs {
+	byPkg := make([][]vuln.Match, n)
+	cov := make([]vuln.Coverage, n)
+	for done, i := range order {
 		if err := ctx.Err(); err != nil {
 			return nil, nil, err
 		}
+		p := pkg(i)
 		c := vuln.Coverage{Ref: p.Ref, Package: p.Name, Version: p.Version}
 		found, purlReason, err := db.scanPURL(ctx, lookup, cache, names, st, p)
 		if err != nil {
@@ -70,11 +89,20 @@ func (db *DB) ScanProgress(ctx context.Context, pkgs []vuln.Package, progress fu
 			}
 		}
 		c.Checked = c.Status == vuln.Checked
-		cov = append(cov, c)
-		matches = append(matches, mergeAliases(found)...)
+		cov[i] = c
+		byPkg[i] = mergeAliases(found)
 		if progress != nil {
-			progress(len(cov), len(pkgs))
+			progress(done+1, n)
 		}
+	}
+	total := 0
+	for _, ms := range byPkg {
+		total += len(ms)
+	}
+	matches := make([]vuln.Match, 0, total)
+	for i, ms := range byPkg {
+		matches = append(matches, ms...)
+		byPkg[i] = nil
 	}
 	if st.KEV > 0 || st.EPSS > 0 {
 		if err := db.annotate(ctx, matches); err != nil {
@@ -163,12 +191,13 @@ func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]
 	defer rows.Close()
 	var out []*vuln.Record
 	for rows.Next() {
-		var data []byte
+		// The driver's bytes, decoded before the next row: no copy.
+		var data sql.RawBytes
 		if err := rows.Scan(&data); err != nil {
 			return nil, err
 		}
 		var r vuln.Record
-		if err := json.Unmarshal(data, &r); err != nil {
+		if err := jsonv2.Unmarshal(data, &r); err != nil {
 			return nil, err
 		}
 		out = append(out, &r)
@@ -178,7 +207,10 @@ func (db *DB) records(ctx context.Context, stmt *sql.Stmt, eco, name string) ([]
 
 // matchRecords checks one package version against the records indexed
 // under its name. reason is set when no record could be evaluated.
-func matchRecords(recs []*vuln.Record, t vuln.Target, p vuln.Package, version string) (found []vuln.Match, reason string) {
+func matchRecords(recs []*vuln.Record, cache *recordCache, t vuln.Target, p vuln.Package, version string) (found []vuln.Match, reason string) {
+	// The package's version is parsed once for all records, each record's
+	// ranges once for the scan.
+	ver := cache.versions.Version(version)
 	evaluated := 0
 	var lastErr error
 	for _, r := range recs {
@@ -191,7 +223,12 @@ func matchRecords(recs []*vuln.Record, t vuln.Target, p vuln.Package, version st
 			if eco != t.Ecosystem || vuln.Normalize(eco, a.Package.Name) != t.Name {
 				continue
 			}
-			hit, method, err := a.Affects(a.Package.Ecosystem, version)
+			c, ok := cache.compiled[a]
+			if !ok {
+				c = cache.versions.Compile(a, a.Package.Ecosystem)
+				cache.compiled[a] = c
+			}
+			hit, method, err := c.Affects(ver)
 			if err != nil {
 				lastErr = err
 				continue
@@ -223,6 +260,20 @@ func matchRecords(recs []*vuln.Record, t vuln.Target, p vuln.Package, version st
 // records describe it (GHSA, PYSEC, GO, OSV and CVE IDs aliasing each
 // other). The kept match takes the union of IDs as aliases.
 func mergeAliases(ms []vuln.Match) []vuln.Match {
+	switch len(ms) {
+	case 0:
+		return nil
+	case 1:
+		// One match: its aliases sorted, once each, without its own ID.
+		m := ms[0]
+		if m.Aliases != nil {
+			m.Aliases = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(m.Aliases))), func(a string) bool { return a == m.ID })
+			if m.Aliases == nil {
+				m.Aliases = []string{}
+			}
+		}
+		return []vuln.Match{m}
+	}
 	parent := map[string]string{}
 	var find func(string) string
 	find = func(x string) string {
@@ -290,7 +341,32 @@ func idRank(id string) int {
 
 // scanPURL matches a package by its package URL against OSV records.
 // reason says why it could not be checked.
-func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][]*vuln.Record, names map[string]map[string]bool, st Status, p vuln.Package) ([]vuln.Match, string, error) {
+// recordCache holds the records of the package name last looked up, and
+// their compiled ranges.
+type recordCache struct {
+	versions *vuln.Versions
+	recs     map[string][]*vuln.Record
+	compiled map[*vuln.Affected]*vuln.Compiled
+}
+
+// records returns the records of one ecosystem and name, from the
+// database when the name is not the one last looked up.
+func (c *recordCache) records(ctx context.Context, db *DB, lookup *sql.Stmt, eco, name string) ([]*vuln.Record, error) {
+	key := eco + "\x00" + name
+	if recs, ok := c.recs[key]; ok {
+		return recs, nil
+	}
+	clear(c.recs)
+	clear(c.compiled)
+	recs, err := db.records(ctx, lookup, eco, name)
+	if err != nil {
+		return nil, err
+	}
+	c.recs[key] = recs
+	return recs, nil
+}
+
+func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache *recordCache, names map[string]map[string]bool, st Status, p vuln.Package) ([]vuln.Match, string, error) {
 	if p.PURL == "" {
 		return nil, "no package URL", nil
 	}
@@ -323,16 +399,11 @@ func (db *DB) scanPURL(ctx context.Context, lookup *sql.Stmt, cache map[string][
 	if !known[t.Name] {
 		return nil, "", nil
 	}
-	key := t.Ecosystem + "\x00" + t.Name
-	recs, ok := cache[key]
-	if !ok {
-		recs, err = db.records(ctx, lookup, t.Ecosystem, t.Name)
-		if err != nil {
-			return nil, "", err
-		}
-		cache[key] = recs
+	recs, err := cache.records(ctx, db, lookup, t.Ecosystem, t.Name)
+	if err != nil {
+		return nil, "", err
 	}
-	found, reason := matchRecords(recs, t, p, version)
+	found, reason := matchRecords(recs, cache, t, p, version)
 	return found, reason, nil
 }
 

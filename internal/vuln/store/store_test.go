@@ -653,3 +653,50 @@ func TestImportMalformedAndCompanions(t *testing.T) {
 		t.Errorf("strict import = %v", err)
 	}
 }
+
+// TestImportFollowsLinks: a folder given as a symbolic link, and links
+// inside it to files and folders, are read; a link loop ends; hidden
+// folders reached through a link are passed over like hidden folders.
+func TestImportFollowsLinks(t *testing.T) {
+	base := t.TempDir()
+	data, err := os.ReadFile("../testdata/osv/GHSA-jfh8-c2jp-5v3q.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	real := filepath.Join(base, "disk", "osv")
+	other := filepath.Join(base, "disk", "more")
+	for _, d := range []string{real, other, filepath.Join(base, "disk", "hidden")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(real, "GHSA-jfh8-c2jp-5v3q.json"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := strings.Replace(string(data), "GHSA-jfh8-c2jp-5v3q", "GHSA-test-link-0001", 1)
+	if err := os.WriteFile(filepath.Join(other, "GHSA-test-link-0001.json"), []byte(second), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	third := strings.Replace(string(data), "GHSA-jfh8-c2jp-5v3q", "GHSA-test-hidden-01", 1)
+	if err := os.WriteFile(filepath.Join(base, "disk", "hidden", "GHSA-test-hidden-01.json"), []byte(third), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for link, target := range map[string]string{
+		filepath.Join(base, "osv"):         real,                                  // the folder given
+		filepath.Join(real, "more"):        other,                                 // a folder inside
+		filepath.Join(real, "loop"):        real,                                  // back to itself
+		filepath.Join(real, ".hidden"):     filepath.Join(base, "disk", "hidden"), // hidden, passed over
+		filepath.Join(other, "again.json"): filepath.Join(real, "GHSA-jfh8-c2jp-5v3q.json"),
+	} {
+		if err := os.Symlink(target, link); err != nil {
+			t.Skipf("no symbolic links here: %v", err)
+		}
+	}
+	st, err := ImportWith(context.Background(), filepath.Join(t.TempDir(), "vuln.db"), []string{filepath.Join(base, "osv")}, ImportOptions{Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Records != 2 {
+		t.Errorf("records %d, want 2 (the folder's and the linked folder's; stats %+v)", st.Records, st)
+	}
+}

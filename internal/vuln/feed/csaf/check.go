@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
@@ -19,10 +20,14 @@ import (
 // metaschema when the program starts, which doubled the start of every
 // command.
 var (
-	csafCategoryPattern = regexp.MustCompile(`^[^\s\-_\.](.*[^\s\-_\.])?$`)
-	csafTrackingID      = regexp.MustCompile(`^[\S](.*[\S])?$`)
-	csafVersionPattern  = regexp.MustCompile(`^(0|[1-9][0-9]*)$|^((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?)$`)
-	cvss3Vector         = regexp.MustCompile(`^CVSS:3[.][01]/((AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])/)*(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])$`)
+	csafCategoryPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[^\s\-_\.](.*[^\s\-_\.])?$`) })
+	csafTrackingID      = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[\S](.*[\S])?$`) })
+	csafVersionPattern  = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(0|[1-9][0-9]*)$|^((0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?)$`)
+	})
+	cvss3Vector = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^CVSS:3[.][01]/((AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])/)*(AV:[NALP]|AC:[LH]|PR:[NLH]|UI:[NR]|S:[UC]|[CIA]:[NLH]|E:[XUPFH]|RL:[XOTWU]|RC:[XURC]|[CIA]R:[XLMH]|MAV:[XNALP]|MAC:[XLH]|MPR:[XNLH]|MUI:[XNR]|MS:[XUC]|M[CIA]:[XNLH])$`)
+	})
 )
 
 var (
@@ -65,7 +70,7 @@ func check(d *advisory.CSAF) []string {
 	if required("/document/csaf_version", doc.CSAFVersion) && *doc.CSAFVersion != "2.0" {
 		fail("/document/csaf_version", "%q is not 2.0", *doc.CSAFVersion)
 	}
-	if required("/document/category", doc.Category) && !csafCategoryPattern.MatchString(*doc.Category) {
+	if required("/document/category", doc.Category) && !csafCategoryPattern().MatchString(*doc.Category) {
 		fail("/document/category", "%q does not match the category pattern", *doc.Category)
 	}
 	required("/document/title", doc.Title)
@@ -81,7 +86,7 @@ func check(d *advisory.CSAF) []string {
 	if t := doc.Tracking; t == nil {
 		fail("/document/tracking", "missing")
 	} else {
-		if required("/document/tracking/id", t.ID) && !csafTrackingID.MatchString(*t.ID) {
+		if required("/document/tracking/id", t.ID) && !csafTrackingID().MatchString(*t.ID) {
 			fail("/document/tracking/id", "%q has leading or trailing white space", *t.ID)
 		}
 		date("/document/tracking/current_release_date", t.CurrentReleaseDate)
@@ -89,7 +94,7 @@ func check(d *advisory.CSAF) []string {
 		if required("/document/tracking/status", t.Status) {
 			oneOf("/document/tracking/status", *t.Status, csafTrackingStatuses)
 		}
-		if required("/document/tracking/version", t.Version) && !csafVersionPattern.MatchString(*t.Version) {
+		if required("/document/tracking/version", t.Version) && !csafVersionPattern().MatchString(*t.Version) {
 			fail("/document/tracking/version", "%q is neither an integer nor a semantic version", *t.Version)
 		}
 		if len(t.RevisionHistory) == 0 {
@@ -98,7 +103,7 @@ func check(d *advisory.CSAF) []string {
 		for i, r := range t.RevisionHistory {
 			ptr := fmt.Sprintf("/document/tracking/revision_history/%d", i)
 			date(ptr+"/date", r.Date)
-			if required(ptr+"/number", r.Number) && !csafVersionPattern.MatchString(*r.Number) {
+			if required(ptr+"/number", r.Number) && !csafVersionPattern().MatchString(*r.Number) {
 				fail(ptr+"/number", "%q is neither an integer nor a semantic version", *r.Number)
 			}
 			required(ptr+"/summary", r.Summary)
@@ -155,7 +160,7 @@ func check(d *advisory.CSAF) []string {
 				if c.Version != "3.0" && c.Version != "3.1" {
 					fail(sp+"/cvss_v3/version", "%q is not 3.0 or 3.1", c.Version)
 				}
-				if !cvss3Vector.MatchString(c.Vector) {
+				if !cvss3Vector().MatchString(c.Vector) {
 					fail(sp+"/cvss_v3/vectorString", "%q is not a CVSS 3 vector", c.Vector)
 				}
 				if c.BaseScore < 0 || c.BaseScore > 10 {
