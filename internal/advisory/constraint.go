@@ -3,6 +3,7 @@ package advisory
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // Constraint is the versions of a product an advisory names, read from
@@ -70,19 +71,35 @@ type Answer struct {
 }
 
 var (
-	parenthetical = regexp.MustCompile(`\(([^()]*)\)`)
+	parenthetical = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\(([^()]*)\)`) })
 	// A parenthetical that only comments.
-	notePattern = regexp.MustCompile(`(?i)^\s*(end[- ]of[- ](life|support)|eol\b|integrated into|formerly|also known as|aka\b)`)
+	notePattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\s*(end[- ]of[- ](life|support)|eol\b|integrated into|formerly|also known as|aka\b)`)
+	})
 	// Words that put conditions beyond the version.
-	conditionWords = regexp.MustCompile(`(?i)\b(with|without|model|models|option|options|shipped|shipping|between|running|edition|firmware|part|product id|reorder|udi|ndc|operating system|windows|linux|hardware|serial|lot|except|excluding|not including|only)\b|#`)
-	months         = regexp.MustCompile(`(?i)\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b`)
+	conditionWords = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(with|without|model|models|option|options|shipped|shipping|between|running|edition|firmware|part|product id|reorder|udi|ndc|operating system|windows|linux|hardware|serial|lot|except|excluding|not including|only)\b|#`)
+	})
+	months = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\b(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august|sep|sept|september|oct|october|nov|november|dec|december)\b`)
+	})
 	// "2.3.6 and below", "prior to 3.0", "up to 2.1", "3.0 and later".
-	andBelow = regexp.MustCompile(`(?i)^(.+?)\s+(and|or)\s+(below|earlier|prior|lower|older|before)$`)
-	andAbove = regexp.MustCompile(`(?i)^(.+?)\s+(and|or)\s+(above|later|newer|higher|after)$`)
-	priorTo  = regexp.MustCompile(`(?i)^(prior to|before|earlier than|older than|lower than|below)\s+(.+)$`)
-	upTo     = regexp.MustCompile(`(?i)^(up to( and including)?|through|until)\s+(.+)$`)
-	fromTo   = regexp.MustCompile(`(?i)^(?:from\s+)?(\S+)\s+(?:to|through|thru|-)\s+(\S+)$`)
-	andList  = regexp.MustCompile(`(?i)\s+(?:and|or|&)\s+`)
+	andBelow = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(.+?)\s+(and|or)\s+(below|earlier|prior|lower|older|before)$`)
+	})
+	andAbove = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(.+?)\s+(and|or)\s+(above|later|newer|higher|after)$`)
+	})
+	priorTo = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(prior to|before|earlier than|older than|lower than|below)\s+(.+)$`)
+	})
+	upTo = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(up to( and including)?|through|until)\s+(.+)$`)
+	})
+	fromTo = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^(?:from\s+)?(\S+)\s+(?:to|through|thru|-)\s+(\S+)$`)
+	})
+	andList = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\s+(?:and|or|&)\s+`) })
 )
 
 // ParseConstraint reads the version text of a product. It never fails:
@@ -104,8 +121,8 @@ func ParseConstraint(raw string) Constraint {
 	}
 	// Parentheticals: a comment is kept as a note; any other is a
 	// condition.
-	for _, m := range parenthetical.FindAllStringSubmatch(s, -1) {
-		if notePattern.MatchString(m[1]) {
+	for _, m := range parenthetical().FindAllStringSubmatch(s, -1) {
+		if notePattern().MatchString(m[1]) {
 			c.Note = strings.TrimSpace(c.Note + " " + m[0])
 			s = strings.TrimSpace(strings.Replace(s, m[0], "", 1))
 			continue
@@ -117,11 +134,11 @@ func ParseConstraint(raw string) Constraint {
 		c.review = "unbalanced parentheses"
 		return c
 	}
-	if m := conditionWords.FindString(s); m != "" {
+	if m := conditionWords().FindString(s); m != "" {
 		c.review = "a condition beside the version (" + strings.ToLower(m) + ")"
 		return c
 	}
-	if months.MatchString(s) {
+	if months().MatchString(s) {
 		c.review = "a date rather than a version"
 		return c
 	}
@@ -137,10 +154,10 @@ func ParseConstraint(raw string) Constraint {
 	}
 	if len(parts) == 1 && !strings.ContainsAny(parts[0], "<>=") {
 		// 2131 and 2141; 1.0 to 2.0
-		if m := fromTo.FindStringSubmatch(parts[0]); m != nil {
+		if m := fromTo().FindStringSubmatch(parts[0]); m != nil {
 			parts = []string{">= " + m[1], "<= " + m[2]}
-		} else if andList.MatchString(parts[0]) && !andBelow.MatchString(parts[0]) && !andAbove.MatchString(parts[0]) {
-			parts = andList.Split(parts[0], -1)
+		} else if andList().MatchString(parts[0]) && !andBelow().MatchString(parts[0]) && !andAbove().MatchString(parts[0]) {
+			parts = andList().Split(parts[0], -1)
 		}
 	}
 	var items []item
@@ -164,14 +181,14 @@ type item struct {
 
 func parseItem(p string) (item, string) {
 	switch {
-	case andBelow.MatchString(p):
-		p = "<= " + andBelow.FindStringSubmatch(p)[1]
-	case andAbove.MatchString(p):
-		p = ">= " + andAbove.FindStringSubmatch(p)[1]
-	case priorTo.MatchString(p):
-		p = "< " + priorTo.FindStringSubmatch(p)[2]
-	case upTo.MatchString(p):
-		p = "<= " + upTo.FindStringSubmatch(p)[3]
+	case andBelow().MatchString(p):
+		p = "<= " + andBelow().FindStringSubmatch(p)[1]
+	case andAbove().MatchString(p):
+		p = ">= " + andAbove().FindStringSubmatch(p)[1]
+	case priorTo().MatchString(p):
+		p = "< " + priorTo().FindStringSubmatch(p)[2]
+	case upTo().MatchString(p):
+		p = "<= " + upTo().FindStringSubmatch(p)[3]
 	}
 	var it item
 	for _, op := range []string{"<=", ">=", "==", "<", ">", "="} {

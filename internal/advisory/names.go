@@ -294,13 +294,17 @@ func model(w string) bool {
 }
 
 // modelRange matches "MX400-MX850" or "MX400 to MX850" in a product name.
-var modelRange = regexp.MustCompile(`(?i)\b([a-z]*)(\d+)[a-z]*\s*(?:-|to|through)\s*([a-z]*)(\d+)[a-z]*\b`)
+var modelRange = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b([a-z]*)(\d+)[a-z]*\s*(?:-|to|through)\s*([a-z]*)(\d+)[a-z]*\b`)
+})
 
 // modelWord reads a model number word: letters, then digits.
-var modelWord = regexp.MustCompile(`^([a-z]*)(\d+)[a-z]*$`)
+var modelWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]*)(\d+)[a-z]*$`) })
 
 // exclusion matches "not including ...", "except ...", "excluding ...".
-var exclusion = regexp.MustCompile(`(?i)\b(not including|except|excluding|other than)\b`)
+var exclusion = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)\b(not including|except|excluding|other than)\b`)
+})
 
 // productMatch says how an inventory's product name relates to an
 // advisory's: 2 the same product (the same identifying words, in any
@@ -327,7 +331,7 @@ type name struct {
 func newName(product, vendor string, advisory bool) name {
 	n := name{raw: product, words: tokens(stripParens(product), vendor), plain: Normalize(stripParens(product))}
 	if advisory {
-		n.rng, n.excl = modelRange.FindStringSubmatch(product), exclusion.MatchString(product)
+		n.rng, n.excl = modelRange().FindStringSubmatch(product), exclusion().MatchString(product)
 	}
 	return n
 }
@@ -437,7 +441,7 @@ func matchNames(in, an name) (int, string) {
 
 // stripParens drops parenthetical text.
 func stripParens(s string) string {
-	return strings.TrimSpace(parenthetical.ReplaceAllString(s, " "))
+	return strings.TrimSpace(parenthetical().ReplaceAllString(s, " "))
 }
 
 // acronyms replaces in a each word that is the initials of consecutive
@@ -477,7 +481,7 @@ func acronyms(a, b []string) []string {
 }
 
 func inModelRange(m string, r []string) bool {
-	mm := modelWord.FindStringSubmatch(m)
+	mm := modelWord().FindStringSubmatch(m)
 	if mm == nil || !strings.EqualFold(mm[1], r[1]) || !strings.EqualFold(r[1], r[3]) {
 		return false
 	}

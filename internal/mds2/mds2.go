@@ -23,6 +23,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -52,14 +53,20 @@ const (
 var new2019 = []string{"MPII", "CONN", "RMOT", "SBOM"}
 
 var (
-	idPattern   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.:]?\s*$`)
-	notePattern = regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`)
-	noteRef     = regexp.MustCompile(`(?i)\bnotes?\s*#?\s*(\d{1,4}(?:\s*(?:,|&|and)\s*#?\s*\d{1,4})*)\b`)
-	number      = regexp.MustCompile(`\d{1,4}`)
+	idPattern = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})\s*[.:]?\s*$`)
+	})
+	notePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*note\s*#?\s*(\d{1,4})\s*$`) })
+	noteRef     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)\bnotes?\s*#?\s*(\d{1,4}(?:\s*(?:,|&|and)\s*#?\s*\d{1,4})*)\b`)
+	})
+	number = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`\d{1,4}`) })
 	// prefixed is an ID at the start of a cell that goes on with the
 	// question's text, as forms converted from PDF have it.
-	prefixed   = regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})(?:\s*[:.)\]]\s*|\s+)\S`)
-	noteHeader = regexp.MustCompile(`(?i)^\s*(?:notes?|comments?|remarks?)\b`)
+	prefixed = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`(?i)^\s*(DOC|MPII|ALOF|AUDT|AUTH|CSUP|DIDT|DTBK|EMRG|IGAU|MLDP|NAUT|CONN|PAUT|PLOK|RDMP|SBOM|SAHD|SHAD|SGUD|STCF|TXCF|TXIG|RMOT)\s*-\s*(\d{1,3}(?:\.\d{1,3}){0,3})(?:\s*[:.)\]]\s*|\s+)\S`)
+	})
+	noteHeader = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)^\s*(?:notes?|comments?|remarks?)\b`) })
 )
 
 // Bounds on a workbook.
@@ -233,7 +240,7 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 				id = true
 			} else if a, _ := answerWord(v); a != Other && a != Blank {
 				answer = true
-			} else if len(pres) < maxRows && prefixed.MatchString(idDashes.Replace(v)) {
+			} else if len(pres) < maxRows && prefixed().MatchString(idDashes.Replace(v)) {
 				pres = append(pres, pre{len(sd.rows), len(line) - 1})
 				pid = true
 			}
@@ -260,7 +267,7 @@ func readSheet(x *excelize.File, file, sheet string) (*sheetData, error) {
 			if k == 0 {
 				sd.prefixed = sd.addr(*c)
 			}
-			m := prefixed.FindStringSubmatch(idDashes.Replace(c.text))
+			m := prefixed().FindStringSubmatch(idDashes.Replace(c.text))
 			c.text = m[1] + "-" + m[2] // the ID as written, for messages
 			c.sec, c.num = strings.ToUpper(m[1]), m[2]
 		}
@@ -336,7 +343,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 			break // the header is above the first question
 		}
 		for _, c := range row {
-			if c.col > ac && noteHeader.MatchString(c.text) {
+			if c.col > ac && noteHeader().MatchString(c.text) {
 				nc = c.col
 				break
 			}
@@ -356,7 +363,7 @@ func (sd *sheetData) form(file string) (*Form, error) {
 		// Notes: "Note 1" in the ID column (or any early column), text right
 		// of it.
 		for i, c := range row {
-			if m := notePattern.FindStringSubmatch(c.text); m != nil && c.col <= ic+1 && i+1 < len(row) {
+			if m := notePattern().FindStringSubmatch(c.text); m != nil && c.col <= ic+1 && i+1 < len(row) {
 				f.Notes[strings.TrimLeft(m[1], "0")] = strings.TrimSpace(row[i+1].text)
 				break
 			}
@@ -503,7 +510,7 @@ func matchID(s string) []string {
 	if len(s) > 40 {
 		return nil
 	}
-	return idPattern.FindStringSubmatch(idDashes.Replace(s))
+	return idPattern().FindStringSubmatch(idDashes.Replace(s))
 }
 
 func rowHasID(row []cell, col int) bool {
@@ -573,8 +580,8 @@ func placeholder(s string) bool {
 // "Notes 2, 5 and 7".
 func noteNumbers(s string) []string {
 	var out []string
-	for _, m := range noteRef.FindAllStringSubmatch(s, 8) {
-		for _, n := range number.FindAllString(m[1], 16) {
+	for _, m := range noteRef().FindAllStringSubmatch(s, 8) {
+		for _, n := range number().FindAllString(m[1], 16) {
 			out = append(out, strings.TrimLeft(n, "0"))
 		}
 	}
@@ -584,11 +591,13 @@ func noteNumbers(s string) []string {
 // versionPattern finds a version in a description: after a word that
 // announces it ("version 4.2", "software 2.3.1", "SW v3.1", "rel. 2024.1")
 // or as v followed by a dotted number ("v2.0.5").
-var versionPattern = regexp.MustCompile(`(?i)(?:\b(?:software|firmware|sw|fw)(?:\s+(?:version|ver\.?|release))?|\bversion|\bver\.|\brelease|\brel\.)\s*[:#]?\s*v?(\d+(?:\.\d+){0,3}[a-z0-9]*(?:[._-][a-z0-9]+)*)|\bv(\d+(?:\.\d+)+[a-z0-9]*)\b`)
+var versionPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)(?:\b(?:software|firmware|sw|fw)(?:\s+(?:version|ver\.?|release))?|\bversion|\bver\.|\brelease|\brel\.)\s*[:#]?\s*v?(\d+(?:\.\d+){0,3}[a-z0-9]*(?:[._-][a-z0-9]+)*)|\bv(\d+(?:\.\d+)+[a-z0-9]*)\b`)
+})
 
 // versionIn returns the version a description names, or "".
 func versionIn(s string) string {
-	m := versionPattern.FindStringSubmatch(s)
+	m := versionPattern().FindStringSubmatch(s)
 	if m == nil {
 		return ""
 	}

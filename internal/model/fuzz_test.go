@@ -52,7 +52,7 @@ func FuzzParse(f *testing.F) {
 		}
 		seen := map[string]bool{}
 		for i, c := range dev.Components {
-			if !idPattern.MatchString(c.ID) || seen[c.ID] {
+			if !idPattern().MatchString(c.ID) || seen[c.ID] {
 				t.Fatalf("accepted bad or duplicate component id %q", c.ID)
 			}
 			seen[c.ID] = true

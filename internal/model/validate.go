@@ -7,11 +7,12 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 var (
-	idPattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`)
-	sha256Pattern = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+	idPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
+	sha256Pattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{64}$`) })
 )
 
 // validate checks what the types alone cannot: identifiers, references
@@ -41,7 +42,7 @@ func (v *validator) identifiers() {
 	}
 	for i, c := range v.dev.Components {
 		path := fmt.Sprintf("components[%d].id", i)
-		if !idPattern.MatchString(c.ID) {
+		if !idPattern().MatchString(c.ID) {
 			v.add(path, "component id %q must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit", c.ID)
 			continue
 		}
@@ -53,7 +54,7 @@ func (v *validator) identifiers() {
 		ifaces := map[string]bool{}
 		for k, in := range c.Interfaces {
 			ipath := fmt.Sprintf("components[%d].interfaces[%d].id", i, k)
-			if !idPattern.MatchString(in.ID) {
+			if !idPattern().MatchString(in.ID) {
 				v.add(ipath, "interface id %q must be 1-64 letters, digits, '.', '_' or '-'", in.ID)
 			} else if ifaces[in.ID] {
 				v.add(ipath, "interface id %q is used twice in component %q", in.ID, c.ID)
@@ -63,7 +64,7 @@ func (v *validator) identifiers() {
 	}
 	for i, e := range v.dev.ExternalDevices {
 		path := fmt.Sprintf("externalDevices[%d].id", i)
-		if !idPattern.MatchString(e.ID) {
+		if !idPattern().MatchString(e.ID) {
 			v.add(path, "external device id %q must be 1-64 letters, digits, '.', '_' or '-'", e.ID)
 			continue
 		}
@@ -80,7 +81,7 @@ func (v *validator) identifiers() {
 	assets := map[string]bool{}
 	for i, a := range v.dev.DataAssets {
 		path := fmt.Sprintf("dataAssets[%d].id", i)
-		if !idPattern.MatchString(a.ID) {
+		if !idPattern().MatchString(a.ID) {
 			v.add(path, "data asset id %q must be 1-64 letters, digits, '.', '_' or '-'", a.ID)
 		} else if assets[a.ID] {
 			v.add(path, "data asset id %q is used twice", a.ID)
@@ -88,7 +89,7 @@ func (v *validator) identifiers() {
 		assets[a.ID] = true
 	}
 	for i, d := range v.dev.Documents {
-		if d.SHA256 != "" && !sha256Pattern.MatchString(d.SHA256) {
+		if d.SHA256 != "" && !sha256Pattern().MatchString(d.SHA256) {
 			v.add(fmt.Sprintf("documents[%d].sha256", i), "sha256 must be 64 hexadecimal digits")
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
@@ -79,7 +80,7 @@ func (r *Rule) subjects(in *catalog.Input) []subject {
 	return out
 }
 
-var noSuchKey = regexp.MustCompile(`no such key: (\S+)`)
+var noSuchKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`no such key: (\S+)`) })
 
 // evaluate runs the rule on each subject. A missing fact is Unknown; a
 // type error or an exceeded cost limit is an Error for that subject.
@@ -118,7 +119,7 @@ func (r *Rule) evaluate(in *catalog.Input) []catalog.Result {
 
 func (r *Rule) failed(s subject, err error) catalog.Result {
 	msg := err.Error()
-	if m := noSuchKey.FindStringSubmatch(msg); m != nil {
+	if m := noSuchKey().FindStringSubmatch(msg); m != nil {
 		under := ""
 		if s.path != "" {
 			under = " under " + s.path

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cel.dev/cel-go/cel"
@@ -87,7 +88,9 @@ type fileDoc struct {
 	Rules       []fileRule `yaml:"rules"`
 }
 
-var idPattern = regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$`)
+var idPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^[a-z][a-z0-9]*(-[a-z0-9]+)*/[a-z0-9]+(-[a-z0-9]+)*$`)
+})
 
 // Load reads and compiles a policy file. requirements lists the catalog's
 // requirement IDs, builtin the built-in rule IDs a policy may not reuse.
@@ -163,7 +166,7 @@ func Parse(name string, data []byte, requirements, builtin []string) (*Policy, e
 func compileRule(env *cel.Env, fr fileRule, at func(string) string, requirements, builtin []string) (Rule, error) {
 	r := Rule{ID: fr.ID, Title: fr.Title, Requirements: fr.Requirements, Rationale: fr.Rationale, Remediation: fr.Remediation, Each: fr.Each, Cite: fr.Cite}
 	switch {
-	case !idPattern.MatchString(fr.ID):
+	case !idPattern().MatchString(fr.ID):
 		return r, fmt.Errorf("%s: rule id %q must be area/kebab-name", at("id"), fr.ID)
 	case slices.Contains(builtin, fr.ID):
 		return r, fmt.Errorf("%s: rule id %q is a built-in rule", at("id"), fr.ID)

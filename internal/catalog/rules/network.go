@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -198,8 +199,7 @@ var noCleartext = register(catalog.Rule{
 	},
 })
 
-var tlsVersion = regexp.MustCompile(`(?i)\b(ssl|tls|dtls)\s*v?(\d(?:\.\d)?)?`)
-
+var tlsVersion = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?i)\b(ssl|tls|dtls)\s*v?(\d(?:\.\d)?)?`) })
 var modernTLS = register(catalog.Rule{
 	ID:          "net/tls-version",
 	Title:       "TLS and DTLS are version 1.2 or later",
@@ -214,7 +214,7 @@ var modernTLS = register(catalog.Rule{
 				continue
 			}
 			proto := f.in.Encryption.Protocol
-			m := tlsVersion.FindStringSubmatch(proto)
+			m := tlsVersion().FindStringSubmatch(proto)
 			if m == nil {
 				continue
 			}
