@@ -33,13 +33,33 @@ type record struct {
 	raw []byte
 }
 
-// readRecords reads every *.json OSV record under the sources.
+// readRecords reads every *.json OSV record under the sources, following
+// symbolic links to folders and files (a source given as a link to a
+// shared folder included), each real folder once.
 func readRecords(srcs []string) ([]*record, error) {
 	var out []*record
-	for _, src := range srcs {
-		err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
+	seen := map[string]bool{}
+	var walk func(src string) error
+	walk = func(src string) error {
+		real, err := filepath.EvalSymlinks(src)
+		if err != nil {
+			return err
+		}
+		if seen[real] {
+			return nil
+		}
+		seen[real] = true
+		return filepath.WalkDir(real, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
 				return err
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if st, err := os.Stat(p); err == nil && st.IsDir() {
+					return walk(p)
+				}
+			}
+			if !strings.HasSuffix(p, ".json") {
+				return nil
 			}
 			data, err := os.ReadFile(p)
 			if err != nil {
@@ -53,7 +73,9 @@ func readRecords(srcs []string) ([]*record, error) {
 			out = append(out, &r)
 			return nil
 		})
-		if err != nil {
+	}
+	for _, src := range srcs {
+		if err := walk(src); err != nil {
 			return nil, err
 		}
 	}
