@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,5 +102,54 @@ func TestWriteRespectsWhatIsThere(t *testing.T) {
 	}
 	if err := Write(dir, []byte("x"), 0o644); err == nil || !strings.Contains(err.Error(), "is a directory") {
 		t.Errorf("a directory: %v", err)
+	}
+}
+
+// TestWriteFunc: streamed output lands whole; when the producer fails,
+// the previous file stays, no temporary file is left, and the producer's
+// own error comes back as it is, not as a failure to write.
+func TestWriteFunc(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "scan.json")
+	big := strings.Repeat("x", 1<<20)
+	err := WriteFunc(p, 0o644, func(w io.Writer) error {
+		for i := 0; i < 3; i++ {
+			if _, err := io.WriteString(w, big); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(p); len(got) != 3<<20 {
+		t.Fatalf("wrote %d bytes, want %d", len(got), 3<<20)
+	}
+	own := &fs.PathError{Op: "open", Path: "policy.yaml", Err: fs.ErrNotExist}
+	err = WriteFunc(p, 0o644, func(w io.Writer) error {
+		io.WriteString(w, "half")
+		return own
+	})
+	if err != own {
+		t.Errorf("error %v, want the producer's own", err)
+	}
+	if got, _ := os.ReadFile(p); len(got) != 3<<20 {
+		t.Error("a failed write changed the file")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".scan.json.*")); len(left) > 0 {
+		t.Errorf("temporary files left: %v", left)
+	}
+	// A failure to write the file names the user's path.
+	full := "/dev/full"
+	if _, err := os.Stat(full); err != nil {
+		t.Skip("no /dev/full here")
+	}
+	err = WriteFunc(full, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, big)
+		return err
+	})
+	if err == nil || !strings.Contains(err.Error(), "write /dev/full") {
+		t.Errorf("writing to a full device: %v", err)
 	}
 }

@@ -5,7 +5,6 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -223,11 +222,7 @@ func output(path string, stdout io.Writer, render func(io.Writer) error) error {
 	if path == "" {
 		return render(stdout)
 	}
-	var buf bytes.Buffer
-	if err := render(&buf); err != nil {
-		return err
-	}
-	return atomicfile.Write(path, buf.Bytes(), 0o644)
+	return atomicfile.WriteFunc(path, 0o644, render)
 }
 
 // relHref is the plan's path as the results file should refer to it:

@@ -44,7 +44,7 @@ specification that were repaired are listed as warnings with their location.`,
 }
 
 func newScan(stdout io.Writer) *cobra.Command {
-	var fmtName, threshold string
+	var fmtName, threshold, outFile string
 	var o app.ScanOptions
 	var db dbFlags
 	c := &cobra.Command{
@@ -72,6 +72,9 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if f.Single && len(args) > 1 {
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(args))
 			}
+			if err := f.CheckExtension(outFile); outFile != "" && err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
 			sev, err := failOn(threshold, "low, medium, high, critical")
 			if err != nil {
 				return err
@@ -92,7 +95,8 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if f.Single && len(res.SBOMs) != 1 {
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(res.SBOMs))
 			}
-			if err := f.Scan(stdout, res, render.Options{Build: thisBuild(), Now: time.Now()}); err != nil {
+			ro := render.Options{Build: thisBuild(), Now: time.Now()}
+			if err := output(outFile, stdout, func(w io.Writer) error { return f.Scan(w, res, ro) }); err != nil {
 				return err
 			}
 			return tripped(cmd.ErrOrStderr(), threshold, res.Tripped(sev))
@@ -101,6 +105,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 	db.add(c, "vulnerability database file (or MDCHECK_DB)", true)
 	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, or cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM)")
 	c.Flags().StringVar(&threshold, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
+	c.Flags().StringVarP(&outFile, "output", "o", "", "write the report to this file instead of standard output")
 	c.Flags().StringVar(&o.Device, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")
 	c.Flags().StringArrayVar(&o.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark matches; repeatable")
 	return c
@@ -111,7 +116,7 @@ func newInventory(stdout io.Writer) *cobra.Command {
 		Use:   "inventory",
 		Short: "Match a fleet of devices against medical-device advisories",
 	}
-	var fmtName string
+	var fmtName, outFile string
 	var db dbFlags
 	m := &cobra.Command{
 		Use:   "match FILE",
@@ -140,20 +145,26 @@ and the database matched against (database): docs/schemas.`,
 			if err != nil {
 				return err
 			}
+			if err := f.CheckExtension(outFile); outFile != "" && err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
 			a := newApp(cmd, db.path)
 			defer a.Close()
-			rows := f.Inventory(stdout, render.Options{Build: thisBuild()})
-			st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Freshness: db.freshness(cmd), Events: ev}, rows.Row)
-			if err != nil {
-				return err
-			}
-			return rows.End(st)
+			return output(outFile, stdout, func(w io.Writer) error {
+				rows := f.Inventory(w, render.Options{Build: thisBuild()})
+				st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Freshness: db.freshness(cmd), Events: ev}, rows.Row)
+				if err != nil {
+					return err
+				}
+				return rows.End(st)
+			})
 		},
 	}
 	db.add(m, "vulnerability database file (or MDCHECK_DB); when it does not exist, the built-in snapshot", true)
 	m.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
+	m.Flags().StringVarP(&outFile, "output", "o", "", "write the results to this file instead of standard output")
 	c.AddCommand(m)
 	return c
 }
