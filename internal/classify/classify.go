@@ -10,7 +10,7 @@ import (
 )
 
 // SchemaVersion is the version of the JSON classification output.
-const SchemaVersion = "1"
+const SchemaVersion = "2"
 
 // ErrOutOfScope is returned for a device the MDR classification rules do
 // not cover (an in vitro diagnostic device under the IVDR).
@@ -24,7 +24,9 @@ type Classification struct {
 	Basis         string `json:"basis"`
 	Result
 	Components []Result `json:"components"`
-	Notes      []string `json:"notes,omitempty"`
+	// Transition is the MDR Art. 120 transition of a legacy device.
+	Transition *Transition `json:"transition,omitempty"`
+	Notes      []string    `json:"notes,omitempty"`
 }
 
 // Device identifies the classified device.
@@ -100,7 +102,8 @@ func Classify(dev *model.Device) (*Classification, error) {
 	}
 	out.Result = system(out.Components)
 	if out.Basis == "mdd-legacy" {
-		out.Notes = append(out.Notes, legacyNotes(dev, out.Result)...)
+		out.Transition = transition(dev, out.Result)
+		out.Notes = append(out.Notes, legacyNotes(out.Transition)...)
 	}
 	return out, nil
 }

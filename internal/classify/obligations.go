@@ -1,9 +1,6 @@
 package classify
 
 import (
-	"fmt"
-	"time"
-
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
@@ -139,23 +136,14 @@ func (r *Result) obligations() {
 	}
 }
 
-// legacyNotes explains what applies to a device still placed on the market
-// under a Directive certificate.
-func legacyNotes(dev *model.Device, sys Result) []string {
+// legacyNotes explains what applies to a legacy device whatever its
+// transition basis.
+func legacyNotes(t *Transition) []string {
 	notes := []string{
-		"Legacy device: placed on the market under a Directive (MDD/AIMDD) certificate within the transition of MDR Art. 120. MDR requirements on post-market surveillance, market surveillance, vigilance and registration apply to it now (Art. 120(3)); the conformity routes shown are those it needs for MDR certification.",
+		"Legacy device: the MDR's requirements on post-market surveillance, market surveillance, vigilance and registration of economic operators and devices apply to it in place of the Directive's (Art. 120(3d)); the conformity routes shown are those it needs for MDR certification.",
 	}
-	if sys.Decided {
-		end := "31 December 2028"
-		if sys.Class == III || (sys.Class == IIb && anyImplantable(dev)) {
-			end = "31 December 2027"
-		}
-		notes = append(notes, fmt.Sprintf("Transition end for a class %s device under Art. 120(3a) as amended by Regulation (EU) 2023/607: %s, provided the conditions of Art. 120(3c) are met (check the consolidated text for the device's exact case).", sys.Label, end))
-	}
-	if r := dev.Regulation; r != nil {
-		if t, ok := r.CertificateExpiry.Time(); ok {
-			notes = append(notes, fmt.Sprintf("Directive certificate expiry stated in the model: %s.", t.Format(time.DateOnly)))
-		}
+	if t != nil && (t.Basis == "Art. 120(3a)(a)" || t.Basis == "Art. 120(3a)(b)" || t.Basis == "Art. 120(3b)") {
+		notes = append(notes, "Surveillance: the notified body that issued the Directive certificate, if any, stays responsible unless the manufacturer agreed otherwise with an MDR notified body; from 26 September 2024 the notified body that signed the written agreement is responsible (Art. 120(3e)).")
 	}
 	return notes
 }

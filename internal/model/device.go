@@ -47,9 +47,37 @@ type Identity struct {
 type Regulation struct {
 	Basis Basis `yaml:"basis" doc:"mdr, mdd-legacy (MDD/AIMDD certificate under MDR Art. 120 transition) or ivdr (out of scope)."`
 	// LegacyClass is the class under the Directive, for a legacy device.
-	LegacyClass string `yaml:"legacyClass" doc:"Class under the Directive (legacy devices only), e.g. IIb or AIMD."`
-	// CertificateExpiry is when the legacy certificate ends, if any.
-	CertificateExpiry Date `yaml:"certificateExpiry" doc:"Expiry date of the Directive certificate (legacy devices only)."`
+	LegacyClass LegacyClass `yaml:"legacyClass" doc:"Class under the Directive (legacy devices only): I (self-declared), Is, Im, IIa, IIb, III, or AIMD (AIMDD)."`
+	// CertificateIssued and CertificateExpiry date the Directive
+	// certificate, if any: MDR Art. 120(2) extends certificates issued from
+	// 25 May 2017 that were valid on 26 May 2021.
+	CertificateIssued Date `yaml:"certificateIssued" doc:"Issue date of the Directive (MDD/AIMDD) certificate (legacy devices with a notified body)."`
+	CertificateExpiry Date `yaml:"certificateExpiry" doc:"Expiry date stated on the Directive certificate (legacy devices only)."`
+	// DeclarationOfConformity is when a self-declared class I device's
+	// Directive declaration of conformity was drawn up (Art. 120(3b)).
+	DeclarationOfConformity Date `yaml:"declarationOfConformity" doc:"Date the Directive declaration of conformity was drawn up (self-declared class I legacy devices; MDR Art. 120(3b) needs it before 26 May 2021)."`
+	// CustomMade marks a custom-made device (Art. 2(3)); a class III
+	// custom-made implantable one has its own transition (Art. 120(3f)).
+	CustomMade bool `yaml:"customMade" doc:"Whether the device is custom-made (MDR Art. 2(3)); class III custom-made implantables have their own transition (Art. 120(3f))."`
+	// WellEstablishedImplant names the implantable devices MDR Art. 52(4)
+	// and Art. 120(3a)(a) treat apart from other class IIb implantables.
+	WellEstablishedImplant WellEstablishedImplant `yaml:"wellEstablishedImplant" doc:"For an implantable device: which of the devices MDR Art. 52(4) and Art. 120(3a)(a) list it is (suture, staple, dental-filling, dental-brace, tooth-crown, screw, wedge, plate, wire, pin, clip, connector)."`
+	// Transition holds the conditions of Art. 120(3c) as the manufacturer
+	// states them.
+	Transition *LegacyTransition `yaml:"transition" doc:"The conditions of MDR Art. 120(3c) (and (3f)) for placing a legacy device on the market after 26 May 2024."`
+}
+
+// LegacyTransition holds what the manufacturer states about the
+// conditions of MDR Art. 120(3c) as amended by Regulation (EU) 2023/607.
+// An unstated condition is unknown, never met.
+type LegacyTransition struct {
+	CompliesWithDirective *bool `yaml:"compliesWithDirective" doc:"The device continues to comply with the Directive (Art. 120(3c)(a))."`
+	SignificantChange     *bool `yaml:"significantChange" doc:"Whether the design or intended purpose changed significantly (Art. 120(3c)(b): there must be none)."`
+	UnacceptableRisk      *bool `yaml:"unacceptableRisk" doc:"Whether the device presents an unacceptable risk to health or safety (Art. 120(3c)(c): it must not)."`
+	QualitySystem         Date  `yaml:"qualitySystem" doc:"Date the MDR quality management system (Art. 10(9)) was in place (Art. 120(3c)(d): by 26 May 2024)."`
+	Application           Date  `yaml:"application" doc:"Date the formal application to an MDR notified body was lodged (Art. 120(3c)(e), (3f): by 26 May 2024)."`
+	WrittenAgreement      Date  `yaml:"writtenAgreement" doc:"Date the written agreement with the notified body (Annex VII Section 4.3) was signed (Art. 120(3c)(e), (3f): by 26 September 2024)."`
+	AuthorityDecision     bool  `yaml:"authorityDecision" doc:"A competent authority granted a derogation (Art. 59(1)) or required the conformity assessment (Art. 97(1)) for the device: keeps a certificate that expired before 20 March 2023 valid (Art. 120(2))."`
 }
 
 // IntendedPurpose holds the intended purpose in words and as facts.

@@ -12,6 +12,26 @@ func (Basis) Values() []string {
 	return []string{"mdr", "mdd-legacy", "ivdr"}
 }
 
+// LegacyClass is a device's class under the Directives: MDD 93/42/EEC
+// classes (I self-declared; Is and Im with a notified body for
+// sterility or metrology) or AIMD for an active implantable device under
+// the AIMDD 90/385/EEC.
+type LegacyClass string
+
+// Values lists the valid LegacyClass values.
+func (LegacyClass) Values() []string {
+	return []string{"I", "Is", "Im", "IIa", "IIb", "III", "AIMD"}
+}
+
+// WellEstablishedImplant is one of the implantable devices MDR Art. 52(4)
+// and Art. 120(3a)(a) list apart.
+type WellEstablishedImplant string
+
+// Values lists the valid WellEstablishedImplant values.
+func (WellEstablishedImplant) Values() []string {
+	return []string{"suture", "staple", "dental-filling", "dental-brace", "tooth-crown", "screw", "wedge", "plate", "wire", "pin", "clip", "connector"}
+}
+
 // MedicalPurpose is a medical purpose of MDR Art. 2(1).
 type MedicalPurpose string
 

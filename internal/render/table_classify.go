@@ -62,6 +62,9 @@ func writeClassTable(w io.Writer, c *classify.Classification, trace bool) error 
 		writeObligations(out, r, "  ")
 		writeMissing(out, r.Missing, "  ")
 	}
+	if t := c.Transition; t != nil {
+		writeTransition(out, t)
+	}
 	if len(c.Notes) > 0 {
 		out.printf("\nNotes:\n")
 		for _, n := range c.Notes {
@@ -69,6 +72,38 @@ func writeClassTable(w io.Writer, c *classify.Classification, trace bool) error 
 		}
 	}
 	return out.err
+}
+
+// writeTransition shows a legacy device's MDR Art. 120 basis and the
+// status of each condition it sets.
+func writeTransition(out *ew, t *classify.Transition) {
+	out.printf("\nTransition (MDR Art. 120 as amended by Regulation (EU) 2023/607): ")
+	switch t.Basis {
+	case "none":
+		out.printf("none: the MDR applies since %s\n", t.Until)
+	case "undetermined":
+		out.printf("undetermined\n")
+	default:
+		verdict := "conditions met"
+		if !t.Met() {
+			verdict = "conditions not all met or not shown"
+		}
+		out.printf("%s, until %s (%s)\n", t.Basis, t.Until, verdict)
+	}
+	out.printf("  %s\n", t.Reason)
+	for _, c := range t.Conditions {
+		out.printf("  [%s] %s: %s", c.Status, c.Article, c.Text)
+		if c.Detail != "" {
+			out.printf(" (%s)", c.Detail)
+		}
+		out.printf("\n")
+	}
+	if len(t.Missing) > 0 {
+		out.printf("  Facts that would settle what is unknown:\n")
+		for _, m := range t.Missing {
+			out.printf("    - %s\n", m)
+		}
+	}
 }
 
 func writeSteps(out *ew, steps []classify.Step, all bool) {

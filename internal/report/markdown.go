@@ -20,6 +20,9 @@ func Markdown(w io.Writer, r *Report) error {
 	p.f("| | |\n| --- | --- |\n")
 	p.f("| Manufacturer | %s |\n", md(r.Device.Manufacturer))
 	p.f("| MDR class | %s%s |\n", md(r.Classification.Class), rulesSuffix(r.Classification.Rule))
+	if t := r.Classification.Transition; t != nil {
+		p.f("| Legacy device | %s |\n", md(t.Line()))
+	}
 	p.f("| Profile | %s |\n", r.Profile)
 	p.f("| Date | %s |\n", r.Date)
 	p.f("| Readiness | **%.1f%%** (%d of %d applicable requirements met) |\n", r.Summary.Readiness, r.Summary.Requirements[Met], applicable(r))

@@ -5,6 +5,7 @@
 package report
 
 import (
+	"fmt"
 	"math"
 	"sort"
 	"strings"
@@ -18,8 +19,9 @@ import (
 // SchemaVersion is the version of the JSON report. It changes whenever
 // the JSON output changes shape (2: a finding's "waiver" became its
 // "suppression"; 3: the tool's commit, build date, catalog version and
-// database; docs/schemas/check.schema.json).
-const SchemaVersion = "3"
+// database; 4: a legacy device's MDR Art. 120 transition;
+// docs/schemas/check.schema.json).
+const SchemaVersion = "4"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -92,6 +94,35 @@ type Classification struct {
 	Rule       []string         `json:"rule"`
 	Decided    bool             `json:"decided"`
 	Components []ComponentClass `json:"components"`
+	// Transition is, for a legacy device, its MDR Art. 120 basis (the
+	// conditions in full are in `mdcheck classify`).
+	Transition *Transition `json:"transition,omitempty"`
+}
+
+// Transition summarises a legacy device's MDR Art. 120 transition.
+type Transition struct {
+	Basis string `json:"basis"`
+	Until string `json:"until,omitempty"`
+	// Met is true when every condition the basis sets is met; an unknown
+	// condition is not met.
+	Met bool `json:"met"`
+	// Open lists the conditions not met or unknown.
+	Open []string `json:"open,omitempty"`
+}
+
+// Line is the transition in words, for the reports' header.
+func (t *Transition) Line() string {
+	switch t.Basis {
+	case "none":
+		return "no transition period: the MDR applies since " + t.Until
+	case "undetermined":
+		return "MDR Art. 120 basis undetermined (see mdcheck classify)"
+	}
+	s := fmt.Sprintf("%s until %s", t.Basis, t.Until)
+	if t.Met {
+		return s + ", conditions met"
+	}
+	return fmt.Sprintf("%s, %d condition(s) not met or not shown (see mdcheck classify)", s, len(t.Open))
 }
 
 // ComponentClass is one component's class.
@@ -242,6 +273,15 @@ func Build(in Input) *Report {
 	r.Classification = Classification{Class: c.Label, Rule: c.Rule, Decided: c.Decided}
 	for _, comp := range c.Components {
 		r.Classification.Components = append(r.Classification.Components, ComponentClass{Component: comp.Component, Class: comp.Label})
+	}
+	if t := c.Transition; t != nil {
+		rt := &Transition{Basis: t.Basis, Until: t.Until, Met: t.Met()}
+		for _, cond := range t.Conditions {
+			if cond.Status != classify.ConditionMet {
+				rt.Open = append(rt.Open, fmt.Sprintf("%s %s: %s", cond.Article, cond.Status, cond.Text))
+			}
+		}
+		r.Classification.Transition = rt
 	}
 
 	byReq := map[string][]*catalog.Finding{}

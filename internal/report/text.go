@@ -70,6 +70,9 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	}
 	p.f("%s (%s): MDR cybersecurity health check, profile %s, %s\n\n", c(bold, name), r.Device.Manufacturer, r.Profile, r.Date)
 	p.f("Class %s%s\n", r.Classification.Class, rulesSuffix(r.Classification.Rule))
+	if t := r.Classification.Transition; t != nil {
+		p.f("Legacy device: %s\n", t.Line())
+	}
 	p.f("Readiness %s: %d of %d applicable requirements met (%d on claims only, %d on waivers)\n",
 		c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r), r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers)
 	p.f("Requirements: %d missed, %d unproven, %d manual, %d met, %d not applicable\n",

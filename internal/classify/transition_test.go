@@ -1,0 +1,153 @@
+package classify
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// allMet states every condition of Art. 120(3c) as met, in time.
+func allMet() *model.LegacyTransition {
+	return &model.LegacyTransition{
+		CompliesWithDirective: ptr(true),
+		SignificantChange:     ptr(false),
+		UnacceptableRisk:      ptr(false),
+		QualitySystem:         "2024-03-01",
+		Application:           "2024-04-15",
+		WrittenAgreement:      "2024-08-30",
+	}
+}
+
+func legacy(reg model.Regulation, comps ...model.Component) *model.Device {
+	d := device(comps...)
+	reg.Basis = "mdd-legacy"
+	d.Regulation = &reg
+	return d
+}
+
+func implant(mod func(*model.Facts)) model.Component {
+	return comp("d", "implant", with(hardware(), func(f *model.Facts) {
+		f.Invasiveness, f.Duration = "implantable", "long-term"
+		if mod != nil {
+			mod(f)
+		}
+	}))
+}
+
+// TestTransition checks the basis and date MDR Art. 120 as amended by
+// Regulation (EU) 2023/607 (OJ L 80, 20.3.2023) gives each kind of
+// legacy device, and the conditions it sets. The paragraph each case
+// rests on is named in the case.
+func TestTransition(t *testing.T) {
+	cert := func(r model.Regulation) model.Regulation {
+		r.CertificateIssued, r.CertificateExpiry = "2019-06-01", "2024-05-31"
+		r.Transition = allMet()
+		return r
+	}
+	plainI := comp("d", "hardware-device", hardware())
+	softwareIIa := comp("d", "standalone-software", with(software(), func(f *model.Facts) { f.DecisionSupport = "non-serious" }))
+	for _, tc := range []struct {
+		name, why string
+		dev       *model.Device
+		basis     string
+		until     string
+		met       bool
+		want      map[string]string // condition text prefix -> status
+	}{
+		{"plain class I", "Art. 120(3b) covers only devices that need a notified body under the MDR: a class I device self-declared under both has no transition",
+			legacy(model.Regulation{LegacyClass: "I", DeclarationOfConformity: "2019-01-10"}, plainI), "none", "2021-05-26", false, nil},
+		{"up-classified class I", "Art. 120(3b): self-declared under the MDD, declaration before 26 May 2021, notified body needed under the MDR",
+			legacy(model.Regulation{LegacyClass: "I", DeclarationOfConformity: "2019-01-10", Transition: allMet()}, softwareIIa), "Art. 120(3b)", "2028-12-31", true,
+			map[string]string{"Directive declaration": ConditionMet}},
+		{"up-classified class I, late declaration", "Art. 120(3b): the declaration must predate 26 May 2021",
+			legacy(model.Regulation{LegacyClass: "I", DeclarationOfConformity: "2021-09-01", Transition: allMet()}, softwareIIa), "Art. 120(3b)", "2028-12-31", false,
+			map[string]string{"Directive declaration": ConditionNotMet}},
+		{"class IIb implantable on the list", "Art. 120(3a)(a) excepts screws and the other listed implantables, which fall under (3a)(b)",
+			legacy(cert(model.Regulation{LegacyClass: "IIb", WellEstablishedImplant: "screw"}), implant(nil)), "Art. 120(3a)(b)", "2028-12-31", true, nil},
+		{"class IIb implantable not on the list", "Art. 120(3a)(a): class IIb implantable devices other than the listed ones",
+			legacy(cert(model.Regulation{LegacyClass: "IIb"}), implant(nil)), "Art. 120(3a)(a)", "2027-12-31", true, nil},
+		{"class III", "Art. 120(3a)(a): class III devices",
+			legacy(cert(model.Regulation{LegacyClass: "III"}), implant(func(f *model.Facts) { f.SpecialImplant = "joint-replacement" })), "Art. 120(3a)(a)", "2027-12-31", true, nil},
+		{"class IIa", "Art. 120(3a)(b): class IIa devices",
+			legacy(cert(model.Regulation{LegacyClass: "IIa"}), softwareIIa), "Art. 120(3a)(b)", "2028-12-31", true, nil},
+		{"class III custom-made implantable", "Art. 120(3f): until 26 May 2026 with application and agreement in time",
+			legacy(model.Regulation{LegacyClass: "III", CustomMade: true, Transition: allMet()}, implant(func(f *model.Facts) { f.SpecialImplant = "joint-replacement" })), "Art. 120(3f)", "2026-05-26", true, nil},
+		{"class III custom-made implantable, late agreement", "Art. 120(3f): the agreement by 26 September 2024",
+			legacy(model.Regulation{LegacyClass: "III", CustomMade: true, Transition: &model.LegacyTransition{Application: "2024-05-01", WrittenAgreement: "2024-10-01"}},
+				implant(func(f *model.Facts) { f.SpecialImplant = "joint-replacement" })), "Art. 120(3f)", "2026-05-26", false,
+			map[string]string{"written agreement": ConditionNotMet, "formal application": ConditionMet}},
+		{"certificate expired before 20 March 2023, agreement before expiry", "Art. 120(2) second subparagraph, point (a)",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2018-02-01", CertificateExpiry: "2023-01-31", Transition: with2(allMet(), func(l *model.LegacyTransition) { l.WrittenAgreement = "2023-01-15" })}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", true, map[string]string{"certificate valid": ConditionMet}},
+		{"certificate expired before 20 March 2023, no agreement before expiry", "Art. 120(2) second subparagraph: neither (a) nor (b)",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2018-02-01", CertificateExpiry: "2023-01-31", Transition: with2(allMet(), func(l *model.LegacyTransition) { l.WrittenAgreement = "2023-06-01" })}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", false, map[string]string{"certificate valid": ConditionNotMet}},
+		{"certificate expired before 20 March 2023, competent authority's decision", "Art. 120(2) second subparagraph, point (b)",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2018-02-01", CertificateExpiry: "2023-01-31", Transition: with2(allMet(), func(l *model.LegacyTransition) { l.AuthorityDecision = true })}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", true, map[string]string{"certificate valid": ConditionMet}},
+		{"certificate expired after 20 March 2023, no agreement", "Art. 120(2) first subparagraph extends it; Art. 120(3c)(e) still wants the agreement by 26 September 2024",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2018-02-01", CertificateExpiry: "2023-08-31", Transition: with2(allMet(), func(l *model.LegacyTransition) { l.WrittenAgreement = "" })}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", false, map[string]string{"certificate valid": ConditionMet, "written agreement": ConditionUnknown}},
+		{"certificate issued before 25 May 2017", "Art. 120(2) extends only certificates issued from 25 May 2017",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2016-11-01", CertificateExpiry: "2021-10-31", Transition: allMet()}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", false, map[string]string{"Directive certificate issued": ConditionNotMet}},
+		{"certificate expired before the MDR applied", "Art. 120(2): valid on 26 May 2021",
+			legacy(model.Regulation{LegacyClass: "IIa", CertificateIssued: "2018-02-01", CertificateExpiry: "2021-03-31", Transition: allMet()}, softwareIIa),
+			"Art. 120(3a)(b)", "2028-12-31", false, map[string]string{"certificate valid": ConditionNotMet}},
+		{"nothing stated", "unknown conditions are never met",
+			legacy(model.Regulation{LegacyClass: "IIa"}, softwareIIa), "Art. 120(3a)(b)", "2028-12-31", false,
+			map[string]string{"certificate valid": ConditionUnknown, "the device continues": ConditionUnknown, "MDR quality": ConditionUnknown}},
+		{"no legacy class", "the Directive class decides between a certificate and a declaration",
+			legacy(model.Regulation{}, softwareIIa), "undetermined", "", false, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cl, err := Classify(tc.dev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr := cl.Transition
+			if tr == nil {
+				t.Fatal("no transition for a legacy device")
+			}
+			if tr.Basis != tc.basis || tr.Until != tc.until {
+				t.Errorf("%s: basis %s until %s, want %s until %s (%s)", tc.why, tr.Basis, tr.Until, tc.basis, tc.until, tr.Reason)
+			}
+			if tr.Met() != tc.met {
+				t.Errorf("%s: met %v, want %v: %+v", tc.why, tr.Met(), tc.met, tr.Conditions)
+			}
+			for prefix, status := range tc.want {
+				i := slices.IndexFunc(tr.Conditions, func(c Condition) bool { return strings.HasPrefix(c.Text, prefix) })
+				if i < 0 {
+					t.Errorf("no condition %q in %+v", prefix, tr.Conditions)
+					continue
+				}
+				if got := tr.Conditions[i].Status; got != status {
+					t.Errorf("%s: condition %q is %s, want %s (%s)", tc.why, prefix, got, status, tr.Conditions[i].Detail)
+				}
+			}
+			for _, c := range tr.Conditions {
+				if c.Status == ConditionUnknown && len(tr.Missing) == 0 {
+					t.Errorf("condition %q unknown but no missing fact named", c.Text)
+				}
+			}
+		})
+	}
+}
+
+// TestTransitionOnlyForLegacy: a device under the MDR has no transition.
+func TestTransitionOnlyForLegacy(t *testing.T) {
+	cl, err := Classify(device(comp("d", "hardware-device", hardware())))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cl.Transition != nil {
+		t.Errorf("transition %+v for an MDR device", cl.Transition)
+	}
+}
+
+func with2(l *model.LegacyTransition, mod func(*model.LegacyTransition)) *model.LegacyTransition {
+	mod(l)
+	return l
+}
