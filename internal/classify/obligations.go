@@ -102,6 +102,10 @@ func (r *Result) obligations() {
 		}
 		r.NotifiedBody = NotifiedBody{Required: true, Scope: "quality management system, and technical documentation of representative devices per category"}
 		r.PMS = PMS{Report: "PSUR", Article: "Art. 86", Cadence: "when necessary and at least every two years", Submission: "part of the technical documentation; made available to the notified body and, on request, to competent authorities"}
+		if implantable {
+			// Art. 86(2) names implantable devices whatever their class.
+			r.PMS.Submission = "submitted through EUDAMED to the notified body, which adds its evaluation (Art. 86(2): implantable devices)"
+		}
 	case IIb:
 		r.Conformity.Article = "Art. 52(4)"
 		td := "technical documentation assessment (Annex IX Section 4) of at least one representative device per generic device group"

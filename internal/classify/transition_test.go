@@ -151,3 +151,37 @@ func with2(l *model.LegacyTransition, mod func(*model.LegacyTransition)) *model.
 	mod(l)
 	return l
 }
+
+// TestPSURSubmission: MDR Art. 86(2) has manufacturers of class III and
+// of implantable devices submit the PSUR through the electronic system
+// to their notified body; other class IIa and IIb devices keep it
+// available. Art. 86(1): IIa at least every two years, IIb and III at
+// least yearly.
+func TestPSURSubmission(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		c       model.Component
+		class   Class
+		cadence string
+		eudamed bool
+	}{
+		{"implantable class IIa", comp("d", "implant", with(hardware(), func(f *model.Facts) {
+			f.Invasiveness, f.Duration, f.ContactSites = "implantable", "long-term", []model.BodySite{"teeth"}
+		})), IIa, "at least every two years", true},
+		{"non-implantable class IIa", comp("s", "standalone-software", with(software(), func(f *model.Facts) { f.DecisionSupport = "non-serious" })), IIa, "at least every two years", false},
+		{"implantable class IIb", implant(nil), IIb, "at least annually", true},
+		{"class III", implant(func(f *model.Facts) { f.SpecialImplant = "joint-replacement" }), III, "at least annually", true},
+	} {
+		cl, err := Classify(device(tc.c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := cl.Components[0]
+		if r.Class != tc.class || r.PMS.Report != "PSUR" || !strings.Contains(r.PMS.Cadence, tc.cadence) {
+			t.Errorf("%s: class %s, PMS %+v", tc.name, r.Label, r.PMS)
+		}
+		if got := strings.Contains(r.PMS.Submission, "EUDAMED"); got != tc.eudamed {
+			t.Errorf("%s: submission %q, through EUDAMED: %v, want %v", tc.name, r.PMS.Submission, got, tc.eudamed)
+		}
+	}
+}
