@@ -257,7 +257,12 @@ func combine(r *Result) {
 			s.Reason += fmt.Sprintf("; cannot change the class: class %s is already given", lo)
 		}
 	}
-	for _, s := range r.Trace {
+	superseded := fallbacks(r.Trace)
+	for i, s := range r.Trace {
+		if by, ok := superseded[s.Rule]; ok && s.Outcome == Applies {
+			r.Trace[i].Reason += "; does not set the class: " + by
+			continue
+		}
 		if r.Decided && s.Outcome == Applies && s.Class == lo {
 			r.Rule = append(r.Rule, s.Rule)
 		}
@@ -275,6 +280,37 @@ func combine(r *Result) {
 		r.Missing = append(r.Missing, "classification.invasiveness", "classification.active")
 	}
 	slices.Sort(r.Missing)
+}
+
+// fallbacks finds the rules that apply only where no other does, and
+// another does: Rule 1 classifies non-invasive devices "unless one of the
+// rules set out hereinafter applies", Rule 13 "all other active devices",
+// those Rules 9 to 12 do not classify. Such a rule stays in the trace but
+// does not set the class. The value says which rule takes its place.
+func fallbacks(trace []Step) map[string]string {
+	applies := func(names ...string) []string {
+		var out []string
+		for _, s := range trace {
+			if s.Outcome == Applies && slices.Contains(names, s.Rule) {
+				out = append(out, s.Rule)
+			}
+		}
+		return out
+	}
+	out := map[string]string{}
+	if active := applies("Rule 9", "Rule 10", "Rule 11", "Rule 12"); len(active) > 0 {
+		out["Rule 13"] = fmt.Sprintf("Rules 9 to 12 come first (%s applies)", strings.Join(active, ", "))
+	}
+	var later []string
+	for _, s := range trace {
+		if s.Outcome == Applies && s.Rule != "Rule 1" && strings.HasPrefix(s.Rule, "Rule ") && out[s.Rule] == "" {
+			later = append(later, s.Rule)
+		}
+	}
+	if len(later) > 0 {
+		out["Rule 1"] = fmt.Sprintf("a later rule applies (%s)", strings.Join(later, ", "))
+	}
+	return out
 }
 
 // subcases records the class I sub-cases of Art. 52(7), which bring in a

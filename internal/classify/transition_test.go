@@ -2,6 +2,7 @@ package classify
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -182,6 +183,44 @@ func TestPSURSubmission(t *testing.T) {
 		}
 		if got := strings.Contains(r.PMS.Submission, "EUDAMED"); got != tc.eudamed {
 			t.Errorf("%s: submission %q, through EUDAMED: %v, want %v", tc.name, r.PMS.Submission, got, tc.eudamed)
+		}
+	}
+}
+
+// TestFallbackRulesNotDeciding: Rule 1 (non-invasive devices, "unless one
+// of the rules set out hereinafter applies") and Rule 13 ("all other
+// active devices", those Rules 9 to 12 do not classify) do not set the
+// class when another rule applies; they stay in the trace, which holds
+// all 22 rules.
+func TestFallbackRulesNotDeciding(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		c    model.Component
+		want []string
+	}{
+		{"passive non-invasive", comp("d", "hardware-device", hardware()), []string{"Rule 1"}},
+		{"active non-invasive", comp("d", "hardware-device", active()), []string{"Rule 13"}},
+		{"software class I", comp("s", "standalone-software", software()), []string{"Rule 11"}},
+		{"software class IIa", comp("s", "standalone-software", with(software(), func(f *model.Facts) { f.DecisionSupport = "non-serious" })), []string{"Rule 11"}},
+	} {
+		cl, err := Classify(device(tc.c))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := cl.Components[0]
+		if !slices.Equal(r.Rule, tc.want) {
+			t.Errorf("%s: deciding rules %v, want %v", tc.name, r.Rule, tc.want)
+		}
+		for n := 1; n <= 22; n++ {
+			name := "Rule " + strconv.Itoa(n)
+			if !slices.ContainsFunc(r.Trace, func(s Step) bool { return s.Rule == name }) {
+				t.Errorf("%s: %s missing from the trace", tc.name, name)
+			}
+		}
+		for _, s := range r.Trace {
+			if (s.Rule == "Rule 1" || s.Rule == "Rule 13") && s.Outcome == Applies && !slices.Contains(r.Rule, s.Rule) && !strings.Contains(s.Reason, "does not set the class") {
+				t.Errorf("%s: %s applies but the trace does not say why it does not decide: %s", tc.name, s.Rule, s.Reason)
+			}
 		}
 	}
 }
