@@ -10,7 +10,7 @@ var configInterfaceAuth = register(catalog.Rule{
 	ID:          "auth/config-interface-authenticated",
 	Title:       "Interfaces that can change configuration require authentication",
 	Severity:    catalog.High,
-	Refs:        []string{"MDR.AI.18.8", "MDR.AI.17.4", "MDCG1916.3.3.AUTH", "IEC60601-4-5.FR1"},
+	Refs:        []string{"MDR.AI.18.8", "MDCG1916.3.3.AUTH", "IEC60601-4-5.FR1"},
 	Rationale:   "Configuration (alarm limits, dose libraries, network settings) shapes how the device behaves; changing it without authentication is unauthorised access under MDR Annex I 18.8 (MDCG 2019-16 Annex II, example 7).",
 	Remediation: "Require an authenticated user or node before configuration changes are accepted on this interface.",
 	Check: func(in *catalog.Input) []catalog.Result {

@@ -9,7 +9,7 @@ var hospitalSegmentation = register(catalog.Rule{
 	ID:       "hospital/segment-weak-interfaces",
 	Title:    "Hospital: interfaces without their own protection sit in a segmented, filtered network zone",
 	Severity: catalog.High,
-	Refs:     []string{"MDCG1916.2.5.HDO", "NIS2.21.g", "NIS2.21.h"},
+	Refs:     []string{"MDCG1916.2.5.HDO", "NIS2.21.e", "NIS2.21.g"},
 	Rationale: "For the hospital (an essential or important entity under NIS2): an interface that is unencrypted or unauthenticated relies on the network around it. " +
 		"MDCG 2019-16 §2.5 lists network segmentation among the operator's duties; this rule tells clinical engineering which interfaces need it.",
 	Remediation: "Place the device in a medical-device VLAN, allow only the listed peers and ports (firewall allow-list), and ask the manufacturer for a fix.",
