@@ -71,6 +71,8 @@ type Result struct {
 	// Exploited marks a result about a vulnerability known to be
 	// exploited in the wild (CISA KEV); it is fixed first.
 	Exploited bool
+	// Tentative marks a result that rests on a match to confirm.
+	Tentative bool
 	// Suppression, when set, sets an open result aside: a VEX statement
 	// that the product is not affected or the flaw fixed.
 	Suppression *Suppression

@@ -27,6 +27,10 @@ type Finding struct {
 	// Exploited marks a finding on a vulnerability known to be exploited
 	// in the wild.
 	Exploited bool `json:"exploited,omitempty"`
+	// Tentative marks a finding that rests on a match to confirm (a
+	// vulnerability matched with low confidence): it is fixed after the
+	// confirmed ones.
+	Tentative bool `json:"tentative,omitempty"`
 	// Suppression, when set, says who set the finding aside and why (a
 	// waiver, a VEX statement); the finding stays in the report.
 	Suppression *Suppression `json:"suppression,omitempty"`
@@ -91,6 +95,7 @@ func finding(r Rule, in *Input, res Result) Finding {
 		Detail:       res.Detail,
 		Evidence:     []evidence.Evidence{},
 		Exploited:    res.Exploited,
+		Tentative:    res.Tentative,
 	}
 	if res.Suppression != nil && (res.Status == Fail || res.Status == Unknown) {
 		f.Suppression = res.Suppression

@@ -19,9 +19,9 @@ import (
 // SchemaVersion is the version of the JSON report. It changes whenever
 // the JSON output changes shape (2: a finding's "waiver" became its
 // "suppression"; 3: the tool's commit, build date, catalog version and
-// database; 4: a legacy device's MDR Art. 120 transition;
-// docs/schemas/check.schema.json).
-const SchemaVersion = "4"
+// database; 4: a legacy device's MDR Art. 120 transition; 5: tentative
+// findings and fixes; docs/schemas/check.schema.json).
+const SchemaVersion = "5"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -183,7 +183,10 @@ type Fix struct {
 	Priority int `json:"priority"`
 	// Exploited marks a vulnerability known to be exploited in the wild
 	// (CISA KEV): such fixes come first.
-	Exploited bool   `json:"exploited,omitempty"`
+	Exploited bool `json:"exploited,omitempty"`
+	// Tentative marks a fix that rests on a low-confidence match: confirm
+	// it first; it comes after the confirmed fixes.
+	Tentative bool   `json:"tentative,omitempty"`
 	Why       string `json:"why"`
 	Detail    string `json:"detail"`
 	Remedy    string `json:"remediation"`
@@ -384,7 +387,8 @@ func weaker(a, b evidence.Strength) evidence.Strength {
 }
 
 // fixFirst orders open failures: vulnerabilities known to be exploited
-// first, then by priority, the patient-safety impact of the component
+// first, then the confirmed before those resting on a low-confidence
+// match, then by priority, the patient-safety impact of the component
 // plus the finding's severity (for a vulnerability, its severity for
 // patients), then by severity. Neither alone decides: a critical flaw
 // in a class III component comes before a medium documentation gap in
@@ -430,13 +434,19 @@ func fixFirst(in Input, fs []catalog.Finding) []Fix {
 		if f.Exploited {
 			why += ", known exploited"
 		}
+		if f.Tentative {
+			why += ", to confirm first (low-confidence match)"
+		}
 		out = append(out, Fix{Finding: f.ID, Title: f.Title, Severity: f.Severity, Impact: impact, Priority: impact + int(f.Severity),
-			Exploited: f.Exploited, Why: why, Detail: f.Detail, Remedy: f.Remediation})
+			Exploited: f.Exploited, Tentative: f.Tentative, Why: why, Detail: f.Detail, Remedy: f.Remediation})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if a.Exploited != b.Exploited {
 			return a.Exploited
+		}
+		if a.Tentative != b.Tentative {
+			return !a.Tentative
 		}
 		if a.Priority != b.Priority {
 			return a.Priority > b.Priority

@@ -92,3 +92,40 @@ components:
 		t.Errorf("first fix = %+v, want marked known exploited", got[0])
 	}
 }
+
+// TestFixFirstTentativeLast: a vulnerability matched with low confidence
+// (a distribution package matched by name) does not come before
+// confirmed fixes, however severe; known exploited still comes first.
+func TestFixFirstTentativeLast(t *testing.T) {
+	dev, err := model.Parse("d.yaml", []byte(`apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: A, product: B}
+components:
+  - {id: pump, name: Pump, kind: infusion-pump, role: device}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := classify.Classify(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := []catalog.Finding{
+		{ID: "vuln/x@pump/CVE-NAME", Subject: "pump/CVE-NAME", Status: catalog.Fail, Severity: catalog.Critical, Tentative: true},
+		{ID: "vuln/x@pump/GHSA-PURL", Subject: "pump/GHSA-PURL", Status: catalog.Fail, Severity: catalog.High},
+		{ID: "a/medium@pump", Subject: "pump", Status: catalog.Fail, Severity: catalog.Medium},
+		{ID: "vuln/x@pump/CVE-KEV", Subject: "pump/CVE-KEV", Status: catalog.Fail, Severity: catalog.Medium, Tentative: true, Exploited: true},
+	}
+	got := fixFirst(Input{Device: dev, Classification: cl}, fs)
+	var order []string
+	for _, f := range got {
+		order = append(order, f.Finding)
+	}
+	want := "vuln/x@pump/CVE-KEV vuln/x@pump/GHSA-PURL a/medium@pump vuln/x@pump/CVE-NAME"
+	if strings.Join(order, " ") != want {
+		t.Errorf("fix-first order = %v, want %s", order, want)
+	}
+	if last := got[len(got)-1]; !last.Tentative || !strings.Contains(last.Why, "to confirm first") {
+		t.Errorf("tentative fix = %+v, want marked to confirm", last)
+	}
+}

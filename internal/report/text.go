@@ -80,7 +80,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	p.f("Findings: %s\n", counts(r.Summary.Findings))
 
 	if len(r.FixFirst) > 0 {
-		p.f("\n%s\n", c(bold, "Fix first (known exploited, then patient-safety impact plus severity):"))
+		p.f("\n%s\n", c(bold, "Fix first (known exploited, then confirmed before tentative, then patient-safety impact plus severity):"))
 		for i, fx := range r.FixFirst {
 			if i == 10 {
 				p.f("  ... %d more in the report (--format md or json)\n", len(r.FixFirst)-10)

@@ -154,6 +154,11 @@ func clinicalFunction(c *model.Component, class classify.Class) (float64, string
 			f.TherapeuticEnergy == "non-hazardous",
 			f.Substances == "non-hazardous":
 			return atLeastForClass(0.75, class, "which diagnoses, monitors or treats")
+		case len(f.Controls) > 0:
+			// Rules 9 and 10: controlling, monitoring or directly
+			// influencing another device's performance is a clinical
+			// function of its own.
+			return atLeastForClass(0.9, class, "which controls or monitors the performance of "+strings.Join(f.Controls, ", "))
 		}
 	}
 	switch {

@@ -164,6 +164,7 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 		Evidence:    evs,
 		Severity:    sev,
 		Exploited:   f.KEV != "",
+		Tentative:   f.Confidence == vuln.ConfidenceLow,
 		Suppression: set,
 	}
 }

@@ -95,9 +95,13 @@ func TestKnownVulnerabilitiesFound(t *testing.T) {
 			ID: "CVE-2024-0001", Packages: []string{"zlib 1.2.11"}, Method: "cpe/range", Confidence: "medium",
 			VEX: &evidence.VEX{Status: "affected", Action: "Update to firmware 2.1.", Source: "vendor.openvex.json"},
 		},
+		{
+			ID: "CVE-2024-5535", Packages: []string{"openssl 1.1.1n-0+deb11u3"}, Method: "name/range", Confidence: "low",
+			Safety: severity.Critical, SafetyReason: "Critical.",
+		},
 	}}
 	fs := runVulnRule(t, db, v)
-	if len(fs) != 3 {
+	if len(fs) != 4 {
 		t.Fatalf("%d findings, want one per vulnerability: %+v", len(fs), fs)
 	}
 	by := map[string]catalog.Finding{}
@@ -143,6 +147,12 @@ func TestKnownVulnerabilitiesFound(t *testing.T) {
 	}
 	if vexEv == nil || vexEv.Strength != evidence.Claimed || vexEv.Source.File != "vendor.openvex.json" || minimist.Strength != evidence.Claimed {
 		t.Errorf("minimist evidence = %+v, want the VEX statement as a claim", minimist.Evidence)
+	}
+	// Only a low-confidence match is tentative: fixed after confirmed ones.
+	for subject, want := range map[string]bool{"main/GHSA-jfh8-c2jp-5v3q": false, "main/CVE-2024-0001": false, "main/CVE-2024-5535": true} {
+		if got := by[subject].Tentative; got != want {
+			t.Errorf("%s: tentative %v, want %v", subject, got, want)
+		}
 	}
 	// Not weighed for patients: never taken as harmless.
 	zlib := by["main/CVE-2024-0001"]
