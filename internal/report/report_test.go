@@ -49,14 +49,10 @@ func TestAggregate(t *testing.T) {
 	}
 }
 
-func TestFixFirstOrder(t *testing.T) {
-	dev, err := model.Parse("d.yaml", []byte(`apiVersion: mdcheck.dev/v1
-kind: Device
-identity: {manufacturer: A, product: B}
-components:
-  - {id: pump, name: Pump, kind: infusion-pump, role: device}
-  - {id: app, name: App, kind: mobile-app, role: device}
-`))
+// classified parses and classifies a model of the given components.
+func classified(t *testing.T, components string) (*model.Device, *classify.Classification) {
+	t.Helper()
+	dev, err := model.Parse("d.yaml", []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents:\n"+components))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,6 +60,11 @@ components:
 	if err != nil {
 		t.Fatal(err)
 	}
+	return dev, cl
+}
+
+func TestFixFirstOrder(t *testing.T) {
+	dev, cl := classified(t, "  - {id: pump, name: Pump, kind: infusion-pump, role: device}\n  - {id: app, name: App, kind: mobile-app, role: device}\n")
 	fs := []catalog.Finding{
 		{ID: "a/low@pump", Subject: "pump", Status: catalog.Fail, Severity: catalog.Low},
 		{ID: "a/high@pump", Subject: "pump", Status: catalog.Fail, Severity: catalog.High},
@@ -97,19 +98,7 @@ components:
 // (a distribution package matched by name) does not come before
 // confirmed fixes, however severe; known exploited still comes first.
 func TestFixFirstTentativeLast(t *testing.T) {
-	dev, err := model.Parse("d.yaml", []byte(`apiVersion: mdcheck.dev/v1
-kind: Device
-identity: {manufacturer: A, product: B}
-components:
-  - {id: pump, name: Pump, kind: infusion-pump, role: device}
-`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cl, err := classify.Classify(dev)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dev, cl := classified(t, "  - {id: pump, name: Pump, kind: infusion-pump, role: device}\n")
 	fs := []catalog.Finding{
 		{ID: "vuln/x@pump/CVE-NAME", Subject: "pump/CVE-NAME", Status: catalog.Fail, Severity: catalog.Critical, Tentative: true},
 		{ID: "vuln/x@pump/GHSA-PURL", Subject: "pump/GHSA-PURL", Status: catalog.Fail, Severity: catalog.High},
