@@ -187,6 +187,7 @@ type AccessControl struct {
 	SharedCredentials     *bool            `yaml:"sharedCredentials" doc:"Whether several people share one account or PIN."`
 	MFA                   Support          `yaml:"mfa" doc:"Multi-factor authentication: required, optional or unsupported."`
 	SessionTimeoutMinutes *int             `yaml:"sessionTimeoutMinutes" min:"0" doc:"Inactivity before re-authentication; 0 means never."`
+	InputLockMinutes      *int             `yaml:"inputLockMinutes" min:"0" doc:"Inactivity before the controls lock while the display stays on (what a vital-signs display uses instead of a session timeout); 0 means never."`
 	LockoutAttempts       *int             `yaml:"lockoutAttempts" min:"0" doc:"Failed attempts before lockout; 0 means no lockout."`
 	EmergencyAccess       *EmergencyAccess `yaml:"emergencyAccess" doc:"How clinicians reach the device in an emergency (MDCG 2019-16 2.2)."`
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 )
 
 var sessionTimeout = register(catalog.Rule{
@@ -12,8 +13,8 @@ var sessionTimeout = register(catalog.Rule{
 	Severity: catalog.Medium,
 	Refs:     []string{"MDCG1916.3.3.ALOF", "IEC60601-4-5.FR2"},
 	Rationale: "An unattended logged-in session is an open door (automatic logoff, MDCG 2019-16 Table 3). But MDCG 2019-16 §3.2 warns that screen blanking " +
-		"protects data and harms patients on a vital-signs display, so a device that monitors vital parameters passes with no timeout.",
-	Remediation: "Set an inactivity timeout (accessControl.sessionTimeoutMinutes) for configuration and data access; on vital-signs displays lock input only, never the display.",
+		"protects data and harms patients on a vital-signs display: a device that monitors vital parameters may keep its session, if its controls lock (input lock) while the display stays on.",
+	Remediation: "Set an inactivity timeout (accessControl.sessionTimeoutMinutes) for configuration and data access; on vital-signs displays lock the controls after inactivity (accessControl.inputLockMinutes), never the display.",
 	Check: func(in *catalog.Input) []catalog.Result {
 		var out []catalog.Result
 		for _, c := range deviceComponents(in.Device) {
@@ -31,8 +32,21 @@ var sessionTimeout = register(catalog.Rule{
 			case *ac.SessionTimeoutMinutes > 0:
 				out = append(out, pass(c.c.ID, fmt.Sprintf("sessions end after %d idle minutes", *ac.SessionTimeoutMinutes), id))
 			case monitorsVitals(c):
+				// The display stays on; the controls must still lock, or
+				// anyone passing by can act as the logged-in user.
 				v := in.Cite(c.path+".classification", "monitors vital parameters")
-				out = append(out, pass(c.c.ID, "no session timeout, so the vital-signs display is never blanked", id, v))
+				lockPath := c.path + ".accessControl.inputLockMinutes"
+				switch {
+				case ac.InputLockMinutes == nil:
+					out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
+						Detail: "no session timeout, so the vital-signs display is never blanked; whether the controls lock is not stated (" + lockPath + ")", Evidence: []evidence.ID{id, v}})
+				case *ac.InputLockMinutes > 0:
+					lock := in.Cite(lockPath, fmt.Sprint(*ac.InputLockMinutes))
+					out = append(out, pass(c.c.ID, fmt.Sprintf("no session timeout, so the vital-signs display is never blanked; the controls lock after %d idle minutes", *ac.InputLockMinutes), id, v, lock))
+				default:
+					lock := in.Cite(lockPath, "0")
+					out = append(out, fail(c.c.ID, "the session never times out and the controls never lock: anyone at the bedside acts as the logged-in user", id, v, lock))
+				}
 			default:
 				out = append(out, fail(c.c.ID, "sessions never time out", id))
 			}
