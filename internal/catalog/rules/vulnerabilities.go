@@ -17,12 +17,15 @@ import (
 
 var knownVulnerabilities = register(catalog.Rule{
 	ID:       "vuln/known-vulnerabilities",
-	Title:    "No known vulnerability is left open in the device's software",
+	Title:    "Every known vulnerability in the device's software is fixed or has a recorded disposition",
 	Severity: catalog.High,
 	Refs:     []string{"MDR.AI.17.2", "MDCG1916.2.4", "MDCG1916.3.8", "MDCG1916.5.1", "IEC81001.9", "NIS2.21.e"},
-	Rationale: "MDCG 2019-16 §2.4 counts the exploitation of a known vulnerability as foreseeable misuse, and §3.8 and §5.1 expect " +
-		"vulnerabilities in the device's own and third-party software to be monitored and handled after release; software to the state " +
-		"of the art (MDR Annex I 17.2) does not ship with known, fixable flaws.",
+	Rationale: "MDR Annex I 17.2 asks for software developed and manufactured to the state of the art, taking into account information " +
+		"security and risk management; MDCG 2019-16 §2.4 counts the exploitation of a known vulnerability as reasonably foreseeable " +
+		"misuse, and §3.8 and §5.1 expect vulnerabilities in the device's own and third-party software to be monitored and handled " +
+		"after release. A known vulnerability in a shipped component with neither a fix nor a recorded disposition (a VEX statement " +
+		"that the device is not affected, with its justification, or that it is fixed) shows a risk the security risk management has " +
+		"not yet addressed; with one, the finding is set aside and the requirement can be met.",
 	Remediation: "Update each affected package to a fixed version and ship the update, most severe for patients and known exploited first; " +
 		"where the flaw cannot be exploited in this device, publish a VEX statement (not_affected with its justification) so that " +
 		"hospitals and mdcheck can tell; record each in post-market surveillance.",
