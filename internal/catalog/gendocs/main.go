@@ -56,6 +56,7 @@ func render() []byte {
 		}
 		b.WriteString("\n")
 	}
+	writeCitations(&b, reqs, all)
 	b.WriteString("## Rules\n\n")
 	for _, r := range all {
 		fmt.Fprintf(&b, "### %s\n\n**%s** (severity %s)\n\n", r.ID, r.Title, r.Severity)
@@ -64,6 +65,39 @@ func render() []byte {
 		fmt.Fprintf(&b, "- Fix: %s\n\n", r.Remediation)
 	}
 	return b.Bytes()
+}
+
+// writeCitations lists every clause the catalog cites, where: the
+// requirements it is the source of and the rules whose rationale names
+// it, so that the citations can be reviewed against their texts in one
+// place.
+func writeCitations(b *bytes.Buffer, reqs []catalog.Requirement, all []catalog.Rule) {
+	by := map[string][]string{}
+	var order []string
+	add := func(cite, who string) {
+		if _, ok := by[cite]; !ok {
+			order = append(order, cite)
+		}
+		if !slices.Contains(by[cite], who) {
+			by[cite] = append(by[cite], who)
+		}
+	}
+	for _, r := range reqs {
+		add(r.Source, "requirement "+r.ID)
+	}
+	for _, r := range all {
+		for _, c := range catalog.Citations(r.Title + " " + r.Rationale) {
+			add(c, "rule "+mdLinks([]string{r.ID})[0])
+		}
+	}
+	slices.Sort(order)
+	b.WriteString("## Citations\n\n")
+	b.WriteString("Every clause the catalog cites: as a requirement's source, or in a rule's rationale.\n\n")
+	b.WriteString("| citation | cited by |\n| --- | --- |\n")
+	for _, c := range order {
+		fmt.Fprintf(b, "| %s | %s |\n", esc(c), strings.Join(by[c], ", "))
+	}
+	b.WriteString("\n")
 }
 
 func mReason(r catalog.Requirement) string {

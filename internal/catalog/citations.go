@@ -1,0 +1,58 @@
+package catalog
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// citationPattern finds the clauses a text cites, in the forms the
+// catalog uses: MDR Annex I sections, MDR articles, MDCG 2019-16
+// sections, tables and Annex II examples, NIS2 and GDPR articles, IEC
+// 81001-5-1 clauses and IEC TR 60601-4-5 foundational requirements.
+var citationPattern = regexp.MustCompile(`MDR Annex I(?: Section)? \d+(?:\.\d+)?(?:\([a-z]+\))?` +
+	`|(?:MDR |GDPR |NIS2 )?Art(?:icle|\.) \d+(?:\(\d+[a-z]?\))*(?:\([a-z]+\))?` +
+	`|MDCG 2019-16(?: rev\.1)?(?: §\d+(?:\.\d+)*| Table \d+| Annex II,? examples? \d+(?:(?:,| and) \d+)*)` +
+	`|Annex II,? examples? \d+(?:(?:,| and) \d+)*` +
+	`|IEC 81001-5-1(?::2021)? clause \d+(?:\.\d+)*` +
+	`|IEC 62443 FR \d`)
+
+// Citations lists the clauses text cites, each once, in order.
+func Citations(text string) []string {
+	var out []string
+	for _, m := range citationPattern.FindAllString(text, -1) {
+		m = strings.TrimSpace(m)
+		if !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// annexISections is the structure of MDR Annex I: Sections 1 to 9 of
+// Chapter I, and the numbered subsections of Chapters II and III
+// (Regulation (EU) 2017/745, Annex I, as published in OJ L 117,
+// 5.5.2017).
+var annexISections = map[int]int{
+	10: 6, 11: 8, 12: 2, 13: 3, 14: 7, 15: 2, 16: 4, 17: 4, 18: 8,
+	19: 4, 20: 6, 21: 3, 22: 3, 23: 4,
+}
+
+var annexIRef = regexp.MustCompile(`^MDR Annex I(?: Section)? (\d+)(?:\.(\d+))?(?:\([a-z]+\))?$`)
+
+// AnnexISectionExists reports whether a citation of MDR Annex I names a
+// section the Annex has; ok is false when cite is not such a citation.
+func AnnexISectionExists(cite string) (exists, ok bool) {
+	m := annexIRef.FindStringSubmatch(cite)
+	if m == nil {
+		return false, false
+	}
+	sec, _ := strconv.Atoi(m[1])
+	if m[2] == "" {
+		return sec >= 1 && sec <= 23, true
+	}
+	sub, _ := strconv.Atoi(m[2])
+	n, has := annexISections[sec]
+	return has && sub >= 1 && sub <= n, true
+}
