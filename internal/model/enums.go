@@ -61,7 +61,7 @@ type ComponentKind string
 
 // Values lists the valid ComponentKind values.
 func (ComponentKind) Values() []string {
-	return []string{"implant", "programmer", "home-monitor", "bedside-monitor", "patient-monitor", "central-station", "infusion-pump", "insulin-pump", "wearable", "mobile-app", "cloud-service", "web-application", "standalone-software", "workstation", "server", "gateway", "hardware-device", "accessory"}
+	return []string{"implant", "programmer", "home-monitor", "bedside-monitor", "patient-monitor", "central-station", "infusion-pump", "insulin-pump", "ventilator", "life-support", "wearable", "mobile-app", "cloud-service", "web-application", "standalone-software", "workstation", "server", "gateway", "hardware-device", "non-electronic-device", "accessory"}
 }
 
 // Role is the regulatory role of a component.

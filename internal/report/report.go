@@ -463,7 +463,11 @@ func fixFirst(in Input, fs []catalog.Finding) []Fix {
 func deliversTherapy(c *model.Component) bool {
 	f := c.Classification
 	if f == nil {
-		return c.Kind == "implant" || c.Kind == "infusion-pump" || c.Kind == "insulin-pump"
+		switch c.Kind {
+		case "implant", "infusion-pump", "insulin-pump", "ventilator", "life-support":
+			return true
+		}
+		return false
 	}
 	return (f.TherapeuticEnergy != "" && f.TherapeuticEnergy != "none") ||
 		(f.Substances != "" && f.Substances != "none") ||
