@@ -118,3 +118,13 @@ func TestFixFirstTentativeLast(t *testing.T) {
 		t.Errorf("tentative fix = %+v, want marked to confirm", last)
 	}
 }
+
+// TestDeliversTherapyByKind: with no classification facts, the kinds that
+// deliver or sustain therapy are weighed as doing so.
+func TestDeliversTherapyByKind(t *testing.T) {
+	for kind, want := range map[string]bool{"ventilator": true, "life-support": true, "infusion-pump": true, "implant": true, "wearable": false, "non-electronic-device": false} {
+		if got := deliversTherapy(&model.Component{Kind: model.ComponentKind(kind)}); got != want {
+			t.Errorf("%s: delivers therapy %v, want %v", kind, got, want)
+		}
+	}
+}
