@@ -101,6 +101,7 @@ func Classify(dev *model.Device) (*Classification, error) {
 		out.Components = append(out.Components, *cl.component(i))
 	}
 	out.Result = system(out.Components)
+	out.Notes = append(out.Notes, purposeNotes(dev)...)
 	if out.Basis == "mdd-legacy" {
 		out.Transition = transition(dev, out.Result)
 		out.Notes = append(out.Notes, legacyNotes(out.Transition)...)

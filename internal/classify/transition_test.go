@@ -224,3 +224,42 @@ func TestFallbackRulesNotDeciding(t *testing.T) {
 		}
 	}
 }
+
+// TestPurposeNotes: the intended purpose in words is checked against the
+// purposes and facts declared; a contradiction is a note to check, and
+// agreement or unknown facts are none.
+func TestPurposeNotes(t *testing.T) {
+	withPurpose := func(text string, purposes []model.MedicalPurpose, c model.Component) *model.Device {
+		d := device(c)
+		d.IntendedPurpose = &model.IntendedPurpose{Text: text, MedicalPurposes: purposes}
+		return d
+	}
+	monitorSW := comp("s", "standalone-software", with(software(), func(f *model.Facts) { f.Monitoring = "physiological-processes" }))
+	for _, tc := range []struct {
+		name string
+		dev  *model.Device
+		want string // "" for no note
+	}{
+		{"text monitors, purposes do not", withPurpose("Monitors heart rate at home.", []model.MedicalPurpose{"diagnosis"}, monitorSW), `says "Monitors", but intendedPurpose.medicalPurposes does not list monitoring`},
+		{"text and purposes monitor, facts do not", withPurpose("Continuous monitoring of glucose.", []model.MedicalPurpose{"monitoring"}, comp("s", "standalone-software", software())), "no component's classification facts declare monitoring"},
+		{"agreement", withPurpose("Continuous monitoring of vital signs.", []model.MedicalPurpose{"monitoring"}, monitorSW), ""},
+		{"facts unknown", withPurpose("Delivers therapy.", []model.MedicalPurpose{"treatment"}, model.Component{ID: "d", Name: "d", Kind: "hardware-device", Role: "device"}), ""},
+	} {
+		cl, err := Classify(tc.dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, n := range cl.Notes {
+			if strings.HasPrefix(n, "Check the intended purpose") {
+				got = append(got, n)
+			}
+		}
+		switch {
+		case tc.want == "" && len(got) > 0:
+			t.Errorf("%s: unexpected notes %q", tc.name, got)
+		case tc.want != "" && (len(got) != 1 || !strings.Contains(got[0], tc.want)):
+			t.Errorf("%s: notes %q, want one containing %q", tc.name, got, tc.want)
+		}
+	}
+}
