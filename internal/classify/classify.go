@@ -3,6 +3,7 @@ package classify
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -154,7 +155,9 @@ type ctx struct {
 	software bool
 	// inferred maps a fact name to why it was inferred rather than read.
 	inferred map[string]string
-	cur      *Step
+	// defaulted maps a fact name to the shorthand that stated it.
+	defaulted map[string]string
+	cur       *Step
 	// rec, when set, makes this a view of a related component whose facts
 	// are recorded in rec's trace.
 	rec *ctx
@@ -162,7 +165,7 @@ type ctx struct {
 
 func newCtx(cl *classifier, i int) *ctx {
 	c := &cl.dev.Components[i]
-	x := &ctx{cl: cl, dev: cl.dev, idx: i, c: c, software: isSoftware(c), inferred: map[string]string{}}
+	x := &ctx{cl: cl, dev: cl.dev, idx: i, c: c, software: isSoftware(c), inferred: map[string]string{}, defaulted: map[string]string{}}
 	if c.Classification != nil {
 		x.f = *c.Classification
 		if d := c.Classification.Diagnostic; d != nil {
@@ -176,7 +179,40 @@ func newCtx(cl *classifier, i int) *ctx {
 	if x.software {
 		x.inferSoftware()
 	}
+	if x.f.Otherwise == "none" {
+		x.otherwiseNone()
+	}
 	return x
+}
+
+// otherwiseNone applies classification.otherwise: none: every fact left
+// out that has a "no" or "none" takes it, and the trace cites the
+// shorthand's line as its source.
+func (x *ctx) otherwiseNone() {
+	why := "stated by classification.otherwise: none (" + x.dev.Pos(fmt.Sprintf("components[%d].classification.otherwise", x.idx)).String() + ")"
+	set := func(prefix string, v reflect.Value) {
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("yaml"), ",")
+			fv := v.Field(i)
+			switch {
+			case name == "" || name == "otherwise":
+			case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Bool && fv.IsNil():
+				fv.Set(reflect.ValueOf(new(bool)))
+				x.defaulted[prefix+name] = why
+			case fv.Kind() == reflect.String && fv.Len() == 0:
+				if e, ok := fv.Interface().(interface{ Values() []string }); ok && slices.Contains(e.Values(), "none") {
+					fv.SetString("none")
+					x.defaulted[prefix+name] = why
+				}
+			case name == "contactSites" && fv.IsNil():
+				fv.Set(reflect.MakeSlice(fv.Type(), 0, 0))
+				x.defaulted[prefix+name] = why
+			}
+		}
+	}
+	set("", reflect.ValueOf(&x.f).Elem())
+	set("diagnostic.", reflect.ValueOf(x.f.Diagnostic).Elem())
 }
 
 // inferSoftware fills facts that software cannot have, unless the author

@@ -162,6 +162,8 @@ func (x *ctx) fact(name, value string) {
 	f := Fact{Path: "classification." + name, Value: value}
 	if why, ok := x.inferred[name]; ok {
 		f.Source = "inferred: " + why
+	} else if src, ok := x.defaulted[name]; ok {
+		f.Source = src
 	} else {
 		f.Source = x.dev.Pos(fmt.Sprintf("components[%d].classification.%s", x.idx, name)).String()
 	}

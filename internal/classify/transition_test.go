@@ -263,3 +263,63 @@ func TestPurposeNotes(t *testing.T) {
 		}
 	}
 }
+
+// TestOtherwiseNone: classification.otherwise: none states every fact
+// left out as no or none, so a plain hardware device needs three facts,
+// and the trace cites the shorthand's line for each fact it set.
+func TestOtherwiseNone(t *testing.T) {
+	src := `apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: A, product: B}
+components:
+  - id: cuff
+    name: Cuff
+    kind: non-electronic-device
+    role: device
+    classification:
+      invasiveness: non-invasive
+      duration: transient
+      active: false
+      otherwise: none
+  - id: probe
+    name: Probe
+    kind: hardware-device
+    role: device
+    classification:
+      invasiveness: non-invasive
+      duration: transient
+      active: true
+      diagnostic: {vitalProcesses: direct-diagnosis-or-monitoring}
+      otherwise: none
+`
+	dev, err := model.Parse("d.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cl, err := Classify(dev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cuff, probe := cl.Components[0], cl.Components[1]
+	if !cuff.Decided || cuff.Class != I || !slices.Equal(cuff.Rule, []string{"Rule 1"}) {
+		t.Errorf("cuff: %s decided %v by %v, missing %v", cuff.Label, cuff.Decided, cuff.Rule, cuff.Missing)
+	}
+	// A stated fact wins over the shorthand.
+	if !probe.Decided || probe.Class != IIa || !slices.Equal(probe.Rule, []string{"Rule 10"}) {
+		t.Errorf("probe: %s decided %v by %v, missing %v", probe.Label, probe.Decided, probe.Rule, probe.Missing)
+	}
+	cited := false
+	for _, s := range cuff.Trace {
+		for _, f := range s.Facts {
+			if strings.HasPrefix(f.Source, "stated by classification.otherwise: none (d.yaml:13:") {
+				cited = true
+			}
+			if f.Path == "classification.invasiveness" && !strings.HasPrefix(f.Source, "d.yaml:10:") {
+				t.Errorf("a stated fact is cited as %q", f.Source)
+			}
+		}
+	}
+	if !cited {
+		t.Error("the trace does not cite classification.otherwise for the facts it set")
+	}
+}

@@ -32,6 +32,12 @@ func (WellEstablishedImplant) Values() []string {
 	return []string{"suture", "staple", "dental-filling", "dental-brace", "tooth-crown", "screw", "wedge", "plate", "wire", "pin", "clip", "connector"}
 }
 
+// FactsDefault is what a component's unstated classification facts are.
+type FactsDefault string
+
+// Values lists the valid FactsDefault values.
+func (FactsDefault) Values() []string { return []string{"none"} }
+
 // MedicalPurpose is a medical purpose of MDR Art. 2(1).
 type MedicalPurpose string
 

@@ -57,6 +57,14 @@ type Facts struct {
 	Sterile   *bool `yaml:"sterile" doc:"Placed on the market in sterile condition (class Is)."`
 	Measuring *bool `yaml:"measuringFunction" doc:"Has a measuring function (class Im)."`
 
+	// Otherwise, set to none, states every fact left out above as no or
+	// none (a yes/no fact false, a fact with a none value none, contact
+	// sites empty): the shorthand for a component that none of the
+	// special rules touch. Invasiveness, duration and active have no
+	// "none" and are still read as stated. The trace names it as the
+	// source of every fact it sets.
+	Otherwise FactsDefault `yaml:"otherwise" doc:"none: every fact of this list left out is no or none, shown so in the trace (invasiveness, duration and active are not covered)."`
+
 	// Relations to other devices (Rules 8, 9, 10; implementing rule 3.3).
 	AccessoryOf []string `yaml:"accessoryOf" doc:"Components or external devices this is an accessory of (Art. 2(2))."`
 	Controls    []string `yaml:"controls" doc:"Rules 9-10: devices whose performance this controls, monitors or directly influences."`
