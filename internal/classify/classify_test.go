@@ -203,13 +203,22 @@ func TestClassifyRules(t *testing.T) {
 			}))), "d", IIb, "IIb", []string{"Rule 8"}},
 		{"active implantable", "Rule 8 sixth indent: active implantable devices: III",
 			device(comp("d", "implant", with(active(), func(f *model.Facts) { f.Invasiveness, f.Duration = "implantable", "long-term" }))), "d", III, "III", []string{"Rule 8"}},
-		{"accessory of external active implantable", "Rule 8 sixth indent: accessories of active implantable devices: III",
+		{"implantable accessory of external active implantable", "Rule 8 sixth indent: implantable devices that are accessories of active implantable devices: III",
 			func() *model.Device {
-				d := device(model.Component{ID: "charger", Name: "charger", Kind: "accessory", Role: "accessory",
-					Classification: with(active(), func(f *model.Facts) { f.AccessoryOf = []string{"ipg"} })})
+				d := device(model.Component{ID: "extension", Name: "lead extension", Kind: "accessory", Role: "accessory",
+					Classification: with(hardware(), func(f *model.Facts) {
+						f.Invasiveness, f.Duration, f.AccessoryOf = "implantable", "long-term", []string{"ipg"}
+					})})
 				d.ExternalDevices = []model.ExternalDevice{{ID: "ipg", Name: "neurostimulator", ActiveImplantable: ptr(true), Class: "III"}}
 				return d
-			}(), "charger", III, "III", []string{"Rule 8"}},
+			}(), "extension", III, "III", []string{"Rule 8"}},
+		{"external charger of an active implantable", "Rule 8 covers implantable and long-term surgically invasive devices only; Rule 9 last paragraph: directly influencing the performance of an active implantable device: III",
+			func() *model.Device {
+				d := device(model.Component{ID: "charger", Name: "charger", Kind: "accessory", Role: "accessory",
+					Classification: with(active(), func(f *model.Facts) { f.AccessoryOf, f.Controls = []string{"ipg"}, []string{"ipg"} })})
+				d.ExternalDevices = []model.ExternalDevice{{ID: "ipg", Name: "neurostimulator", ActiveImplantable: ptr(true), Class: "III"}}
+				return d
+			}(), "charger", III, "III", []string{"Rule 9"}},
 		// Rule 9
 		{"therapeutic energy", "Rule 9 first paragraph: active therapeutic devices administering or exchanging energy: IIa",
 			device(comp("d", "hardware-device", with(active(), func(f *model.Facts) { f.TherapeuticEnergy = "non-hazardous" }))), "d", IIa, "IIa", []string{"Rule 9"}},
@@ -222,12 +231,12 @@ func TestClassifyRules(t *testing.T) {
 			), "remote", IIb, "IIb", []string{"Rule 9"}},
 		{"therapeutic radiation", "Rule 9 third paragraph: emit ionizing radiation for therapeutic purposes: IIb",
 			device(comp("d", "hardware-device", with(active(), func(f *model.Facts) { f.TherapeuticIonising = ptr(true) }))), "d", IIb, "IIb", []string{"Rule 9"}},
-		{"programmer of active implantable", "Rule 9 fourth paragraph: controlling, monitoring or directly influencing active implantable devices: III; Rule 8 sixth indent for its accessories",
+		{"programmer of active implantable", "Rule 9 fourth paragraph: controlling, monitoring or directly influencing active implantable devices: III (Rule 8 concerns implantable and long-term surgically invasive devices)",
 			device(
 				comp("ipg", "implant", with(active(), func(f *model.Facts) { f.Invasiveness, f.Duration = "implantable", "long-term" })),
 				model.Component{ID: "prog", Name: "prog", Kind: "programmer", Role: "accessory",
 					Classification: with(active(), func(f *model.Facts) { f.AccessoryOf, f.Controls = []string{"ipg"}, []string{"ipg"} })},
-			), "prog", III, "III", []string{"Rule 8", "Rule 9"}},
+			), "prog", III, "III", []string{"Rule 9"}},
 		// Rule 10
 		{"illumination", "Rule 10 first indent: illuminate the patient's body in the visible spectrum: I",
 			device(comp("d", "hardware-device", with(active(), func(f *model.Facts) { f.Diagnostic.AbsorbedEnergy = "visible-light-illumination" }))), "d", I, "I", []string{"Rule 10"}},

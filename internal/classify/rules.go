@@ -161,17 +161,15 @@ func rule7(x *ctx, s *Step) {
 		})
 }
 
-// Rule 8: implantable devices and long-term surgically invasive devices;
-// its sixth indent also makes accessories of active implantable devices
-// class III, whatever their own invasiveness.
+// Rule 8: implantable devices and long-term surgically invasive devices.
+// Its sixth indent ("are active implantable devices or their
+// accessories") qualifies those devices: an accessory of an active
+// implantable device falls under it only if it is itself implantable or
+// long-term surgically invasive. A programmer or home monitor is class
+// III by Rule 9's last paragraph instead.
 func rule8(x *ctx, s *Step) {
 	implant := or(x.invasiveness("implantable"), and(x.invasiveness("surgically-invasive"), x.duration("long-term")))
 	accessoryAI := x.related("accessoryOf", x.f.AccessoryOf, "an active implantable device", (*target).activeImplantable)
-	if implant() == no {
-		x.eval(s, always(yes), None, "", "not implantable or long-term surgically invasive, and not an accessory of an active implantable device",
-			[]indent{{accessoryAI, III, "accessory of an active implantable device"}})
-		return
-	}
 	special := string(x.f.SpecialImplant)
 	x.eval(s, implant, IIb, "implantable or long-term surgically invasive device",
 		"not implantable or long-term surgically invasive",

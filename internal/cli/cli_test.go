@@ -144,7 +144,7 @@ func TestClassifyTrace(t *testing.T) {
 // examples, independent of the golden files' wording.
 func TestClassifyExpected(t *testing.T) {
 	want := map[string]map[string]string{
-		"pacemaker-system":    {"": "III Rule 8, Rule 9", "implant": "III Rule 8", "programmer": "III Rule 8, Rule 9", "home-monitor": "III Rule 8, Rule 9", "portal": "III Rule 9"},
+		"pacemaker-system":    {"": "III Rule 8, Rule 9", "implant": "III Rule 8", "programmer": "III Rule 9", "home-monitor": "III Rule 9", "portal": "III Rule 9"},
 		"infusion-pump":       {"": "IIb Rule 12, Implementing rule 3.3", "pump": "IIb Rule 12", "drug-library": "IIb Implementing rule 3.3"},
 		"icu-patient-monitor": {"": "IIb Rule 10", "monitor": "IIb Rule 10", "central-station": "IIb Rule 10"},
 		"insulin-pump":        {"pump": "IIb Rule 12", "app": "IIb Rule 11, Implementing rule 3.3"},
