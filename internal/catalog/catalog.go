@@ -73,6 +73,10 @@ type Result struct {
 	Exploited bool
 	// Tentative marks a result that rests on a match to confirm.
 	Tentative bool
+	// NotFor lists requirements of the rule this result does not bear
+	// on, for its subject (a hospital's duty, for a component the patient
+	// operates at home).
+	NotFor []string
 	// Suppression, when set, sets an open result aside: a VEX statement
 	// that the product is not affected or the flaw fixed.
 	Suppression *Suppression

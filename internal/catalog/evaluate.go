@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/mdcheck/mdcheck/internal/evidence"
@@ -91,7 +92,7 @@ func finding(r Rule, in *Input, res Result) Finding {
 		Subject:      res.Subject,
 		Status:       res.Status,
 		Severity:     r.Severity,
-		Requirements: r.Refs,
+		Requirements: slices.DeleteFunc(slices.Clone(r.Refs), func(ref string) bool { return slices.Contains(res.NotFor, ref) }),
 		Detail:       res.Detail,
 		Evidence:     []evidence.Evidence{},
 		Exploited:    res.Exploited,

@@ -231,3 +231,14 @@ func gatedCheck[T any](in *catalog.Input, field, flag string, get securityBlock[
 	}
 	return out
 }
+
+// patientOperated reports whether a component is operated by the patient
+// (or a lay carer) rather than by a healthcare provider: one worn, carried
+// or kept at home.
+func patientOperated(c *model.Component) bool {
+	switch c.Kind {
+	case "home-monitor", "wearable", "insulin-pump", "implant":
+		return true
+	}
+	return false
+}

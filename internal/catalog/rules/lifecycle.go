@@ -34,11 +34,18 @@ var platformSupported = register(catalog.Rule{
 				continue
 			}
 			id := in.Cite(path, string(p.EndOfSupport))
+			var r catalog.Result
 			if in.Now.Before(eos.Add(day)) {
-				out = append(out, pass(c.c.ID, fmt.Sprintf("%s %s supported until %s", p.OS, p.Version, p.EndOfSupport), id))
+				r = pass(c.c.ID, fmt.Sprintf("%s %s supported until %s", p.OS, p.Version, p.EndOfSupport), id)
 			} else {
-				out = append(out, fail(c.c.ID, fmt.Sprintf("%s %s out of vendor support since %s", p.OS, p.Version, p.EndOfSupport), id))
+				r = fail(c.c.ID, fmt.Sprintf("%s %s out of vendor support since %s", p.OS, p.Version, p.EndOfSupport), id)
 			}
+			if patientOperated(c.c) {
+				// The operator of a home monitor is the patient, not a
+				// hospital keeping its operating environment patched.
+				r.NotFor = []string{"MDCG1916.2.5.HDO"}
+			}
+			out = append(out, r)
 		}
 		return out
 	},

@@ -1,6 +1,14 @@
 package rules
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+)
 
 func TestPlatformSupported(t *testing.T) {
 	runRule(t, platformSupported, []ruleCase{
@@ -68,4 +76,31 @@ func TestPMSCyber(t *testing.T) {
 		{"not covered", one("lifecycle: {pmsCoversCybersecurity: false}\n"), want{"device": fail_}},
 		{"not stated", one(""), want{"device": unk}},
 	})
+}
+
+// TestPlatformSupportedOperator: the operator's part of the minimum IT
+// requirements (MDCG 2019-16 §2.6.2) is a healthcare provider's duty; a
+// platform finding on a component the patient operates at home does not
+// bear on it, one on a hospital workstation does.
+func TestPlatformSupportedOperator(t *testing.T) {
+	for kind, want := range map[string]bool{"home-monitor": false, "wearable": false, "workstation": true, "central-station": true} {
+		dev, err := model.Parse("device.yaml", []byte(oneKind(kind, "    platform: {os: Debian, endOfSupport: 2020-01-01}\n")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cl, err := classify.Classify(dev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fs := catalog.Evaluate([]catalog.Rule{platformSupported}, &catalog.Input{Device: dev, Classification: cl, Evidence: evidence.NewSet(), Now: now})
+		if len(fs) != 1 || fs[0].Status != catalog.Fail {
+			t.Fatalf("%s: findings %+v", kind, fs)
+		}
+		if got := slices.Contains(fs[0].Requirements, "MDCG1916.2.5.HDO"); got != want {
+			t.Errorf("%s: bears on the operator's requirement %v, want %v (%v)", kind, got, want, fs[0].Requirements)
+		}
+		if !slices.Contains(fs[0].Requirements, "MDCG1916.3.8") {
+			t.Errorf("%s: lost the manufacturer's requirement: %v", kind, fs[0].Requirements)
+		}
+	}
 }
