@@ -40,8 +40,8 @@ type Facts struct {
 	ClosedLoop          *bool             `yaml:"closedLoop" doc:"Rule 22: active therapeutic device whose integrated diagnostic function significantly determines patient management (closed loop, AED)."`
 
 	// Rule 11: software.
-	DecisionSupport DecisionImpact   `yaml:"decisionSupport" doc:"Rule 11: none, or the worst impact of decisions taken on the information the software provides: non-serious, serious-deterioration-or-surgery, death-or-irreversible."`
-	Monitoring      PhysioMonitoring `yaml:"monitorsPhysiology" doc:"Rule 11: none, physiological-processes, or vital-parameters-immediate-danger."`
+	DecisionSupport DecisionImpact   `yaml:"decisionSupport" doc:"Rule 11 first paragraph: none, or, for software providing information used to take decisions with diagnosis or therapeutic purposes, the impact such decisions may have: non-serious (IIa), serious-deterioration-or-surgery (a serious deterioration of a person's state of health or a surgical intervention: IIb), death-or-irreversible (death or an irreversible deterioration of a person's state of health: III). Monitoring is monitorsPhysiology, not this."`
+	Monitoring      PhysioMonitoring `yaml:"monitorsPhysiology" doc:"Rule 11 second paragraph: none, physiological-processes (IIa), or vital-parameters-immediate-danger (vital physiological parameters whose variations could result in immediate danger to the patient: IIb)."`
 
 	// Rules 14 to 21: special rules.
 	MedicinalSubstance *bool          `yaml:"ancillaryMedicinalSubstance" doc:"Rule 14: incorporates a medicinal substance with an ancillary action."`
