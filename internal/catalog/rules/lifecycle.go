@@ -42,7 +42,8 @@ var platformSupported = register(catalog.Rule{
 			}
 			if patientOperated(c.c) {
 				// The operator of a home monitor is the patient, not a
-				// hospital keeping its operating environment patched.
+				// healthcare provider keeping its environment patched
+				// (MDCG 2019-16 §2.5).
 				r.NotFor = []string{"MDCG1916.2.5.HDO"}
 			}
 			out = append(out, r)

@@ -78,8 +78,8 @@ func TestPMSCyber(t *testing.T) {
 	})
 }
 
-// TestPlatformSupportedOperator: the operator's part of the minimum IT
-// requirements (MDCG 2019-16 §2.6.2) is a healthcare provider's duty; a
+// TestPlatformSupportedOperator: the healthcare provider's good practice
+// (MDCG 2019-16 §2.5: patching among it) is a hospital's duty; a
 // platform finding on a component the patient operates at home does not
 // bear on it, one on a hospital workstation does.
 func TestPlatformSupportedOperator(t *testing.T) {
