@@ -30,7 +30,7 @@ var healthDataAtRest = register(catalog.Rule{
 	Title:       "Stored health data is encrypted",
 	Severity:    catalog.High,
 	Refs:        []string{"MDCG1916.3.3.STCF", "GDPR.ART.32", "IEC60601-4-5.FR4", "NIS2.21.h"},
-	Rationale:   "Lost, stolen or decommissioned devices and media leak whatever they hold in the clear (MDCG 2019-16 Annex II, example 15).",
+	Rationale:   "Lost, stolen or decommissioned devices and media leak whatever they hold in the clear; MDCG 2019-16 §2.1 counts the confidentiality of information at rest among the key concepts of IT security for medical devices.",
 	Remediation: "Encrypt stored personal health data and images (full-disk or database encryption with protected keys) and state security.dataAtRest.encrypted: true.",
 	Check: func(in *catalog.Input) []catalog.Result {
 		return atRest(in, sensitiveKinds(), "health data", "is")

@@ -11,7 +11,7 @@ var flowsDeclared = register(catalog.Rule{
 	Title:       "Data flows between components are declared",
 	Severity:    catalog.Low,
 	Refs:        []string{"MDCG1916.4.3", "IEC60601-4-5.FR5", "GDPR.ART.25"},
-	Rationale:   "MDCG 2019-16 §4.1 and §4.3 ask for a network data-stream matrix and diagrams; the transit rules can only check links whose data is known.",
+	Rationale:   "MDCG 2019-16 §4.2 asks for an exhaustive matrix of the network data streams and §4.3 for network diagrams; the transit rules can only check links whose data is known.",
 	Remediation: "List data assets and the flows that carry them between components (dataAssets, dataFlows).",
 	AppliesTo: func(in *catalog.Input) bool {
 		for _, f := range interfaces(in.Device) {

@@ -93,8 +93,8 @@ var endOfSupport = register(catalog.Rule{
 	ID:          "lifecycle/end-of-support",
 	Title:       "An end-of-support date is declared and not yet reached",
 	Severity:    catalog.High,
-	Refs:        []string{"MDCG1916.3.8", "MDCG1916.3.1.SBD-7", "MDCG1916.4.3", "IEC81001.6"},
-	Rationale:   "Hospitals must know until when security fixes will come to plan replacement (MDCG 2019-16 §4.3); a device past that date gets none.",
+	Refs:        []string{"MDCG1916.3.8", "MDCG1916.3.1.SBD-7", "IEC81001.6"},
+	Rationale:   "MDCG 2019-16 §3.8 ties security maintenance to the device's support lifetime; hospitals must know until when security fixes will come to plan replacement, and a device past that date gets none.",
 	Remediation: "Declare lifecycle.endOfSupport and publish it to customers; plan a successor before it passes.",
 	Check: func(in *catalog.Input) []catalog.Result {
 		l := in.Device.Lifecycle

@@ -64,7 +64,7 @@ var remoteAdmin = register(catalog.Rule{
 	Title:       "Remote administration (SSH, RDP, VNC, telnet) needs strong authentication",
 	Severity:    catalog.High,
 	Refs:        []string{"MDCG1916.3.3.PAUT", "MDCG1916.3.3.SAHD", "NIS2.21.j"},
-	Rationale:   "Remote desktop and shell access are how ransomware reaches clinical workstations (MDCG 2019-16 Annex II, examples 6 and 14).",
+	Rationale:   "Remote desktop, shell and management interfaces are how attackers and ransomware reach clinical systems (MDCG 2019-16 Annex II, examples 18, 19 and 22: a vulnerable management interface, an unpatched RDP vulnerability, ransomware across the network).",
 	Remediation: "Expose remote administration only encrypted, with multi-factor authentication, or disable it and use a managed remote-service channel.",
 	Check: func(in *catalog.Input) []catalog.Result {
 		var out []catalog.Result

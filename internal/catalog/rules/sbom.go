@@ -9,7 +9,7 @@ var sbomPresent = register(catalog.Rule{
 	Title:       "Every software-bearing component has an SBOM",
 	Severity:    catalog.High,
 	Refs:        []string{"IEC81001.8", "MDR.AI.17.2", "MDCG1916.3.8", "MDCG1916.4.3", "NIS2.21.d"},
-	Rationale:   "Without a software bill of materials nobody can tell which devices a new vulnerability in a library affects; MDCG 2019-16 §4.1 lists it in the security documentation and FD&C Act 524B(b)(3) requires it.",
+	Rationale:   "Without a software bill of materials nobody can tell which devices a new vulnerability in a library affects; MDCG 2019-16 §4.2 lists it in the security documentation and FD&C Act 524B(b)(3) requires it.",
 	Remediation: "Generate an SBOM (CycloneDX or SPDX) for each software-bearing component at build time and reference it in components[].sbom.",
 	Check: func(in *catalog.Input) []catalog.Result {
 		var maintained *bool
