@@ -39,6 +39,26 @@ var annexISections = map[int]int{
 	19: 4, 20: 6, 21: 3, 22: 3, 23: 4,
 }
 
+// mdcgSections are the numbered sections of MDCG 2019-16 (rev. 1):
+// chapters 2 to 6 and their subsections, 2.6 with three of its own.
+var mdcgSections = []string{
+	"2", "2.1", "2.2", "2.3", "2.4", "2.5", "2.6", "2.6.1", "2.6.2", "2.6.3",
+	"3", "3.1", "3.2", "3.3", "3.4", "3.5", "3.6", "3.7", "3.8",
+	"4", "4.1", "4.2", "4.3", "5", "5.1", "5.2", "6", "6.1", "6.2",
+}
+
+var mdcgRef = regexp.MustCompile(`^MDCG 2019-16(?: rev\.1)? §(\d+(?:\.\d+)*)`)
+
+// MDCGSectionExists reports whether a citation of MDCG 2019-16 names a
+// section the guidance has; ok is false when cite names no section of it.
+func MDCGSectionExists(cite string) (exists, ok bool) {
+	m := mdcgRef.FindStringSubmatch(cite)
+	if m == nil {
+		return false, false
+	}
+	return slices.Contains(mdcgSections, m[1]), true
+}
+
 var annexIRef = regexp.MustCompile(`^MDR Annex I(?: Section)? (\d+)(?:\.(\d+))?(?:\([a-z]+\))?$`)
 
 // AnnexISectionExists reports whether a citation of MDR Annex I names a

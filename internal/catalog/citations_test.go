@@ -35,12 +35,18 @@ func TestCitationsWellFormed(t *testing.T) {
 		if exists, isAnnexI := catalog.AnnexISectionExists(r.Source); isAnnexI && !exists {
 			t.Errorf("%s: %q is not a section of MDR Annex I", r.ID, r.Source)
 		}
+		if exists, isMDCG := catalog.MDCGSectionExists(r.Source); isMDCG && !exists {
+			t.Errorf("%s: %q is not a section of MDCG 2019-16", r.ID, r.Source)
+		}
 	}
 	for _, r := range rules.All() {
 		cites := catalog.Citations(r.Title + " " + r.Rationale)
 		for _, c := range cites {
 			if exists, isAnnexI := catalog.AnnexISectionExists(c); isAnnexI && !exists {
 				t.Errorf("%s: rationale cites %q, not a section of MDR Annex I", r.ID, c)
+			}
+			if exists, isMDCG := catalog.MDCGSectionExists(c); isMDCG && !exists {
+				t.Errorf("%s: rationale cites %q, not a section of MDCG 2019-16", r.ID, c)
 			}
 		}
 	}
@@ -56,6 +62,11 @@ func TestCitationsFound(t *testing.T) {
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("citation %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	for cite, want := range map[string]bool{"MDCG 2019-16 §2.6.2": true, "MDCG 2019-16 §3.3 Table 3 (audit controls)": true, "MDCG 2019-16 §3.9": false, "MDCG 2019-16 §7.1": false} {
+		if got, ok := catalog.MDCGSectionExists(cite); !ok || got != want {
+			t.Errorf("MDCGSectionExists(%q) = %v, %v; want %v", cite, got, ok, want)
 		}
 	}
 	for cite, want := range map[string]bool{"MDR Annex I 18.8": true, "MDR Annex I Section 23.4(ab)": true, "MDR Annex I 18.9": false, "MDR Annex I 24": false, "MDR Annex I 17.5": false} {
