@@ -30,6 +30,10 @@ func TestAggregate(t *testing.T) {
 		{"fail beats unknown", []catalog.Finding{{ID: "a", Status: catalog.Fail}, {ID: "b", Status: catalog.Unknown}}, Missed, false, 0},
 		{"waived fail", []catalog.Finding{{ID: "a", Status: catalog.Pass, Strength: evidence.Claimed}, {ID: "b", Status: catalog.Fail, Suppression: waived}}, Met, true, evidence.Claimed},
 		{"expired waiver", []catalog.Finding{{ID: "b", Status: catalog.Fail, Suppression: expired}}, Missed, false, 0},
+		// A known vulnerability with a recorded disposition (a VEX
+		// statement that the device is not affected) lets 17.2 be met.
+		{"CVE with a VEX disposition", []catalog.Finding{{ID: "doc", Status: catalog.Pass, Strength: evidence.Documented},
+			{ID: "vuln/known-vulnerabilities@main/CVE-1", Status: catalog.Fail, Suppression: &catalog.Suppression{By: catalog.ByVEX, Status: "not_affected", Justification: "vulnerable_code_not_in_execute_path"}}}, Met, true, evidence.Documented},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
