@@ -13,7 +13,7 @@ import (
 var sourceForms = []*regexp.Regexp{
 	regexp.MustCompile(`^MDR Annex I Section \d+(\.\d+)?(\([a-z]+\))?$`),
 	regexp.MustCompile(`^MDCG 2019-16 §[2-5](\.\d){0,2}( Table 3)?( \([A-Za-z/ -]+\))?$`),
-	regexp.MustCompile(`^NIS2 Article 21\(2\)\([a-j]\)$`),
+	regexp.MustCompile(`^NIS2 Article (21\(2\)\([a-j]\)|23)$`),
 	regexp.MustCompile(`^GDPR Article \d+$`),
 	regexp.MustCompile(`^IEC 81001-5-1:2021 clause [4-9]$`),
 	regexp.MustCompile(`^IEC TR 60601-4-5:2021 / IEC 62443 FR [1-7]$`),
