@@ -12,6 +12,7 @@ import (
 // framework, as the catalog writes them.
 var sourceForms = []*regexp.Regexp{
 	regexp.MustCompile(`^MDR Annex I Section \d+(\.\d+)?(\([a-z]+\))?$`),
+	regexp.MustCompile(`^MDR Article \d+$`),
 	regexp.MustCompile(`^MDCG 2019-16 §[2-5](\.\d){0,2}( Table 3)?( \([A-Za-z/ -]+\))?$`),
 	regexp.MustCompile(`^NIS2 Article (21\(2\)\([a-j]\)|23)$`),
 	regexp.MustCompile(`^GDPR Article \d+$`),

@@ -277,6 +277,16 @@ type Lifecycle struct {
 	CriticalPatchDays        *int        `yaml:"criticalPatchDays" min:"0" doc:"Target days to ship a fix for a critical vulnerability."`
 	SBOMMaintained           *bool       `yaml:"sbomMaintained" doc:"Whether the SBOM is kept current with each release."`
 	PMSCoversCybersecurity   *bool       `yaml:"pmsCoversCybersecurity" doc:"Whether the post-market surveillance plan covers cybersecurity."`
+	Vigilance                *Vigilance  `yaml:"vigilance" doc:"How serious incidents and field safety corrective actions are handled (MDR Articles 87 to 89)."`
+}
+
+// Vigilance is what the manufacturer declares of its vigilance system for
+// the device: who reports, how field safety notices reach operators, and
+// whether cyberattacks are handled as potential serious incidents.
+type Vigilance struct {
+	Contact                  string `yaml:"contact" doc:"The vigilance contact (person or function) who reports serious incidents and field safety corrective actions."`
+	FieldSafetyNoticeChannel string `yaml:"fieldSafetyNoticeChannel" doc:"How field safety notices reach operators (customer portal, registered mail, direct contact)."`
+	CoversCybersecurity      *bool  `yaml:"coversCybersecurity" doc:"Whether the vigilance procedure treats a cybersecurity incident as a potential serious incident, coded with the IMDRF terms for security problems and causes (A1105, C1007)."`
 }
 
 // Disclosure is a vulnerability disclosure policy.

@@ -2,9 +2,12 @@ package rules
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // Rules on the support lifecycle: platform and device end of support,
@@ -229,5 +232,57 @@ var pmsCyber = register(catalog.Rule{
 			b = l.PMSCoversCybersecurity
 		}
 		return []catalog.Result{boolCheck(in, "device", "lifecycle.pmsCoversCybersecurity", b, "the PMS plan covers cybersecurity", "the PMS plan does not cover cybersecurity")}
+	},
+})
+
+var vigilanceReady = register(catalog.Rule{
+	ID:       "lifecycle/vigilance-ready",
+	Title:    "Serious incidents can be reported and field safety notices reach operators, cybersecurity incidents included",
+	Severity: catalog.High,
+	Refs:     []string{"MDR.ART.87", "MDR.ART.89"},
+	Rationale: "MDR Article 87 gives 15 days to report a serious incident (10 for a death or an unanticipated serious deterioration, 2 for a serious " +
+		"public health threat) and has field safety corrective actions reported before they are taken; Article 89 has field safety notices reach " +
+		"the users. MDCG 2019-16 §5.2 treats a cyberattack that harmed or could harm a patient as such an incident, coded with the IMDRF terms " +
+		"for computer system security problems and software security vulnerabilities.",
+	Remediation: "Declare lifecycle.vigilance: the vigilance contact, the channel field safety notices take to operators, and coversCybersecurity: true " +
+		"once the vigilance procedure handles cybersecurity incidents as potential serious incidents.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var v *model.Vigilance
+		if l := in.Device.Lifecycle; l != nil {
+			v = l.Vigilance
+		}
+		if v == nil {
+			return []catalog.Result{unknown("device", "lifecycle.vigilance")}
+		}
+		var missing []string
+		var ev []evidence.ID
+		if strings.TrimSpace(v.Contact) == "" {
+			missing = append(missing, "no vigilance contact")
+		} else {
+			ev = append(ev, in.Cite("lifecycle.vigilance.contact", v.Contact))
+		}
+		if strings.TrimSpace(v.FieldSafetyNoticeChannel) == "" {
+			missing = append(missing, "no channel for field safety notices to operators")
+		} else {
+			ev = append(ev, in.Cite("lifecycle.vigilance.fieldSafetyNoticeChannel", v.FieldSafetyNoticeChannel))
+		}
+		switch {
+		case v.CoversCybersecurity == nil:
+			if len(missing) == 0 {
+				return []catalog.Result{unknown("device", "lifecycle.vigilance.coversCybersecurity")}
+			}
+		case !*v.CoversCybersecurity:
+			missing = append(missing, "the vigilance procedure does not handle cybersecurity incidents")
+			ev = append(ev, in.Cite("lifecycle.vigilance.coversCybersecurity", "false"))
+		default:
+			ev = append(ev, in.Cite("lifecycle.vigilance.coversCybersecurity", "true"))
+		}
+		if len(missing) > 0 {
+			if len(ev) == 0 {
+				ev = append(ev, in.Cite("lifecycle.vigilance", "declared"))
+			}
+			return []catalog.Result{fail("device", strings.Join(missing, "; "), ev...)}
+		}
+		return []catalog.Result{pass("device", "vigilance contact, field safety notice channel and cybersecurity incidents declared", ev...)}
 	},
 })

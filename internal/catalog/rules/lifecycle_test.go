@@ -104,3 +104,13 @@ func TestPlatformSupportedOperator(t *testing.T) {
 		}
 	}
 }
+
+func TestVigilanceReady(t *testing.T) {
+	runRule(t, vigilanceReady, []ruleCase{
+		{"declared", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal and registered mail, coversCybersecurity: true}\n"), want{"device": pass_}},
+		{"cyber incidents left out", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal, coversCybersecurity: false}\n"), want{"device": fail_}},
+		{"no notice channel", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, coversCybersecurity: true}\n"), want{"device": fail_}},
+		{"cybersecurity not stated", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal}\n"), want{"device": unk}},
+		{"not declared", one(""), want{"device": unk}},
+	})
+}
