@@ -294,6 +294,11 @@ type Disclosure struct {
 	Published *bool  `yaml:"published" doc:"Whether the policy is public."`
 	URL       string `yaml:"url" doc:"Where it is published."`
 	Contact   string `yaml:"contact" doc:"Where to report vulnerabilities."`
+	// SecurityTxt is the manufacturer's /.well-known/security.txt (RFC
+	// 9116), where researchers look for the contact first.
+	SecurityTxt string `yaml:"securityTxt" doc:"URL of the manufacturer's security.txt (RFC 9116), where researchers find the contact."`
+	// Advisories says how security advisories are published.
+	Advisories AdvisoryFormat `yaml:"advisories" doc:"How security advisories for the device are published: csaf (CSAF 2.0, machine-readable), other (web pages, PDF, letters) or none."`
 }
 
 // Document references a document that backs the model's declarations.

@@ -32,6 +32,12 @@ func (WellEstablishedImplant) Values() []string {
 	return []string{"suture", "staple", "dental-filling", "dental-brace", "tooth-crown", "screw", "wedge", "plate", "wire", "pin", "clip", "connector"}
 }
 
+// AdvisoryFormat is how a manufacturer publishes security advisories.
+type AdvisoryFormat string
+
+// Values lists the valid AdvisoryFormat values.
+func (AdvisoryFormat) Values() []string { return []string{"csaf", "other", "none"} }
+
 // FactsDefault is what a component's unstated classification facts are.
 type FactsDefault string
 

@@ -286,3 +286,36 @@ var vigilanceReady = register(catalog.Rule{
 		return []catalog.Result{pass("device", "vigilance contact, field safety notice channel and cybersecurity incidents declared", ev...)}
 	},
 })
+
+var advisoriesMachineReadable = register(catalog.Rule{
+	ID:       "lifecycle/advisories-machine-readable",
+	Title:    "Security advisories are published in a machine-readable form (CSAF)",
+	Severity: catalog.Medium,
+	Refs:     []string{"IEC81001.9", "NIS2.21.e"},
+	Rationale: "Hospitals match advisories against inventories of thousands of devices; an advisory in CSAF 2.0 (the form CISA's medical advisories " +
+		"take) can be matched by tools, a PDF or web page only by hand. IEC 81001-5-1 clause 9 has vulnerabilities handled through to the " +
+		"information users need, and MDCG 2019-16 §5 expects vulnerability information shared and disseminated.",
+	Remediation: "Publish security advisories as CSAF 2.0 documents (a provider-metadata.json with a distribution), state " +
+		"lifecycle.vulnerabilityDisclosure.advisories: csaf, and point securityTxt at the security.txt (RFC 9116) naming them.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var d *model.Disclosure
+		if l := in.Device.Lifecycle; l != nil {
+			d = l.VulnerabilityDisclosure
+		}
+		const path = "lifecycle.vulnerabilityDisclosure.advisories"
+		if d == nil || d.Advisories == "" {
+			return []catalog.Result{unknown("device", path)}
+		}
+		ev := []evidence.ID{in.Cite(path, string(d.Advisories))}
+		if d.SecurityTxt != "" {
+			ev = append(ev, in.Cite("lifecycle.vulnerabilityDisclosure.securityTxt", d.SecurityTxt))
+		}
+		switch d.Advisories {
+		case "csaf":
+			return []catalog.Result{pass("device", "advisories are published as CSAF", ev...)}
+		case "none":
+			return []catalog.Result{fail("device", "no security advisories are published", ev...)}
+		}
+		return []catalog.Result{fail("device", "advisories are published, but not in a machine-readable form", ev...)}
+	},
+})

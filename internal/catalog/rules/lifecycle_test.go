@@ -114,3 +114,13 @@ func TestVigilanceReady(t *testing.T) {
 		{"not declared", one(""), want{"device": unk}},
 	})
 }
+
+func TestAdvisoriesMachineReadable(t *testing.T) {
+	runRule(t, advisoriesMachineReadable, []ruleCase{
+		{"csaf", one("lifecycle:\n  vulnerabilityDisclosure: {published: true, contact: psirt@acme.example, securityTxt: \"https://acme.example/.well-known/security.txt\", advisories: csaf}\n"), want{"device": pass_}},
+		{"pdf", one("lifecycle:\n  vulnerabilityDisclosure: {published: true, contact: psirt@acme.example, advisories: other}\n"), want{"device": fail_}},
+		{"none", one("lifecycle:\n  vulnerabilityDisclosure: {published: true, contact: psirt@acme.example, advisories: none}\n"), want{"device": fail_}},
+		{"not stated", one("lifecycle:\n  vulnerabilityDisclosure: {published: true, contact: psirt@acme.example}\n"), want{"device": unk}},
+		{"no disclosure", one(""), want{"device": unk}},
+	})
+}
