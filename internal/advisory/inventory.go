@@ -140,20 +140,17 @@ func readCSVInventory(name string, data []byte) ([]Row, error) {
 func csvRowBound(data []byte, max int) (int, error) {
 	line, rowLine, start, quoted := 1, 1, 0, false
 	for i, c := range data {
+		if i-start > max {
+			return rowLine, fmt.Errorf("row is longer than %d bytes", max)
+		}
 		switch c {
 		case '"':
 			quoted = !quoted
 		case '\n':
 			line++
 			if !quoted {
-				if i-start > max {
-					return rowLine, fmt.Errorf("row is longer than %d bytes", max)
-				}
 				start, rowLine = i+1, line
 			}
-		}
-		if i-start > max {
-			return rowLine, fmt.Errorf("row is longer than %d bytes", max)
 		}
 	}
 	return 0, nil

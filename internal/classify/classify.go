@@ -153,11 +153,10 @@ type ctx struct {
 	c        *model.Component
 	f        model.Facts
 	software bool
-	// inferred maps a fact name to why it was inferred rather than read.
-	inferred map[string]string
-	// defaulted maps a fact name to the shorthand that stated it.
-	defaulted map[string]string
-	cur       *Step
+	// sources maps a fact the model did not write out to where it came
+	// from: "inferred: <why>", or the shorthand that stated it.
+	sources map[string]string
+	cur     *Step
 	// rec, when set, makes this a view of a related component whose facts
 	// are recorded in rec's trace.
 	rec *ctx
@@ -165,7 +164,7 @@ type ctx struct {
 
 func newCtx(cl *classifier, i int) *ctx {
 	c := &cl.dev.Components[i]
-	x := &ctx{cl: cl, dev: cl.dev, idx: i, c: c, software: isSoftware(c), inferred: map[string]string{}, defaulted: map[string]string{}}
+	x := &ctx{cl: cl, dev: cl.dev, idx: i, c: c, software: isSoftware(c), sources: map[string]string{}}
 	if c.Classification != nil {
 		x.f = *c.Classification
 		if d := c.Classification.Diagnostic; d != nil {
@@ -199,15 +198,15 @@ func (x *ctx) otherwiseNone() {
 			case name == "" || name == "otherwise":
 			case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Bool && fv.IsNil():
 				fv.Set(reflect.ValueOf(new(bool)))
-				x.defaulted[prefix+name] = why
+				x.sources[prefix+name] = why
 			case fv.Kind() == reflect.String && fv.Len() == 0:
 				if e, ok := fv.Interface().(interface{ Values() []string }); ok && slices.Contains(e.Values(), "none") {
 					fv.SetString("none")
-					x.defaulted[prefix+name] = why
+					x.sources[prefix+name] = why
 				}
 			case name == "contactSites" && fv.IsNil():
 				fv.Set(reflect.MakeSlice(fv.Type(), 0, 0))
-				x.defaulted[prefix+name] = why
+				x.sources[prefix+name] = why
 			}
 		}
 	}
@@ -227,14 +226,14 @@ func (x *ctx) inferSoftware() {
 	setEnum := func(name string, p *string, v, why string) {
 		if *p == "" {
 			*p = v
-			x.inferred[name] = why
+			x.sources[name] = "inferred: " + why
 		}
 	}
 	setBool := func(name string, p **bool, v bool, why string) {
 		if *p == nil {
 			b := v
 			*p = &b
-			x.inferred[name] = why
+			x.sources[name] = "inferred: " + why
 		}
 	}
 	setEnum("invasiveness", (*string)(&f.Invasiveness), "non-invasive", form)

@@ -61,12 +61,12 @@ func factsShow(dev *model.Device, purpose string) bool {
 		}
 		switch purpose {
 		case "monitoring":
-			if f.Monitoring == "" || f.Monitoring != "none" || len(f.Controls) > 0 ||
+			if f.Monitoring != "none" || len(f.Controls) > 0 ||
 				(f.Diagnostic != nil && f.Diagnostic.VitalProcesses != "none") || f.Diagnostic == nil {
 				return true
 			}
 		case "diagnosis":
-			if f.DecisionSupport == "" || f.DecisionSupport != "none" || f.Diagnostic == nil ||
+			if f.DecisionSupport != "none" || f.Diagnostic == nil ||
 				f.Diagnostic.VitalProcesses != "none" || f.Diagnostic.AbsorbedEnergy != "none" || (f.Diagnostic.Radiology != nil && *f.Diagnostic.Radiology) {
 				return true
 			}

@@ -160,9 +160,7 @@ func undecidedReason(a tri, lo, hi Class, known string) string {
 // fact records that the current rule read name = value.
 func (x *ctx) fact(name, value string) {
 	f := Fact{Path: "classification." + name, Value: value}
-	if why, ok := x.inferred[name]; ok {
-		f.Source = "inferred: " + why
-	} else if src, ok := x.defaulted[name]; ok {
+	if src, ok := x.sources[name]; ok {
 		f.Source = src
 	} else {
 		f.Source = x.dev.Pos(fmt.Sprintf("components[%d].classification.%s", x.idx, name)).String()

@@ -72,15 +72,20 @@ func transition(dev *model.Device, sys Result) *Transition {
 		return nil
 	}
 	t := &Transition{}
+	// What the manufacturer states of the conditions; the zero value
+	// leaves every one of them unknown.
+	var lt model.LegacyTransition
+	if reg.Transition != nil {
+		lt = *reg.Transition
+	}
 	implantable := anyImplantable(dev)
 	switch {
 	case reg.CustomMade && implantable && sys.Decided && sys.Class == III:
 		t.Basis, t.Until = "Art. 120(3f)", isoDay(until3f)
 		t.Reason = "class III custom-made implantable device: it may be placed on the market or put into service without an MDR certificate until 26 May 2026 if the application and the written agreement came in time"
-		lt := reg.Transition
 		t.Conditions = append(t.Conditions,
-			dateBy("Art. 120(3f)", "formal application to a notified body lodged by 26 May 2024", ptrDate(lt, func(l *model.LegacyTransition) model.Date { return l.Application }), applicationBy, "regulation.transition.application", t),
-			dateBy("Art. 120(3f)", "written agreement with the notified body signed by 26 September 2024", ptrDate(lt, func(l *model.LegacyTransition) model.Date { return l.WrittenAgreement }), agreementBy, "regulation.transition.writtenAgreement", t))
+			dateBy("Art. 120(3f)", "formal application to a notified body lodged by 26 May 2024", lt.Application, applicationBy, "regulation.transition.application", t),
+			dateBy("Art. 120(3f)", "written agreement with the notified body signed by 26 September 2024", lt.WrittenAgreement, agreementBy, "regulation.transition.writtenAgreement", t))
 		return t
 	case reg.LegacyClass == "":
 		t.Basis = "undetermined"
@@ -130,15 +135,15 @@ func transition(dev *model.Device, sys Result) *Transition {
 			t.Basis, t.Until = "Art. 120(3a)(b)", isoDay(until3aB)
 			t.Reason = fmt.Sprintf("class %s under the MDR, with a Directive certificate: until 31 December 2028", sys.Label)
 		}
-		t.Conditions = append(t.Conditions, certificateConditions(reg, t)...)
+		t.Conditions = append(t.Conditions, certificateConditions(reg, lt, t)...)
 	}
-	t.Conditions = append(t.Conditions, conditions3c(reg.Transition, t)...)
+	t.Conditions = append(t.Conditions, conditions3c(lt, t)...)
 	return t
 }
 
 // certificateConditions are what Art. 120(2) asks of the Directive
 // certificate for it to carry the device to the Art. 120(3a) date.
-func certificateConditions(reg *model.Regulation, t *Transition) []Condition {
+func certificateConditions(reg *model.Regulation, lt model.LegacyTransition, t *Transition) []Condition {
 	issued := Condition{Article: "Art. 120(2)", Text: "Directive certificate issued from 25 May 2017"}
 	if d, ok := reg.CertificateIssued.Time(); ok {
 		issued.Status, issued.Detail = ConditionMet, "issued "+isoDay(d)
@@ -162,15 +167,11 @@ func certificateConditions(reg *model.Regulation, t *Transition) []Condition {
 		valid.Status, valid.Detail = ConditionMet, "valid on 20 March 2023 (expiry "+isoDay(exp)+"): extended by Regulation (EU) 2023/607"
 	default:
 		// Expired between 26 May 2021 and 20 March 2023.
-		var agreed time.Time
-		var haveAgreement bool
-		if lt := reg.Transition; lt != nil {
-			agreed, haveAgreement = lt.WrittenAgreement.Time()
-		}
+		agreed, haveAgreement := lt.WrittenAgreement.Time()
 		switch {
 		case haveAgreement && agreed.Before(exp):
 			valid.Status, valid.Detail = ConditionMet, fmt.Sprintf("expired %s; written agreement signed %s, before it expired", isoDay(exp), isoDay(agreed))
-		case reg.Transition != nil && reg.Transition.AuthorityDecision:
+		case lt.AuthorityDecision:
 			valid.Status, valid.Detail = ConditionMet, "expired "+isoDay(exp)+"; a competent authority's derogation or requirement keeps it valid"
 		case haveAgreement:
 			valid.Status, valid.Detail = ConditionNotMet, fmt.Sprintf("expired %s, before 20 March 2023; the written agreement (%s) came after it expired", isoDay(exp), isoDay(agreed))
@@ -182,12 +183,12 @@ func certificateConditions(reg *model.Regulation, t *Transition) []Condition {
 }
 
 // conditions3c are the conditions of Art. 120(3c) for (3a) and (3b).
-func conditions3c(lt *model.LegacyTransition, t *Transition) []Condition {
+func conditions3c(lt model.LegacyTransition, t *Transition) []Condition {
 	const where = "regulation.transition."
 	flag := func(article, text string, v *bool, want bool, field string) Condition {
 		c := Condition{Article: article, Text: text, Status: ConditionUnknown}
 		switch {
-		case lt == nil || v == nil:
+		case v == nil:
 			t.Missing = append(t.Missing, where+field)
 		case *v == want:
 			c.Status = ConditionMet
@@ -196,18 +197,13 @@ func conditions3c(lt *model.LegacyTransition, t *Transition) []Condition {
 		}
 		return c
 	}
-	var comply, change, risk *bool
-	if lt != nil {
-		comply, change, risk = lt.CompliesWithDirective, lt.SignificantChange, lt.UnacceptableRisk
-	}
-	get := func(f func(*model.LegacyTransition) model.Date) model.Date { return ptrDate(lt, f) }
 	return []Condition{
-		flag("Art. 120(3c)(a)", "the device continues to comply with the Directive", comply, true, "compliesWithDirective"),
-		flag("Art. 120(3c)(b)", "no significant change in design or intended purpose", change, false, "significantChange"),
-		flag("Art. 120(3c)(c)", "no unacceptable risk to the health or safety of patients, users or others", risk, false, "unacceptableRisk"),
-		dateBy("Art. 120(3c)(d)", "MDR quality management system (Art. 10(9)) in place by 26 May 2024", get(func(l *model.LegacyTransition) model.Date { return l.QualitySystem }), qmsBy, where+"qualitySystem", t),
-		dateBy("Art. 120(3c)(e)", "formal application to an MDR notified body lodged by 26 May 2024", get(func(l *model.LegacyTransition) model.Date { return l.Application }), applicationBy, where+"application", t),
-		dateBy("Art. 120(3c)(e)", "written agreement with the notified body signed by 26 September 2024", get(func(l *model.LegacyTransition) model.Date { return l.WrittenAgreement }), agreementBy, where+"writtenAgreement", t),
+		flag("Art. 120(3c)(a)", "the device continues to comply with the Directive", lt.CompliesWithDirective, true, "compliesWithDirective"),
+		flag("Art. 120(3c)(b)", "no significant change in design or intended purpose", lt.SignificantChange, false, "significantChange"),
+		flag("Art. 120(3c)(c)", "no unacceptable risk to the health or safety of patients, users or others", lt.UnacceptableRisk, false, "unacceptableRisk"),
+		dateBy("Art. 120(3c)(d)", "MDR quality management system (Art. 10(9)) in place by 26 May 2024", lt.QualitySystem, qmsBy, where+"qualitySystem", t),
+		dateBy("Art. 120(3c)(e)", "formal application to an MDR notified body lodged by 26 May 2024", lt.Application, applicationBy, where+"application", t),
+		dateBy("Art. 120(3c)(e)", "written agreement with the notified body signed by 26 September 2024", lt.WrittenAgreement, agreementBy, where+"writtenAgreement", t),
 	}
 }
 
@@ -225,13 +221,6 @@ func dateBy(article, text string, d model.Date, by time.Time, field string, t *T
 		c.Status, c.Detail = ConditionMet, isoDay(at)
 	}
 	return c
-}
-
-func ptrDate(lt *model.LegacyTransition, f func(*model.LegacyTransition) model.Date) model.Date {
-	if lt == nil {
-		return ""
-	}
-	return f(lt)
 }
 
 // Met reports whether every condition is met: the basis carries the
