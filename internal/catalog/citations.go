@@ -5,23 +5,26 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // citationPattern finds the clauses a text cites, in the forms the
 // catalog uses: MDR Annex I sections, MDR articles, MDCG 2019-16
 // sections, tables and Annex II examples, NIS2 and GDPR articles, IEC
 // 81001-5-1 clauses and IEC TR 60601-4-5 foundational requirements.
-var citationPattern = regexp.MustCompile(`MDR Annex I(?: Section)? \d+(?:\.\d+)?(?:\([a-z]+\))?` +
-	`|(?:MDR |GDPR |NIS2 )?Art(?:icle|\.) \d+(?:\(\d+[a-z]?\))*(?:\([a-z]+\))?` +
-	`|MDCG 2019-16(?: rev\.1)?(?: §\d+(?:\.\d+)*| Table \d+| Annex II,? examples? \d+(?:(?:,| and) \d+)*)` +
-	`|Annex II,? examples? \d+(?:(?:,| and) \d+)*` +
-	`|IEC 81001-5-1(?::2021)? clause \d+(?:\.\d+)*` +
-	`|IEC 62443 FR \d`)
+var citationPattern = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`MDR Annex I(?: Section)? \d+(?:\.\d+)?(?:\([a-z]+\))?` +
+		`|(?:MDR |GDPR |NIS2 )?Art(?:icle|\.) \d+(?:\(\d+[a-z]?\))*(?:\([a-z]+\))?` +
+		`|MDCG 2019-16(?: rev\.1)?(?: §\d+(?:\.\d+)*| Table \d+| Annex II,? examples? \d+(?:(?:,| and) \d+)*)` +
+		`|Annex II,? examples? \d+(?:(?:,| and) \d+)*` +
+		`|IEC 81001-5-1(?::2021)? clause \d+(?:\.\d+)*` +
+		`|IEC 62443 FR \d`)
+})
 
 // Citations lists the clauses text cites, each once, in order.
 func Citations(text string) []string {
 	var out []string
-	for _, m := range citationPattern.FindAllString(text, -1) {
+	for _, m := range citationPattern().FindAllString(text, -1) {
 		m = strings.TrimSpace(m)
 		if !slices.Contains(out, m) {
 			out = append(out, m)
@@ -47,24 +50,26 @@ var mdcgSections = []string{
 	"4", "4.1", "4.2", "4.3", "5", "5.1", "5.2", "6", "6.1", "6.2",
 }
 
-var mdcgRef = regexp.MustCompile(`^MDCG 2019-16(?: rev\.1)? §(\d+(?:\.\d+)*)`)
+var mdcgRef = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^MDCG 2019-16(?: rev\.1)? §(\d+(?:\.\d+)*)`) })
 
 // MDCGSectionExists reports whether a citation of MDCG 2019-16 names a
 // section the guidance has; ok is false when cite names no section of it.
 func MDCGSectionExists(cite string) (exists, ok bool) {
-	m := mdcgRef.FindStringSubmatch(cite)
+	m := mdcgRef().FindStringSubmatch(cite)
 	if m == nil {
 		return false, false
 	}
 	return slices.Contains(mdcgSections, m[1]), true
 }
 
-var annexIRef = regexp.MustCompile(`^MDR Annex I(?: Section)? (\d+)(?:\.(\d+))?(?:\([a-z]+\))?$`)
+var annexIRef = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^MDR Annex I(?: Section)? (\d+)(?:\.(\d+))?(?:\([a-z]+\))?$`)
+})
 
 // AnnexISectionExists reports whether a citation of MDR Annex I names a
 // section the Annex has; ok is false when cite is not such a citation.
 func AnnexISectionExists(cite string) (exists, ok bool) {
-	m := annexIRef.FindStringSubmatch(cite)
+	m := annexIRef().FindStringSubmatch(cite)
 	if m == nil {
 		return false, false
 	}

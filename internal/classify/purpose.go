@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -12,14 +13,19 @@ import (
 // purposeWords are the words of an intended purpose text that name a
 // medical purpose of MDR Art. 2(1), for the purposes the classification
 // rules read.
-var purposeWords = []struct {
+var purposeWords = sync.OnceValue(func() []purposeWord {
+	return []purposeWord{
+		{"monitoring", regexp.MustCompile(`(?i)\bmonitor(s|ed|ing)?\b|\bsurveillance\b`)},
+		{"diagnosis", regexp.MustCompile(`(?i)\bdiagnos(is|e|es|ed|ing|tic)\b`)},
+		{"treatment", regexp.MustCompile(`(?i)\b(treat(s|ed|ing|ment)?|therap(y|ies|eutic)|pacing|stimulat(e|es|ion)|infus(e|es|ion)|deliver(s|y)? (insulin|drugs?|medicines?|medication))\b`)},
+		{"life-support", regexp.MustCompile(`(?i)\b(life[- ]support(ing)?|life[- ]sustaining|ventilat(e|es|ion|or))\b`)},
+	}
+})
+
+// purposeWord is a medical purpose and the words that name it.
+type purposeWord struct {
 	purpose string
 	words   *regexp.Regexp
-}{
-	{"monitoring", regexp.MustCompile(`(?i)\bmonitor(s|ed|ing)?\b|\bsurveillance\b`)},
-	{"diagnosis", regexp.MustCompile(`(?i)\bdiagnos(is|e|es|ed|ing|tic)\b`)},
-	{"treatment", regexp.MustCompile(`(?i)\b(treat(s|ed|ing|ment)?|therap(y|ies|eutic)|pacing|stimulat(e|es|ion)|infus(e|es|ion)|deliver(s|y)? (insulin|drugs?|medicines?|medication))\b`)},
-	{"life-support", regexp.MustCompile(`(?i)\b(life[- ]support(ing)?|life[- ]sustaining|ventilat(e|es|ion|or))\b`)},
 }
 
 // purposeNotes warns where the intended purpose in words and the
@@ -31,7 +37,7 @@ func purposeNotes(dev *model.Device) []string {
 		return nil
 	}
 	var notes []string
-	for _, pw := range purposeWords {
+	for _, pw := range purposeWords() {
 		m := pw.words.FindString(ip.Text)
 		if m == "" {
 			continue
