@@ -29,6 +29,7 @@ fuzz:
 # the JSON outputs and the rule reference.
 docs:
 	$(GO) run ./cmd/mdcheck schema > docs/device.schema.json
+	$(GO) run ./cmd/mdcheck schema dispositions > docs/dispositions.schema.json
 	$(GO) test ./internal/render -run '^TestSchemaFiles$$' -update
 	$(GO) run ./internal/catalog/gendocs > docs/rules.md
 

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
@@ -82,14 +84,20 @@ func TestCheckUseCase(t *testing.T) {
 	if r.Tool.Commit != "abc123" || r.Tool.BuildDate == "" || r.Tool.Catalog != catalog.Version || r.Tool.Database == nil || !strings.HasPrefix(r.Tool.Database.Hash, "sha256:") || len(r.Tool.Database.Hash) != 71 || r.Tool.Database.Newest == "" {
 		t.Errorf("report stamp = %+v (database %+v), want the build, the catalog version and the database's content hash", r.Tool, r.Tool.Database)
 	}
-	suppressed := 0
+	// The example disposes CVE-2022-2097, which its VEX document also
+	// says does not affect it: the disposition sets the finding aside, and
+	// the VEX statement is cited beside it.
+	suppressed, cited := 0, false
 	for _, f := range r.Findings {
-		if f.Suppression != nil && f.Suppression.By == catalog.ByVEX {
+		if f.Suppression != nil && f.Suppression.By == catalog.ByDisposition {
 			suppressed++
 		}
+		if f.Subject == "home-monitor/CVE-2022-2097" {
+			cited = slices.ContainsFunc(f.Evidence, func(e evidence.Evidence) bool { return e.Source.Kind == "vex" }) && f.Suppressed()
+		}
 	}
-	if suppressed == 0 {
-		t.Error("the VEX statement set no finding aside")
+	if suppressed == 0 || !cited {
+		t.Errorf("%d findings set aside by dispositions; CVE-2022-2097 set aside with its VEX statement cited: %v", suppressed, cited)
 	}
 	if !res.Fails(severity.Medium) || res.Fails(0) {
 		t.Error("Fails: the pacemaker has open medium failures, and no threshold never fails")
@@ -153,8 +161,13 @@ func TestModelUseCases(t *testing.T) {
 	if _, err := a.ShowCatalog("no/such"); !errors.Is(err, ErrNotInCatalog) {
 		t.Errorf("ShowCatalog(unknown) = %v", err)
 	}
-	if len(ModelSchema()) == 0 {
-		t.Error("no model schema")
+	for _, name := range []string{"device", "dispositions"} {
+		if s, ok := ModelSchema(name); !ok || len(s) == 0 {
+			t.Errorf("no %s schema", name)
+		}
+	}
+	if _, ok := ModelSchema("check"); ok {
+		t.Error("ModelSchema(check): an output's schema is render's, not the model's")
 	}
 }
 

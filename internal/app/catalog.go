@@ -99,5 +99,15 @@ func decidedBy() map[string][]string {
 	return by
 }
 
-// ModelSchema is the JSON Schema (draft 2020-12) of the device model.
-func ModelSchema() []byte { return model.Schema() }
+// ModelSchema is the JSON Schema (draft 2020-12) of the device model
+// ("device") or of a vulnerability dispositions file ("dispositions");
+// false for another name.
+func ModelSchema(name string) ([]byte, bool) {
+	switch name {
+	case "device":
+		return model.Schema(), true
+	case "dispositions":
+		return model.DispositionsSchema(), true
+	}
+	return nil, false
+}

@@ -14,11 +14,12 @@ import (
 // 81001-5-1 clauses and IEC TR 60601-4-5 foundational requirements.
 var citationPattern = sync.OnceValue(func() *regexp.Regexp {
 	return regexp.MustCompile(`MDR Annex I(?: Section)? \d+(?:\.\d+)?(?:\([a-z]+\))?` +
-		`|(?:MDR |GDPR |NIS2 )?Art(?:icle|\.) \d+(?:\(\d+[a-z]?\))*(?:\([a-z]+\))?` +
+		`|(?:MDR |GDPR |NIS2 |Cybersecurity Act )?Art(?:icle|\.) \d+(?:\(\d+[a-z]?\))*(?:\([a-z]+\))?` +
 		`|MDCG 2019-16(?: rev\.1)?(?: §\d+(?:\.\d+)*| Table \d+| Annex II,? examples? \d+(?:(?:,| and) \d+)*)` +
 		`|Annex II,? examples? \d+(?:(?:,| and) \d+)*` +
 		`|IEC 81001-5-1(?::2021)? clause \d+(?:\.\d+)*` +
-		`|IEC 62443 FR \d`)
+		`|IEC 62443 FR \d` +
+		`|IEC 80001-1(?::2021)?`)
 })
 
 // Citations lists the clauses text cites, each once, in order.

@@ -18,6 +18,8 @@ var sourceForms = []*regexp.Regexp{
 	regexp.MustCompile(`^GDPR Article \d+$`),
 	regexp.MustCompile(`^IEC 81001-5-1:2021 clause [4-9]$`),
 	regexp.MustCompile(`^IEC TR 60601-4-5:2021 / IEC 62443 FR [1-7]$`),
+	regexp.MustCompile(`^IEC 80001-1:2021$`),
+	regexp.MustCompile(`^Cybersecurity Act Article \d+$`),
 }
 
 // TestCitationsWellFormed: every requirement cites its source in the

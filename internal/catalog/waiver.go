@@ -72,13 +72,18 @@ const (
 	// vulnerability, or that it is fixed; it holds while the statement
 	// does.
 	ByVEX SuppressedBy = "vex"
+	// ByDisposition is the manufacturer's recorded decision on a known
+	// vulnerability: not affected, mitigated, risk accepted, or a fix due
+	// by a date (it lapses then, as a waiver does).
+	ByDisposition SuppressedBy = "disposition"
 )
 
 // Suppression sets an open (failing or unknown) finding aside, visibly:
 // the finding stays in the report with who set it aside and why.
 type Suppression struct {
 	By SuppressedBy `json:"by"`
-	// Status is the VEX status (not_affected or fixed).
+	// Status is the VEX status (not_affected or fixed; for a
+	// disposition also affected, with its decision in Justification).
 	Status string `json:"status,omitempty"`
 	// Justification is why: the waiver's reason, or the VEX statement's
 	// justification.
@@ -99,6 +104,9 @@ type Suppression struct {
 
 // Reason says in words why the finding is set aside.
 func (s *Suppression) Reason() string {
+	if s.By == ByDisposition {
+		return "disposition: " + s.Justification
+	}
 	if s.By != ByVEX {
 		return s.Justification
 	}
@@ -112,8 +120,8 @@ func (s *Suppression) Reason() string {
 	return r
 }
 
-// Who is who set the finding aside: the waiver's owner, or the VEX
-// document.
+// Who is who set the finding aside: the waiver's or disposition's
+// owner, or the VEX document.
 func (s *Suppression) Who() string {
 	if s.By == ByVEX {
 		return s.Source

@@ -223,8 +223,10 @@ func newSchema(stdout io.Writer) *cobra.Command {
 same file as docs/device.schema.json. Point your editor's YAML language
 server at it to validate and complete device.yaml while you type.
 
-With a NAME, it prints the schema of that JSON output instead, the same
-file as docs/schemas/NAME.schema.json: ` + strings.Join(outputNames(), ", ") + `.`,
+"schema dispositions" prints the schema of a vulnerability dispositions
+file (docs/dispositions.schema.json). With another NAME, it prints the
+schema of that JSON output instead, the same file as
+docs/schemas/NAME.schema.json: ` + strings.Join(outputNames(), ", ") + `.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return exactArgs(1)(c, args)
@@ -232,13 +234,16 @@ file as docs/schemas/NAME.schema.json: ` + strings.Join(outputNames(), ", ") + `
 			return nil
 		},
 		RunE: func(_ *cobra.Command, args []string) error {
-			if len(args) == 0 || args[0] == "device" {
-				_, err := stdout.Write(app.ModelSchema())
-				return err
+			name := "device"
+			if len(args) > 0 {
+				name = args[0]
 			}
-			s, ok := render.Schema(args[0])
+			s, ok := app.ModelSchema(name)
 			if !ok {
-				return fmt.Errorf("%w: no schema %q (device, %s)", errUsage, args[0], strings.Join(outputNames(), ", "))
+				s, ok = render.Schema(name)
+			}
+			if !ok {
+				return fmt.Errorf("%w: no schema %q (device, dispositions, %s)", errUsage, args[0], strings.Join(outputNames(), ", "))
 			}
 			_, err := stdout.Write(s)
 			return err

@@ -250,6 +250,18 @@ func TestHostileInputMemory(t *testing.T) {
 			}
 			measure(t, ExitInput, bin, "validate", file)
 		})
+		// The same bytes as the dispositions file a valid model names.
+		t.Run("dispositions-"+name, func(t *testing.T) {
+			disp := filepath.Join(dir, name+".dispositions.yaml")
+			if err := os.WriteFile(disp, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			file := filepath.Join(dir, name+".with-dispositions.yaml")
+			if err := os.WriteFile(file, []byte(hostile.Minimal+"dispositionsFile: "+filepath.Base(disp)+"\n"), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			measureNaming(t, ExitInput, disp, bin, "validate", file)
+		})
 	}
 }
 
@@ -335,8 +347,14 @@ var built struct {
 // returns the child's stderr.
 func measure(t *testing.T, wantCode int, bin string, args ...string) string {
 	t.Helper()
+	return measureNaming(t, wantCode, args[len(args)-1], bin, args...)
+}
+
+// measureNaming is measure where a failure must name file, not the last
+// argument.
+func measureNaming(t *testing.T, wantCode int, file, bin string, args ...string) string {
+	t.Helper()
 	const limit = 256 << 20
-	file := args[len(args)-1]
 	helper := exec.Command(os.Args[0], "-test.run=^TestMemoryHelper$")
 	helper.Env = append(os.Environ(), "MDCHECK_MEMORY_HELPER="+strings.Join(append([]string{bin}, args...), "\x1f"))
 	var stdout, stderr bytes.Buffer
@@ -410,7 +428,7 @@ func TestReadmeRun(t *testing.T) {
 	for _, cmd := range []string{
 		"$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml",
 		"$ mdcheck check --date 2026-11-29 examples/pacemaker-system/device.yaml",
-		"$ mdcheck check --date 2026-11-29 --vex examples/pacemaker-system/vex/home-monitor.openvex.json examples/pacemaker-system/device.yaml",
+		"$ mdcheck check --date 2026-11-29 --profile manufacturer examples/pacemaker-system/device.yaml",
 	} {
 		_, block, ok := strings.Cut(string(readme), cmd+"\n")
 		if !ok {

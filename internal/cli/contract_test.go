@@ -46,6 +46,7 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 		{"catalog-list", ExitOK, []string{"catalog", "list", "-f", "json"}},
 		{"catalog-show", ExitOK, []string{"catalog", "show", "-f", "json", "MDR.AI.17.2"}},
 		{"catalog-show", ExitOK, []string{"catalog", "show", "-f", "json", "vuln/known-vulnerabilities"}},
+		{"ifu", ExitOK, []string{"ifu", "-f", "json", "examples/pacemaker-system/device.yaml"}},
 		{"validate", ExitOK, []string{"validate", "-f", "json", "examples/insulin-pump/device.yaml"}},
 		{"validate", ExitInput, []string{"validate", "-f", "json", "examples/bp-monitor/device.yaml", invalid}},
 	}

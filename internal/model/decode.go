@@ -47,6 +47,8 @@ type decoder struct {
 	anchors map[string]ast.Node
 	budget  int
 	last    ast.Node // node being decoded, for the position of a budget error
+	// root names the document in messages: "the device model".
+	root string
 }
 
 // errBudget stops decoding when the node budget is spent.
@@ -358,7 +360,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		sub := join(path, key)
 		f, ok := byName[key]
 		if !ok {
-			msg := fmt.Sprintf("unknown field %q in %s", key, where(path))
+			msg := fmt.Sprintf("unknown field %q in %s", key, d.where(path))
 			if near := closest(key, names); near != "" {
 				msg += fmt.Sprintf(" (did you mean %q?)", near)
 			}
@@ -366,7 +368,7 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 			continue
 		}
 		if i >= ownStart && ownDup(entries[ownStart:i], key) {
-			d.fail(mv.Key, sub, "duplicate field %q in %s", key, where(path))
+			d.fail(mv.Key, sub, "duplicate field %q in %s", key, d.where(path))
 			continue
 		}
 		seen[key] = true
@@ -378,13 +380,13 @@ func (d *decoder) decodeStruct(n ast.Node, v reflect.Value, path string) {
 		d.decode(mv.Value, fv, sub)
 		d.checkRange(mv.Value, fv, f, sub)
 		if f.required && fv.IsZero() && len(d.errs.Errs) == before {
-			d.fail(mv.Key, sub, "required field %q in %s is empty", key, where(path))
+			d.fail(mv.Key, sub, "required field %q in %s is empty", key, d.where(path))
 		}
 	}
 	for _, f := range fs {
 		if f.required && !seen[f.name] {
 			line, col := nodePos(n)
-			d.errs.add(line, col, join(path, f.name), fmt.Sprintf("missing required field %q in %s", f.name, where(path)))
+			d.errs.add(line, col, join(path, f.name), fmt.Sprintf("missing required field %q in %s", f.name, d.where(path)))
 		}
 	}
 }
@@ -439,9 +441,9 @@ func join(path, key string) string {
 	return path + "." + key
 }
 
-func where(path string) string {
+func (d *decoder) where(path string) string {
 	if path == "" {
-		return "the device model"
+		return d.root
 	}
 	return path
 }

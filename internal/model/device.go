@@ -30,6 +30,13 @@ type Device struct {
 	DataFlows       []DataFlow       `yaml:"dataFlows" doc:"Which data moves between which components, over which interface."`
 	Lifecycle       *Lifecycle       `yaml:"lifecycle" doc:"Support period, vulnerability handling and post-market surveillance."`
 	Documents       []Document       `yaml:"documents" doc:"Documents that back the declarations: risk file, threat model, test reports, IFU."`
+	// Dispositions record what security risk management decided about
+	// each known vulnerability (MDCG 2019-16 §3.4-3.5); DispositionsFile
+	// names a YAML file with more of them, relative to the model.
+	Dispositions     []Disposition    `yaml:"dispositions" doc:"What security risk management decided about each known vulnerability of the device's components: exploitability here, patient-safety impact, decision, owner and date."`
+	Responsibilities []Responsibility `yaml:"responsibilities" doc:"What the manufacturer expects of operators, integrators, users and patients for the device to stay secure (joint responsibility)."`
+	IFU              *IFU             `yaml:"ifu" doc:"What the instructions for use, or their security section, state for operators."`
+	DispositionsFile string           `yaml:"dispositionsFile" doc:"A YAML file (relative to this one) holding more dispositions under a top-level dispositions: list; kept beside the risk management file."`
 
 	src *source
 }
@@ -105,6 +112,53 @@ type Component struct {
 	Interfaces     []Interface     `yaml:"interfaces" doc:"Every way to communicate with the component."`
 	AccessControl  *AccessControl  `yaml:"accessControl" doc:"Who can use the component and how they prove it."`
 	Security       *SecurityDesign `yaml:"security" doc:"Update, boot, logging, malware, backup and data-at-rest protection."`
+	Power          PowerSource     `yaml:"power" doc:"How the component is powered: battery (a primary cell that cannot be recharged, as in most implants), rechargeable, mains or host (powered by what it plugs into)."`
+	Monitoring     *Monitoring     `yaml:"monitoring" doc:"For a component that monitors a patient or a therapy over a communication link: what it does when the link is lost."`
+	Certificates   []Certificate   `yaml:"certificates" doc:"EU cybersecurity certificates (Cybersecurity Act, e.g. the EUCC scheme) held for this component: voluntary assurance, never a substitute for MDR conformity."`
+}
+
+// Monitoring is what a component that watches a patient or a therapy over
+// a link does when that link is lost or flooded (MDCG 2019-16 Annex II
+// examples 10 and 12; IEC TR 60601-4-5 resource availability).
+type Monitoring struct {
+	OverLink     *bool          `yaml:"overLink" doc:"Whether the component monitors a patient or a therapy over a communication link (a central station, a home monitor reporting to a clinic)."`
+	OnLinkLoss   LinkLossAction `yaml:"onLinkLoss" doc:"What it does when the link is lost or flooded: alarm (the user is told), safe-state (it moves to a safe state and tells the user), or none."`
+	AlarmSeconds *int           `yaml:"alarmSeconds" min:"0" doc:"How soon a lost link is signalled, in seconds."`
+}
+
+// Certificate is an EU cybersecurity certificate for a component, issued
+// under a scheme adopted under the Cybersecurity Act (Regulation (EU)
+// 2019/881).
+type Certificate struct {
+	Scheme         string         `yaml:"scheme" required:"true" doc:"The European cybersecurity certification scheme, e.g. EUCC (ICT products, Implementing Regulation (EU) 2024/482)."`
+	ID             string         `yaml:"id" doc:"The certificate's number."`
+	Issuer         string         `yaml:"issuer" doc:"The conformity assessment body that issued it."`
+	AssuranceLevel AssuranceLevel `yaml:"assuranceLevel" doc:"basic, substantial or high (Cybersecurity Act Article 52)."`
+	Expires        Date           `yaml:"expires" doc:"The last day it is valid (YYYY-MM-DD); an expired certificate is no longer counted."`
+	Covers         []string       `yaml:"covers" doc:"The mdcheck requirement IDs whose security functions the certified target of evaluation covers, e.g. IEC60601-4-5.FR1."`
+}
+
+// RateLimit bounds what a peer can make an interface do before it is
+// authenticated: wake-ups of a sleeping radio and sessions started.
+type RateLimit struct {
+	Limited         *bool `yaml:"limited" doc:"Whether wake-ups and session attempts are rate-limited, so a flood cannot drain the battery or exhaust the component."`
+	WakeUpsPerHour  *int  `yaml:"wakeUpsPerHour" min:"0" doc:"Most wake-ups (radio on, listening for a session) accepted per hour."`
+	SessionsPerHour *int  `yaml:"sessionsPerHour" min:"0" doc:"Most session attempts accepted per hour."`
+}
+
+// Responsibility is one thing the manufacturer expects of another party
+// for the device to stay secure (MDCG 2019-16 §2.6, joint responsibility).
+type Responsibility struct {
+	Party       Party              `yaml:"party" required:"true" doc:"Who is expected to act: operator (the healthcare provider), integrator, user or patient."`
+	Area        ResponsibilityArea `yaml:"area" required:"true" doc:"What it concerns: network, patching, access-control, backup, malware-protection, physical-security, monitoring, decommissioning, training or other."`
+	Expectation string             `yaml:"expectation" required:"true" doc:"What exactly the party must do, as the manufacturer tells it."`
+	StatedIn    DocumentKind       `yaml:"statedIn" doc:"The document (by kind, one of the model's documents) that tells the party, e.g. ifu-security-section or security-manual."`
+}
+
+// IFU is what the instructions for use, or their security section, state
+// for operators (MDR Annex I 23.4(ab); MDCG 2019-16 §4.2).
+type IFU struct {
+	States []IFUItem `yaml:"states" doc:"The security items the IFU states: minimum-it-environment, ports-and-protocols, security-settings, update-policy, end-of-support, backup-restore, decommissioning, operator-duties, residual-risks, incident-contact."`
 }
 
 // SBOMSupport states, for the components an SBOM lists, the level of
@@ -163,6 +217,8 @@ type Interface struct {
 	ChangesTherapy *bool           `yaml:"changesTherapy" doc:"Whether commands on this interface can change therapy."`
 	ChangesConfig  *bool           `yaml:"changesConfiguration" doc:"Whether commands on this interface can change configuration."`
 	CanBeDisabled  *bool           `yaml:"canBeDisabled" doc:"Whether the operator can disable the interface when unused."`
+	RateLimit      *RateLimit      `yaml:"rateLimit" doc:"Limits on the wake-ups and sessions a peer can cause before it is authenticated."`
+	OnAttack       OnAttack        `yaml:"onAttack" doc:"What the component does when this interface is flooded or fed malformed input: essential-performance-kept (the interface degrades, therapy and alarms go on), safe-state, or undefined."`
 }
 
 // Encryption describes protection of data in transit.
@@ -287,6 +343,41 @@ type Vigilance struct {
 	Contact                  string `yaml:"contact" doc:"The vigilance contact (person or function) who reports serious incidents and field safety corrective actions."`
 	FieldSafetyNoticeChannel string `yaml:"fieldSafetyNoticeChannel" doc:"How field safety notices reach operators (customer portal, registered mail, direct contact)."`
 	CoversCybersecurity      *bool  `yaml:"coversCybersecurity" doc:"Whether the vigilance procedure treats a cybersecurity incident as a potential serious incident, coded with the IMDRF terms for security problems and causes (A1105, C1007)."`
+	// ReportingDays are the procedure's own limits for reporting a
+	// serious incident, which MDR Article 87 bounds.
+	ReportingDays *ReportingDays `yaml:"reportingDays" doc:"The vigilance procedure's limits, in days after awareness, for reporting a serious incident to the competent authority."`
+}
+
+// ReportingDays are a vigilance procedure's reporting limits.
+type ReportingDays struct {
+	SeriousIncident      *int `yaml:"seriousIncident" min:"0" doc:"Any serious incident (MDR Art. 87(3): at most 15 days)."`
+	DeathOrDeterioration *int `yaml:"deathOrDeterioration" min:"0" doc:"A death or an unanticipated serious deterioration in health (Art. 87(5): at most 10 days)."`
+	PublicHealthThreat   *int `yaml:"publicHealthThreat" min:"0" doc:"A serious public health threat (Art. 87(4): at most 2 days)."`
+}
+
+// Disposition is what security risk management decided about one known
+// vulnerability: whether it can be exploited in this device, what it
+// could do to patients, and whether it is fixed, mitigated or accepted,
+// by whom and when (MDCG 2019-16 §3.4-3.5). A disposition is also the
+// manufacturer's VEX statement about the vulnerability.
+type Disposition struct {
+	Vulnerability string   `yaml:"vulnerability" required:"true" doc:"The vulnerability's ID (CVE, GHSA, OSV or vendor ID); any of its aliases matches too."`
+	Components    []string `yaml:"components" doc:"The components it concerns; every component when omitted."`
+	// Exploitable is the analysis: can it be exploited in this device.
+	Exploitable   *bool            `yaml:"exploitable" doc:"Whether the vulnerability can be exploited in this device, as analysed."`
+	Justification VEXJustification `yaml:"justification" doc:"For decision not-affected: why, as a VEX justification (component_not_present, vulnerable_code_not_present, vulnerable_code_not_in_execute_path, vulnerable_code_cannot_be_controlled_by_adversary, inline_mitigations_already_exist)."`
+	Analysis      string           `yaml:"analysis" doc:"The exploitability analysis in words: what an attacker would need, and what stops or allows it here."`
+	// PatientSafetyImpact is the harm it could lead to, weighed in the
+	// risk management file.
+	PatientSafetyImpact SafetyImpact `yaml:"patientSafetyImpact" doc:"The worst patient-safety impact if exploited, as weighed in the risk management file: none, low, medium, high or critical."`
+	Decision            Decision     `yaml:"decision" required:"true" doc:"not-affected (cannot be exploited here), fix (a fixed release is planned), mitigate (a risk control stops it), or accept (residual risk accepted on benefit-risk grounds)."`
+	FixVersion          string       `yaml:"fixVersion" doc:"For decision fix: the release that fixes it."`
+	Due                 Date         `yaml:"due" doc:"For decision fix: the date the fix is to reach the field (YYYY-MM-DD); the finding is open again after it."`
+	Mitigation          string       `yaml:"mitigation" doc:"For decision mitigate: the risk control that stops the exploit, and where operators are told of it."`
+	BenefitRisk         string       `yaml:"benefitRisk" doc:"For decision accept: why the residual risk is acceptable against the benefit (MDR Annex I 1, 4 and 8)."`
+	RiskRecord          string       `yaml:"riskRecord" doc:"The entry of the risk management file that holds the analysis."`
+	Owner               string       `yaml:"owner" doc:"Who made the decision (person or function)."`
+	Date                Date         `yaml:"date" doc:"When it was decided (YYYY-MM-DD)."`
 }
 
 // Disclosure is a vulnerability disclosure policy.
@@ -299,6 +390,16 @@ type Disclosure struct {
 	SecurityTxt string `yaml:"securityTxt" doc:"URL of the manufacturer's security.txt (RFC 9116), where researchers find the contact."`
 	// Advisories says how security advisories are published.
 	Advisories AdvisoryFormat `yaml:"advisories" doc:"How security advisories for the device are published: csaf (CSAF 2.0, machine-readable), other (web pages, PDF, letters) or none."`
+	// Intake is how reports are received and handled (IEC 81001-5-1
+	// clause 9).
+	Intake *Intake `yaml:"intake" doc:"How vulnerability reports are received and handled."`
+}
+
+// Intake is the handling of vulnerability reports.
+type Intake struct {
+	Documented      *bool `yaml:"documented" doc:"Whether a documented process receives, tracks and triages vulnerability reports from any source (researchers, suppliers, customers, authorities)."`
+	AcknowledgeDays *int  `yaml:"acknowledgeDays" min:"0" doc:"Target days to acknowledge a report to its sender."`
+	TriageDays      *int  `yaml:"triageDays" min:"0" doc:"Target days to assess a report's exploitability and patient-safety impact."`
 }
 
 // Document references a document that backs the model's declarations.

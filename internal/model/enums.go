@@ -125,6 +125,22 @@ func (Exposure) Values() []string {
 	return []string{string(ExposureInternet), string(ExposureHospitalNetwork), string(ExposureHomeNetwork), string(ExposureProximity), string(ExposurePhysical)}
 }
 
+// From says in words where an interface with this exposure is reached
+// from, as in "reachable from the internet".
+func (e Exposure) From() string {
+	switch e {
+	case ExposureInternet:
+		return "the internet"
+	case ExposureHospitalNetwork:
+		return "the hospital network"
+	case ExposureHomeNetwork:
+		return "the patient's home network"
+	case ExposureProximity:
+		return "close by (radio range)"
+	}
+	return "physical access only"
+}
+
 // Reach orders exposures by how many can reach the interface: the
 // internet highest, physical access lowest, an unknown exposure 0. The
 // hospital and the patient's home network are as wide as each other.
@@ -397,4 +413,102 @@ type SupportLevel string
 // Values lists the valid SupportLevel values.
 func (SupportLevel) Values() []string {
 	return []string{"maintained", "monitored", "unsupported"}
+}
+
+// Decision is what security risk management decided about a known
+// vulnerability.
+type Decision string
+
+// Decisions on a known vulnerability.
+const (
+	DecisionNotAffected Decision = "not-affected"
+	DecisionFix         Decision = "fix"
+	DecisionMitigate    Decision = "mitigate"
+	DecisionAccept      Decision = "accept"
+)
+
+// Values lists the valid Decision values.
+func (Decision) Values() []string {
+	return []string{string(DecisionNotAffected), string(DecisionFix), string(DecisionMitigate), string(DecisionAccept)}
+}
+
+// SafetyImpact is the patient-safety impact of a vulnerability if
+// exploited, on mdcheck's severity scale.
+type SafetyImpact string
+
+// Values lists the valid SafetyImpact values.
+func (SafetyImpact) Values() []string { return []string{"none", "low", "medium", "high", "critical"} }
+
+// VEXJustification is why a product is not affected by a vulnerability,
+// in the words OpenVEX and CISA's minimum VEX requirements use.
+type VEXJustification string
+
+// Values lists the valid VEXJustification values.
+func (VEXJustification) Values() []string {
+	return []string{"component_not_present", "vulnerable_code_not_present", "vulnerable_code_not_in_execute_path",
+		"vulnerable_code_cannot_be_controlled_by_adversary", "inline_mitigations_already_exist"}
+}
+
+// PowerSource is how a component is powered.
+type PowerSource string
+
+// Values lists the valid PowerSource values.
+func (PowerSource) Values() []string { return []string{"battery", "rechargeable", "mains", "host"} }
+
+// LinkLossAction is what a monitoring component does when its link is lost.
+type LinkLossAction string
+
+// Values lists the valid LinkLossAction values.
+func (LinkLossAction) Values() []string { return []string{"alarm", "safe-state", "none"} }
+
+// OnAttack is what a component does when an interface is flooded or fed
+// malformed input.
+type OnAttack string
+
+// Values lists the valid OnAttack values.
+func (OnAttack) Values() []string {
+	return []string{"essential-performance-kept", "safe-state", "undefined"}
+}
+
+// AssuranceLevel is an assurance level of the Cybersecurity Act.
+type AssuranceLevel string
+
+// Values lists the valid AssuranceLevel values.
+func (AssuranceLevel) Values() []string { return []string{"basic", "substantial", "high"} }
+
+// Party is who the manufacturer expects to act.
+type Party string
+
+// Values lists the valid Party values.
+func (Party) Values() []string { return []string{"operator", "integrator", "user", "patient"} }
+
+// ResponsibilityArea is what an expectation of another party concerns.
+type ResponsibilityArea string
+
+// Values lists the valid ResponsibilityArea values.
+func (ResponsibilityArea) Values() []string {
+	return []string{"network", "patching", "access-control", "backup", "malware-protection", "physical-security", "monitoring", "decommissioning", "training", "other"}
+}
+
+// IFUItem is a security item the instructions for use state.
+type IFUItem string
+
+// IFU security items (MDR Annex I 23.4(ab); MDCG 2019-16 §4.2).
+const (
+	IFUMinimumIT       IFUItem = "minimum-it-environment"
+	IFUPorts           IFUItem = "ports-and-protocols"
+	IFUSettings        IFUItem = "security-settings"
+	IFUUpdatePolicy    IFUItem = "update-policy"
+	IFUEndOfSupport    IFUItem = "end-of-support"
+	IFUBackupRestore   IFUItem = "backup-restore"
+	IFUDecommissioning IFUItem = "decommissioning"
+	IFUOperatorDuties  IFUItem = "operator-duties"
+	IFUResidualRisks   IFUItem = "residual-risks"
+	IFUIncidentContact IFUItem = "incident-contact"
+)
+
+// Values lists the valid IFUItem values.
+func (IFUItem) Values() []string {
+	return []string{string(IFUMinimumIT), string(IFUPorts), string(IFUSettings), string(IFUUpdatePolicy), string(IFUEndOfSupport),
+		string(IFUBackupRestore), string(IFUDecommissioning), string(IFUOperatorDuties), string(IFUResidualRisks), string(IFUIncidentContact)}
 }

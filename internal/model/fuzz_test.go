@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -62,6 +63,61 @@ func FuzzParse(f *testing.F) {
 		}
 		if p := dev.Pos("components[0].id"); p.File != "fuzz.yaml" || p.Line < 1 {
 			t.Fatalf("Pos(components[0].id) = %v", p)
+		}
+	})
+}
+
+// FuzzDispositionsFile feeds arbitrary bytes to the reader of the
+// dispositions file a model names. It must never panic; an error names
+// the dispositions file (or the model line that names it), and what it
+// accepts holds the decisions' invariants.
+func FuzzDispositionsFile(f *testing.F) {
+	for _, file := range []string{"testdata/dispositions.yaml", "../../examples/pacemaker-system/risk/vulnerability-dispositions.yaml"} {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(data)
+	}
+	f.Add([]byte("dispositions: []\n"))
+	f.Add([]byte("dispositions:\n  - {vulnerability: CVE-1, decision: not-affected, exploitable: true}\n"))
+	dir := f.TempDir()
+	model := filepath.Join(dir, "device.yaml")
+	if err := os.WriteFile(model, []byte(hostile.Minimal+"dispositionsFile: d.yaml\n"), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(filepath.Join(dir, "d.yaml"), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		dev, err := Load(model)
+		if err != nil {
+			if dev != nil {
+				t.Fatal("Load returned a device and an error")
+			}
+			if !strings.Contains(err.Error(), "d.yaml") {
+				t.Fatalf("error names neither file: %v", err)
+			}
+			return
+		}
+		seen := map[string]bool{}
+		for _, d := range dev.Dispositions {
+			if d.Vulnerability == "" || !contains(d.Decision.Values(), string(d.Decision)) {
+				t.Fatalf("accepted disposition %+v", d)
+			}
+			if d.Decision == DecisionNotAffected && d.Exploitable != nil && *d.Exploitable {
+				t.Fatalf("accepted not-affected for an exploitable vulnerability: %+v", d)
+			}
+			for _, c := range d.Components {
+				if c != "main" {
+					t.Fatalf("accepted unknown component %q", c)
+				}
+			}
+			k := strings.ToUpper(strings.TrimSpace(d.Vulnerability)) + fmt.Sprint(d.Components)
+			if seen[k] {
+				t.Fatalf("accepted %s twice", d.Vulnerability)
+			}
+			seen[k] = true
 		}
 	})
 }

@@ -75,35 +75,9 @@ func parse(name string, data []byte, dir string) (*Device, error) {
 	if err := precheck(name, data); err != nil {
 		return nil, err
 	}
-	tokens, err := tokenize(name, data)
-	if err != nil {
-		return nil, err
-	}
-	f, err := parser.Parse(tokens, 0)
-	if err != nil {
-		return nil, syntaxErr(name, err)
-	}
-	var docs []*ast.DocumentNode
-	for _, doc := range f.Docs {
-		if doc.Body != nil {
-			docs = append(docs, doc)
-		}
-	}
-	switch {
-	case len(docs) == 0:
-		return nil, listErr(name, 1, 1, "file is empty; expected a device model starting with apiVersion and kind")
-	case len(docs) > 1:
-		line, col := nodePos(docs[1].Body)
-		return nil, listErr(name, line, col, "file holds more than one YAML document; put each device in its own file")
-	}
-
 	dev := &Device{src: &source{file: name, pos: map[string]Pos{}}}
 	errs := &ErrorList{file: name}
-	d := &decoder{src: dev.src, errs: errs, anchors: map[string]ast.Node{}, budget: MaxNodes}
-	if !collectAnchors(docs[0].Body, d.anchors, errs) {
-		return nil, fmt.Errorf("%w: %w", ErrInvalid, errs)
-	}
-	if err := d.run(docs[0].Body, dev); err != nil {
+	if err := decodeYAML(name, data, dev.src, errs, reflect.ValueOf(dev).Elem(), "the device model", "a device model starting with apiVersion and kind", "put each device in its own file"); err != nil {
 		return nil, err
 	}
 	if len(errs.Errs) == 0 {
@@ -115,34 +89,78 @@ func parse(name string, data []byte, dir string) (*Device, error) {
 	if len(errs.Errs) == 0 && dir != "" {
 		checkFiles(dev, dir, errs)
 	}
+	if len(errs.Errs) == 0 && dir != "" && dev.DispositionsFile != "" {
+		if err := loadDispositions(dev, dir, errs); err != nil {
+			return nil, err
+		}
+	}
 	if len(errs.Errs) > 0 {
-		sort.SliceStable(errs.Errs, func(i, j int) bool {
-			a, b := errs.Errs[i], errs.Errs[j]
-			if (a.Line == 0) != (b.Line == 0) {
-				return b.Line == 0 // unpositioned notes such as "too many errors" go last
-			}
-			if a.Line != b.Line {
-				return a.Line < b.Line
-			}
-			return a.Column < b.Column
-		})
+		sortErrs(errs)
 		return nil, fmt.Errorf("%w: %w", ErrInvalid, errs)
 	}
 	return dev, nil
 }
 
-// run decodes body into dev, turning an exhausted node budget into an error.
-func (d *decoder) run(body ast.Node, dev *Device) (err error) {
+// sortErrs puts errors in file order, unpositioned notes last.
+func sortErrs(errs *ErrorList) {
+	sort.SliceStable(errs.Errs, func(i, j int) bool {
+		a, b := errs.Errs[i], errs.Errs[j]
+		if (a.Line == 0) != (b.Line == 0) {
+			return b.Line == 0 // unpositioned notes such as "too many errors" go last
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+}
+
+// decodeYAML reads one YAML document from data into root, recording
+// positions in src and problems in errs; what names the expected content
+// for an empty file, and oneDoc what to do with a file of several
+// documents; rootName names the whole document in messages.
+// It returns an error only for a file it could not decode at all.
+func decodeYAML(name string, data []byte, src *source, errs *ErrorList, root reflect.Value, rootName, what, oneDoc string) error {
+	tokens, err := tokenize(name, data)
+	if err != nil {
+		return err
+	}
+	f, err := parser.Parse(tokens, 0)
+	if err != nil {
+		return syntaxErr(name, err)
+	}
+	var docs []*ast.DocumentNode
+	for _, doc := range f.Docs {
+		if doc.Body != nil {
+			docs = append(docs, doc)
+		}
+	}
+	switch {
+	case len(docs) == 0:
+		return listErr(name, 1, 1, "file is empty; expected "+what)
+	case len(docs) > 1:
+		line, col := nodePos(docs[1].Body)
+		return listErr(name, line, col, "file holds more than one YAML document; "+oneDoc)
+	}
+	d := &decoder{src: src, errs: errs, anchors: map[string]ast.Node{}, budget: MaxNodes, root: rootName}
+	if !collectAnchors(docs[0].Body, d.anchors, errs) {
+		return fmt.Errorf("%w: %w", ErrInvalid, errs)
+	}
+	return d.run(docs[0].Body, root)
+}
+
+// run decodes body into root, turning an exhausted node budget into an error.
+func (d *decoder) run(body ast.Node, root reflect.Value) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			if _, ok := r.(errBudget); !ok {
 				panic(r)
 			}
 			line, col := nodePos(d.last)
-			err = listErr(d.src.file, line, col, fmt.Sprintf("the model holds more than %d values once aliases are expanded; refusing to read it", MaxNodes))
+			err = listErr(d.src.file, line, col, fmt.Sprintf("the file holds more than %d values once aliases are expanded; refusing to read it", MaxNodes))
 		}
 	}()
-	d.decode(body, reflect.ValueOf(dev).Elem(), "")
+	d.decode(body, root, "")
 	return nil
 }
 
@@ -188,7 +206,7 @@ func tokenize(name string, data []byte) (token.Tokens, error) {
 			if last.Position != nil {
 				line, col = last.Position.Line, last.Position.Column
 			}
-			return nil, listErr(name, line, col, fmt.Sprintf("the model has more than %d YAML tokens; refusing to read it", MaxTokens))
+			return nil, listErr(name, line, col, fmt.Sprintf("the file has more than %d YAML tokens; refusing to read it", MaxTokens))
 		}
 	}
 }

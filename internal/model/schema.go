@@ -24,6 +24,11 @@ func Schema() []byte {
 	props["apiVersion"] = map[string]any{"const": APIVersion, "description": "Model format version."}
 	props["kind"] = map[string]any{"const": KindDevice, "description": "Document kind."}
 	root["$defs"] = g.defs
+	return encodeSchema(root)
+}
+
+// encodeSchema writes a schema as indented JSON.
+func encodeSchema(root map[string]any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
@@ -32,6 +37,23 @@ func Schema() []byte {
 		panic("model: encode schema: " + err.Error()) // maps of plain values always encode
 	}
 	return buf.Bytes()
+}
+
+// DispositionsSchemaID is the $id of the published dispositions file
+// JSON Schema.
+const DispositionsSchemaID = "https://mdcheck.dev/schema/dispositions-v1.json"
+
+// DispositionsSchema returns the JSON Schema of a dispositions file (the
+// file a model's dispositionsFile names).
+func DispositionsSchema() []byte {
+	g := &schemaGen{defs: map[string]any{}}
+	root := g.object(reflect.TypeFor[dispositionFile]())
+	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+	root["$id"] = DispositionsSchemaID
+	root["title"] = "mdcheck vulnerability dispositions"
+	root["description"] = "What security risk management decided about each known vulnerability of a device's components (the file a device model's dispositionsFile names)."
+	root["$defs"] = g.defs
+	return encodeSchema(root)
 }
 
 type schemaGen struct {

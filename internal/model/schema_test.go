@@ -25,6 +25,19 @@ func TestSchemaPublished(t *testing.T) {
 	}
 }
 
+// TestDispositionsSchemaPublished fails when docs/dispositions.schema.json
+// is stale. Regenerate it with:
+// go run ./cmd/mdcheck schema dispositions > docs/dispositions.schema.json
+func TestDispositionsSchemaPublished(t *testing.T) {
+	want, err := os.ReadFile("../../docs/dispositions.schema.json")
+	if err != nil {
+		t.Fatalf("read published schema: %v", err)
+	}
+	if got := DispositionsSchema(); !bytes.Equal(got, want) {
+		t.Errorf("docs/dispositions.schema.json is stale; regenerate it with: go run ./cmd/mdcheck schema dispositions > docs/dispositions.schema.json")
+	}
+}
+
 // TestSchemaCoversTypes checks that the schema mirrors the decoder: every
 // yaml field of every struct is a property, required fields are listed,
 // and enum values match.

@@ -22,6 +22,7 @@ func validate(dev *Device, errs *ErrorList) {
 	v.identifiers()
 	v.references()
 	v.cycles()
+	v.dispositions(0)
 }
 
 type validator struct {
@@ -200,6 +201,46 @@ func (v *validator) references() {
 			}
 		}
 	}
+}
+
+// dispositions checks the dispositions from index from on: components
+// that exist, one disposition per vulnerability and component, and no
+// decision that contradicts its own analysis.
+func (v *validator) dispositions(from int) {
+	seen := map[string]int{}
+	for i, d := range v.dev.Dispositions {
+		base := fmt.Sprintf("dispositions[%d]", i)
+		comps := d.Components
+		if len(comps) == 0 {
+			comps = []string{"*"}
+		}
+		for _, c := range comps {
+			k := strings.ToUpper(strings.TrimSpace(d.Vulnerability)) + "\x00" + c
+			if j, dup := seen[k]; dup && i >= from {
+				v.add(base+".vulnerability", "%s is disposed twice for %s (also at %s); keep one decision per vulnerability and component", d.Vulnerability, orAll(c), v.dev.Pos(fmt.Sprintf("dispositions[%d]", j)))
+			}
+			seen[k] = i
+		}
+		if i < from {
+			continue
+		}
+		for k, id := range d.Components {
+			v.refComponent(fmt.Sprintf("%s.components[%d]", base, k), id)
+		}
+		if d.Decision == DecisionNotAffected && d.Exploitable != nil && *d.Exploitable {
+			v.add(base+".decision", "%s is analysed as exploitable (exploitable: true) but decided not-affected; decide fix, mitigate or accept", d.Vulnerability)
+		}
+		if d.Justification != "" && d.Decision != DecisionNotAffected {
+			v.add(base+".justification", "a VEX justification says why a product is not affected; %s is decided %s", d.Vulnerability, d.Decision)
+		}
+	}
+}
+
+func orAll(c string) string {
+	if c == "*" {
+		return "every component"
+	}
+	return c
 }
 
 // cycles refuses relations that loop (A drives B drives A): classification

@@ -193,6 +193,9 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 			case s.By == catalog.ByVEX:
 				*o.Props = append(*o.Props, prop("vex", s.Status))
 				o.Remarks = fmt.Sprintf("VEX statement in %s: %s", s.Source, s.Reason())
+			case s.By == catalog.ByDisposition:
+				*o.Props = append(*o.Props, prop("disposition", waiverState(s)))
+				o.Remarks = fmt.Sprintf("Vulnerability disposition by %s (%s): %s", s.Owner, s.Source, s.Justification)
 			case s.Expires != "":
 				*o.Props = append(*o.Props, prop("waiver", waiverState(s)))
 				o.Remarks = fmt.Sprintf("Waiver by %s until %s: %s", s.Owner, s.Expires, s.Justification)

@@ -136,6 +136,7 @@ var jsonFormat = Format{
 		}
 		return encodeJSON(w, out)
 	},
+	IFU: writeIFUJSON,
 	Validate: func(w io.Writer, vs []app.Validated, _ Options) error {
 		out := make([]validateOutput, 0, len(vs))
 		for _, v := range vs {

@@ -59,6 +59,7 @@ type Format struct {
 	// CatalogExport writes the whole catalog, last modified Options.Now.
 	CatalogExport func(io.Writer, Options) error
 	Validate      func(io.Writer, []app.Validated, Options) error
+	IFU           func(io.Writer, *app.IFUChecklist, Options) error
 }
 
 // RowWriter renders a stream of inventory rows: Row for each as it

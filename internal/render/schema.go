@@ -44,6 +44,7 @@ func Contracts() []Contract {
 		{"db-status", "mdcheck db status -f json", "The vulnerability database: sources, record counts, newest record, KEV and EPSS data, content hash.", SchemaVersion, of(dbStatusOutput{}), false},
 		{"catalog-list", "mdcheck catalog list -f json", "Every requirement of the catalog with the rules that decide it.", SchemaVersion, of(catalogListOutput{}), false},
 		{"catalog-show", "mdcheck catalog show -f json ID", "One requirement, or one rule, in full.", SchemaVersion, of(catalogShowOutput{}), false},
+		{"ifu", "mdcheck ifu -f json", "The IFU security checklist of a device: each item, whether the device needs it and the IFU states it, and what the model already knows for it.", SchemaVersion, of(ifuOutput{}), false},
 		{"validate", "mdcheck validate -f json", "Each device model read: valid, or every problem with its file, line and column; one object per file.", SchemaVersion, of(validateOutput{}), true},
 	}
 }
@@ -104,7 +105,7 @@ var enums = map[reflect.Type][]any{
 	reflect.TypeFor[classify.Class]():           {"I", "IIa", "IIb", "III", nil},
 	reflect.TypeFor[evidence.Strength]():        {"claimed", "documented", "observed"},
 	reflect.TypeFor[catalog.Status]():           {"pass", "fail", "not-applicable", "unknown", "error"},
-	reflect.TypeFor[catalog.SuppressedBy]():     {"waiver", "vex"},
+	reflect.TypeFor[catalog.SuppressedBy]():     {"waiver", "vex", "disposition"},
 	reflect.TypeFor[report.RequirementStatus](): {"met", "missed", "unproven", "manual", "not-applicable"},
 	reflect.TypeFor[vuln.Confidence]():          {"high", "medium", "low"},
 	reflect.TypeFor[advisory.Confidence]():      {"high", "medium", "needs-review"},

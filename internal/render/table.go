@@ -45,6 +45,7 @@ var table = Format{
 	CatalogList: func(w io.Writer, c app.Catalog, _ Options) error { return writeCatalogList(w, c) },
 	CatalogShow: func(w io.Writer, e app.Entry, _ Options) error { return writeCatalogEntry(w, e) },
 	Validate:    func(w io.Writer, vs []app.Validated, _ Options) error { return writeValidated(w, vs) },
+	IFU:         writeIFUTable,
 }
 
 func writeDBStatus(w io.Writer, st store.Status) error {

@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
@@ -20,8 +21,10 @@ import (
 // the JSON output changes shape (2: a finding's "waiver" became its
 // "suppression"; 3: the tool's commit, build date, catalog version and
 // database; 4: a legacy device's MDR Art. 120 transition; 5: tentative
-// findings and fixes; docs/schemas/check.schema.json).
-const SchemaVersion = "5"
+// findings and fixes; 6: findings set aside by a vulnerability
+// disposition, and the certificates behind a requirement;
+// docs/schemas/check.schema.json).
+const SchemaVersion = "6"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -159,6 +162,10 @@ type RequirementResult struct {
 	Why string `json:"why,omitempty"`
 	// Strength is the weakest evidence behind a met requirement.
 	Strength evidence.Strength `json:"strength,omitempty"`
+	// Certificates name the valid EU cybersecurity certificates that
+	// cover the requirement, as independent evidence beside its findings;
+	// an expired certificate is not named.
+	Certificates []string `json:"certificates,omitempty"`
 }
 
 // ManualItem is a requirement an assessor must judge.
@@ -302,10 +309,14 @@ func Build(in Input) *Report {
 		}
 		sum.Findings[string(f.Status)]++
 	}
+	certs := certificates(in)
 	for _, req := range in.Requirements {
 		rr := aggregate(req, byReq[req.ID])
 		if ok, why := req.Applies(in.Device, in.Classification); !ok {
 			rr = RequirementResult{Requirement: req, Status: NotApplicable, Findings: []string{}, Why: why}
+		}
+		if rr.Status != NotApplicable {
+			rr.Certificates = certs[req.ID]
 		}
 		r.Requirements = append(r.Requirements, rr)
 		sum.Requirements[rr.Status]++
@@ -326,6 +337,29 @@ func Build(in Input) *Report {
 	r.Summary = sum
 	r.FixFirst = fixFirst(in, r.Findings)
 	return r
+}
+
+// certificates names, per requirement ID, the EU cybersecurity
+// certificates of device components valid on the report's date that
+// cover it.
+func certificates(in Input) map[string][]string {
+	day, err := time.Parse(time.DateOnly, in.Date)
+	if err != nil || in.Device == nil {
+		return nil
+	}
+	out := map[string][]string{}
+	for _, c := range in.Device.DeviceComponents() {
+		for _, cert := range c.Component.Certificates {
+			if !cert.ValidOn(day) {
+				continue
+			}
+			name := fmt.Sprintf("%s %s (%s, %s, until %s)", cert.Scheme, cert.ID, c.Component.ID, cert.AssuranceLevel, cert.Expires)
+			for _, id := range cert.Covers {
+				out[id] = append(out[id], name)
+			}
+		}
+	}
+	return out
 }
 
 // aggregate decides a requirement's status from its findings: any open

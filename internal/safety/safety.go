@@ -85,7 +85,7 @@ func Weigh(m vuln.Match, c *model.Component, class classify.Class) vuln.Safety {
 				exposure = e
 			}
 		}
-		why = append(why, fmt.Sprintf("on %s, reachable from %s", c.Name, reachWords(exposure)))
+		why = append(why, fmt.Sprintf("on %s, reachable from %s", c.Name, exposure.From()))
 	}
 	if av := attackVector(vec); av != "" {
 		if need := attackVectorReach[av]; need.Reach() < exposure.Reach() {
@@ -112,20 +112,6 @@ func Weigh(m vuln.Match, c *model.Component, class classify.Class) vuln.Safety {
 	word := s.Level.String()
 	s.Reason = strings.ToUpper(word[:1]) + word[1:] + ": " + strings.Join(why, ", ") + "."
 	return s
-}
-
-func reachWords(e model.Exposure) string {
-	switch e {
-	case model.ExposureInternet:
-		return "the internet"
-	case model.ExposureHospitalNetwork:
-		return "the hospital network"
-	case model.ExposureHomeNetwork:
-		return "the patient's home network"
-	case model.ExposureProximity:
-		return "close by (radio range)"
-	}
-	return "physical access only"
 }
 
 // clinicalFunction is the function factor of a component and its words.

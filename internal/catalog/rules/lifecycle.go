@@ -319,3 +319,86 @@ var advisoriesMachineReadable = register(catalog.Rule{
 		return []catalog.Result{fail("device", "advisories are published, but not in a machine-readable form", ev...)}
 	},
 })
+
+var vigilanceDeadlines = register(catalog.Rule{
+	ID:       "lifecycle/vigilance-deadlines",
+	Title:    "The vigilance procedure reports serious incidents within the MDR's limits",
+	Severity: catalog.High,
+	Refs:     []string{"MDR.ART.87"},
+	Rationale: "MDR Article 87 bounds how long after becoming aware of a serious incident the manufacturer may take to report it: 15 days " +
+		"(Art. 87(3)), 10 days for a death or an unanticipated serious deterioration in a person's state of health (Art. 87(5)), and 2 days " +
+		"for a serious public health threat (Art. 87(4)). A cyberattack on a fleet of connected devices can be any of these (MDCG 2019-16 §5.2). " +
+		"A procedure whose own limits exceed them reports too late by design.",
+	Remediation: "Set the vigilance procedure's reporting limits to at most 15, 10 and 2 days and state them in lifecycle.vigilance.reportingDays.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var rd *model.ReportingDays
+		if l := in.Device.Lifecycle; l != nil && l.Vigilance != nil {
+			rd = l.Vigilance.ReportingDays
+		}
+		const path = "lifecycle.vigilance.reportingDays"
+		if rd == nil {
+			return []catalog.Result{unknown("device", path)}
+		}
+		limits := []struct {
+			name, key string
+			days      *int
+			max       int
+		}{
+			{"a serious incident", "seriousIncident", rd.SeriousIncident, 15},
+			{"a death or unanticipated serious deterioration", "deathOrDeterioration", rd.DeathOrDeterioration, 10},
+			{"a serious public health threat", "publicHealthThreat", rd.PublicHealthThreat, 2},
+		}
+		var late, ok, unstated []string
+		var ev []evidence.ID
+		for _, l := range limits {
+			if l.days == nil {
+				unstated = append(unstated, path+"."+l.key)
+				continue
+			}
+			ev = append(ev, in.Cite(path+"."+l.key, fmt.Sprint(*l.days)))
+			if *l.days > l.max {
+				late = append(late, fmt.Sprintf("%s within %d days, the MDR allows at most %d", l.name, *l.days, l.max))
+			} else {
+				ok = append(ok, fmt.Sprintf("%s within %d days", l.name, *l.days))
+			}
+		}
+		switch {
+		case len(late) > 0:
+			return []catalog.Result{fail("device", "reports "+strings.Join(late, "; "), ev...)}
+		case len(unstated) > 0:
+			return []catalog.Result{unknown("device", unstated...)}
+		}
+		return []catalog.Result{pass("device", "reports "+strings.Join(ok, ", "), ev...)}
+	},
+})
+
+var vulnerabilityIntake = register(catalog.Rule{
+	ID:       "lifecycle/vulnerability-intake",
+	Title:    "Vulnerability reports are received and handled by a documented process with stated response times",
+	Severity: catalog.Medium,
+	Refs:     []string{"IEC81001.9", "MDCG1916.5.1"},
+	Rationale: "IEC 81001-5-1 clause 9 has the manufacturer receive reports of vulnerabilities from any source, track them, and assess each " +
+		"for exploitability and patient-safety impact; a published contact (MDCG 2019-16 §5.1) is only the door. Stated times to " +
+		"acknowledge and to triage tell researchers and hospitals what to expect, and make the process auditable.",
+	Remediation: "Document the intake process and state lifecycle.vulnerabilityDisclosure.intake: documented, acknowledgeDays and triageDays.",
+	Check: func(in *catalog.Input) []catalog.Result {
+		var it *model.Intake
+		if l := in.Device.Lifecycle; l != nil && l.VulnerabilityDisclosure != nil {
+			it = l.VulnerabilityDisclosure.Intake
+		}
+		const path = "lifecycle.vulnerabilityDisclosure.intake"
+		switch {
+		case it == nil || it.Documented == nil:
+			return []catalog.Result{unknown("device", path+".documented")}
+		case !*it.Documented:
+			return []catalog.Result{fail("device", "no documented process receives and triages vulnerability reports", in.Cite(path+".documented", "false"))}
+		case it.AcknowledgeDays == nil || it.TriageDays == nil:
+			return []catalog.Result{unknown("device", path+".acknowledgeDays", path+".triageDays")}
+		case *it.AcknowledgeDays > *it.TriageDays:
+			return []catalog.Result{fail("device", fmt.Sprintf("reports are to be triaged within %d days but only acknowledged within %d", *it.TriageDays, *it.AcknowledgeDays),
+				in.Cite(path+".acknowledgeDays", fmt.Sprint(*it.AcknowledgeDays)), in.Cite(path+".triageDays", fmt.Sprint(*it.TriageDays)))}
+		}
+		return []catalog.Result{pass("device", fmt.Sprintf("documented intake: reports acknowledged within %d days, triaged within %d", *it.AcknowledgeDays, *it.TriageDays),
+			in.Cite(path+".documented", "true"), in.Cite(path+".acknowledgeDays", fmt.Sprint(*it.AcknowledgeDays)), in.Cite(path+".triageDays", fmt.Sprint(*it.TriageDays)))}
+	},
+})

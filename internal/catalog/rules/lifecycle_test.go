@@ -124,3 +124,30 @@ func TestAdvisoriesMachineReadable(t *testing.T) {
 		{"no disclosure", one(""), want{"device": unk}},
 	})
 }
+
+func TestVigilanceDeadlines(t *testing.T) {
+	v := func(days string) string {
+		return one("") + "lifecycle:\n  vigilance: {contact: v@acme.example" + days + "}\n"
+	}
+	runRule(t, vigilanceDeadlines, []ruleCase{
+		{"within", v(", reportingDays: {seriousIncident: 15, deathOrDeterioration: 10, publicHealthThreat: 2}"), want{"device": pass_}},
+		{"sooner", v(", reportingDays: {seriousIncident: 7, deathOrDeterioration: 5, publicHealthThreat: 1}"), want{"device": pass_}},
+		{"too late", v(", reportingDays: {seriousIncident: 30, deathOrDeterioration: 10, publicHealthThreat: 2}"), want{"device": fail_}},
+		{"one too late, one unstated", v(", reportingDays: {seriousIncident: 15, publicHealthThreat: 3}"), want{"device": fail_}},
+		{"one unstated", v(", reportingDays: {seriousIncident: 15, deathOrDeterioration: 10}"), want{"device": unk}},
+		{"not stated", v(""), want{"device": unk}},
+	})
+}
+
+func TestVulnerabilityIntake(t *testing.T) {
+	in := func(body string) string {
+		return one("") + "lifecycle:\n  vulnerabilityDisclosure: {published: true" + body + "}\n"
+	}
+	runRule(t, vulnerabilityIntake, []ruleCase{
+		{"documented", in(", intake: {documented: true, acknowledgeDays: 3, triageDays: 10}"), want{"device": pass_}},
+		{"undocumented", in(", intake: {documented: false}"), want{"device": fail_}},
+		{"triaged before acknowledged", in(", intake: {documented: true, acknowledgeDays: 20, triageDays: 10}"), want{"device": fail_}},
+		{"no times", in(", intake: {documented: true}"), want{"device": unk}},
+		{"not stated", in(""), want{"device": unk}},
+	})
+}

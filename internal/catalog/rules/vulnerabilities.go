@@ -6,6 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/severity"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
@@ -30,26 +31,16 @@ var knownVulnerabilities = register(catalog.Rule{
 		"where the flaw cannot be exploited in this device, publish a VEX statement (not_affected with its justification) so that " +
 		"hospitals and mdcheck can tell; record each in post-market surveillance.",
 	Check: func(in *catalog.Input) []catalog.Result {
-		db, haveDB := in.Evidence.VulnDatabase()
+		db, _ := in.Evidence.VulnDatabase()
 		var out []catalog.Result
 		for _, c := range deviceComponents(in.Device) {
 			if c.c.SBOM == "" {
 				continue
 			}
 			sbomEv, _ := in.Evidence.Lookup(c.path + ".sbom")
-			if !haveDB {
-				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
-					Detail: "not assessed: the run matched the SBOM against no vulnerability database (check does unless --no-vulns)"})
-				continue
-			}
-			v, ok := in.Evidence.Vulnerabilities(c.c.ID)
-			switch {
-			case !ok:
-				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
-					Detail: "not assessed: the SBOM " + c.c.SBOM + " could not be read (see sbom/readable)", Evidence: []evidence.ID{sbomEv.ID}})
-				continue
-			case v.Err != "":
-				out = append(out, catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "not assessed: " + v.Err, Evidence: []evidence.ID{sbomEv.ID}})
+			v, notAssessed := matched(in, c)
+			if notAssessed != nil {
+				out = append(out, *notAssessed)
 				continue
 			}
 			if len(v.Found) == 0 {
@@ -70,6 +61,31 @@ var knownVulnerabilities = register(catalog.Rule{
 		return out
 	},
 })
+
+// matched is what matching component c's SBOM showed, or the unknown
+// result saying why it was not assessed: no database, an SBOM that could
+// not be read, or matching that failed.
+func matched(in *catalog.Input, c comp) (evidence.Vulnerabilities, *catalog.Result) {
+	unknown := func(detail string) *catalog.Result {
+		r := catalog.Result{Subject: c.c.ID, Status: catalog.Unknown, Detail: "not assessed: " + detail}
+		if ev, ok := in.Evidence.Lookup(c.path + ".sbom"); ok {
+			r.Evidence = []evidence.ID{ev.ID}
+		}
+		return &r
+	}
+	if _, ok := in.Evidence.VulnDatabase(); !ok {
+		return evidence.Vulnerabilities{}, &catalog.Result{Subject: c.c.ID, Status: catalog.Unknown,
+			Detail: "not assessed: the run matched the SBOM against no vulnerability database (check does unless --no-vulns)"}
+	}
+	v, ok := in.Evidence.Vulnerabilities(c.c.ID)
+	switch {
+	case !ok:
+		return v, unknown("the SBOM " + c.c.SBOM + " could not be read (see sbom/readable)")
+	case v.Err != "":
+		return v, unknown(v.Err)
+	}
+	return v, nil
+}
 
 // uncovered says which packages the database did not cover, and why.
 func uncovered(v evidence.Vulnerabilities) string {
@@ -156,6 +172,14 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 	if x := f.VEX; x != nil && x.Suppressed {
 		set = &catalog.Suppression{By: catalog.ByVEX, Status: x.Status, Justification: x.Justification, Impact: x.Impact, Source: x.Source}
 	}
+	if d, path, ok := in.Device.DispositionFor(c.c.ID, append([]string{f.ID}, f.Aliases...)...); ok {
+		text, s := dispositionOf(in, d, path)
+		b.WriteString(" " + text)
+		evs = append(evs, in.Cite(path, text))
+		if s != nil {
+			set = s
+		}
+	}
 	sev := f.Safety
 	if sev == severity.None {
 		sev = catalog.High // not weighed: never taken as harmless
@@ -170,6 +194,78 @@ func vulnResult(in *catalog.Input, c comp, db evidence.VulnDatabase, f evidence.
 		Tentative:   f.Confidence == vuln.ConfidenceLow,
 		Suppression: set,
 	}
+}
+
+// dispositionOf says in words what was decided about a vulnerability,
+// and sets its finding aside when the decision is complete: not
+// affected, mitigated or accepted for as long as it stands, a fix until
+// its due date. An incomplete disposition, or a fix with no date, leaves
+// the finding open.
+func dispositionOf(in *catalog.Input, d model.Disposition, path string) (string, *catalog.Suppression) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Disposition (%s", orNone(string(d.Date), "undated"))
+	if d.Owner != "" {
+		b.WriteString(", " + d.Owner)
+	}
+	b.WriteString("): ")
+	decided := dispositionText(d)
+	b.WriteString(decided)
+	if d.PatientSafetyImpact != "" {
+		b.WriteString("; patient-safety impact " + string(d.PatientSafetyImpact))
+	}
+	if d.RiskRecord != "" {
+		b.WriteString("; risk record " + d.RiskRecord)
+	}
+	b.WriteString(".")
+	if miss := d.Missing(); len(miss) > 0 {
+		b.WriteString(" Incomplete: " + strings.Join(miss, ", ") + " (see vuln/disposition-recorded).")
+		return b.String(), nil
+	}
+	pos := in.Device.Pos(path)
+	s := &catalog.Suppression{By: catalog.ByDisposition, Justification: decided, Owner: d.Owner, Source: pos.String(), Impact: d.Analysis}
+	switch d.Decision {
+	case model.DecisionNotAffected:
+		s.Status = vuln.VEXNotAffected
+	case model.DecisionFix:
+		due, ok := d.Due.Time()
+		if !ok {
+			return b.String(), nil // a plan with no date sets nothing aside
+		}
+		s.Status, s.Expires = vuln.VEXAffected, string(d.Due)
+		s.Expired = !in.Now.Before(due.Add(day))
+	default:
+		s.Status = vuln.VEXAffected
+	}
+	return b.String(), s
+}
+
+// dispositionText is a disposition's decision in words.
+func dispositionText(d model.Disposition) string {
+	switch d.Decision {
+	case model.DecisionNotAffected:
+		return "not affected (" + orNone(string(d.Justification), "no justification") + ")"
+	case model.DecisionFix:
+		t := "fix"
+		if d.FixVersion != "" {
+			t += " in " + d.FixVersion
+		}
+		if d.Due != "" {
+			t += " due " + string(d.Due)
+		}
+		return t
+	case model.DecisionMitigate:
+		return "mitigated: " + strings.TrimRight(orNone(d.Mitigation, "mitigation not stated"), ".")
+	case model.DecisionAccept:
+		return "residual risk accepted: " + strings.TrimRight(orNone(d.BenefitRisk, "benefit-risk reason not stated"), ".")
+	}
+	return string(d.Decision)
+}
+
+func orNone(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
 }
 
 // dbName names a vulnerability database in a finding: its content hash,

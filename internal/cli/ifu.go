@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/render"
+)
+
+func newIFU(stdout io.Writer) *cobra.Command {
+	var fmtName, outFile string
+	c := &cobra.Command{
+		Use:   "ifu DEVICE",
+		Short: "Draft the IFU security section: what it must state, and what the model already says",
+		Long: `ifu lists the security items the IFU must state for operators (MDR
+Annex I 23.4(ab), MDCG 2019-16 §4.2): whether this device needs each,
+whether the model's ifu.states has it, and what the model already knows
+for it. Formats: table, md (a draft section to fill in) and json.`,
+		Args: exactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := format(fmtName, func(f *render.Format) bool { return f.IFU != nil })
+			if err != nil {
+				return err
+			}
+			if err := f.CheckExtension(outFile); outFile != "" && err != nil {
+				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			res, err := app.New(app.Config{Build: thisBuild()}).IFU(cmd.Context(), args[0])
+			if err != nil {
+				return modelError(err, cmd.ErrOrStderr())
+			}
+			return output(outFile, stdout, func(w io.Writer) error { return f.IFU(w, res, render.Options{}) })
+		},
+	}
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, md or json")
+	c.Flags().StringVarP(&outFile, "output", "o", "", "write to FILE (atomically) instead of standard output")
+	return c
+}
