@@ -47,6 +47,7 @@ type CheckOptions struct {
 	// Date is the assessment date; the zero time means today (UTC).
 	Date     time.Time
 	Waivers  string   // waiver file
+	Reviews  string   // review file closing manual requirements
 	Policies []string // policy files of CEL rules
 	VEX      []string // VEX documents marking vulnerability findings
 	// NoVulns leaves the components' known vulnerabilities unassessed.
@@ -96,6 +97,16 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 			return nil, InputError{err}
 		}
 		opts.Waivers = ws
+	}
+	if o.Reviews != "" {
+		rs, err := catalog.LoadReviews(o.Reviews)
+		if err == nil {
+			err = catalog.CheckReviews(rs, catalog.Requirements())
+		}
+		if err != nil {
+			return nil, InputError{err}
+		}
+		opts.Reviews = rs
 	}
 	for _, pf := range o.Policies {
 		p, err := LoadPolicy(pf)

@@ -26,6 +26,8 @@ import (
 type runOptions struct {
 	Profile Profile
 	Waivers []catalog.Waiver
+	// Reviews close manual requirements.
+	Reviews []catalog.Review
 	// Policies add user rules written in CEL.
 	Policies []*policy.Policy
 	// MDS2, when set, is the manufacturer's disclosure statement for the
@@ -126,6 +128,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 		Classification: cl,
 		Requirements:   reqs,
 		Findings:       findings,
+		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
 	}), nil
 }
 

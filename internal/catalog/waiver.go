@@ -7,9 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
-
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/yamlsafe"
@@ -156,36 +153,14 @@ func ParseWaivers(name string, data []byte) ([]Waiver, error) {
 	if len(data) > maxWaiverFile {
 		return nil, fmt.Errorf("%s: waiver file is larger than %d bytes", name, maxWaiverFile)
 	}
-	if err := yamlsafe.Precheck(data, yamlsafe.Limits{MaxDepth: 16, MaxIndent: 64, MaxLineLength: 4096, MaxCommas: 20_000}); err != nil {
-		return nil, fmt.Errorf("%s:%w", name, err)
-	}
-	if err := yamlsafe.NoAliases(data); err != nil {
-		return nil, fmt.Errorf("%s:%w", name, err)
-	}
-	astFile, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlsafe.Positioned(name, err)
-	}
 	var doc struct {
 		Waivers []Waiver `yaml:"waivers"`
 	}
-	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlsafe.Positioned(name, err)
+	astFile, err := yamlsafe.Decode(name, data, smallFile, &doc)
+	if err != nil {
+		return nil, err
 	}
-	// at is the line and column of the node at a YAML path, or of the
-	// nearest enclosing one that is there.
-	at := func(paths ...string) (int, int) {
-		for _, s := range paths {
-			p, err := yaml.PathString(s)
-			if err != nil {
-				continue
-			}
-			if n, err := p.FilterFile(astFile); err == nil && n != nil && n.GetToken() != nil {
-				return n.GetToken().Position.Line, n.GetToken().Position.Column
-			}
-		}
-		return 1, 1
-	}
+	at := func(paths ...string) (int, int) { return yamlsafe.At(astFile, paths...) }
 	for i := range doc.Waivers {
 		w := &doc.Waivers[i]
 		w.File = name

@@ -61,6 +61,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
 	f.StringVar(&fl.opts.Waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
+	f.StringVar(&fl.opts.Reviews, "reviews", "", "review file closing manual requirements (requirement, outcome, reviewer, date, evidence)")
 	f.StringVar(&fl.profile, "profile", string(app.ProfileManufacturer), "requirements to assess: manufacturer, hospital or all")
 	f.StringVar(&fl.date, "date", "", "assessment date YYYY-MM-DD (default today, UTC); fixes support-date checks for reproducible reports")
 	f.StringArrayVar(&fl.opts.Policies, "policy", nil, "policy file of CEL rules to add (repeat for several)")

@@ -474,3 +474,69 @@ func TestCheckVulnerabilitiesGolden(t *testing.T) {
 		t.Errorf("missing --db: exit %d, %q", code, errs)
 	}
 }
+
+// TestCheckReviews: a review file closes manual requirements in the
+// report (met, or missed for a not-met outcome), and a review of a
+// requirement a rule decides, or of none, is an input error naming its
+// line.
+func TestCheckReviews(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "reviews.yaml")
+	write := func(s string) {
+		if err := os.WriteFile(file, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(`reviews:
+  - {requirement: MDR.AI.1, outcome: met, reviewer: QA, date: 2026-11-20, evidence: BRA-12 rev. C}
+  - {requirement: MDCG1916.5.2, outcome: not-met, reviewer: QA, date: 2026-11-20, evidence: SOP-14 rev. B}
+`)
+
+	code, out, errs := run(t, "check", "--date", date, "--no-vulns", "--reviews", file, "examples/pacemaker-system/device.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, want := range []string{"1 on reviews)", "REVIEW  not-met by QA on 2026-11-20: SOP-14 rev. B"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+	_, md, _ := run(t, "check", "--date", date, "--no-vulns", "-f", "md", "--reviews", file, "examples/pacemaker-system/device.yaml")
+	if !strings.Contains(md, "| **MDR.AI.1** ") || !strings.Contains(md, "met (review) | reviewed by QA on 2026-11-20: BRA-12 rev. C |") {
+		t.Errorf("markdown does not show the review:\n%s", md)
+	}
+	_, js, _ := run(t, "check", "--date", date, "--no-vulns", "-f", "json", "--reviews", file, "examples/pacemaker-system/device.yaml")
+	var r struct {
+		Summary struct {
+			Requirements map[string]int `json:"requirements"`
+			MetOnReviews int            `json:"metOnReviews"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal([]byte(js), &r); err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Summary struct {
+			Requirements map[string]int `json:"requirements"`
+		} `json:"summary"`
+	}
+	_, bjs, _ := run(t, "check", "--date", date, "--no-vulns", "-f", "json", "examples/pacemaker-system/device.yaml")
+	if err := json.Unmarshal([]byte(bjs), &b); err != nil {
+		t.Fatal(err)
+	}
+	if r.Summary.MetOnReviews != 1 || r.Summary.Requirements["manual"] != b.Summary.Requirements["manual"]-2 ||
+		r.Summary.Requirements["met"] != b.Summary.Requirements["met"]+1 || r.Summary.Requirements["missed"] != b.Summary.Requirements["missed"]+1 {
+		t.Errorf("with reviews %+v, without %+v", r.Summary, b.Summary)
+	}
+
+	for _, tc := range []struct{ content, want string }{
+		{"reviews:\n  - {requirement: MDR.AI.17.2, outcome: met, reviewer: QA, date: 2026-11-20, evidence: x}\n", "reviews.yaml:2:19: MDR.AI.17.2 is decided by rules"},
+		{"reviews:\n  - {requirement: MDR.AI.1, outcome: ok, reviewer: QA, date: 2026-11-20, evidence: x}\n", `outcome "ok"`},
+	} {
+		write(tc.content)
+		code, _, errs := run(t, "check", "--date", date, "--no-vulns", "--reviews", file, "examples/pacemaker-system/device.yaml")
+		if code != ExitInput || !strings.Contains(errs, tc.want) {
+			t.Errorf("exit %d, stderr %q; want %d with %q", code, errs, ExitInput, tc.want)
+		}
+	}
+}

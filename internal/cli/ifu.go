@@ -15,10 +15,8 @@ func newIFU(stdout io.Writer) *cobra.Command {
 	c := &cobra.Command{
 		Use:   "ifu DEVICE",
 		Short: "Draft the IFU security section: what it must state, and what the model already says",
-		Long: `ifu lists the security items the IFU must state for operators (MDR
-Annex I 23.4(ab), MDCG 2019-16 §4.2): whether this device needs each,
-whether the model's ifu.states has it, and what the model already knows
-for it. Formats: table, md (a draft section to fill in) and json.`,
+		Long: `ifu lists the security items the IFU must state (MDR Annex I 23.4(ab)): needed,
+stated in ifu.states, and what the model knows. -f md drafts the section.`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := format(fmtName, func(f *render.Format) bool { return f.IFU != nil })

@@ -238,6 +238,13 @@ func Results(r *report.Report, planHref string) *oscalTypes.OscalCompleteSchema 
 		case report.Manual:
 			st.Reason, st.Remarks = "other", "manual review pending: "+rr.Manual.LookFor
 		}
+		if rv := rr.Review; rv != nil {
+			rem := fmt.Sprintf("reviewed by %s on %s (%s): %s", rv.Reviewer, rv.Date, rv.Outcome, rv.Evidence)
+			if rv.Expired {
+				rem = "review expired on " + rv.Expires + "; " + rem
+			}
+			st.Remarks = strings.TrimSpace(st.Remarks + " " + rem)
+		}
 		f := oscalTypes.Finding{
 			UUID:        id("finding", key, rr.ID),
 			Title:       rr.ID + ": " + rr.Title,

@@ -23,7 +23,6 @@ import (
 	"cel.dev/cel-go/common/types/ref"
 	"cel.dev/cel-go/ext"
 	"github.com/goccy/go-yaml"
-	"github.com/goccy/go-yaml/parser"
 
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/catalog"
@@ -111,19 +110,10 @@ func Parse(name string, data []byte, requirements, builtin []string) (*Policy, e
 	if len(data) > maxFile {
 		return nil, fmt.Errorf("%s: policy file is larger than %d bytes", name, maxFile)
 	}
-	if err := yamlsafe.Precheck(data, yamlsafe.Limits{MaxDepth: 32, MaxIndent: 128, MaxLineLength: 16 << 10, MaxCommas: 20_000}); err != nil {
-		return nil, fmt.Errorf("%s:%w", name, err)
-	}
-	if err := yamlsafe.NoAliases(data); err != nil {
-		return nil, fmt.Errorf("%s:%w", name, err)
-	}
-	astFile, err := parser.ParseBytes(data, 0)
-	if err != nil {
-		return nil, yamlsafe.Positioned(name, err)
-	}
 	var doc fileDoc
-	if err := yaml.UnmarshalWithOptions(data, &doc, yaml.DisallowUnknownField()); err != nil {
-		return nil, yamlsafe.Positioned(name, err)
+	astFile, err := yamlsafe.Decode(name, data, yamlsafe.Limits{MaxDepth: 32, MaxIndent: 128, MaxLineLength: 16 << 10, MaxCommas: 20_000}, &doc)
+	if err != nil {
+		return nil, err
 	}
 	at := func(path string) string {
 		p, err := yaml.PathString(path)

@@ -28,6 +28,9 @@ func Markdown(w io.Writer, r *Report) error {
 	p.f("| Readiness | **%.1f%%** (%d of %d applicable requirements met) |\n", r.Summary.Readiness, r.Summary.Requirements[Met], applicable(r))
 	p.f("| Met on claims only | %d |\n", r.Summary.MetOnClaimsOnly)
 	p.f("| Met on waivers | %d |\n", r.Summary.MetOnWaivers)
+	if n := r.Summary.MetOnReviews; n > 0 {
+		p.f("| Met on reviews | %d |\n", n)
+	}
 	p.f("| Findings | %s |\n", counts(r.Summary.Findings))
 	p.f("| Made by | %s |\n\n", md(r.Tool.Stamp()))
 	p.f("Readiness: %s.\n\n", Formula)
@@ -56,7 +59,15 @@ func Markdown(w io.Writer, r *Report) error {
 		if rr.Strength != 0 {
 			status += ", " + rr.Strength.String()
 		}
-		p.f("| **%s** %s | %s | %s |\n", rr.ID, md(rr.Title), status, findingList(rr.Findings))
+		findings := findingList(rr.Findings)
+		if rv := rr.Review; rv != nil {
+			status += " (review)"
+			findings = md(fmt.Sprintf("reviewed by %s on %s: %s", rv.Reviewer, rv.Date, rv.Evidence))
+			if rv.Note != "" {
+				findings += md(" (" + strings.TrimRight(rv.Note, ".") + ")")
+			}
+		}
+		p.f("| **%s** %s | %s | %s |\n", rr.ID, md(rr.Title), status, findings)
 	}
 	p.f("\n")
 
@@ -127,7 +138,11 @@ func Markdown(w io.Writer, r *Report) error {
 	p.f("\n")
 
 	p.f("## Manual review\n\n")
-	p.f("These requirements count in the readiness denominator until an assessor closes them.\n\n")
+	if len(r.Manual) == 0 {
+		p.f("None open: every manual requirement has a review.\n")
+		return p.err
+	}
+	p.f("These requirements count in the readiness denominator until an assessor closes them with a review (--reviews).\n\n")
 	p.f("| requirement | why manual | look for |\n| --- | --- | --- |\n")
 	for _, m := range r.Manual {
 		p.f("| **%s** %s | %s | %s |\n", m.ID, md(m.Title), md(m.Reason), md(m.LookFor))

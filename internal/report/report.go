@@ -150,6 +150,9 @@ type Summary struct {
 	// MetOnClaimsOnly counts met requirements whose passing findings all
 	// rest on claimed evidence alone.
 	MetOnClaimsOnly int `json:"metOnClaimsOnly"`
+	// MetOnReviews counts manual requirements a person's review closed
+	// as met.
+	MetOnReviews int `json:"metOnReviews"`
 }
 
 // RequirementResult is one requirement with its aggregated status.
@@ -162,6 +165,9 @@ type RequirementResult struct {
 	Why string `json:"why,omitempty"`
 	// Strength is the weakest evidence behind a met requirement.
 	Strength evidence.Strength `json:"strength,omitempty"`
+	// Review is the review of a manual requirement, if one was given: a
+	// review that has not expired decides its status (met or missed).
+	Review *catalog.Review `json:"review,omitempty"`
 	// Certificates name the valid EU cybersecurity certificates that
 	// cover the requirement, as independent evidence beside its findings;
 	// an expired certificate is not named.
@@ -208,6 +214,9 @@ type Input struct {
 	Classification *classify.Classification
 	Requirements   []catalog.Requirement
 	Findings       []catalog.Finding
+	// Reviews close manual requirements, by requirement ID
+	// (catalog.ReviewsOn).
+	Reviews map[string]catalog.Review
 }
 
 // Unmapped are the findings of rules that name no requirement (policy
@@ -314,6 +323,17 @@ func Build(in Input) *Report {
 		rr := aggregate(req, byReq[req.ID])
 		if ok, why := req.Applies(in.Device, in.Classification); !ok {
 			rr = RequirementResult{Requirement: req, Status: NotApplicable, Findings: []string{}, Why: why}
+		} else if rv, ok := in.Reviews[req.ID]; ok && rr.Status == Manual {
+			// A review closes a manual requirement until it expires.
+			rr.Review = &rv
+			switch {
+			case rv.Expired:
+			case rv.Outcome == catalog.ReviewMet:
+				rr.Status = Met
+				sum.MetOnReviews++
+			default:
+				rr.Status = Missed
+			}
 		}
 		if rr.Status != NotApplicable {
 			rr.Certificates = certs[req.ID]

@@ -132,3 +132,49 @@ func TestDeliversTherapyByKind(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewsCloseManualRequirements: a review closes a manual
+// requirement as met or missed until it expires; an expired one leaves it
+// manual, shown with its review; a requirement that does not apply stays
+// so; certificates name the requirements they cover only while valid.
+func TestReviewsCloseManualRequirements(t *testing.T) {
+	dev, cl := classified(t, "  - id: pump\n    name: Pump\n    kind: infusion-pump\n    role: device\n    certificates:\n      - {scheme: EUCC, id: C-1, assuranceLevel: high, expires: 2026-11-30, covers: [A]}\n      - {scheme: EUCC, id: C-2, assuranceLevel: high, expires: 2026-11-28, covers: [A]}\n")
+	manual := &catalog.Manual{Reason: "r", LookFor: "l"}
+	reqs := []catalog.Requirement{
+		{ID: "A"}, {ID: "M1", Manual: manual}, {ID: "M2", Manual: manual}, {ID: "M3", Manual: manual}, {ID: "M4", Manual: manual},
+	}
+	fs := []catalog.Finding{{ID: "r@pump", Rule: "r", Subject: "pump", Status: catalog.Pass, Requirements: []string{"A"}, Strength: evidence.Claimed}}
+	rv := map[string]catalog.Review{
+		"M1": {Requirement: "M1", Outcome: catalog.ReviewMet, Reviewer: "QA", Date: "2026-11-20", Evidence: "BRA-12"},
+		"M2": {Requirement: "M2", Outcome: catalog.ReviewNotMet, Reviewer: "QA", Date: "2026-11-20", Evidence: "SOP-14"},
+		"M3": {Requirement: "M3", Outcome: catalog.ReviewMet, Reviewer: "QA", Date: "2025-11-20", Evidence: "old", Expires: "2026-11-01", Expired: true},
+	}
+	r := Build(Input{Date: "2026-11-29", Device: dev, Classification: cl, Requirements: reqs, Findings: fs, Reviews: rv})
+	got := map[string]RequirementResult{}
+	for _, rr := range r.Requirements {
+		got[rr.ID] = rr
+	}
+	for id, want := range map[string]RequirementStatus{"A": Met, "M1": Met, "M2": Missed, "M3": Manual, "M4": Manual} {
+		if got[id].Status != want {
+			t.Errorf("%s: %s, want %s", id, got[id].Status, want)
+		}
+	}
+	if got["M1"].Review == nil || got["M3"].Review == nil || !got["M3"].Review.Expired || got["M4"].Review != nil {
+		t.Errorf("reviews on requirements: M1 %+v, M3 %+v, M4 %+v", got["M1"].Review, got["M3"].Review, got["M4"].Review)
+	}
+	if r.Summary.MetOnReviews != 1 || len(r.Manual) != 2 {
+		t.Errorf("met on reviews %d, manual items %d; want 1 and 2 (M3, M4)", r.Summary.MetOnReviews, len(r.Manual))
+	}
+	if c := got["A"].Certificates; len(c) != 1 || !strings.HasPrefix(c[0], "EUCC C-1 (pump, high, until 2026-11-30)") {
+		t.Errorf("certificates on A = %q, want only the valid C-1", c)
+	}
+	var text strings.Builder
+	if err := Text(&text, r, TextOptions{All: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"(1 on claims only, 0 on waivers, 1 on reviews)", "REVIEW  met by QA on 2026-11-20: BRA-12", "REVIEW  not-met by QA on 2026-11-20: SOP-14"} {
+		if !strings.Contains(text.String(), want) {
+			t.Errorf("text report lacks %q:\n%s", want, text.String())
+		}
+	}
+}

@@ -73,8 +73,12 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	if t := r.Classification.Transition; t != nil {
 		p.f("Legacy device: %s\n", t.Line())
 	}
-	p.f("Readiness %s: %d of %d applicable requirements met (%d on claims only, %d on waivers)\n",
-		c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r), r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers)
+	reviewed := ""
+	if n := r.Summary.MetOnReviews; n > 0 {
+		reviewed = fmt.Sprintf(", %d on reviews", n)
+	}
+	p.f("Readiness %s: %d of %d applicable requirements met (%d on claims only, %d on waivers%s)\n",
+		c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r), r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers, reviewed)
 	p.f("Requirements: %d missed, %d unproven, %d manual, %d met, %d not applicable\n",
 		r.Summary.Requirements[Missed], r.Summary.Requirements[Unproven], r.Summary.Requirements[Manual], r.Summary.Requirements[Met], r.Summary.Requirements[NotApplicable])
 	p.f("Findings: %s\n", counts(r.Summary.Findings))
@@ -111,6 +115,9 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			continue
 		}
 		p.f("  %s %s %s\n", mark, rr.ID, c(dim, rr.Title))
+		if rv := rr.Review; rv != nil {
+			p.f("      REVIEW  %s by %s on %s: %s\n", rv.Outcome, rv.Reviewer, rv.Date, clip(rv.Evidence, maxDetail))
+		}
 		shown, more := map[string]int{}, map[string]int{}
 		for _, id := range rr.Findings {
 			f := find[id]

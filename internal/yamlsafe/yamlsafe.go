@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"unicode/utf8"
 
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/lexer"
+	"github.com/goccy/go-yaml/parser"
 	"github.com/goccy/go-yaml/token"
 )
 
@@ -149,4 +152,40 @@ func Positioned(name string, err error) error {
 		return fmt.Errorf("%s: %s", name, msg)
 	}
 	return fmt.Errorf("%s:%d:%d: %s", name, line, col, msg)
+}
+
+// Decode reads a small hand-written YAML file (waivers, reviews,
+// policies) strictly into v, after the checks that keep a hostile one
+// from exhausting the parser: Precheck with lim, and no aliases. Errors
+// carry name and the position. It returns the syntax tree, for At.
+func Decode(name string, data []byte, lim Limits, v any) (*ast.File, error) {
+	if err := Precheck(data, lim); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
+	if err := NoAliases(data); err != nil {
+		return nil, fmt.Errorf("%s:%w", name, err)
+	}
+	f, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return nil, Positioned(name, err)
+	}
+	if err := yaml.UnmarshalWithOptions(data, v, yaml.DisallowUnknownField()); err != nil {
+		return nil, Positioned(name, err)
+	}
+	return f, nil
+}
+
+// At gives the line and column of the node at the first of paths
+// (YAML paths such as $.reviews[0].date) that is in f; 1, 1 when none is.
+func At(f *ast.File, paths ...string) (int, int) {
+	for _, s := range paths {
+		p, err := yaml.PathString(s)
+		if err != nil {
+			continue
+		}
+		if n, err := p.FilterFile(f); err == nil && n != nil && n.GetToken() != nil {
+			return n.GetToken().Position.Line, n.GetToken().Position.Column
+		}
+	}
+	return 1, 1
 }
