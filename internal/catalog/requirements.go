@@ -17,7 +17,7 @@ import (
 
 // Version is the version of the embedded catalog; it changes whenever a
 // requirement is added, removed or reworded.
-const Version = "2026.11.0"
+const Version = "2026.12.0"
 
 // Audiences of a requirement.
 const (

@@ -429,6 +429,7 @@ func TestReadmeRun(t *testing.T) {
 		"$ go run ./cmd/mdcheck classify examples/pacemaker-system/device.yaml",
 		"$ mdcheck check --date 2026-11-29 examples/pacemaker-system/device.yaml",
 		"$ mdcheck check --date 2026-11-29 --profile manufacturer examples/pacemaker-system/device.yaml",
+		"$ mdcheck check --date 2026-11-29 --reviews examples/early-warning/reviews.yaml examples/early-warning/device.yaml",
 	} {
 		_, block, ok := strings.Cut(string(readme), cmd+"\n")
 		if !ok {

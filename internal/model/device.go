@@ -318,10 +318,21 @@ type DataAsset struct {
 
 // DataFlow is data moving between two components.
 type DataFlow struct {
-	From      string   `yaml:"from" required:"true" doc:"Sending component."`
-	To        string   `yaml:"to" required:"true" doc:"Receiving component."`
-	Interface string   `yaml:"interface" doc:"Interface of the sending component that carries the flow."`
+	From      string   `yaml:"from" required:"true" doc:"Sending component, or an external device sending to a component."`
+	To        string   `yaml:"to" required:"true" doc:"Receiving component, or an external device a component sends to."`
+	Interface string   `yaml:"interface" doc:"Interface of the sending component that carries the flow (of the receiving component when the sender is an external device)."`
 	Assets    []string `yaml:"assets" required:"true" doc:"Data assets carried."`
+}
+
+// Carrier is the component whose Interface carries the flow: the sender,
+// or the receiver when the sender is an external device.
+func (fl DataFlow) Carrier(d *Device) string {
+	for _, e := range d.ExternalDevices {
+		if e.ID == fl.From {
+			return fl.To
+		}
+	}
+	return fl.From
 }
 
 // Lifecycle describes support and post-market obligations.

@@ -180,6 +180,11 @@ func TestParseErrors(t *testing.T) {
 		{"flow over an interface to nothing", minimal + "    interfaces: [{id: lan, kind: wired-network, connectsTo: []}]\n  - {id: app, name: App, kind: mobile-app, role: device}\n" +
 			"dataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: main, to: app, interface: lan, assets: [d]}]\n",
 			[]string{`which connects to nothing (connectsTo: [])`}},
+		{"flow between two external devices", minimal + "externalDevices: [{id: his, name: HIS}, {id: lis, name: LIS}]\ndataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: his, to: lis, assets: [d]}]\n",
+			[]string{`joins two external devices; a data flow starts or ends at a component`}},
+		{"flow from an external device over an interface not to it", minimal + "    interfaces: [{id: lan, kind: wired-network, connectsTo: []}]\n" +
+			"externalDevices: [{id: his, name: HIS}]\ndataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: his, to: main, interface: lan, assets: [d]}]\n",
+			[]string{`the flow from "his" to "main" goes over main/lan, which connects to nothing (connectsTo: []); add "his" to its connectsTo`}},
 		{"mutual authentication with no peer", minimal + "    interfaces: [{id: lan, kind: wired-network, authentication: {required: true, mutual: true}}]\n",
 			[]string{`m.yaml:11:90: interface main/lan claims mutual authentication but connects to nothing`}},
 		{"bad sha256", minimal + "documents: [{kind: threat-model, sha256: abc}]\n",
@@ -274,4 +279,22 @@ func firstLine(s string) string {
 		return s[:i]
 	}
 	return s
+}
+
+// TestFlowsWithExternalDevices: a flow may start or end at an external
+// device; its interface is then the component's end, and rules find it
+// there.
+func TestFlowsWithExternalDevices(t *testing.T) {
+	src := minimal + "    interfaces: [{id: fhir, kind: wired-network, connectsTo: [his]}]\n" +
+		"externalDevices: [{id: his, name: HIS}]\ndataAssets: [{id: d, kind: personal-health-data}]\n" +
+		"dataFlows: [{from: his, to: main, interface: fhir, assets: [d]}, {from: main, to: his, interface: fhir, assets: [d]}]\n"
+	dev, err := Parse("m.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, fl := range dev.DataFlows {
+		if got := fl.Carrier(dev); got != "main" {
+			t.Errorf("flow %d carried by %q, want main", i, got)
+		}
+	}
 }

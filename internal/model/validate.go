@@ -173,22 +173,34 @@ func (v *validator) references() {
 	}
 	for i, fl := range v.dev.DataFlows {
 		base := fmt.Sprintf("dataFlows[%d]", i)
-		v.refComponent(base+".from", fl.From)
-		v.refComponent(base+".to", fl.To)
+		v.refDevice(base+".from", fl.From, "")
+		v.refDevice(base+".to", fl.To, "")
+		_, fromExt := v.ext[fl.From]
+		_, toExt := v.ext[fl.To]
+		if fromExt && toExt {
+			v.add(base, "the flow from %q to %q joins two external devices; a data flow starts or ends at a component", fl.From, fl.To)
+		}
+		// The interface is the sender's, or the receiver's when the sender
+		// is an external device.
+		owner, peer := fl.From, fl.To
+		if fromExt {
+			owner, peer = fl.To, fl.From
+		}
 		if fl.Interface != "" {
-			if c := v.component(fl.From); c != nil {
+			if c := v.component(owner); c != nil {
 				in := findInterface(c, fl.Interface)
 				switch {
 				case in == nil:
-					v.add(base+".interface", "component %q has no interface %q", fl.From, fl.Interface)
-				case in.ConnectsTo != nil && !slices.Contains(in.ConnectsTo, fl.To) && fl.To != fl.From:
+					v.add(base+".interface", "component %q has no interface %q", owner, fl.Interface)
+				case in.ConnectsTo != nil && !slices.Contains(in.ConnectsTo, peer) && fl.To != fl.From:
 					// An interface whose peers are not stated may carry
-					// the flow; one whose peers are stated must reach To.
+					// the flow; one whose peers are stated must reach the
+					// other end.
 					peers := "connects to nothing (connectsTo: [])"
 					if len(in.ConnectsTo) > 0 {
 						peers = "connects to " + strings.Join(in.ConnectsTo, ", ")
 					}
-					v.add(base+".interface", "the flow from %q to %q goes over %s/%s, which %s; add %q to its connectsTo or name the interface that joins them", fl.From, fl.To, fl.From, fl.Interface, peers, fl.To)
+					v.add(base+".interface", "the flow from %q to %q goes over %s/%s, which %s; add %q to its connectsTo or name the interface that joins them", fl.From, fl.To, owner, fl.Interface, peers, peer)
 				}
 			}
 		}

@@ -39,7 +39,7 @@ func flowInterfaces(d *model.Device, kinds ...model.AssetKind) (map[string][]str
 			unknowns = append(unknowns, unknown(fl.From+"->"+fl.To, path+".interface"))
 			continue
 		}
-		key := fl.From + "/" + fl.Interface
+		key := fl.Carrier(d) + "/" + fl.Interface
 		byIface[key] = append(byIface[key], path)
 	}
 	return byIface, unknowns
