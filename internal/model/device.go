@@ -354,6 +354,9 @@ type Vigilance struct {
 	Contact                  string `yaml:"contact" doc:"The vigilance contact (person or function) who reports serious incidents and field safety corrective actions."`
 	FieldSafetyNoticeChannel string `yaml:"fieldSafetyNoticeChannel" doc:"How field safety notices reach operators (customer portal, registered mail, direct contact)."`
 	CoversCybersecurity      *bool  `yaml:"coversCybersecurity" doc:"Whether the vigilance procedure treats a cybersecurity incident as a potential serious incident, coded with the IMDRF terms for security problems and causes (A1105, C1007)."`
+	// IMDRFCodes are the IMDRF adverse-event terms the procedure codes
+	// cybersecurity incidents with.
+	IMDRFCodes []string `yaml:"imdrfCodes" doc:"The IMDRF adverse-event codes the procedure uses for cybersecurity incidents: A1105 (computer system security problem), A110501, A110502 (Annex A), C1007 (software security vulnerability, Annex C)."`
 	// ReportingDays are the procedure's own limits for reporting a
 	// serious incident, which MDR Article 87 bounds.
 	ReportingDays *ReportingDays `yaml:"reportingDays" doc:"The vigilance procedure's limits, in days after awareness, for reporting a serious incident to the competent authority."`

@@ -185,6 +185,8 @@ func TestParseErrors(t *testing.T) {
 		{"flow from an external device over an interface not to it", minimal + "    interfaces: [{id: lan, kind: wired-network, connectsTo: []}]\n" +
 			"externalDevices: [{id: his, name: HIS}]\ndataAssets: [{id: d, kind: logs}]\ndataFlows: [{from: his, to: main, interface: lan, assets: [d]}]\n",
 			[]string{`the flow from "his" to "main" goes over main/lan, which connects to nothing (connectsTo: []); add "his" to its connectsTo`}},
+		{"malformed IMDRF code", minimal + "lifecycle: {vigilance: {imdrfCodes: [A1105, cyber]}}\n",
+			[]string{`"cyber" is not an IMDRF adverse-event code`}},
 		{"mutual authentication with no peer", minimal + "    interfaces: [{id: lan, kind: wired-network, authentication: {required: true, mutual: true}}]\n",
 			[]string{`m.yaml:11:90: interface main/lan claims mutual authentication but connects to nothing`}},
 		{"bad sha256", minimal + "documents: [{kind: threat-model, sha256: abc}]\n",

@@ -13,6 +13,7 @@ import (
 var (
 	idPattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$`) })
 	sha256Pattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{64}$`) })
+	imdrfPattern  = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-G][0-9]{2,8}$`) })
 )
 
 // validate checks what the types alone cannot: identifiers, references
@@ -23,6 +24,22 @@ func validate(dev *Device, errs *ErrorList) {
 	v.references()
 	v.cycles()
 	v.dispositions(0)
+	v.imdrfCodes()
+}
+
+// imdrfCodes checks the form of the IMDRF adverse-event codes a
+// vigilance procedure names: a letter of the annexes A to G and 2 to 8
+// digits.
+func (v *validator) imdrfCodes() {
+	l := v.dev.Lifecycle
+	if l == nil || l.Vigilance == nil {
+		return
+	}
+	for i, c := range l.Vigilance.IMDRFCodes {
+		if !imdrfPattern().MatchString(c) {
+			v.add(fmt.Sprintf("lifecycle.vigilance.imdrfCodes[%d]", i), "%q is not an IMDRF adverse-event code (a letter A to G and its digits, such as A1105 or C1007)", c)
+		}
+	}
 }
 
 type validator struct {

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -276,6 +277,15 @@ var vigilanceReady = register(catalog.Rule{
 			ev = append(ev, in.Cite("lifecycle.vigilance.coversCybersecurity", "false"))
 		default:
 			ev = append(ev, in.Cite("lifecycle.vigilance.coversCybersecurity", "true"))
+			// Codes, where the procedure names them, must include the
+			// security terms: coded otherwise, a cyberattack disappears
+			// among software faults in trend analysis.
+			if len(v.IMDRFCodes) > 0 {
+				ev = append(ev, in.Cite("lifecycle.vigilance.imdrfCodes", strings.Join(v.IMDRFCodes, ", ")))
+				if !slices.ContainsFunc(v.IMDRFCodes, securityCode) {
+					missing = append(missing, "the IMDRF codes named ("+strings.Join(v.IMDRFCodes, ", ")+") include none of the security terms A1105, A110501, A110502 or C1007")
+				}
+			}
 		}
 		if len(missing) > 0 {
 			if len(ev) == 0 {
@@ -286,6 +296,13 @@ var vigilanceReady = register(catalog.Rule{
 		return []catalog.Result{pass("device", "vigilance contact, field safety notice channel and cybersecurity incidents declared", ev...)}
 	},
 })
+
+// securityCode is an IMDRF term for a cybersecurity event: Annex A
+// A1105 (computer system security problem) and its children, Annex C
+// C1007 (software security vulnerability).
+func securityCode(c string) bool {
+	return strings.HasPrefix(c, "A1105") || c == "C1007"
+}
 
 var advisoriesMachineReadable = register(catalog.Rule{
 	ID:       "lifecycle/advisories-machine-readable",

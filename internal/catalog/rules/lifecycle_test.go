@@ -108,6 +108,8 @@ func TestPlatformSupportedOperator(t *testing.T) {
 func TestVigilanceReady(t *testing.T) {
 	runRule(t, vigilanceReady, []ruleCase{
 		{"declared", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal and registered mail, coversCybersecurity: true}\n"), want{"device": pass_}},
+		{"security codes", one("lifecycle:\n  vigilance: {contact: v@acme.example, fieldSafetyNoticeChannel: portal, coversCybersecurity: true, imdrfCodes: [A110502, C1007]}\n"), want{"device": pass_}},
+		{"no security code", one("lifecycle:\n  vigilance: {contact: v@acme.example, fieldSafetyNoticeChannel: portal, coversCybersecurity: true, imdrfCodes: [A0701]}\n"), want{"device": fail_}},
 		{"cyber incidents left out", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal, coversCybersecurity: false}\n"), want{"device": fail_}},
 		{"no notice channel", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, coversCybersecurity: true}\n"), want{"device": fail_}},
 		{"cybersecurity not stated", one("lifecycle:\n  vigilance: {contact: vigilance@acme.example, fieldSafetyNoticeChannel: customer portal}\n"), want{"device": unk}},
