@@ -90,7 +90,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if o.Date.IsZero() {
 		o.Date = time.Now().UTC().Truncate(24 * time.Hour)
 	}
-	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build}
+	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build, Events: o.Events}
 	if o.Waivers != "" {
 		ws, err := catalog.LoadWaivers(o.Waivers)
 		if err != nil {

@@ -39,6 +39,8 @@ type runOptions struct {
 	Vulns *Vulns
 	Now   time.Time
 	Build report.BuildInfo
+	// Events receive notes, such as a disposition that matches nothing.
+	Events Events
 }
 
 // maxDocument bounds how much of a referenced document is hashed.
@@ -81,6 +83,9 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 	if opts.Vulns != nil {
 		if err := vulnEvidence(ctx, dev, cl, docs, opts.Vulns, ev); err != nil {
 			return nil, err
+		}
+		for _, s := range unmatchedDispositions(dev, ev) {
+			opts.Events.note("%s", s)
 		}
 		if err := deviceAdvisories(ctx, dev, opts.Vulns, ev); err != nil {
 			return nil, err

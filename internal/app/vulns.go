@@ -66,6 +66,40 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 	return nil
 }
 
+// unmatchedDispositions names each disposition whose vulnerability was
+// found in none of the components it concerns, among those whose SBOM was
+// matched: fixed since, or misspelt. A disposition for a component whose
+// SBOM could not be matched says nothing yet, and is not named.
+func unmatchedDispositions(dev *model.Device, ev *evidence.Set) []string {
+	var out []string
+	for i, d := range dev.Dispositions {
+		comps := d.Components
+		if len(comps) == 0 {
+			for _, c := range dev.Components {
+				comps = append(comps, c.ID)
+			}
+		}
+		matched, found := false, false
+		for _, c := range comps {
+			v, ok := ev.Vulnerabilities(c)
+			if !ok || v.Err != "" {
+				continue
+			}
+			matched = true
+			for _, f := range v.Found {
+				if strings.EqualFold(f.ID, strings.TrimSpace(d.Vulnerability)) || slices.ContainsFunc(f.Aliases, func(a string) bool { return strings.EqualFold(a, strings.TrimSpace(d.Vulnerability)) }) {
+					found = true
+				}
+			}
+		}
+		if matched && !found {
+			path := fmt.Sprintf("dispositions[%d]", i)
+			out = append(out, fmt.Sprintf("%s: the disposition of %s matches no vulnerability found in %s: fixed since, or misspelt?", dev.Pos(path), d.Vulnerability, strings.Join(comps, ", ")))
+		}
+	}
+	return out
+}
+
 // deviceAdvisories matches the device's identity and each of its
 // components by name against the advisories that name products in words
 // (CISA's ICSMA advisories and the like), with the KEV-listed CVEs of

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
@@ -187,5 +189,34 @@ components:
 	}
 	if f := fs[rule+"gw"]; f.Status != catalog.Pass || !strings.Contains(f.Detail, "1 advisory checked") {
 		t.Errorf("gateway = %s: %s", f.Status, f.Detail)
+	}
+}
+
+// TestUnmatchedDispositions: a disposition whose vulnerability matching
+// did not find (by ID or alias) in the components it concerns is named;
+// one for a component whose SBOM was not matched is not.
+func TestUnmatchedDispositions(t *testing.T) {
+	dev, err := model.Parse("d.yaml", []byte(`apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: A, product: B}
+components:
+  - {id: a, name: A, kind: gateway, role: device}
+  - {id: b, name: B, kind: gateway, role: device}
+dispositions:
+  - {vulnerability: CVE-2024-0001, decision: fix}
+  - {vulnerability: cve-2024-0002, components: [a], decision: fix}
+  - {vulnerability: CVE-2024-9999, components: [a], decision: fix}
+  - {vulnerability: CVE-2024-8888, components: [b], decision: fix}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev := evidence.NewSet()
+	ev.AddVulnerabilities(evidence.Vulnerabilities{Component: "a", Found: []evidence.VulnFound{
+		{ID: "CVE-2024-0001"}, {ID: "GHSA-xxxx-yyyy-zzzz", Aliases: []string{"CVE-2024-0002"}},
+	}})
+	got := unmatchedDispositions(dev, ev)
+	if len(got) != 1 || !strings.HasPrefix(got[0], "d.yaml:10:") || !strings.Contains(got[0], "CVE-2024-9999 matches no vulnerability found in a") {
+		t.Errorf("unmatched = %q, want only CVE-2024-9999 at d.yaml:10", got)
 	}
 }
