@@ -90,22 +90,3 @@ func FuzzReadCSAF(f *testing.F) {
 		}
 	})
 }
-
-func FuzzReadInventory(f *testing.F) {
-	f.Add([]byte("vendor,product,version,site\nPhilips,IntelliVue MX450,M.00,ICU\n"))
-	f.Add([]byte(`[{"vendor": "BD", "product": "Alaris PC Unit", "version": "9.33.1", "id": "7"}]`))
-	f.Fuzz(func(t *testing.T, data []byte) {
-		rows, err := ReadInventory("inv", data)
-		if err != nil {
-			if !strings.HasPrefix(err.Error(), "inv") {
-				t.Fatalf("error does not name the file: %v", err)
-			}
-			return
-		}
-		for _, r := range rows {
-			if strings.TrimSpace(r.Vendor) == "" || strings.TrimSpace(r.Product) == "" {
-				t.Fatalf("row without vendor or product: %+v", r)
-			}
-		}
-	})
-}

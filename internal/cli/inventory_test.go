@@ -29,11 +29,18 @@ Acme Medical,Widget,1.0,,,
 	var doc struct {
 		SchemaVersion string
 		Rows          []struct {
-			Vendor, Product, Version, Site, Serial, ID string
-			Matches                                    []struct {
+			Row                                                  int
+			Vendor, Product, Version, Location, Serial, AssetTag string
+			Matches                                              []struct {
 				Advisory, Confidence, Reason string
 				CVEs, KEV                    []string
 			}
+		}
+		Summary struct {
+			Source  string
+			Columns map[string]string
+			Rows    int
+			Matched map[string]int
 		}
 		Database struct{ Path string }
 	}
@@ -41,11 +48,14 @@ Acme Medical,Widget,1.0,,,
 		t.Fatal(err)
 	}
 	res := doc.Rows
-	if doc.SchemaVersion != "2" || doc.Database.Path != "built-in snapshot" {
+	if doc.SchemaVersion != "3" || doc.Database.Path != "built-in snapshot" {
 		t.Errorf("schemaVersion %q, database %q", doc.SchemaVersion, doc.Database.Path)
 	}
-	if len(res) != 4 || res[0].Product != "IntelliSpace Portal 8.0.x" || res[0].ID != "IT-7" || res[3].Vendor != "Acme Medical" {
+	if len(res) != 4 || res[0].Product != "IntelliSpace Portal 8.0.x" || res[0].AssetTag != "IT-7" || res[0].Location != "Radiology" || res[0].Row != 2 || res[3].Vendor != "Acme Medical" {
 		t.Fatalf("rows out of order or lost: %+v", res)
+	}
+	if s := doc.Summary; s.Rows != 4 || s.Source != "CSV, UTF-8, delimiter comma" || s.Columns["assetTag"] != "id" || s.Matched["high"] != 2 || s.Matched["medium"] != 1 {
+		t.Errorf("summary %+v", s)
 	}
 	find := func(i int, id string) (string, []string, []string) {
 		for _, m := range res[i].Matches {
@@ -69,17 +79,30 @@ Acme Medical,Widget,1.0,,,
 		t.Errorf("an unknown vendor matched: %+v", res[3].Matches)
 	}
 	_, out, _ = run(t, "inventory", "match", inv)
-	for _, want := range []string{"Phillips IntelliSpace Portal 8.0.x 8.0 at Radiology", "HIGH         ICSMA-18-058-02", "known exploited: ", "4 devices:", "1 devices with none"} {
+	for _, want := range []string{"row 2: Phillips IntelliSpace Portal 8.0.x 8.0 (asset IT-7, at Radiology)", "HIGH         ICSMA-18-058-02", "known exploited: ", "4 devices:", "1 devices with none", "Read CSV, UTF-8, delimiter comma; columns vendor=vendor, product=product, version=version, assetTag=id, serial=serial, location=site"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("table lacks %q:\n%s", want, out)
 		}
 	}
 	bad := filepath.Join(dir, "bad.csv")
-	if err := os.WriteFile(bad, []byte("vendor,product,version\nPhilips,,1\n"), 0o600); err != nil {
+	if err := os.WriteFile(bad, []byte("vendor,product,version\nPhilips,,1\nBD,Alaris PC Unit Model 8015,9.33.1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if code, _, errs := run(t, "inventory", "match", bad); code != ExitInput || !strings.Contains(errs, "bad.csv:2:2: product is empty") {
-		t.Errorf("bad inventory: exit %d, %q", code, errs)
+	if code, out, errs := run(t, "inventory", "match", bad); code != ExitOK || !strings.Contains(errs, "bad.csv: row 2 skipped: no product, model or description") || !strings.Contains(out, "1 rows skipped") {
+		t.Errorf("a bad row: exit %d, %q", code, errs)
+	}
+	cols := filepath.Join(dir, "cols.csv")
+	if err := os.WriteFile(cols, []byte("Firma;Gerät;Stand\nBD;Alaris PC Unit Model 8015;9.33.1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "inventory", "match", cols); code != ExitInput || !strings.Contains(errs, "no header row naming a vendor column") {
+		t.Errorf("unknown headers: exit %d, %q", code, errs)
+	}
+	if code, out, errs := run(t, "inventory", "match", "--columns", "vendor=Firma,version=Stand", cols); code != ExitOK || !strings.Contains(out, "ICSMA-20-317-01") {
+		t.Errorf("--columns: exit %d, %q\n%s", code, errs, out)
+	}
+	if code, _, errs := run(t, "inventory", "match", "--columns", "colour=Farbe", cols); code != ExitInput || !strings.Contains(errs, `"colour" is not a field`) {
+		t.Errorf("bad --columns: exit %d, %q", code, errs)
 	}
 	if code, _, errs := run(t, "inventory", "match", "-f", "xml", inv); code != ExitInput || !strings.Contains(errs, "--format") {
 		t.Errorf("bad format: exit %d, %q", code, errs)

@@ -116,29 +116,28 @@ func newInventory(stdout io.Writer) *cobra.Command {
 		Use:   "inventory",
 		Short: "Match a fleet of devices against medical-device advisories",
 	}
-	var fmtName, outFile string
+	var fmtName, outFile, columns, sheet string
 	var db dbFlags
 	m := &cobra.Command{
 		Use:   "match FILE",
 		Short: "List for each device of an inventory the advisories that may concern it",
-		Long: `match reads an inventory, CSV with the columns vendor,product,version
-(optionally site, serial, id) or a JSON array of objects with those
-members, and answers for each row which advisories of the database name
+		Long: `match reads an inventory as asset-management systems export it (CSV in
+any delimiter and encoding, XLSX, JSON), finds its columns by the usual
+header names (Manufacturer, Model, Software version, Asset tag, ...) or by
+--columns, and answers for each row which advisories of the database name
 its product: CSAF advisories whose products are named in words, such as
 CISA's ICSMA advisories. Each match has a confidence:
 
   high          same vendor and product, the version inside the advisory's
                 versions by number
   medium        a vendor alias or acquisition, an abbreviated or longer
-                product name, a model inside a named range, or versions
-                with letters
+                product name, a model in a named range, versions with letters
   needs-review  the advisory's text cannot be decided (a model, option,
                 shipping window or date condition; a family with
                 exclusions): the reason shows the text
 
-with the reason, the advisory's CVEs and which of them CISA lists as
-known exploited. JSON is an object with the rows in input order (rows)
-and the database matched against (database): docs/schemas.`,
+with the reason, the CVEs and those CISA lists as known exploited
+(docs/advisories.md).`,
 		Args: exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			f, err := format(fmtName, func(f *render.Format) bool { return f.Inventory != nil })
@@ -154,7 +153,7 @@ and the database matched against (database): docs/schemas.`,
 			defer a.Close()
 			return output(outFile, stdout, func(w io.Writer) error {
 				rows := f.Inventory(w, render.Options{Build: thisBuild()})
-				st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Freshness: db.freshness(cmd), Events: ev}, rows.Row)
+				st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Columns: columns, Sheet: sheet, Freshness: db.freshness(cmd), Events: ev}, rows.Row)
 				if err != nil {
 					return err
 				}
@@ -165,6 +164,8 @@ and the database matched against (database): docs/schemas.`,
 	db.add(m, "vulnerability database file (or MDCHECK_DB); when it does not exist, the built-in snapshot", true)
 	m.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table or json")
 	m.Flags().StringVarP(&outFile, "output", "o", "", "write the results to this file instead of standard output")
+	m.Flags().StringVar(&columns, "columns", "", "headers of the fields: vendor=Manufacturer,product=Model,version=SW Version")
+	m.Flags().StringVar(&sheet, "sheet", "", "XLSX sheet to read (default: the first with a header row)")
 	c.AddCommand(m)
 	return c
 }

@@ -13,11 +13,8 @@
 package mds2
 
 import (
-	"archive/zip"
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"regexp"
 	"sort"
@@ -29,6 +26,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
+	"github.com/mdcheck/mdcheck/internal/xlsxsafe"
 )
 
 // Answer and Item are the form's answers (hn2019 holds them, so that
@@ -89,18 +87,12 @@ func Read(name string, data []byte) (*Form, error) {
 	if len(data) > MaxFile {
 		return nil, fmt.Errorf("%w: %s: %d bytes; a workbook may be at most %d", ErrInvalid, name, len(data), MaxFile)
 	}
-	if err := checkZip(name, data); err != nil {
-		return nil, err
-	}
-	x, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{RawCellValue: true, UnzipSizeLimit: maxUnzipped, UnzipXMLSizeLimit: maxXMLInMem})
+	x, sheets, err := xlsxsafe.Open(name, data, xlsxsafe.Limits{Entries: maxEntries, Sheets: maxSheets, InMemory: maxXMLInMem, Unzipped: maxUnzipped, MaxRatio: 1000,
+		WhatFor: "MDS2 workbook", AskSource: "ask the manufacturer for it"}, true)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %s: not a readable .xlsx workbook: %v", ErrInvalid, name, err)
+		return nil, fmt.Errorf("%w: %w", ErrInvalid, err)
 	}
 	defer x.Close()
-	sheets := x.GetSheetList()
-	if len(sheets) > maxSheets {
-		return nil, fmt.Errorf("%w: %s: %d sheets; at most %d are read", ErrInvalid, name, len(sheets), maxSheets)
-	}
 	// The form is the sheet with the most answered questions (not a blank
 	// template kept beside the filled form), wherever it is and whatever
 	// its name; then the one with the most question IDs.
@@ -118,57 +110,6 @@ func Read(name string, data []byte) (*Form, error) {
 		return nil, fmt.Errorf("%w: %s: no MDS2 question IDs (such as AUTH-1 or EMRG-1) in any sheet", ErrInvalid, name)
 	}
 	return best.form(name)
-}
-
-// checkZip looks at the container before anything is unpacked: entry
-// count and declared sizes (a zip bomb is refused here).
-func checkZip(name string, data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		if bytes.HasPrefix(data, []byte{0xD0, 0xCF, 0x11, 0xE0}) {
-			// An encrypted .xlsx is wrapped in the same container as an
-			// .xls, with an EncryptionInfo stream.
-			if bytes.Contains(data, utf16le("EncryptionInfo")) {
-				return fmt.Errorf("%w: %s: a password-protected (encrypted) workbook; save a copy without a password to open it as .xlsx", ErrInvalid, name)
-			}
-			return fmt.Errorf("%w: %s: an .xls (Excel 97-2003) workbook; save it as .xlsx", ErrInvalid, name)
-		}
-		if bytes.HasPrefix(data, []byte("%PDF")) {
-			return fmt.Errorf("%w: %s: a PDF; mdcheck reads the MDS2 workbook (.xlsx), ask the manufacturer for it", ErrInvalid, name)
-		}
-		return fmt.Errorf("%w: %s: not an .xlsx workbook (zip): %v", ErrInvalid, name, err)
-	}
-	if len(zr.File) > 0 && zr.File[0].Name == "mimetype" && zr.File[0].UncompressedSize64 < 128 {
-		if r, err := zr.File[0].Open(); err == nil {
-			m, _ := io.ReadAll(io.LimitReader(r, 128))
-			r.Close()
-			if bytes.HasPrefix(m, []byte("application/vnd.oasis.opendocument")) {
-				return fmt.Errorf("%w: %s: an OpenDocument file (%s); save it as .xlsx", ErrInvalid, name, m)
-			}
-		}
-	}
-	if len(zr.File) > maxEntries {
-		return fmt.Errorf("%w: %s: %d parts; a workbook may have at most %d", ErrInvalid, name, len(zr.File), maxEntries)
-	}
-	var total uint64
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if total > maxUnzipped {
-			return fmt.Errorf("%w: %s: unpacks to more than %d MiB (a zip bomb?)", ErrInvalid, name, maxUnzipped>>20)
-		}
-		if f.CompressedSize64 > 0 && f.UncompressedSize64/f.CompressedSize64 > 1000 && f.UncompressedSize64 > 1<<20 {
-			return fmt.Errorf("%w: %s: part %s compresses %d to 1 (a zip bomb?)", ErrInvalid, name, f.Name, f.UncompressedSize64/f.CompressedSize64)
-		}
-	}
-	return nil
-}
-
-func utf16le(s string) []byte {
-	b := make([]byte, 0, 2*len(s))
-	for _, c := range []byte(s) {
-		b = append(b, c, 0)
-	}
-	return b
 }
 
 // cell is one non-empty cell of a sheet.

@@ -26,8 +26,11 @@ const SchemaVersion = "1"
 // (checked, not-checkable, no-data), 3 the tool that wrote it.
 const scanVersion = "3"
 
-// inventoryVersion is the inventory-match output's: 2 added the tool.
-const inventoryVersion = "2"
+// inventoryVersion is the inventory-match output's: 2 added the tool; 3
+// the row number, every other column of the row, the identifiers read
+// from synonyms (assetTag, udi, location, platform, model, description;
+// site and id are now location and assetTag) and the summary.
+const inventoryVersion = "3"
 
 // The JSON outputs: each a type of its own, so that what scripts read is
 // a decision made here, not a side effect of an internal struct.
@@ -57,10 +60,11 @@ type (
 		Coverage []vuln.Coverage `json:"ledger"`
 	}
 	inventoryOutput struct {
-		SchemaVersion string             `json:"schemaVersion"`
-		Tool          toolOutput         `json:"tool"`
-		Rows          []app.InventoryRow `json:"rows"`
-		Database      store.Status       `json:"database"`
+		SchemaVersion string               `json:"schemaVersion"`
+		Tool          toolOutput           `json:"tool"`
+		Rows          []app.InventoryRow   `json:"rows"`
+		Summary       app.InventorySummary `json:"summary"`
+		Database      store.Status         `json:"database"`
 	}
 	mds2Output struct {
 		SchemaVersion string `json:"schemaVersion"`
@@ -205,18 +209,23 @@ func (j *jsonRows) Row(r app.InventoryRow) error {
 	return jsonv2.MarshalEncode(j.enc, r, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false))
 }
 
-func (j *jsonRows) End(st store.Status) error {
+func (j *jsonRows) End(sum app.InventorySummary) error {
 	if err := j.begin(); err != nil {
 		return err
 	}
 	if err := j.enc.WriteToken(jsontext.EndArray); err != nil {
 		return err
 	}
-	if err := j.enc.WriteToken(jsontext.String("database")); err != nil {
-		return err
-	}
-	if err := jsonv2.MarshalEncode(j.enc, st, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false)); err != nil {
-		return err
+	for _, m := range []struct {
+		name string
+		v    any
+	}{{"summary", sum}, {"database", sum.Database}} {
+		if err := j.enc.WriteToken(jsontext.String(m.name)); err != nil {
+			return err
+		}
+		if err := jsonv2.MarshalEncode(j.enc, m.v, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false)); err != nil {
+			return err
+		}
 	}
 	if err := j.enc.WriteToken(jsontext.EndObject); err != nil {
 		return err

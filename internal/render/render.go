@@ -63,10 +63,11 @@ type Format struct {
 }
 
 // RowWriter renders a stream of inventory rows: Row for each as it
-// comes, End once after the last with the database matched against.
+// comes, End once after the last with what was read and the database
+// matched against.
 type RowWriter interface {
 	Row(app.InventoryRow) error
-	End(store.Status) error
+	End(app.InventorySummary) error
 }
 
 // formats is the registry, in the order names are listed.

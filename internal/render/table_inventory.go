@@ -6,7 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/app"
-	"github.com/mdcheck/mdcheck/internal/vuln/store"
+	"github.com/mdcheck/mdcheck/internal/inventory"
 )
 
 // inventoryTable writes the table as rows come.
@@ -26,14 +26,21 @@ func (t *inventoryTable) Row(r app.InventoryRow) error {
 		t.none++
 		return t.out.err
 	}
-	where := ""
-	if r.Site != "" {
-		where = " at " + r.Site
+	var where []string
+	if r.AssetTag != "" {
+		where = append(where, "asset "+r.AssetTag)
+	}
+	if r.Location != "" {
+		where = append(where, "at "+r.Location)
 	}
 	if r.Serial != "" {
-		where += ", serial " + r.Serial
+		where = append(where, "serial "+r.Serial)
 	}
-	t.out.printf("%s %s %s%s\n", r.Vendor, r.Product, r.Version, where)
+	at := ""
+	if len(where) > 0 {
+		at = " (" + strings.Join(where, ", ") + ")"
+	}
+	t.out.printf("row %d: %s %s %s%s\n", r.Row.Row, r.Vendor, r.Product, r.Version, at)
 	for _, h := range r.Matches {
 		t.count[h.Confidence]++
 		kev := ""
@@ -46,8 +53,24 @@ func (t *inventoryTable) Row(r app.InventoryRow) error {
 	return t.out.err
 }
 
-func (t *inventoryTable) End(st store.Status) error {
+func (t *inventoryTable) End(sum app.InventorySummary) error {
+	st := sum.Database
 	t.out.printf("\n%d devices: %d high, %d medium, %d needs-review matches; %d devices with none (database %s, newest record %s)\n",
 		t.rows, t.count[advisory.ConfidenceHigh], t.count[advisory.ConfidenceMedium], t.count[advisory.ConfidenceReview], t.none, st.Path, st.Newest)
+	t.out.printf("Read %s; columns %s\n", sum.Source, columnsText(sum.Columns))
+	if sum.SkippedRows > 0 {
+		t.out.printf("%d rows skipped (listed on standard error and in -f json)\n", sum.SkippedRows)
+	}
 	return t.out.err
+}
+
+// columnsText lists which header each field was read from.
+func columnsText(cols map[string]string) string {
+	var parts []string
+	for _, f := range inventory.Fields {
+		if h, ok := cols[string(f)]; ok {
+			parts = append(parts, string(f)+"="+h)
+		}
+	}
+	return strings.Join(parts, ", ")
 }
