@@ -90,3 +90,37 @@ func FuzzReadCSAF(f *testing.F) {
 		}
 	})
 }
+
+// FuzzProductName feeds arbitrary product cells to the tokenizer and the
+// model-number reader: no panic; every word non-empty and lower case;
+// every model number holds a digit, once; a name always matches itself.
+func FuzzProductName(f *testing.F) {
+	for _, s := range []string{
+		"IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN", "Merlin@home EX1150",
+		"SpaceStation (part number 8713140U) with installed SpaceCom module (part number 8713160U)",
+		"IntelliVue MP monitors MX800/700/600 ((865240/41/42) WLAN", "Dräger Infinity® Delta", "NestlÃ© 1/2/3/4",
+		"9/99999999999999999999/1", "a-/-/b",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, w := range tokens(s, "Acme") {
+			if w == "" || w != strings.ToLower(w) {
+				t.Fatalf("word %q of %q", w, s)
+			}
+		}
+		seen := map[string]bool{}
+		for _, m := range modelNumbers(s) {
+			if !strings.ContainsAny(m, "0123456789") || seen[m] {
+				t.Fatalf("model number %q of %q", m, s)
+			}
+			seen[m] = true
+		}
+		n := newName(s, "Acme", true)
+		if len(n.words) > 0 {
+			if r, _ := matchNames(newName(s, "Acme", false), n); r == 0 {
+				t.Fatalf("%q does not match itself", s)
+			}
+		}
+	})
+}

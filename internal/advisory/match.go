@@ -1,6 +1,7 @@
 package advisory
 
 import (
+	"slices"
 	"sort"
 	"strings"
 )
@@ -109,6 +110,13 @@ func NewMatcher(advisories []*Advisory) *Matcher {
 			for _, x := range n.words {
 				w[x] = append(w[x], k)
 			}
+			// Model numbers in parentheses and lists written short are
+			// found too.
+			for _, x := range n.models {
+				if !slices.Contains(n.words, x) {
+					w[x] = append(w[x], k)
+				}
+			}
 			ini := m.byInitials[p.Vendor]
 			if ini == nil {
 				ini = map[string][]int{}
@@ -150,7 +158,7 @@ func (m *Matcher) candidates(vendor, product string) []candidate {
 	for _, vh := range m.vendorsOf(vendor) {
 		idx := m.byWord[vh.text]
 		seen := map[int]bool{}
-		look := in.words
+		look := append(slices.Clone(in.words), in.models...)
 		if len(look) == 0 {
 			look = []string{""}
 		}

@@ -1,6 +1,9 @@
 package advisory
 
 import (
+	_ "embed"
+	"encoding/csv"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -102,11 +105,13 @@ var legalSuffixes = map[string]bool{
 	"llc": true, "plc": true, "gmbh": true, "ag": true, "se": true, "sa": true, "nv": true, "bv": true, "kg": true, "spa": true,
 	"oy": true, "ab": true, "kk": true, "pty": true, "sarl": true, "srl": true, "lp": true, "llp": true, "int": true, "intl": true,
 	"international": true, "group": true, "holding": true, "holdings": true, "the": true, "and": true,
+	"kgaa": true, "ohg": true, "ug": true, "sas": true, "oyj": true, "asa": true, "aps": true, "as": true, "pte": true, "pvt": true,
+	"sl": true, "sro": true, "zoo": true, "spzoo": true, "cv": true, "sapi": true, "ltda": true, "kft": true, "bhd": true, "sdn": true,
 }
 
 // vendorKey is a vendor name without its legal form.
 func vendorKey(name string) string {
-	words := strings.Fields(Normalize(name))
+	words := joinLetters(strings.Fields(Normalize(name)))
 	out := words[:0]
 	for _, w := range words {
 		if !legalSuffixes[w] {
@@ -114,6 +119,27 @@ func vendorKey(name string) string {
 		}
 	}
 	return strings.Join(out, " ")
+}
+
+// joinLetters joins runs of two or more single letters into one word:
+// legal forms written with dots (B.V., S.p.A., N.V.) read as bv, spa, nv.
+// A single initial stays (B. Braun).
+func joinLetters(words []string) []string {
+	out := words[:0:0]
+	for i := 0; i < len(words); {
+		j := i
+		for j < len(words) && len(words[j]) == 1 {
+			j++
+		}
+		if j-i >= 2 {
+			out = append(out, strings.Join(words[i:j], ""))
+			i = j
+			continue
+		}
+		out = append(out, words[i])
+		i++
+	}
+	return out
 }
 
 // Vendor is a company as advisories and inventories name it.
@@ -125,57 +151,183 @@ type Vendor struct {
 	// PartOf is the company that acquired it, when one did: a device of
 	// the acquired company may be listed under either name.
 	PartOf string
+	// Source says where the names and the acquisition come from.
+	Source string
 }
 
-// Vendors is the maintained alias table of medical-device makers and
-// the suppliers their advisories name. Keep it sorted by Name.
-var Vendors = []Vendor{
-	{Name: "Abbott", Names: []string{"Abbott Laboratories"}},
-	{Name: "B. Braun", Names: []string{"B. Braun Melsungen", "B. Braun Medical", "Braun Melsungen"}},
-	{Name: "Baxter", Names: []string{"Baxter International", "Baxter Healthcare"}},
-	{Name: "BD", Names: []string{"Becton, Dickinson and Company", "Becton Dickinson", "Becton, Dickinson and Company (BD)"}},
-	{Name: "BIOTRONIK", Names: []string{"Biotronik SE & Co. KG"}},
-	{Name: "Boston Scientific"},
-	{Name: "Capsule Technologies", Names: []string{"Capsule Tech"}, PartOf: "Philips"},
-	{Name: "CareFusion", PartOf: "BD"},
-	{Name: "Change Healthcare", PartOf: "Optum"},
-	{Name: "Covidien", PartOf: "Medtronic"},
-	{Name: "Fresenius Kabi"},
-	{Name: "GE HealthCare", Names: []string{"GE Healthcare", "General Electric Healthcare", "GE Medical Systems", "GEHC"}},
-	{Name: "Hamilton Medical"},
-	{Name: "Hillrom", Names: []string{"Hill-Rom", "Hill Rom"}, PartOf: "Baxter"},
-	{Name: "Illumina"},
-	{Name: "Insulet"},
-	{Name: "Medtronic", Names: []string{"Medtronic plc", "Medtronic MiniMed"}},
-	{Name: "Natus Medical", Names: []string{"Natus Medical, Inc. (Natus)", "Natus"}},
-	{Name: "Philips", Names: []string{"Phillips", "Koninklijke Philips", "Philips Healthcare", "Philips Medical Systems", "Royal Philips"}},
-	{Name: "Qualcomm Life", PartOf: "Capsule Technologies"},
-	{Name: "Siemens Healthineers", Names: []string{"Siemens", "Siemens Healthcare", "Siemens Medical Solutions"}},
-	{Name: "Smiths Medical", Names: []string{"Smiths Medical ASD"}, PartOf: "ICU Medical"},
-	{Name: "Spacelabs Healthcare", Names: []string{"Spacelabs", "Spacelabs Medical"}},
-	{Name: "St. Jude Medical", Names: []string{"St Jude Medical", "Saint Jude Medical"}, PartOf: "Abbott"},
-	{Name: "Welch Allyn", PartOf: "Hillrom"},
-	{Name: "ZOLL Medical", Names: []string{"ZOLL"}},
-}
+//go:embed vendors.csv
+var vendorsCSV string
 
-// vendorIndex maps every vendor key to its entry.
+// Vendors is the maintained alias table of medical-device makers and the
+// suppliers their advisories name (internal/advisory/vendors.csv), sorted
+// by Name.
+var Vendors = func() []Vendor {
+	rows, err := csv.NewReader(strings.NewReader(vendorsCSV)).ReadAll()
+	if err != nil || len(rows) < 2 {
+		panic("advisory: vendors.csv: " + fmt.Sprint(err)) // a build defect the tests catch
+	}
+	var out []Vendor
+	for _, r := range rows[1:] {
+		v := Vendor{Name: r[0], PartOf: r[2], Source: r[3]}
+		for _, n := range strings.Split(r[1], ";") {
+			if n = strings.TrimSpace(n); n != "" {
+				v.Names = append(v.Names, n)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}()
+
+// vendorIndex maps every vendor key, and every core key (business words
+// aside), of every name in the table to its entry.
 var vendorIndex = func() map[string]*Vendor {
 	m := map[string]*Vendor{}
 	for i := range Vendors {
 		v := &Vendors[i]
 		for _, n := range append([]string{v.Name}, v.Names...) {
-			m[vendorKey(n)] = v
+			for _, k := range []string{vendorKey(n), coreKey(vendorKey(n)), vendorKey(transliterate(n))} {
+				if k != "" && m[k] == nil {
+					m[k] = v
+				}
+			}
 		}
 	}
 	return m
 }()
+
+// lookupVendor finds a vendor's entry in the table by any of its forms.
+func lookupVendor(name string) *Vendor {
+	for _, k := range []string{vendorKey(name), vendorKey(transliterate(name)), coreKey(vendorKey(name))} {
+		if v := vendorIndex[k]; v != nil && k != "" {
+			return v
+		}
+	}
+	return nil
+}
+
+// businessWords say what a company does, not which company it is: a
+// vendor written with or without them is the same company.
+var businessWords = map[string]bool{
+	"health": true, "healthcare": true, "medical": true, "medicals": true, "medizintechnik": true, "medizin": true, "medtech": true,
+	"systems": true, "system": true, "solutions": true, "technologies": true, "technology": true, "tech": true, "devices": true,
+	"diagnostics": true, "laboratories": true, "labs": true, "electronics": true, "products": true, "industries": true,
+	"life": true, "sciences": true, "usa": true, "us": true, "america": true, "americas": true, "europe": true, "deutschland": true,
+	"germany": true, "nederland": true, "netherlands": true, "france": true, "italia": true, "italy": true, "espana": true, "spain": true,
+	"uk": true, "schweiz": true, "suisse": true, "austria": true, "osterreich": true, "nordic": true, "benelux": true, "japan": true, "china": true,
+}
+
+// coreKey is a vendor key without business words; empty when nothing
+// else is left.
+func coreKey(key string) string {
+	words := strings.Fields(key)
+	out := words[:0:0]
+	for _, w := range words {
+		if !businessWords[w] {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// transliterate writes the letters German, the Nordic languages and
+// French write with diacritics the way they are written in ASCII (Dräger,
+// Draeger), before diacritics are folded (Drager).
+func transliterate(s string) string {
+	if !strings.ContainsAny(s, "äöüÄÖÜßæÆøØåÅœŒ") {
+		return s
+	}
+	return translit.Replace(s)
+}
+
+var translit = strings.NewReplacer("ä", "ae", "ö", "oe", "ü", "ue", "Ä", "Ae", "Ö", "Oe", "Ü", "Ue", "ß", "ss",
+	"æ", "ae", "Æ", "Ae", "ø", "oe", "Ø", "Oe", "å", "aa", "Å", "Aa", "œ", "oe", "Œ", "Oe")
+
+// parenAlias splits "Becton, Dickinson and Company (BD)" into the name
+// and the abbreviation in parentheses.
+func parenAlias(s string) []string {
+	open := strings.LastIndexByte(s, '(')
+	if open < 0 || !strings.HasSuffix(strings.TrimSpace(s), ")") {
+		return []string{s}
+	}
+	name := strings.TrimSpace(s[:open])
+	abbr := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s[open+1:]), ")"))
+	if name == "" || abbr == "" {
+		return []string{s}
+	}
+	return []string{name, abbr}
+}
+
+// sameVendor says whether two single vendor names name the same company,
+// and how: 2 by name (written alike, with or without legal forms and
+// business words, diacritics or spaces), 1 by a weaker reading (an
+// initial left out, initials for the name). why is empty when the names
+// are written alike.
+func sameVendor(a, b string) (int, string) {
+	ka, kb := vendorKey(a), vendorKey(b)
+	if ka == "" || kb == "" {
+		return 0, ""
+	}
+	quoted := strings.TrimSpace(a) + " is " + strings.TrimSpace(b)
+	switch {
+	case ka == kb:
+		return 2, ""
+	case vendorKey(transliterate(a)) == vendorKey(transliterate(b)) || vendorKey(transliterate(a)) == kb || ka == vendorKey(transliterate(b)):
+		return 2, quoted + " (written with or without diacritics)"
+	case strings.ReplaceAll(ka, " ", "") == strings.ReplaceAll(kb, " ", ""):
+		return 2, quoted + " (written with or without spaces)"
+	}
+	ca, cb := coreKey(ka), coreKey(kb)
+	if ca != "" && ca == cb {
+		return 2, quoted + " (business words aside)"
+	}
+	if ca == "" || cb == "" {
+		return 0, ""
+	}
+	if sa, sb := dropInitials(ca), dropInitials(cb); (sa != ca || sb != cb) && (sa == cb || ca == sb) && len(strings.ReplaceAll(min(sa, sb), " ", "")) >= 4 {
+		return 1, quoted + " without its initials"
+	}
+	if initialsOf(ca) == cb || initialsOf(cb) == ca {
+		return 1, quoted + " (initials)"
+	}
+	return 0, ""
+}
+
+// dropInitials drops single letters from a key (b braun: braun).
+func dropInitials(key string) string {
+	words := strings.Fields(key)
+	out := words[:0:0]
+	for _, w := range words {
+		if len(w) > 1 {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// initialsOf is the initials of a key of two to five words, each of
+// three letters or more (becton dickinson: bd); "" otherwise.
+func initialsOf(key string) string {
+	words := strings.Fields(key)
+	if len(words) < 2 || len(words) > 5 {
+		return ""
+	}
+	var b strings.Builder
+	for _, w := range words {
+		if len(w) < 3 || model(w) {
+			return ""
+		}
+		b.WriteByte(w[0])
+	}
+	return b.String()
+}
 
 // splitVendors splits a vendor text that names several companies
 // ("Silex Technology and GE Healthcare", "ENEA, Green Hills Software,
 // ITRON, IP Infusion, and Wind River"), unless the whole text is one
 // known name ("Becton, Dickinson and Company").
 func splitVendors(s string) []string {
-	if _, ok := vendorIndex[vendorKey(s)]; ok {
+	if lookupVendor(s) != nil || lookupVendor(parenAlias(s)[0]) != nil {
 		return []string{s}
 	}
 	s = strings.ReplaceAll(s, ", and ", ", ")
@@ -208,26 +360,50 @@ func vendorMatch(inventory, advisory string) (int, string) {
 }
 
 func oneVendorMatch(inventory, advisory string) (int, string) {
-	ik := vendorKey(inventory)
-	if ik == "" {
+	if vendorKey(inventory) == "" {
 		return 0, ""
 	}
 	best, why := 0, ""
 	for _, a := range splitVendors(advisory) {
-		ak := vendorKey(a)
-		if ak == ik {
-			return 2, ""
+		for _, an := range parenAlias(a) {
+			for _, in := range parenAlias(inventory) {
+				r, w := sameVendor(in, an)
+				if r > 0 && w == "" && (in != inventory || an != a) {
+					// By the abbreviation in parentheses.
+					w = strings.TrimSpace(inventory) + " is " + strings.TrimSpace(a)
+				}
+				if r > best {
+					best, why = r, w
+				}
+			}
 		}
-		iv, av := vendorIndex[ik], vendorIndex[ak]
+		if best == 2 {
+			return best, why
+		}
+		iv, av := lookupVendor(inventory), lookupVendor(a)
+		if iv == nil {
+			for _, in := range parenAlias(inventory) {
+				if iv = lookupVendor(in); iv != nil {
+					break
+				}
+			}
+		}
+		if av == nil {
+			for _, an := range parenAlias(a) {
+				if av = lookupVendor(an); av != nil {
+					break
+				}
+			}
+		}
 		switch {
 		case iv != nil && iv == av:
-			return 2, strings.TrimSpace(inventory) + " is " + strings.TrimSpace(a)
-		case av != nil && av.PartOf != "" && vendorIndex[vendorKey(av.PartOf)] == iv && iv != nil:
-			best, why = 1, av.Name+" is part of "+iv.Name
-		case iv != nil && iv.PartOf != "" && vendorIndex[vendorKey(iv.PartOf)] == av && av != nil:
-			best, why = 1, iv.Name+" is part of "+av.Name
-		case av != nil && av.PartOf != "" && vendorKey(av.PartOf) == ik:
-			best, why = 1, av.Name+" is part of "+inventory
+			return 2, strings.TrimSpace(inventory) + " is " + strings.TrimSpace(a) + " (" + iv.Name + ": " + iv.Source + ")"
+		case av != nil && av.PartOf != "" && lookupVendor(av.PartOf) == iv && iv != nil:
+			best, why = max(best, 1), av.Name+" is part of "+iv.Name+" ("+av.Source+")"
+		case iv != nil && iv.PartOf != "" && lookupVendor(iv.PartOf) == av && av != nil:
+			best, why = max(best, 1), iv.Name+" is part of "+av.Name+" ("+iv.Source+")"
+		case av != nil && av.PartOf != "" && vendorKey(av.PartOf) == vendorKey(inventory):
+			best, why = max(best, 1), av.Name+" is part of "+inventory+" ("+av.Source+")"
 		}
 	}
 	return best, why
@@ -268,7 +444,7 @@ func vendorWords(vendor string) map[string]bool {
 		for _, w := range strings.Fields(vendorKey(v)) {
 			vw[w] = true
 		}
-		if e := vendorIndex[vendorKey(v)]; e != nil {
+		if e := lookupVendor(v); e != nil {
 			for _, n := range append([]string{e.Name}, e.Names...) {
 				for _, w := range strings.Fields(vendorKey(n)) {
 					vw[w] = true
@@ -324,12 +500,16 @@ type name struct {
 	plain string
 	rng   []string // a model range it names, if any
 	excl  bool     // it names a family with exclusions
+	// models are the model and part numbers it names anywhere,
+	// parentheses included, with lists written short expanded
+	// (M8001A/2A/3A: M8001A, M8002A, M8003A).
+	models []string
 }
 
 // newName reads a product name; an advisory's is also searched for a
 // model range and exclusions.
 func newName(product, vendor string, advisory bool) name {
-	n := name{raw: product, words: tokens(stripParens(product), vendor), plain: Normalize(stripParens(product))}
+	n := name{raw: product, words: tokens(stripParens(product), vendor), plain: Normalize(stripParens(product)), models: modelNumbers(product)}
 	if advisory {
 		n.rng, n.excl = modelRange().FindStringSubmatch(product), exclusion().MatchString(product)
 	}
@@ -388,6 +568,16 @@ func matchNames(in, an name) (int, string) {
 			sharedWords++
 		}
 	}
+	// A distinctive model or part number both names give identifies the
+	// product, whatever brand and family words stand around it
+	// (Merlin@home EX1150; SpaceStation 8713140U), unless the inventory
+	// names another distinctive number the advisory does not, or both
+	// names share a word and each has one the other lacks: then the number
+	// names a device both run on, and the names two products of it
+	// (NextSeq 550Dx Control Software, NextSeq 550Dx Operating Software).
+	if m := sharedStrong(in.models, an.models); m != "" && !extraStrong(in.models, an.models) && !twoProducts(it, at) {
+		return 1, "model number " + strings.ToUpper(m) + " of " + quote(advisory)
+	}
 	if r := an.rng; r != nil && len(invModels) > 0 {
 		for _, m := range invModels {
 			if inModelRange(m, r) && sharedWords > 0 {
@@ -437,6 +627,115 @@ func matchNames(in, an name) (int, string) {
 	}
 	// One shared word, or a model the advisory's name does not give.
 	return -1, "shares words with " + quote(advisory)
+}
+
+// modelToken is a model or part number as written: letters, digits,
+// letters, with at least one digit.
+var modelToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]*)(\d+)([a-z]*)$`) })
+
+// modelNumbers lists the model and part numbers a product text names,
+// parentheses included, each once and in lower case. A list written
+// short is expanded: after a full number, an item that starts with a
+// digit replaces the number's last digits and suffix (M8001A/2A/10A is
+// M8001A, M8002A, M8010A; MP5/5SC is MP5, MP5SC; 865240/41 is 865240,
+// 865241); an item that starts with a letter is a number of its own
+// (MP2/X2).
+func modelNumbers(text string) []string {
+	var out []string
+	add := func(m string) {
+		if m != "" && !slices.Contains(out, m) {
+			out = append(out, m)
+		}
+	}
+	for _, field := range strings.FieldsFunc(strings.ToLower(repairMojibake(text)), func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '/' || r == '-' || r >= 0x80)
+	}) {
+		for _, part := range strings.Split(field, "-") {
+			items := strings.Split(part, "/")
+			var base []string
+			for i, it := range items {
+				m := modelToken().FindStringSubmatch(it)
+				if m == nil {
+					base = nil
+					continue
+				}
+				if i > 0 && m[1] == "" && base != nil {
+					digits := base[2]
+					if len(m[2]) < len(digits) {
+						digits = digits[:len(digits)-len(m[2])] + m[2]
+					} else {
+						digits = m[2]
+					}
+					suffix := m[3]
+					add(base[1] + digits + suffix)
+					continue
+				}
+				add(it)
+				base = m
+			}
+		}
+	}
+	return out
+}
+
+// strongModel reports whether a model number is distinctive enough to
+// identify a product on its own: letters and at least three digits
+// (EX1150, MX450, 8713140U), or five digits or more (24952). "64", "5",
+// "v2" or "mp5" are not.
+func strongModel(m string) bool {
+	digits, letters := 0, 0
+	for i := 0; i < len(m); i++ {
+		switch c := m[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c >= 'a' && c <= 'z':
+			letters++
+		}
+	}
+	return letters > 0 && digits >= 3 || digits >= 5
+}
+
+// twoProducts reports whether two word lists share a name word and each
+// has a name word the other lacks (model numbers aside).
+func twoProducts(a, b []string) bool {
+	shared, onlyA, onlyB := false, false, false
+	for _, w := range a {
+		if model(w) {
+			continue
+		}
+		if slices.Contains(b, w) {
+			shared = true
+		} else {
+			onlyA = true
+		}
+	}
+	for _, w := range b {
+		if !model(w) && !slices.Contains(a, w) {
+			onlyB = true
+		}
+	}
+	return shared && onlyA && onlyB
+}
+
+// sharedStrong is a distinctive model number both lists hold.
+func sharedStrong(inv, adv []string) string {
+	for _, m := range inv {
+		if strongModel(m) && slices.Contains(adv, m) {
+			return m
+		}
+	}
+	return ""
+}
+
+// extraStrong reports whether the inventory names a distinctive model
+// number the advisory does not: another product.
+func extraStrong(inv, adv []string) bool {
+	for _, m := range inv {
+		if strongModel(m) && !slices.Contains(adv, m) {
+			return true
+		}
+	}
+	return false
 }
 
 // stripParens drops parenthetical text.

@@ -44,8 +44,28 @@ func TestVendorMatch(t *testing.T) {
 		{"Baxter", "Hillrom and ELI, Baxter International Inc.", 2, ""},
 		{"Siemens Healthineers", "Siemens", 2, "Siemens Healthineers"},
 		{"Philips", "GE Healthcare", 0, ""},
-		{"Braun", "B. Braun", 0, ""},
 		{"", "Philips", 0, ""},
+		// As inventories write them (issue: a hospital's real export).
+		{"B Braun Medical", "B. Braun", 2, "business words aside"},
+		{"BBraun", "B. Braun", 2, "without spaces"},
+		{"B. Braun Melsungen AG", "B. Braun", 2, ""},
+		{"Braun", "B. Braun", 1, "Braun is B. Braun without its initials"},
+		{"Braun", "B. Braun Medical", 1, "without its initials"},
+		{"Draeger", "Dräger", 2, "diacritics"},
+		{"Drager Medical GmbH", "Drägerwerk AG & Co. KGaA", 2, "Dräger"},
+		{"Philips Medical Systems Nederland B.V.", "Philips", 2, ""},
+		{"Hamilton Medical", "Hamilton Medical AG", 2, ""},
+		{"Becton Dickinson and Co.", "BD", 2, ""},
+		{"Natus", "Natus Medical, Inc. (Natus)", 2, ""},
+		{"Spacelabs Healthcare Inc", "Spacelabs", 2, ""},
+		{"Toshiba Medical Systems", "Canon Medical Systems", 2, "renamed"},
+		{"Smiths Medical", "ICU Medical", 1, "ICU Medical completed the acquisition of Smiths Medical"},
+		// Not the same company.
+		{"Smiths Detection", "Smiths Medical", 0, ""},
+		{"Medical Systems Inc", "GE Medical Systems", 0, ""},
+		{"Brainlab", "B. Braun", 0, ""},
+		{"Hamilton Thorne", "Hamilton Medical AG", 0, ""},
+		{"Stryker", "Siemens", 0, ""},
 	}
 	for _, tc := range tests {
 		got, why := vendorMatch(tc.inventory, tc.advisory)
@@ -77,6 +97,14 @@ func TestProductMatch(t *testing.T) {
 		{"Brilliance iCT", "Brilliance 64", "Philips", 0},                                             // icsma-18-123-01
 		{"OpenClinic GA", "OpenClinic GA", "OpenClinic GA", 2},                                        // icsma-20-184-01: named like its vendor
 		{"Omnipod 5", "Omnipod Insulin Management System", "Insulet", 0},                              // icsma-20-079-01
+		// A product cell with brand, family and model number together.
+		{"Merlin@home EX1150", "RF models EX1150", "St. Jude Medical", 1},                                                                     // icsma-17-009-01a
+		{"SpaceStation 8713140U", "SpaceStation (part number 8713140U) with installed SpaceCom module (part number 8713160U)", "B. Braun", 1}, // icsma-17-082-02
+		{"M8003A", "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN", "Philips", 1},                                      // icsma-19-255-01: a list written short
+		{"IntelliVue MX700", "IntelliVue MP monitors MX800/700/600 ((865240/41/42) WLAN", "Philips", 1},                                       // icsma-19-255-01
+		{"M8006A", "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN", "Philips", 0},                                      // not in the list
+		{"NextSeq 550Dx Control Software", "NextSeq 550Dx Operating Software", "Illumina", 0},                                                 // icsma-23-117-01: two products of one device
+		{"SpaceStation 8713142U EX1150", "SpaceStation (part number 8713140U)", "B. Braun", -1},                                               // another part number: not by the number
 	}
 	for _, tc := range tests {
 		got, why := productMatch(tc.inventory, tc.advisory, tc.vendor, tc.vendor)
@@ -85,6 +113,44 @@ func TestProductMatch(t *testing.T) {
 		}
 		if got != 0 && got != 2 && why == "" {
 			t.Errorf("productMatch(%q, %q): no reason", tc.inventory, tc.advisory)
+		}
+	}
+}
+
+func TestModelNumbers(t *testing.T) {
+	for in, want := range map[string]string{
+		"IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN": "mp20 mp90 m8001a m8002a m8003a m8004a m8005a m8007a m8008a m8010a",
+		"IntelliVue MP monitors MP5/5SC (M8105A/5AS) WLAN":                     "mp5 mp5sc m8105a m8105as",
+		"IntelliVue MP monitors MX800/700/600 ((865240/41/42) WLAN":            "mx800 mx700 mx600 865240 865241 865242",
+		"IntelliVue MP monitors MP2/X2 (M8102A/M3002A) WLAN":                   "mp2 x2 m8102a m3002a",
+		"SpaceStation (part number 8713140U)":                                  "8713140u",
+		"Merlin@home EX1150":                                                   "ex1150",
+		"Alaris PC Unit Model 8015":                                            "8015",
+		"Tasy EMR":                                                             "",
+	} {
+		if got := strings.Join(modelNumbers(in), " "); got != want {
+			t.Errorf("modelNumbers(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestVendorTable: the alias table is sorted, every acquirer is in it,
+// and every alias or acquisition says where it comes from.
+func TestVendorTable(t *testing.T) {
+	for i, v := range Vendors {
+		if i > 0 && strings.ToLower(Vendors[i-1].Name) >= strings.ToLower(v.Name) {
+			t.Errorf("%s is out of order after %s", v.Name, Vendors[i-1].Name)
+		}
+		if v.PartOf != "" && lookupVendor(v.PartOf) == nil {
+			t.Errorf("%s is part of %s, which the table lacks", v.Name, v.PartOf)
+		}
+		if (len(v.Names) > 0 || v.PartOf != "") && v.Source == "" {
+			t.Errorf("%s has aliases or an acquirer but no source", v.Name)
+		}
+		for _, n := range append([]string{v.Name}, v.Names...) {
+			if lookupVendor(n) != &Vendors[i] {
+				t.Errorf("%q does not lead back to %s", n, v.Name)
+			}
 		}
 	}
 }
