@@ -315,6 +315,41 @@ func (c Constraint) Check(version string) Answer {
 	if err != nil || v.wild {
 		return Answer{Verdict: NeedsReview, Reason: "version " + quote(version) + " cannot be read"}
 	}
+	a := c.check(version, v)
+	// A build number an inventory adds to a release (2.3.6 (build 1234),
+	// 8.2.1 b33) does not take the release out of "2.3.6 and below": the
+	// release is compared too, and a hit is a medium one that says so.
+	if a.Verdict == NotAffected {
+		if rel, ok := releaseOf(version); ok {
+			if r, err := ParseVersion(rel); err == nil && !r.wild {
+				if b := c.check(rel, r); b.Verdict == Affected {
+					b.Loose = true
+					b.Reason = "release " + rel + " of " + version + " is within " + quote(c.Raw) + " (the build number aside)"
+					return b
+				}
+			}
+		}
+	}
+	return a
+}
+
+// buildSuffix is a build number an inventory writes after a release: in
+// parentheses or brackets, or after the word build or b.
+var buildSuffix = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(?i)^\s*(.*?\d[^()\[\]]*?)\s*(?:[(\[]\s*(?:build|bld|b)?\s*[.:#]?\s*\w+\s*[)\]]|[\s_.-]+(?:build|bld|b)\s*[.:#]?\s*\d+)\s*$`)
+})
+
+// releaseOf is a version without the build number written after it.
+func releaseOf(version string) (string, bool) {
+	m := buildSuffix().FindStringSubmatch(version)
+	if m == nil || strings.TrimSpace(m[1]) == "" {
+		return "", false
+	}
+	return strings.TrimSpace(m[1]), true
+}
+
+// check is Check on a version read.
+func (c Constraint) check(version string, v Version) Answer {
 	undecided := false
 	loose := false
 	for _, cl := range c.alts {

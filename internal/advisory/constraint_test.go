@@ -102,3 +102,37 @@ func TestVersRanges(t *testing.T) {
 		t.Error("a vers exclusion was decided")
 	}
 }
+
+// TestInventoryVersionShapes: versions as inventories write them against
+// advisory texts: a build number after the release (in parentheses, or
+// after build or b), revision letters, a comma for a dot; an empty
+// version is needs-review, never dropped.
+func TestInventoryVersionShapes(t *testing.T) {
+	tests := []struct {
+		constraint, version string
+		verdict             Verdict
+		loose               bool
+		reason              string
+	}{
+		{"2.3.6 and below", "2.3.6 (build 1234)", Affected, true, "release 2.3.6 of 2.3.6 (build 1234) is within"},
+		{"<= 1.0.0", "1.0.0 Build 5", Affected, true, "the build number aside"},
+		{"<= 1.0.0", "1.0.1 (build 5)", NotAffected, false, "outside"},
+		{"< 2.3.6", "2.3.6 (build 1234)", NotAffected, false, "outside"},
+		{"1.3.1 Build 13", "1.3.1 build 14", NotAffected, false, "outside"},
+		{"< 8.2.2", "8.2.1 (b33)", Affected, false, "within"},
+		{"<= C.00.04", "Rev. C.00.03", Affected, true, "within"},
+		{"<=N", "Rev N", Affected, true, "within"},
+		{"<= 2.6A", "2.6 Rev A", Affected, true, "within"},
+		{"<= 2.6A", "2.6 Rev B", NotAffected, true, "outside"},
+		{"<= 9.33.1", "9,33,1", Affected, false, "within"},
+		{"<= 9.33.1", "[9.33.1]", Affected, false, "within"},
+		{"<= VF10.2", "VF10.1", Affected, true, "within"},
+		{"<= 9.33.1", "", NeedsReview, false, "no version given"},
+	}
+	for _, tc := range tests {
+		got := ParseConstraint(tc.constraint).Check(tc.version)
+		if got.Verdict != tc.verdict || got.Verdict != NeedsReview && got.Loose != tc.loose || !strings.Contains(got.Reason, tc.reason) {
+			t.Errorf("%q against %q = %s (loose %v: %s), want %s (loose %v, %q)", tc.version, tc.constraint, got.Verdict, got.Loose, got.Reason, tc.verdict, tc.loose, tc.reason)
+		}
+	}
+}

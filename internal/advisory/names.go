@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
 )
@@ -111,6 +112,27 @@ var legalSuffixes = map[string]bool{
 
 // vendorKey is a vendor name without its legal form.
 func vendorKey(name string) string {
+	if k, ok := vendorKeys.Load(name); ok {
+		return k.(string)
+	}
+	k := readVendorKey(name)
+	if len(name) < 256 && vendorKeyCount.Add(1) <= maxVendorKeys {
+		vendorKeys.Store(name, k)
+	}
+	return k
+}
+
+// vendorKeys remembers the keys of the vendor texts seen, a bounded
+// number of them: an inventory repeats a few dozen vendors, and every
+// advisory vendor is compared with each.
+var (
+	vendorKeys     sync.Map
+	vendorKeyCount atomic.Int64
+)
+
+const maxVendorKeys = 20_000
+
+func readVendorKey(name string) string {
 	words := joinLetters(strings.Fields(Normalize(name)))
 	out := words[:0]
 	for _, w := range words {
@@ -441,7 +463,10 @@ func vendorWords(vendor string) map[string]bool {
 	}
 	vw := map[string]bool{}
 	for _, v := range splitVendors(vendor) {
-		for _, w := range strings.Fields(vendorKey(v)) {
+		// Every word of the name as written, legal form included: a
+		// product cell that repeats "Baxter International Inc." names
+		// nothing more than PrismaFlex.
+		for _, w := range joinLetters(strings.Fields(Normalize(v))) {
 			vw[w] = true
 		}
 		if e := lookupVendor(v); e != nil {
@@ -527,11 +552,11 @@ func matchNames(in, an name) (int, string) {
 		}
 		return 0, ""
 	}
-	if sameSet(it, at) {
+	if sameSet(it, at) && !otherModel(in, an) {
 		return 2, ""
 	}
 	it, at = acronyms(it, at), acronyms(at, it)
-	if sameSet(it, at) {
+	if sameSet(it, at) && !otherModel(in, an) {
 		return 1, "abbreviations of " + quote(advisory)
 	}
 	// Model numbers: each one the advisory names must be in the
@@ -585,6 +610,19 @@ func matchNames(in, an name) (int, string) {
 			}
 		}
 	}
+	if otherModel(in, an) {
+		// Distinctive model numbers on both sides, none shared: another
+		// model of the family the advisory enumerates, or, where it names
+		// one number only, a number to compare by hand (a catalogue
+		// number beside a model number).
+		if enumerated(in.models, an.models) || an.rng != nil && sameRangeLetters(in.models, an.rng) {
+			return 0, ""
+		}
+		if sharedWords > 0 {
+			return -1, "names another model number than " + quote(advisory)
+		}
+		return 0, ""
+	}
 	allModels := len(advModels) > 0
 	for _, m := range advModels {
 		if !slices.Contains(it, m) {
@@ -629,9 +667,26 @@ func matchNames(in, an name) (int, string) {
 	return -1, "shares words with " + quote(advisory)
 }
 
-// modelToken is a model or part number as written: letters, digits,
-// letters, with at least one digit.
-var modelToken = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([a-z]*)(\d+)([a-z]*)$`) })
+// splitModel reads a model or part number as written, in lower case:
+// letters, digits, letters, with at least one digit (m8001a: m, 8001, a).
+func splitModel(s string) (letters, digits, suffix string, ok bool) {
+	i := 0
+	for i < len(s) && s[i] >= 'a' && s[i] <= 'z' {
+		i++
+	}
+	j := i
+	for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+		j++
+	}
+	k := j
+	for k < len(s) && s[k] >= 'a' && s[k] <= 'z' {
+		k++
+	}
+	if j == i || k != len(s) {
+		return "", "", "", false
+	}
+	return s[:i], s[i:j], s[j:], true
+}
 
 // modelNumbers lists the model and part numbers a product text names,
 // parentheses included, each once and in lower case. A list written
@@ -652,26 +707,23 @@ func modelNumbers(text string) []string {
 	}) {
 		for _, part := range strings.Split(field, "-") {
 			items := strings.Split(part, "/")
-			var base []string
+			var baseLetters, baseDigits string
+			haveBase := false
 			for i, it := range items {
-				m := modelToken().FindStringSubmatch(it)
-				if m == nil {
-					base = nil
+				letters, digits, suffix, ok := splitModel(it)
+				if !ok {
+					haveBase = false
 					continue
 				}
-				if i > 0 && m[1] == "" && base != nil {
-					digits := base[2]
-					if len(m[2]) < len(digits) {
-						digits = digits[:len(digits)-len(m[2])] + m[2]
-					} else {
-						digits = m[2]
+				if i > 0 && letters == "" && haveBase {
+					if len(digits) < len(baseDigits) {
+						digits = baseDigits[:len(baseDigits)-len(digits)] + digits
 					}
-					suffix := m[3]
-					add(base[1] + digits + suffix)
+					add(baseLetters + digits + suffix)
 					continue
 				}
 				add(it)
-				base = m
+				baseLetters, baseDigits, haveBase = letters, digits, true
 			}
 		}
 	}
@@ -716,6 +768,51 @@ func twoProducts(a, b []string) bool {
 	}
 	return shared && onlyA && onlyB
 }
+
+// otherModel reports whether both names give distinctive model numbers
+// and share none.
+func otherModel(in, an name) bool {
+	return sharedStrong(in.models, an.models) == "" && hasStrong(in.models) && hasStrong(an.models)
+}
+
+// enumerated reports whether the advisory lists two or more distinctive
+// model numbers written like one of the inventory's (same letters before
+// the digits, as many digits): a family it enumerates, which the
+// inventory's model is not in.
+func enumerated(inv, adv []string) bool {
+	for _, m := range inv {
+		ml, md, _, ok := splitModel(m)
+		if !ok || !strongModel(m) {
+			continue
+		}
+		n := 0
+		for _, a := range adv {
+			al, ad, _, ok := splitModel(a)
+			if ok && al == ml && len(ad) == len(md) && strongModel(a) {
+				n++
+			}
+		}
+		if n >= 2 {
+			return true
+		}
+	}
+	return false
+}
+
+// sameRangeLetters reports whether one of the inventory's models is
+// written with the letters of a model range the advisory names (MX900
+// beside MX400-MX850): the range then decides.
+func sameRangeLetters(inv []string, r []string) bool {
+	for _, m := range inv {
+		if mm := modelWord().FindStringSubmatch(m); mm != nil && strings.EqualFold(mm[1], r[1]) && strings.EqualFold(r[1], r[3]) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasStrong reports whether a list holds a distinctive model number.
+func hasStrong(ms []string) bool { return slices.ContainsFunc(ms, strongModel) }
 
 // sharedStrong is a distinctive model number both lists hold.
 func sharedStrong(inv, adv []string) string {

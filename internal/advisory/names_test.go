@@ -105,6 +105,8 @@ func TestProductMatch(t *testing.T) {
 		{"M8006A", "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN", "Philips", 0},                                      // not in the list
 		{"NextSeq 550Dx Control Software", "NextSeq 550Dx Operating Software", "Illumina", 0},                                                 // icsma-23-117-01: two products of one device
 		{"SpaceStation 8713142U EX1150", "SpaceStation (part number 8713140U)", "B. Braun", -1},                                               // another part number: not by the number
+		{"Arkon (99992)", "Arkon (99999)", "Spacelabs", -1},                                                                                   // icsma-20-049-01: another model of the family, to compare by hand
+		{"M8006A WLAN", "IntelliVue MP monitors MP20-MP90 (M8001A/2A/3A/4A/5A/7A/8A/10A) WLAN", "Philips", 0},                                 // a model the enumeration leaves out
 	}
 	for _, tc := range tests {
 		got, why := productMatch(tc.inventory, tc.advisory, tc.vendor, tc.vendor)

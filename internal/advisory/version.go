@@ -33,6 +33,10 @@ func (s seg) isNum() bool { return s.alpha == "" }
 // words dropped between numbers.
 var fillerWords = map[string]bool{"build": true, "bld": true, "service": true, "pack": true, "sp": true, "update": true, "patch": true, "rev": true, "revision": true, "mr": true}
 
+// revisionWords introduce a revision, a number or a letter (Rev. C,
+// 2.6 Rev A): dropped.
+var revisionWords = map[string]bool{"rev": true, "revision": true}
+
 // prefixes dropped before the first number.
 var versionPrefixes = map[string]bool{"v": true, "ver": true, "version": true, "r": true, "rel": true, "release": true}
 
@@ -70,7 +74,8 @@ func ParseVersion(s string) (Version, error) {
 		case r == '*':
 			words = append(words, seg{alpha: "*"})
 			i++
-		case r == '.' || r == '-' || r == '_' || r == ' ' || r == '/' || r == '+' || r == '~' || r == ':':
+		case r == '.' || r == '-' || r == '_' || r == ' ' || r == '/' || r == '+' || r == '~' || r == ':' ||
+			r == '(' || r == ')' || r == '[' || r == ']' || r == ',' || r == '#':
 			i++
 		default:
 			return v, fmt.Errorf("version %q: unexpected %q", s, s[i:i+1])
@@ -78,7 +83,7 @@ func ParseVersion(s string) (Version, error) {
 	}
 	// A prefix word before the first number, filler words between
 	// numbers, and a trailing wildcard.
-	if len(words) > 1 && !words[0].isNum() && versionPrefixes[words[0].alpha] && words[1].isNum() {
+	if len(words) > 1 && !words[0].isNum() && (versionPrefixes[words[0].alpha] && words[1].isNum() || revisionWords[words[0].alpha]) {
 		words = words[1:]
 	}
 	for k, w := range words {
@@ -89,6 +94,9 @@ func ParseVersion(s string) (Version, error) {
 		case w.alpha == "*":
 			return v, fmt.Errorf("version %q: a wildcard in the middle", s)
 		case fillerWords[w.alpha] && fillerRun(words, k):
+			continue
+		case revisionWords[w.alpha] && k > 0 && k+1 < len(words) && !words[k+1].isNum():
+			// A revision letter: 2.6 Rev A is 2.6A.
 			continue
 		}
 		v.segs = append(v.segs, w)
