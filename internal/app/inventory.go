@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/inventory"
+	"github.com/mdcheck/mdcheck/internal/platform"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
@@ -20,6 +22,20 @@ type InventoryMatch struct {
 type InventoryRow struct {
 	inventory.Row
 	Matches []InventoryMatch `json:"matches"`
+	// PlatformSupport is the operating system the row names (its platform
+	// column, or words of its product, model or description) and whether
+	// its vendor's support has ended.
+	PlatformSupport *PlatformSupport `json:"platformSupport,omitempty"`
+}
+
+// PlatformSupport is a row's platform and its vendor's end of support.
+type PlatformSupport struct {
+	platform.Platform
+	// Ended is set when support ended before the day of the match.
+	Ended bool `json:"ended"`
+	// From says where the platform was read: the platform column, or the
+	// product, model or description.
+	From string `json:"from"`
 }
 
 // InventorySummary is what an inventory match read and found, written
@@ -33,6 +49,9 @@ type InventorySummary struct {
 	// match, by their best confidence.
 	Rows    int                         `json:"rows"`
 	Matched map[advisory.Confidence]int `json:"matched"`
+	// UnsupportedPlatforms counts the rows on a platform whose vendor's
+	// support has ended.
+	UnsupportedPlatforms int `json:"unsupportedPlatforms"`
 	// Skipped lists the rows that could not be read (the first thousand),
 	// SkippedRows counts them all.
 	Skipped     []inventory.Skipped `json:"skipped"`
@@ -48,6 +67,9 @@ type InventoryOptions struct {
 	Columns string
 	// Sheet names the XLSX sheet to read.
 	Sheet string
+	// Date is the day platforms' end of support is judged on; the zero
+	// time means today (UTC).
+	Date time.Time
 	Freshness
 	Events
 }
@@ -94,6 +116,10 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 	}
 	m := advisory.NewMatcher(advs)
 	kev := d.db.KEVListed()
+	day := o.Date
+	if day.IsZero() {
+		day = time.Now().UTC().Truncate(24 * time.Hour)
+	}
 	// Fleets hold many identical devices: their matches are worked out
 	// once (a bounded memory of the last few thousand).
 	memo := map[advisory.Device][]InventoryMatch{}
@@ -120,9 +146,27 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 		if len(ms) > 0 {
 			sum.Matched[ms[0].Confidence]++
 		}
-		if err := emit(InventoryRow{Row: r, Matches: ms}); err != nil {
+		ps := platformOf(r, day)
+		if ps != nil && ps.Ended {
+			sum.UnsupportedPlatforms++
+		}
+		if err := emit(InventoryRow{Row: r, Matches: ms, PlatformSupport: ps}); err != nil {
 			return sum, err
 		}
 	}
 	return sum, nil
+}
+
+// platformOf finds the platform a row names: its platform column first,
+// then its product, model and description.
+func platformOf(r inventory.Row, day time.Time) *PlatformSupport {
+	for _, src := range []struct{ text, from string }{{r.Platform, "platform column"}, {r.Product, "product"}, {r.Model, "model"}, {r.Description, "description"}} {
+		if src.text == "" {
+			continue
+		}
+		if p, ok := platform.Find(src.text); ok {
+			return &PlatformSupport{Platform: p, Ended: p.Ended(day), From: src.from}
+		}
+	}
+	return nil
 }

@@ -91,6 +91,40 @@ Acme Medical,Widget,1.0,,,
 	if code, out, errs := run(t, "inventory", "match", bad); code != ExitOK || !strings.Contains(errs, "bad.csv: row 2 skipped: no product, model or description") || !strings.Contains(out, "1 rows skipped") {
 		t.Errorf("a bad row: exit %d, %q", code, errs)
 	}
+	// A platform past its vendor's end of support is flagged, whether a
+	// column names it or the product's words.
+	plat := filepath.Join(dir, "platform.csv")
+	if err := os.WriteFile(plat, []byte("Manufacturer;Device;OS\nAcme Medical;Central station Windows XP Embedded;\nAcme Medical;Gateway;Windows Server 2019\nAcme Medical;Viewer;CentOS 7.9\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = run(t, "inventory", "match", "-f", "json", plat)
+	var pd struct {
+		Rows []struct {
+			PlatformSupport *struct {
+				Platform, EndOfSupport, Source, From string
+				Ended                                bool
+			}
+		}
+		Summary struct{ UnsupportedPlatforms int }
+	}
+	if err := json.Unmarshal([]byte(out), &pd); code != ExitOK || err != nil || len(pd.Rows) != 3 {
+		t.Fatalf("platforms: exit %d, %v\n%s", code, err, errs)
+	}
+	if p := pd.Rows[0].PlatformSupport; p == nil || p.Platform != "Windows XP Embedded" || p.EndOfSupport != "2016-01-12" || !p.Ended || p.From != "product" || p.Source == "" {
+		t.Errorf("XP Embedded in the product: %+v", p)
+	}
+	if p := pd.Rows[1].PlatformSupport; p == nil || p.Platform != "Windows Server 2019" || p.Ended || p.From != "platform column" {
+		t.Errorf("Windows Server 2019 in the OS column: %+v", p)
+	}
+	if p := pd.Rows[2].PlatformSupport; p == nil || p.Platform != "CentOS 7" || !p.Ended {
+		t.Errorf("CentOS 7: %+v", p)
+	}
+	if pd.Summary.UnsupportedPlatforms != 2 {
+		t.Errorf("summary counts %d unsupported platforms, want 2", pd.Summary.UnsupportedPlatforms)
+	}
+	if _, out, _ := run(t, "inventory", "match", plat); !strings.Contains(out, "PLATFORM     Windows XP Embedded: vendor support ended 2016-01-12") || !strings.Contains(out, "2 devices on a platform past its vendor's end of support") {
+		t.Errorf("table:\n%s", out)
+	}
 	cols := filepath.Join(dir, "cols.csv")
 	if err := os.WriteFile(cols, []byte("Firma;Gerät;Stand\nBD;Alaris PC Unit Model 8015;9.33.1\n"), 0o600); err != nil {
 		t.Fatal(err)

@@ -22,9 +22,12 @@ func newInventoryTable(w io.Writer) *inventoryTable {
 
 func (t *inventoryTable) Row(r app.InventoryRow) error {
 	t.rows++
+	ended := r.PlatformSupport != nil && r.PlatformSupport.Ended
 	if len(r.Matches) == 0 {
 		t.none++
-		return t.out.err
+		if !ended {
+			return t.out.err
+		}
 	}
 	var where []string
 	if r.AssetTag != "" {
@@ -50,6 +53,10 @@ func (t *inventoryTable) Row(r app.InventoryRow) error {
 		t.out.printf("  %-12s %s  %s (%d CVEs%s)\n", strings.ToUpper(string(h.Confidence)), h.Advisory, h.Title, len(h.CVEs), kev)
 		t.out.printf("               %s\n", h.Reason)
 	}
+	if ended {
+		p := r.PlatformSupport
+		t.out.printf("  %-12s %s: vendor support ended %s (%s, from the %s)\n", "PLATFORM", p.Name, p.EndOfSupport, p.Source, p.From)
+	}
 	return t.out.err
 }
 
@@ -58,6 +65,9 @@ func (t *inventoryTable) End(sum app.InventorySummary) error {
 	t.out.printf("\n%d devices: %d high, %d medium, %d needs-review matches; %d devices with none (database %s, newest record %s)\n",
 		t.rows, t.count[advisory.ConfidenceHigh], t.count[advisory.ConfidenceMedium], t.count[advisory.ConfidenceReview], t.none, st.Path, st.Newest)
 	t.out.printf("Read %s; columns %s\n", sum.Source, columnsText(sum.Columns))
+	if sum.UnsupportedPlatforms > 0 {
+		t.out.printf("%d devices on a platform past its vendor's end of support\n", sum.UnsupportedPlatforms)
+	}
 	if sum.SkippedRows > 0 {
 		t.out.printf("%d rows skipped (listed on standard error and in -f json)\n", sum.SkippedRows)
 	}
