@@ -804,7 +804,7 @@ func enumerated(inv, adv []string) bool {
 // beside MX400-MX850): the range then decides.
 func sameRangeLetters(inv []string, r []string) bool {
 	for _, m := range inv {
-		if mm := modelWord().FindStringSubmatch(m); mm != nil && strings.EqualFold(mm[1], r[1]) && strings.EqualFold(r[1], r[3]) {
+		if mm := modelWord().FindStringSubmatch(m); mm != nil && strings.EqualFold(mm[1], r[1]) && (r[3] == "" || strings.EqualFold(r[1], r[3])) {
 			return true
 		}
 	}
@@ -876,9 +876,16 @@ func acronyms(a, b []string) []string {
 	return out
 }
 
+// inModelRange reports whether model m is inside range r, written
+// "MX400-MX850" (both ends with their letters) or "R1-3" (the upper end
+// without them).
 func inModelRange(m string, r []string) bool {
 	mm := modelWord().FindStringSubmatch(m)
-	if mm == nil || !strings.EqualFold(mm[1], r[1]) || !strings.EqualFold(r[1], r[3]) {
+	hiLetters := r[3]
+	if hiLetters == "" {
+		hiLetters = r[1]
+	}
+	if mm == nil || !strings.EqualFold(mm[1], r[1]) || !strings.EqualFold(r[1], hiLetters) {
 		return false
 	}
 	n, lo, hi := atoi(mm[2]), atoi(r[2]), atoi(r[4])

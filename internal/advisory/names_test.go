@@ -156,3 +156,27 @@ func TestVendorTable(t *testing.T) {
 		}
 	}
 }
+
+func TestModelRanges(t *testing.T) {
+	for _, tc := range []struct {
+		model, text string
+		in          bool
+	}{
+		{"mx700", "IntelliVue patient monitor MX400-MX850", true},
+		{"mx900", "IntelliVue patient monitor MX400-MX850", false},
+		{"mp20", "IntelliVue patient monitor MP2-MP90", true},
+		{"r2", "Venue 40 R1-3", true},
+		{"r4", "Venue 40 R1-3", false},
+		{"mx500", "IntelliVue MX400 to MX850", true},
+		{"mx500", "IntelliVue MX400 through MX850", true},
+		{"mp20", "IntelliVue patient monitor MX400-MX850", false},
+	} {
+		r := modelRange().FindStringSubmatch(tc.text)
+		if r == nil {
+			t.Fatalf("no range in %q", tc.text)
+		}
+		if got := inModelRange(tc.model, r); got != tc.in {
+			t.Errorf("inModelRange(%q, %q) = %v, want %v", tc.model, r[0], got, tc.in)
+		}
+	}
+}
