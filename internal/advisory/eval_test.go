@@ -37,6 +37,9 @@ type label struct {
 	Device
 	expected, review []string
 	kind             string
+	// forbidden, when set, are the only advisories the row must not
+	// match; other matches are not scored (a row written to miss them).
+	forbidden []string
 }
 
 func loadLabels(tb testing.TB) []label {
@@ -98,6 +101,8 @@ func evaluate(m *Matcher, labels []label, keep func(label) bool) score {
 			}
 			named[h.Advisory] = true
 			switch {
+			case len(l.forbidden) > 0 && !slices.Contains(l.forbidden, h.Advisory):
+				// not scored
 			case slices.Contains(l.expected, h.Advisory):
 				s.tp++
 			case slices.Contains(l.review, h.Advisory):
