@@ -88,8 +88,14 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 	if err != nil {
 		return sum, InputError{err}
 	}
-	inv, err := inventory.Read(o.File, data, inventory.Options{Columns: cols, Sheet: o.Sheet})
+	// A first pass reads the whole file without keeping its rows: a file
+	// refused as a whole is refused before anything is written.
+	opts := inventory.Options{Columns: cols, Sheet: o.Sheet}
+	inv, err := inventory.Scan(o.File, data, opts, func(inventory.Row) error { return ctx.Err() })
 	if err != nil {
+		if ctx.Err() != nil {
+			return sum, ctx.Err()
+		}
 		return sum, InputError{err}
 	}
 	sum.Source, sum.Skipped, sum.Matched = inv.Format, inv.Skipped, map[advisory.Confidence]int{}
@@ -123,9 +129,9 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 	// Fleets hold many identical devices: their matches are worked out
 	// once (a bounded memory of the last few thousand).
 	memo := map[advisory.Device][]InventoryMatch{}
-	for _, r := range inv.Rows {
+	_, err = inventory.Scan(o.File, data, opts, func(r inventory.Row) error {
 		if err := ctx.Err(); err != nil {
-			return sum, err
+			return err
 		}
 		ms, ok := memo[r.Device]
 		if !ok {
@@ -133,7 +139,7 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 			for _, h := range m.Match(r.Device) {
 				listed, err := kev.Of(ctx, h.CVEs)
 				if err != nil {
-					return sum, err
+					return err
 				}
 				ms = append(ms, InventoryMatch{Hit: h, KEV: listed})
 			}
@@ -150,11 +156,9 @@ func (a *App) MatchInventory(ctx context.Context, o InventoryOptions, emit func(
 		if ps != nil && ps.Ended {
 			sum.UnsupportedPlatforms++
 		}
-		if err := emit(InventoryRow{Row: r, Matches: ms, PlatformSupport: ps}); err != nil {
-			return sum, err
-		}
-	}
-	return sum, nil
+		return emit(InventoryRow{Row: r, Matches: ms, PlatformSupport: ps})
+	})
+	return sum, err
 }
 
 // platformOf finds the platform a row names: its platform column first,

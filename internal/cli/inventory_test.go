@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf16"
+
+	"github.com/xuri/excelize/v2"
 )
 
 // TestInventoryMatch matches a small hospital inventory against the
@@ -177,4 +180,45 @@ func TestHostileInventoryMemory(t *testing.T) {
 	if errs := measure(t, ExitInput, bin, "inventory", "match", quoted); !strings.Contains(errs, "long-cell.csv:2:1: row is longer than") {
 		t.Errorf("stderr %q", errs)
 	}
+	// UTF-16 at the size bound: decoded, bounded, and read.
+	var u strings.Builder
+	u.WriteString("\ufeffvendor;product;version\n")
+	for u.Len() < 30<<20 {
+		u.WriteString("BD;Alaris PC Unit Model 8015;9.33.1\n")
+	}
+	u16 := utf16.Encode([]rune(u.String()))
+	b := make([]byte, 2*len(u16))
+	for i, c := range u16 {
+		b[2*i], b[2*i+1] = byte(c), byte(c>>8)
+	}
+	wide := filepath.Join(dir, "wide.csv")
+	if err := os.WriteFile(wide, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if errs := measure(t, ExitInput, bin, "inventory", "match", wide); !strings.Contains(errs, "more than 250000 rows") {
+		t.Errorf("stderr %q", errs)
+	}
+	// A workbook of 250,000 rows of 8 columns.
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sw.SetRow("A1", []any{"Manufacturer", "Model", "Software version", "Asset tag", "Location", "Serial", "Notes", "Extra"}); err != nil {
+		t.Fatal(err)
+	}
+	for i := 2; i <= 250_001; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		if err := sw.SetRow(cell, []any{"BD", "Alaris PC Unit Model 8015", "9.33.1", i, "Ward 5", "SN", "checked", "x"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	book := filepath.Join(dir, "many.xlsx")
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	measure(t, ExitOK, bin, "inventory", "match", "-f", "json", "-o", filepath.Join(dir, "many.json"), book)
 }

@@ -46,7 +46,10 @@ type Skipped struct {
 
 // Inventory is an inventory as read.
 type Inventory struct {
+	// Rows are the rows read, when Read collected them (Scan hands each
+	// to its function instead); Count counts them either way.
 	Rows    []Row
+	Count   int
 	Skipped []Skipped
 	// Format says what was read: "CSV, UTF-8, delimiter ';'", "XLSX,
 	// sheet Devices", "JSON".
@@ -92,16 +95,31 @@ var ErrInvalid = errors.New("invalid inventory")
 // an object holding one), or CSV. name is used in messages, which say
 // where (line and column, sheet and cell, JSON pointer) and what.
 func Read(name string, data []byte, o Options) (*Inventory, error) {
+	var rows []Row
+	inv, err := Scan(name, data, o, func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	if inv != nil {
+		inv.Rows = rows
+	}
+	return inv, err
+}
+
+// Scan reads an inventory as Read does, handing each row to fn as it is
+// read rather than keeping them: a large inventory costs no more memory
+// than its file. An error from fn stops the reading and is returned.
+func Scan(name string, data []byte, o Options, fn func(Row) error) (*Inventory, error) {
 	if len(data) > MaxFile {
 		return nil, fmt.Errorf("%w: %s: %d bytes; an inventory may be at most %d", ErrInvalid, name, len(data), MaxFile)
 	}
 	if isZip(data) {
-		return readXLSX(name, data, o)
+		return readXLSX(name, data, o, fn)
 	}
 	// JSON is UTF-8 (RFC 8259): it is read as it is, and jsonsafe names
 	// the offset of any byte that is not.
 	if t := bytes.TrimLeft(bytes.TrimPrefix(data, []byte{0xEF, 0xBB, 0xBF}), " \t\r\n"); len(t) > 0 && (t[0] == '[' || t[0] == '{') {
-		return readJSON(name, t, o)
+		return readJSON(name, t, o, fn)
 	}
 	text, enc, err := decodeText(data, MaxFile)
 	if err != nil {
@@ -110,14 +128,15 @@ func Read(name string, data []byte, o Options) (*Inventory, error) {
 	if bytes.IndexByte(text, 0) >= 0 {
 		return nil, fmt.Errorf("%w: %s: %v", ErrInvalid, name, errNotText)
 	}
-	return readCSV(name, text, enc, o)
+	return readCSV(name, text, enc, o, fn)
 }
 
-// builder turns header-mapped cells into rows.
+// builder turns header-mapped cells into rows, each handed to emit.
 type builder struct {
 	name string
 	h    header
 	inv  *Inventory
+	emit func(Row) error
 }
 
 func (b *builder) skip(row int, reason string) {
@@ -138,7 +157,7 @@ func (b *builder) add(row int, cells []string, where func(col int) string) error
 	if blank {
 		return nil
 	}
-	if len(b.inv.Rows) == MaxRows {
+	if b.inv.Count == MaxRows {
 		return fmt.Errorf("%w: %s: more than %d rows", ErrInvalid, where(0), MaxRows)
 	}
 	if len(cells) > MaxColumns {
@@ -196,8 +215,8 @@ func (b *builder) add(row int, cells []string, where func(col int) string) error
 		b.skip(row, "no product, model or description")
 		return nil
 	}
-	b.inv.Rows = append(b.inv.Rows, r)
-	return nil
+	b.inv.Count++
+	return b.emit(r)
 }
 
 // productOf is what identifies the device: the product name, with the
@@ -218,7 +237,7 @@ func productOf(product, model, description string) string {
 // readCSV reads delimited text: the delimiter is the one of comma,
 // semicolon, tab and bar the header row uses most; the header is the
 // first row within the first rows that names a vendor and a product.
-func readCSV(name string, text []byte, enc string, o Options) (*Inventory, error) {
+func readCSV(name string, text []byte, enc string, o Options, fn func(Row) error) (*Inventory, error) {
 	if line, err := csvRowBound(text, MaxRow); err != nil {
 		return nil, fmt.Errorf("%w: %s:%d:1: %v", ErrInvalid, name, line, err)
 	}
@@ -229,7 +248,7 @@ func readCSV(name string, text []byte, enc string, o Options) (*Inventory, error
 	r.LazyQuotes = true
 	r.ReuseRecord = true
 	inv := &Inventory{Format: fmt.Sprintf("CSV, %s, delimiter %s", enc, delimName(delim))}
-	b := &builder{name: name, inv: inv}
+	b := &builder{name: name, inv: inv, emit: fn}
 	found := false
 	var firstErr error
 	lastLine := 0

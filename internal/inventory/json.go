@@ -14,7 +14,7 @@ import (
 // holding such an array (as exports wrap them: {"devices": [...]}). Each
 // object's members are mapped like a header row; members that are not
 // text are kept as their JSON.
-func readJSON(name string, data []byte, o Options) (*Inventory, error) {
+func readJSON(name string, data []byte, o Options, fn func(Row) error) (*Inventory, error) {
 	if err := jsonsafe.Check(data, 32); err != nil {
 		return nil, fmt.Errorf("%w: %s:%v", ErrInvalid, name, err)
 	}
@@ -55,7 +55,7 @@ func readJSON(name string, data []byte, o Options) (*Inventory, error) {
 		return nil, fmt.Errorf("%w: %s: an inventory is an array of objects", ErrInvalid, where(0))
 	}
 	inv := &Inventory{Format: "JSON", Mapping: map[Field]string{}}
-	b := &builder{name: name, inv: inv}
+	b := &builder{name: name, inv: inv, emit: fn}
 	headers := map[string]header{}
 	for i := 0; dec.More(); i++ {
 		start := dec.InputOffset()

@@ -21,7 +21,7 @@ func isZip(data []byte) bool { return xlsxsafe.IsZip(data) }
 
 // readXLSX reads the sheet named in o, or the first sheet with a header
 // row, row by row.
-func readXLSX(name string, data []byte, o Options) (*Inventory, error) {
+func readXLSX(name string, data []byte, o Options, fn func(Row) error) (*Inventory, error) {
 	x, sheets, err := xlsxsafe.Open(name, data, xlsxsafe.Limits{Entries: maxEntries, Sheets: maxSheets, InMemory: maxXMLInMem, Unzipped: maxUnzipped, MaxRatio: 1000,
 		WhatFor: "inventory workbook"}, false)
 	if err != nil {
@@ -42,7 +42,7 @@ func readXLSX(name string, data []byte, o Options) (*Inventory, error) {
 	}
 	var firstErr error
 	for _, s := range sheets {
-		inv, err := readSheet(name, x, s, o)
+		inv, err := readSheet(name, x, s, o, fn)
 		if err != nil {
 			return nil, err
 		}
@@ -60,14 +60,14 @@ func readXLSX(name string, data []byte, o Options) (*Inventory, error) {
 }
 
 // readSheet reads one sheet; nil when it has no header row.
-func readSheet(name string, x *excelize.File, sheet string, o Options) (*Inventory, error) {
+func readSheet(name string, x *excelize.File, sheet string, o Options, fn func(Row) error) (*Inventory, error) {
 	rows, err := x.Rows(sheet)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s: sheet %s: %v", ErrInvalid, name, sheet, err)
 	}
 	defer rows.Close()
 	inv := &Inventory{Format: "XLSX, sheet " + sheet}
-	b := &builder{name: name, inv: inv}
+	b := &builder{name: name, inv: inv, emit: fn}
 	found := false
 	for n := 1; rows.Next(); n++ {
 		cells, err := rows.Columns()
