@@ -250,7 +250,12 @@ func TestHostileInputMemory(t *testing.T) {
 			}
 			measure(t, ExitInput, bin, "validate", file)
 		})
-		// The same bytes as the dispositions file a valid model names.
+		// The same bytes as the dispositions file a valid model names, for
+		// the inputs that test its own bounds (size, tokens, expansion):
+		// the rest of the pipeline is the model's, tested above.
+		if name != "50MB" && name != "many-keys" && name != "billion-laughs" && name != "struct-laughs" {
+			continue
+		}
 		t.Run("dispositions-"+name, func(t *testing.T) {
 			disp := filepath.Join(dir, name+".dispositions.yaml")
 			if err := os.WriteFile(disp, data, 0o644); err != nil {

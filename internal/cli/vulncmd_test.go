@@ -251,6 +251,11 @@ func TestScanCPE(t *testing.T) {
 	}
 }
 
+// bombStreams remembers the compressed zeros of each size writeBombZip
+// made: compressing hundreds of MiB twice costs tens of seconds under the
+// race detector.
+var bombStreams = map[[1]int]*bytes.Buffer{}
+
 // TestHostileVulnImportMemory runs `mdcheck db import` on a zip bomb whose
 // header lies about its size and on a 1 GB record file, in a child process:
 // each is refused with an error naming it, peak RSS stays under 256 MiB, and
@@ -272,7 +277,9 @@ func TestHostileVulnImportMemory(t *testing.T) {
 	// An EPSS file of valid rows that gzip shrinks from 300 MiB.
 	epss := filepath.Join(dir, "epss.csv.gz")
 	var gz bytes.Buffer
-	zw := gzip.NewWriter(&gz)
+	// The fastest level: under the race detector the default one takes
+	// most of the test's time.
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestSpeed)
 	zw.Write([]byte("#model_version:v1,score_date:2026-01-01T00:00:00Z\ncve,epss,percentile\n"))
 	rows := bytes.Repeat([]byte("CVE-2021-44228,0.94358,0.99960\n"), 1<<15)
 	for n := 0; n < 300<<20; n += len(rows) {
@@ -314,19 +321,25 @@ func TestHostileVulnImportMemory(t *testing.T) {
 // claims declared bytes.
 func writeBombZip(t *testing.T, path, name string, n, declared int) {
 	t.Helper()
-	var comp bytes.Buffer
-	fw, err := flate.NewWriter(&comp, flate.BestSpeed)
-	if err != nil {
-		t.Fatal(err)
-	}
-	chunk := make([]byte, 1<<20)
-	for written := 0; written < n; written += len(chunk) {
-		if _, err := fw.Write(chunk); err != nil {
+	key := [1]int{n}
+	comp, ok := bombStreams[key]
+	if !ok {
+		var buf bytes.Buffer
+		fw, err := flate.NewWriter(&buf, flate.BestSpeed)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if err := fw.Close(); err != nil {
-		t.Fatal(err)
+		chunk := make([]byte, 1<<20)
+		for written := 0; written < n; written += len(chunk) {
+			if _, err := fw.Write(chunk); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := fw.Close(); err != nil {
+			t.Fatal(err)
+		}
+		comp = &buf
+		bombStreams[key] = comp
 	}
 	f, err := os.Create(path)
 	if err != nil {
