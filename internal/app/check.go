@@ -14,6 +14,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
 // Profile selects the audience of the requirements assessed.
@@ -59,6 +60,9 @@ type CheckOptions struct {
 // CheckResult is a health check's outcome.
 type CheckResult struct {
 	Report *report.Report
+	// VEX holds, for each vulnerability found in each component, the
+	// statement the assessment makes of it (docs/reports.md).
+	VEX []vexout.Item
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -160,11 +164,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 			opts.MDS2 = crosswalk.Evidence(form)
 		}
 	}
-	rep, err := runModel(ctx, dev, opts)
+	res, err := runModel(ctx, dev, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &CheckResult{Report: rep}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -19,6 +19,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
 // runOptions configure one health check. Now is injected so that a run is
@@ -52,13 +53,24 @@ func run(ctx context.Context, file string, opts runOptions) (*report.Report, err
 	if err != nil {
 		return nil, err
 	}
-	return runModel(ctx, dev, opts)
+	a, err := runModel(ctx, dev, opts)
+	if err != nil {
+		return nil, err
+	}
+	return a.report, nil
+}
+
+// assessment is what a run produces: the report, and the VEX items of
+// the vulnerabilities it found.
+type assessment struct {
+	report *report.Report
+	vex    []vexout.Item
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
 // evidence, evaluates the catalog's rules, applies waivers and builds the
 // report. It is the only place that knows the order of those steps.
-func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.Report, error) {
+func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessment, error) {
 	if opts.Profile == "" {
 		opts.Profile = ProfileManufacturer
 	}
@@ -125,7 +137,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
 	findings := catalog.Evaluate(rs, in)
 	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
-	return report.Build(report.Input{
+	rep := report.Build(report.Input{
 		Tool:           tool(opts.Build, len(reqs), len(rs), opts.Vulns),
 		Date:           opts.Now.Format(time.DateOnly),
 		Profile:        string(opts.Profile),
@@ -134,7 +146,8 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*report.
 		Requirements:   reqs,
 		Findings:       findings,
 		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
-	}), nil
+	})
+	return &assessment{report: rep, vex: vexItems(dev, ev)}, nil
 }
 
 // documentEvidence records each referenced document. A document whose

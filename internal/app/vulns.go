@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/classify"
@@ -13,8 +14,10 @@ import (
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vex"
+	"github.com/mdcheck/mdcheck/internal/vexout"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
+	"github.com/package-url/packageurl-go"
 )
 
 // Vulns is what a run matches the components' SBOMs against.
@@ -50,7 +53,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 		}
 		vex.Apply(ms, pkgs, v.VEX)
 		weigh(ms, c, class[c.ID])
-		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms)}
+		res := evidence.Vulnerabilities{Component: c.ID, Path: fmt.Sprintf("components[%d].sbom", i), Packages: len(pkgs), Found: group(ms, pkgs)}
 		for _, x := range cov {
 			switch x.Status {
 			case vuln.Checked:
@@ -157,7 +160,13 @@ func componentClasses(cl *classify.Classification) map[string]classify.Class {
 // group folds the matches of one component into one entry per
 // vulnerability, keeping every affected package, the most severe
 // weighing for patients, and the VEX statement that covers them all.
-func group(ms []vuln.Match) []evidence.VulnFound {
+func group(ms []vuln.Match, pkgs []vuln.Package) []evidence.VulnFound {
+	purl := map[string]string{}
+	for _, p := range pkgs {
+		if p.PURL != "" {
+			purl[p.Ref] = p.PURL
+		}
+	}
 	var out []evidence.VulnFound
 	at := map[string]int{}
 	var vexes [][]*vuln.VEXResult
@@ -171,6 +180,7 @@ func group(ms []vuln.Match) []evidence.VulnFound {
 		}
 		f := &out[k]
 		f.Packages = appendNew(f.Packages, strings.TrimSpace(m.Package+" "+m.Version))
+		f.PURLs = appendNew(f.PURLs, purl[m.Ref])
 		for _, a := range m.Aliases {
 			f.Aliases = appendNew(f.Aliases, a)
 		}
@@ -226,4 +236,46 @@ func appendNew(s []string, v string) []string {
 		return s
 	}
 	return append(s, v)
+}
+
+// vexItems states each vulnerability found in each component's SBOM: what
+// the manufacturer's disposition decided, else what a VEX document read
+// says, else under investigation. The product is the component, named by
+// a generic package URL of manufacturer, component and version; the
+// subcomponents are the affected packages.
+func vexItems(dev *model.Device, ev *evidence.Set) []vexout.Item {
+	var out []vexout.Item
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		v, ok := ev.Vulnerabilities(c.ID)
+		if !ok || v.Err != "" {
+			continue
+		}
+		product := packageurl.NewPackageURL("generic", slug(dev.Identity.Manufacturer), c.ID, c.Version, nil, "").ToString()
+		for _, f := range v.Found {
+			ids := append([]string{f.ID}, f.Aliases...)
+			st := vuln.VEXStatement{Vulnerability: f.ID, Aliases: f.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
+			switch d, path, ok := dev.DispositionFor(c.ID, ids...); {
+			case ok:
+				st = vex.FromDisposition(d, f.PURLs, dev.Pos(path).String())
+				st.Aliases = f.Aliases
+			case f.VEX != nil:
+				st.Status, st.Justification, st.Impact, st.Action, st.Source = f.VEX.Status, f.VEX.Justification, f.VEX.Impact, f.VEX.Action, f.VEX.Source
+			}
+			st.Vulnerability = f.ID
+			out = append(out, vexout.Item{Product: product, Subcomponents: f.PURLs, Statement: st})
+		}
+	}
+	return out
+}
+
+// slug is a name as a package URL namespace: lower case, words joined by
+// dashes.
+func slug(s string) string {
+	return strings.Join(strings.Fields(strings.ToLower(strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return r
+		}
+		return ' '
+	}, s))), "-")
 }

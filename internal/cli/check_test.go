@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+	"github.com/mdcheck/mdcheck/internal/vex"
 )
 
 // date fixes the assessment date of every check test.
@@ -465,6 +466,29 @@ func TestCheckVulnerabilitiesGolden(t *testing.T) {
 		t.Fatalf("check: exit %d\n%s", code, errs)
 	}
 	golden.Check(t, "check-pacemaker-system-vulns.txt", []byte(out))
+
+	// The same assessment as the manufacturer's OpenVEX document: what
+	// the dispositions decided, the VEX read, or under investigation.
+	code, out, errs = run(t, append(args, "-f", "openvex")...)
+	if code != ExitOK {
+		t.Fatalf("check -f openvex: exit %d\n%s", code, errs)
+	}
+	golden.Check(t, "openvex-pacemaker-system.json", []byte(out))
+	vexFile := filepath.Join(t.TempDir(), "check.openvex.json")
+	if err := os.WriteFile(vexFile, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stmts, err := vex.ReadFile(vexFile)
+	if err != nil {
+		t.Fatalf("the OpenVEX output does not read back: %v", err)
+	}
+	status := map[string]string{}
+	for _, s := range stmts {
+		status[s.Vulnerability] = s.Status
+	}
+	if status["CVE-2022-2097"] != "not_affected" || status["GHSA-xvch-5gv4-984h"] != "under_investigation" || len(stmts) == 0 {
+		t.Errorf("statuses read back: %v", status)
+	}
 
 	// The critical finding fails --fail-on critical; the waived one does
 	// not count.

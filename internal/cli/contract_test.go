@@ -80,8 +80,11 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 			t.Fatal(err)
 		}
 		schema := "classify"
-		if strings.HasPrefix(filepath.Base(g), "check-") {
+		switch base := filepath.Base(g); {
+		case strings.HasPrefix(base, "check-"):
 			schema = "check"
+		case strings.HasPrefix(base, "openvex-"):
+			continue // OpenVEX's own format: read back with go-vex in TestCheckVulnerabilitiesGolden
 		}
 		schematest.Check(t, compiled(t, schema), g, data)
 	}

@@ -48,8 +48,10 @@ type VulnFound struct {
 	ID      string   `json:"id"`
 	Aliases []string `json:"aliases,omitempty"`
 	Summary string   `json:"summary,omitempty"`
-	// Packages are "name version" of each affected package.
+	// Packages are "name version" of each affected package; PURLs their
+	// package URLs, where the SBOM gives them.
 	Packages []string `json:"packages"`
+	PURLs    []string `json:"purls,omitempty"`
 	Fixed    []string `json:"fixed,omitempty"`
 	// Rating is the source's technical severity (critical … low), if any.
 	Rating severity.Level `json:"rating,omitempty"`

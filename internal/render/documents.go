@@ -2,13 +2,16 @@ package render
 
 import (
 	"bytes"
+	"fmt"
 	"io"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
 // markdown renders the health check for documentation and review.
@@ -50,6 +53,20 @@ var cyclonedx = Format{
 	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
 		s := r.SBOMs[len(r.SBOMs)-1]
 		return writeScanCycloneDX(w, r.Database, s.Document, s.Matches, o)
+	},
+}
+
+// openVEXFormat writes what the health check knows of each vulnerability
+// of the device's components as an OpenVEX document by the manufacturer.
+var openVEXFormat = Format{
+	Name:       "openvex",
+	Extensions: []string{".openvex.json", ".json"},
+	Check: func(w io.Writer, r *app.CheckResult, _ Options) error {
+		day, err := time.Parse(time.DateOnly, r.Report.Date)
+		if err != nil {
+			return fmt.Errorf("openvex: report date %q: %w", r.Report.Date, err)
+		}
+		return vexout.OpenVEX(w, r.Report.Device.Manufacturer, day, r.VEX)
 	},
 }
 

@@ -1,0 +1,75 @@
+package vexout
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	openvex "github.com/openvex/go-vex/pkg/vex"
+
+	"github.com/mdcheck/mdcheck/internal/vuln"
+)
+
+var day = time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+
+func items() []Item {
+	ts := time.Date(2026, 10, 12, 0, 0, 0, 0, time.UTC)
+	return []Item{
+		{Product: "pkg:generic/acme/pump@2.0", Subcomponents: []string{"pkg:npm/minimist@0.0.8"},
+			Statement: vuln.VEXStatement{Vulnerability: "GHSA-xvch-5gv4-984h", Aliases: []string{"CVE-2021-44906"}, Status: vuln.VEXUnderInvestigation}},
+		{Product: "pkg:generic/acme/monitor@3.0", Subcomponents: []string{"pkg:deb/debian/openssl@1.1.1n"},
+			Statement: vuln.VEXStatement{Vulnerability: "CVE-2022-2097", Status: vuln.VEXNotAffected, Justification: "vulnerable_code_not_in_execute_path", Impact: "AES-OCB is never used.", Timestamp: ts}},
+		{Product: "pkg:generic/acme/monitor@3.0", Subcomponents: []string{"pkg:deb/debian/curl@7.74.0"},
+			Statement: vuln.VEXStatement{Vulnerability: "CVE-2023-38545", Status: vuln.VEXAffected, Action: "Update to release 3.1, available by 2027-03-31.", Timestamp: ts}},
+		// Affected without an action: not a valid OpenVEX statement.
+		{Product: "pkg:generic/acme/monitor@3.0", Statement: vuln.VEXStatement{Vulnerability: "CVE-2024-0001", Status: vuln.VEXAffected}},
+	}
+}
+
+// TestOpenVEX: the document parses as OpenVEX, every statement is valid,
+// statuses are as stated (an invalid one is under investigation, saying
+// why), and the same items give the same bytes in any order.
+func TestOpenVEX(t *testing.T) {
+	var a, b bytes.Buffer
+	if err := OpenVEX(&a, "Acme Medical", day, items()); err != nil {
+		t.Fatal(err)
+	}
+	rev := items()
+	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
+		rev[i], rev[j] = rev[j], rev[i]
+	}
+	if err := OpenVEX(&b, "Acme Medical", day, rev); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Error("the same items in another order give other bytes")
+	}
+	doc, err := openvex.Parse(a.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Author != "Acme Medical" || doc.Timestamp == nil || !doc.Timestamp.Equal(day) || !strings.HasPrefix(doc.ID, "https://openvex.dev/docs/public/vex-") {
+		t.Errorf("metadata %+v", doc.Metadata)
+	}
+	got := map[string]openvex.Statement{}
+	for i := range doc.Statements {
+		s := doc.Statements[i]
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: %v", s.Vulnerability.Name, err)
+		}
+		got[string(s.Vulnerability.Name)] = s
+	}
+	if s := got["CVE-2022-2097"]; s.Status != openvex.StatusNotAffected || s.Justification != openvex.VulnerableCodeNotInExecutePath || s.Products[0].Subcomponents[0].ID != "pkg:deb/debian/openssl@1.1.1n" {
+		t.Errorf("not affected: %+v", s)
+	}
+	if s := got["CVE-2023-38545"]; s.Status != openvex.StatusAffected || !strings.Contains(s.ActionStatement, "release 3.1") {
+		t.Errorf("affected: %+v", s)
+	}
+	if s := got["GHSA-xvch-5gv4-984h"]; s.Status != openvex.StatusUnderInvestigation || len(s.Vulnerability.Aliases) != 1 {
+		t.Errorf("under investigation: %+v", s)
+	}
+	if s := got["CVE-2024-0001"]; s.Status != openvex.StatusUnderInvestigation || !strings.Contains(s.StatusNotes, "action statement must be set") {
+		t.Errorf("an invalid statement: %+v", s)
+	}
+}
