@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -13,8 +14,10 @@ import (
 	"github.com/mdcheck/mdcheck/internal/safety"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 	"github.com/mdcheck/mdcheck/internal/vex"
+	"github.com/mdcheck/mdcheck/internal/vexout"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
+	"github.com/package-url/packageurl-go"
 )
 
 // ScanOptions are the inputs of a scan.
@@ -250,4 +253,44 @@ func (d *scanDevice) weigh(file string, ms []vuln.Match) {
 		}
 		return a.Safety.Score > b.Safety.Score
 	})
+}
+
+// VEX states each vulnerability matched in each SBOM: what a VEX
+// document read says of it, else under investigation. The product is what
+// the SBOM describes (its subject, else its file name) as a generic
+// package URL; the subcomponents are the affected packages.
+func (r *ScanResult) VEX() []vexout.Item {
+	var out []vexout.Item
+	for _, s := range r.SBOMs {
+		name := s.File
+		purl := map[string]string{}
+		if d := s.Document; d != nil {
+			if d.Subject != "" {
+				name = d.Subject
+			}
+			for _, c := range d.Components {
+				if c.PURL != "" {
+					purl[c.Ref] = c.PURL
+				}
+			}
+		}
+		product := packageurl.NewPackageURL("generic", "", slug(filepath.Base(name)), "", nil, "").ToString()
+		at := map[string]int{}
+		for _, m := range s.Matches {
+			k, seen := at[m.ID]
+			if !seen {
+				st := vuln.VEXStatement{Vulnerability: m.ID, Aliases: m.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
+				if x := m.VEX; x != nil {
+					st.Status, st.Justification, st.Impact, st.Action, st.Source = x.Status, x.Justification, x.Impact, x.Action, x.Source
+				}
+				k = len(out)
+				at[m.ID] = k
+				out = append(out, vexout.Item{Product: product, Statement: st})
+			}
+			if p := purl[m.Ref]; p != "" && !slices.Contains(out[k].Subcomponents, p) {
+				out[k].Subcomponents = append(out[k].Subcomponents, p)
+			}
+		}
+	}
+	return out
 }

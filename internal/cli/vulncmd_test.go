@@ -510,6 +510,23 @@ func TestScanVEX(t *testing.T) {
 			t.Errorf("CycloneDX lacks %s:\n%s", want, out)
 		}
 	}
+	// OpenVEX out: the statements read carry through; it reads back.
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "--vex", vexFile, "-f", "openvex", sbomFile)
+	back := filepath.Join(dir, "back.openvex.json")
+	os.WriteFile(back, []byte(out), 0o600)
+	stmts, err := vex.ReadFile(back)
+	if err != nil || len(stmts) != 2 {
+		t.Fatalf("scan -f openvex reads back as %+v, %v:\n%s", stmts, err, out)
+	}
+	for _, s := range stmts {
+		if s.Status != "not_affected" || s.Justification == "" || !slices.Contains(s.Packages, "pkg:npm/jsonwebtoken@0.4.0") {
+			t.Errorf("statement %+v", s)
+		}
+	}
+	_, out, _ = run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "openvex", sbomFile)
+	if !strings.Contains(out, `"status": "under_investigation"`) || strings.Contains(out, "not_affected") {
+		t.Errorf("without VEX, the scan's VEX says under investigation:\n%s", out)
+	}
 	if code, _, errs := run(t, "scan", "--db", db, "--vex", filepath.Join(dir, "missing.json"), sbomFile); code != ExitInput || !strings.Contains(errs, "missing.json") {
 		t.Errorf("missing VEX file: exit %d, %q", code, errs)
 	}

@@ -66,7 +66,23 @@ var openVEXFormat = Format{
 		if err != nil {
 			return fmt.Errorf("openvex: report date %q: %w", r.Report.Date, err)
 		}
-		return vexout.OpenVEX(w, r.Report.Device.Manufacturer, day, r.VEX)
+		return vexout.OpenVEX(w, r.Report.Device.Manufacturer, "manufacturer", day, r.VEX)
+	},
+	// A scan's VEX is by whoever ran it: the SBOM's first author, else
+	// mdcheck, dated the day of the scan.
+	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
+		author := "mdcheck"
+		for _, s := range r.SBOMs {
+			if s.Document != nil && len(s.Document.Authors) > 0 {
+				author = s.Document.Authors[0]
+				break
+			}
+		}
+		now := o.Now
+		if now.IsZero() {
+			now = time.Now()
+		}
+		return vexout.OpenVEX(w, author, "assessor (mdcheck scan)", now.UTC().Truncate(24*time.Hour), r.VEX())
 	},
 }
 

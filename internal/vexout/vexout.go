@@ -29,16 +29,16 @@ type Item struct {
 }
 
 // OpenVEX is the OpenVEX 0.2.0 document of items, issued on day by
-// author. The same items give the same bytes: statements are sorted, the
+// author in role (manufacturer, or whoever assessed someone else's SBOM). The same items give the same bytes: statements are sorted, the
 // document's ID is its canonical hash. A statement the specification
 // would refuse (not affected without a justification or impact, affected
 // without an action) is written as under investigation, saying why.
-func OpenVEX(w io.Writer, author string, day time.Time, items []Item) error {
+func OpenVEX(w io.Writer, author, role string, day time.Time, items []Item) error {
 	doc := openvex.VEX{
 		Metadata: openvex.Metadata{
 			Context:    openvex.ContextLocator(),
 			Author:     author,
-			AuthorRole: "manufacturer",
+			AuthorRole: role,
 			Timestamp:  &day,
 			Version:    1,
 			Tooling:    "mdcheck",

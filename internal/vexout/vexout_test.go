@@ -32,14 +32,14 @@ func items() []Item {
 // why), and the same items give the same bytes in any order.
 func TestOpenVEX(t *testing.T) {
 	var a, b bytes.Buffer
-	if err := OpenVEX(&a, "Acme Medical", day, items()); err != nil {
+	if err := OpenVEX(&a, "Acme Medical", "manufacturer", day, items()); err != nil {
 		t.Fatal(err)
 	}
 	rev := items()
 	for i, j := 0, len(rev)-1; i < j; i, j = i+1, j-1 {
 		rev[i], rev[j] = rev[j], rev[i]
 	}
-	if err := OpenVEX(&b, "Acme Medical", day, rev); err != nil {
+	if err := OpenVEX(&b, "Acme Medical", "manufacturer", day, rev); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(a.Bytes(), b.Bytes()) {
