@@ -63,6 +63,8 @@ type CheckResult struct {
 	// VEX holds, for each vulnerability found in each component, the
 	// statement the assessment makes of it (docs/reports.md).
 	VEX []vexout.Item
+	// Rules are the rules the check ran, built-in and policy ones.
+	Rules []catalog.Rule
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -168,7 +170,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CheckResult{Report: res.report, VEX: res.vex}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex, Rules: res.rules}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -65,6 +65,7 @@ func run(ctx context.Context, file string, opts runOptions) (*report.Report, err
 type assessment struct {
 	report *report.Report
 	vex    []vexout.Item
+	rules  []catalog.Rule
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
@@ -147,7 +148,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		Findings:       findings,
 		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
 	})
-	return &assessment{report: rep, vex: vexItems(dev, ev)}, nil
+	return &assessment{report: rep, vex: vexItems(dev, ev), rules: rs}, nil
 }
 
 // documentEvidence records each referenced document. A document whose

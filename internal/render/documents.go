@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/app"
@@ -11,6 +12,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/oscal"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/sarif"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
@@ -83,6 +85,17 @@ var openVEXFormat = Format{
 			now = time.Now()
 		}
 		return vexout.OpenVEX(w, author, "assessor (mdcheck scan)", now.UTC().Truncate(24*time.Hour), r.VEX())
+	},
+}
+
+// sarifFormat writes the health check's failing and unknown findings as
+// SARIF 2.1.0, paths relative to the working folder.
+var sarifFormat = Format{
+	Name:       "sarif",
+	Extensions: []string{".sarif", ".sarif.json", ".json"},
+	Check: func(w io.Writer, r *app.CheckResult, _ Options) error {
+		wd, _ := os.Getwd()
+		return sarif.Check(w, r.Report, r.Rules, wd)
 	},
 }
 

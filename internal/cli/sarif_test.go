@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+	"github.com/mdcheck/mdcheck/internal/testutil/schematest"
+)
+
+// TestCheckSARIF: check -f sarif is valid SARIF 2.1.0 (the OASIS schema),
+// each failing or unknown finding a result of its rule, located in the
+// device model by line and column, findings set aside marked suppressed.
+func TestCheckSARIF(t *testing.T) {
+	schemaData, err := os.ReadFile(filepath.Join(repoRoot, "internal/sarif/testdata/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := schematest.Compile(t, "sarif-2.1.0", schemaData)
+	for _, name := range []string{"infusion-pump", "pacemaker-system"} {
+		code, out, errs := run(t, "check", "--date", date, "--no-vulns", "-f", "sarif", "examples/"+name+"/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		schematest.Check(t, schema, name+" SARIF", []byte(out))
+		golden.Check(t, "sarif-"+name+".json", []byte(out))
+		var doc struct {
+			Runs []struct {
+				Tool struct {
+					Driver struct {
+						Rules []struct{ ID string }
+					}
+				}
+				Results []struct {
+					RuleID    string
+					RuleIndex int
+					Kind      string
+					Level     string
+					Locations []struct {
+						PhysicalLocation struct {
+							ArtifactLocation struct{ URI string }
+							Region           *struct{ StartLine, StartColumn int }
+						}
+					}
+					PartialFingerprints map[string]string
+					Suppressions        []struct{ Kind, Justification string }
+				}
+			}
+		}
+		if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 1 {
+			t.Fatalf("%s: %v", name, err)
+		}
+		r := doc.Runs[0]
+		located := 0
+		for _, res := range r.Results {
+			if res.RuleIndex >= len(r.Tool.Driver.Rules) || r.Tool.Driver.Rules[res.RuleIndex].ID != res.RuleID {
+				t.Errorf("%s: result of %s points at rule %d", name, res.RuleID, res.RuleIndex)
+			}
+			if res.PartialFingerprints["mdcheckFinding/v1"] == "" || (res.Kind != "fail" && res.Kind != "review") {
+				t.Errorf("%s: result %+v", name, res)
+			}
+			for _, l := range res.Locations {
+				if l.PhysicalLocation.ArtifactLocation.URI == "examples/"+name+"/device.yaml" && l.PhysicalLocation.Region != nil && l.PhysicalLocation.Region.StartLine > 0 {
+					located++
+				}
+			}
+		}
+		if len(r.Results) == 0 || located == 0 {
+			t.Errorf("%s: %d results, %d located in the model", name, len(r.Results), located)
+		}
+		if name == "infusion-pump" && !strings.Contains(out, `"ruleId": "net/no-cleartext-protocols"`) {
+			t.Errorf("%s: no result of net/no-cleartext-protocols", name)
+		}
+	}
+	// With the vulnerabilities matched, the disposed ones are results
+	// suppressed by their disposition.
+	code, out, errs := run(t, "check", "--date", date, "-f", "sarif", "examples/pacemaker-system/device.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	schematest.Check(t, schema, "pacemaker SARIF with vulnerabilities", []byte(out))
+	if !strings.Contains(out, `"justification": "disposition: not affected (vulnerable_code_not_in_execute_path)"`) || !strings.Contains(out, `"kind": "external"`) {
+		t.Errorf("no suppression by disposition:\n%.2000s", out)
+	}
+}
