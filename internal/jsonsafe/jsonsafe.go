@@ -6,7 +6,9 @@ package jsonsafe
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
 	"unicode/utf8"
 )
 
@@ -94,4 +96,19 @@ func Check(data []byte, maxDepth int) error {
 		return fmt.Errorf("%d:%d (byte %d): invalid UTF-8 (byte 0x%02x); JSON text must be UTF-8", l, c, off, data[off])
 	}
 	return nil
+}
+
+// WriteIndented writes v as indented JSON (two spaces, HTML characters as
+// they are) followed by a line break, in one write: a failed encoding
+// writes nothing.
+func WriteIndented(w io.Writer, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return err
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
 }

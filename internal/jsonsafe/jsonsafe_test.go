@@ -1,6 +1,7 @@
 package jsonsafe
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -137,5 +138,16 @@ func TestCheck(t *testing.T) {
 		case tt.want != "" && (err == nil || err.Error() != tt.want):
 			t.Errorf("%s: Check = %v, want %q", tt.name, err, tt.want)
 		}
+	}
+}
+
+func TestWriteIndented(t *testing.T) {
+	var b bytes.Buffer
+	if err := WriteIndented(&b, map[string]string{"a": "<b>"}); err != nil || b.String() != "{\n  \"a\": \"<b>\"\n}\n" {
+		t.Errorf("wrote %q, %v", b.String(), err)
+	}
+	b.Reset()
+	if err := WriteIndented(&b, map[string]any{"c": make(chan int)}); err == nil || b.Len() != 0 {
+		t.Errorf("an encoding error wrote %q (%v)", b.String(), err)
 	}
 }

@@ -8,8 +8,6 @@
 package oscal
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -21,6 +19,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 	"github.com/mdcheck/mdcheck/internal/report"
 )
 
@@ -70,15 +69,7 @@ func metadata(title, version string, date time.Time) oscalTypes.Metadata {
 
 // Write encodes a document as indented JSON.
 func Write(w io.Writer, doc *oscalTypes.OscalCompleteSchema) error {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return jsonsafe.WriteIndented(w, doc)
 }
 
 // Catalog returns the requirements as an OSCAL catalog: one group per

@@ -8,14 +8,13 @@
 package sarif
 
 import (
-	"bytes"
-	"encoding/json"
 	"io"
 	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 	"github.com/mdcheck/mdcheck/internal/report"
 )
 
@@ -156,15 +155,7 @@ func Check(w io.Writer, r *report.Report, rules []catalog.Rule, base string) err
 		Properties: map[string]any{"device": r.Device.Product, "manufacturer": r.Device.Manufacturer, "readiness": r.Summary.Readiness,
 			"class": r.Classification.Class, "date": r.Date, "profile": r.Profile},
 	}}}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
+	return jsonsafe.WriteIndented(w, doc)
 }
 
 // ruleOf describes a rule once: its title, rationale and remediation, and

@@ -5,8 +5,6 @@
 package vexout
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -14,6 +12,7 @@ import (
 
 	openvex "github.com/openvex/go-vex/pkg/vex"
 
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -90,13 +89,5 @@ func OpenVEX(w io.Writer, author, role string, day time.Time, items []Item) erro
 		return fmt.Errorf("openvex: %w", err)
 	}
 	doc.ID = id
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(&doc); err != nil {
-		return err
-	}
-	_, err = w.Write(buf.Bytes())
-	return err
+	return jsonsafe.WriteIndented(w, &doc)
 }
