@@ -57,7 +57,7 @@ var allowed = map[string]struct {
 	"internal/xlsxsafe":        {"leaf", nil},
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
-	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe"}},
+	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},
 	"internal/mds2/hn2019":     {"domain", nil},
 	"internal/mds2/crosswalk":  {"domain", []string{"internal/model", "internal/evidence", "internal/mds2/hn2019"}},
 	"internal/advisory":        {"domain", []string{"internal/jsonsafe"}},

@@ -86,3 +86,52 @@ func TestCheckSARIF(t *testing.T) {
 		t.Errorf("no suppression by disposition:\n%.2000s", out)
 	}
 }
+
+// TestScanSARIF: scan -f sarif is valid SARIF 2.1.0, a result per match
+// in its SBOM file, a VEX not-affected match suppressed.
+func TestScanSARIF(t *testing.T) {
+	schemaData, err := os.ReadFile(filepath.Join(repoRoot, "internal/sarif/testdata/sarif-schema-2.1.0.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := schematest.Compile(t, "sarif-2.1.0", schemaData)
+	db := importCurated(t)
+	dir := t.TempDir()
+	sbomFile := jwtSBOM(t, dir)
+	vexFile := filepath.Join(dir, "app.openvex.json")
+	os.WriteFile(vexFile, []byte(`{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1", "author": "Example Medical",
+ "timestamp": "2026-01-01T00:00:00Z", "version": 1,
+ "statements": [{"vulnerability": {"name": "CVE-2022-23529"}, "products": [{"@id": "pkg:npm/jsonwebtoken@0.4.0"}],
+  "status": "not_affected", "justification": "inline_mitigations_already_exist"}]}`), 0o600)
+	code, out, errs := run(t, "scan", "--db", db, "--max-db-age", "0", "--vex", vexFile, "-f", "sarif", sbomFile)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	schematest.Check(t, schema, "scan SARIF", []byte(out))
+	var doc struct {
+		Runs []struct {
+			Results []struct {
+				RuleID       string
+				Suppressions []struct{ Justification string }
+				Locations    []struct {
+					PhysicalLocation struct{ ArtifactLocation struct{ URI string } }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil || len(doc.Runs) != 1 || len(doc.Runs[0].Results) != 2 {
+		t.Fatalf("results: %v\n%s", err, out)
+	}
+	suppressed := 0
+	for _, r := range doc.Runs[0].Results {
+		if len(r.Locations) != 1 || !strings.HasSuffix(r.Locations[0].PhysicalLocation.ArtifactLocation.URI, "app.cdx.json") {
+			t.Errorf("%s located at %+v", r.RuleID, r.Locations)
+		}
+		if len(r.Suppressions) == 1 && strings.Contains(r.Suppressions[0].Justification, "inline_mitigations_already_exist") {
+			suppressed++
+		}
+	}
+	if suppressed != 1 {
+		t.Errorf("%d results suppressed by VEX, want 1:\n%s", suppressed, out)
+	}
+}

@@ -478,8 +478,7 @@ func TestScanKEVAndEPSS(t *testing.T) {
 func TestScanVEX(t *testing.T) {
 	db := importCurated(t)
 	dir := t.TempDir()
-	sbomFile := filepath.Join(dir, "app.cdx.json")
-	os.WriteFile(sbomFile, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"jwt","name":"jsonwebtoken","version":"0.4.0","purl":"pkg:npm/jsonwebtoken@0.4.0"}]}`), 0o600)
+	sbomFile := jwtSBOM(t, dir)
 	vexFile := filepath.Join(dir, "app.openvex.json")
 	os.WriteFile(vexFile, []byte(`{"@context": "https://openvex.dev/ns/v0.2.0", "@id": "https://example.com/vex/1", "author": "Example Medical",
  "timestamp": "2026-01-01T00:00:00Z", "version": 1,
@@ -668,4 +667,15 @@ func TestScanDevice(t *testing.T) {
 	if code, _, errs := run(t, "scan", "--db", db, "--device", "examples/missing.yaml"); code != 2 || !strings.Contains(errs, "missing.yaml") {
 		t.Errorf("missing model: exit %d, %q", code, errs)
 	}
+}
+
+// jwtSBOM writes an SBOM of one npm package with known vulnerabilities
+// (jsonwebtoken 0.4.0) into dir.
+func jwtSBOM(t *testing.T, dir string) string {
+	t.Helper()
+	p := filepath.Join(dir, "app.cdx.json")
+	if err := os.WriteFile(p, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"bom-ref":"jwt","name":"jsonwebtoken","version":"0.4.0","purl":"pkg:npm/jsonwebtoken@0.4.0"}]}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -97,6 +97,14 @@ var sarifFormat = Format{
 		wd, _ := os.Getwd()
 		return sarif.Check(w, r.Report, r.Rules, wd)
 	},
+	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
+		wd, _ := os.Getwd()
+		sboms := make([]sarif.SBOM, 0, len(r.SBOMs))
+		for _, s := range r.SBOMs {
+			sboms = append(sboms, sarif.SBOM{File: s.File, Matches: s.Matches})
+		}
+		return sarif.Scan(w, o.Build.Version, sboms, wd)
+	},
 }
 
 // xlsx writes the MDS2 workbook an export answers.
