@@ -63,6 +63,9 @@ type CheckResult struct {
 	// VEX holds, for each vulnerability found in each component, the
 	// statement the assessment makes of it (docs/reports.md).
 	VEX []vexout.Item
+	// Publisher issues the device's CSAF VEX: the manufacturer, its
+	// security page as namespace.
+	Publisher vexout.Publisher
 	// Rules are the rules the check ran, built-in and policy ones.
 	Rules []catalog.Rule
 }
@@ -170,7 +173,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CheckResult{Report: res.report, VEX: res.vex, Rules: res.rules}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -63,9 +63,10 @@ func run(ctx context.Context, file string, opts runOptions) (*report.Report, err
 // assessment is what a run produces: the report, and the VEX items of
 // the vulnerabilities it found.
 type assessment struct {
-	report *report.Report
-	vex    []vexout.Item
-	rules  []catalog.Rule
+	report    *report.Report
+	vex       []vexout.Item
+	publisher vexout.Publisher
+	rules     []catalog.Rule
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
@@ -148,7 +149,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		Findings:       findings,
 		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
 	})
-	return &assessment{report: rep, vex: vexItems(dev, ev), rules: rs}, nil
+	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs}, nil
 }
 
 // documentEvidence records each referenced document. A document whose

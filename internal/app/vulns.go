@@ -279,3 +279,21 @@ func slug(s string) string {
 		return ' '
 	}, s))), "-")
 }
+
+// publisher is who issues the device's CSAF VEX: its manufacturer, with
+// the published security page (or security.txt) as namespace, else a URN
+// of its name; the title names the device and its version.
+func publisher(dev *model.Device, b BuildInfo) vexout.Publisher {
+	p := vexout.Publisher{Name: dev.Identity.Manufacturer, Engine: "mdcheck", Version: b.Version,
+		Title:     strings.Join(strings.Fields(dev.Identity.Product+" "+dev.Identity.Model+" "+dev.Identity.Version), " "),
+		Namespace: "urn:mdcheck:manufacturer:" + slug(dev.Identity.Manufacturer)}
+	if l := dev.Lifecycle; l != nil && l.VulnerabilityDisclosure != nil {
+		switch d := l.VulnerabilityDisclosure; {
+		case strings.HasPrefix(d.URL, "https://") || strings.HasPrefix(d.URL, "http://"):
+			p.Namespace = d.URL
+		case strings.HasPrefix(d.SecurityTxt, "https://"):
+			p.Namespace = d.SecurityTxt
+		}
+	}
+	return p
+}

@@ -56,7 +56,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex or sarif")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex or sarif")
 	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	gocsaf "github.com/gocsaf/csaf/v3/csaf"
+
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 	"github.com/mdcheck/mdcheck/internal/vex"
 )
@@ -488,6 +490,34 @@ func TestCheckVulnerabilitiesGolden(t *testing.T) {
 	}
 	if status["CVE-2022-2097"] != "not_affected" || status["GHSA-xvch-5gv4-984h"] != "under_investigation" || len(stmts) == 0 {
 		t.Errorf("statuses read back: %v", status)
+	}
+
+	// And as CSAF 2.0 VEX: valid against the full schema (gocsaf), read
+	// back by mdcheck's own CSAF reader with the same statuses.
+	code, out, errs = run(t, append(args, "-f", "csaf-vex")...)
+	if code != ExitOK {
+		t.Fatalf("check -f csaf-vex: exit %d\n%s", code, errs)
+	}
+	golden.Check(t, "csafvex-pacemaker-system.json", []byte(out))
+	var generic any
+	if err := json.Unmarshal([]byte(out), &generic); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := gocsaf.ValidateCSAF(generic); err != nil || len(problems) > 0 {
+		t.Errorf("CSAF schema: %v %v", err, problems)
+	}
+	csafFile := filepath.Join(t.TempDir(), "check.csaf.json")
+	if err := os.WriteFile(csafFile, []byte(out), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	back, err := vex.ReadFile(csafFile)
+	if err != nil {
+		t.Fatalf("the CSAF VEX output does not read back: %v", err)
+	}
+	for _, s := range back {
+		if s.Vulnerability == "CVE-2022-2097" && s.Status != "not_affected" {
+			t.Errorf("CVE-2022-2097 read back as %s", s.Status)
+		}
 	}
 
 	// The critical finding fails --fail-on critical; the waived one does

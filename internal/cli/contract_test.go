@@ -85,6 +85,8 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 			schema = "check"
 		case strings.HasPrefix(base, "openvex-"):
 			continue // OpenVEX's own format: read back with go-vex in TestCheckVulnerabilitiesGolden
+		case strings.HasPrefix(base, "csafvex-"):
+			continue // CSAF's own format: validated with gocsaf in TestCheckVulnerabilitiesGolden
 		case strings.HasPrefix(base, "sarif-"):
 			continue // SARIF: validated against the OASIS schema in TestCheckSARIF
 		}

@@ -88,6 +88,20 @@ var openVEXFormat = Format{
 	},
 }
 
+// csafVEXFormat writes the health check's vulnerabilities as the
+// manufacturer's CSAF 2.0 VEX document.
+var csafVEXFormat = Format{
+	Name:       "csaf-vex",
+	Extensions: []string{".csaf.json", ".json"},
+	Check: func(w io.Writer, r *app.CheckResult, _ Options) error {
+		day, err := time.Parse(time.DateOnly, r.Report.Date)
+		if err != nil {
+			return fmt.Errorf("csaf-vex: report date %q: %w", r.Report.Date, err)
+		}
+		return vexout.CSAF(w, r.Publisher, day, r.VEX)
+	},
+}
+
 // sarifFormat writes the health check's failing and unknown findings as
 // SARIF 2.1.0, paths relative to the working folder.
 var sarifFormat = Format{

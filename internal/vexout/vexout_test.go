@@ -2,12 +2,18 @@ package vexout
 
 import (
 	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	gocsaf "github.com/gocsaf/csaf/v3/csaf"
+
 	openvex "github.com/openvex/go-vex/pkg/vex"
 
+	"github.com/mdcheck/mdcheck/internal/vex"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 )
 
@@ -71,5 +77,54 @@ func TestOpenVEX(t *testing.T) {
 	}
 	if s := got["CVE-2024-0001"]; s.Status != openvex.StatusUnderInvestigation || !strings.Contains(s.StatusNotes, "action statement must be set") {
 		t.Errorf("an invalid statement: %+v", s)
+	}
+}
+
+// TestCSAF: the CSAF VEX document passes gocsaf's validation against the
+// full CSAF 2.0 schema, and mdcheck's own CSAF reader reads it back to
+// the same statuses by package URL.
+func TestCSAF(t *testing.T) {
+	var a, b bytes.Buffer
+	p := Publisher{Name: "Acme Medical", Namespace: "https://acme.example/security", Title: "Acme Widget 3.0", Engine: "mdcheck", Version: "test"}
+	if err := CSAF(&a, p, day, items()); err != nil {
+		t.Fatal(err)
+	}
+	if err := CSAF(&b, p, day, items()); err != nil || !bytes.Equal(a.Bytes(), b.Bytes()) {
+		t.Fatalf("two runs differ (%v)", err)
+	}
+	var generic any
+	if err := json.Unmarshal(a.Bytes(), &generic); err != nil {
+		t.Fatal(err)
+	}
+	problems, err := gocsaf.ValidateCSAF(generic)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("CSAF schema: %v %v\n%s", err, problems, a.String())
+	}
+	file := filepath.Join(t.TempDir(), "acme.csaf.json")
+	if err := os.WriteFile(file, a.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stmts, err := vex.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, s := range stmts {
+		for _, pk := range s.Packages {
+			got[s.Vulnerability+" "+pk] = s.Status
+		}
+	}
+	for k, want := range map[string]string{
+		"CVE-2022-2097 pkg:deb/debian/openssl@1.1.1n": vuln.VEXNotAffected,
+		"CVE-2023-38545 pkg:deb/debian/curl@7.74.0":   vuln.VEXAffected,
+	} {
+		if got[k] != want {
+			t.Errorf("%s read back as %q, want %s (all: %v)", k, got[k], want, got)
+		}
+	}
+	for _, want := range []string{`"label": "vulnerable_code_not_in_execute_path"`, `"category": "vendor_fix"`, `"under_investigation"`, `"cve": "CVE-2021-44906"`, `"system_name": "GitHub Advisory Database"`} {
+		if !strings.Contains(a.String(), want) {
+			t.Errorf("document lacks %s", want)
+		}
 	}
 }
