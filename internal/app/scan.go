@@ -37,6 +37,8 @@ type ScanOptions struct {
 type ScanResult struct {
 	Database store.Status
 	SBOMs    []ScannedSBOM
+	// Device is the device model given with --device, if any.
+	Device *model.Device
 }
 
 // ScannedSBOM is one SBOM's matches and the ledger of what was checked.
@@ -45,6 +47,9 @@ type ScannedSBOM struct {
 	Document *sbom.Document
 	Matches  []vuln.Match
 	Coverage []vuln.Coverage
+	// Component is the device component whose SBOM this is, when the
+	// scan was given the device model.
+	Component *model.Component
 }
 
 // Tripped lists the matches at least as severe as threshold (for
@@ -101,6 +106,9 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 	}
 	defer release()
 	res := &ScanResult{Database: d.Status}
+	if dev != nil {
+		res.Device = dev.dev
+	}
 	for _, f := range o.SBOMs {
 		doc, err := sbom.ReadFile(f)
 		if err != nil {
@@ -120,10 +128,12 @@ func (a *App) Scan(ctx context.Context, o ScanOptions) (*ScanResult, error) {
 		if len(stmts) > 0 {
 			vex.Apply(ms, packages(doc), stmts)
 		}
+		var comp *model.Component
 		if dev != nil {
-			dev.weigh(f, ms)
+			comp = dev.component(f)
+			dev.weigh(comp, ms)
 		}
-		res.SBOMs = append(res.SBOMs, ScannedSBOM{File: f, Document: doc, Matches: ms, Coverage: cov})
+		res.SBOMs = append(res.SBOMs, ScannedSBOM{File: f, Document: doc, Matches: ms, Coverage: cov, Component: comp})
 	}
 	return res, nil
 }
@@ -223,11 +233,9 @@ func (d *scanDevice) sboms() []string {
 	return out
 }
 
-// weigh gives each match of the SBOM at file its severity for patients,
-// by the component whose SBOM it is, and puts the most severe first. An
-// SBOM no component names is left as it is.
-func (d *scanDevice) weigh(file string, ms []vuln.Match) {
-	var comp *model.Component
+// component is the device component whose SBOM is the file at file;
+// nil when no component names it.
+func (d *scanDevice) component(file string) *model.Component {
 	abs, _ := filepath.Abs(file)
 	for i := range d.dev.Components {
 		c := &d.dev.Components[i]
@@ -235,10 +243,16 @@ func (d *scanDevice) weigh(file string, ms []vuln.Match) {
 			continue
 		}
 		if p, _ := filepath.Abs(d.path(c.SBOM)); p == abs {
-			comp = c
-			break
+			return c
 		}
 	}
+	return nil
+}
+
+// weigh gives each match of component comp's SBOM its severity for
+// patients and puts the most severe first. An SBOM no component names
+// (comp nil) is left as it is.
+func (d *scanDevice) weigh(comp *model.Component, ms []vuln.Match) {
 	if comp == nil {
 		return
 	}
@@ -255,8 +269,9 @@ func (d *scanDevice) weigh(file string, ms []vuln.Match) {
 	})
 }
 
-// VEX states each vulnerability matched in each SBOM: what a VEX
-// document read says of it, else under investigation. The product is what
+// VEX states each vulnerability matched in each SBOM: with the device
+// model, what its disposition decided; else what a VEX document read says
+// of it; else under investigation. The product is what
 // the SBOM describes (its subject, else its file name) as a generic
 // package URL; the subcomponents are the affected packages.
 func (r *ScanResult) VEX() []vexout.Item {
@@ -275,6 +290,9 @@ func (r *ScanResult) VEX() []vexout.Item {
 			}
 		}
 		product := packageurl.NewPackageURL("generic", "", slug(filepath.Base(name)), "", nil, "").ToString()
+		if c := s.Component; c != nil && r.Device != nil {
+			product = packageurl.NewPackageURL("generic", slug(r.Device.Identity.Manufacturer), c.ID, c.Version, nil, "").ToString()
+		}
 		at := map[string]int{}
 		for _, m := range s.Matches {
 			k, seen := at[m.ID]
@@ -282,6 +300,13 @@ func (r *ScanResult) VEX() []vexout.Item {
 				st := vuln.VEXStatement{Vulnerability: m.ID, Aliases: m.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
 				if x := m.VEX; x != nil {
 					st.Status, st.Justification, st.Impact, st.Action, st.Source = x.Status, x.Justification, x.Impact, x.Action, x.Source
+				}
+				// With the device model, its dispositions decide, as in check.
+				if c := s.Component; c != nil && r.Device != nil {
+					if d, path, ok := r.Device.DispositionFor(c.ID, append([]string{m.ID}, m.Aliases...)...); ok {
+						st = vex.FromDisposition(d, nil, r.Device.Pos(path).String())
+						st.Vulnerability, st.Aliases = m.ID, m.Aliases
+					}
 				}
 				k = len(out)
 				at[m.ID] = k

@@ -297,3 +297,22 @@ func publisher(dev *model.Device, b BuildInfo) vexout.Publisher {
 	}
 	return p
 }
+
+// Publisher issues a scan's CSAF VEX: with the device model, its
+// manufacturer (as for check); else the first SBOM's author, or mdcheck,
+// as assessor under a URN namespace.
+func (r *ScanResult) Publisher(b BuildInfo) vexout.Publisher {
+	if r.Device != nil {
+		return publisher(r.Device, b)
+	}
+	name, title := "mdcheck", "SBOM scan"
+	for _, s := range r.SBOMs {
+		if s.Document != nil && len(s.Document.Authors) > 0 && name == "mdcheck" {
+			name = s.Document.Authors[0]
+		}
+		if s.Document != nil && s.Document.Subject != "" && title == "SBOM scan" {
+			title = s.Document.Subject
+		}
+	}
+	return vexout.Publisher{Category: "user", Name: name, Namespace: "urn:mdcheck:assessor:" + slug(name), Title: title, Engine: "mdcheck", Version: b.Version}
+}

@@ -7,8 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	gocsaf "github.com/gocsaf/csaf/v3/csaf"
+
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 	"github.com/mdcheck/mdcheck/internal/testutil/schematest"
+	"github.com/mdcheck/mdcheck/internal/vex"
 )
 
 // TestCheckSARIF: check -f sarif is valid SARIF 2.1.0 (the OASIS schema),
@@ -133,5 +136,46 @@ func TestScanSARIF(t *testing.T) {
 	}
 	if suppressed != 1 {
 		t.Errorf("%d results suppressed by VEX, want 1:\n%s", suppressed, out)
+	}
+}
+
+// TestScanVEXOut: scan writes OpenVEX and CSAF VEX; with the device
+// model, its dispositions decide, as in check; the CSAF output is valid
+// against the full schema.
+func TestScanVEXOut(t *testing.T) {
+	code, out, errs := run(t, "scan", "--device", "examples/pacemaker-system/device.yaml", "-f", "openvex")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	file := filepath.Join(t.TempDir(), "scan.openvex.json")
+	os.WriteFile(file, []byte(out), 0o600)
+	stmts, err := vex.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	status := map[string]string{}
+	for _, s := range stmts {
+		status[s.Vulnerability] = s.Status
+	}
+	if status["CVE-2022-2097"] != "not_affected" || status["CVE-2023-38545"] != "affected" || status["GHSA-xvch-5gv4-984h"] != "under_investigation" {
+		t.Errorf("statuses: %v", status)
+	}
+	if !strings.Contains(out, `"author": "Corvita Medical GmbH"`) || !strings.Contains(out, `"role": "manufacturer"`) {
+		t.Errorf("a device scan's VEX is the manufacturer's:\n%.600s", out)
+	}
+	db := importCurated(t)
+	code, out, errs = run(t, "scan", "--db", db, "--max-db-age", "0", "-f", "csaf-vex", jwtSBOM(t, t.TempDir()))
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	var generic any
+	if err := json.Unmarshal([]byte(out), &generic); err != nil {
+		t.Fatal(err)
+	}
+	if problems, err := gocsaf.ValidateCSAF(generic); err != nil || len(problems) > 0 {
+		t.Errorf("CSAF schema: %v %v", err, problems)
+	}
+	if !strings.Contains(out, `"category": "user"`) || !strings.Contains(out, `"under_investigation"`) {
+		t.Errorf("scan CSAF VEX:\n%.800s", out)
 	}
 }

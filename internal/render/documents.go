@@ -73,18 +73,8 @@ var openVEXFormat = Format{
 	// A scan's VEX is by whoever ran it: the SBOM's first author, else
 	// mdcheck, dated the day of the scan.
 	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
-		author := "mdcheck"
-		for _, s := range r.SBOMs {
-			if s.Document != nil && len(s.Document.Authors) > 0 {
-				author = s.Document.Authors[0]
-				break
-			}
-		}
-		now := o.Now
-		if now.IsZero() {
-			now = time.Now()
-		}
-		return vexout.OpenVEX(w, author, "assessor (mdcheck scan)", now.UTC().Truncate(24*time.Hour), r.VEX())
+		author, role := scanAuthor(r)
+		return vexout.OpenVEX(w, author, role, day(o), r.VEX())
 	},
 }
 
@@ -100,6 +90,32 @@ var csafVEXFormat = Format{
 		}
 		return vexout.CSAF(w, r.Publisher, day, r.VEX)
 	},
+	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
+		return vexout.CSAF(w, r.Publisher(o.Build), day(o), r.VEX())
+	},
+}
+
+// scanAuthor is who a scan's VEX is by: the manufacturer when the device
+// model was given, else the first SBOM's author (or mdcheck) as assessor.
+func scanAuthor(r *app.ScanResult) (string, string) {
+	if r.Device != nil {
+		return r.Device.Identity.Manufacturer, "manufacturer"
+	}
+	for _, s := range r.SBOMs {
+		if s.Document != nil && len(s.Document.Authors) > 0 {
+			return s.Document.Authors[0], "assessor (mdcheck scan)"
+		}
+	}
+	return "mdcheck", "assessor (mdcheck scan)"
+}
+
+// day is the date an output is issued: Options.Now's, or today's.
+func day(o Options) time.Time {
+	now := o.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	return now.UTC().Truncate(24 * time.Hour)
 }
 
 // sarifFormat writes the health check's failing and unknown findings as

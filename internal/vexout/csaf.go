@@ -15,7 +15,10 @@ import (
 
 // Publisher is who issues a CSAF VEX document.
 type Publisher struct {
-	Name string
+	// Category is the CSAF publisher category: vendor (the default) for
+	// the manufacturer, user for someone assessing SBOMs they were given.
+	Category string
+	Name     string
 	// Namespace is the publisher's URL (its security page, say).
 	Namespace string
 	// Title names what the document is about: the device and its version.
@@ -127,7 +130,7 @@ func CSAF(w io.Writer, p Publisher, day time.Time, items []Item) error {
 	date := day.UTC().Format(time.RFC3339)
 	doc := csafDoc{Document: csafDocument{
 		Category: "csaf_vex", CSAFVersion: "2.0",
-		Publisher: csafPublisher{Category: "vendor", Name: p.Name, Namespace: p.Namespace},
+		Publisher: csafPublisher{Category: orVendor(p.Category), Name: p.Name, Namespace: p.Namespace},
 		Title:     p.Title,
 		Tracking: csafTracking{
 			ID: "VEX-" + day.UTC().Format("20060102") + "-" + strings.ToUpper(idWord(p.Title)), Status: "final", Version: "1",
@@ -263,4 +266,11 @@ func idWord(s string) string {
 		}
 	}
 	return strings.TrimSuffix(b.String(), "-")
+}
+
+func orVendor(c string) string {
+	if c == "" {
+		return "vendor"
+	}
+	return c
 }
