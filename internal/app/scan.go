@@ -291,21 +291,22 @@ func (r *ScanResult) VEX() []vexout.Item {
 		}
 		product := packageurl.NewPackageURL("generic", "", slug(filepath.Base(name)), "", nil, "").ToString()
 		if c := s.Component; c != nil && r.Device != nil {
-			product = packageurl.NewPackageURL("generic", slug(r.Device.Identity.Manufacturer), c.ID, c.Version, nil, "").ToString()
+			product = componentPURL(r.Device, c)
 		}
 		at := map[string]int{}
 		for _, m := range s.Matches {
 			k, seen := at[m.ID]
 			if !seen {
-				st := vuln.VEXStatement{Vulnerability: m.ID, Aliases: m.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
-				if x := m.VEX; x != nil {
-					st.Status, st.Justification, st.Impact, st.Action, st.Source = x.Status, x.Justification, x.Impact, x.Action, x.Source
-				}
 				// With the device model, its dispositions decide, as in check.
+				var st vuln.VEXStatement
+				ok := false
 				if c := s.Component; c != nil && r.Device != nil {
-					if d, path, ok := r.Device.DispositionFor(c.ID, append([]string{m.ID}, m.Aliases...)...); ok {
-						st = vex.FromDisposition(d, nil, r.Device.Pos(path).String())
-						st.Vulnerability, st.Aliases = m.ID, m.Aliases
+					st, ok = disposed(r.Device, c, m.ID, m.Aliases, nil)
+				}
+				if !ok {
+					st = vuln.VEXStatement{Vulnerability: m.ID, Aliases: m.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
+					if x := m.VEX; x != nil {
+						st.Status, st.Justification, st.Impact, st.Action, st.Source = x.Status, x.Justification, x.Impact, x.Action, x.Source
 					}
 				}
 				k = len(out)

@@ -251,22 +251,39 @@ func vexItems(dev *model.Device, ev *evidence.Set) []vexout.Item {
 		if !ok || v.Err != "" {
 			continue
 		}
-		product := packageurl.NewPackageURL("generic", slug(dev.Identity.Manufacturer), c.ID, c.Version, nil, "").ToString()
+		product := componentPURL(dev, c)
 		for _, f := range v.Found {
-			ids := append([]string{f.ID}, f.Aliases...)
-			st := vuln.VEXStatement{Vulnerability: f.ID, Aliases: f.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
-			switch d, path, ok := dev.DispositionFor(c.ID, ids...); {
-			case ok:
-				st = vex.FromDisposition(d, f.PURLs, dev.Pos(path).String())
-				st.Aliases = f.Aliases
-			case f.VEX != nil:
-				st.Status, st.Justification, st.Impact, st.Action, st.Source = f.VEX.Status, f.VEX.Justification, f.VEX.Impact, f.VEX.Action, f.VEX.Source
+			st, ok := disposed(dev, c, f.ID, f.Aliases, f.PURLs)
+			if !ok {
+				st = vuln.VEXStatement{Vulnerability: f.ID, Aliases: f.Aliases, Status: vuln.VEXUnderInvestigation, Source: "mdcheck"}
+				if x := f.VEX; x != nil {
+					st.Status, st.Justification, st.Impact, st.Action, st.Source = x.Status, x.Justification, x.Impact, x.Action, x.Source
+				}
 			}
-			st.Vulnerability = f.ID
 			out = append(out, vexout.Item{Product: product, Subcomponents: f.PURLs, Statement: st})
 		}
 	}
 	return out
+}
+
+// componentPURL names a component of the device model as the product of
+// VEX statements: a generic package URL under the manufacturer.
+func componentPURL(dev *model.Device, c *model.Component) string {
+	return packageurl.NewPackageURL("generic", slug(dev.Identity.Manufacturer), c.ID, c.Version, nil, "").ToString()
+}
+
+// disposed is the VEX statement for vulnerability id (known also by
+// aliases) in component c when the device model records a disposition
+// for it, with the record's place in the model as source; ok is false
+// when it records none.
+func disposed(dev *model.Device, c *model.Component, id string, aliases, packages []string) (st vuln.VEXStatement, ok bool) {
+	d, path, ok := dev.DispositionFor(c.ID, append([]string{id}, aliases...)...)
+	if !ok {
+		return vuln.VEXStatement{}, false
+	}
+	st = vex.FromDisposition(d, packages, dev.Pos(path).String())
+	st.Vulnerability, st.Aliases = id, aliases
+	return st, true
 }
 
 // slug is a name as a package URL namespace: lower case, words joined by
