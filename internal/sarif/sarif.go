@@ -176,6 +176,18 @@ func ruleOf(f catalog.Finding, r catalog.Rule) rule {
 	return out
 }
 
+// relURI is file as a SARIF artifact URI: relative to base when file is
+// an absolute path inside it, else the path as given, with forward
+// slashes either way.
+func relURI(file, base string) string {
+	if base != "" && filepath.IsAbs(file) {
+		if rel, err := filepath.Rel(base, file); err == nil && !strings.HasPrefix(rel, "..") {
+			return filepath.ToSlash(rel)
+		}
+	}
+	return filepath.ToSlash(file)
+}
+
 // locations are the files and positions the finding's evidence names,
 // each once, in the order given: model facts with their line and column,
 // documents and SBOMs as files.
@@ -187,12 +199,7 @@ func locations(f catalog.Finding, base string) []location {
 		if file == "" || strings.Contains(file, "://") {
 			continue
 		}
-		uri := filepath.ToSlash(file)
-		if base != "" && filepath.IsAbs(file) {
-			if rel, err := filepath.Rel(base, file); err == nil && !strings.HasPrefix(rel, "..") {
-				uri = filepath.ToSlash(rel)
-			}
-		}
+		uri := relURI(file, base)
 		key := uri
 		var reg *region
 		if e.Source.Line > 0 {

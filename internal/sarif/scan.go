@@ -3,7 +3,6 @@ package sarif
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
@@ -28,12 +27,7 @@ func Scan(w io.Writer, version string, sboms []SBOM, base string) error {
 	index := map[string]int{}
 	results := []result{}
 	for _, s := range sboms {
-		uri := filepath.ToSlash(s.File)
-		if base != "" && filepath.IsAbs(s.File) {
-			if rel, err := filepath.Rel(base, s.File); err == nil && !strings.HasPrefix(rel, "..") {
-				uri = filepath.ToSlash(rel)
-			}
-		}
+		uri := relURI(s.File, base)
 		for _, m := range s.Matches {
 			k, ok := index[m.ID]
 			if !ok {
