@@ -21,7 +21,7 @@ func Normalize(s string) string {
 	var b strings.Builder
 	space := true
 	for _, r := range s {
-		r = fold(r)
+		r = Fold(r)
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
@@ -72,8 +72,9 @@ func repairMojibake(s string) string {
 var cp1252 = map[rune]byte{'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8A, '‹': 0x8B, 'Œ': 0x8C, 'Ž': 0x8E,
 	'‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97, '˜': 0x98, '™': 0x99, 'š': 0x9A, '›': 0x9B, 'œ': 0x9C, 'ž': 0x9E, 'Ÿ': 0x9F}
 
-// fold maps a letter with a diacritic to its base letter.
-func fold(r rune) rune {
+// Fold maps a Latin letter with a diacritic to its base letter; any
+// other rune is returned as it is.
+func Fold(r rune) rune {
 	if r < 0xC0 {
 		return r
 	}

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/mdcheck/mdcheck/internal/advisory"
 )
 
 // Field is what a column of an inventory holds.
@@ -67,25 +69,12 @@ var fieldOf = func() map[string]Field {
 func headerKey(h string) string {
 	var b strings.Builder
 	for _, r := range h {
-		r = foldRune(r)
+		r = advisory.Fold(r)
 		if unicode.IsLetter(r) || unicode.IsDigit(r) {
 			b.WriteRune(unicode.ToLower(r))
 		}
 	}
 	return b.String()
-}
-
-// foldRune maps the accented letters of the languages above to their base
-// letter.
-func foldRune(r rune) rune {
-	if r < 0xC0 {
-		return r
-	}
-	const from, to = "àáâãäåçèéêëìíîïñòóôõöøùúûüýÿÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝ", "aaaaaaceeeeiiiinoooooouuuuyyAAAAAACEEEEIIIINOOOOOOUUUUY"
-	if i := strings.IndexRune(from, r); i >= 0 {
-		return []rune(to)[len([]rune(from[:i]))]
-	}
-	return r
 }
 
 // ParseColumns reads a column mapping such as
