@@ -36,7 +36,7 @@ var allowed = map[string]struct {
 	"bench/large": {"domain", []string{"internal/testutil/large"}},
 	// The command line reaches the domain only through the core.
 	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
-	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif"}},
+	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile"}},
 	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
 		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout"}},
 
@@ -58,6 +58,7 @@ var allowed = map[string]struct {
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
 	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},
+	"internal/htmlreport":      {"render", []string{"internal/catalog", "internal/classify", "internal/evidence", "internal/model", "internal/report", "internal/severity"}},
 	"internal/mds2/hn2019":     {"domain", nil},
 	"internal/mds2/crosswalk":  {"domain", []string{"internal/model", "internal/evidence", "internal/mds2/hn2019"}},
 	"internal/advisory":        {"domain", []string{"internal/jsonsafe"}},
@@ -82,6 +83,7 @@ var allowed = map[string]struct {
 	"internal/jsonsafe":            {"leaf", nil},
 	"internal/boundedio":           {"leaf", nil},
 	"internal/atomicfile":          {"leaf", nil},
+	"internal/browser":             {"leaf", nil},
 	"internal/testutil/website":    {"leaf", nil},
 	"internal/testutil/golden":     {"leaf", nil},
 	"internal/testutil/hostile":    {"leaf", nil},

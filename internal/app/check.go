@@ -9,6 +9,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -68,6 +69,15 @@ type CheckResult struct {
 	Publisher vexout.Publisher
 	// Rules are the rules the check ran, built-in and policy ones.
 	Rules []catalog.Rule
+	// Model is the device model assessed (from the MDS2 form alone, the
+	// facts its answers decide); Classification its full Annex VIII
+	// classification with every rule's trace.
+	Model          *model.Device
+	Classification *classify.Classification
+	// Vulnerabilities is, for each component whose SBOM was matched, what
+	// the database holds for it and how much of the SBOM it covers (the
+	// coverage ledger); empty when vulnerabilities were not assessed.
+	Vulnerabilities []evidence.Vulnerabilities
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -173,7 +183,8 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules}, nil
+	res.report.Inputs = checkInputs(dev, o)
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -67,6 +67,10 @@ type assessment struct {
 	vex       []vexout.Item
 	publisher vexout.Publisher
 	rules     []catalog.Rule
+	// classification is the device's full classification.
+	classification *classify.Classification
+	// vulns is what matching each component's SBOM showed.
+	vulns []evidence.Vulnerabilities
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
@@ -149,7 +153,13 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		Findings:       findings,
 		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
 	})
-	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs}, nil
+	var vulns []evidence.Vulnerabilities
+	for _, c := range dev.Components {
+		if v, ok := ev.Vulnerabilities(c.ID); ok {
+			vulns = append(vulns, v)
+		}
+	}
+	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs, classification: cl, vulns: vulns}, nil
 }
 
 // documentEvidence records each referenced document. A document whose
@@ -229,20 +239,27 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) (map
 }
 
 func hashFile(path string) (string, error) {
+	sum, _, err := hashSize(path)
+	return sum, err
+}
+
+// hashSize is the SHA-256 of the file at path and its size, read up to
+// maxDocument bytes.
+func hashSize(path string) (string, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	n, err := io.Copy(h, io.LimitReader(f, maxDocument+1))
 	if err != nil {
-		return "", err
+		return "", 0, err
 	}
 	if n > maxDocument {
-		return "", fmt.Errorf("larger than %d bytes", maxDocument)
+		return "", 0, fmt.Errorf("larger than %d bytes", maxDocument)
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 func firstNonEmpty(s ...string) string {

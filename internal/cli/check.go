@@ -56,9 +56,9 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex or sarif")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex, sarif, html or pdf; several, comma-separated, with -o FOLDER")
 	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
-	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output")
+	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output (a folder, with several formats)")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
 	f.StringVar(&fl.opts.Waivers, "waivers", "", "waiver file (finding, reason, owner, expires)")
 	f.StringVar(&fl.opts.Reviews, "reviews", "", "review file closing manual requirements (requirement, outcome, reviewer, date, evidence)")
@@ -74,17 +74,15 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 }
 
 func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
-	rf, err := format(fl.format, func(f *render.Format) bool { return f.Check != nil })
+	outs, err := render.Outputs(fl.format, fl.output, "report", func(f *render.Format) bool { return f.Check != nil })
 	if err != nil {
-		return err
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if fl.oscalPlan != "" && rf.Name != "oscal" {
-		return fmt.Errorf("%w: --oscal-plan goes with --format oscal", errUsage)
+	if fl.oscalPlan != "" && (len(outs) != 1 || outs[0].Format.Name != "oscal") {
+		return fmt.Errorf("%w: --oscal-plan goes with --format oscal alone", errUsage)
 	}
-	for _, p := range []string{fl.output, fl.oscalPlan} {
-		if err := rf.CheckExtension(p); p != "" && err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
-		}
+	if err := outs[0].Format.CheckExtension(fl.oscalPlan); fl.oscalPlan != "" && err != nil {
+		return fmt.Errorf("%w: %v", errUsage, err)
 	}
 	threshold, err := failOn(fl.failOn, "info, low, medium, high, critical")
 	if err != nil {
@@ -111,12 +109,12 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	if err != nil {
 		return modelError(err, cmd.ErrOrStderr())
 	}
-	ro := render.Options{Color: fl.output == "" && colorTerminal(stdout), All: fl.all, Build: thisBuild()}
+	ro := render.Options{Color: fl.output == "" && colorTerminal(stdout), All: fl.all, Build: thisBuild(), Context: cmd.Context()}
 	if fl.oscalPlan != "" {
 		plan := &planFile{path: fl.oscalPlan}
 		ro.Plan, ro.PlanHref = plan, relHref(fl.output, fl.oscalPlan)
 	}
-	if err := output(fl.output, stdout, func(w io.Writer) error { return rf.Check(w, res, ro) }); err != nil {
+	if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Check(w, res, ro) }); err != nil {
 		return err
 	}
 	return tripped(cmd.ErrOrStderr(), fl.failOn, res.Tripped(threshold))

@@ -252,12 +252,21 @@ func TestCheckWaiversAndFailOn(t *testing.T) {
 		t.Errorf("--fail-on critical on the pacemaker = %d, want %d (GHSA-xvch-5gv4-984h in the portal)", code, ExitFindings)
 	}
 
+	if err := os.WriteFile(filepath.Join(dir, "file"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args []string
 		msg  string
 	}{
 		{[]string{"--fail-on", "severe"}, "--fail-on must be"},
-		{[]string{"-f", "pdf"}, "--format must be"},
+		{[]string{"-f", "docx"}, "--format must be"},
+		{[]string{"-f", "html,docx", "-o", dir}, "--format must be"},
+		{[]string{"-f", "html,html", "-o", dir}, "names html twice"},
+		{[]string{"-f", "html,sarif"}, "give -o a folder"},
+		{[]string{"-f", "html,sarif", "-o", filepath.Join(dir, "file")}, "is a file, not a folder"},
+		{[]string{"-f", "html", "-o", filepath.Join(dir, "r.pdf")}, "ends in .pdf"},
+		{[]string{"-f", "json,oscal", "-o", dir, "--oscal-plan", filepath.Join(dir, "plan.json")}, "--oscal-plan goes with --format oscal alone"},
 		{[]string{"--profile", "patient"}, "--profile must be"},
 		{[]string{"--date", "29.11.2026"}, "--date must be"},
 		{[]string{"--waivers", filepath.Join(dir, "none.yaml")}, "no such file"},

@@ -28,7 +28,7 @@ var markdown = Format{
 // and, when Options.Plan is set, the assessment plan they refer to.
 var oscalFormat = Format{
 	Name:       "oscal",
-	Extensions: []string{".json"},
+	Extensions: []string{".oscal.json", ".json"},
 	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
 		if o.Plan != nil {
 			var plan bytes.Buffer

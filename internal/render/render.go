@@ -6,6 +6,7 @@
 package render
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -34,6 +35,9 @@ type Options struct {
 	// PlanHref is how the results refer to it.
 	Plan     io.Writer
 	PlanHref string
+	// Context cancels a rendering that runs another program (the PDF's
+	// Chromium); nil means never.
+	Context context.Context
 }
 
 // Format is one output format and the results it renders; a nil field
@@ -71,7 +75,7 @@ type RowWriter interface {
 }
 
 // formats is the registry, in the order names are listed.
-var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &xlsx}
+var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &pdfFormat, &xlsx}
 
 // aliases are other names users type for a format.
 var aliases = map[string]string{"markdown": "md", "text": "table"}
@@ -131,7 +135,7 @@ func (f *Format) CheckExtension(path string) error {
 
 // csvFormat claims the ending of files no format writes, so that an
 // output named .csv is refused rather than written in another format.
-var csvFormat = Format{Name: "csv", Extensions: []string{".csv", ".tsv", ".xls", ".ods", ".pdf", ".html", ".htm", ".xml", ".yaml", ".yml"}}
+var csvFormat = Format{Name: "csv", Extensions: []string{".csv", ".tsv", ".xls", ".ods", ".xml", ".yaml", ".yml"}}
 
 // orList writes "a, b or c".
 func orList(s []string) string {

@@ -22,9 +22,9 @@ import (
 // "suppression"; 3: the tool's commit, build date, catalog version and
 // database; 4: a legacy device's MDR Art. 120 transition; 5: tentative
 // findings and fixes; 6: findings set aside by a vulnerability
-// disposition, and the certificates behind a requirement;
-// docs/schemas/check.schema.json).
-const SchemaVersion = "6"
+// disposition, and the certificates behind a requirement; 7: the inputs
+// the check read, with their SHA-256; docs/schemas/check.schema.json).
+const SchemaVersion = "7"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -51,6 +51,24 @@ type Report struct {
 	Requirements   []RequirementResult `json:"requirements"`
 	Findings       []catalog.Finding   `json:"findings"`
 	Manual         []ManualItem        `json:"manual"`
+	// Inputs are the files the check read, each with its SHA-256, so
+	// that a reader can tell which versions were assessed.
+	Inputs []InputFile `json:"inputs"`
+}
+
+// InputFile is one file a check read.
+type InputFile struct {
+	// Role says what the file is to the check: model, dispositions,
+	// sbom:COMPONENT, document:KIND, mds2, vex, waivers, reviews or
+	// policy.
+	Role string `json:"role"`
+	// Path is the file's path as given, or joined to the model's folder
+	// for the files the model names.
+	Path   string `json:"path"`
+	SHA256 string `json:"sha256,omitempty"`
+	Size   int64  `json:"size,omitempty"`
+	// Error says why the file could not be read; it then has no hash.
+	Error string `json:"error,omitempty"`
 }
 
 // Tool identifies the build and data that made the report, so that a

@@ -33,8 +33,8 @@ const (
 	maxDetail = 240
 )
 
-// clip shortens s to at most n bytes at a word boundary, marking the cut.
-func clip(s string, n int) string {
+// Clip shortens s to at most n bytes at a word boundary, marking the cut.
+func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -116,7 +116,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		}
 		p.f("  %s %s %s\n", mark, rr.ID, c(dim, rr.Title))
 		if rv := rr.Review; rv != nil {
-			p.f("      REVIEW  %s by %s on %s: %s\n", rv.Outcome, rv.Reviewer, rv.Date, clip(rv.Evidence, maxDetail))
+			p.f("      REVIEW  %s by %s on %s: %s\n", rv.Outcome, rv.Reviewer, rv.Date, Clip(rv.Evidence, maxDetail))
 		}
 		shown, more := map[string]int{}, map[string]int{}
 		for _, id := range rr.Findings {
@@ -135,7 +135,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			if f.Suppressed() {
 				status = "WAIVED"
 			}
-			p.f("      %-7s %s: %s\n", status, f.ID, clip(f.Detail, maxDetail))
+			p.f("      %-7s %s: %s\n", status, f.ID, Clip(f.Detail, maxDetail))
 		}
 		for _, rule := range sortedKeys(more) {
 			p.f("      ... %d more from %s (--format md lists them all)\n", more[rule], rule)
@@ -153,7 +153,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			if f.Suppressed() {
 				status = "WAIVED"
 			}
-			p.f("      %-7s %s: %s\n", status, f.ID, clip(f.Detail, maxDetail))
+			p.f("      %-7s %s: %s\n", status, f.ID, Clip(f.Detail, maxDetail))
 		}
 		if passed > 0 {
 			p.f("      %d pass (--all lists them)\n", passed)

@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+)
+
+// TestCheckHTMLGolden: the HTML report of two examples, one with its
+// vulnerabilities matched against the built-in snapshot, one without.
+func TestCheckHTMLGolden(t *testing.T) {
+	for _, tc := range []struct{ name, golden string }{
+		{"pacemaker-system", "html-pacemaker-system.html"},
+		{"infusion-pump", "html-infusion-pump.html"},
+	} {
+		args := []string{"check", "--date", date, "-f", "html", "examples/" + tc.name + "/device.yaml"}
+		if tc.name == "infusion-pump" {
+			args = append(args, "--no-vulns")
+		}
+		code, out, errs := run(t, args...)
+		if code != ExitOK && code != ExitFindings {
+			t.Fatalf("%s: exit %d\n%s", tc.name, code, errs)
+		}
+		golden.Check(t, tc.golden, []byte(out))
+	}
+}
+
+// TestSeveralFormats: --format a,b -o DIR writes each format to its own
+// file in DIR, each the same bytes as the format written alone, and two
+// runs give the same bytes.
+func TestSeveralFormats(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "new", "reports")
+	model := "examples/pacemaker-system/device.yaml"
+	if code, _, errs := run(t, "check", "--date", date, "-f", "html,sarif,json,openvex,csaf-vex,md,table,oscal", "-o", dir, model); code != ExitOK && code != ExitFindings {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for format, file := range map[string]string{"html": "report.html", "sarif": "report.sarif", "json": "report.json", "openvex": "report.openvex.json",
+		"csaf-vex": "report.csaf.json", "md": "report.md", "table": "report.txt", "oscal": "report.oscal.json"} {
+		got, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Errorf("%s: %v", format, err)
+			continue
+		}
+		_, alone, _ := run(t, "check", "--date", date, "-f", format, model)
+		if !bytes.Equal(got, []byte(alone)) {
+			t.Errorf("%s in the folder differs from -f %s alone", file, format)
+		}
+	}
+}
+
+// TestSeveralFormatsAllOrNothing: when one format fails (a PDF without
+// Chromium), no file of the others is written.
+func TestSeveralFormatsAllOrNothing(t *testing.T) {
+	t.Setenv("MDCHECK_CHROMIUM", filepath.Join(t.TempDir(), "no-chromium"))
+	dir := filepath.Join(t.TempDir(), "out")
+	code, _, errs := run(t, "check", "--date", date, "--no-vulns", "-f", "html,pdf", "-o", dir, "examples/bp-monitor/device.yaml")
+	if code != ExitInput || !strings.Contains(errs, "MDCHECK_CHROMIUM") {
+		t.Errorf("exit %d %q, want %d naming MDCHECK_CHROMIUM", code, errs, ExitInput)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("%d files written, want none", len(entries))
+	}
+}
+
+// TestCheckPDF prints the pacemaker's report through headless Chromium,
+// then reads it back as text (pdftotext) and as page images (pdftoppm):
+// the PDF must carry the report's summary, requirements, findings and
+// appendix, and render to pages.
+func TestCheckPDF(t *testing.T) {
+	needBrowser(t)
+	for _, tool := range []string{"pdftotext", "pdftoppm"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("CI=true and %s is missing (poppler-utils)", tool)
+			}
+			t.Skipf("skipped: %s not installed (poppler-utils)", tool)
+		}
+	}
+	dir := t.TempDir()
+	pdf := filepath.Join(dir, "report.pdf")
+	if code, _, errs := run(t, "check", "--date", date, "-f", "pdf", "-o", pdf, "examples/pacemaker-system/device.yaml"); code != ExitOK && code != ExitFindings {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	text, err := exec.Command("pdftotext", "-layout", pdf, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Corvita Pace DR CVP-200", "MDR class", "Readiness", "64.0%", "Fix first", "Architecture and exposure",
+		"Requirements not met", "IEC81001.8", "Findings not passing, in full", "GHSA-xvch-5gv4-984h", "Coverage ledger", "Classification trace", "Rule 8",
+		"Appendix: inputs and versions", "examples/pacemaker-system/device.yaml"} {
+		if !bytes.Contains(text, []byte(want)) {
+			t.Errorf("PDF text lacks %q", want)
+		}
+	}
+	if out, err := exec.Command("pdftoppm", "-png", "-r", "30", "-f", "1", "-l", "2", pdf, filepath.Join(dir, "page")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v\n%s", err, out)
+	}
+	for _, p := range []string{"page-01.png", "page-02.png"} {
+		b, err := os.ReadFile(filepath.Join(dir, p))
+		if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) || len(b) < 2000 {
+			t.Errorf("%s: %d bytes, %v: want a rendered page", p, len(b), err)
+		}
+	}
+}
+
+// needBrowser skips a test without Chromium, and fails it under CI=true,
+// whose run installs it (.ci/run).
+func needBrowser(t *testing.T) {
+	t.Helper()
+	for _, n := range []string{"chromium", "chromium-browser", "google-chrome"} {
+		if _, err := exec.LookPath(n); err == nil {
+			return
+		}
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true and no Chromium installed (apt-get install chromium)")
+	}
+	t.Skip("skipped: no Chromium installed (apt-get install chromium)")
+}
