@@ -160,12 +160,16 @@ func TestImportDirection(t *testing.T) {
 	}
 }
 
-// nonBlank counts the non-blank lines of the package's non-test Go files.
+// nonBlank counts the non-blank lines of code of the package's non-test
+// Go files. The lines inside raw strings (a command's help text, a
+// template) are data, not code, and do not count, as in
+// TestEntryPointsThin.
 func nonBlank(t *testing.T, p pkg) int {
 	t.Helper()
 	n := 0
 	for _, f := range p.GoFiles {
-		data, err := os.ReadFile(filepath.Join(p.Dir, f))
+		path := filepath.Join(p.Dir, f)
+		data, err := os.ReadFile(path)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -174,12 +178,27 @@ func nonBlank(t *testing.T, p pkg) int {
 				n++
 			}
 		}
+		file, err := parser.ParseFile(token.NewFileSet(), path, data, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(file, func(m ast.Node) bool {
+			if lit, ok := m.(*ast.BasicLit); ok && lit.Kind == token.STRING && strings.HasPrefix(lit.Value, "`") {
+				for _, l := range strings.Split(lit.Value, "\n")[1:] {
+					if strings.TrimSpace(l) != "" {
+						n--
+					}
+				}
+			}
+			return true
+		})
 	}
 	return n
 }
 
 // TestPackageSize keeps packages to one responsibility each: none over
-// 2,500 non-blank lines of non-test Go but the rule set, whose rules are
+// 2,500 non-blank lines of non-test Go code (help texts and templates in
+// raw strings are data) but the rule set, whose rules are
 // one file each, and the command line thin (1,200).
 func TestPackageSize(t *testing.T) {
 	for _, p := range listPackages(t) {
@@ -192,7 +211,7 @@ func TestPackageSize(t *testing.T) {
 			limit = 1200
 		}
 		if n := nonBlank(t, p); n > limit {
-			t.Errorf("%s has %d non-blank lines of Go, more than %d: split it by responsibility", name, n, limit)
+			t.Errorf("%s has %d non-blank lines of Go code, more than %d: split it by responsibility", name, n, limit)
 		}
 	}
 }

@@ -122,3 +122,22 @@ func needBrowser(t *testing.T) {
 	}
 	t.Skip("skipped: no Chromium installed (apt-get install chromium)")
 }
+
+// TestScanSeveralFormats: scan writes several formats into a folder too,
+// and a format that describes one SBOM is refused beside several SBOMs.
+func TestScanSeveralFormats(t *testing.T) {
+	dir := t.TempDir()
+	sboms := []string{"examples/pacemaker-system/sbom/portal-frontend.cdx.json", "examples/pacemaker-system/sbom/home-monitor.spdx.json"}
+	if code, _, errs := run(t, append([]string{"scan", "-f", "json,sarif,openvex", "-o", dir}, sboms...)...); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	for _, f := range []string{"scan.json", "scan.sarif", "scan.openvex.json"} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	code, _, errs := run(t, append([]string{"scan", "-f", "json,cyclonedx", "-o", t.TempDir()}, sboms...)...)
+	if code != ExitInput || !strings.Contains(errs, "describes one SBOM") {
+		t.Errorf("cyclonedx beside two SBOMs: exit %d %q", code, errs)
+	}
+}

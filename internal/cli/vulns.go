@@ -65,15 +65,18 @@ how the component can be reached and what it does for the patient, from
 the device model (docs/vulnerabilities.md, "Severity for patients"), and
 scan reads every SBOM the model names when no SBOM is given.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			f, err := format(fmtName, func(f *render.Format) bool { return f.Scan != nil })
+			outs, err := render.Outputs(fmtName, outFile, "scan", func(f *render.Format) bool { return f.Scan != nil })
 			if err != nil {
-				return err
-			}
-			if f.Single && len(args) > 1 {
-				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(args))
-			}
-			if err := f.CheckExtension(outFile); outFile != "" && err != nil {
 				return fmt.Errorf("%w: %v", errUsage, err)
+			}
+			single := ""
+			for _, o := range outs {
+				if o.Format.Single {
+					single = o.Format.Name
+				}
+			}
+			if single != "" && len(args) > 1 {
+				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, single, len(args))
 			}
 			sev, err := failOn(threshold, "low, medium, high, critical")
 			if err != nil {
@@ -92,18 +95,18 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if err != nil {
 				return err
 			}
-			if f.Single && len(res.SBOMs) != 1 {
-				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, f.Name, len(res.SBOMs))
+			if single != "" && len(res.SBOMs) != 1 {
+				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, single, len(res.SBOMs))
 			}
-			ro := render.Options{Build: thisBuild(), Now: time.Now()}
-			if err := output(outFile, stdout, func(w io.Writer) error { return f.Scan(w, res, ro) }); err != nil {
+			ro := render.Options{Build: thisBuild(), Now: time.Now(), Context: cmd.Context()}
+			if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Scan(w, res, ro) }); err != nil {
 				return err
 			}
 			return tripped(cmd.ErrOrStderr(), threshold, res.Tripped(sev))
 		},
 	}
 	db.add(c, "vulnerability database file (or MDCHECK_DB)", true)
-	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM), openvex or sarif")
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM), openvex, csaf-vex or sarif; several, comma-separated, with -o FOLDER")
 	c.Flags().StringVar(&threshold, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
 	c.Flags().StringVarP(&outFile, "output", "o", "", "write the report to this file instead of standard output")
 	c.Flags().StringVar(&o.Device, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")
