@@ -106,6 +106,7 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	a := newApp(cmd, fl.db.path)
 	defer a.Close()
 	res, err := a.Check(cmd.Context(), o)
+	done() // the progress line goes before the report comes
 	if err != nil {
 		return modelError(err, cmd.ErrOrStderr())
 	}

@@ -565,7 +565,7 @@ func TestCheckReviews(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
-	for _, want := range []string{"1 on reviews)", "REVIEW  not-met by QA on 2026-11-20: SOP-14 rev. B"} {
+	for _, want := range []string{"1 on reviews)", "review: not-met by QA on 2026-11-20: SOP-14 rev. B"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q", want)
 		}

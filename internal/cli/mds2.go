@@ -42,6 +42,7 @@ the reason. Formats: table (default) or json.`,
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
 			form, err := app.New(app.Config{Build: thisBuild()}).MDS2Import(cmd.Context(), args[0], ev)
+			done()
 			if err != nil {
 				return err
 			}
@@ -93,6 +94,7 @@ atomically.`,
 			defer done()
 			o.Model, o.Events = args[0], ev
 			ex, err := app.New(app.Config{Build: thisBuild()}).MDS2Export(cmd.Context(), o)
+			done()
 			if err != nil {
 				return modelError(err, cmd.ErrOrStderr())
 			}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 )
@@ -139,5 +140,76 @@ func TestScanSeveralFormats(t *testing.T) {
 	code, _, errs := run(t, append([]string{"scan", "-f", "json,cyclonedx", "-o", t.TempDir()}, sboms...)...)
 	if code != ExitInput || !strings.Contains(errs, "describes one SBOM") {
 		t.Errorf("cyclonedx beside two SBOMs: exit %d %q", code, errs)
+	}
+}
+
+// TestProgressCleared runs mdcheck on a terminal (script(1) gives it
+// one): every progress line it draws is cleared before anything else is
+// written, and what follows starts on a clean line.
+func TestProgressCleared(t *testing.T) {
+	bin, _ := buildBinary(t)
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("skipped: script(1) not installed (util-linux)")
+	}
+	for _, args := range []string{
+		"scan examples/pacemaker-system/sbom/home-monitor.spdx.json examples/pacemaker-system/sbom/portal-frontend.cdx.json",
+		"scan --device examples/pacemaker-system/device.yaml",
+		"check --date " + date + " examples/pacemaker-system/device.yaml",
+	} {
+		cmd := exec.Command("script", "-qfec", bin+" "+args, "/dev/null")
+		cmd.Dir = repoRoot
+		cmd.Env = append(os.Environ(), "TERM=xterm")
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("%s: %v\n%s", args, err, out)
+		}
+		drawn := 0
+		for _, seg := range strings.Split(string(out), "\r\x1b[K") {
+			if strings.HasPrefix(seg, "scanning ") || strings.HasPrefix(seg, "downloading ") {
+				drawn++
+				if strings.ContainsAny(seg, "\n") {
+					t.Errorf("%s: a progress line was not cleared before output: %q", args, seg[:min(len(seg), 200)])
+				}
+			}
+		}
+		if strings.HasPrefix(args, "scan") && drawn == 0 {
+			t.Errorf("%s: no progress line drawn on a terminal: the test would not see one left", args)
+		}
+	}
+}
+
+// TestTableFitsAndShowsEachFindingOnce: on every example, with and
+// without --all, every line of the terminal table fits 80 columns and
+// each finding is shown once, whatever number of requirements it affects.
+func TestTableFitsAndShowsEachFindingOnce(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		for _, all := range []bool{false, true} {
+			args := []string{"check", "--date", date, "examples/" + name + "/device.yaml"}
+			if all {
+				args = append(args, "--all")
+			}
+			code, out, errs := run(t, args...)
+			if code != ExitOK {
+				t.Fatalf("%v: exit %d\n%s", args, code, errs)
+			}
+			seen := map[string]int{}
+			for i, l := range strings.Split(out, "\n") {
+				if n := utf8.RuneCountInString(l); n > 80 {
+					t.Errorf("%s --all=%v line %d has %d columns: %q", name, all, i+1, n, l)
+				}
+				f := strings.Fields(l)
+				if len(f) == 3 && strings.Contains(f[2], "@") && (f[0] == "FAIL" || f[0] == "UNKNOWN" || f[0] == "WAIVED" || f[0] == "PASS" || f[0] == "ERROR") {
+					seen[f[2]]++
+				}
+			}
+			if all && len(seen) == 0 {
+				t.Errorf("%s --all=%v: no finding line found; the test reads nothing", name, all)
+			}
+			for id, n := range seen {
+				if n > 1 {
+					t.Errorf("%s --all=%v: %s shown %d times", name, all, id, n)
+				}
+			}
+		}
 	}
 }

@@ -156,7 +156,8 @@ with the reason, the CVEs and those CISA lists as known exploited
 			defer a.Close()
 			return output(outFile, stdout, func(w io.Writer) error {
 				rows := f.Inventory(w, render.Options{Build: thisBuild()})
-				st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Columns: columns, Sheet: sheet, Freshness: db.freshness(cmd), Events: ev}, rows.Row)
+				row := func(r app.InventoryRow) error { done(); return rows.Row(r) }
+				st, err := a.MatchInventory(cmd.Context(), app.InventoryOptions{File: args[0], Columns: columns, Sheet: sheet, Freshness: db.freshness(cmd), Events: ev}, row)
 				if err != nil {
 					return err
 				}

@@ -172,7 +172,7 @@ func TestReviewsCloseManualRequirements(t *testing.T) {
 	if err := Text(&text, r, TextOptions{All: true}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"(1 on claims only, 0 on waivers, 1 on reviews)", "REVIEW  met by QA on 2026-11-20: BRA-12", "REVIEW  not-met by QA on 2026-11-20: SOP-14"} {
+	for _, want := range []string{"(1 on claims only, 0 on waivers, 1 on reviews)", "review: met by QA on 2026-11-20: BRA-12", "review: not-met by QA on 2026-11-20: SOP-14"} {
 		if !strings.Contains(text.String(), want) {
 			t.Errorf("text report lacks %q:\n%s", want, text.String())
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 )
@@ -54,8 +55,14 @@ func sortedKeys(m map[string]int) []string {
 	return out
 }
 
-// Text writes the report for a terminal: summary first, then what to fix
-// first, then each requirement that is not met with its findings.
+// Width is the terminal view's width: every line fits it, long text is
+// wrapped, details are clipped (--format md and json carry them whole).
+const Width = 80
+
+// Text writes the report for a terminal, every line within Width
+// columns: summary first, then what to fix first, then the requirements
+// not met, then each finding that is not passing once, with the
+// requirements it affects.
 func Text(w io.Writer, r *Report, o TextOptions) error {
 	p := &printer{w: w}
 	c := func(code, s string) string {
@@ -64,33 +71,48 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		}
 		return code + s + reset
 	}
+	para := func(indent int, s string) {
+		for _, l := range wrap(s, Width-indent) {
+			p.f("%s%s\n", strings.Repeat(" ", indent), l)
+		}
+	}
 	name := r.Device.Product
 	if r.Device.Model != "" {
 		name += " " + r.Device.Model
 	}
-	p.f("%s (%s): MDR cybersecurity health check, profile %s, %s\n\n", c(bold, name), r.Device.Manufacturer, r.Profile, r.Date)
-	p.f("Class %s%s\n", r.Classification.Class, rulesSuffix(r.Classification.Rule))
+	head := wrap(name+" ("+r.Device.Manufacturer+")", Width)
+	for _, l := range head {
+		p.f("%s\n", c(bold, l))
+	}
+	para(0, fmt.Sprintf("MDR cybersecurity health check, profile %s, %s", r.Profile, r.Date))
+	p.f("\n")
+	para(0, "Class "+r.Classification.Class+rulesSuffix(r.Classification.Rule))
 	if t := r.Classification.Transition; t != nil {
-		p.f("Legacy device: %s\n", t.Line())
+		para(0, "Legacy device: "+t.Line())
 	}
 	reviewed := ""
 	if n := r.Summary.MetOnReviews; n > 0 {
 		reviewed = fmt.Sprintf(", %d on reviews", n)
 	}
-	p.f("Readiness %s: %d of %d applicable requirements met (%d on claims only, %d on waivers%s)\n",
-		c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r), r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers, reviewed)
-	p.f("Requirements: %d missed, %d unproven, %d manual, %d met, %d not applicable\n",
-		r.Summary.Requirements[Missed], r.Summary.Requirements[Unproven], r.Summary.Requirements[Manual], r.Summary.Requirements[Met], r.Summary.Requirements[NotApplicable])
-	p.f("Findings: %s\n", counts(r.Summary.Findings))
+	p.f("Readiness %s: %d of %d applicable requirements met\n", c(bold, fmt.Sprintf("%.1f%%", r.Summary.Readiness)), r.Summary.Requirements[Met], applicable(r))
+	para(2, fmt.Sprintf("(%d on claims only, %d on waivers%s)", r.Summary.MetOnClaimsOnly, r.Summary.MetOnWaivers, reviewed))
+	para(0, fmt.Sprintf("Requirements: %d missed, %d unproven, %d manual, %d met, %d not applicable",
+		r.Summary.Requirements[Missed], r.Summary.Requirements[Unproven], r.Summary.Requirements[Manual], r.Summary.Requirements[Met], r.Summary.Requirements[NotApplicable]))
+	para(0, "Findings: "+counts(r.Summary.Findings))
 
 	if len(r.FixFirst) > 0 {
-		p.f("\n%s\n", c(bold, "Fix first (known exploited, then confirmed before tentative, then patient-safety impact plus severity):"))
+		p.f("\n")
+		for _, l := range wrap("Fix first (known exploited, then confirmed before tentative, then patient-safety impact plus severity):", Width) {
+			p.f("%s\n", c(bold, l))
+		}
 		for i, fx := range r.FixFirst {
 			if i == 10 {
-				p.f("  ... %d more in the report (--format md or json)\n", len(r.FixFirst)-10)
+				para(2, fmt.Sprintf("... %d more in the report (--format md or json)", len(r.FixFirst)-10))
 				break
 			}
-			p.f("  %2d. %-8s %s\n      %s (%s)\n", i+1, c(red, strings.ToUpper(fx.Severity.String())), fx.Finding, fx.Detail, fx.Why)
+			sev := fmt.Sprintf("%-8s", strings.ToUpper(fx.Severity.String()))
+			p.f("%2d. %s %s\n", i+1, c(red, sev), fx.Finding)
+			para(4, Clip(fx.Detail, maxDetail)+" ("+fx.Why+")")
 		}
 	}
 
@@ -98,7 +120,21 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	for _, f := range r.Findings {
 		find[f.ID] = f
 	}
-	p.f("\n%s\n", c(bold, "Requirements:"))
+	title := "Requirements not met:"
+	if o.All {
+		title = "Requirements:"
+	}
+	p.f("\n%s\n", c(bold, title))
+	idWidth, listed := 0, 0
+	for _, rr := range r.Requirements {
+		if rr.Status == Missed || rr.Status == Unproven || (o.All && rr.Status == Met) {
+			idWidth = max(idWidth, min(len(rr.ID), 20))
+			listed++
+		}
+	}
+	if listed == 0 {
+		p.f("  none\n")
+	}
 	for _, rr := range r.Requirements {
 		var mark string
 		switch rr.Status {
@@ -114,52 +150,147 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		default:
 			continue
 		}
-		p.f("  %s %s %s\n", mark, rr.ID, c(dim, rr.Title))
+		// The title wraps under itself, after the mark and the ID.
+		id := fmt.Sprintf("%-*s", idWidth, rr.ID)
+		lead := 2 + 10 + 1 + len(id) + 1
+		if lead > Width/2 {
+			p.f("  %s %s\n", mark, rr.ID)
+			para(13, rr.Title)
+		} else {
+			lines := wrap(rr.Title, Width-lead)
+			p.f("%s\n", strings.TrimRight(fmt.Sprintf("  %s %s %s", mark, id, c(dim, lines[0])), " "))
+			for _, l := range lines[1:] {
+				p.f("%s%s\n", strings.Repeat(" ", lead), c(dim, l))
+			}
+		}
 		if rv := rr.Review; rv != nil {
-			p.f("      REVIEW  %s by %s on %s: %s\n", rv.Outcome, rv.Reviewer, rv.Date, Clip(rv.Evidence, maxDetail))
-		}
-		shown, more := map[string]int{}, map[string]int{}
-		for _, id := range rr.Findings {
-			f := find[id]
-			if f.Status == catalog.Pass && !o.All {
-				continue
-			}
-			// A rule with a finding per vulnerability can have hundreds:
-			// the terminal shows the first few under each requirement.
-			if shown[f.Rule] == perRule {
-				more[f.Rule]++
-				continue
-			}
-			shown[f.Rule]++
-			status := strings.ToUpper(string(f.Status))
-			if f.Suppressed() {
-				status = "WAIVED"
-			}
-			p.f("      %-7s %s: %s\n", status, f.ID, Clip(f.Detail, maxDetail))
-		}
-		for _, rule := range sortedKeys(more) {
-			p.f("      ... %d more from %s (--format md lists them all)\n", more[rule], rule)
+			para(13, fmt.Sprintf("review: %s by %s on %s: %s", rv.Outcome, rv.Reviewer, rv.Date, Clip(rv.Evidence, maxDetail)))
 		}
 	}
-	if un := r.Unmapped(); len(un) > 0 {
-		p.f("\n%s\n", c(bold, "Rules under no requirement (policy rules):"))
-		passed := 0
-		for _, f := range un {
-			if f.Status == catalog.Pass && !o.All {
-				passed++
-				continue
-			}
-			status := strings.ToUpper(string(f.Status))
-			if f.Suppressed() {
-				status = "WAIVED"
-			}
-			p.f("      %-7s %s: %s\n", status, f.ID, Clip(f.Detail, maxDetail))
+	var shown []catalog.Finding
+	for _, f := range r.Findings {
+		if (f.Status == catalog.Pass || f.Status == catalog.NotApplicable) && f.Suppression == nil && !o.All {
+			continue
 		}
-		if passed > 0 {
-			p.f("      %d pass (--all lists them)\n", passed)
+		shown = append(shown, f)
+	}
+	sort.SliceStable(shown, func(i, j int) bool {
+		a, b := rank(shown[i]), rank(shown[j])
+		if a != b {
+			return a < b
+		}
+		if shown[i].Severity != shown[j].Severity {
+			return shown[i].Severity > shown[j].Severity
+		}
+		return shown[i].ID < shown[j].ID
+	})
+	if len(shown) > 0 {
+		p.f("\n%s\n", c(bold, "Findings, each once, with the requirements it affects:"))
+	}
+	perStatus, more := map[string]int{}, map[string]int{}
+	for _, f := range shown {
+		status := strings.ToUpper(string(f.Status))
+		if f.Suppressed() {
+			status = "WAIVED"
+		}
+		// A rule with a finding per vulnerability can have hundreds: the
+		// terminal shows the first few of each rule in each status.
+		key := status + " " + f.Rule
+		if perStatus[key] == perRule {
+			more[key]++
+			continue
+		}
+		perStatus[key]++
+		sev := f.Severity.String()
+		if sev == "" {
+			sev = "-"
+		}
+		col := map[string]string{"FAIL": red, "UNKNOWN": yellow, "ERROR": red, "PASS": green}[status]
+		if col == "" {
+			col = dim
+		}
+		if 2+7+1+8+1+utf8.RuneCountInString(f.ID) <= Width {
+			p.f("  %s %-8s %s\n", c(col, fmt.Sprintf("%-7s", status)), sev, f.ID)
+		} else {
+			p.f("  %s %s\n", c(col, fmt.Sprintf("%-7s", status)), sev)
+			para(6, f.ID)
+		}
+		if f.Detail != "" {
+			para(6, Clip(f.Detail, maxDetail))
+		}
+		aside := ""
+		if f.Suppressed() {
+			aside = "set aside by " + string(f.Suppression.By) + "; "
+		}
+		if len(f.Requirements) > 0 {
+			para(6, aside+"affects "+strings.Join(f.Requirements, ", "))
+		} else {
+			para(6, aside+"under no requirement (a policy rule)")
 		}
 	}
-	p.f("\n%d requirements need manual review (see --format md); %d not applicable.\n", len(r.Manual), r.Summary.Requirements[NotApplicable])
-	p.f("%s\n", c(dim, "Made by "+r.Tool.Stamp()))
+	for _, key := range sortedKeys(more) {
+		para(2, fmt.Sprintf("... %d more %s (--format md lists them all)", more[key], key))
+	}
+	if !o.All {
+		p.f("\n")
+		para(0, fmt.Sprintf("%d findings pass (--all lists them). %d requirements need manual review (see --format md); %d not applicable.",
+			r.Summary.Findings[string(catalog.Pass)], len(r.Manual), r.Summary.Requirements[NotApplicable]))
+	} else {
+		p.f("\n")
+		para(0, fmt.Sprintf("%d requirements need manual review (see --format md); %d not applicable.", len(r.Manual), r.Summary.Requirements[NotApplicable]))
+	}
+	for _, l := range wrap("Made by "+r.Tool.Stamp(), Width) {
+		p.f("%s\n", c(dim, l))
+	}
 	return p.err
+}
+
+// rank orders findings in the terminal: failing, then error, unknown,
+// set aside, passing, not applicable.
+func rank(f catalog.Finding) int {
+	if f.Suppressed() {
+		return 3
+	}
+	switch f.Status {
+	case catalog.Fail:
+		return 0
+	case catalog.Error:
+		return 1
+	case catalog.Unknown:
+		return 2
+	case catalog.Pass:
+		return 4
+	}
+	return 5
+}
+
+// wrap breaks s into lines of at most width columns at spaces; a word
+// longer than width is cut. It always returns at least one line.
+func wrap(s string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(s) {
+		for utf8.RuneCountInString(word) > width {
+			if line != "" {
+				lines = append(lines, line)
+				line = ""
+			}
+			r := []rune(word)
+			lines = append(lines, string(r[:width]))
+			word = string(r[width:])
+		}
+		switch {
+		case line == "":
+			line = word
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(word) <= width:
+			line += " " + word
+		default:
+			lines = append(lines, line)
+			line = word
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
