@@ -15,6 +15,7 @@ import (
 
 type checkFlags struct {
 	format, output, failOn, profile, date, oscalPlan string
+	bundle, key                                      string
 	all                                              bool
 	opts                                             app.CheckOptions
 	db                                               dbFlags
@@ -40,7 +41,10 @@ VEX statement (--vex) that a component is not affected waives its
 finding, visibly. With --no-vulns the components' known vulnerabilities
 are reported as not assessed.
 
-Formats: table (default), json, md. Exit codes: 0 ok, 1 an open failing
+Formats: table (default), json, md, oscal, openvex, csaf-vex, sarif, html
+and pdf; several at once with -o FOLDER. --bundle FILE.zip --key KEY also
+packs the inputs and every report into a signed evidence bundle (mdcheck
+keygen makes the key, mdcheck verify checks the bundle). Exit codes: 0 ok, 1 an open failing
 finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		Args: func(c *cobra.Command, args []string) error {
 			if len(args) == 0 && fl.opts.MDS2 != "" {
@@ -70,6 +74,8 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVar(&fl.opts.MDS2, "mds2", "", "the device's MDS2 form (HN 1-2019 .xlsx): its answers are cross-checked against the model")
 	f.BoolVar(&fl.opts.NoVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
 	f.StringArrayVar(&fl.opts.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
+	f.StringVar(&fl.bundle, "bundle", "", "also write a signed evidence bundle (zip) of the inputs and every report to this file (needs --key)")
+	f.StringVar(&fl.key, "key", "", "Ed25519 private key that signs the --bundle (mdcheck keygen)")
 	return c
 }
 
@@ -83,6 +89,9 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 	}
 	if err := outs[0].Format.CheckExtension(fl.oscalPlan); fl.oscalPlan != "" && err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	if (fl.bundle == "") != (fl.key == "") {
+		return fmt.Errorf("%w: --bundle and --key go together", errUsage)
 	}
 	threshold, err := failOn(fl.failOn, "info, low, medium, high, critical")
 	if err != nil {
@@ -116,6 +125,9 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 		ro.Plan, ro.PlanHref = plan, relHref(fl.output, fl.oscalPlan)
 	}
 	if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Check(w, res, ro) }); err != nil {
+		return err
+	}
+	if err := writeBundle(cmd, a, res, ro, fl.bundle, fl.key); err != nil {
 		return err
 	}
 	return tripped(cmd.ErrOrStderr(), fl.failOn, res.Tripped(threshold))
