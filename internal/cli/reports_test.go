@@ -107,6 +107,20 @@ func TestCheckPDF(t *testing.T) {
 			t.Errorf("%s: %d bytes, %v: want a rendered page", p, len(b), err)
 		}
 	}
+	// The scan prints the same way.
+	scanPDF := filepath.Join(dir, "scan.pdf")
+	if code, _, errs := run(t, "scan", "-f", "pdf", "-o", scanPDF, "--device", "examples/pacemaker-system/device.yaml"); code != ExitOK {
+		t.Fatalf("scan -f pdf: exit %d\n%s", code, errs)
+	}
+	text, err = exec.Command("pdftotext", "-layout", scanPDF, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Vulnerability scan", "Known exploited", "corePKCS11", "CVE-2024-5535"} {
+		if !bytes.Contains(text, []byte(want)) {
+			t.Errorf("scan PDF text lacks %q", want)
+		}
+	}
 }
 
 // needBrowser skips a test without Chromium, and fails it under CI=true,
@@ -129,10 +143,10 @@ func needBrowser(t *testing.T) {
 func TestScanSeveralFormats(t *testing.T) {
 	dir := t.TempDir()
 	sboms := []string{"examples/pacemaker-system/sbom/portal-frontend.cdx.json", "examples/pacemaker-system/sbom/home-monitor.spdx.json"}
-	if code, _, errs := run(t, append([]string{"scan", "-f", "json,sarif,openvex", "-o", dir}, sboms...)...); code != ExitOK {
+	if code, _, errs := run(t, append([]string{"scan", "-f", "json,sarif,openvex,html", "-o", dir}, sboms...)...); code != ExitOK {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
-	for _, f := range []string{"scan.json", "scan.sarif", "scan.openvex.json"} {
+	for _, f := range []string{"scan.json", "scan.sarif", "scan.openvex.json", "scan.html"} {
 		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)
 		}

@@ -106,7 +106,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 		},
 	}
 	db.add(c, "vulnerability database file (or MDCHECK_DB)", true)
-	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM), openvex, csaf-vex or sarif; several, comma-separated, with -o FOLDER")
+	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM), openvex, csaf-vex, sarif, html or pdf; several, comma-separated, with -o FOLDER")
 	c.Flags().StringVar(&threshold, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
 	c.Flags().StringVarP(&outFile, "output", "o", "", "write the report to this file instead of standard output")
 	c.Flags().StringVar(&o.Device, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")

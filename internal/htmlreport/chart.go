@@ -3,6 +3,8 @@ package htmlreport
 import (
 	"fmt"
 	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/severity"
 )
 
 // bar is one severity's count in the chart: open findings, and those set
@@ -11,6 +13,35 @@ type bar struct {
 	Label      string
 	Color      string
 	Open, Kept int
+}
+
+// bars are the severities the charts count, most severe first; the last
+// is "not rated".
+type bars []bar
+
+func severityBars() bars {
+	return bars{{"Critical", "#7f1d1d", 0, 0}, {"High", "#b91c1c", 0, 0}, {"Medium", "#c2410c", 0, 0}, {"Low", "#1d4ed8", 0, 0}, {"Not rated", "#6b21a8", 0, 0}}
+}
+
+// count adds one vulnerability of level, open or set aside; info counts
+// as low, no level as not rated.
+func (bs bars) count(level severity.Level, open bool) {
+	i := len(bs) - 1
+	switch level {
+	case severity.Critical:
+		i = 0
+	case severity.High:
+		i = 1
+	case severity.Medium:
+		i = 2
+	case severity.Low, severity.Info:
+		i = 3
+	}
+	if open {
+		bs[i].Open++
+	} else {
+		bs[i].Kept++
+	}
 }
 
 // Chart geometry.
@@ -25,12 +56,17 @@ const (
 // horizontal bar chart: the open part solid, the part set aside hatched,
 // each bar labelled with its numbers so that nothing rests on colour
 // alone; its title and description state every count.
-func chart(bars []bar) string {
+func chart(bs bars) string {
+	// "Not rated" shows only when it counts something.
+	if n := len(bs) - 1; bs[n].Open+bs[n].Kept == 0 {
+		bs = bs[:n]
+	}
+	bars := bs
 	most := 1
 	for _, b := range bars {
 		most = max(most, b.Open+b.Kept)
 	}
-	scale := float64(cWidth-cLabelW-120) / float64(most)
+	scale := float64(cWidth-cLabelW-180) / float64(most)
 	height := len(bars)*(cBarH+cGap) + 30
 	var desc []string
 	var body strings.Builder

@@ -11,7 +11,7 @@
 package htmlreport
 
 import (
-	_ "embed"
+	"embed"
 	"fmt"
 	"html/template"
 	"io"
@@ -23,7 +23,6 @@ import (
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/severity"
 )
 
 // Input is what the page is drawn from.
@@ -36,23 +35,22 @@ type Input struct {
 	Vulnerabilities []evidence.Vulnerabilities
 }
 
-//go:embed report.html.tmpl
-var source string
+//go:embed *.html.tmpl
+var sources embed.FS
 
-var page = template.Must(template.New("report").Funcs(template.FuncMap{
+var pages = template.Must(template.New("").Funcs(template.FuncMap{
 	"lower": strings.ToLower,
 	"join":  strings.Join,
 	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
 	"clip":  report.Clip,
-}).Parse(source))
+}).ParseFS(sources, "*.html.tmpl"))
 
 // Write writes the page.
 func Write(w io.Writer, in Input) error {
 	if in.Report == nil {
 		return fmt.Errorf("htmlreport: no report")
 	}
-	v := build(in)
-	return page.Execute(w, v)
+	return pages.ExecuteTemplate(w, "report", build(in))
 }
 
 type (
@@ -160,7 +158,7 @@ func build(in Input) *view {
 	}
 	v.VulnsOff = r.Tool.Database == nil
 	v.Ledger = in.Vulnerabilities
-	bars := []bar{{"Critical", "#7f1d1d", 0, 0}, {"High", "#b91c1c", 0, 0}, {"Medium", "#c2410c", 0, 0}, {"Low", "#1d4ed8", 0, 0}, {"Not rated", "#6b21a8", 0, 0}}
+	bars := severityBars()
 	for _, comp := range in.Vulnerabilities {
 		for _, f := range comp.Found {
 			row := vulnRow{VulnFound: f, Component: comp.Component, Open: true}
@@ -170,22 +168,7 @@ func build(in Input) *view {
 				row.Open, row.SetAside = false, "VEX "+f.VEX.Status
 			}
 			v.Vulns = append(v.Vulns, row)
-			i := 4
-			switch f.Safety {
-			case severity.Critical:
-				i = 0
-			case severity.High:
-				i = 1
-			case severity.Medium:
-				i = 2
-			case severity.Low, severity.Info:
-				i = 3
-			}
-			if row.Open {
-				bars[i].Open++
-			} else {
-				bars[i].Kept++
-			}
+			bars.count(f.Safety, row.Open)
 		}
 	}
 	sort.SliceStable(v.Vulns, func(i, j int) bool {
@@ -198,9 +181,6 @@ func build(in Input) *view {
 		}
 		return a.Component+a.ID < b.Component+b.ID
 	})
-	if bars[4].Open+bars[4].Kept == 0 {
-		bars = bars[:4]
-	}
 	if len(v.Vulns) > 0 {
 		v.Chart = template.HTML(chart(bars)) // #nosec: labels are escaped by chart
 	}

@@ -209,3 +209,41 @@ func TestInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func scanPage(t *testing.T) []byte {
+	t.Helper()
+	a := app.New(app.Config{DB: filepath.Join(t.TempDir(), "none.db"), Snapshot: true})
+	t.Cleanup(func() { a.Close() })
+	res, err := a.Scan(context.Background(), app.ScanOptions{Device: "../../examples/pacemaker-system/device.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := htmlreport.ScanInput{Date: "2026-11-29", Tool: "mdcheck test", Database: res.Database.Hash, Model: res.Device}
+	for _, s := range res.SBOMs {
+		in.SBOMs = append(in.SBOMs, htmlreport.ScanSBOM{File: s.File, Subject: s.Document.Subject, Component: s.Component.ID, Matches: s.Matches, Coverage: s.Coverage})
+	}
+	var b bytes.Buffer
+	if err := htmlreport.WriteScan(&b, in); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// TestScanPage: the scan's page is self-contained, reproducible and
+// carries the summary, the chart, the architecture, each SBOM's matches
+// and what could not be checked.
+func TestScanPage(t *testing.T) {
+	doc := scanPage(t)
+	if bad := external(t, doc); len(bad) > 0 {
+		t.Errorf("external resources %q", bad)
+	}
+	if !bytes.Equal(doc, scanPage(t)) {
+		t.Error("two runs differ")
+	}
+	for _, want := range []string{"<h1>Vulnerability scan</h1>", "Known exploited", `aria-labelledby="chart-title chart-desc"`, `<title id="arch-title">`,
+		"corePKCS11", "not-checkable", "no package URL", "CVE-2024-5535", "for patients"} {
+		if !bytes.Contains(doc, []byte(want)) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
