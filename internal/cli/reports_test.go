@@ -227,3 +227,16 @@ func TestTableFitsAndShowsEachFindingOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestScanGolden: each format of the pacemaker's scan with --device and a
+// fixed --date, byte for byte.
+func TestScanGolden(t *testing.T) {
+	for format, file := range map[string]string{"table": "scan-pacemaker-system.txt", "json": "scan-pacemaker-system.json", "sarif": "scan-pacemaker-system.sarif",
+		"openvex": "scan-pacemaker-system.openvex.json", "csaf-vex": "scan-pacemaker-system.csaf.json", "html": "scan-pacemaker-system.html"} {
+		code, out, errs := run(t, "scan", "--date", date, "-f", format, "--device", "examples/pacemaker-system/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", format, code, errs)
+		}
+		golden.Check(t, file, []byte(out))
+	}
+}

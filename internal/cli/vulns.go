@@ -44,7 +44,7 @@ specification that were repaired are listed as warnings with their location.`,
 }
 
 func newScan(stdout io.Writer) *cobra.Command {
-	var fmtName, threshold, outFile string
+	var fmtName, threshold, outFile, date string
 	var o app.ScanOptions
 	var db dbFlags
 	c := &cobra.Command{
@@ -82,6 +82,13 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if err != nil {
 				return err
 			}
+			day, err := parseDate(date)
+			if date == "" {
+				day = time.Now() // the time of day too, where a format carries it
+			}
+			if err != nil {
+				return err
+			}
 			ev, done := events(cmd.ErrOrStderr())
 			defer done()
 			o.SBOMs, o.Freshness, o.Events = args, db.freshness(cmd), ev
@@ -98,7 +105,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if single != "" && len(res.SBOMs) != 1 {
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, single, len(res.SBOMs))
 			}
-			ro := render.Options{Build: thisBuild(), Now: time.Now(), Context: cmd.Context()}
+			ro := render.Options{Build: thisBuild(), Now: day, Context: cmd.Context()}
 			if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Scan(w, res, ro) }); err != nil {
 				return err
 			}
@@ -109,6 +116,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 	c.Flags().StringVarP(&fmtName, "format", "f", "table", "output format: table, json, cyclonedx (a CycloneDX 1.6 vulnerability report of one SBOM), openvex, csaf-vex, sarif, html or pdf; several, comma-separated, with -o FOLDER")
 	c.Flags().StringVar(&threshold, "fail-on", "none", "exit 1 on a match of this severity or higher: low, medium, high, critical or none")
 	c.Flags().StringVarP(&outFile, "output", "o", "", "write the report to this file instead of standard output")
+	c.Flags().StringVar(&date, "date", "", "date the reports carry, YYYY-MM-DD (default today, UTC), for reproducible VEX, SARIF and HTML")
 	c.Flags().StringVar(&o.Device, "device", "", "device model: weigh each match for patients by the component whose SBOM carries it (and scan its components' SBOMs when no SBOM is given)")
 	c.Flags().StringArrayVar(&o.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark matches; repeatable")
 	return c
