@@ -144,9 +144,7 @@ func TestHostileBundleMemory(t *testing.T) {
 	rec := []byte("PK\x01\x02\x14\x00\x14\x00\x00\x00\x00\x00\x00\x00\x21\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00e")
 	n := 2_000_000
 	dirOff := buf.Len()
-	for range n {
-		buf.Write(rec)
-	}
+	buf.Write(bytes.Repeat(rec, n))
 	dirSize := buf.Len() - dirOff
 	eocd := []byte("PK\x05\x06\x00\x00\x00\x00\xff\xff\xff\xff\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00")
 	le32 := func(b []byte, v int) { b[0], b[1], b[2], b[3] = byte(v), byte(v>>8), byte(v>>16), byte(v>>24) }
@@ -161,17 +159,9 @@ func TestHostileBundleMemory(t *testing.T) {
 	}
 	measureNaming(t, ExitInput, many, bin, "verify", many, "--key", key+".pub")
 
-	var bomb bytes.Buffer
-	zw := zip.NewWriter(&bomb)
-	w, _ := zw.Create("manifest.json")
-	chunk := make([]byte, 1<<20)
-	for range 1024 {
-		w.Write(chunk)
-	}
-	zw.Close()
+	// A manifest of 300 MiB of zeros (the deflated stream the database
+	// import test also uses, compressed once).
 	bombFile := filepath.Join(dir, "bomb.zip")
-	if err := os.WriteFile(bombFile, bomb.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeBombZip(t, bombFile, "manifest.json", 300<<20, 300<<20)
 	measureNaming(t, ExitInput, bombFile, bin, "verify", bombFile, "--key", key+".pub")
 }
