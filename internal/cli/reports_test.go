@@ -239,4 +239,12 @@ func TestScanGolden(t *testing.T) {
 		}
 		golden.Check(t, file, []byte(out))
 	}
+	// CycloneDX describes one SBOM; its serial number comes from its
+	// content, so the same scan gives the same bytes.
+	args := []string{"scan", "--date", date, "-f", "cyclonedx", "examples/pacemaker-system/sbom/portal-frontend.cdx.json"}
+	code, out, errs := run(t, args...)
+	if code != ExitOK {
+		t.Fatalf("cyclonedx: exit %d\n%s", code, errs)
+	}
+	golden.Check(t, "scan-portal.cdx.json", []byte(out))
 }

@@ -1,6 +1,9 @@
 package render
 
 import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"strconv"
@@ -25,7 +28,6 @@ func writeScanCycloneDX(w io.Writer, st store.Status, doc *sbom.Document, ms []v
 	now := o.Now
 	bom := cdx.NewBOM()
 	bom.SpecVersion = cdx.SpecVersion1_6
-	bom.SerialNumber = "urn:uuid:" + uuid.NewString()
 	props := []cdx.Property{
 		{Name: "mdcheck:vulnerability-database:hash", Value: st.Hash},
 		{Name: "mdcheck:vulnerability-database:newest-record", Value: st.Newest},
@@ -87,6 +89,14 @@ func writeScanCycloneDX(w io.Writer, st store.Status, doc *sbom.Document, ms []v
 		}
 	}
 	bom.Vulnerabilities = &vulns
+	// The serial number is derived from the content, so the same scan
+	// gives the same bytes.
+	var body bytes.Buffer
+	if err := cdx.NewBOMEncoder(&body, cdx.BOMFileFormatJSON).EncodeVersion(bom, cdx.SpecVersion1_6); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(body.Bytes())
+	bom.SerialNumber = "urn:uuid:" + uuid.NewSHA1(uuid.NameSpaceURL, []byte("urn:sha256:"+hex.EncodeToString(sum[:]))).String()
 	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
 	enc.SetPretty(true)
 	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
