@@ -203,6 +203,15 @@ func parseDate(s string) (time.Time, error) {
 	return d, nil
 }
 
+// reportTime reads a --date flag for outputs that carry a time: now when
+// empty (the time of day too), else that day.
+func reportTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now(), nil
+	}
+	return parseDate(s)
+}
+
 // modelError prints each problem of a device model that failed to load
 // on its own line; other errors are left to exitCode.
 func modelError(err error, stderr io.Writer) error {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,7 +10,11 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	gocsaf "github.com/gocsaf/csaf/v3/csaf"
+
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
+	"github.com/mdcheck/mdcheck/internal/testutil/schematest"
+	"github.com/mdcheck/mdcheck/internal/vex"
 )
 
 // TestCheckHTMLGolden: the HTML report of two examples, one with its
@@ -238,6 +243,7 @@ func TestScanGolden(t *testing.T) {
 			t.Fatalf("%s: exit %d\n%s", format, code, errs)
 		}
 		golden.Check(t, file, []byte(out))
+		validateScanOutput(t, format, []byte(out))
 	}
 	// CycloneDX describes one SBOM; its serial number comes from its
 	// content, so the same scan gives the same bytes.
@@ -247,4 +253,34 @@ func TestScanGolden(t *testing.T) {
 		t.Fatalf("cyclonedx: exit %d\n%s", code, errs)
 	}
 	golden.Check(t, "scan-portal.cdx.json", []byte(out))
+}
+
+// validateScanOutput checks a scan output against its format's rules:
+// SARIF against the OASIS schema, CSAF with gocsaf, OpenVEX read back.
+func validateScanOutput(t *testing.T, format string, out []byte) {
+	t.Helper()
+	switch format {
+	case "sarif":
+		data, err := os.ReadFile(filepath.Join(repoRoot, "internal/sarif/testdata/sarif-schema-2.1.0.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		schematest.Check(t, schematest.Compile(t, "sarif-2.1.0", data), "scan SARIF", out)
+	case "csaf-vex":
+		var generic any
+		if err := json.Unmarshal(out, &generic); err != nil {
+			t.Fatal(err)
+		}
+		if problems, err := gocsaf.ValidateCSAF(generic); err != nil || len(problems) > 0 {
+			t.Errorf("scan CSAF: %v %v", err, problems)
+		}
+	case "openvex":
+		f := filepath.Join(t.TempDir(), "scan.openvex.json")
+		if err := os.WriteFile(f, out, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if stmts, err := vex.ReadFile(f); err != nil || len(stmts) == 0 {
+			t.Errorf("scan OpenVEX reads back as %d statements, %v", len(stmts), err)
+		}
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"time"
 
 	"github.com/spf13/cobra"
 
@@ -82,10 +81,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 			if err != nil {
 				return err
 			}
-			day, err := parseDate(date)
-			if date == "" {
-				day = time.Now() // the time of day too, where a format carries it
-			}
+			day, err := reportTime(date)
 			if err != nil {
 				return err
 			}
