@@ -17,6 +17,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
@@ -38,19 +39,23 @@ type Input struct {
 //go:embed *.html.tmpl
 var sources embed.FS
 
-var pages = template.Must(template.New("").Funcs(template.FuncMap{
-	"lower": strings.ToLower,
-	"join":  strings.Join,
-	"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
-	"clip":  report.Clip,
-}).ParseFS(sources, "*.html.tmpl"))
+// pages are parsed on first use, not when mdcheck starts: most commands
+// never write a page.
+var pages = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("").Funcs(template.FuncMap{
+		"lower": strings.ToLower,
+		"join":  strings.Join,
+		"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
+		"clip":  report.Clip,
+	}).ParseFS(sources, "*.html.tmpl"))
+})
 
 // Write writes the page.
 func Write(w io.Writer, in Input) error {
 	if in.Report == nil {
 		return fmt.Errorf("htmlreport: no report")
 	}
-	return pages.ExecuteTemplate(w, "report", build(in))
+	return pages().ExecuteTemplate(w, "report", build(in))
 }
 
 type (

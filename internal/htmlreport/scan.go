@@ -120,7 +120,7 @@ func WriteScan(w io.Writer, in ScanInput) error {
 	if in.Model != nil {
 		v.Diagram = template.HTML(Diagram(in.Model)) // #nosec: every text in it is escaped by Diagram
 	}
-	if err := pages.ExecuteTemplate(w, "scan", v); err != nil {
+	if err := pages().ExecuteTemplate(w, "scan", v); err != nil {
 		return fmt.Errorf("htmlreport: %w", err)
 	}
 	return nil
