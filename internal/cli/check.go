@@ -60,7 +60,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex, sarif, html or pdf; several, comma-separated, with -o FOLDER")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex, sarif, html, pdf or gspr (GSPR checklist, CSV or .xlsx); several, comma-separated, with -o FOLDER")
 	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output (a folder, with several formats)")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")
@@ -124,7 +124,7 @@ func runCheck(cmd *cobra.Command, fl *checkFlags, stdout io.Writer) error {
 		plan := &planFile{path: fl.oscalPlan}
 		ro.Plan, ro.PlanHref = plan, relHref(fl.output, fl.oscalPlan)
 	}
-	if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Check(w, res, ro) }); err != nil {
+	if err := render.Write(outs, stdout, func(o render.Output, w io.Writer) error { ro.Path = o.Path; return o.Format.Check(w, res, ro) }); err != nil {
 		return err
 	}
 	if err := writeBundle(cmd, a, res, ro, fl.bundle, fl.key); err != nil {

@@ -284,3 +284,22 @@ func validateScanOutput(t *testing.T, format string, out []byte) {
 		}
 	}
 }
+
+// TestGSPRGolden: the GSPR checklist of every example as CSV, and as a
+// workbook when -o ends in .xlsx.
+func TestGSPRGolden(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		code, out, errs := run(t, "check", "--date", date, "-f", "gspr", "examples/"+name+"/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		golden.Check(t, "gspr-"+name+".csv", []byte(out))
+	}
+	x := filepath.Join(t.TempDir(), "gspr.xlsx")
+	if code, _, errs := run(t, "check", "--date", date, "-f", "gspr", "-o", x, "examples/pacemaker-system/device.yaml"); code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	if b, err := os.ReadFile(x); err != nil || !bytes.HasPrefix(b, []byte("PK\x03\x04")) {
+		t.Errorf("-o gspr.xlsx wrote no workbook (%v)", err)
+	}
+}

@@ -102,7 +102,7 @@ scan reads every SBOM the model names when no SBOM is given.`,
 				return fmt.Errorf("%w: --format %s describes one SBOM; got %d", errUsage, single, len(res.SBOMs))
 			}
 			ro := render.Options{Build: thisBuild(), Now: day, Context: cmd.Context()}
-			if err := render.Write(outs, stdout, func(f *render.Format, w io.Writer) error { return f.Scan(w, res, ro) }); err != nil {
+			if err := render.Write(outs, stdout, func(o render.Output, w io.Writer) error { ro.Path = o.Path; return o.Format.Scan(w, res, ro) }); err != nil {
 				return err
 			}
 			return tripped(cmd.ErrOrStderr(), threshold, res.Tripped(sev))

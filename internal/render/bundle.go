@@ -12,14 +12,14 @@ import (
 
 // bundled are the formats an evidence bundle carries, each as
 // report plus the format's first ending.
-var bundled = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat}
+var bundled = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &gsprFormat}
 
 // Bundle renders every report an evidence bundle carries: the table
 // (without colour), JSON, Markdown, OSCAL results, OpenVEX, CSAF VEX,
-// SARIF and HTML, and the HTML printed to PDF when a Chromium is found;
+// SARIF, HTML and the GSPR checklist (CSV), and the HTML printed to PDF when a Chromium is found;
 // without one, note says so and the bundle goes without the PDF.
 func Bundle(ctx context.Context, res *app.CheckResult, o Options) (opts app.BundleOptions, note string, err error) {
-	o.Color, o.Plan = false, nil
+	o.Color, o.Plan, o.Path = false, nil, ""
 	for _, f := range bundled {
 		var b bytes.Buffer
 		if err := f.Check(&b, res, o); err != nil {

@@ -58,22 +58,22 @@ func Outputs(names, output, base string, has func(*Format) bool) ([]Output, erro
 	return out, nil
 }
 
-// Write renders each output with fn. One output streams to its file
+// Write renders each output with fn, which receives the output's path. One output streams to its file
 // (atomically) or to stdout; several are rendered into memory first, so
 // that a format that fails (a PDF without Chromium) leaves no file
 // behind, then each is written atomically into the folder, created if
 // need be.
-func Write(outs []Output, stdout io.Writer, fn func(*Format, io.Writer) error) error {
+func Write(outs []Output, stdout io.Writer, fn func(Output, io.Writer) error) error {
 	if len(outs) == 1 {
 		o := outs[0]
 		if o.Path == "" {
-			return fn(o.Format, stdout)
+			return fn(o, stdout)
 		}
-		return atomicfile.WriteFunc(o.Path, 0o644, func(w io.Writer) error { return fn(o.Format, w) })
+		return atomicfile.WriteFunc(o.Path, 0o644, func(w io.Writer) error { return fn(o, w) })
 	}
 	bufs := make([]bytes.Buffer, len(outs))
 	for i, o := range outs {
-		if err := fn(o.Format, &bufs[i]); err != nil {
+		if err := fn(o, &bufs[i]); err != nil {
 			return fmt.Errorf("%s: %w", o.Format.Name, err)
 		}
 	}

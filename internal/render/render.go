@@ -38,6 +38,10 @@ type Options struct {
 	// Context cancels a rendering that runs another program (the PDF's
 	// Chromium); nil means never.
 	Context context.Context
+	// Path is the file the output goes to ("" for standard output): a
+	// format that writes more than one kind of file (gspr: CSV or XLSX)
+	// chooses by its ending.
+	Path string
 }
 
 // Format is one output format and the results it renders; a nil field
@@ -75,7 +79,7 @@ type RowWriter interface {
 }
 
 // formats is the registry, in the order names are listed.
-var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &pdfFormat, &xlsx}
+var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &pdfFormat, &gsprFormat, &xlsx}
 
 // aliases are other names users type for a format.
 var aliases = map[string]string{"markdown": "md", "text": "table"}
@@ -135,7 +139,7 @@ func (f *Format) CheckExtension(path string) error {
 
 // csvFormat claims the ending of files no format writes, so that an
 // output named .csv is refused rather than written in another format.
-var csvFormat = Format{Name: "csv", Extensions: []string{".csv", ".tsv", ".xls", ".ods", ".xml", ".yaml", ".yml"}}
+var csvFormat = Format{Name: "csv", Extensions: []string{".tsv", ".xls", ".ods", ".xml", ".yaml", ".yml"}}
 
 // orList writes "a, b or c".
 func orList(s []string) string {
