@@ -303,3 +303,46 @@ func TestGSPRGolden(t *testing.T) {
 		t.Errorf("-o gspr.xlsx wrote no workbook (%v)", err)
 	}
 }
+
+// TestClinicianPage: the clinician page of every example, byte for byte,
+// and printed it is one A4 page carrying its sections.
+func TestClinicianPage(t *testing.T) {
+	names := exampleNames(t)
+	for _, name := range names {
+		code, out, errs := run(t, "check", "--date", date, "-f", "clinician", "examples/"+name+"/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		golden.Check(t, "clinician-"+name+".html", []byte(out))
+	}
+	needBrowser(t)
+	if _, err := exec.LookPath("pdfinfo"); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true and pdfinfo is missing (poppler-utils)")
+		}
+		t.Skip("skipped: pdfinfo not installed (poppler-utils)")
+	}
+	dir := t.TempDir()
+	for _, name := range names {
+		pdf := filepath.Join(dir, name+".pdf")
+		if code, _, errs := run(t, "check", "--date", date, "-f", "clinician", "-o", pdf, "examples/"+name+"/device.yaml"); code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		info, err := exec.Command("pdfinfo", pdf).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(info, []byte("Pages:           1\n")) || !bytes.Contains(info, []byte("(A4)")) {
+			t.Errorf("%s: the clinician page is not one A4 page:\n%s", name, info)
+		}
+		text, err := exec.Command("pdftotext", pdf, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"security at a glance", "Before you use it", "What to watch for", "In an emergency", "Who to call"} {
+			if !bytes.Contains(text, []byte(want)) {
+				t.Errorf("%s: the printed page lacks %q", name, want)
+			}
+		}
+	}
+}

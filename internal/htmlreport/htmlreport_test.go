@@ -247,3 +247,38 @@ func TestScanPage(t *testing.T) {
 		}
 	}
 }
+
+func clinicianPage(t *testing.T, res *app.CheckResult) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := htmlreport.WriteClinician(&b, htmlreport.Input{Report: res.Report, Model: res.Model, Classification: res.Classification, Vulnerabilities: res.Vulnerabilities}); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestClinicianNeverSaysMoreThanKnown: the plain-language verdict is
+// "no open issue" only when nothing fails, nothing is unknown and the
+// software's known weaknesses were checked; an implant without stated
+// emergency access says so.
+func TestClinicianNeverSaysMoreThanKnown(t *testing.T) {
+	res := check(t, "../../examples/early-warning/device.yaml", true)
+	page := clinicianPage(t, res)
+	if bad := external(t, []byte(page)); len(bad) > 0 {
+		t.Errorf("external resources %q", bad)
+	}
+	ok := strings.Contains(page, `class="verdict ok"`)
+	open := res.Report.Summary.Findings["fail"] + res.Report.Summary.Findings["unknown"] + res.Report.Summary.Findings["error"]
+	if ok != (open == 0) {
+		t.Errorf("verdict ok = %v with %d open or unknown findings", ok, open)
+	}
+	off := clinicianPage(t, check(t, "../../examples/early-warning/device.yaml", false))
+	if strings.Contains(off, `class="verdict ok"`) || !strings.Contains(off, "Known software weaknesses were not checked.") {
+		t.Error("with vulnerabilities not checked, the page must not give the all-clear")
+	}
+	pm := check(t, "../../examples/pacemaker-system/device.yaml", true)
+	pm.Model.Components[0].AccessControl.EmergencyAccess = nil
+	if p := clinicianPage(t, pm); !strings.Contains(p, "Emergency access is not stated by the manufacturer") {
+		t.Error("an implant without stated emergency access must say so")
+	}
+}

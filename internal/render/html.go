@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/app"
@@ -80,5 +81,19 @@ var pdfFormat = Format{
 	},
 	Scan: func(w io.Writer, r *app.ScanResult, o Options) error {
 		return printPDF(w, o, func(w io.Writer) error { return htmlreport.WriteScan(w, scanInput(r, o)) })
+	},
+}
+
+// clinicianFormat writes the one-page summary for clinicians: HTML, or
+// printed to PDF when the output file ends in .pdf.
+var clinicianFormat = Format{
+	Name:       "clinician",
+	Extensions: []string{".clinician.html", ".html", ".pdf"},
+	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
+		page := func(w io.Writer) error { return htmlreport.WriteClinician(w, htmlInput(r)) }
+		if strings.HasSuffix(strings.ToLower(o.Path), ".pdf") {
+			return printPDF(w, o, page)
+		}
+		return page(w)
 	},
 }
