@@ -10,6 +10,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/ifu"
 	"github.com/mdcheck/mdcheck/internal/mds2"
 	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -78,6 +79,9 @@ type CheckResult struct {
 	// the database holds for it and how much of the SBOM it covers (the
 	// coverage ledger); empty when vulnerabilities were not assessed.
 	Vulnerabilities []evidence.Vulnerabilities
+	// IFU is the IFU security checklist of the model: each item the
+	// instructions for use must state, and what the model knows of it.
+	IFU []ifu.Item
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -184,7 +188,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res.report.Inputs = checkInputs(dev, o)
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev)}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -60,7 +60,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 		},
 	}
 	f := c.Flags()
-	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex, sarif, html, pdf, gspr (GSPR checklist, CSV or .xlsx) or clinician (one page, HTML or .pdf); several, comma-separated, with -o FOLDER")
+	f.StringVarP(&fl.format, "format", "f", "table", "output format: table, json, md, oscal (OSCAL assessment results), openvex, csaf-vex, sarif, html, pdf, gspr (GSPR checklist, CSV or .xlsx), ifu (IFU security section, Markdown or .html) or clinician (one page, HTML or .pdf); several, comma-separated, with -o FOLDER")
 	f.StringVar(&fl.oscalPlan, "oscal-plan", "", "with --format oscal: also write the OSCAL assessment plan to this file")
 	f.StringVarP(&fl.output, "output", "o", "", "write the report to this file instead of standard output (a folder, with several formats)")
 	f.StringVar(&fl.failOn, "fail-on", "none", "exit 1 on an open failing finding of this severity or higher: info, low, medium, high, critical or none")

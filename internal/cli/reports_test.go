@@ -346,3 +346,49 @@ func TestClinicianPage(t *testing.T) {
 		}
 	}
 }
+
+// TestIFUSection: the IFU security section of every example, in Markdown
+// and HTML, byte for byte; each carries one numbered heading for every
+// item the IFU checklist (mdcheck ifu) says the device needs.
+func TestIFUSection(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range exampleNames(t) {
+		model := "examples/" + name + "/device.yaml"
+		code, md, errs := run(t, "check", "--date", date, "-f", "ifu", model)
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		golden.Check(t, "ifu-"+name+".md", []byte(md))
+		page := filepath.Join(dir, name+".html")
+		if code, _, errs := run(t, "check", "--date", date, "-f", "ifu", "-o", page, model); code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		html, err := os.ReadFile(page)
+		if err != nil {
+			t.Fatal(err)
+		}
+		golden.Check(t, "ifu-"+name+".html", html)
+		_, out, _ := run(t, "ifu", "-f", "json", model)
+		var list struct {
+			Items []struct {
+				ID     string `json:"id"`
+				Needed bool   `json:"needed"`
+			} `json:"items"`
+		}
+		if err := json.Unmarshal([]byte(out), &list); err != nil {
+			t.Fatal(err)
+		}
+		needed := 0
+		for _, it := range list.Items {
+			if it.Needed {
+				needed++
+				if !strings.Contains(string(html), `<section id="`+it.ID+`"`) {
+					t.Errorf("%s: the HTML section lacks %s", name, it.ID)
+				}
+			}
+		}
+		if got := strings.Count(md, "\n## "); needed == 0 || got != needed {
+			t.Errorf("%s: %d headings in the Markdown, %d items needed", name, got, needed)
+		}
+	}
+}

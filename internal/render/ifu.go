@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/htmlreport"
 	"github.com/mdcheck/mdcheck/internal/ifu"
 )
 
@@ -95,6 +96,56 @@ func writeIFUMarkdown(w io.Writer, c *app.IFUChecklist, _ Options) error {
 	}
 	if len(skipped) > 0 {
 		p.printf("Not needed for this device: %s.\n", strings.Join(skipped, "; "))
+	}
+	return p.err
+}
+
+// ifuSectionFormat writes the IFU security section for operators from a
+// health check: Markdown, or HTML when the output file ends in .html.
+var ifuSectionFormat = Format{
+	Name:       "ifu",
+	Extensions: []string{".ifu.md", ".md", ".html"},
+	Check: func(w io.Writer, r *app.CheckResult, o Options) error {
+		in := htmlreport.IFUInput{Manufacturer: r.Report.Device.Manufacturer, Product: strings.TrimSpace(r.Report.Device.Product + " " + r.Report.Device.Model),
+			Date: r.Report.Date, Tool: r.Report.Tool.Stamp(), Items: r.IFU}
+		if strings.HasSuffix(strings.ToLower(o.Path), ".html") {
+			return htmlreport.WriteIFU(w, in)
+		}
+		return writeIFUSection(w, in)
+	},
+}
+
+// writeIFUSection is the IFU security section in Markdown: a numbered
+// heading per item the device needs, what the model says of it, and "to
+// be completed by the manufacturer" where it says nothing.
+func writeIFUSection(w io.Writer, in htmlreport.IFUInput) error {
+	p := &ew{w: w}
+	sections, skipped, open := htmlreport.IFUSections(in.Items)
+	p.printf("# Security information for operators\n\n")
+	p.printf("%s · %s · generated %s by %s from the device model\n\n", in.Manufacturer, in.Product, in.Date, in.Tool)
+	p.printf("This section states the minimum IT environment and the IT-security measures the device relies on, ")
+	p.printf("and what operators and users must do to keep it secure (MDR Annex I Section 23.4(ab); MDCG 2019-16 §4.2).")
+	if open > 0 {
+		p.printf(" **%d item(s) are marked \"to be completed by the manufacturer\": the device model says nothing of them yet.**", open)
+	}
+	p.printf("\n\n")
+	for _, s := range sections {
+		p.printf("## %d. %s\n\n_%s (%s)_\n\n", s.N, s.Heading, s.Title, s.Source)
+		if len(s.Draft) == 0 {
+			p.printf("**To be completed by the manufacturer:** %s.\n\n", s.Title)
+			continue
+		}
+		for _, d := range s.Draft {
+			p.printf("- %s\n", d)
+		}
+		p.printf("\n")
+	}
+	if len(skipped) > 0 {
+		var names []string
+		for _, s := range skipped {
+			names = append(names, s.Title+" ("+s.Why+")")
+		}
+		p.printf("Not needed for this device: %s.\n", strings.Join(names, "; "))
 	}
 	return p.err
 }
