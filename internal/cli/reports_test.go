@@ -244,6 +244,13 @@ func TestScanGolden(t *testing.T) {
 		}
 		golden.Check(t, file, []byte(out))
 		validateScanOutput(t, format, []byte(out))
+		if format == "table" {
+			for i, l := range strings.Split(out, "\n") {
+				if n := utf8.RuneCountInString(l); n > 80 {
+					t.Errorf("scan table line %d has %d columns: %q", i+1, n, l)
+				}
+			}
+		}
 	}
 	// CycloneDX describes one SBOM; its serial number comes from its
 	// content, so the same scan gives the same bytes.

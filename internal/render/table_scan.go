@@ -6,9 +6,9 @@ import (
 	"maps"
 	"slices"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
@@ -44,10 +44,20 @@ func exploited(m vuln.Match) string {
 	return strings.Join(parts, "; ")
 }
 
+// writeScanTable writes the scan for a terminal, every line within
+// report.Width columns: per SBOM a summary, then each match as a block
+// (severity, vulnerability and package; then for patients, fixed
+// versions, how it was matched, exploitation, VEX and why it matters for
+// patients, wrapped), then what could not be checked and why.
 func writeScanTable(w io.Writer, res *app.ScanResult) error {
 	out := &ew{w: w}
+	para := func(indent int, s string) {
+		for _, l := range report.Wrap(s, report.Width-indent) {
+			out.printf("%s%s\n", strings.Repeat(" ", indent), l)
+		}
+	}
 	st := res.Database
-	out.printf("Database %s: %d records, newest %s, %s\n", st.Path, st.Records, st.Newest, st.Hash)
+	para(0, fmt.Sprintf("Database %s: %d records, newest %s, %s", st.Path, st.Records, st.Newest, st.Hash))
 	for _, r := range res.SBOMs {
 		checked := 0
 		for _, c := range r.Coverage {
@@ -65,32 +75,40 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 		if suppressed > 0 {
 			vexNote = fmt.Sprintf(" (%d of them not affected or fixed by VEX)", suppressed)
 		}
-		out.printf("\n%s: %d matches%s; %d of %d components checked%s\n", r.File, len(r.Matches), vexNote, checked, len(r.Coverage), uncheckedCounts(r.Coverage))
-		if out.err != nil {
-			return out.err
-		}
-		if len(r.Matches) > 0 {
-			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "  PACKAGE\tVERSION\tVULNERABILITY\tSEVERITY\tFOR PATIENTS\tEXPLOITED\tFIXED IN\tHOW\tVEX")
-			for _, m := range r.Matches {
-				id := m.ID
-				if len(m.Aliases) > 0 {
-					id += " (" + strings.Join(m.Aliases, ", ") + ")"
-				}
-				forPatients := ""
-				if m.Safety != nil {
-					forPatients = m.Safety.Level.String()
-				}
-				fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s, %s\t%s\n", m.Package, m.Version, id, orNone(m.Severity.String()), orNone(forPatients), orNone(exploited(m)), orNone(strings.Join(m.Fixed, ", ")), m.Method, m.Confidence, orNone(vexText(m.VEX)))
+		out.printf("\n")
+		para(0, fmt.Sprintf("%s: %d matches%s; %d of %d components checked%s", r.File, len(r.Matches), vexNote, checked, len(r.Coverage), uncheckedCounts(r.Coverage)))
+		for _, m := range r.Matches {
+			id := m.ID
+			if len(m.Aliases) > 0 {
+				id += " (" + strings.Join(m.Aliases, ", ") + ")"
 			}
-			if err := tw.Flush(); err != nil {
-				return err
+			level := m.Severity.String()
+			if m.Safety != nil {
+				level = m.Safety.Level.String()
 			}
-			// The severity for patients, explained, most severe first.
-			for _, m := range r.Matches {
-				if m.Safety != nil {
-					out.printf("  %s: %s\n", m.ID, m.Safety.Reason)
+			for i, l := range report.Wrap(fmt.Sprintf("%s in %s %s", id, m.Package, m.Version), report.Width-11) {
+				lead := strings.Repeat(" ", 11)
+				if i == 0 {
+					lead = fmt.Sprintf("  %-8s ", strings.ToUpper(orNone(level)))
 				}
+				out.printf("%s%s\n", lead, l)
+			}
+			var facts []string
+			if m.Safety != nil {
+				facts = append(facts, "for patients "+m.Safety.Level.String()+" (rating "+orNone(m.Severity.String())+")")
+			} else {
+				facts = append(facts, "rating "+orNone(m.Severity.String()))
+			}
+			facts = append(facts, "fixed in "+orNone(strings.Join(m.Fixed, ", ")), "matched "+m.Method+", "+string(m.Confidence))
+			if e := exploited(m); e != "" {
+				facts = append(facts, e)
+			}
+			if v := vexText(m.VEX); v != "" {
+				facts = append(facts, "VEX "+v)
+			}
+			para(11, strings.Join(facts, "; "))
+			if m.Safety != nil {
+				para(11, m.Safety.Reason)
 			}
 		}
 		reasons := map[[2]string]int{}
@@ -101,7 +119,7 @@ func writeScanTable(w io.Writer, res *app.ScanResult) error {
 		}
 		keys := slices.SortedFunc(maps.Keys(reasons), func(a, b [2]string) int { return strings.Compare(a[0]+a[1], b[0]+b[1]) })
 		for _, k := range keys {
-			out.printf("  %s: %d components: %s\n", k[0], reasons[k], k[1])
+			para(2, fmt.Sprintf("%s: %d components: %s", k[0], reasons[k], k[1]))
 		}
 	}
 	return out.err

@@ -72,7 +72,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		return code + s + reset
 	}
 	para := func(indent int, s string) {
-		for _, l := range wrap(s, Width-indent) {
+		for _, l := range Wrap(s, Width-indent) {
 			p.f("%s%s\n", strings.Repeat(" ", indent), l)
 		}
 	}
@@ -80,7 +80,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	if r.Device.Model != "" {
 		name += " " + r.Device.Model
 	}
-	head := wrap(name+" ("+r.Device.Manufacturer+")", Width)
+	head := Wrap(name+" ("+r.Device.Manufacturer+")", Width)
 	for _, l := range head {
 		p.f("%s\n", c(bold, l))
 	}
@@ -102,7 +102,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 
 	if len(r.FixFirst) > 0 {
 		p.f("\n")
-		for _, l := range wrap("Fix first (known exploited, then confirmed before tentative, then patient-safety impact plus severity):", Width) {
+		for _, l := range Wrap("Fix first (known exploited, then confirmed before tentative, then patient-safety impact plus severity):", Width) {
 			p.f("%s\n", c(bold, l))
 		}
 		for i, fx := range r.FixFirst {
@@ -157,7 +157,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 			p.f("  %s %s\n", mark, rr.ID)
 			para(13, rr.Title)
 		} else {
-			lines := wrap(rr.Title, Width-lead)
+			lines := Wrap(rr.Title, Width-lead)
 			p.f("%s\n", strings.TrimRight(fmt.Sprintf("  %s %s %s", mark, id, c(dim, lines[0])), " "))
 			for _, l := range lines[1:] {
 				p.f("%s%s\n", strings.Repeat(" ", lead), c(dim, l))
@@ -239,7 +239,7 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 		p.f("\n")
 		para(0, fmt.Sprintf("%d requirements need manual review (see --format md); %d not applicable.", len(r.Manual), r.Summary.Requirements[NotApplicable]))
 	}
-	for _, l := range wrap("Made by "+r.Tool.Stamp(), Width) {
+	for _, l := range Wrap("Made by "+r.Tool.Stamp(), Width) {
 		p.f("%s\n", c(dim, l))
 	}
 	return p.err
@@ -264,9 +264,9 @@ func rank(f catalog.Finding) int {
 	return 5
 }
 
-// wrap breaks s into lines of at most width columns at spaces; a word
+// Wrap breaks s into lines of at most width columns at spaces; a word
 // longer than width is cut. It always returns at least one line.
-func wrap(s string, width int) []string {
+func Wrap(s string, width int) []string {
 	var lines []string
 	line := ""
 	for _, word := range strings.Fields(s) {
