@@ -58,25 +58,14 @@ func (f Fact) Derive(d *model.Device) Derived {
 }
 
 // Facts is the mapping, in the form's order of sections and numbers.
-var Facts = []Fact{
+var baseFacts = []Fact{
 	{"DOC-8", func(d *model.Device) (string, string) {
 		if d.Lifecycle == nil || d.Lifecycle.VulnerabilityDisclosure == nil || d.Lifecycle.VulnerabilityDisclosure.Published == nil {
 			return "", ""
 		}
 		return yesNo(*d.Lifecycle.VulnerabilityDisclosure.Published), "lifecycle.vulnerabilityDisclosure.published"
 	}},
-	{"DOC-11", func(d *model.Device) (string, string) {
-		cs := d.DeviceComponents()
-		for _, c := range cs {
-			if !c.Kind.SoftwareOnly() {
-				return "no", c.Path + ".kind"
-			}
-		}
-		if len(cs) == 0 {
-			return "", ""
-		}
-		return "yes", "components[].kind"
-	}},
+	{"DOC-11", softwareOnly},
 	{"MPII-1", func(d *model.Device) (string, string) {
 		for i, a := range d.DataAssets {
 			if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
@@ -136,14 +125,7 @@ var Facts = []Fact{
 			return slices.ContainsFunc(ms, func(m model.AuthMethod) bool { return m != "none" }), true, c.Path + ".accessControl.authenticationMethods"
 		})
 	}},
-	{"AUTH-2", func(d *model.Device) (string, string) {
-		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
-			if c.AccessControl == nil || c.AccessControl.Roles == nil {
-				return false, false, ""
-			}
-			return len(c.AccessControl.Roles) > 1, true, c.Path + ".accessControl.roles"
-		})
-	}},
+	{"AUTH-2", roles},
 	{"CSUP-1", func(d *model.Device) (string, string) {
 		for _, c := range d.DeviceComponents() {
 			switch {
@@ -376,6 +358,32 @@ var Facts = []Fact{
 	}},
 }
 
+// softwareOnly answers DOC-11 and PLOK-1: yes when every device
+// component is software alone, no at the first that is not.
+func softwareOnly(d *model.Device) (string, string) {
+	cs := d.DeviceComponents()
+	for _, c := range cs {
+		if !c.Kind.SoftwareOnly() {
+			return "no", c.Path + ".kind"
+		}
+	}
+	if len(cs) == 0 {
+		return "", ""
+	}
+	return "yes", "components[].kind"
+}
+
+// roles answers AUTH-2 and SAHD-5.1: privileges by role need more than
+// one role.
+func roles(d *model.Device) (string, string) {
+	return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+		if c.AccessControl == nil || c.AccessControl.Roles == nil {
+			return false, false, ""
+		}
+		return len(c.AccessControl.Roles) > 1, true, c.Path + ".accessControl.roles"
+	})
+}
+
 func yesNo(b bool) string {
 	if b {
 		return "yes"
@@ -431,16 +439,19 @@ func malwareFact(kinds ...model.MalwareProtection) func(*model.Device) (string, 
 
 // interfaceKindFact answers yes when a device component has an interface
 // of the kind, no when the model lists interfaces and none is of it (the
-// model lists every way to communicate with a component).
+// model lists every way to communicate with a component), unless one is
+// of kind other, which could be it.
 func interfaceKindFact(kind func(model.InterfaceKind) bool) func(*model.Device) (string, string) {
 	return func(d *model.Device) (string, string) {
 		all := d.DeviceInterfaces()
+		other := false
 		for _, f := range all {
 			if kind(f.Kind) {
 				return "yes", f.Path + ".kind"
 			}
+			other = other || f.Kind == "other"
 		}
-		if len(all) > 0 {
+		if len(all) > 0 && !other {
 			return "no", "components[].interfaces"
 		}
 		return "", ""

@@ -34,24 +34,31 @@ func mds2Device(t *testing.T) *model.Device {
 func TestFacts(t *testing.T) {
 	dev := mds2Device(t)
 	want := map[string][2]string{
-		"ALOF-1": {"yes", "components[0].accessControl.sessionTimeoutMinutes"},
-		"AUDT-2": {"yes", "components[0].security.auditLogging.enabled"},
-		"AUTH-1": {"yes", "components[0].accessControl.authenticationMethods"},
-		"CSUP-1": {"yes", "components[0].sbom"},
-		"EMRG-1": {"no", "components[0].accessControl.emergencyAccess.supported"},
-		"NAUT-1": {"no", "components[0].interfaces[0].authentication.mutual"},
-		"CONN-3": {"yes", "components[0].interfaces[0].kind"},
-		"PAUT-3": {"yes", "components[0].accessControl.lockoutAttempts"},
-		"PAUT-4": {"applies", "components[0].accessControl.defaultCredentials"},
-		"PAUT-8": {"no", "components[0].accessControl.mfa"},
-		"PAUT-1": {"no", "components[0].accessControl.sharedCredentials"},
-		"SBOM-1": {"yes", "components[0].sbom"},
-		"STCF-1": {"yes", "components[0].security.dataAtRest.encrypted"},
-		"TXCF-2": {"no", "components[0].interfaces[0].encryption.inTransit"},
-		"TXIG-1": {"no", "components[0].interfaces[0].encryption.integrity"},
-		"MPII-1": {"", ""},
-		"RDMP-3": {"", ""},
-		"DOC-11": {"no", "components[0].kind"},
+		"ALOF-1":     {"yes", "components[0].accessControl.sessionTimeoutMinutes"},
+		"AUDT-2":     {"yes", "components[0].security.auditLogging.enabled"},
+		"AUTH-1":     {"yes", "components[0].accessControl.authenticationMethods"},
+		"CSUP-1":     {"yes", "components[0].sbom"},
+		"EMRG-1":     {"no", "components[0].accessControl.emergencyAccess.supported"},
+		"NAUT-1":     {"no", "components[0].interfaces[0].authentication.mutual"},
+		"CONN-3":     {"yes", "components[0].interfaces[0].kind"},
+		"PAUT-3":     {"yes", "components[0].accessControl.lockoutAttempts"},
+		"PAUT-4":     {"applies", "components[0].accessControl.defaultCredentials"},
+		"PAUT-8":     {"no", "components[0].accessControl.mfa"},
+		"PAUT-1":     {"no", "components[0].accessControl.sharedCredentials"},
+		"SBOM-1":     {"yes", "components[0].sbom"},
+		"STCF-1":     {"yes", "components[0].security.dataAtRest.encrypted"},
+		"TXCF-2":     {"no", "components[0].interfaces[0].encryption.inTransit"},
+		"TXIG-1":     {"no", "components[0].interfaces[0].encryption.integrity"},
+		"MPII-1":     {"", ""},
+		"RDMP-3":     {"", ""},
+		"DOC-11":     {"no", "components[0].kind"},
+		"PLOK-1":     {"no", "components[0].kind"},
+		"AUDT-1":     {"yes", "components[0].security.auditLogging.enabled"},
+		"CONN-1":     {"yes", "components[0].interfaces[0].kind"},
+		"CONN-1.1.3": {"no", "components[].interfaces"},
+		"CONN-1.1.4": {"no", "components[].interfaces"},
+		"CONN-1.2":   {"yes", "components[0].interfaces[0].kind"},
+		"CONN-1.2.4": {"no", "components[].interfaces"},
 		// No emergency access: whether it is logged does not apply.
 		"AUDT-2.9":   {"n/a", "components[0].accessControl.emergencyAccess.supported"},
 		"CONN-1.1":   {"yes", "components[0].interfaces[1].kind"},
@@ -135,19 +142,27 @@ func TestFactsMore(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string][2]string{
-		"DOC-8":    {"yes", "lifecycle.vulnerabilityDisclosure.published"},
-		"DOC-11":   {"yes", "components[].kind"}, // the portal is no device
-		"AUTH-1":   {"yes", "components[0].accessControl.authenticationMethods"},
-		"AUTH-2":   {"yes", "components[0].accessControl.roles"},
-		"AUDT-2":   {"yes", "components[0].security.auditLogging.enabled"},
-		"AUDT-2.9": {"no", "components[0].accessControl.emergencyAccess.logged"},
-		"AUDT-4.1": {"yes", "components[0].security.auditLogging.timestamped"},
-		"AUDT-5":   {"no", "components[0].security.auditLogging.exportable"},
-		"AUDT-7":   {"yes", "components[0].security.auditLogging.tamperProtected"},
-		"CSUP-8":   {"yes", "components[0].security.update.triggeredBy"},
-		"DIDT-1":   {"no", "components[0].security.deidentification"},
-		"DTBK-5":   {"yes", "components[0].security.backup.supported"},
-		"EMRG-1":   {"yes", "components[0].accessControl.emergencyAccess.supported"},
+		"DOC-8":      {"yes", "lifecycle.vulnerabilityDisclosure.published"},
+		"DOC-11":     {"yes", "components[].kind"}, // the portal is no device
+		"PLOK-1":     {"yes", "components[].kind"},
+		"AUDT-1":     {"yes", "components[0].security.auditLogging.enabled"},
+		"SAHD-5.1":   {"yes", "components[0].accessControl.roles"},
+		"CONN-1":     {"yes", "components[0].interfaces[0].kind"},
+		"CONN-1.1.3": {"no", "components[].interfaces"},
+		"CONN-1.1.4": {"no", "components[].interfaces"},
+		"CONN-1.2":   {"no", "components[].interfaces"},
+		"CONN-1.2.4": {"no", "components[].interfaces"},
+		"AUTH-1":     {"yes", "components[0].accessControl.authenticationMethods"},
+		"AUTH-2":     {"yes", "components[0].accessControl.roles"},
+		"AUDT-2":     {"yes", "components[0].security.auditLogging.enabled"},
+		"AUDT-2.9":   {"no", "components[0].accessControl.emergencyAccess.logged"},
+		"AUDT-4.1":   {"yes", "components[0].security.auditLogging.timestamped"},
+		"AUDT-5":     {"no", "components[0].security.auditLogging.exportable"},
+		"AUDT-7":     {"yes", "components[0].security.auditLogging.tamperProtected"},
+		"CSUP-8":     {"yes", "components[0].security.update.triggeredBy"},
+		"DIDT-1":     {"no", "components[0].security.deidentification"},
+		"DTBK-5":     {"yes", "components[0].security.backup.supported"},
+		"EMRG-1":     {"yes", "components[0].accessControl.emergencyAccess.supported"},
 		// Allow-listing is not what manufacturers answer MLDP-2 about;
 		// whether software can be added is left open (MLDP-1).
 		"MLDP-4":     {"yes", "components[0].security.malwareProtection"},
@@ -316,5 +331,94 @@ components:
 	}
 	if a := answers["PAUT-5"]; a.Answer != mds2.Yes || ex.Kept != 1 {
 		t.Errorf("PAUT-5 = %+v, kept %d", a, ex.Kept)
+	}
+}
+
+// A third model states data flows, documents, the IFU and the lifecycle:
+// the questions decided from facts stated for other purposes.
+const mds2ModelFlows = `lifecycle:
+  patchCadenceDays: 90
+ifu:
+  states: [ports-and-protocols]
+documents:
+  - {kind: security-manual, path: https://example.com/manual.pdf}
+dataAssets:
+  - {id: vitals, kind: personal-health-data, storedOn: [monitor]}
+  - {id: passwords, kind: credentials, storedOn: [monitor]}
+dataFlows:
+  - {from: monitor, to: cloud, interface: lte, assets: [vitals]}
+  - {from: monitor, to: laptop, interface: service, assets: [vitals]}
+dispositions:
+  - {vulnerability: CVE-2024-0001, components: [monitor], exploitable: false, analysis: not reachable, decision: not-affected, justification: vulnerable_code_not_in_execute_path, owner: psirt@example.com, date: 2026-11-01}
+components:
+  - id: monitor
+    name: Monitor
+    kind: hardware-device
+    role: device
+    platform: {os: Linux}
+    sbomSupport: {default: {level: maintained, endOfSupport: 2030-12-31}}
+    interfaces:
+      - {id: lte, kind: cellular, protocols: [mqtt], exposure: internet, connectsTo: [cloud], authentication: {required: true, methods: [mutual-tls]}}
+      - {id: service, kind: usb, protocols: [ssh], exposure: physical, connectsTo: [laptop]}
+      - {id: tag, kind: nfc, exposure: proximity}
+      - {id: bus, kind: serial, exposure: physical}
+  - {id: cloud, name: Cloud, kind: cloud-service, role: non-device}
+  - {id: laptop, name: Laptop, kind: standalone-software, role: non-device}
+`
+
+func TestFactsFromFlowsAndDocuments(t *testing.T) {
+	dev, err := model.Parse("device.yaml", []byte(header+mds2ModelFlows))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][2]string{
+		"MPII-2":     {"yes", "dataAssets[0].storedOn"},
+		"MPII-2.6":   {"yes", "components[0].interfaces[0]"},
+		"MPII-3":     {"yes", "components[0].interfaces[0]"},
+		"MPII-3.4":   {"yes", "components[0].interfaces[1]"},
+		"MPII-3.6":   {"yes", "components[0].interfaces[0]"},
+		"MPII-3.7":   {"yes", "components[0].interfaces[0]"},
+		"CSUP-2":     {"yes", "components[0].platform.os"},
+		"CSUP-11":    {"yes", "dispositions"},
+		"CSUP-11.2":  {"yes", "lifecycle.patchCadenceDays"},
+		"NAUT-3":     {"yes", "components[0].interfaces[0].authentication.methods"},
+		"CONN-1.1.3": {"yes", "components[0].interfaces[0].kind"},
+		"CONN-1.1.4": {"yes", "components[0].interfaces[2].kind"},
+		"CONN-1.2.4": {"yes", "components[0].interfaces[3].kind"},
+		"CONN-2":     {"yes", "ifu.states"},
+		"PAUT-14":    {"yes", "dataAssets[1].storedOn"},
+		"RDMP-4":     {"yes", "components[0].sbomSupport"},
+		"SGUD-1":     {"yes", "documents[0].kind"},
+		"SGUD-2":     {"", ""}, // the IFU does not say; another document may
+		// Personal data also goes over the cellular network.
+		"TXCF-1": {"no", "components[0].interfaces[0].kind"},
+		"RMOT-1": {"yes", "components[0].interfaces[1].protocols"},
+	}
+	got := map[string][2]string{}
+	for _, f := range Facts {
+		a, p := f.derive(dev)
+		got[f.ID] = [2]string{a, p}
+	}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s = %q, want %q", id, got[id], w)
+		}
+	}
+	// What the model cannot show absent is never answered no.
+	for _, id := range []string{"MPII-3.3", "MPII-3.5", "MPII-3.9"} {
+		if got[id][0] != "" {
+			t.Errorf("%s = %q, want undecided: a model need not list every flow", id, got[id])
+		}
+	}
+	// An interface of kind other could be any kind: no kind question is
+	// answered no beside it.
+	dev, err = model.Parse("device.yaml", []byte(one("    interfaces:\n      - {id: x, kind: other}\n")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Facts {
+		if a, _ := f.derive(dev); a == "no" && strings.HasPrefix(f.ID, "CONN-1.") {
+			t.Errorf("%s answered no beside an interface of kind other", f.ID)
+		}
 	}
 }
