@@ -293,6 +293,15 @@ type AuditLogging struct {
 	TamperProtected *bool `yaml:"tamperProtected" doc:"Whether the log is protected against change."`
 	Exportable      *bool `yaml:"exportable" doc:"Whether logs can be exported, e.g. to a SIEM."`
 	Timestamped     *bool `yaml:"timestamped" doc:"Whether entries carry a reliable timestamp."`
+	// Events are the events logged; an event not listed is not logged.
+	Events          []AuditEvent  `yaml:"events" doc:"The events logged (an event not listed is not): login, failed-login, privilege-change, account-change, data-view, data-change, removable-media, network, remote-service, api, emergency-access, software-update."`
+	UserIdentified  *bool         `yaml:"userIdentified" doc:"Whether each entry names the user."`
+	Configurable    *bool         `yaml:"configurable" doc:"Whether the operator chooses which events are logged."`
+	TimeSync        *bool         `yaml:"timeSync" doc:"Whether the clock can follow a time source such as NTP."`
+	ExportTo        []AuditExport `yaml:"exportTo" doc:"How logs are exported: physical-media, ihe-atna (a SIEM with the IHE ATNA profile), other."`
+	ExportEncrypted *bool         `yaml:"exportEncrypted" doc:"Whether exported logs are encrypted in transit or on media."`
+	Reviewable      *bool         `yaml:"reviewable" doc:"Whether the operator can review the logs on the device."`
+	AccessProtected *bool         `yaml:"accessProtected" doc:"Whether reading the logs needs authorisation."`
 }
 
 // Backup describes backup and restore.

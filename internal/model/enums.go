@@ -455,6 +455,20 @@ type PowerSource string
 // Values lists the valid PowerSource values.
 func (PowerSource) Values() []string { return []string{"battery", "rechargeable", "mains", "host"} }
 
+// AuditEvent is an event an audit log records.
+type AuditEvent string
+
+// Values lists the valid AuditEvent values.
+func (AuditEvent) Values() []string {
+	return []string{"login", "failed-login", "privilege-change", "account-change", "data-view", "data-change", "removable-media", "network", "remote-service", "api", "emergency-access", "software-update"}
+}
+
+// AuditExport is a way audit logs leave the device.
+type AuditExport string
+
+// Values lists the valid AuditExport values.
+func (AuditExport) Values() []string { return []string{"physical-media", "ihe-atna", "other"} }
+
 // LinkLossAction is what a monitoring component does when its link is lost.
 type LinkLossAction string
 

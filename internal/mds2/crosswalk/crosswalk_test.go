@@ -422,3 +422,46 @@ func TestFactsFromFlowsAndDocuments(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditFacts(t *testing.T) {
+	dev, err := model.Parse("device.yaml", []byte(one(`    security:
+      auditLogging:
+        enabled: true
+        events: [login, failed-login, network]
+        userIdentified: true
+        configurable: false
+        timeSync: true
+        exportTo: [ihe-atna]
+        exportEncrypted: true
+        reviewable: true
+        accessProtected: false
+`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range Facts {
+		got[f.ID], _ = f.derive(dev)
+	}
+	for id, want := range map[string]string{"AUDT-1.1": "yes", "AUDT-2.1": "yes", "AUDT-2.2": "yes", "AUDT-2.3": "no", "AUDT-2.5": "no", "AUDT-2.8": "yes", "AUDT-2.8.1": "no",
+		"AUDT-2.10": "no", "AUDT-3": "no", "AUDT-4.1.1": "yes", "AUDT-5.1": "no", "AUDT-5.2": "yes", "AUDT-5.3": "no", "AUDT-5.4": "yes", "AUDT-6": "yes", "AUDT-7.1": "no"} {
+		if got[id] != want {
+			t.Errorf("%s = %q, want %q", id, got[id], want)
+		}
+	}
+	// Logging off: what it would log does not apply; unstated lists
+	// decide nothing.
+	for body, want := range map[string]string{"    security: {auditLogging: {enabled: false}}\n": "n/a", "    security: {auditLogging: {enabled: true}}\n": ""} {
+		dev, err := model.Parse("device.yaml", []byte(one(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range Facts {
+			if strings.HasPrefix(f.ID, "AUDT-2.") && f.ID != "AUDT-2.9" || strings.HasPrefix(f.ID, "AUDT-5.") && f.ID != "AUDT-5.4" {
+				if a, _ := f.derive(dev); a != want {
+					t.Errorf("%s%s = %q, want %q", body, f.ID, a, want)
+				}
+			}
+		}
+	}
+}

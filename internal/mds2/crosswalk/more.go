@@ -9,7 +9,7 @@ import (
 )
 
 // Facts is the mapping, in the form's order of sections and numbers.
-var Facts = inFormOrder(append(baseFacts, moreFacts...))
+var Facts = inFormOrder(slices.Concat(baseFacts, moreFacts, auditFacts))
 
 // inFormOrder sorts facts by their question's place on the form.
 func inFormOrder(fs []Fact) []Fact {
@@ -203,4 +203,84 @@ func ifuStates(item model.IFUItem) func(*model.Device) (string, string) {
 		}
 		return "", ""
 	}
+}
+
+// auditFacts answer the audit questions from security.auditLogging:
+// each event of AUDT-2.x is yes when listed in events and no when events
+// are listed without it; with logging off, what it would log does not
+// apply.
+var auditFacts = []Fact{
+	{"AUDT-1.1", auditFact("userIdentified", func(a *model.AuditLogging) *bool { return a.UserIdentified })},
+	{"AUDT-2.1", auditEvent("login")},
+	{"AUDT-2.2", auditEvent("failed-login")},
+	{"AUDT-2.3", auditEvent("privilege-change")},
+	{"AUDT-2.4", auditEvent("account-change")},
+	{"AUDT-2.5", auditEvent("data-view")},
+	{"AUDT-2.6", auditEvent("data-change")},
+	{"AUDT-2.7", auditEvent("removable-media")},
+	{"AUDT-2.8", auditEvent("network")},
+	{"AUDT-2.8.1", auditEvent("remote-service")},
+	{"AUDT-2.8.2", auditEvent("api")},
+	{"AUDT-2.10", auditEvent("software-update")},
+	{"AUDT-3", auditFact("configurable", func(a *model.AuditLogging) *bool { return a.Configurable })},
+	{"AUDT-4.1.1", auditFact("timeSync", func(a *model.AuditLogging) *bool { return a.TimeSync })},
+	{"AUDT-5.1", auditExport("physical-media")},
+	{"AUDT-5.2", auditExport("ihe-atna")},
+	{"AUDT-5.3", auditExport("other")},
+	{"AUDT-5.4", auditFact("exportEncrypted", func(a *model.AuditLogging) *bool { return a.ExportEncrypted })},
+	{"AUDT-6", auditFact("reviewable", func(a *model.AuditLogging) *bool { return a.Reviewable })},
+	{"AUDT-7.1", auditFact("accessProtected", func(a *model.AuditLogging) *bool { return a.AccessProtected })},
+}
+
+// auditList answers from a list of security.auditLogging (events or
+// exportTo): yes when a device component lists v, no when every
+// component that lists them leaves it out; n/a when every component that
+// states logging has it off.
+func auditList(path string, v string, list func(*model.AuditLogging) []string) func(*model.Device) (string, string) {
+	return func(d *model.Device) (string, string) {
+		ans, at, off := "", "", ""
+		for _, c := range d.DeviceComponents() {
+			if c.Security == nil || c.Security.AuditLogging == nil {
+				continue
+			}
+			a := c.Security.AuditLogging
+			if a.Enabled != nil && !*a.Enabled {
+				off = c.Path + ".security.auditLogging.enabled"
+				continue
+			}
+			l := list(a)
+			if l == nil {
+				continue
+			}
+			p := c.Path + ".security.auditLogging." + path
+			if slices.Contains(l, v) {
+				return "yes", p
+			}
+			ans, at = "no", p
+		}
+		if ans == "" && off != "" {
+			return "n/a", off
+		}
+		return ans, at
+	}
+}
+
+func auditEvent(e model.AuditEvent) func(*model.Device) (string, string) {
+	return auditList("events", string(e), func(a *model.AuditLogging) []string { return asStrings(a.Events) })
+}
+
+func auditExport(e model.AuditExport) func(*model.Device) (string, string) {
+	return auditList("exportTo", string(e), func(a *model.AuditLogging) []string { return asStrings(a.ExportTo) })
+}
+
+// asStrings converts a list of a string type.
+func asStrings[T ~string](l []T) []string {
+	if l == nil {
+		return nil
+	}
+	out := make([]string, len(l))
+	for i, v := range l {
+		out[i] = string(v)
+	}
+	return out
 }
