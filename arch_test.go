@@ -38,10 +38,11 @@ var allowed = map[string]struct {
 	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
 	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile", "internal/gspr"}},
 	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
-		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle"}},
+		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle", "internal/model/schema"}},
 
 	"internal/severity":        {"domain", nil},
 	"internal/model":           {"domain", []string{"internal/boundedio", "internal/yamlsafe"}},
+	"internal/model/schema":    {"domain", []string{"internal/model"}},
 	"internal/classify":        {"domain", []string{"internal/model"}},
 	"internal/evidence":        {"domain", []string{"internal/model", "internal/severity", "internal/vuln", "internal/advisory", "internal/mds2/hn2019"}},
 	"internal/catalog":         {"domain", []string{"internal/boundedio", "internal/model", "internal/evidence", "internal/classify", "internal/severity", "internal/yamlsafe"}},

@@ -6,7 +6,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
-	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/model/schema"
 	"github.com/mdcheck/mdcheck/internal/sbom"
 )
 
@@ -105,9 +105,9 @@ func decidedBy() map[string][]string {
 func ModelSchema(name string) ([]byte, bool) {
 	switch name {
 	case "device":
-		return model.Schema(), true
+		return schema.Schema(), true
 	case "dispositions":
-		return model.DispositionsSchema(), true
+		return schema.DispositionsSchema(), true
 	}
 	return nil, false
 }

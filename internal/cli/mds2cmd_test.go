@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/flate"
 	"encoding/json"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -455,5 +456,22 @@ func TestMDS2ExportBase(t *testing.T) {
 	}
 	if it := form.Items["AUDT-1.2"]; it.Answer != "blank" || it.Note != mds2.Unanswered {
 		t.Errorf("AUDT-1.2 = %+v, want blank as before", it)
+	}
+}
+
+// TestMDS2ExportAnswersMost: the fully described example's export
+// answers at least 60% of the form's yes/no questions from the model.
+func TestMDS2ExportAnswersMost(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "pacemaker.xlsx")
+	code, stdout, errs := run(t, "mds2", "export", "--date", date, "-o", out, "examples/pacemaker-system/device.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var answered, questions int
+	if _, err := fmt.Sscanf(stdout[strings.Index(stdout, ": ")+2:], "%d of %d questions answered", &answered, &questions); err != nil {
+		t.Fatalf("summary %q: %v", stdout, err)
+	}
+	if questions != 233 || answered*100 < 60*questions {
+		t.Errorf("%d of %d questions answered, want at least 60%%", answered, questions)
 	}
 }

@@ -237,15 +237,23 @@ type Authentication struct {
 
 // AccessControl describes user access to a component.
 type AccessControl struct {
-	Roles                 []AccessRole     `yaml:"roles" doc:"User roles and what each may do."`
-	AuthenticationMethods []AuthMethod     `yaml:"authenticationMethods" doc:"How users authenticate."`
-	DefaultCredentials    CredentialPolicy `yaml:"defaultCredentials" doc:"none, forced-change (changed at first use) or present."`
-	SharedCredentials     *bool            `yaml:"sharedCredentials" doc:"Whether several people share one account or PIN."`
-	MFA                   Support          `yaml:"mfa" doc:"Multi-factor authentication: required, optional or unsupported."`
-	SessionTimeoutMinutes *int             `yaml:"sessionTimeoutMinutes" min:"0" doc:"Inactivity before re-authentication; 0 means never."`
-	InputLockMinutes      *int             `yaml:"inputLockMinutes" min:"0" doc:"Inactivity before the controls lock while the display stays on (what a vital-signs display uses instead of a session timeout); 0 means never."`
-	LockoutAttempts       *int             `yaml:"lockoutAttempts" min:"0" doc:"Failed attempts before lockout; 0 means no lockout."`
-	EmergencyAccess       *EmergencyAccess `yaml:"emergencyAccess" doc:"How clinicians reach the device in an emergency (MDCG 2019-16 2.2)."`
+	Roles                  []AccessRole     `yaml:"roles" doc:"User roles and what each may do."`
+	AuthenticationMethods  []AuthMethod     `yaml:"authenticationMethods" doc:"How users authenticate."`
+	DefaultCredentials     CredentialPolicy `yaml:"defaultCredentials" doc:"none, forced-change (changed at first use) or present."`
+	SharedCredentials      *bool            `yaml:"sharedCredentials" doc:"Whether several people share one account or PIN."`
+	MFA                    Support          `yaml:"mfa" doc:"Multi-factor authentication: required, optional or unsupported."`
+	SessionTimeoutMinutes  *int             `yaml:"sessionTimeoutMinutes" min:"0" doc:"Inactivity before re-authentication; 0 means never."`
+	InputLockMinutes       *int             `yaml:"inputLockMinutes" min:"0" doc:"Inactivity before the controls lock while the display stays on (what a vital-signs display uses instead of a session timeout); 0 means never."`
+	LockoutAttempts        *int             `yaml:"lockoutAttempts" min:"0" doc:"Failed attempts before lockout; 0 means no lockout."`
+	EmergencyAccess        *EmergencyAccess `yaml:"emergencyAccess" doc:"How clinicians reach the device in an emergency (MDCG 2019-16 2.2)."`
+	ExternalAuthentication *bool            `yaml:"externalAuthentication" doc:"Whether users can be authenticated by an external service (directory, LDAP, OAuth)."`
+	SingleSignOn           *bool            `yaml:"singleSignOn" doc:"Whether single sign-on is supported."`
+	PasswordsChangeable    *bool            `yaml:"passwordsChangeable" doc:"Whether every password can be changed."`
+	PasswordComplexity     *bool            `yaml:"passwordComplexity" doc:"Whether password complexity rules can be enforced."`
+	PasswordExpiry         *bool            `yaml:"passwordExpiry" doc:"Whether passwords can be set to expire."`
+	AccountsCanBeDisabled  *bool            `yaml:"accountsCanBeDisabled" doc:"Whether accounts can be disabled or locked."`
+	OperatorAdmin          *bool            `yaml:"operatorAdmin" doc:"Whether the operator can give itself unrestricted administrator rights."`
+	KioskMode              *bool            `yaml:"kioskMode" doc:"Whether it runs locked down (kiosk mode) as delivered."`
 }
 
 // AccessRole is a user role.
@@ -268,13 +276,38 @@ type EmergencyAccess struct {
 
 // SecurityDesign groups a component's security mechanisms.
 type SecurityDesign struct {
-	Update            *Update           `yaml:"update" doc:"How software is updated."`
-	SecureBoot        *bool             `yaml:"secureBoot" doc:"Whether only authentic firmware or software can boot."`
-	AuditLogging      *AuditLogging     `yaml:"auditLogging" doc:"Security event logging."`
-	MalwareProtection MalwareProtection `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
-	Backup            *Backup           `yaml:"backup" doc:"Backup and restore of data and configuration."`
-	DataAtRest        *DataAtRest       `yaml:"dataAtRest" doc:"Protection of stored data."`
-	Deidentification  *bool             `yaml:"deidentification" doc:"Whether personal data can be exported or shared de-identified (pseudonymised, DICOM de-identification profiles)."`
+	Update             *Update           `yaml:"update" doc:"How software is updated."`
+	SecureBoot         *bool             `yaml:"secureBoot" doc:"Whether only authentic firmware or software can boot."`
+	AuditLogging       *AuditLogging     `yaml:"auditLogging" doc:"Security event logging."`
+	MalwareProtection  MalwareProtection `yaml:"malwareProtection" doc:"none, anti-malware, allow-listing or not-applicable."`
+	Backup             *Backup           `yaml:"backup" doc:"Backup and restore of data and configuration."`
+	DataAtRest         *DataAtRest       `yaml:"dataAtRest" doc:"Protection of stored data."`
+	Hardening          *Hardening        `yaml:"hardening" doc:"How the component is hardened: the standard followed and what is disabled or locked."`
+	RemoteService      *RemoteService    `yaml:"remoteService" doc:"Remote service access by the manufacturer or its service partners."`
+	FactoryReset       *bool             `yaml:"factoryReset" doc:"Whether the component can be reset to factory settings."`
+	IntrusionDetection *bool             `yaml:"intrusionDetection" doc:"Whether host-based intrusion detection or prevention runs on it."`
+	Deidentification   *bool             `yaml:"deidentification" doc:"Whether personal data can be exported or shared de-identified (pseudonymised, DICOM de-identification profiles)."`
+}
+
+// Hardening describes how a component is hardened (MDS2 SAHD).
+type Hardening struct {
+	Standard         string `yaml:"standard" doc:"The industry hardening standard followed, e.g. CIS Benchmark Level 1, DISA STIG."`
+	UnusedShares     *bool  `yaml:"unusedSharesDisabled" doc:"Whether shared resources (file shares) not needed for its use are disabled."`
+	UnusedPorts      *bool  `yaml:"unusedPortsDisabled" doc:"Whether ports and protocols not needed for its use are disabled."`
+	UnusedServices   *bool  `yaml:"unusedServicesDisabled" doc:"Whether services not needed for its use are removed or disabled."`
+	UnusedApps       *bool  `yaml:"unusedAppsDisabled" doc:"Whether applications not needed for its use are removed or disabled."`
+	BootLoaderLocked *bool  `yaml:"bootLoaderLocked" doc:"Whether access to the BIOS or boot loader can be prevented."`
+	IntegrityCheck   *bool  `yaml:"integrityCheckByOperator" doc:"Whether the operator can check that its software has not been tampered with."`
+	Further          *bool  `yaml:"furtherHardening" doc:"Whether the operator can harden it beyond its delivered state."`
+	Guide            *bool  `yaml:"hardeningGuide" doc:"Whether the manufacturer gives instructions for further hardening."`
+}
+
+// RemoteService describes remote service access (MDS2 RMOT).
+type RemoteService struct {
+	Supported          *bool `yaml:"supported" doc:"Whether it accepts remote service connections."`
+	OperatorInitiated  *bool `yaml:"operatorInitiated" doc:"Whether the operator can start remote service sessions."`
+	Indicated          *bool `yaml:"indicated" doc:"Whether an active remote session is shown on the device."`
+	PatientDataVisible *bool `yaml:"patientDataVisible" doc:"Whether patient data can be seen during a remote session."`
 }
 
 // Update describes the software update mechanism.
@@ -285,6 +318,7 @@ type Update struct {
 	Authenticated      *bool           `yaml:"authenticated" doc:"Whether the update source is authenticated."`
 	RollbackProtection *bool           `yaml:"rollbackProtection" doc:"Whether older vulnerable versions are refused."`
 	TriggeredBy        []Actor         `yaml:"triggeredBy" doc:"Who starts an update."`
+	ThirdPartyPatches  *bool           `yaml:"thirdPartyPatches" doc:"Whether third-party security updates (operating system, libraries) may be installed without the manufacturer's approval."`
 }
 
 // AuditLogging describes security event logging.
@@ -306,15 +340,23 @@ type AuditLogging struct {
 
 // Backup describes backup and restore.
 type Backup struct {
-	Supported     *bool `yaml:"supported" doc:"Whether data and configuration can be backed up."`
-	RestoreTested *bool `yaml:"restoreTested" doc:"Whether restore is verified."`
-	Encrypted     *bool `yaml:"encrypted" doc:"Whether backups are encrypted."`
+	Supported        *bool `yaml:"supported" doc:"Whether data and configuration can be backed up."`
+	RestoreTested    *bool `yaml:"restoreTested" doc:"Whether restore is verified."`
+	Encrypted        *bool `yaml:"encrypted" doc:"Whether backups are encrypted."`
+	ToRemovableMedia *bool `yaml:"toRemovableMedia" doc:"Whether data can be backed up to removable media."`
+	ToRemote         *bool `yaml:"toRemote" doc:"Whether data can be backed up to remote storage."`
+	IntegrityChecked *bool `yaml:"integrityChecked" doc:"Whether a backup's integrity and authenticity can be checked before restore."`
 }
 
 // DataAtRest describes protection of stored data.
 type DataAtRest struct {
-	Encrypted *bool  `yaml:"encrypted" doc:"Whether stored personal or therapy data is encrypted."`
-	Method    string `yaml:"method" doc:"Mechanism, e.g. AES-256 full-disk encryption."`
+	Encrypted      *bool  `yaml:"encrypted" doc:"Whether stored personal or therapy data is encrypted."`
+	Method         string `yaml:"method" doc:"Mechanism, e.g. AES-256 full-disk encryption."`
+	All            *bool  `yaml:"all" doc:"Whether all stored data is encrypted or otherwise protected, not only personal or therapy data."`
+	DefaultOn      *bool  `yaml:"defaultOn" doc:"Whether encryption is on as delivered."`
+	KeysChangeable *bool  `yaml:"keysChangeable" doc:"Whether the encryption keys can be changed."`
+	Integrity      *bool  `yaml:"integrity" doc:"Whether stored health data is integrity-checked (hash, signature)."`
+	Database       *bool  `yaml:"database" doc:"Whether data is kept in a database on the component."`
 }
 
 // DataAsset is data worth protecting.

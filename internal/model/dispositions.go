@@ -18,6 +18,10 @@ import (
 // device's vulnerabilities; the token and node limits of a model apply too.
 const MaxDispositionsFile = 4 << 20
 
+// DispositionsDocument is the layout of a dispositions file, for its
+// published schema.
+type DispositionsDocument = dispositionFile
+
 // dispositionFile is the content of a dispositions file.
 type dispositionFile struct {
 	Dispositions []Disposition `yaml:"dispositions" required:"true" doc:"What security risk management decided about each known vulnerability."`

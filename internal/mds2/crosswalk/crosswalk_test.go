@@ -54,6 +54,9 @@ func TestFacts(t *testing.T) {
 		"DOC-11":     {"no", "components[0].kind"},
 		"PLOK-1":     {"no", "components[0].kind"},
 		"AUDT-1":     {"yes", "components[0].security.auditLogging.enabled"},
+		"CSUP-3":     {"yes", "components[0].kind"},
+		"CSUP-5":     {"yes", "components[0].sbom"},
+		"PAUT-13":    {"yes", "components[0].accessControl.sharedCredentials"},
 		"CONN-1":     {"yes", "components[0].interfaces[0].kind"},
 		"CONN-1.1.3": {"no", "components[].interfaces"},
 		"CONN-1.1.4": {"no", "components[].interfaces"},
@@ -146,6 +149,8 @@ func TestFactsMore(t *testing.T) {
 		"DOC-11":     {"yes", "components[].kind"}, // the portal is no device
 		"PLOK-1":     {"yes", "components[].kind"},
 		"AUDT-1":     {"yes", "components[0].security.auditLogging.enabled"},
+		"CSUP-3":     {"no", "components[].kind"},
+		"SAHD-3":     {"yes", "components[0].security.secureBoot"},
 		"SAHD-5.1":   {"yes", "components[0].accessControl.roles"},
 		"CONN-1":     {"yes", "components[0].interfaces[0].kind"},
 		"CONN-1.1.3": {"no", "components[].interfaces"},
@@ -439,10 +444,7 @@ func TestAuditFacts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	for _, f := range Facts {
-		got[f.ID], _ = f.derive(dev)
-	}
+	got := answers(dev)
 	for id, want := range map[string]string{"AUDT-1.1": "yes", "AUDT-2.1": "yes", "AUDT-2.2": "yes", "AUDT-2.3": "no", "AUDT-2.5": "no", "AUDT-2.8": "yes", "AUDT-2.8.1": "no",
 		"AUDT-2.10": "no", "AUDT-3": "no", "AUDT-4.1.1": "yes", "AUDT-5.1": "no", "AUDT-5.2": "yes", "AUDT-5.3": "no", "AUDT-5.4": "yes", "AUDT-6": "yes", "AUDT-7.1": "no"} {
 		if got[id] != want {
@@ -464,4 +466,70 @@ func TestAuditFacts(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestDesignFacts(t *testing.T) {
+	dev, err := model.Parse("device.yaml", []byte(one(`    platform: {os: Windows 10 IoT}
+    sbom: sbom.json
+    accessControl:
+      externalAuthentication: true
+      singleSignOn: false
+      passwordsChangeable: true
+      passwordComplexity: true
+      passwordExpiry: false
+      accountsCanBeDisabled: true
+      operatorAdmin: false
+      kioskMode: true
+    security:
+      update: {channels: [service-visit], triggeredBy: [service-personnel], thirdPartyPatches: false}
+      malwareProtection: anti-malware
+      factoryReset: true
+      intrusionDetection: false
+      backup: {supported: true, toRemovableMedia: true, toRemote: false, integrityChecked: true}
+      dataAtRest: {encrypted: true, all: false, defaultOn: true, keysChangeable: true, integrity: true, database: true}
+      hardening: {standard: CIS Level 1, unusedSharesDisabled: true, unusedPortsDisabled: true, unusedServicesDisabled: true, unusedAppsDisabled: false, bootLoaderLocked: true, integrityCheckByOperator: false, furtherHardening: true, hardeningGuide: true}
+      remoteService: {supported: false}
+`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := answers(dev)
+	for id, want := range map[string]string{
+		"AUTH-1.1": "yes", "PAUT-2": "yes", "PAUT-9": "no", "PAUT-5": "yes", "PAUT-6": "yes", "PAUT-7": "no", "PAUT-10": "yes", "AUTH-3": "no", "AUTH-5": "yes",
+		"CSUP-2": "yes", "CSUP-2.1": "no", "CSUP-2.2": "yes", "CSUP-2.3": "no", "CSUP-2.4": "no",
+		"CSUP-3": "yes", "CSUP-3.2": "yes", "CSUP-4": "yes", "CSUP-4.3": "no", "CSUP-5": "yes", "CSUP-5.1": "no", "CSUP-5.4": "no",
+		"DTBK-2": "yes", "DTBK-3": "yes", "DTBK-4": "no", "DTBK-6": "yes", "IGAU-1": "yes", "MPII-2.4": "yes", "STCF-3": "yes", "MLDP-5": "no",
+		"STCF-1.1": "no", "STCF-1.2": "yes", "STCF-2": "yes",
+		"SAHD-1": "yes", "SAHD-4": "no", "SAHD-7": "yes", "SAHD-8": "yes", "SAHD-9": "yes", "SAHD-10": "no", "SAHD-14": "yes", "SAHD-14.1": "yes", "SAHD-15": "yes",
+		// No remote service: its sessions do not apply.
+		"RMOT-1": "no", "RMOT-1.1": "n/a", "RMOT-1.2": "n/a", "RMOT-1.3": "n/a",
+	} {
+		if got[id] != want {
+			t.Errorf("%s = %q, want %q", id, got[id], want)
+		}
+	}
+	// Software only: no drivers or firmware; an OS without an update
+	// mechanism stated decides nothing.
+	dev, err = model.Parse("device.yaml", []byte(header+"components:\n  - {id: app, name: App, kind: mobile-app, role: device, platform: {os: iOS}}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range Facts {
+		a, _ := f.derive(dev)
+		switch {
+		case f.ID == "CSUP-3" && a != "no":
+			t.Errorf("CSUP-3 = %q for a mobile app, want no", a)
+		case strings.HasPrefix(f.ID, "CSUP-2.") && a != "":
+			t.Errorf("%s = %q without an update mechanism, want undecided", f.ID, a)
+		}
+	}
+}
+
+// answers are the model's answers to every question it decides.
+func answers(dev *model.Device) map[string]string {
+	got := map[string]string{}
+	for _, f := range Facts {
+		got[f.ID], _ = f.derive(dev)
+	}
+	return got
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // Facts is the mapping, in the form's order of sections and numbers.
-var Facts = inFormOrder(slices.Concat(baseFacts, moreFacts, auditFacts))
+var Facts = inFormOrder(slices.Concat(baseFacts, moreFacts, auditFacts, designFacts))
 
 // inFormOrder sorts facts by their question's place on the form.
 func inFormOrder(fs []Fact) []Fact {
@@ -139,7 +139,14 @@ var moreFacts = []Fact{
 				}
 			}
 		}
-		return "", ""
+		// Otherwise as the components state it: a remote-access protocol
+		// above still makes it yes.
+		return anyComponent(d, func(c model.ComponentAt) (bool, bool, string) {
+			if c.Security == nil || c.Security.RemoteService == nil || c.Security.RemoteService.Supported == nil {
+				return false, false, ""
+			}
+			return *c.Security.RemoteService.Supported, true, c.Path + ".security.remoteService.supported"
+		})
 	}},
 }
 

@@ -1,10 +1,15 @@
-package model
+// Package schema publishes the JSON Schemas of the device model and of a
+// dispositions file, generated from the model's Go types so that they
+// cannot drift from what the model's loader accepts.
+package schema
 
 import (
 	"bytes"
 	"encoding/json"
 	"reflect"
 	"strconv"
+
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // SchemaID is the $id of the published device model JSON Schema.
@@ -15,14 +20,14 @@ const SchemaID = "https://mdcheck.dev/schema/device-v1.json"
 // accepts. Editors use it to validate and complete device.yaml files.
 func Schema() []byte {
 	g := &schemaGen{defs: map[string]any{}}
-	root := g.object(reflect.TypeFor[Device]())
+	root := g.object(reflect.TypeFor[model.Device]())
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = SchemaID
 	root["title"] = "mdcheck device model"
-	root["description"] = "A medical device described for the mdcheck cybersecurity health check (apiVersion " + APIVersion + ")."
+	root["description"] = "A medical device described for the mdcheck cybersecurity health check (apiVersion " + model.APIVersion + ")."
 	props := root["properties"].(map[string]any)
-	props["apiVersion"] = map[string]any{"const": APIVersion, "description": "Model format version."}
-	props["kind"] = map[string]any{"const": KindDevice, "description": "Document kind."}
+	props["apiVersion"] = map[string]any{"const": model.APIVersion, "description": "Model format version."}
+	props["kind"] = map[string]any{"const": model.KindDevice, "description": "Document kind."}
 	root["$defs"] = g.defs
 	return encodeSchema(root)
 }
@@ -47,7 +52,7 @@ const DispositionsSchemaID = "https://mdcheck.dev/schema/dispositions-v1.json"
 // file a model's dispositionsFile names).
 func DispositionsSchema() []byte {
 	g := &schemaGen{defs: map[string]any{}}
-	root := g.object(reflect.TypeFor[dispositionFile]())
+	root := g.object(reflect.TypeFor[model.DispositionsDocument]())
 	root["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	root["$id"] = DispositionsSchemaID
 	root["title"] = "mdcheck vulnerability dispositions"
@@ -55,6 +60,14 @@ func DispositionsSchema() []byte {
 	root["$defs"] = g.defs
 	return encodeSchema(root)
 }
+
+// enum is a model type with a closed set of values.
+type enum interface{ Values() []string }
+
+var (
+	enumType = reflect.TypeFor[enum]()
+	dateType = reflect.TypeFor[model.Date]()
+)
 
 type schemaGen struct {
 	defs map[string]any

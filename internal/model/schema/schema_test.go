@@ -1,4 +1,4 @@
-package model
+package schema
 
 import (
 	"bytes"
@@ -11,12 +11,14 @@ import (
 
 	"github.com/goccy/go-yaml"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/mdcheck/mdcheck/internal/model"
 )
 
 // TestSchemaPublished fails when docs/device.schema.json is stale.
 // Regenerate it with: go run ./cmd/mdcheck schema > docs/device.schema.json
 func TestSchemaPublished(t *testing.T) {
-	want, err := os.ReadFile("../../docs/device.schema.json")
+	want, err := os.ReadFile("../../../docs/device.schema.json")
 	if err != nil {
 		t.Fatalf("read published schema: %v", err)
 	}
@@ -29,7 +31,7 @@ func TestSchemaPublished(t *testing.T) {
 // is stale. Regenerate it with:
 // go run ./cmd/mdcheck schema dispositions > docs/dispositions.schema.json
 func TestDispositionsSchemaPublished(t *testing.T) {
-	want, err := os.ReadFile("../../docs/dispositions.schema.json")
+	want, err := os.ReadFile("../../../docs/dispositions.schema.json")
 	if err != nil {
 		t.Fatalf("read published schema: %v", err)
 	}
@@ -77,8 +79,8 @@ func TestSchemaCoversTypes(t *testing.T) {
 			t.Errorf("schema %s required = %v, want %v", name, required, wantReq)
 		}
 	}
-	check("Device", reflect.TypeFor[Device](), s.Properties, s.Required)
-	for _, typ := range []reflect.Type{reflect.TypeFor[Component](), reflect.TypeFor[Facts](), reflect.TypeFor[Interface](), reflect.TypeFor[EmergencyAccess]()} {
+	check("Device", reflect.TypeFor[model.Device](), s.Properties, s.Required)
+	for _, typ := range []reflect.Type{reflect.TypeFor[model.Component](), reflect.TypeFor[model.Facts](), reflect.TypeFor[model.Interface](), reflect.TypeFor[model.EmergencyAccess]()} {
 		def, ok := s.Defs[typ.Name()]
 		if !ok {
 			t.Fatalf("schema lacks $defs/%s", typ.Name())
@@ -88,7 +90,7 @@ func TestSchemaCoversTypes(t *testing.T) {
 		}
 		check(typ.Name(), typ, def.Properties, def.Required)
 	}
-	if got, want := s.Defs["Invasiveness"].Enum, (Invasiveness("")).Values(); !reflect.DeepEqual(got, want) {
+	if got, want := s.Defs["Invasiveness"].Enum, (model.Invasiveness("")).Values(); !reflect.DeepEqual(got, want) {
 		t.Errorf("enum Invasiveness = %v, want %v", got, want)
 	}
 }
@@ -136,8 +138,11 @@ func TestSchemaValidatesExamples(t *testing.T) {
 		}
 		return out
 	}
-	files, _ := filepath.Glob("../../examples/*/device.yaml")
-	files = append(files, "testdata/minimal.yaml", "testdata/anchors.yaml", "testdata/relations.yaml")
+	files, _ := filepath.Glob("../../../examples/*/device.yaml")
+	if len(files) < 6 {
+		t.Fatalf("%d examples found; the test would check nothing", len(files))
+	}
+	files = append(files, "../testdata/minimal.yaml", "../testdata/anchors.yaml", "../testdata/relations.yaml")
 	for _, f := range files {
 		src, err := os.ReadFile(f)
 		if err != nil {
@@ -147,7 +152,7 @@ func TestSchemaValidatesExamples(t *testing.T) {
 			t.Errorf("schema rejects %s: %v", f, err)
 		}
 	}
-	minimal, _ := os.ReadFile("testdata/minimal.yaml")
+	minimal, _ := os.ReadFile("../testdata/minimal.yaml")
 	for name, src := range map[string]string{
 		"unknown field": strings.Replace(string(minimal), "product:", "prodcut:", 1),
 		"bad enum":      strings.Replace(string(minimal), "kind: hardware-device", "kind: robot", 1),
@@ -160,7 +165,7 @@ func TestSchemaValidatesExamples(t *testing.T) {
 		if err := sch.Validate(asJSON(t, []byte(src))); err == nil {
 			t.Errorf("schema accepts %s", name)
 		}
-		if _, err := Parse("x.yaml", []byte(src)); err == nil {
+		if _, err := model.Parse("x.yaml", []byte(src)); err == nil {
 			t.Errorf("Load accepts %s", name)
 		}
 	}
