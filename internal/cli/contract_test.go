@@ -93,6 +93,8 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 			continue // the scan's CSAF, OpenVEX and CycloneDX: validated in TestScanGolden
 		case strings.HasPrefix(base, "scan-"):
 			schema = "scan"
+		case strings.HasPrefix(base, "mds2-"):
+			schema = "mds2-import"
 		}
 		schematest.Check(t, compiled(t, schema), g, data)
 	}

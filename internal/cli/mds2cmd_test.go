@@ -19,6 +19,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/mds2/hn2019"
 	devmodel "github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 )
 
 func TestMDS2Import(t *testing.T) {
@@ -473,5 +474,23 @@ func TestMDS2ExportAnswersMost(t *testing.T) {
 	}
 	if questions != 233 || answered*100 < 60*questions {
 		t.Errorf("%d of %d questions answered, want at least 60%%", answered, questions)
+	}
+}
+
+// TestMDS2ExportGolden: every example's MDS2 export, read back as the
+// answers it holds (the workbook is zip bytes; its answers are what a
+// hospital reads), against a golden file.
+func TestMDS2ExportGolden(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range exampleNames(t) {
+		out := filepath.Join(dir, name+".xlsx")
+		if code, _, errs := run(t, "mds2", "export", "--date", date, "-o", out, "examples/"+name+"/device.yaml"); code != ExitOK {
+			t.Fatalf("%s: exit %d: %s", name, code, errs)
+		}
+		code, js, errs := run(t, "mds2", "import", "-f", "json", out)
+		if code != ExitOK {
+			t.Fatalf("%s: import: exit %d: %s", name, code, errs)
+		}
+		golden.Check(t, "mds2-"+name+".json", []byte(strings.ReplaceAll(js, dir+"/", "")))
 	}
 }
