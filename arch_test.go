@@ -36,9 +36,9 @@ var allowed = map[string]struct {
 	"bench/large": {"domain", []string{"internal/testutil/large"}},
 	// The command line reaches the domain only through the core.
 	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
-	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile", "internal/gspr"}},
+	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile", "internal/gspr", "internal/threat"}},
 	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
-		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle", "internal/model/schema"}},
+		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle", "internal/model/schema", "internal/threat"}},
 
 	"internal/severity":        {"domain", nil},
 	"internal/model":           {"domain", []string{"internal/boundedio", "internal/yamlsafe"}},
@@ -58,6 +58,7 @@ var allowed = map[string]struct {
 	"internal/xlsxsafe":        {"leaf", nil},
 	"internal/bundle":          {"domain", []string{"internal/atomicfile", "internal/boundedio"}},
 	"internal/gspr":            {"domain", []string{"internal/catalog", "internal/report"}},
+	"internal/threat":          {"domain", []string{"internal/model"}},
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
 	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},
@@ -98,7 +99,7 @@ var allowed = map[string]struct {
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/threat", "internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

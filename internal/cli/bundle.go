@@ -83,16 +83,7 @@ removed entries, or a signature that does not verify with this key),
 			if err != nil {
 				return err
 			}
-			m := res.Manifest
-			fmt.Fprintf(stdout, "%s: verified, %d entries as signed by %s\n%s, %s; made by %s %s, catalog %s", args[0], len(m.Entries), m.Signer, m.Subject, m.Date, m.Tool.Name, m.Tool.Version, m.Tool.Catalog)
-			if m.Tool.Database != "" {
-				fmt.Fprintf(stdout, ", vulnerability data %s", m.Tool.Database)
-			}
-			fmt.Fprintln(stdout)
-			if m.PDF != nil {
-				fmt.Fprintf(stdout, "%s is bound to %s\n", m.PDF.Path, m.PDF.From)
-			}
-			return nil
+			return render.WriteVerified(stdout, args[0], res)
 		},
 	}
 	c.Flags().StringVar(&key, "key", "", "the signer's public key (NAME.pub from mdcheck keygen)")

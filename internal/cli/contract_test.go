@@ -47,6 +47,7 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 		{"catalog-show", ExitOK, []string{"catalog", "show", "-f", "json", "MDR.AI.17.2"}},
 		{"catalog-show", ExitOK, []string{"catalog", "show", "-f", "json", "vuln/known-vulnerabilities"}},
 		{"ifu", ExitOK, []string{"ifu", "-f", "json", "examples/pacemaker-system/device.yaml"}},
+		{"threats", ExitOK, []string{"threats", "-f", "json", "examples/pacemaker-system/device.yaml"}},
 		{"validate", ExitOK, []string{"validate", "-f", "json", "examples/insulin-pump/device.yaml"}},
 		{"validate", ExitInput, []string{"validate", "-f", "json", "examples/bp-monitor/device.yaml", invalid}},
 	}
@@ -95,6 +96,8 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 			schema = "scan"
 		case strings.HasPrefix(base, "mds2-"):
 			schema = "mds2-import"
+		case strings.HasPrefix(base, "threats-"):
+			schema = "threats"
 		}
 		schematest.Check(t, compiled(t, schema), g, data)
 	}

@@ -399,3 +399,31 @@ func TestIFUSection(t *testing.T) {
 		}
 	}
 }
+
+// TestThreatsGolden: the threat model of every example as JSON, and the
+// pacemaker's table, byte for byte; the table fits 80 columns.
+func TestThreatsGolden(t *testing.T) {
+	for _, name := range exampleNames(t) {
+		code, out, errs := run(t, "threats", "-f", "json", "examples/"+name+"/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", name, code, errs)
+		}
+		golden.Check(t, "threats-"+name+".json", []byte(out))
+	}
+	code, out, errs := run(t, "threats", "examples/pacemaker-system/device.yaml")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s", code, errs)
+	}
+	golden.Check(t, "threats-pacemaker-system.txt", []byte(out))
+	for i, l := range strings.Split(out, "\n") {
+		if n := utf8.RuneCountInString(l); n > 80 {
+			t.Errorf("line %d has %d columns: %q", i+1, n, l)
+		}
+	}
+	// The pacemaker shows the medical threats a security engineer expects.
+	for _, want := range []string{"therapy-command-tampering@implant/wand", "emergency-access-abuse@implant", "battery-drain@implant/mics", "pivot-from-internet@home-monitor/cellular->implant"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the pacemaker's threat model lacks %s", want)
+		}
+	}
+}

@@ -140,7 +140,8 @@ var jsonFormat = Format{
 		}
 		return encodeJSON(w, out)
 	},
-	IFU: writeIFUJSON,
+	IFU:     writeIFUJSON,
+	Threats: writeThreatsJSON,
 	Validate: func(w io.Writer, vs []app.Validated, _ Options) error {
 		out := make([]validateOutput, 0, len(vs))
 		for _, v := range vs {

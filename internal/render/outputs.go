@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
 )
 
@@ -88,4 +89,20 @@ func Write(outs []Output, stdout io.Writer, fn func(Output, io.Writer) error) er
 		}
 	}
 	return nil
+}
+
+// WriteVerified says what verify found in a bundle that is as signed:
+// the signer, the device, the date, what made it, and a PDF's binding.
+func WriteVerified(w io.Writer, file string, res *app.Verified) error {
+	m := res.Manifest
+	p := &ew{w: w}
+	p.printf("%s: verified, %d entries as signed by %s\n%s, %s; made by %s %s, catalog %s", file, len(m.Entries), m.Signer, m.Subject, m.Date, m.Tool.Name, m.Tool.Version, m.Tool.Catalog)
+	if m.Tool.Database != "" {
+		p.printf(", vulnerability data %s", m.Tool.Database)
+	}
+	p.printf("\n")
+	if m.PDF != nil {
+		p.printf("%s is bound to %s\n", m.PDF.Path, m.PDF.From)
+	}
+	return p.err
 }

@@ -68,6 +68,7 @@ type Format struct {
 	CatalogExport func(io.Writer, Options) error
 	Validate      func(io.Writer, []app.Validated, Options) error
 	IFU           func(io.Writer, *app.IFUChecklist, Options) error
+	Threats       func(io.Writer, *app.ThreatModel, Options) error
 }
 
 // RowWriter renders a stream of inventory rows: Row for each as it

@@ -45,6 +45,7 @@ func Contracts() []Contract {
 		{"catalog-list", "mdcheck catalog list -f json", "Every requirement of the catalog with the rules that decide it.", SchemaVersion, of(catalogListOutput{}), false},
 		{"catalog-show", "mdcheck catalog show -f json ID", "One requirement, or one rule, in full.", SchemaVersion, of(catalogShowOutput{}), false},
 		{"ifu", "mdcheck ifu -f json", "The IFU security checklist of a device: each item, whether the device needs it and the IFU states it, and what the model already knows for it.", SchemaVersion, of(ifuOutput{}), false},
+		{"threats", "mdcheck threats -f json", "The threat model derived from a device model: each threat with its STRIDE categories, element, assets, clinical consequence, likelihood, risk, declared mitigations and the catalog rules that assess it; the attack surface per exposure zone.", threatsVersion, of(threatsOutput{}), false},
 		{"validate", "mdcheck validate -f json", "Each device model read: valid, or every problem with its file, line and column; one object per file.", SchemaVersion, of(validateOutput{}), true},
 	}
 }

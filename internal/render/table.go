@@ -46,6 +46,7 @@ var table = Format{
 	CatalogShow: func(w io.Writer, e app.Entry, _ Options) error { return writeCatalogEntry(w, e) },
 	Validate:    func(w io.Writer, vs []app.Validated, _ Options) error { return writeValidated(w, vs) },
 	IFU:         writeIFUTable,
+	Threats:     writeThreatsTable,
 }
 
 func writeDBStatus(w io.Writer, st store.Status) error {

@@ -1,0 +1,70 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/threat"
+)
+
+// threatsVersion is the threats output's schema version.
+const threatsVersion = "1"
+
+type threatsOutput struct {
+	SchemaVersion string          `json:"schemaVersion"`
+	Device        classify.Device `json:"device"`
+	Formula       string          `json:"formula"`
+	Threats       []threat.Threat `json:"threats"`
+	Surface       []threat.Zone   `json:"surface"`
+}
+
+func writeThreatsJSON(w io.Writer, m *app.ThreatModel, _ Options) error {
+	return encodeJSON(w, threatsOutput{threatsVersion, m.Device, m.Formula, m.Threats, m.Surface})
+}
+
+// writeThreatsTable writes the threat model for a terminal, within
+// report.Width columns: the attack surface per zone, then each threat,
+// open ones first within each risk.
+func writeThreatsTable(w io.Writer, m *app.ThreatModel, _ Options) error {
+	p := &ew{w: w}
+	para := func(indent int, s string) {
+		for _, l := range report.Wrap(s, report.Width-indent) {
+			p.printf("%s%s\n", strings.Repeat(" ", indent), l)
+		}
+	}
+	para(0, fmt.Sprintf("Threat model of %s %s (%s)", m.Device.Product, m.Device.Model, m.Device.Manufacturer))
+	para(0, m.Formula)
+	p.printf("\nAttack surface:\n")
+	for _, z := range m.Surface {
+		high := ""
+		if z.Highest != "" {
+			high = ", highest risk " + string(z.Highest)
+		}
+		para(2, fmt.Sprintf("%s: %d interface(s), %d threat(s), %d open%s", z.Zone, len(z.Interfaces), z.Threats, z.Open, high))
+	}
+	open := 0
+	for _, t := range m.Threats {
+		if !t.Mitigated {
+			open++
+		}
+	}
+	p.printf("\n%d threats, %d not fully mitigated by declared controls:\n", len(m.Threats), open)
+	for _, t := range m.Threats {
+		state := "open"
+		if t.Mitigated {
+			state = "mitigated"
+		}
+		p.printf("  %-8s %-9s %s\n", strings.ToUpper(string(t.Risk)), state, t.ID)
+		para(6, t.Title+" ("+strings.Join(t.STRIDE, ", ")+"; "+t.Consequence+")")
+		para(6, fmt.Sprintf("likelihood %d x severity %d: %s", t.Likelihood, t.Severity, strings.Join(t.Why, "; ")))
+		if len(t.Mitigations) > 0 {
+			para(6, "mitigations: "+strings.Join(t.Mitigations, "; "))
+		}
+		para(6, "assessed by "+strings.Join(t.Rules, ", "))
+	}
+	return p.err
+}

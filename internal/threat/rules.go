@@ -1,0 +1,444 @@
+package threat
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// rules are the threat rules, each a kind of medical threat.
+var rules = []rule{
+	{"therapy-command-tampering", therapyTampering},
+	{"configuration-tampering", configTampering},
+	{"emergency-access-abuse", emergencyAbuse},
+	{"battery-drain", batteryDrain},
+	{"monitoring-denial", monitoringDenial},
+	{"update-tampering", updateTampering},
+	{"pivot-from-internet", pivot},
+	{"health-data-disclosure-in-transit", dataInTransit},
+	{"health-data-disclosure-at-rest", dataAtRest},
+	{"service-port-abuse", servicePorts},
+	{"untraceable-changes", repudiation},
+}
+
+// each calls fn for every interface of every device component.
+func each(dev *model.Device, fn func(i int, c *model.Component, k int, itf *model.Interface)) {
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.Role == "non-device" {
+			continue
+		}
+		for k := range c.Interfaces {
+			fn(i, c, k, &c.Interfaces[k])
+		}
+	}
+}
+
+func ipath(i, k int) string { return fmt.Sprintf("components[%d].interfaces[%d]", i, k) }
+
+// authControls lowers likelihood for authentication and integrity of an
+// interface and lists what the model declares.
+func authControls(l *likelihood, p string, itf *model.Interface) (mit []string, all bool) {
+	all = true
+	var req, mutual *bool
+	if a := itf.Authentication; a != nil {
+		req, mutual = a.Required, a.Mutual
+	}
+	if l.control(req, "peer authenticated") {
+		mit = append(mit, p+".authentication.required: the peer must authenticate")
+	} else {
+		all = false
+	}
+	if yes(mutual) {
+		mit = append(mit, p+".authentication.mutual: both ends authenticate")
+	}
+	var integrity *bool
+	if e := itf.Encryption; e != nil {
+		integrity = e.Integrity
+	}
+	if l.control(integrity, "messages integrity-protected") {
+		mit = append(mit, p+".encryption.integrity: messages are integrity-protected")
+	} else {
+		all = false
+	}
+	return mit, all
+}
+
+func therapyTampering(dev *model.Device) []Threat {
+	var out []Threat
+	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+		if !yes(itf.ChangesTherapy) {
+			return
+		}
+		l := newLikelihood(itf.Exposure)
+		p := ipath(i, k)
+		mit, all := authControls(l, p, itf)
+		out = append(out, Threat{Rule: "therapy-command-tampering", Title: "Therapy commands forged or altered over " + string(itf.Kind),
+			STRIDE: []string{"spoofing", "tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure),
+			Assets: assetsOf(dev, c.ID), Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: all,
+			Rules: []string{"auth/therapy-interface-authenticated", "net/therapy-command-integrity"}})
+	})
+	return out
+}
+
+func configTampering(dev *model.Device) []Threat {
+	var out []Threat
+	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+		if !yes(itf.ChangesConfig) || yes(itf.ChangesTherapy) {
+			return
+		}
+		l := newLikelihood(itf.Exposure)
+		p := ipath(i, k)
+		mit, all := authControls(l, p, itf)
+		cons := consequenceOf(c)
+		out = append(out, Threat{Rule: "configuration-tampering", Title: "Configuration changed by an unauthorised peer over " + string(itf.Kind),
+			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure),
+			Assets: assetsOf(dev, c.ID), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+			Rules: []string{"auth/config-interface-authenticated"}})
+	})
+	return out
+}
+
+func emergencyAbuse(dev *model.Device) []Threat {
+	var out []Threat
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.AccessControl == nil || c.AccessControl.EmergencyAccess == nil || !yes(c.AccessControl.EmergencyAccess.Supported) {
+			continue
+		}
+		e := c.AccessControl.EmergencyAccess
+		p := fmt.Sprintf("components[%d].accessControl.emergencyAccess", i)
+		exp := model.ExposureProximity
+		if e.RequiresProximity != nil && !*e.RequiresProximity {
+			exp = model.ExposureHospitalNetwork
+		}
+		l := newLikelihood(exp)
+		var mit []string
+		all := true
+		if l.control(e.RequiresProximity, "needs proximity to the patient") {
+			mit = append(mit, p+".requiresProximity")
+		} else {
+			all = false
+		}
+		if l.control(e.Logged, "each emergency session logged") {
+			mit = append(mit, p+".logged")
+		} else {
+			all = false
+		}
+		if e.TimeLimitMinutes != nil && *e.TimeLimitMinutes > 0 {
+			mit = append(mit, fmt.Sprintf("%s.timeLimitMinutes: ends after %d minutes", p, *e.TimeLimitMinutes))
+		} else {
+			all = false
+		}
+		if e.ReturnToNormal == "automatic" {
+			mit = append(mit, p+".returnToNormal: automatic")
+		} else {
+			all = false
+		}
+		out = append(out, Threat{Rule: "emergency-access-abuse", Title: "Emergency access used to bypass normal protection",
+			STRIDE: []string{"spoofing", "elevation-of-privilege"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
+			Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: all,
+			Rules: []string{"emergency/proximity-bound", "emergency/logged", "emergency/time-limited", "emergency/returns-to-normal", "emergency/no-unauthenticated-long-range"}})
+	}
+	return out
+}
+
+func batteryDrain(dev *model.Device) []Threat {
+	var out []Threat
+	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+		if c.Power != "battery" || !itf.Kind.Wireless() {
+			return
+		}
+		l := newLikelihood(itf.Exposure)
+		var limited *bool
+		if itf.RateLimit != nil {
+			t := true
+			limited = &t
+		}
+		var mit []string
+		if l.control(limited, "wake-ups rate-limited before authentication") {
+			mit = append(mit, ipath(i, k)+".rateLimit")
+		}
+		out = append(out, Threat{Rule: "battery-drain", Title: "Repeated wake-ups over " + string(itf.Kind) + " drain a battery that cannot be recharged",
+			STRIDE: []string{"denial-of-service"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure), Assets: []string{},
+			Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: limited != nil,
+			Rules: []string{"availability/battery-wake-up-limit"}})
+	})
+	return out
+}
+
+func monitoringDenial(dev *model.Device) []Threat {
+	var out []Threat
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.Role == "non-device" || c.Monitoring == nil || !yes(c.Monitoring.OverLink) {
+			continue
+		}
+		exp := model.Exposure("")
+		for _, itf := range c.Interfaces {
+			if exp == "" || reach(itf.Exposure) > reach(exp) {
+				exp = itf.Exposure
+			}
+		}
+		l := newLikelihood(exp)
+		alarm := c.Monitoring.OnLinkLoss == "alarm" || c.Monitoring.OnLinkLoss == "safe-state"
+		var mit []string
+		sev := 4
+		if alarm {
+			// The link can still be cut, but not unseen.
+			mit = append(mit, fmt.Sprintf("components[%d].monitoring.onLinkLoss: %s", i, c.Monitoring.OnLinkLoss))
+			sev = 2
+			l.why = append(l.why, "a lost link is signalled ("+string(c.Monitoring.OnLinkLoss)+"): severity 4 -> 2")
+		}
+		out = append(out, Threat{Rule: "monitoring-denial", Title: "The monitoring link flooded or cut, so that events go unseen",
+			STRIDE: []string{"denial-of-service"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
+			Consequence: "monitoring", Likelihood: l.score, Severity: sev, Why: l.why, Mitigations: mit, Mitigated: alarm,
+			Rules: []string{"availability/link-loss-alarm", "availability/fail-safe-under-attack"}})
+	}
+	return out
+}
+
+func updateTampering(dev *model.Device) []Threat {
+	var out []Threat
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.Role == "non-device" || c.Security == nil || c.Security.Update == nil || !yes(c.Security.Update.Supported) {
+			continue
+		}
+		u := c.Security.Update
+		exp := model.ExposurePhysical
+		for _, ch := range u.Channel {
+			if ch == "over-the-air" || ch == "network" || ch == "cloud-deployment" || ch == "app-store" {
+				exp = model.ExposureInternet
+			}
+		}
+		l := newLikelihood(exp)
+		p := fmt.Sprintf("components[%d].security", i)
+		var mit []string
+		all := true
+		if l.control(u.Signed, "updates signed and checked") {
+			mit = append(mit, p+".update.signed")
+		} else {
+			all = false
+		}
+		if l.control(c.Security.SecureBoot, "secure boot") {
+			mit = append(mit, p+".secureBoot")
+		}
+		if yes(u.RollbackProtection) {
+			mit = append(mit, p+".update.rollbackProtection")
+		} else {
+			all = false
+		}
+		cons := consequenceOf(c)
+		out = append(out, Threat{Rule: "update-tampering", Title: "Malicious or outdated firmware installed through the update path",
+			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+			Rules: []string{"update/signed", "update/authenticated-source", "update/rollback-protection", "boot/secure-boot"}})
+	}
+	return out
+}
+
+// pivot: a component reachable from the internet that talks to another
+// device component can carry an attacker from the internet to it.
+func pivot(dev *model.Device) []Threat {
+	var out []Threat
+	byID := map[string]*model.Component{}
+	for i := range dev.Components {
+		byID[dev.Components[i].ID] = &dev.Components[i]
+	}
+	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+		if itf.Exposure != model.ExposureInternet {
+			return
+		}
+		for _, other := range c.Interfaces {
+			for _, to := range other.ConnectsTo {
+				target, ok := byID[to]
+				if !ok || target.Role == "non-device" || to == c.ID || other.Exposure == model.ExposureInternet {
+					continue
+				}
+				l := newLikelihood(itf.Exposure)
+				p := ipath(i, k)
+				mit, all := authControls(l, p, itf)
+				cons := consequenceOf(target)
+				out = append(out, Threat{Rule: "pivot-from-internet", Title: fmt.Sprintf("%s used as a stepping stone from the internet to %s", c.Name, target.Name),
+					STRIDE: []string{"elevation-of-privilege", "tampering"}, Element: c.ID + "/" + itf.ID + "->" + to, Zone: "internet",
+					Assets: assetsOf(dev, to), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+					Rules: []string{"net/internet-exposure-protected", "auth/node-authentication"}})
+			}
+		}
+	})
+	return out
+}
+
+// dataInTransit: personal data flowing over an interface.
+func dataInTransit(dev *model.Device) []Threat {
+	var out []Threat
+	personal := map[string]bool{}
+	for _, a := range dev.DataAssets {
+		if a.Kind == "personal-health-data" || a.Kind == "diagnostic-images" {
+			personal[a.ID] = true
+		}
+	}
+	for n, fl := range dev.DataFlows {
+		var assets []string
+		for _, a := range fl.Assets {
+			if personal[a] {
+				assets = append(assets, a)
+			}
+		}
+		if len(assets) == 0 {
+			continue
+		}
+		carrier := fl.Carrier(dev)
+		var itf *model.Interface
+		for i := range dev.Components {
+			if dev.Components[i].ID != carrier {
+				continue
+			}
+			for k := range dev.Components[i].Interfaces {
+				if dev.Components[i].Interfaces[k].ID == fl.Interface {
+					itf = &dev.Components[i].Interfaces[k]
+				}
+			}
+		}
+		if itf == nil {
+			continue
+		}
+		l := newLikelihood(itf.Exposure)
+		var enc *bool
+		if itf.Encryption != nil {
+			enc = itf.Encryption.InTransit
+		}
+		var mit []string
+		if l.control(enc, "encrypted in transit") {
+			mit = append(mit, fmt.Sprintf("dataFlows[%d] over %s/%s: encrypted", n, carrier, fl.Interface))
+		}
+		out = append(out, Threat{Rule: "health-data-disclosure-in-transit", Title: "Health data read or altered on its way from " + fl.From + " to " + fl.To,
+			STRIDE: []string{"information-disclosure", "tampering"}, Element: fl.From + "->" + fl.To, Zone: zone(itf.Exposure), Assets: assets,
+			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Mitigated: yes(enc),
+			Rules: []string{"net/health-data-encrypted-in-transit", "net/health-data-integrity"}})
+	}
+	return out
+}
+
+// dataAtRest: personal data stored on a component someone can take or
+// reach.
+func dataAtRest(dev *model.Device) []Threat {
+	var out []Threat
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.Role == "non-device" {
+			continue
+		}
+		var assets []string
+		for _, a := range dev.DataAssets {
+			if (a.Kind == "personal-health-data" || a.Kind == "diagnostic-images") && slices.Contains(a.StoredOn, c.ID) {
+				assets = append(assets, a.ID)
+			}
+		}
+		if len(assets) == 0 {
+			continue
+		}
+		exp := model.ExposurePhysical
+		for _, itf := range c.Interfaces {
+			if reach(itf.Exposure) > reach(exp) {
+				exp = itf.Exposure
+			}
+		}
+		l := newLikelihood(exp)
+		var enc *bool
+		if c.Security != nil && c.Security.DataAtRest != nil {
+			enc = c.Security.DataAtRest.Encrypted
+		}
+		var mit []string
+		if l.control(enc, "stored data encrypted") {
+			mit = append(mit, fmt.Sprintf("components[%d].security.dataAtRest.encrypted", i))
+		}
+		out = append(out, Threat{Rule: "health-data-disclosure-at-rest", Title: "Health data read from " + c.Name + "'s storage",
+			STRIDE: []string{"information-disclosure"}, Element: c.ID, Zone: zone(exp), Assets: assets,
+			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Mitigated: yes(enc),
+			Rules: []string{"data/health-data-encrypted-at-rest"}})
+	}
+	return out
+}
+
+// servicePorts: USB, serial and removable media bring in malware or
+// changes by whoever holds the device.
+func servicePorts(dev *model.Device) []Threat {
+	var out []Threat
+	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+		if itf.Kind != "usb" && itf.Kind != "serial" && itf.Kind != "removable-media" {
+			return
+		}
+		l := newLikelihood(model.ExposurePhysical)
+		p := ipath(i, k)
+		var req *bool
+		if itf.Authentication != nil {
+			req = itf.Authentication.Required
+		}
+		var mit []string
+		if l.control(req, "port authenticated") {
+			mit = append(mit, p+".authentication.required")
+		}
+		if yes(itf.CanBeDisabled) {
+			mit = append(mit, p+".canBeDisabled: can be turned off when unused")
+		}
+		cons := consequenceOf(c)
+		out = append(out, Threat{Rule: "service-port-abuse", Title: "Malware or unauthorised changes brought in over the " + string(itf.Kind) + " port",
+			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: "physical", Assets: assetsOf(dev, c.ID),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: yes(req),
+			Rules: []string{"auth/physical-ports-protected", "net/unused-interfaces-can-be-disabled"}})
+	})
+	return out
+}
+
+// repudiation: therapy or configuration changed with no trace.
+func repudiation(dev *model.Device) []Threat {
+	var out []Threat
+	for i := range dev.Components {
+		c := &dev.Components[i]
+		if c.Role == "non-device" {
+			continue
+		}
+		changes := false
+		exp := model.Exposure("")
+		for _, itf := range c.Interfaces {
+			if yes(itf.ChangesTherapy) || yes(itf.ChangesConfig) {
+				changes = true
+				if exp == "" || reach(itf.Exposure) > reach(exp) {
+					exp = itf.Exposure
+				}
+			}
+		}
+		if !changes {
+			continue
+		}
+		l := newLikelihood(exp)
+		var logged, tamper *bool
+		if c.Security != nil && c.Security.AuditLogging != nil {
+			logged, tamper = c.Security.AuditLogging.Enabled, c.Security.AuditLogging.TamperProtected
+		}
+		var mit []string
+		if yes(logged) {
+			mit = append(mit, fmt.Sprintf("components[%d].security.auditLogging.enabled", i))
+		}
+		if yes(tamper) {
+			mit = append(mit, fmt.Sprintf("components[%d].security.auditLogging.tamperProtected", i))
+		}
+		cons := consequenceOf(c)
+		out = append(out, Threat{Rule: "untraceable-changes", Title: "Therapy or configuration changed with no trace of who did it",
+			STRIDE: []string{"repudiation"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons) - 1, Why: l.why, Mitigations: mit, Mitigated: yes(logged) && yes(tamper),
+			Rules: []string{"log/audit-enabled", "log/tamper-protected"}})
+	}
+	return out
+}
+
+// zone names an exposure zone.
+func zone(e model.Exposure) string {
+	if e == "" {
+		return "not stated"
+	}
+	return string(e)
+}

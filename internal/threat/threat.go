@@ -1,0 +1,259 @@
+// Package threat derives a threat model from the device model: the
+// threats an attacker poses to each interface, component and data flow,
+// in STRIDE terms and in clinical ones (therapy, monitoring, diagnosis,
+// privacy), each with the likelihood the model's facts give it, its
+// risk, the controls the model declares against it, and the catalog
+// rules that already assess it. It knows medical threats, not only IT
+// ones: therapy commands tampered with over radio, emergency access
+// abused, a wake-up flood draining an implant's battery, a home monitor
+// used as a pivot, health data leaking from a flow. The derivation is a
+// pure function of the model: the same model gives the same threats.
+package threat
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// Threat is one threat to one element of the device.
+type Threat struct {
+	// ID is rule@element: stable across runs.
+	ID    string `json:"id"`
+	Rule  string `json:"rule"`
+	Title string `json:"title"`
+	// STRIDE lists the categories: spoofing, tampering, repudiation,
+	// information-disclosure, denial-of-service, elevation-of-privilege.
+	STRIDE []string `json:"stride"`
+	// Element is what it concerns: a component, component/interface, or
+	// a flow from->to.
+	Element string `json:"element"`
+	// Zone is the exposure zone the attacker acts from.
+	Zone   string   `json:"zone"`
+	Assets []string `json:"assets"`
+	// Consequence is the clinical consequence: therapy, monitoring,
+	// diagnosis or privacy.
+	Consequence string `json:"consequence"`
+	Likelihood  int    `json:"likelihood"`
+	Severity    int    `json:"severity"`
+	Risk        Risk   `json:"risk"`
+	// Why says what raised or lowered the likelihood.
+	Why []string `json:"why"`
+	// Mitigations are the controls the model declares against it, each
+	// as "path: what"; Mitigated is true when every control the rule
+	// looks for is declared.
+	Mitigations []string `json:"mitigations"`
+	Mitigated   bool     `json:"mitigated"`
+	// Rules are the catalog rules that assess the same weakness; their
+	// findings are this threat's findings.
+	Rules []string `json:"rules"`
+}
+
+// Risk is a threat's level.
+type Risk string
+
+// Risk levels.
+const (
+	Low      Risk = "low"
+	Medium   Risk = "medium"
+	High     Risk = "high"
+	Critical Risk = "critical"
+)
+
+// Formula says how risk is computed (docs/threats.md).
+const Formula = "risk = likelihood (1-5) x clinical severity (1-5): critical from 20, high from 12, medium from 6, low below"
+
+// level is the risk of a likelihood and a severity.
+func level(likelihood, severity int) Risk {
+	switch p := likelihood * severity; {
+	case p >= 20:
+		return Critical
+	case p >= 12:
+		return High
+	case p >= 6:
+		return Medium
+	}
+	return Low
+}
+
+// reach is the base likelihood of an attack from a zone: the wider the
+// set of people who can reach the interface, the likelier.
+func reach(e model.Exposure) int {
+	switch e {
+	case model.ExposureInternet:
+		return 5
+	case model.ExposureHospitalNetwork, model.ExposureHomeNetwork:
+		return 4
+	case model.ExposureProximity:
+		return 3
+	case model.ExposurePhysical:
+		return 2
+	}
+	return 4 // not stated: as reachable as a local network, never less
+}
+
+// severity is the clinical severity of a consequence for a component.
+func severity(consequence string) int {
+	switch consequence {
+	case "therapy":
+		return 5
+	case "monitoring":
+		return 4
+	case "diagnosis":
+		return 4
+	}
+	return 3 // privacy
+}
+
+// Derive returns the threats to dev, sorted by risk (highest first),
+// then ID.
+func Derive(dev *model.Device) []Threat {
+	var out []Threat
+	for _, r := range rules {
+		out = append(out, r.derive(dev)...)
+	}
+	for i := range out {
+		t := &out[i]
+		t.ID = t.Rule + "@" + t.Element
+		t.Risk = level(t.Likelihood, t.Severity)
+		if t.Assets == nil {
+			t.Assets = []string{}
+		}
+		if t.Mitigations == nil {
+			t.Mitigations = []string{}
+		}
+		if t.Why == nil {
+			t.Why = []string{}
+		}
+	}
+	rank := map[Risk]int{Critical: 0, High: 1, Medium: 2, Low: 3}
+	sort.SliceStable(out, func(i, j int) bool {
+		if rank[out[i].Risk] != rank[out[j].Risk] {
+			return rank[out[i].Risk] < rank[out[j].Risk]
+		}
+		return out[i].ID < out[j].ID
+	})
+	return out
+}
+
+// rule derives the threats of one kind.
+type rule struct {
+	id     string
+	derive func(dev *model.Device) []Threat
+}
+
+// likelihood starts from the zone's reach and lowers it for each control
+// that stands in the attacker's way; a control the model does not state
+// lowers nothing.
+type likelihood struct {
+	score int
+	why   []string
+}
+
+func newLikelihood(e model.Exposure) *likelihood {
+	z := string(e)
+	if z == "" {
+		z = "not stated"
+	}
+	return &likelihood{score: reach(e), why: []string{fmt.Sprintf("reachable from: %s (%d)", z, reach(e))}}
+}
+
+// control lowers the likelihood by one when b is declared true.
+func (l *likelihood) control(b *bool, what string) bool {
+	switch {
+	case b == nil:
+		l.why = append(l.why, what+": not stated")
+		return false
+	case *b:
+		if l.score > 1 {
+			l.score--
+		}
+		l.why = append(l.why, what+": yes (-1)")
+		return true
+	}
+	l.why = append(l.why, what+": no")
+	return false
+}
+
+func yes(b *bool) bool { return b != nil && *b }
+
+// assetsOf lists the data assets stored on a component.
+func assetsOf(dev *model.Device, component string) []string {
+	var out []string
+	for _, a := range dev.DataAssets {
+		for _, on := range a.StoredOn {
+			if on == component {
+				out = append(out, a.ID)
+			}
+		}
+	}
+	return out
+}
+
+// consequenceOf is what an attack on a component does to patients.
+func consequenceOf(c *model.Component) string {
+	for _, itf := range c.Interfaces {
+		if yes(itf.ChangesTherapy) {
+			return "therapy"
+		}
+	}
+	switch c.Kind {
+	case "implant", "infusion-pump", "insulin-pump", "ventilator", "life-support":
+		return "therapy"
+	case "patient-monitor", "bedside-monitor", "central-station", "home-monitor":
+		return "monitoring"
+	}
+	if m := c.Monitoring; m != nil && yes(m.OverLink) {
+		return "monitoring"
+	}
+	if f := c.Classification; f != nil && f.DecisionSupport != "" && f.DecisionSupport != "none" {
+		return "diagnosis"
+	}
+	return "privacy"
+}
+
+// Zone is the attack surface of one exposure zone.
+type Zone struct {
+	Zone       string   `json:"zone"`
+	Interfaces []string `json:"interfaces"`
+	Threats    int      `json:"threats"`
+	Open       int      `json:"open"`
+	Highest    Risk     `json:"highest,omitempty"`
+}
+
+// Surface summarises the attack surface per exposure zone, most exposed
+// first: the interfaces reachable from it, and the threats from it (open:
+// not fully mitigated by declared controls).
+func Surface(dev *model.Device, threats []Threat) []Zone {
+	order := []string{"internet", "hospital-network", "home-network", "proximity", "physical", "not stated"}
+	zs := map[string]*Zone{}
+	get := func(z string) *Zone {
+		if zs[z] == nil {
+			zs[z] = &Zone{Zone: z, Interfaces: []string{}}
+		}
+		return zs[z]
+	}
+	each(dev, func(_ int, c *model.Component, _ int, itf *model.Interface) {
+		z := get(zone(itf.Exposure))
+		z.Interfaces = append(z.Interfaces, c.ID+"/"+itf.ID)
+	})
+	rank := map[Risk]int{"": 0, Low: 1, Medium: 2, High: 3, Critical: 4}
+	for _, t := range threats {
+		z := get(t.Zone)
+		z.Threats++
+		if !t.Mitigated {
+			z.Open++
+		}
+		if rank[t.Risk] > rank[z.Highest] {
+			z.Highest = t.Risk
+		}
+	}
+	var out []Zone
+	for _, name := range order {
+		if z := zs[name]; z != nil {
+			out = append(out, *z)
+		}
+	}
+	return out
+}

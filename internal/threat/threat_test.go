@@ -1,0 +1,178 @@
+package threat
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+const header = `apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: Acme, product: Widget}
+`
+
+func parse(t *testing.T, body string) *model.Device {
+	t.Helper()
+	dev, err := model.Parse("device.yaml", []byte(header+body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dev
+}
+
+// find returns the threat of rule on element, if derived.
+func find(ts []Threat, rule, element string) (Threat, bool) {
+	i := slices.IndexFunc(ts, func(t Threat) bool { return t.Rule == rule && t.Element == element })
+	if i < 0 {
+		return Threat{}, false
+	}
+	return ts[i], true
+}
+
+// TestRules: each rule derives its threat where the model gives cause,
+// open without the controls it looks for, mitigated with them, and not
+// at all where there is no cause.
+func TestRules(t *testing.T) {
+	for _, tc := range []struct {
+		rule, element     string
+		open, mitigated   string // component YAML (under components:)
+		absent            string
+		wantRisk, mitRisk Risk
+	}{
+		{"therapy-command-tampering", "pump/rf",
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: rf, kind: ble, exposure: proximity, changesTherapy: true, authentication: {required: false}}]}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: rf, kind: ble, exposure: proximity, changesTherapy: true, authentication: {required: true}, encryption: {inTransit: true, integrity: true}}]}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: rf, kind: ble, exposure: proximity, changesTherapy: false}]}`,
+			High, Low},
+		{"configuration-tampering", "mon/net",
+			`  - {id: mon, name: Monitor, kind: patient-monitor, role: device, interfaces: [{id: net, kind: wired-network, exposure: hospital-network, changesConfiguration: true}]}`,
+			`  - {id: mon, name: Monitor, kind: patient-monitor, role: device, interfaces: [{id: net, kind: wired-network, exposure: hospital-network, changesConfiguration: true, authentication: {required: true}, encryption: {integrity: true}}]}`,
+			`  - {id: mon, name: Monitor, kind: patient-monitor, role: device, interfaces: [{id: net, kind: wired-network, exposure: hospital-network}]}`,
+			High, Medium},
+		{"battery-drain", "ipg/mics",
+			`  - {id: ipg, name: IPG, kind: implant, role: device, power: battery, interfaces: [{id: mics, kind: mics, exposure: proximity}]}`,
+			`  - {id: ipg, name: IPG, kind: implant, role: device, power: battery, interfaces: [{id: mics, kind: mics, exposure: proximity, rateLimit: {wakeUpsPerHour: 10}}]}`,
+			`  - {id: ipg, name: IPG, kind: implant, role: device, power: rechargeable, interfaces: [{id: mics, kind: mics, exposure: proximity}]}`,
+			High, Medium},
+		{"monitoring-denial", "hm",
+			`  - {id: hm, name: Home monitor, kind: home-monitor, role: device, monitoring: {overLink: true, onLinkLoss: none}, interfaces: [{id: lte, kind: cellular, exposure: internet}]}`,
+			`  - {id: hm, name: Home monitor, kind: home-monitor, role: device, monitoring: {overLink: true, onLinkLoss: alarm}, interfaces: [{id: lte, kind: cellular, exposure: internet}]}`,
+			`  - {id: hm, name: Home monitor, kind: home-monitor, role: device, interfaces: [{id: lte, kind: cellular, exposure: internet}]}`,
+			Critical, Medium},
+		{"update-tampering", "app",
+			`  - {id: app, name: App, kind: mobile-app, role: device, security: {update: {supported: true, channels: [app-store], signed: false}}}`,
+			`  - {id: app, name: App, kind: mobile-app, role: device, security: {secureBoot: true, update: {supported: true, channels: [app-store], signed: true, rollbackProtection: true}}}`,
+			`  - {id: app, name: App, kind: mobile-app, role: device, security: {update: {supported: false}}}`,
+			High, Medium},
+		{"service-port-abuse", "pump/usb",
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: usb, kind: usb, exposure: physical, changesTherapy: false}]}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: usb, kind: usb, exposure: physical, authentication: {required: true}}]}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network}]}`,
+			Medium, Low},
+		{"untraceable-changes", "pump",
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesTherapy: true}], security: {auditLogging: {enabled: false}}}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesTherapy: true}], security: {auditLogging: {enabled: true, tamperProtected: true}}}`,
+			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network}]}`,
+			High, High},
+	} {
+		t.Run(tc.rule, func(t *testing.T) {
+			open, ok := find(Derive(parse(t, "components:\n"+tc.open+"\n")), tc.rule, tc.element)
+			if !ok || open.Mitigated || open.Risk != tc.wantRisk {
+				t.Errorf("open: %+v (found %v), want unmitigated at %s", open, ok, tc.wantRisk)
+			}
+			mit, ok := find(Derive(parse(t, "components:\n"+tc.mitigated+"\n")), tc.rule, tc.element)
+			if !ok || !mit.Mitigated || len(mit.Mitigations) == 0 || mit.Risk != tc.mitRisk {
+				t.Errorf("mitigated: %+v (found %v), want mitigated at %s", mit, ok, tc.mitRisk)
+			}
+			if _, ok := find(Derive(parse(t, "components:\n"+tc.absent+"\n")), tc.rule, tc.element); ok {
+				t.Errorf("derived without cause")
+			}
+		})
+	}
+}
+
+// flows is a system of an implant, a home monitor reachable from the
+// internet and a cloud, with the given emergency access, the monitor's
+// security and the extras of its internet interface.
+func flows(t *testing.T, emergency, security, lte string) *model.Device {
+	t.Helper()
+	return parse(t, fmt.Sprintf(`dataAssets:
+  - {id: egm, kind: personal-health-data, storedOn: [hm]}
+dataFlows:
+  - {from: hm, to: cloud, interface: lte, assets: [egm]}
+components:
+  - id: ipg
+    name: IPG
+    kind: implant
+    role: device
+    accessControl: {emergencyAccess: {%s}}
+    interfaces: [{id: mics, kind: mics, exposure: proximity, connectsTo: [hm]}]
+  - id: hm
+    name: Home monitor
+    kind: home-monitor
+    role: device
+    security: {%s}
+    interfaces:
+      - {id: lte, kind: cellular, exposure: internet, connectsTo: [cloud], %s}
+      - {id: mics, kind: mics, exposure: proximity, connectsTo: [ipg]}
+  - {id: cloud, name: Cloud, kind: cloud-service, role: non-device}
+`, emergency, security, lte))
+}
+
+// flowThreats are the threats flows gives cause to.
+var flowThreats = []struct{ rule, element string }{
+	{"health-data-disclosure-in-transit", "hm->cloud"},
+	{"health-data-disclosure-at-rest", "hm"},
+	{"emergency-access-abuse", "ipg"},
+	{"pivot-from-internet", "hm/lte->ipg"},
+}
+
+// TestFlowsAndPivot: health data in transit and at rest, the emergency
+// path, and a component reachable from the internet that talks to an
+// implant.
+func TestFlowsAndPivot(t *testing.T) {
+	dev := flows(t, "supported: true, requiresProximity: true, logged: false", "", "encryption: {inTransit: false}")
+	ts := Derive(dev)
+	for _, want := range flowThreats {
+		th, ok := find(ts, want.rule, want.element)
+		if !ok || th.Mitigated {
+			t.Errorf("%s@%s: %+v (found %v), want open", want.rule, want.element, th, ok)
+		}
+	}
+	if th, _ := find(ts, "pivot-from-internet", "hm/lte->ipg"); th.Consequence != "therapy" || th.Severity != 5 {
+		t.Errorf("the pivot reaches an implant: consequence %q severity %d, want therapy 5", th.Consequence, th.Severity)
+	}
+	if !reflect.DeepEqual(ts, Derive(dev)) {
+		t.Error("two derivations differ")
+	}
+	zs := Surface(dev, ts)
+	if len(zs) == 0 || zs[0].Zone != "internet" || zs[0].Open == 0 {
+		t.Errorf("surface = %+v, want the internet first with open threats", zs)
+	}
+}
+
+// TestUnstatedIsNotMitigated: a control the model does not state lowers
+// nothing and never mitigates.
+func TestUnstatedIsNotMitigated(t *testing.T) {
+	ts := Derive(parse(t, "components:\n  - {id: p, name: P, kind: infusion-pump, role: device, interfaces: [{id: n, kind: wifi, changesTherapy: true}]}\n"))
+	th, ok := find(ts, "therapy-command-tampering", "p/n")
+	if !ok || th.Mitigated || th.Likelihood != 4 || th.Risk != Critical {
+		t.Errorf("%+v: want open, likelihood 4 (exposure not stated counts as a local network), critical", th)
+	}
+}
+
+// TestFlowsAndPivotMitigated: the same system with the controls each rule
+// looks for declared.
+func TestFlowsAndPivotMitigated(t *testing.T) {
+	ts := Derive(flows(t, "supported: true, requiresProximity: true, logged: true, timeLimitMinutes: 30, returnToNormal: automatic",
+		"dataAtRest: {encrypted: true}", "encryption: {inTransit: true, integrity: true}, authentication: {required: true, mutual: true}"))
+	for _, want := range flowThreats {
+		th, ok := find(ts, want.rule, want.element)
+		if !ok || !th.Mitigated || len(th.Mitigations) == 0 {
+			t.Errorf("%s@%s: %+v (found %v), want mitigated with its controls", want.rule, want.element, th, ok)
+		}
+	}
+}
