@@ -62,7 +62,7 @@ var allowed = map[string]struct {
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
 	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},
-	"internal/htmlreport":      {"render", []string{"internal/catalog", "internal/classify", "internal/evidence", "internal/model", "internal/report", "internal/severity", "internal/vuln", "internal/ifu"}},
+	"internal/htmlreport":      {"render", []string{"internal/catalog", "internal/classify", "internal/evidence", "internal/model", "internal/report", "internal/severity", "internal/vuln", "internal/ifu", "internal/threat"}},
 	"internal/mds2/hn2019":     {"domain", nil},
 	"internal/mds2/crosswalk":  {"domain", []string{"internal/model", "internal/evidence", "internal/mds2/hn2019"}},
 	"internal/advisory":        {"domain", []string{"internal/jsonsafe"}},

@@ -16,6 +16,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/threat"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
@@ -82,6 +83,9 @@ type CheckResult struct {
 	// IFU is the IFU security checklist of the model: each item the
 	// instructions for use must state, and what the model knows of it.
 	IFU []ifu.Item
+	// Threats is the threat model derived from the model
+	// (docs/threats.md).
+	Threats []threat.Threat
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -188,7 +192,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res.report.Inputs = checkInputs(dev, o)
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev)}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev), Threats: threat.Derive(dev)}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -2,7 +2,9 @@ package cli
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"encoding/xml"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 
 	gocsaf "github.com/gocsaf/csaf/v3/csaf"
 
+	"github.com/mdcheck/mdcheck/internal/browser"
 	"github.com/mdcheck/mdcheck/internal/testutil/golden"
 	"github.com/mdcheck/mdcheck/internal/testutil/schematest"
 	"github.com/mdcheck/mdcheck/internal/vex"
@@ -403,7 +406,8 @@ func TestIFUSection(t *testing.T) {
 // TestThreatsGolden: the threat model of every example as JSON, and the
 // pacemaker's table, byte for byte; the table fits 80 columns.
 func TestThreatsGolden(t *testing.T) {
-	for _, name := range exampleNames(t) {
+	names := exampleNames(t)
+	for _, name := range names {
 		code, out, errs := run(t, "threats", "-f", "json", "examples/"+name+"/device.yaml")
 		if code != ExitOK {
 			t.Fatalf("%s: exit %d\n%s", name, code, errs)
@@ -418,6 +422,41 @@ func TestThreatsGolden(t *testing.T) {
 	for i, l := range strings.Split(out, "\n") {
 		if n := utf8.RuneCountInString(l); n > 80 {
 			t.Errorf("line %d has %d columns: %q", i+1, n, l)
+		}
+	}
+	// The data-flow diagram of every example: well-formed SVG, byte for
+	// byte, and shown in headless Chromium without a request or an error.
+	for _, name := range names {
+		code, svg, errs := run(t, "threats", "-f", "svg", "examples/"+name+"/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("%s svg: exit %d\n%s", name, code, errs)
+		}
+		golden.Check(t, "threats-"+name+".svg", []byte(svg))
+		if err := xml.Unmarshal([]byte(svg), new(struct{})); err != nil {
+			t.Errorf("%s: not well-formed: %v", name, err)
+		}
+		if name != "pacemaker-system" {
+			continue
+		}
+		if !strings.Contains(svg, `<g class="threat">`) {
+			t.Error("the pacemaker's diagram marks no open threat")
+		}
+		if _, err := browser.Path(); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("CI=true and %v", err)
+			}
+			continue
+		}
+		page := "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>diagram</title></head><body>" + svg[strings.Index(svg, "<svg"):] + "</body></html>"
+		v, err := browser.Open(context.Background(), []byte(page), 1000, 600)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(v.Requests)+len(v.Console) > 0 {
+			t.Errorf("the diagram made requests %q or console messages %q", v.Requests, v.Console)
+		}
+		if err := os.WriteFile(filepath.Join(t.ArtifactDir(), "threats-pacemaker-system.png"), v.Screenshot, 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 	// The pacemaker shows the medical threats a security engineer expects.

@@ -35,8 +35,8 @@ const (
 	dHeadH   = 40 // a box's name and kind lines
 	dIfaceH  = 18 // one interface row
 	dPad     = 16
-	dTextMax = 30 // characters of an interface row before it is cut
-	dNameMax = 23 // characters of a name
+	dTextMax = 28 // characters of an interface row before it is cut
+	dNameMax = 21 // characters of a name, leaving room for a marker
 )
 
 type box struct {
@@ -55,7 +55,33 @@ type box struct {
 // their own. Every name is escaped; the SVG has a title and a description
 // for readers who cannot see it, and the report lists the same facts in a
 // table.
-func Diagram(dev *model.Device) string {
+func Diagram(dev *model.Device) string { return DataFlowDiagram(dev, nil) }
+
+// Marker is an open threat drawn on the diagram: on the component, or
+// the interface (component/interface), it concerns.
+type Marker struct {
+	Element string
+	Risk    string
+	Title   string
+}
+
+// riskColors colour a threat marker by risk; the marker also says the
+// risk in its text alternative.
+var riskColors = map[string]string{"critical": "#7f1d1d", "high": "#b91c1c", "medium": "#c2410c", "low": "#1d4ed8"}
+
+// DataFlowDiagram is Diagram with the model's data flows named on the
+// interfaces that carry them and a marker on each element an open threat
+// concerns (the threat model's data-flow diagram).
+func DataFlowDiagram(dev *model.Device, markers []Marker) string {
+	flows := map[string][]string{} // component/interface: "from->to: assets"
+	for _, fl := range dev.DataFlows {
+		key := fl.Carrier(dev) + "/" + fl.Interface
+		flows[key] = append(flows[key], fl.From+" to "+fl.To+": "+strings.Join(fl.Assets, ", "))
+	}
+	marks := map[string][]Marker{}
+	for _, m := range markers {
+		marks[m.Element] = append(marks[m.Element], m)
+	}
 	bands := make([][]*box, len(zones)+1)
 	byID := map[string]*box{}
 	for _, c := range dev.Components {
@@ -152,12 +178,24 @@ func Diagram(dev *model.Device) string {
 		fmt.Fprintf(&body, `<g class="component"><rect x="%.0f" y="%.0f" width="%d" height="%.0f" rx="6" fill="#ffffff" stroke="#1f2937"%s/>`, b.x, b.y, dBoxW, b.h, dash)
 		fmt.Fprintf(&body, `<text x="%.0f" y="%.0f" font-weight="700">%s<title>%s</title></text>`, b.x+8, b.y+17, esc(cut(b.name, dNameMax)), esc(b.name+" ("+b.id+")"))
 		fmt.Fprintf(&body, `<text x="%.0f" y="%.0f" font-size="11" fill="#4b5563">%s</text>`, b.x+8, b.y+32, esc(cut(b.sub, 32)))
+		marker(&body, marks[b.id], b.x+dBoxW-14, b.y+12)
 		for k, itf := range b.ifaces {
 			iy := b.y + dHeadH + float64(k)*dIfaceH
 			color := zones[zoneIndex(itf.Exposure)].color
 			fmt.Fprintf(&body, `<circle cx="%.0f" cy="%.0f" r="4" fill="%s"/>`, b.x+12, iy+4, color)
 			full := ifaceText(itf)
-			fmt.Fprintf(&body, `<text x="%.0f" y="%.0f" font-size="11">%s<title>%s</title></text>`, b.x+22, iy+8, esc(cut(full, dTextMax)), esc(full+"; exposure: "+exposureLabel(itf.Exposure)))
+			tip := full + "; exposure: " + exposureLabel(itf.Exposure)
+			if fs := flows[b.id+"/"+itf.ID]; len(fs) > 0 {
+				tip += "; carries " + strings.Join(fs, "; ")
+			}
+			fmt.Fprintf(&body, `<text x="%.0f" y="%.0f" font-size="11">%s<title>%s</title></text>`, b.x+22, iy+8, esc(cut(full, dTextMax)), esc(tip))
+			var ms []Marker
+			for el, m := range marks {
+				if strings.HasPrefix(el, b.id+"/"+itf.ID) && (len(el) == len(b.id+"/"+itf.ID) || el[len(b.id+"/"+itf.ID)] == '-') {
+					ms = append(ms, m...)
+				}
+			}
+			marker(&body, ms, b.x+dBoxW-10, iy+4)
 		}
 		body.WriteString(`</g>`)
 	}
@@ -171,6 +209,11 @@ func Diagram(dev *model.Device) string {
 	legendY += 20
 	fmt.Fprintf(&legend, `<path d="M16 %.0f h40" stroke="#1f2937" stroke-width="1.5"/><text x="62" y="%.0f" font-size="11">encrypted in transit</text>`, legendY, legendY+4)
 	fmt.Fprintf(&legend, `<path d="M200 %.0f h40" stroke="#b91c1c" stroke-width="1.5" stroke-dasharray="5 4"/><text x="246" y="%.0f" font-size="11">not encrypted, or not stated</text>`, legendY, legendY+4)
+	if len(markers) > 0 {
+		legendY += 20
+		marker(&legend, []Marker{{Risk: "high", Title: "open threat"}}, 20, legendY)
+		fmt.Fprintf(&legend, `<text x="30" y="%.0f" font-size="11">open threat, coloured by its highest risk (its title names each)</text>`, legendY+4)
+	}
 	height := legendY + 16
 	var svg strings.Builder
 	fmt.Fprintf(&svg, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %.0f" width="100%%" role="img" aria-labelledby="arch-title arch-desc" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="13">`, dWidth, height)
@@ -251,3 +294,23 @@ func cut(s string, n int) string {
 }
 
 func esc(s string) string { return html.EscapeString(s) }
+
+// marker draws one mark for the open threats of an element, coloured by
+// the highest risk, with every threat named in its title.
+func marker(b *strings.Builder, ms []Marker, x, y float64) {
+	if len(ms) == 0 {
+		return
+	}
+	rank := map[string]int{"low": 1, "medium": 2, "high": 3, "critical": 4}
+	top := ms[0].Risk
+	var titles []string
+	for _, m := range ms {
+		if rank[m.Risk] > rank[top] {
+			top = m.Risk
+		}
+		titles = append(titles, m.Risk+": "+m.Title)
+	}
+	sort.Strings(titles)
+	fmt.Fprintf(b, `<g class="threat"><path d="M%.0f %.0f l6 -11 l6 11 z" fill="%s"/><text x="%.0f" y="%.0f" font-size="9" font-weight="700" fill="#ffffff" text-anchor="middle">!</text><title>%s</title></g>`,
+		x-6, y+5, riskColors[top], x, y+4, esc(fmt.Sprintf("%d open threat(s): %s", len(ms), strings.Join(titles, "; "))))
+}

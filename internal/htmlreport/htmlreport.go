@@ -24,6 +24,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/threat"
 )
 
 // Input is what the page is drawn from.
@@ -34,6 +35,9 @@ type Input struct {
 	Model           *model.Device
 	Classification  *classify.Classification
 	Vulnerabilities []evidence.Vulnerabilities
+	// Threats is the threat model; its open threats are marked on the
+	// diagram.
+	Threats []threat.Threat
 }
 
 //go:embed *.html.tmpl
@@ -75,6 +79,8 @@ type (
 		// Findings are those not passing, each once.
 		Findings []catalog.Finding
 		Trace    []traceView
+		Threats  []threat.Threat
+		Formula  string
 		Notes    []string
 	}
 	fixView struct {
@@ -122,7 +128,7 @@ func build(in Input) *view {
 		v.Counts = append(v.Counts, count{string(s), r.Summary.Requirements[s]})
 	}
 	if in.Model != nil {
-		v.Diagram = template.HTML(Diagram(in.Model)) // #nosec: every text in it is escaped by Diagram
+		v.Diagram = template.HTML(DataFlowDiagram(in.Model, Markers(in.Threats))) // #nosec: every text in it is escaped by the diagram
 		for _, c := range in.Model.Components {
 			for _, itf := range c.Interfaces {
 				v.Interfaces = append(v.Interfaces, ifaceView(c.ID, itf))
@@ -161,6 +167,7 @@ func build(in Input) *view {
 			v.Open = append(v.Open, rv)
 		}
 	}
+	v.Threats, v.Formula = in.Threats, threat.Formula
 	v.VulnsOff = r.Tool.Database == nil
 	v.Ledger = in.Vulnerabilities
 	bars := severityBars()
@@ -241,4 +248,21 @@ func ifaceView(component string, itf model.Interface) ifaceRow {
 		}
 	}
 	return row
+}
+
+// Markers are the open threats as diagram markers: on the component or
+// interface they concern; a flow's on its sender.
+func Markers(ts []threat.Threat) []Marker {
+	var out []Marker
+	for _, t := range ts {
+		if t.Mitigated {
+			continue
+		}
+		el := t.Element
+		if from, _, ok := strings.Cut(el, "->"); ok && !strings.Contains(from, "/") {
+			el = from
+		}
+		out = append(out, Marker{Element: el, Risk: string(t.Risk), Title: t.Title})
+	}
+	return out
 }

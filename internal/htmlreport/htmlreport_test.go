@@ -35,7 +35,7 @@ func check(t *testing.T, model string, vulns bool) *app.CheckResult {
 func page(t *testing.T, res *app.CheckResult) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := htmlreport.Write(&b, htmlreport.Input{Report: res.Report, Model: res.Model, Classification: res.Classification, Vulnerabilities: res.Vulnerabilities}); err != nil {
+	if err := htmlreport.Write(&b, htmlreport.Input{Report: res.Report, Model: res.Model, Classification: res.Classification, Vulnerabilities: res.Vulnerabilities, Threats: res.Threats}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()
@@ -128,7 +128,7 @@ func TestContent(t *testing.T) {
 	doc := string(page(t, check(t, "../../examples/pacemaker-system/device.yaml", true)))
 	last := -1
 	for _, want := range []string{`<h1>Corvita Pace DR CVP-200</h1>`, `id="summary"`, `<b>III</b>`, `<b>64.0%</b>`, `id="fix-first"`, `vuln/known-vulnerabilities@portal/GHSA-xvch-5gv4-984h`,
-		`id="architecture"`, `<svg`, `Pulse generator CVP-200`, `id="requirements"`, `id="met"`, `id="findings"`, `id="vulnerabilities"`, `Known vulnerabilities by severity for patients`,
+		`id="architecture"`, `<svg`, `Pulse generator CVP-200`, `id="threats"`, `therapy-command-tampering@implant/wand`, `<g class="threat">`, `id="requirements"`, `id="met"`, `id="findings"`, `id="vulnerabilities"`, `Known vulnerabilities by severity for patients`,
 		`id="ledger"`, `id="classification"`, `Rule 8`, `id="inputs"`, `examples/pacemaker-system/sbom/portal-frontend.cdx.json`, `catalog 2026`} {
 		i := strings.Index(doc, want)
 		if i < 0 {

@@ -80,7 +80,7 @@ type RowWriter interface {
 }
 
 // formats is the registry, in the order names are listed.
-var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &pdfFormat, &gsprFormat, &clinicianFormat, &ifuSectionFormat, &xlsx}
+var formats = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &cyclonedx, &openVEXFormat, &csafVEXFormat, &sarifFormat, &htmlFormat, &pdfFormat, &gsprFormat, &clinicianFormat, &ifuSectionFormat, &svgFormat, &xlsx}
 
 // aliases are other names users type for a format.
 var aliases = map[string]string{"markdown": "md", "text": "table"}

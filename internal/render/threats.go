@@ -7,6 +7,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/classify"
+	"github.com/mdcheck/mdcheck/internal/htmlreport"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/threat"
 )
@@ -67,4 +68,15 @@ func writeThreatsTable(w io.Writer, m *app.ThreatModel, _ Options) error {
 		para(6, "assessed by "+strings.Join(t.Rules, ", "))
 	}
 	return p.err
+}
+
+// svgFormat writes the threat model's data-flow diagram as a standalone
+// SVG file.
+var svgFormat = Format{
+	Name:       "svg",
+	Extensions: []string{".svg"},
+	Threats: func(w io.Writer, m *app.ThreatModel, _ Options) error {
+		_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+htmlreport.DataFlowDiagram(m.Model, htmlreport.Markers(m.Threats))+"\n")
+		return err
+	},
 }
