@@ -192,7 +192,9 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res.report.Inputs = checkInputs(dev, o)
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev), Threats: threat.Derive(dev)}, nil
+	threats := threat.Derive(dev)
+	linkThreats(threats, res.report.Findings)
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev), Threats: threats}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"time"
 
+	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/threat"
@@ -29,8 +31,24 @@ func (a *App) Threats(ctx context.Context, file string) (*ThreatModel, error) {
 		return nil, err
 	}
 	ts := threat.Derive(dev)
+	// The health check of the same model says which threats its rules
+	// already assess (the day does not change which rules apply to whom).
+	a0, err := runModel(ctx, dev, runOptions{Profile: ProfileAll, Now: time.Now().UTC().Truncate(24 * time.Hour), Build: a.cfg.Build})
+	if err != nil {
+		return nil, err
+	}
+	linkThreats(ts, a0.report.Findings)
 	return &ThreatModel{
 		Device:  classify.Device{Manufacturer: dev.Identity.Manufacturer, Product: dev.Identity.Product, Model: dev.Identity.Model, Version: dev.Identity.Version, File: dev.File()},
 		Formula: threat.Formula, Threats: ts, Surface: threat.Surface(dev, ts), Model: dev,
 	}, nil
+}
+
+// linkThreats fills each threat's findings from a check's findings.
+func linkThreats(ts []threat.Threat, fs []catalog.Finding) {
+	ids, rules, subjects, applied := make([]string, len(fs)), make([]string, len(fs)), make([]string, len(fs)), make([]bool, len(fs))
+	for i, f := range fs {
+		ids[i], rules[i], subjects[i], applied[i] = f.ID, f.Rule, f.Subject, f.Status != catalog.NotApplicable
+	}
+	threat.Link(ts, ids, rules, subjects, applied)
 }

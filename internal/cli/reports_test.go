@@ -419,6 +419,11 @@ func TestThreatsGolden(t *testing.T) {
 		t.Fatalf("exit %d\n%s", code, errs)
 	}
 	golden.Check(t, "threats-pacemaker-system.txt", []byte(out))
+	if code, md, errs := run(t, "threats", "-f", "md", "examples/pacemaker-system/device.yaml"); code != ExitOK {
+		t.Fatalf("md: exit %d\n%s", code, errs)
+	} else {
+		golden.Check(t, "threats-pacemaker-system.md", []byte(md))
+	}
 	for i, l := range strings.Split(out, "\n") {
 		if n := utf8.RuneCountInString(l); n > 80 {
 			t.Errorf("line %d has %d columns: %q", i+1, n, l)

@@ -24,9 +24,9 @@ encryption, rate limits), a risk, the controls the model declares, and
 the catalog rules that assess the same weakness. The attack surface is
 summarised per exposure zone.
 
-Formats: table (default), json and svg (the data-flow diagram with the
+Formats: table (default), json, md and svg (the data-flow diagram with the
 open threats marked). Exit codes: 0 written, 2 invalid model,
-3 failure.`, "table, json or svg",
+3 failure.`, "table, json, md or svg",
 		func(f *render.Format) bool { return f.Threats != nil },
 		func(ctx context.Context, a *app.App, file string) (*app.ThreatModel, error) {
 			return a.Threats(ctx, file)

@@ -22,6 +22,7 @@ var markdown = Format{
 	Extensions: []string{".md", ".markdown"},
 	Check:      func(w io.Writer, r *app.CheckResult, _ Options) error { return report.Markdown(w, r.Report) },
 	IFU:        writeIFUMarkdown,
+	Threats:    writeThreatsMarkdown,
 }
 
 // oscalFormat renders the health check as OSCAL 1.1.3 assessment results

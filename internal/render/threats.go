@@ -12,8 +12,9 @@ import (
 	"github.com/mdcheck/mdcheck/internal/threat"
 )
 
-// threatsVersion is the threats output's schema version.
-const threatsVersion = "1"
+// threatsVersion is the threats output's schema version: 2 added each
+// threat's findings and whether it is covered.
+const threatsVersion = "2"
 
 type threatsOutput struct {
 	SchemaVersion string          `json:"schemaVersion"`
@@ -79,4 +80,31 @@ var svgFormat = Format{
 		_, err := io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?>`+"\n"+htmlreport.DataFlowDiagram(m.Model, htmlreport.Markers(m.Threats))+"\n")
 		return err
 	},
+}
+
+// writeThreatsMarkdown writes the threat model for technical
+// documentation: the attack surface per zone, then one table row per
+// threat with its risk, state, consequence, mitigations and rules.
+func writeThreatsMarkdown(w io.Writer, m *app.ThreatModel, _ Options) error {
+	p := &ew{w: w}
+	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
+	p.printf("# Threat model: %s %s\n\n%s. Derived from %s by mdcheck threats.\n\n%s.\n\n", m.Device.Product, m.Device.Model, m.Device.Manufacturer, m.Device.File, m.Formula)
+	p.printf("## Attack surface\n\n| zone | interfaces | threats | open | highest risk |\n| --- | --- | --- | --- | --- |\n")
+	for _, z := range m.Surface {
+		p.printf("| %s | %s | %d | %d | %s |\n", z.Zone, cell(strings.Join(z.Interfaces, ", ")), z.Threats, z.Open, z.Highest)
+	}
+	p.printf("\n## Threats\n\n| risk | state | threat | STRIDE | consequence | likelihood x severity | mitigations | assessed by |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
+	for _, t := range m.Threats {
+		state := "open"
+		if t.Mitigated {
+			state = "mitigated"
+		}
+		mit := strings.Join(t.Mitigations, "; ")
+		if mit == "" {
+			mit = "none declared"
+		}
+		p.printf("| %s | %s | `%s`: %s | %s | %s | %d x %d | %s | %s |\n", t.Risk, state, t.ID, cell(t.Title), strings.Join(t.STRIDE, ", "), t.Consequence,
+			t.Likelihood, t.Severity, cell(mit), strings.Join(t.Rules, ", "))
+	}
+	return p.err
 }

@@ -12,7 +12,9 @@ package threat
 
 import (
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -48,6 +50,35 @@ type Threat struct {
 	// Rules are the catalog rules that assess the same weakness; their
 	// findings are this threat's findings.
 	Rules []string `json:"rules"`
+	// Findings are the IDs of those rules' findings on this threat's
+	// element, from the health check of the same model; Covered is true
+	// when there is one (else the threat is a gap no rule assessed).
+	Findings []string `json:"findings"`
+	Covered  bool     `json:"covered"`
+}
+
+// Link fills each threat's findings: the findings (ID, rule, subject,
+// whether it applied) of its rules whose subject is the threat's element,
+// its interface or, for a flow or a component, the component it starts
+// at. A finding that does not apply covers nothing.
+func Link(ts []Threat, ids, rules, subjects []string, applied []bool) {
+	for i := range ts {
+		t := &ts[i]
+		t.Findings = []string{}
+		el, _, _ := strings.Cut(t.Element, "->")
+		comp, _, _ := strings.Cut(el, "/")
+		for k := range ids {
+			if !applied[k] || !slices.Contains(t.Rules, rules[k]) {
+				continue
+			}
+			s := subjects[k]
+			if s == el || s == comp || strings.HasPrefix(s, el+"/") || strings.HasPrefix(s, comp+"/") && !strings.Contains(el, "/") {
+				t.Findings = append(t.Findings, ids[k])
+			}
+		}
+		sort.Strings(t.Findings)
+		t.Covered = len(t.Findings) > 0
+	}
 }
 
 // Risk is a threat's level.

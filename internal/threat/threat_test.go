@@ -176,3 +176,26 @@ func TestFlowsAndPivotMitigated(t *testing.T) {
 		}
 	}
 }
+
+// TestLink: a threat takes the findings of its rules on its element, its
+// interface or the component a flow starts at; a finding that does not
+// apply covers nothing.
+func TestLink(t *testing.T) {
+	ts := []Threat{
+		{Element: "ipg/mics", Rules: []string{"auth/a"}},
+		{Element: "hm->cloud", Rules: []string{"net/b"}},
+		{Element: "ipg", Rules: []string{"emergency/c"}},
+		{Element: "pump/usb", Rules: []string{"auth/a"}},
+	}
+	Link(ts,
+		[]string{"auth/a@ipg/mics", "net/b@hm/lte", "emergency/c@ipg", "auth/a@pump/usb", "auth/a@ipg/wand"},
+		[]string{"auth/a", "net/b", "emergency/c", "auth/a", "auth/a"},
+		[]string{"ipg/mics", "hm/lte", "ipg", "pump/usb", "ipg/wand"},
+		[]bool{true, true, true, false, true})
+	want := [][]string{{"auth/a@ipg/mics"}, {"net/b@hm/lte"}, {"emergency/c@ipg"}, {}}
+	for i, w := range want {
+		if !reflect.DeepEqual(ts[i].Findings, w) || ts[i].Covered != (len(w) > 0) {
+			t.Errorf("%s: findings %v covered %v, want %v", ts[i].Element, ts[i].Findings, ts[i].Covered, w)
+		}
+	}
+}
