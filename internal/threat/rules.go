@@ -317,7 +317,7 @@ func dataInTransit(dev *model.Device) []Threat {
 		out = append(out, Threat{Rule: "health-data-disclosure-in-transit", Title: "Health data read or altered on its way from " + fl.From + " to " + fl.To,
 			STRIDE: []string{"information-disclosure", "tampering"}, Element: fl.From + "->" + fl.To, Zone: zone(itf.Exposure), Assets: assets,
 			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Mitigated: yes(enc),
-			Rules: []string{"net/health-data-encrypted-in-transit", "net/health-data-integrity"}})
+			Rules: []string{"net/health-data-encrypted-in-transit", "net/health-data-integrity"}, via: carrier + "/" + fl.Interface})
 	}
 	return out
 }

@@ -55,24 +55,35 @@ type Threat struct {
 	// when there is one (else the threat is a gap no rule assessed).
 	Findings []string `json:"findings"`
 	Covered  bool     `json:"covered"`
+	// via is, for a flow, the interface that carries it.
+	via string
 }
 
 // Link fills each threat's findings: the findings (ID, rule, subject,
-// whether it applied) of its rules whose subject is the threat's element,
-// its interface or, for a flow or a component, the component it starts
-// at. A finding that does not apply covers nothing.
+// whether it applied) of its rules whose subject is the threat's element
+// (for a flow, the interface that carries it), its component, or, for a
+// component, an interface of it. A finding that does not apply covers
+// nothing.
 func Link(ts []Threat, ids, rules, subjects []string, applied []bool) {
 	for i := range ts {
 		t := &ts[i]
 		t.Findings = []string{}
 		el, _, _ := strings.Cut(t.Element, "->")
+		if t.via != "" {
+			el = t.via // a flow is assessed on the interface that carries it
+		}
 		comp, _, _ := strings.Cut(el, "/")
+		ends := []string{comp}
 		for k := range ids {
 			if !applied[k] || !slices.Contains(t.Rules, rules[k]) {
 				continue
 			}
 			s := subjects[k]
-			if s == el || s == comp || strings.HasPrefix(s, el+"/") || strings.HasPrefix(s, comp+"/") && !strings.Contains(el, "/") {
+			match := s == el || strings.HasPrefix(s, el+"/")
+			for _, e := range ends {
+				match = match || s == e || strings.HasPrefix(s, e+"/") && !strings.Contains(el, "/")
+			}
+			if match {
 				t.Findings = append(t.Findings, ids[k])
 			}
 		}

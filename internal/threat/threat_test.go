@@ -186,13 +186,14 @@ func TestLink(t *testing.T) {
 		{Element: "hm->cloud", Rules: []string{"net/b"}},
 		{Element: "ipg", Rules: []string{"emergency/c"}},
 		{Element: "pump/usb", Rules: []string{"auth/a"}},
+		{Element: "his->ews", Rules: []string{"net/b"}, via: "ews/hl7"}, // carried by the receiver's hl7
 	}
 	Link(ts,
-		[]string{"auth/a@ipg/mics", "net/b@hm/lte", "emergency/c@ipg", "auth/a@pump/usb", "auth/a@ipg/wand"},
-		[]string{"auth/a", "net/b", "emergency/c", "auth/a", "auth/a"},
-		[]string{"ipg/mics", "hm/lte", "ipg", "pump/usb", "ipg/wand"},
-		[]bool{true, true, true, false, true})
-	want := [][]string{{"auth/a@ipg/mics"}, {"net/b@hm/lte"}, {"emergency/c@ipg"}, {}}
+		[]string{"auth/a@ipg/mics", "net/b@hm/lte", "emergency/c@ipg", "auth/a@pump/usb", "auth/a@ipg/wand", "net/b@ews/hl7", "net/b@ews/web"},
+		[]string{"auth/a", "net/b", "emergency/c", "auth/a", "auth/a", "net/b", "net/b"},
+		[]string{"ipg/mics", "hm/lte", "ipg", "pump/usb", "ipg/wand", "ews/hl7", "ews/web"},
+		[]bool{true, true, true, false, true, true, true})
+	want := [][]string{{"auth/a@ipg/mics"}, {"net/b@hm/lte"}, {"emergency/c@ipg"}, {}, {"net/b@ews/hl7"}}
 	for i, w := range want {
 		if !reflect.DeepEqual(ts[i].Findings, w) || ts[i].Covered != (len(w) > 0) {
 			t.Errorf("%s: findings %v covered %v, want %v", ts[i].Element, ts[i].Findings, ts[i].Covered, w)
