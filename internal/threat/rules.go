@@ -420,6 +420,19 @@ func repudiation(dev *model.Device) []Threat {
 			logged, tamper = c.Security.AuditLogging.Enabled, c.Security.AuditLogging.TamperProtected
 		}
 		var mit []string
+		for _, c := range []struct {
+			b    *bool
+			what string
+		}{{logged, "audit log kept"}, {tamper, "audit log tamper-protected"}} {
+			switch {
+			case c.b == nil:
+				l.why = append(l.why, c.what+": not stated")
+			case *c.b:
+				l.why = append(l.why, c.what+": yes")
+			default:
+				l.why = append(l.why, c.what+": no")
+			}
+		}
 		if yes(logged) {
 			mit = append(mit, fmt.Sprintf("components[%d].security.auditLogging.enabled", i))
 		}
