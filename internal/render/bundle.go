@@ -7,7 +7,6 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/browser"
-	"github.com/mdcheck/mdcheck/internal/htmlreport"
 )
 
 // bundled are the formats an evidence bundle carries, each as
@@ -20,24 +19,24 @@ var bundled = []*Format{&table, &jsonFormat, &markdown, &oscalFormat, &openVEXFo
 // without one, note says so and the bundle goes without the PDF.
 func Bundle(ctx context.Context, res *app.CheckResult, o Options) (opts app.BundleOptions, note string, err error) {
 	o.Color, o.Plan, o.Path = false, nil, ""
+	var page []byte // the HTML report, which the PDF prints
 	for _, f := range bundled {
 		var b bytes.Buffer
 		if err := f.Check(&b, res, o); err != nil {
 			return opts, "", err
 		}
 		opts.Reports = append(opts.Reports, app.Report{Name: "report" + f.Extensions[0], Data: b.Bytes()})
+		if f == &htmlFormat {
+			page, opts.PDFFrom = b.Bytes(), "report"+f.Extensions[0]
+		}
 	}
-	var page bytes.Buffer
-	if err := htmlreport.Write(&page, htmlInput(res)); err != nil {
-		return opts, "", err
-	}
-	pdf, err := browser.PDF(ctx, page.Bytes())
+	pdf, err := browser.PDF(ctx, page)
 	switch {
 	case errors.Is(err, browser.ErrNotFound):
 		return opts, "the bundle has no PDF: " + err.Error(), nil
 	case err != nil:
 		return opts, "", err
 	}
-	opts.PDF, opts.PDFFrom = pdf, "report.html"
+	opts.PDF = pdf
 	return opts, "", nil
 }
