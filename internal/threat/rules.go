@@ -22,20 +22,29 @@ var rules = []rule{
 	{"untraceable-changes", repudiation},
 }
 
-// each calls fn for every interface of every device component.
-func each(dev *model.Device, fn func(i int, c *model.Component, k int, itf *model.Interface)) {
-	for i := range dev.Components {
-		c := &dev.Components[i]
-		if c.Role == "non-device" {
-			continue
-		}
-		for k := range c.Interfaces {
-			fn(i, c, k, &c.Interfaces[k])
-		}
+// each calls fn for every interface of every device component, with the
+// interface's model path.
+func each(dev *model.Device, fn func(c *model.Component, p string, itf *model.Interface)) {
+	for _, f := range dev.DeviceInterfaces() {
+		fn(f.Component.Component, f.Path, f.Interface)
 	}
 }
 
-func ipath(i, k int) string { return fmt.Sprintf("components[%d].interfaces[%d]", i, k) }
+// mostExposed is the exposure of a component's most exposed interface
+// among those include selects (all when nil); found is false when none is.
+// An unstated exposure is replaced by the next stated one.
+func mostExposed(c *model.Component, include func(*model.Interface) bool) (exp model.Exposure, found bool) {
+	for k := range c.Interfaces {
+		itf := &c.Interfaces[k]
+		if include != nil && !include(itf) {
+			continue
+		}
+		if !found || exp == "" || reach(itf.Exposure) > reach(exp) {
+			exp, found = itf.Exposure, true
+		}
+	}
+	return exp, found
+}
 
 // authControls lowers likelihood for authentication and integrity of an
 // interface and lists what the model declares.
@@ -67,12 +76,11 @@ func authControls(l *likelihood, p string, itf *model.Interface) (mit []string, 
 
 func therapyTampering(dev *model.Device) []Threat {
 	var out []Threat
-	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
 		if !yes(itf.ChangesTherapy) {
 			return
 		}
 		l := newLikelihood(itf.Exposure)
-		p := ipath(i, k)
 		mit, all := authControls(l, p, itf)
 		out = append(out, Threat{Rule: "therapy-command-tampering", Title: "Therapy commands forged or altered over " + string(itf.Kind),
 			STRIDE: []string{"spoofing", "tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure),
@@ -84,12 +92,11 @@ func therapyTampering(dev *model.Device) []Threat {
 
 func configTampering(dev *model.Device) []Threat {
 	var out []Threat
-	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
 		if !yes(itf.ChangesConfig) || yes(itf.ChangesTherapy) {
 			return
 		}
 		l := newLikelihood(itf.Exposure)
-		p := ipath(i, k)
 		mit, all := authControls(l, p, itf)
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "configuration-tampering", Title: "Configuration changed by an unauthorised peer over " + string(itf.Kind),
@@ -146,7 +153,7 @@ func emergencyAbuse(dev *model.Device) []Threat {
 
 func batteryDrain(dev *model.Device) []Threat {
 	var out []Threat
-	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
 		if c.Power != "battery" || !itf.Kind.Wireless() {
 			return
 		}
@@ -158,7 +165,7 @@ func batteryDrain(dev *model.Device) []Threat {
 		}
 		var mit []string
 		if l.control(limited, "wake-ups rate-limited before authentication") {
-			mit = append(mit, ipath(i, k)+".rateLimit")
+			mit = append(mit, p+".rateLimit")
 		}
 		out = append(out, Threat{Rule: "battery-drain", Title: "Repeated wake-ups over " + string(itf.Kind) + " drain a battery that cannot be recharged",
 			STRIDE: []string{"denial-of-service"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure), Assets: []string{},
@@ -170,24 +177,19 @@ func batteryDrain(dev *model.Device) []Threat {
 
 func monitoringDenial(dev *model.Device) []Threat {
 	var out []Threat
-	for i := range dev.Components {
-		c := &dev.Components[i]
-		if c.Role == "non-device" || c.Monitoring == nil || !yes(c.Monitoring.OverLink) {
+	for _, ca := range dev.DeviceComponents() {
+		c := ca.Component
+		if c.Monitoring == nil || !yes(c.Monitoring.OverLink) {
 			continue
 		}
-		exp := model.Exposure("")
-		for _, itf := range c.Interfaces {
-			if exp == "" || reach(itf.Exposure) > reach(exp) {
-				exp = itf.Exposure
-			}
-		}
+		exp, _ := mostExposed(c, nil)
 		l := newLikelihood(exp)
 		alarm := c.Monitoring.OnLinkLoss == "alarm" || c.Monitoring.OnLinkLoss == "safe-state"
 		var mit []string
 		sev := 4
 		if alarm {
 			// The link can still be cut, but not unseen.
-			mit = append(mit, fmt.Sprintf("components[%d].monitoring.onLinkLoss: %s", i, c.Monitoring.OnLinkLoss))
+			mit = append(mit, fmt.Sprintf("%s.monitoring.onLinkLoss: %s", ca.Path, c.Monitoring.OnLinkLoss))
 			sev = 2
 			l.why = append(l.why, "a lost link is signalled ("+string(c.Monitoring.OnLinkLoss)+"): severity 4 -> 2")
 		}
@@ -201,9 +203,9 @@ func monitoringDenial(dev *model.Device) []Threat {
 
 func updateTampering(dev *model.Device) []Threat {
 	var out []Threat
-	for i := range dev.Components {
-		c := &dev.Components[i]
-		if c.Role == "non-device" || c.Security == nil || c.Security.Update == nil || !yes(c.Security.Update.Supported) {
+	for _, ca := range dev.DeviceComponents() {
+		c := ca.Component
+		if c.Security == nil || c.Security.Update == nil || !yes(c.Security.Update.Supported) {
 			continue
 		}
 		u := c.Security.Update
@@ -214,7 +216,7 @@ func updateTampering(dev *model.Device) []Threat {
 			}
 		}
 		l := newLikelihood(exp)
-		p := fmt.Sprintf("components[%d].security", i)
+		p := ca.Path + ".security"
 		var mit []string
 		all := true
 		if l.control(u.Signed, "updates signed and checked") {
@@ -247,7 +249,7 @@ func pivot(dev *model.Device) []Threat {
 	for i := range dev.Components {
 		byID[dev.Components[i].ID] = &dev.Components[i]
 	}
-	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
 		if itf.Exposure != model.ExposureInternet {
 			return
 		}
@@ -258,7 +260,6 @@ func pivot(dev *model.Device) []Threat {
 					continue
 				}
 				l := newLikelihood(itf.Exposure)
-				p := ipath(i, k)
 				mit, all := authControls(l, p, itf)
 				cons := consequenceOf(target)
 				out = append(out, Threat{Rule: "pivot-from-internet", Title: fmt.Sprintf("%s used as a stepping stone from the internet to %s", c.Name, target.Name),
@@ -326,11 +327,8 @@ func dataInTransit(dev *model.Device) []Threat {
 // reach.
 func dataAtRest(dev *model.Device) []Threat {
 	var out []Threat
-	for i := range dev.Components {
-		c := &dev.Components[i]
-		if c.Role == "non-device" {
-			continue
-		}
+	for _, ca := range dev.DeviceComponents() {
+		c := ca.Component
 		var assets []string
 		for _, a := range dev.DataAssets {
 			if (a.Kind == "personal-health-data" || a.Kind == "diagnostic-images") && slices.Contains(a.StoredOn, c.ID) {
@@ -353,7 +351,7 @@ func dataAtRest(dev *model.Device) []Threat {
 		}
 		var mit []string
 		if l.control(enc, "stored data encrypted") {
-			mit = append(mit, fmt.Sprintf("components[%d].security.dataAtRest.encrypted", i))
+			mit = append(mit, ca.Path+".security.dataAtRest.encrypted")
 		}
 		out = append(out, Threat{Rule: "health-data-disclosure-at-rest", Title: "Health data read from " + c.Name + "'s storage",
 			STRIDE: []string{"information-disclosure"}, Element: c.ID, Zone: zone(exp), Assets: assets,
@@ -367,12 +365,11 @@ func dataAtRest(dev *model.Device) []Threat {
 // changes by whoever holds the device.
 func servicePorts(dev *model.Device) []Threat {
 	var out []Threat
-	each(dev, func(i int, c *model.Component, k int, itf *model.Interface) {
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
 		if itf.Kind != "usb" && itf.Kind != "serial" && itf.Kind != "removable-media" {
 			return
 		}
 		l := newLikelihood(model.ExposurePhysical)
-		p := ipath(i, k)
 		var req *bool
 		if itf.Authentication != nil {
 			req = itf.Authentication.Required
@@ -396,21 +393,9 @@ func servicePorts(dev *model.Device) []Threat {
 // repudiation: therapy or configuration changed with no trace.
 func repudiation(dev *model.Device) []Threat {
 	var out []Threat
-	for i := range dev.Components {
-		c := &dev.Components[i]
-		if c.Role == "non-device" {
-			continue
-		}
-		changes := false
-		exp := model.Exposure("")
-		for _, itf := range c.Interfaces {
-			if yes(itf.ChangesTherapy) || yes(itf.ChangesConfig) {
-				changes = true
-				if exp == "" || reach(itf.Exposure) > reach(exp) {
-					exp = itf.Exposure
-				}
-			}
-		}
+	for _, ca := range dev.DeviceComponents() {
+		c := ca.Component
+		exp, changes := mostExposed(c, func(itf *model.Interface) bool { return yes(itf.ChangesTherapy) || yes(itf.ChangesConfig) })
 		if !changes {
 			continue
 		}
@@ -434,10 +419,10 @@ func repudiation(dev *model.Device) []Threat {
 			}
 		}
 		if yes(logged) {
-			mit = append(mit, fmt.Sprintf("components[%d].security.auditLogging.enabled", i))
+			mit = append(mit, ca.Path+".security.auditLogging.enabled")
 		}
 		if yes(tamper) {
-			mit = append(mit, fmt.Sprintf("components[%d].security.auditLogging.tamperProtected", i))
+			mit = append(mit, ca.Path+".security.auditLogging.tamperProtected")
 		}
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "untraceable-changes", Title: "Therapy or configuration changed with no trace of who did it",

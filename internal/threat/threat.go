@@ -276,7 +276,7 @@ func Surface(dev *model.Device, threats []Threat) []Zone {
 		}
 		return zs[z]
 	}
-	each(dev, func(_ int, c *model.Component, _ int, itf *model.Interface) {
+	each(dev, func(c *model.Component, _ string, itf *model.Interface) {
 		z := get(zone(itf.Exposure))
 		z.Interfaces = append(z.Interfaces, c.ID+"/"+itf.ID)
 	})
