@@ -46,9 +46,9 @@ func (a *App) Threats(ctx context.Context, file string) (*ThreatModel, error) {
 
 // linkThreats fills each threat's findings from a check's findings.
 func linkThreats(ts []threat.Threat, fs []catalog.Finding) {
-	ids, rules, subjects, applied := make([]string, len(fs)), make([]string, len(fs)), make([]string, len(fs)), make([]bool, len(fs))
+	as := make([]threat.Assessed, len(fs))
 	for i, f := range fs {
-		ids[i], rules[i], subjects[i], applied[i] = f.ID, f.Rule, f.Subject, f.Status != catalog.NotApplicable
+		as[i] = threat.Assessed{ID: f.ID, Rule: f.Rule, Subject: f.Subject, Applies: f.Status != catalog.NotApplicable}
 	}
-	threat.Link(ts, ids, rules, subjects, applied)
+	threat.Link(ts, as)
 }

@@ -59,12 +59,18 @@ type Threat struct {
 	via string
 }
 
-// Link fills each threat's findings: the findings (ID, rule, subject,
-// whether it applied) of its rules whose subject is the threat's element
-// (for a flow, the interface that carries it), its component, or, for a
-// component, an interface of it. A finding that does not apply covers
-// nothing.
-func Link(ts []Threat, ids, rules, subjects []string, applied []bool) {
+// Assessed is a finding of the health check, as Link reads it.
+type Assessed struct {
+	ID, Rule, Subject string
+	// Applies is false for a finding that does not apply.
+	Applies bool
+}
+
+// Link fills each threat's findings: the findings of its rules whose
+// subject is the threat's element (for a flow, the interface that
+// carries it), its component, or, for a component, an interface of it. A
+// finding that does not apply covers nothing.
+func Link(ts []Threat, fs []Assessed) {
 	for i := range ts {
 		t := &ts[i]
 		t.Findings = []string{}
@@ -73,18 +79,12 @@ func Link(ts []Threat, ids, rules, subjects []string, applied []bool) {
 			el = t.via // a flow is assessed on the interface that carries it
 		}
 		comp, _, _ := strings.Cut(el, "/")
-		ends := []string{comp}
-		for k := range ids {
-			if !applied[k] || !slices.Contains(t.Rules, rules[k]) {
+		for _, f := range fs {
+			if !f.Applies || !slices.Contains(t.Rules, f.Rule) {
 				continue
 			}
-			s := subjects[k]
-			match := s == el || strings.HasPrefix(s, el+"/")
-			for _, e := range ends {
-				match = match || s == e || strings.HasPrefix(s, e+"/") && !strings.Contains(el, "/")
-			}
-			if match {
-				t.Findings = append(t.Findings, ids[k])
+			if s := f.Subject; s == el || s == comp || strings.HasPrefix(s, el+"/") {
+				t.Findings = append(t.Findings, f.ID)
 			}
 		}
 		sort.Strings(t.Findings)

@@ -188,11 +188,15 @@ func TestLink(t *testing.T) {
 		{Element: "pump/usb", Rules: []string{"auth/a"}},
 		{Element: "his->ews", Rules: []string{"net/b"}, via: "ews/hl7"}, // carried by the receiver's hl7
 	}
-	Link(ts,
-		[]string{"auth/a@ipg/mics", "net/b@hm/lte", "emergency/c@ipg", "auth/a@pump/usb", "auth/a@ipg/wand", "net/b@ews/hl7", "net/b@ews/web"},
-		[]string{"auth/a", "net/b", "emergency/c", "auth/a", "auth/a", "net/b", "net/b"},
-		[]string{"ipg/mics", "hm/lte", "ipg", "pump/usb", "ipg/wand", "ews/hl7", "ews/web"},
-		[]bool{true, true, true, false, true, true, true})
+	Link(ts, []Assessed{
+		{"auth/a@ipg/mics", "auth/a", "ipg/mics", true},
+		{"net/b@hm/lte", "net/b", "hm/lte", true},
+		{"emergency/c@ipg", "emergency/c", "ipg", true},
+		{"auth/a@pump/usb", "auth/a", "pump/usb", false},
+		{"auth/a@ipg/wand", "auth/a", "ipg/wand", true},
+		{"net/b@ews/hl7", "net/b", "ews/hl7", true},
+		{"net/b@ews/web", "net/b", "ews/web", true},
+	})
 	want := [][]string{{"auth/a@ipg/mics"}, {"net/b@hm/lte"}, {"emergency/c@ipg"}, {}, {"net/b@ews/hl7"}}
 	for i, w := range want {
 		if !reflect.DeepEqual(ts[i].Findings, w) || ts[i].Covered != (len(w) > 0) {
