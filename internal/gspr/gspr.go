@@ -59,12 +59,6 @@ func Rows(r *report.Report) []Row {
 	for _, f := range r.Findings {
 		findings[f.ID] = f
 	}
-	hashes := map[string]string{}
-	for _, in := range r.Inputs {
-		if in.SHA256 != "" {
-			hashes[in.Path] = in.SHA256
-		}
-	}
 	var rows []Row
 	for _, q := range r.Requirements {
 		if !strings.HasPrefix(q.ID, "MDR.AI.") {
@@ -91,7 +85,7 @@ func Rows(r *report.Report) []Row {
 			}
 			for _, e := range f.Evidence {
 				if e.Source.File != "" {
-					evidence = append(evidence, withHash(e.Source.File, hashes))
+					evidence = append(evidence, withHash(e.Source.File, r.Inputs))
 				}
 			}
 			if d := r.Tool.Database; d != nil && strings.HasPrefix(f.Rule, "vuln/") {
@@ -121,12 +115,22 @@ func Rows(r *report.Report) []Row {
 
 // withHash names a file with the SHA-256 the check read it with: the
 // evidence names files as the model does (relative to it), the inputs as
-// they were opened.
-func withHash(file string, hashes map[string]string) string {
-	for p, sum := range hashes {
-		if p == file || strings.HasSuffix(p, "/"+path.Clean(file)) {
-			return file + " (sha256:" + sum + ")"
+// they were opened. The input of that exact path wins, else the first,
+// in the order the check read them, that ends in it.
+func withHash(file string, inputs []report.InputFile) string {
+	suffix := "/" + path.Clean(file)
+	match := -1
+	for i, in := range inputs {
+		switch {
+		case in.SHA256 == "":
+		case in.Path == file:
+			return file + " (sha256:" + in.SHA256 + ")"
+		case match < 0 && strings.HasSuffix(in.Path, suffix):
+			match = i
 		}
+	}
+	if match >= 0 {
+		return file + " (sha256:" + inputs[match].SHA256 + ")"
 	}
 	return file
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/gspr"
 	"github.com/mdcheck/mdcheck/internal/report"
 )
@@ -124,4 +125,26 @@ func cellAt(row []string, j int) string {
 		return row[j]
 	}
 	return ""
+}
+
+// TestEvidenceHashIsDeterministic: two inputs whose paths end in the
+// same file name give the same row every time: the exact path if there
+// is one, else the first input read.
+func TestEvidenceHashIsDeterministic(t *testing.T) {
+	f := catalog.Finding{ID: "x/y@main", Rule: "x/y", Status: catalog.Fail, Requirements: []string{"MDR.AI.17.2"},
+		Evidence: []evidence.Evidence{{Path: "documents[0]", Source: evidence.Source{Kind: "document", File: "docs/risk.md"}}}}
+	r := &report.Report{
+		Requirements: []report.RequirementResult{{Requirement: catalog.Requirement{ID: "MDR.AI.17.2", Source: "MDR Annex I Section 17.2"}, Status: report.Missed, Findings: []string{f.ID}}},
+		Findings:     []catalog.Finding{f},
+		Inputs:       []report.InputFile{{Path: "a/docs/risk.md", SHA256: "aaa"}, {Path: "b/docs/risk.md", SHA256: "bbb"}},
+	}
+	for range 20 {
+		if got := gspr.Rows(r)[0].Evidence; len(got) != 1 || got[0] != "docs/risk.md (sha256:aaa)" {
+			t.Fatalf("evidence %q, want the first input read", got)
+		}
+	}
+	r.Inputs = append(r.Inputs, report.InputFile{Path: "docs/risk.md", SHA256: "ccc"})
+	if got := gspr.Rows(r)[0].Evidence; got[0] != "docs/risk.md (sha256:ccc)" {
+		t.Errorf("evidence %q, want the exact path", got)
+	}
 }
