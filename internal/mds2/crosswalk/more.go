@@ -13,10 +13,7 @@ var Facts = inFormOrder(slices.Concat(baseFacts, moreFacts, auditFacts, designFa
 
 // inFormOrder sorts facts by their question's place on the form.
 func inFormOrder(fs []Fact) []Fact {
-	at := func(id string) int {
-		return slices.IndexFunc(hn2019.Questions, func(q hn2019.Question) bool { return q.ID == id })
-	}
-	slices.SortStableFunc(fs, func(a, b Fact) int { return at(a.ID) - at(b.ID) })
+	slices.SortStableFunc(fs, func(a, b Fact) int { return hn2019.Position(a.ID) - hn2019.Position(b.ID) })
 	return fs
 }
 

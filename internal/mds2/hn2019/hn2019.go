@@ -340,6 +340,15 @@ var byID = func() map[string]int {
 	return m
 }()
 
+// Position is the place of the question with the ID on the form, from 0;
+// -1 when the form has no such question.
+func Position(id string) int {
+	if i, ok := byID[strings.ToUpper(id)]; ok {
+		return i
+	}
+	return -1
+}
+
 // Lookup returns the question with the ID ("EMRG-1"), and whether the
 // form has it.
 func Lookup(id string) (Question, bool) {

@@ -100,3 +100,14 @@ func TestLookup(t *testing.T) {
 		t.Errorf("About: %q, %q", About("SAHD-15"), About("XXXX-1"))
 	}
 }
+
+func TestPosition(t *testing.T) {
+	for i, q := range Questions {
+		if got := Position(q.ID); got != i {
+			t.Errorf("Position(%s) = %d, want %d", q.ID, got, i)
+		}
+	}
+	if Position("emrg-1") != Position("EMRG-1") || Position("XXXX-1") != -1 {
+		t.Error("Position is not case-insensitive, or finds a question the form lacks")
+	}
+}
