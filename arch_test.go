@@ -50,7 +50,7 @@ var allowed = map[string]struct {
 	"internal/ifu":             {"domain", []string{"internal/model"}},
 	"internal/catalog/gendocs": {"domain", []string{"internal/catalog", "internal/catalog/rules"}},
 	"internal/policy":          {"domain", []string{"internal/boundedio", "internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"}},
-	"internal/report":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog"}},
+	"internal/report":          {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/threat"}},
 	"internal/oscal":           {"domain", []string{"internal/evidence", "internal/catalog", "internal/report", "internal/jsonsafe"}},
 	"internal/sbom":            {"domain", []string{"internal/boundedio", "internal/model", "internal/evidence", "internal/jsonsafe"}},
 	"internal/mds2":            {"domain", []string{"internal/mds2/hn2019", "internal/xlsxsafe"}},

@@ -16,7 +16,6 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
-	"github.com/mdcheck/mdcheck/internal/threat"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
@@ -83,9 +82,6 @@ type CheckResult struct {
 	// IFU is the IFU security checklist of the model: each item the
 	// instructions for use must state, and what the model knows of it.
 	IFU []ifu.Item
-	// Threats is the threat model derived from the model
-	// (docs/threats.md).
-	Threats []threat.Threat
 }
 
 // Tripped lists the open (not suppressed) failing findings at least as
@@ -118,13 +114,6 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		o.Date = time.Now().UTC().Truncate(24 * time.Hour)
 	}
 	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build, Events: o.Events}
-	if o.Waivers != "" {
-		ws, err := catalog.LoadWaivers(o.Waivers)
-		if err != nil {
-			return nil, InputError{err}
-		}
-		opts.Waivers = ws
-	}
 	if o.Reviews != "" {
 		rs, err := catalog.LoadReviews(o.Reviews)
 		if err == nil {
@@ -135,26 +124,23 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		}
 		opts.Reviews = rs
 	}
+	var policyRules []string
 	for _, pf := range o.Policies {
 		p, err := LoadPolicy(pf)
 		if err != nil {
 			return nil, InputError{err}
 		}
 		opts.Policies = append(opts.Policies, p)
+		for _, r := range p.CatalogRules() {
+			policyRules = append(policyRules, r.ID)
+		}
 	}
-	if len(opts.Waivers) > 0 {
-		var ids []string
-		for _, r := range rules.All() {
-			ids = append(ids, r.ID)
+	if o.Waivers != "" {
+		ws, err := loadWaivers(o.Waivers, policyRules)
+		if err != nil {
+			return nil, err
 		}
-		for _, p := range opts.Policies {
-			for _, r := range p.CatalogRules() {
-				ids = append(ids, r.ID)
-			}
-		}
-		if err := catalog.CheckWaivers(opts.Waivers, ids); err != nil {
-			return nil, InputError{err}
-		}
+		opts.Waivers = ws
 	}
 	var form *mds2.Form
 	if o.MDS2 != "" {
@@ -192,9 +178,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res.report.Inputs = checkInputs(dev, o)
-	threats := threat.Derive(dev)
-	linkThreats(threats, res.report.Findings)
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev), Threats: threats}, nil
+	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev)}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

@@ -19,6 +19,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/sbom"
+	"github.com/mdcheck/mdcheck/internal/threat"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 )
 
@@ -142,7 +143,17 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 	}
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
 	findings := catalog.Evaluate(rs, in)
+	// The threat model: each threat linked to the findings that assess
+	// it; those no rule assesses become findings of their own.
+	threats := threat.Derive(dev)
+	linkThreats(threats, findings)
+	if trs := threatRules(threats, inProfile); len(trs) > 0 {
+		findings = append(findings, catalog.Evaluate(trs, in)...)
+		catalog.SortFindings(findings)
+		rs = append(rs, trs...)
+	}
 	catalog.ApplyWaivers(findings, opts.Waivers, opts.Now)
+	acceptThreats(threats, opts.Waivers, opts.Now)
 	rep := report.Build(report.Input{
 		Tool:           tool(opts.Build, len(reqs), len(rs), opts.Vulns),
 		Date:           opts.Now.Format(time.DateOnly),
@@ -152,6 +163,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		Requirements:   reqs,
 		Findings:       findings,
 		Reviews:        catalog.ReviewsOn(opts.Reviews, opts.Now),
+		Threats:        threats,
 	})
 	var vulns []evidence.Vulnerabilities
 	for _, c := range dev.Components {

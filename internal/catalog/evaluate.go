@@ -50,13 +50,19 @@ func Evaluate(rules []Rule, in *Input) []Finding {
 	for _, r := range rules {
 		out = append(out, evaluate(r, in)...)
 	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Rule != out[j].Rule {
-			return out[i].Rule < out[j].Rule
-		}
-		return out[i].Subject < out[j].Subject
-	})
+	SortFindings(out)
 	return out
+}
+
+// SortFindings sorts findings by rule, then subject, keeping the order
+// of equal ones.
+func SortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if fs[i].Rule != fs[j].Rule {
+			return fs[i].Rule < fs[j].Rule
+		}
+		return fs[i].Subject < fs[j].Subject
+	})
 }
 
 func evaluate(r Rule, in *Input) (findings []Finding) {

@@ -199,17 +199,23 @@ func ApplyWaivers(findings []Finding, waivers []Waiver, now time.Time) {
 		if f.Status != Fail && f.Status != Unknown || f.Suppression != nil {
 			continue
 		}
-		for _, w := range waivers {
-			if ok, _ := path.Match(w.Finding, f.ID); !ok {
-				continue
-			}
-			s := &Suppression{By: ByWaiver, Justification: w.Reason, Owner: w.Owner, Source: w.File, Waiver: w.Finding, Expires: w.Expires}
-			if w.Expires != "" {
-				exp, _ := time.Parse(time.DateOnly, w.Expires)
-				s.Expired = !now.Before(exp.AddDate(0, 0, 1))
-			}
-			f.Suppression = s
-			break
-		}
+		f.Suppression = Waive(f.ID, waivers, now)
 	}
+}
+
+// Waive is the suppression the first waiver matching id gives at now,
+// expired when now is past its last day; nil when none matches.
+func Waive(id string, waivers []Waiver, now time.Time) *Suppression {
+	for _, w := range waivers {
+		if ok, _ := path.Match(w.Finding, id); !ok {
+			continue
+		}
+		s := &Suppression{By: ByWaiver, Justification: w.Reason, Owner: w.Owner, Source: w.File, Waiver: w.Finding, Expires: w.Expires}
+		if w.Expires != "" {
+			exp, _ := time.Parse(time.DateOnly, w.Expires)
+			s.Expired = !now.Before(exp.AddDate(0, 0, 1))
+		}
+		return s
+	}
+	return nil
 }

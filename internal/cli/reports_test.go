@@ -471,3 +471,69 @@ func TestThreatsGolden(t *testing.T) {
 		}
 	}
 }
+
+// TestThreatsWaivers: a waiver on threat/ID accepts the threat in threats
+// and in check until the day after it expires; a bad date or a misspelt
+// threat rule is an input error.
+func TestThreatsWaivers(t *testing.T) {
+	dir := t.TempDir()
+	w := filepath.Join(dir, "waivers.yaml")
+	if err := os.WriteFile(w, []byte(`waivers:
+  - finding: threat/therapy-command-tampering@implant/wand
+    reason: The wand needs contact with the skin; residual risk weighed in RM-4.
+    owner: Risk board
+    expires: 2027-01-31
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	status := func(out, path string) (string, bool) {
+		var doc map[string]any
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var ts []any
+		if path == "threatModel" {
+			ts = doc["threatModel"].(map[string]any)["threats"].([]any)
+		} else {
+			ts = doc["threats"].([]any)
+		}
+		for _, x := range ts {
+			th := x.(map[string]any)
+			if th["id"] == "therapy-command-tampering@implant/wand" {
+				a, _ := th["acceptance"].(map[string]any)
+				return th["status"].(string), a != nil && a["expired"] == true
+			}
+		}
+		t.Fatal("threat not found")
+		return "", false
+	}
+	for _, tc := range []struct {
+		date, want string
+		expired    bool
+	}{{"2027-01-31", "accepted", false}, {"2027-02-01", "open", true}} {
+		code, out, errs := run(t, "threats", "-f", "json", "--waivers", w, "--date", tc.date, "examples/pacemaker-system/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("exit %d\n%s", code, errs)
+		}
+		if got, expired := status(out, "threats"); got != tc.want || expired != tc.expired {
+			t.Errorf("threats on %s: %s (expired %v), want %s", tc.date, got, expired, tc.want)
+		}
+		code, out, errs = run(t, "check", "-f", "json", "--no-vulns", "--waivers", w, "--date", tc.date, "examples/pacemaker-system/device.yaml")
+		if code != ExitOK {
+			t.Fatalf("check: exit %d\n%s", code, errs)
+		}
+		if got, _ := status(out, "threatModel"); got != tc.want {
+			t.Errorf("check on %s: %s, want %s", tc.date, got, tc.want)
+		}
+	}
+	if code, _, errs := run(t, "threats", "--date", "31.1.2027", "examples/pacemaker-system/device.yaml"); code != ExitInput || !strings.Contains(errs, "--date") {
+		t.Errorf("bad date: exit %d, %s", code, errs)
+	}
+	bad := filepath.Join(dir, "bad.yaml")
+	if err := os.WriteFile(bad, []byte("waivers:\n  - {finding: threat/therapy-tampering@implant/wand, reason: r, owner: o, expires: 2027-01-31}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errs := run(t, "threats", "--waivers", bad, "examples/pacemaker-system/device.yaml"); code != ExitInput || !strings.Contains(errs, "bad.yaml:2:") {
+		t.Errorf("misspelt threat rule: exit %d, %s", code, errs)
+	}
+}

@@ -11,7 +11,8 @@ import (
 )
 
 func newThreats(stdout io.Writer) *cobra.Command {
-	return modelDocument(stdout, "threats", "Derive the device's threat model: medical threats per interface, component and data flow",
+	var waivers, date string
+	c := modelDocument(stdout, "threats", "Derive the device's threat model: medical threats per interface, component and data flow",
 		`threats derives a threat model from the device model: for each interface,
 component and data flow, the threats an attacker poses (STRIDE) and what
 they do to patients (therapy, monitoring, diagnosis, privacy): therapy
@@ -24,14 +25,27 @@ encryption, rate limits), a risk, the controls the model declares, and
 the catalog rules that assess the same weakness. The attack surface is
 summarised per exposure zone.
 
+Accepting a threat's residual risk uses a waiver file (--waivers, as in
+check): a waiver whose finding is threat/RULE@ELEMENT (patterns with * and
+?) accepts each threat it matches, with its reason, owner and expiry; on
+or after the day after its expiry (--date, default today) the threat is
+open again, and the acceptance is shown as expired.
+
 Formats: table (default), json, md and svg (the data-flow diagram with the
-open threats marked). Exit codes: 0 written, 2 invalid model,
-3 failure.`, "table, json, md or svg",
+open threats marked). Exit codes: 0 written, 2 invalid model, waiver
+file or date, 3 failure.`, "table, json, md or svg",
 		func(f *render.Format) bool { return f.Threats != nil },
 		func(ctx context.Context, a *app.App, file string) (*app.ThreatModel, error) {
-			return a.Threats(ctx, file)
+			d, err := parseDate(date)
+			if err != nil {
+				return nil, err
+			}
+			return a.Threats(ctx, app.ThreatsOptions{Model: file, Waivers: waivers, Date: d})
 		},
 		func(f *render.Format, w io.Writer, m *app.ThreatModel) error {
 			return f.Threats(w, m, render.Options{})
 		})
+	c.Flags().StringVar(&waivers, "waivers", "", "waiver file: a waiver on threat/RULE@ELEMENT accepts those threats until it expires")
+	c.Flags().StringVar(&date, "date", "", "day acceptances are judged on, YYYY-MM-DD (default today, UTC)")
+	return c
 }

@@ -35,9 +35,6 @@ type Input struct {
 	Model           *model.Device
 	Classification  *classify.Classification
 	Vulnerabilities []evidence.Vulnerabilities
-	// Threats is the threat model; its open threats are marked on the
-	// diagram.
-	Threats []threat.Threat
 }
 
 //go:embed *.html.tmpl
@@ -47,10 +44,12 @@ var sources embed.FS
 // never write a page.
 var pages = sync.OnceValue(func() *template.Template {
 	return template.Must(template.New("").Funcs(template.FuncMap{
-		"lower": strings.ToLower,
-		"join":  strings.Join,
-		"pct":   func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
-		"clip":  report.Clip,
+		"lower":      strings.ToLower,
+		"join":       strings.Join,
+		"state":      report.State,
+		"assessment": report.Assessment,
+		"pct":        func(f float64) string { return fmt.Sprintf("%.1f%%", f) },
+		"clip":       report.Clip,
 	}).ParseFS(sources, "*.html.tmpl"))
 })
 
@@ -128,7 +127,7 @@ func build(in Input) *view {
 		v.Counts = append(v.Counts, count{string(s), r.Summary.Requirements[s]})
 	}
 	if in.Model != nil {
-		v.Diagram = template.HTML(DataFlowDiagram(in.Model, Markers(in.Threats))) // #nosec: every text in it is escaped by the diagram
+		v.Diagram = template.HTML(DataFlowDiagram(in.Model, Markers(in.Report.ThreatModel.Threats))) // #nosec: every text in it is escaped by the diagram
 		for _, c := range in.Model.Components {
 			for _, itf := range c.Interfaces {
 				v.Interfaces = append(v.Interfaces, ifaceView(c.ID, itf))
@@ -167,7 +166,7 @@ func build(in Input) *view {
 			v.Open = append(v.Open, rv)
 		}
 	}
-	v.Threats, v.Formula = in.Threats, threat.Formula
+	v.Threats, v.Formula = r.ThreatModel.Threats, r.ThreatModel.Formula
 	v.VulnsOff = r.Tool.Database == nil
 	v.Ledger = in.Vulnerabilities
 	bars := severityBars()
@@ -250,12 +249,13 @@ func ifaceView(component string, itf model.Interface) ifaceRow {
 	return row
 }
 
-// Markers are the open threats as diagram markers: on the component or
+// Markers are the open threats (neither mitigated nor accepted) as
+// diagram markers: on the component or
 // interface they concern; a flow's on its sender.
 func Markers(ts []threat.Threat) []Marker {
 	var out []Marker
 	for _, t := range ts {
-		if t.Mitigated {
+		if t.Status != threat.StatusOpen {
 			continue
 		}
 		el := t.Element

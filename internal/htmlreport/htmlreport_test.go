@@ -35,7 +35,7 @@ func check(t *testing.T, model string, vulns bool) *app.CheckResult {
 func page(t *testing.T, res *app.CheckResult) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := htmlreport.Write(&b, htmlreport.Input{Report: res.Report, Model: res.Model, Classification: res.Classification, Vulnerabilities: res.Vulnerabilities, Threats: res.Threats}); err != nil {
+	if err := htmlreport.Write(&b, htmlreport.Input{Report: res.Report, Model: res.Model, Classification: res.Classification, Vulnerabilities: res.Vulnerabilities}); err != nil {
 		t.Fatal(err)
 	}
 	return b.Bytes()

@@ -67,7 +67,7 @@ func printPDF(w io.Writer, o Options, write func(io.Writer) error) error {
 }
 
 func htmlInput(r *app.CheckResult) htmlreport.Input {
-	return htmlreport.Input{Report: r.Report, Model: r.Model, Classification: r.Classification, Vulnerabilities: r.Vulnerabilities, Threats: r.Threats}
+	return htmlreport.Input{Report: r.Report, Model: r.Model, Classification: r.Classification, Vulnerabilities: r.Vulnerabilities}
 }
 
 // pdfFormat prints the HTML page to PDF in a headless Chromium. Chromium

@@ -13,8 +13,9 @@ import (
 )
 
 // threatsVersion is the threats output's schema version: 2 added each
-// threat's findings and whether it is covered.
-const threatsVersion = "2"
+// threat's findings and whether it is covered; 3 its missing controls,
+// status and acceptance.
+const threatsVersion = "3"
 
 type threatsOutput struct {
 	SchemaVersion string          `json:"schemaVersion"`
@@ -48,25 +49,22 @@ func writeThreatsTable(w io.Writer, m *app.ThreatModel, _ Options) error {
 		}
 		para(2, fmt.Sprintf("%s: %d interface(s), %d threat(s), %d open%s", z.Zone, len(z.Interfaces), z.Threats, z.Open, high))
 	}
-	open := 0
+	p.printf("\n")
+	para(0, m.Line()+":")
 	for _, t := range m.Threats {
-		if !t.Mitigated {
-			open++
-		}
-	}
-	p.printf("\n%d threats, %d not fully mitigated by declared controls:\n", len(m.Threats), open)
-	for _, t := range m.Threats {
-		state := "open"
-		if t.Mitigated {
-			state = "mitigated"
-		}
-		p.printf("  %-8s %-9s %s\n", strings.ToUpper(string(t.Risk)), state, t.ID)
+		p.printf("  %-8s %-9s %s\n", strings.ToUpper(string(t.Risk)), t.Status, t.ID)
 		para(6, t.Title+" ("+strings.Join(t.STRIDE, ", ")+"; "+t.Consequence+")")
 		para(6, fmt.Sprintf("likelihood %d x severity %d: %s", t.Likelihood, t.Severity, strings.Join(t.Why, "; ")))
 		if len(t.Mitigations) > 0 {
 			para(6, "mitigations: "+strings.Join(t.Mitigations, "; "))
 		}
-		para(6, "assessed by "+strings.Join(t.Rules, ", "))
+		if len(t.Missing) > 0 {
+			para(6, "missing: "+strings.Join(t.Missing, "; "))
+		}
+		if t.Acceptance != nil {
+			para(6, "acceptance: "+report.State(t))
+		}
+		para(6, "assessed by "+report.Assessment(t))
 	}
 	return p.err
 }
@@ -87,24 +85,9 @@ var svgFormat = Format{
 // threat with its risk, state, consequence, mitigations and rules.
 func writeThreatsMarkdown(w io.Writer, m *app.ThreatModel, _ Options) error {
 	p := &ew{w: w}
-	cell := func(s string) string { return strings.ReplaceAll(strings.ReplaceAll(s, "|", `\|`), "\n", " ") }
-	p.printf("# Threat model: %s %s\n\n%s. Derived from %s by mdcheck threats.\n\n%s.\n\n", m.Device.Product, m.Device.Model, m.Device.Manufacturer, m.Device.File, m.Formula)
-	p.printf("## Attack surface\n\n| zone | interfaces | threats | open | highest risk |\n| --- | --- | --- | --- | --- |\n")
-	for _, z := range m.Surface {
-		p.printf("| %s | %s | %d | %d | %s |\n", z.Zone, cell(strings.Join(z.Interfaces, ", ")), z.Threats, z.Open, z.Highest)
-	}
-	p.printf("\n## Threats\n\n| risk | state | threat | STRIDE | consequence | likelihood x severity | mitigations | assessed by |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-	for _, t := range m.Threats {
-		state := "open"
-		if t.Mitigated {
-			state = "mitigated"
-		}
-		mit := strings.Join(t.Mitigations, "; ")
-		if mit == "" {
-			mit = "none declared"
-		}
-		p.printf("| %s | %s | `%s`: %s | %s | %s | %d x %d | %s | %s |\n", t.Risk, state, t.ID, cell(t.Title), strings.Join(t.STRIDE, ", "), t.Consequence,
-			t.Likelihood, t.Severity, cell(mit), strings.Join(t.Rules, ", "))
+	p.printf("# Threat model: %s %s\n\n%s. Derived from %s by mdcheck threats.\n\n", m.Device.Product, m.Device.Model, m.Device.Manufacturer, m.Device.File)
+	if p.err == nil {
+		p.err = report.ThreatsMarkdown(w, m.ThreatModel, "##")
 	}
 	return p.err
 }

@@ -119,6 +119,13 @@ func Markdown(w io.Writer, r *Report) error {
 		p.f("None.\n\n")
 	}
 
+	p.f("## Threat model\n\n")
+	p.f("Derived from the device model (mdcheck threats, docs/threats.md). A threat no rule assesses is a finding of its own (`threat/...`); a waiver on it accepts it.\n\n")
+	if p.err == nil {
+		p.err = ThreatsMarkdown(p.w, r.ThreatModel, "###")
+	}
+	p.f("\n")
+
 	p.f("## Not applicable\n\n")
 	na := 0
 	for _, rr := range r.Requirements {

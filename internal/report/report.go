@@ -15,6 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/threat"
 )
 
 // SchemaVersion is the version of the JSON report. It changes whenever
@@ -23,8 +24,9 @@ import (
 // database; 4: a legacy device's MDR Art. 120 transition; 5: tentative
 // findings and fixes; 6: findings set aside by a vulnerability
 // disposition, and the certificates behind a requirement; 7: the inputs
-// the check read, with their SHA-256; docs/schemas/check.schema.json).
-const SchemaVersion = "7"
+// the check read, with their SHA-256; 8: the threat model;
+// docs/schemas/check.schema.json).
+const SchemaVersion = "8"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -51,6 +53,9 @@ type Report struct {
 	Requirements   []RequirementResult `json:"requirements"`
 	Findings       []catalog.Finding   `json:"findings"`
 	Manual         []ManualItem        `json:"manual"`
+	// ThreatModel is the threat model derived from the device model,
+	// each threat linked to the findings that assess it.
+	ThreatModel ThreatModel `json:"threatModel"`
 	// Inputs are the files the check read, each with its SHA-256, so
 	// that a reader can tell which versions were assessed.
 	Inputs []InputFile `json:"inputs"`
@@ -235,6 +240,8 @@ type Input struct {
 	// Reviews close manual requirements, by requirement ID
 	// (catalog.ReviewsOn).
 	Reviews map[string]catalog.Review
+	// Threats are the device's threats, linked to Findings.
+	Threats []threat.Threat
 }
 
 // Unmapped are the findings of rules that name no requirement (policy
@@ -302,6 +309,7 @@ func Build(in Input) *Report {
 		Requirements:  []RequirementResult{},
 		Manual:        []ManualItem{},
 		FixFirst:      []Fix{},
+		ThreatModel:   NewThreatModel(in.Device, in.Threats),
 	}
 	if r.Findings == nil {
 		r.Findings = []catalog.Finding{}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mdcheck/mdcheck/internal/catalog"
+	"github.com/mdcheck/mdcheck/internal/threat"
 )
 
 // TextOptions controls the terminal rendering.
@@ -230,6 +231,33 @@ func Text(w io.Writer, r *Report, o TextOptions) error {
 	}
 	for _, key := range sortedKeys(more) {
 		para(2, fmt.Sprintf("... %d more %s (--format md lists them all)", more[key], key))
+	}
+	if tm := r.ThreatModel; len(tm.Threats) > 0 {
+		p.f("\n%s\n", c(bold, "Threat model:"))
+		para(2, tm.Line()+"; mdcheck threats shows each.")
+		var listed []threat.Threat
+		for _, t := range tm.Threats {
+			if t.Status != threat.StatusMitigated || o.All {
+				listed = append(listed, t)
+			}
+		}
+		for i, t := range listed {
+			if i == 10 {
+				para(2, fmt.Sprintf("... %d more (--format md lists them all)", len(listed)-i))
+				break
+			}
+			lead := fmt.Sprintf("  %-8s %-9s", strings.ToUpper(string(t.Risk)), t.Status)
+			if len(lead)+1+utf8.RuneCountInString(t.ID) <= Width {
+				p.f("%s %s\n", lead, t.ID)
+			} else {
+				p.f("%s\n", lead)
+				para(6, t.ID)
+			}
+			if t.Acceptance != nil {
+				para(6, Clip(State(t), maxDetail))
+			}
+			para(6, Clip("assessed by "+Assessment(t), maxDetail))
+		}
 	}
 	if !o.All {
 		p.f("\n")

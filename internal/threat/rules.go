@@ -9,17 +9,17 @@ import (
 
 // rules are the threat rules, each a kind of medical threat.
 var rules = []rule{
-	{"therapy-command-tampering", therapyTampering},
-	{"configuration-tampering", configTampering},
-	{"emergency-access-abuse", emergencyAbuse},
-	{"battery-drain", batteryDrain},
-	{"monitoring-denial", monitoringDenial},
-	{"update-tampering", updateTampering},
-	{"pivot-from-internet", pivot},
-	{"health-data-disclosure-in-transit", dataInTransit},
-	{"health-data-disclosure-at-rest", dataAtRest},
-	{"service-port-abuse", servicePorts},
-	{"untraceable-changes", repudiation},
+	{"therapy-command-tampering", "Therapy commands forged or altered", therapyTampering},
+	{"configuration-tampering", "Configuration changed by an unauthorised peer", configTampering},
+	{"emergency-access-abuse", "Emergency access used to bypass normal protection", emergencyAbuse},
+	{"battery-drain", "Battery drained by repeated wake-ups", batteryDrain},
+	{"monitoring-denial", "Monitoring link flooded or cut unseen", monitoringDenial},
+	{"update-tampering", "Malicious or outdated firmware installed", updateTampering},
+	{"pivot-from-internet", "Device used as a stepping stone from the internet", pivot},
+	{"health-data-disclosure-in-transit", "Health data read or altered in transit", dataInTransit},
+	{"health-data-disclosure-at-rest", "Health data read from storage", dataAtRest},
+	{"service-port-abuse", "Service port used to bring in malware or changes", servicePorts},
+	{"untraceable-changes", "Therapy or configuration changed without a trace", repudiation},
 }
 
 // each calls fn for every interface of every device component, with the
@@ -32,14 +32,15 @@ func each(dev *model.Device, fn func(c *model.Component, p string, itf *model.In
 
 // mostExposed is the exposure of a component's most exposed interface
 // among those include selects (all when nil); found is false when none is.
-// An unstated exposure is replaced by the next stated one.
+// An unstated exposure counts as a local network's, and gives way to a
+// stated one only of the same reach or more.
 func mostExposed(c *model.Component, include func(*model.Interface) bool) (exp model.Exposure, found bool) {
 	for k := range c.Interfaces {
 		itf := &c.Interfaces[k]
 		if include != nil && !include(itf) {
 			continue
 		}
-		if !found || exp == "" || reach(itf.Exposure) > reach(exp) {
+		if !found || reach(itf.Exposure) > reach(exp) || reach(itf.Exposure) == reach(exp) && exp == "" {
 			exp, found = itf.Exposure, true
 		}
 	}
@@ -48,16 +49,13 @@ func mostExposed(c *model.Component, include func(*model.Interface) bool) (exp m
 
 // authControls lowers likelihood for authentication and integrity of an
 // interface and lists what the model declares.
-func authControls(l *likelihood, p string, itf *model.Interface) (mit []string, all bool) {
-	all = true
+func authControls(l *likelihood, p string, itf *model.Interface) (mit []string) {
 	var req, mutual *bool
 	if a := itf.Authentication; a != nil {
 		req, mutual = a.Required, a.Mutual
 	}
-	if l.control(req, "peer authenticated") {
+	if l.require(req, p+".authentication.required", "peer authenticated") {
 		mit = append(mit, p+".authentication.required: the peer must authenticate")
-	} else {
-		all = false
 	}
 	if yes(mutual) {
 		mit = append(mit, p+".authentication.mutual: both ends authenticate")
@@ -66,12 +64,10 @@ func authControls(l *likelihood, p string, itf *model.Interface) (mit []string, 
 	if e := itf.Encryption; e != nil {
 		integrity = e.Integrity
 	}
-	if l.control(integrity, "messages integrity-protected") {
+	if l.require(integrity, p+".encryption.integrity", "messages integrity-protected") {
 		mit = append(mit, p+".encryption.integrity: messages are integrity-protected")
-	} else {
-		all = false
 	}
-	return mit, all
+	return mit
 }
 
 func therapyTampering(dev *model.Device) []Threat {
@@ -81,10 +77,10 @@ func therapyTampering(dev *model.Device) []Threat {
 			return
 		}
 		l := newLikelihood(itf.Exposure)
-		mit, all := authControls(l, p, itf)
+		mit := authControls(l, p, itf)
 		out = append(out, Threat{Rule: "therapy-command-tampering", Title: "Therapy commands forged or altered over " + string(itf.Kind),
 			STRIDE: []string{"spoofing", "tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure),
-			Assets: assetsOf(dev, c.ID), Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: all,
+			Assets: assetsOf(dev, c.ID), Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"auth/therapy-interface-authenticated", "net/therapy-command-integrity"}})
 	})
 	return out
@@ -97,11 +93,11 @@ func configTampering(dev *model.Device) []Threat {
 			return
 		}
 		l := newLikelihood(itf.Exposure)
-		mit, all := authControls(l, p, itf)
+		mit := authControls(l, p, itf)
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "configuration-tampering", Title: "Configuration changed by an unauthorised peer over " + string(itf.Kind),
 			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure),
-			Assets: assetsOf(dev, c.ID), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+			Assets: assetsOf(dev, c.ID), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"auth/config-interface-authenticated"}})
 	})
 	return out
@@ -122,30 +118,27 @@ func emergencyAbuse(dev *model.Device) []Threat {
 		}
 		l := newLikelihood(exp)
 		var mit []string
-		all := true
-		if l.control(e.RequiresProximity, "needs proximity to the patient") {
+		if l.require(e.RequiresProximity, p+".requiresProximity", "needs proximity to the patient") {
 			mit = append(mit, p+".requiresProximity")
-		} else {
-			all = false
 		}
-		if l.control(e.Logged, "each emergency session logged") {
+		if l.require(e.Logged, p+".logged", "each emergency session logged") {
 			mit = append(mit, p+".logged")
-		} else {
-			all = false
 		}
-		if e.TimeLimitMinutes != nil && *e.TimeLimitMinutes > 0 {
+		var limited *bool
+		if e.TimeLimitMinutes != nil {
+			b := *e.TimeLimitMinutes > 0
+			limited = &b
+		}
+		if l.expect(limited, p+".timeLimitMinutes", "ends after a time limit") {
 			mit = append(mit, fmt.Sprintf("%s.timeLimitMinutes: ends after %d minutes", p, *e.TimeLimitMinutes))
-		} else {
-			all = false
 		}
-		if e.ReturnToNormal == "automatic" {
+		if l.expect(stated(e.ReturnToNormal, "automatic"), p+".returnToNormal", "returns to normal protection by itself") {
 			mit = append(mit, p+".returnToNormal: automatic")
-		} else {
-			all = false
 		}
+		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "emergency-access-abuse", Title: "Emergency access used to bypass normal protection",
 			STRIDE: []string{"spoofing", "elevation-of-privilege"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
-			Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: all,
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"emergency/proximity-bound", "emergency/logged", "emergency/time-limited", "emergency/returns-to-normal", "emergency/no-unauthenticated-long-range"}})
 	}
 	return out
@@ -164,12 +157,13 @@ func batteryDrain(dev *model.Device) []Threat {
 			limited = &t
 		}
 		var mit []string
-		if l.control(limited, "wake-ups rate-limited before authentication") {
+		if l.require(limited, p+".rateLimit", "wake-ups rate-limited before authentication") {
 			mit = append(mit, p+".rateLimit")
 		}
+		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "battery-drain", Title: "Repeated wake-ups over " + string(itf.Kind) + " drain a battery that cannot be recharged",
 			STRIDE: []string{"denial-of-service"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure), Assets: []string{},
-			Consequence: "therapy", Likelihood: l.score, Severity: 5, Why: l.why, Mitigations: mit, Mitigated: limited != nil,
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"availability/battery-wake-up-limit"}})
 	})
 	return out
@@ -184,10 +178,9 @@ func monitoringDenial(dev *model.Device) []Threat {
 		}
 		exp, _ := mostExposed(c, nil)
 		l := newLikelihood(exp)
-		alarm := c.Monitoring.OnLinkLoss == "alarm" || c.Monitoring.OnLinkLoss == "safe-state"
 		var mit []string
 		sev := 4
-		if alarm {
+		if l.expect(stated(c.Monitoring.OnLinkLoss, "alarm", "safe-state"), ca.Path+".monitoring.onLinkLoss", "a lost link is signalled") {
 			// The link can still be cut, but not unseen.
 			mit = append(mit, fmt.Sprintf("%s.monitoring.onLinkLoss: %s", ca.Path, c.Monitoring.OnLinkLoss))
 			sev = 2
@@ -195,7 +188,7 @@ func monitoringDenial(dev *model.Device) []Threat {
 		}
 		out = append(out, Threat{Rule: "monitoring-denial", Title: "The monitoring link flooded or cut, so that events go unseen",
 			STRIDE: []string{"denial-of-service"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
-			Consequence: "monitoring", Likelihood: l.score, Severity: sev, Why: l.why, Mitigations: mit, Mitigated: alarm,
+			Consequence: "monitoring", Likelihood: l.score, Severity: sev, Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"availability/link-loss-alarm", "availability/fail-safe-under-attack"}})
 	}
 	return out
@@ -218,24 +211,19 @@ func updateTampering(dev *model.Device) []Threat {
 		l := newLikelihood(exp)
 		p := ca.Path + ".security"
 		var mit []string
-		all := true
-		if l.control(u.Signed, "updates signed and checked") {
+		if l.require(u.Signed, p+".update.signed", "updates signed and checked") {
 			mit = append(mit, p+".update.signed")
-		} else {
-			all = false
 		}
 		if l.control(c.Security.SecureBoot, "secure boot") {
 			mit = append(mit, p+".secureBoot")
 		}
-		if yes(u.RollbackProtection) {
+		if l.expect(u.RollbackProtection, p+".update.rollbackProtection", "older firmware refused") {
 			mit = append(mit, p+".update.rollbackProtection")
-		} else {
-			all = false
 		}
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "update-tampering", Title: "Malicious or outdated firmware installed through the update path",
 			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
-			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"update/signed", "update/authenticated-source", "update/rollback-protection", "boot/secure-boot"}})
 	}
 	return out
@@ -260,11 +248,11 @@ func pivot(dev *model.Device) []Threat {
 					continue
 				}
 				l := newLikelihood(itf.Exposure)
-				mit, all := authControls(l, p, itf)
+				mit := authControls(l, p, itf)
 				cons := consequenceOf(target)
 				out = append(out, Threat{Rule: "pivot-from-internet", Title: fmt.Sprintf("%s used as a stepping stone from the internet to %s", c.Name, target.Name),
 					STRIDE: []string{"elevation-of-privilege", "tampering"}, Element: c.ID + "/" + itf.ID + "->" + to, Zone: "internet",
-					Assets: assetsOf(dev, to), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: all,
+					Assets: assetsOf(dev, to), Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 					Rules: []string{"net/internet-exposure-protected", "auth/node-authentication"}})
 			}
 		}
@@ -293,13 +281,14 @@ func dataInTransit(dev *model.Device) []Threat {
 		}
 		carrier := fl.Carrier(dev)
 		var itf *model.Interface
+		var path string
 		for i := range dev.Components {
 			if dev.Components[i].ID != carrier {
 				continue
 			}
 			for k := range dev.Components[i].Interfaces {
 				if dev.Components[i].Interfaces[k].ID == fl.Interface {
-					itf = &dev.Components[i].Interfaces[k]
+					itf, path = &dev.Components[i].Interfaces[k], fmt.Sprintf("components[%d].interfaces[%d]", i, k)
 				}
 			}
 		}
@@ -312,12 +301,12 @@ func dataInTransit(dev *model.Device) []Threat {
 			enc = itf.Encryption.InTransit
 		}
 		var mit []string
-		if l.control(enc, "encrypted in transit") {
+		if l.require(enc, path+".encryption.inTransit", "encrypted in transit") {
 			mit = append(mit, fmt.Sprintf("dataFlows[%d] over %s/%s: encrypted", n, carrier, fl.Interface))
 		}
 		out = append(out, Threat{Rule: "health-data-disclosure-in-transit", Title: "Health data read or altered on its way from " + fl.From + " to " + fl.To,
 			STRIDE: []string{"information-disclosure", "tampering"}, Element: fl.From + "->" + fl.To, Zone: zone(itf.Exposure), Assets: assets,
-			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Mitigated: yes(enc),
+			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"net/health-data-encrypted-in-transit", "net/health-data-integrity"}, via: carrier + "/" + fl.Interface})
 	}
 	return out
@@ -350,12 +339,12 @@ func dataAtRest(dev *model.Device) []Threat {
 			enc = c.Security.DataAtRest.Encrypted
 		}
 		var mit []string
-		if l.control(enc, "stored data encrypted") {
+		if l.require(enc, ca.Path+".security.dataAtRest.encrypted", "stored data encrypted") {
 			mit = append(mit, ca.Path+".security.dataAtRest.encrypted")
 		}
 		out = append(out, Threat{Rule: "health-data-disclosure-at-rest", Title: "Health data read from " + c.Name + "'s storage",
 			STRIDE: []string{"information-disclosure"}, Element: c.ID, Zone: zone(exp), Assets: assets,
-			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Mitigated: yes(enc),
+			Consequence: "privacy", Likelihood: l.score, Severity: 3, Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"data/health-data-encrypted-at-rest"}})
 	}
 	return out
@@ -375,7 +364,7 @@ func servicePorts(dev *model.Device) []Threat {
 			req = itf.Authentication.Required
 		}
 		var mit []string
-		if l.control(req, "port authenticated") {
+		if l.require(req, p+".authentication.required", "port authenticated") {
 			mit = append(mit, p+".authentication.required")
 		}
 		if yes(itf.CanBeDisabled) {
@@ -384,7 +373,7 @@ func servicePorts(dev *model.Device) []Threat {
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "service-port-abuse", Title: "Malware or unauthorised changes brought in over the " + string(itf.Kind) + " port",
 			STRIDE: []string{"tampering", "elevation-of-privilege"}, Element: c.ID + "/" + itf.ID, Zone: "physical", Assets: assetsOf(dev, c.ID),
-			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Mitigated: yes(req),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"auth/physical-ports-protected", "net/unused-interfaces-can-be-disabled"}})
 	})
 	return out
@@ -404,11 +393,13 @@ func repudiation(dev *model.Device) []Threat {
 		if c.Security != nil && c.Security.AuditLogging != nil {
 			logged, tamper = c.Security.AuditLogging.Enabled, c.Security.AuditLogging.TamperProtected
 		}
+		// The log does not stop the change, so it lowers nothing; it
+		// makes the change traceable.
 		var mit []string
 		for _, c := range []struct {
-			b    *bool
-			what string
-		}{{logged, "audit log kept"}, {tamper, "audit log tamper-protected"}} {
+			b          *bool
+			path, what string
+		}{{logged, ".security.auditLogging.enabled", "audit log kept"}, {tamper, ".security.auditLogging.tamperProtected", "audit log tamper-protected"}} {
 			switch {
 			case c.b == nil:
 				l.why = append(l.why, c.what+": not stated")
@@ -417,17 +408,14 @@ func repudiation(dev *model.Device) []Threat {
 			default:
 				l.why = append(l.why, c.what+": no")
 			}
-		}
-		if yes(logged) {
-			mit = append(mit, ca.Path+".security.auditLogging.enabled")
-		}
-		if yes(tamper) {
-			mit = append(mit, ca.Path+".security.auditLogging.tamperProtected")
+			if l.expect(c.b, ca.Path+c.path, c.what) {
+				mit = append(mit, ca.Path+c.path)
+			}
 		}
 		cons := consequenceOf(c)
 		out = append(out, Threat{Rule: "untraceable-changes", Title: "Therapy or configuration changed with no trace of who did it",
 			STRIDE: []string{"repudiation"}, Element: c.ID, Zone: zone(exp), Assets: assetsOf(dev, c.ID),
-			Consequence: cons, Likelihood: l.score, Severity: severity(cons) - 1, Why: l.why, Mitigations: mit, Mitigated: yes(logged) && yes(tamper),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons) - 1, Why: l.why, Mitigations: mit, Controls: l.controls,
 			Rules: []string{"log/audit-enabled", "log/tamper-protected"}})
 	}
 	return out

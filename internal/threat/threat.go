@@ -47,6 +47,14 @@ type Threat struct {
 	// looks for is declared.
 	Mitigations []string `json:"mitigations"`
 	Mitigated   bool     `json:"mitigated"`
+	// Missing are the controls the rule looks for that the model says
+	// are absent or does not state, each as "path: what: no" or "path:
+	// what: not stated".
+	Missing []string `json:"missing"`
+	// Status is mitigated, open, or accepted: open, with an acceptance
+	// (a waiver on threat/ID) that has not expired.
+	Status     string      `json:"status"`
+	Acceptance *Acceptance `json:"acceptance,omitempty"`
 	// Rules are the catalog rules that assess the same weakness; their
 	// findings are this threat's findings.
 	Rules []string `json:"rules"`
@@ -55,8 +63,79 @@ type Threat struct {
 	// when there is one (else the threat is a gap no rule assessed).
 	Findings []string `json:"findings"`
 	Covered  bool     `json:"covered"`
+	// Controls are the controls the rule looks for, with what the model
+	// says of each.
+	Controls []Control `json:"-"`
 	// via is, for a flow, the interface that carries it.
 	via string
+}
+
+// Control is one control a threat rule looks for.
+type Control struct {
+	// Path is the model fact that declares it; What says what it does.
+	Path, What string
+	// Declared is what the model says: nil when it does not say.
+	Declared *bool
+}
+
+// Statuses of a threat.
+const (
+	StatusMitigated = "mitigated"
+	StatusOpen      = "open"
+	StatusAccepted  = "accepted"
+)
+
+// Acceptance is a threat's risk accepted by a waiver: why, by whom and
+// until when. An expired acceptance is kept, and the threat is open
+// again.
+type Acceptance struct {
+	// Waiver is the waiver's finding pattern; Source the file it is in.
+	Waiver  string `json:"waiver"`
+	Reason  string `json:"reason"`
+	Owner   string `json:"owner,omitempty"`
+	Expires string `json:"expires,omitempty"`
+	Source  string `json:"source,omitempty"`
+	Expired bool   `json:"expired,omitempty"`
+}
+
+// FindingPrefix is what a threat's ID is prefixed with to name it as a
+// finding, and so in a waiver: threat/battery-drain@ipg/mics.
+const FindingPrefix = "threat/"
+
+// Accept records the acceptance of each threat that accept returns one
+// for (nil: none). A threat accepted and not expired is accepted unless
+// already mitigated.
+func Accept(ts []Threat, accept func(findingID string) *Acceptance) {
+	for i := range ts {
+		t := &ts[i]
+		a := accept(FindingPrefix + t.ID)
+		if a == nil {
+			continue
+		}
+		t.Acceptance = a
+		if !a.Expired && t.Status == StatusOpen {
+			t.Status = StatusAccepted
+		}
+	}
+}
+
+// Kinds are the threat rules' IDs.
+func Kinds() []string {
+	out := make([]string, len(rules))
+	for i, r := range rules {
+		out[i] = r.id
+	}
+	return out
+}
+
+// KindTitle is a threat rule's title, "" for an unknown rule.
+func KindTitle(kind string) string {
+	for _, r := range rules {
+		if r.id == kind {
+			return r.title
+		}
+	}
+	return ""
 }
 
 // Assessed is a finding of the health check, as Link reads it.
@@ -168,6 +247,23 @@ func Derive(dev *model.Device) []Threat {
 		if t.Why == nil {
 			t.Why = []string{}
 		}
+		t.Missing = []string{}
+		t.Mitigated = len(t.Controls) > 0
+		for _, c := range t.Controls {
+			switch {
+			case c.Declared == nil:
+				t.Missing = append(t.Missing, c.Path+": "+c.What+": not stated")
+			case !*c.Declared:
+				t.Missing = append(t.Missing, c.Path+": "+c.What+": no")
+			}
+		}
+		if len(t.Missing) > 0 {
+			t.Mitigated = false
+		}
+		t.Status = StatusOpen
+		if t.Mitigated {
+			t.Status = StatusMitigated
+		}
 	}
 	rank := map[Risk]int{Critical: 0, High: 1, Medium: 2, Low: 3}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -181,8 +277,8 @@ func Derive(dev *model.Device) []Threat {
 
 // rule derives the threats of one kind.
 type rule struct {
-	id     string
-	derive func(dev *model.Device) []Threat
+	id, title string
+	derive    func(dev *model.Device) []Threat
 }
 
 // likelihood starts from the zone's reach and lowers it for each control
@@ -191,6 +287,8 @@ type rule struct {
 type likelihood struct {
 	score int
 	why   []string
+	// controls are those the rule looks for, in the order it looked.
+	controls []Control
 }
 
 func newLikelihood(e model.Exposure) *likelihood {
@@ -216,6 +314,31 @@ func (l *likelihood) control(b *bool, what string) bool {
 	}
 	l.why = append(l.why, what+": no")
 	return false
+}
+
+// require is control for a control the threat needs to be mitigated,
+// declared at path.
+func (l *likelihood) require(b *bool, path, what string) bool {
+	l.expect(b, path, what)
+	return l.control(b, what)
+}
+
+// expect records a control the threat needs to be mitigated that does
+// not change its likelihood.
+func (l *likelihood) expect(b *bool, path, what string) bool {
+	l.controls = append(l.controls, Control{Path: path, What: what, Declared: b})
+	return yes(b)
+}
+
+// stated is a yes/no fact from a value: nil when the value is not
+// stated, else whether it is one of good.
+func stated[T comparable](v T, good ...T) *bool {
+	var zero T
+	if v == zero {
+		return nil
+	}
+	b := slices.Contains(good, v)
+	return &b
 }
 
 func yes(b *bool) bool { return b != nil && *b }
@@ -266,7 +389,7 @@ type Zone struct {
 
 // Surface summarises the attack surface per exposure zone, most exposed
 // first: the interfaces reachable from it, and the threats from it (open:
-// not fully mitigated by declared controls).
+// neither mitigated by declared controls nor accepted).
 func Surface(dev *model.Device, threats []Threat) []Zone {
 	order := []string{"internet", "hospital-network", "home-network", "proximity", "physical", "not stated"}
 	zs := map[string]*Zone{}
@@ -284,7 +407,7 @@ func Surface(dev *model.Device, threats []Threat) []Zone {
 	for _, t := range threats {
 		z := get(t.Zone)
 		z.Threats++
-		if !t.Mitigated {
+		if t.Status == StatusOpen {
 			z.Open++
 		}
 		if rank[t.Risk] > rank[z.Highest] {

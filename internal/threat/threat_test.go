@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -80,12 +81,22 @@ func TestRules(t *testing.T) {
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			open, ok := find(Derive(parse(t, "components:\n"+tc.open+"\n")), tc.rule, tc.element)
-			if !ok || open.Mitigated || open.Risk != tc.wantRisk {
-				t.Errorf("open: %+v (found %v), want unmitigated at %s", open, ok, tc.wantRisk)
+			if !ok || open.Mitigated || open.Risk != tc.wantRisk || open.Status != StatusOpen || len(open.Missing) == 0 {
+				t.Errorf("open: %+v (found %v), want unmitigated at %s with what is missing", open, ok, tc.wantRisk)
+			}
+			for _, m := range open.Missing {
+				if !strings.HasPrefix(m, "components[0].") || !strings.HasSuffix(m, ": no") && !strings.HasSuffix(m, ": not stated") {
+					t.Errorf("missing %q: want path: what: no|not stated", m)
+				}
 			}
 			mit, ok := find(Derive(parse(t, "components:\n"+tc.mitigated+"\n")), tc.rule, tc.element)
-			if !ok || !mit.Mitigated || len(mit.Mitigations) == 0 || mit.Risk != tc.mitRisk {
+			if !ok || !mit.Mitigated || len(mit.Mitigations) == 0 || mit.Risk != tc.mitRisk || mit.Status != StatusMitigated || len(mit.Missing) != 0 {
 				t.Errorf("mitigated: %+v (found %v), want mitigated at %s", mit, ok, tc.mitRisk)
+			}
+			for _, c := range mit.Controls {
+				if !yes(c.Declared) || !strings.HasPrefix(c.Path, "components[0].") {
+					t.Errorf("mitigated, control %+v: want declared at a model path", c)
+				}
 			}
 			if _, ok := find(Derive(parse(t, "components:\n"+tc.absent+"\n")), tc.rule, tc.element); ok {
 				t.Errorf("derived without cause")
@@ -201,6 +212,64 @@ func TestLink(t *testing.T) {
 	for i, w := range want {
 		if !reflect.DeepEqual(ts[i].Findings, w) || ts[i].Covered != (len(w) > 0) {
 			t.Errorf("%s: findings %v covered %v, want %v", ts[i].Element, ts[i].Findings, ts[i].Covered, w)
+		}
+	}
+}
+
+// TestUnstatedExposureKeepsItsReach: an interface whose exposure is not
+// stated counts as a local network for the component, and a physical
+// port beside it does not lower that.
+func TestUnstatedExposureKeepsItsReach(t *testing.T) {
+	for _, order := range []string{
+		"[{id: n, kind: wifi, changesConfiguration: true}, {id: u, kind: usb, exposure: physical, changesConfiguration: true}]",
+		"[{id: u, kind: usb, exposure: physical, changesConfiguration: true}, {id: n, kind: wifi, changesConfiguration: true}]",
+	} {
+		ts := Derive(parse(t, "components:\n  - {id: p, name: P, kind: infusion-pump, role: device, interfaces: "+order+"}\n"))
+		th, ok := find(ts, "untraceable-changes", "p")
+		if !ok || th.Zone != "not stated" || th.Likelihood != 4 {
+			t.Errorf("%s: %+v, want zone not stated, likelihood 4", order, th)
+		}
+	}
+}
+
+// TestAccept: an acceptance that has not expired makes an open threat
+// accepted; an expired one leaves it open and is shown; a mitigated
+// threat stays mitigated; the surface counts only open threats.
+func TestAccept(t *testing.T) {
+	dev := parse(t, "components:\n  - {id: ipg, name: IPG, kind: implant, role: device, power: battery, interfaces: [{id: mics, kind: mics, exposure: proximity}, {id: rf, kind: ble, exposure: proximity, rateLimit: {wakeUpsPerHour: 4}}]}\n")
+	ts := Derive(dev)
+	var asked []string
+	Accept(ts, func(id string) *Acceptance {
+		asked = append(asked, id)
+		switch id {
+		case "threat/battery-drain@ipg/mics":
+			return &Acceptance{Waiver: "threat/battery-drain@*", Reason: "r", Expired: true}
+		case "threat/battery-drain@ipg/rf":
+			return &Acceptance{Waiver: "threat/battery-drain@*", Reason: "r"}
+		}
+		return nil
+	})
+	if !slices.Contains(asked, "threat/battery-drain@ipg/mics") {
+		t.Fatalf("asked %v", asked)
+	}
+	if th, _ := find(ts, "battery-drain", "ipg/mics"); th.Status != StatusOpen || th.Acceptance == nil || !th.Acceptance.Expired {
+		t.Errorf("expired: %s %+v", th.Status, th.Acceptance)
+	}
+	if th, _ := find(ts, "battery-drain", "ipg/rf"); th.Status != StatusMitigated || th.Acceptance == nil {
+		t.Errorf("mitigated and accepted: %s %+v", th.Status, th.Acceptance)
+	}
+	Accept(ts, func(id string) *Acceptance {
+		if id == "threat/battery-drain@ipg/mics" {
+			return &Acceptance{Waiver: id, Reason: "r", Expires: "2027-01-01"}
+		}
+		return nil
+	})
+	if th, _ := find(ts, "battery-drain", "ipg/mics"); th.Status != StatusAccepted {
+		t.Errorf("accepted: %s", th.Status)
+	}
+	for _, z := range Surface(dev, ts) {
+		if z.Zone == "proximity" && z.Open != 0 {
+			t.Errorf("proximity: %d open, want 0 (one accepted, one mitigated)", z.Open)
 		}
 	}
 }
