@@ -9,9 +9,13 @@ import (
 	"github.com/mdcheck/mdcheck/internal/model"
 )
 
+// implantZone is the trust boundary of the patient's body: an implanted
+// component sits inside it, whatever its interfaces reach.
+const implantZone model.Exposure = "implant"
+
 // Zones are the exposure zones of the diagram, most exposed first: a
 // component sits in the zone of its most exposed interface, so that what
-// the internet reaches is at the top.
+// the internet reaches is at the top; an implanted one inside the body.
 var zones = []struct {
 	exposure model.Exposure
 	label    string
@@ -23,6 +27,7 @@ var zones = []struct {
 	{model.ExposureHomeNetwork, "Home network", "#854d0e", "#fefce8"},
 	{model.ExposureProximity, "Proximity (radio)", "#1d4ed8", "#eff6ff"},
 	{model.ExposurePhysical, "Physical access", "#374151", "#f9fafb"},
+	{implantZone, "Implant (inside the body)", "#15803d", "#f0fdf4"},
 	{"", "Exposure not stated", "#6b21a8", "#faf5ff"},
 }
 
@@ -203,6 +208,9 @@ func DataFlowDiagram(dev *model.Device, markers []Marker) string {
 	var legend strings.Builder
 	x := 16.0
 	for _, z := range zones {
+		if z.exposure == implantZone {
+			continue // a band, not an interface's exposure
+		}
 		fmt.Fprintf(&legend, `<circle cx="%.0f" cy="%.0f" r="4" fill="%s"/><text x="%.0f" y="%.0f" font-size="11">%s</text>`, x, legendY, z.color, x+8, legendY+4, esc(z.label))
 		x += 8 + float64(len(z.label))*6.2 + 18
 	}
@@ -226,9 +234,13 @@ func DataFlowDiagram(dev *model.Device, markers []Marker) string {
 	return svg.String()
 }
 
-// zoneOf is the band of a component: the zone of its most exposed
-// interface; a component without interfaces has no exposure to state.
+// zoneOf is the band of a component: inside the body for an implanted
+// one, else the zone of its most exposed interface; a component without
+// interfaces has no exposure to state.
 func zoneOf(c model.Component) int {
+	if c.Implanted() {
+		return zoneIndex(implantZone)
+	}
 	best := len(zones) - 1
 	for _, itf := range c.Interfaces {
 		best = min(best, zoneIndex(itf.Exposure))

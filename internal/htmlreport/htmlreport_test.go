@@ -175,6 +175,13 @@ func TestDiagram(t *testing.T) {
 	if !strings.Contains(svg, `<title id="arch-title">`) || !strings.Contains(svg, `<desc id="arch-desc">`) {
 		t.Error("no text alternative")
 	}
+	// The implant sits inside the body's trust boundary, though its radio
+	// is reachable from proximity; the programmer does not.
+	for id, zone := range map[string]string{"implant": "Implant (inside the body)", "programmer": "Proximity (radio)"} {
+		if !strings.Contains(svg, "("+id+") in zone "+zone) {
+			t.Errorf("%s is not in zone %s", id, zone)
+		}
+	}
 }
 
 // TestReproducible: the same inputs give the same bytes.

@@ -507,6 +507,12 @@ func (k ComponentKind) SoftwareOnly() bool {
 	return false
 }
 
+// Implanted reports whether the component sits inside the patient's
+// body: an implant, or a component classified as implantable.
+func (c *Component) Implanted() bool {
+	return c.Kind == "implant" || c.Classification != nil && c.Classification.Invasiveness == "implantable"
+}
+
 // Speaks reports whether the interface carries one of the protocols.
 func (in *Interface) Speaks(ps ...Protocol) bool {
 	for _, p := range in.Protocols {

@@ -387,11 +387,17 @@ type Zone struct {
 	Highest    Risk     `json:"highest,omitempty"`
 }
 
+// ImplantZone is the trust boundary of the patient's body.
+const ImplantZone = "implant"
+
 // Surface summarises the attack surface per exposure zone, most exposed
 // first: the interfaces reachable from it, and the threats from it (open:
-// neither mitigated by declared controls nor accepted).
+// neither mitigated by declared controls nor accepted). The implant zone
+// is the body's boundary: the interfaces of implanted components, and
+// the threats that reach one (also counted under the zone they come
+// from).
 func Surface(dev *model.Device, threats []Threat) []Zone {
-	order := []string{"internet", "hospital-network", "home-network", "proximity", "physical", "not stated"}
+	order := []string{"internet", "hospital-network", "home-network", "proximity", "physical", ImplantZone, "not stated"}
 	zs := map[string]*Zone{}
 	get := func(z string) *Zone {
 		if zs[z] == nil {
@@ -399,19 +405,31 @@ func Surface(dev *model.Device, threats []Threat) []Zone {
 		}
 		return zs[z]
 	}
+	implanted := map[string]bool{}
 	each(dev, func(c *model.Component, _ string, itf *model.Interface) {
 		z := get(zone(itf.Exposure))
 		z.Interfaces = append(z.Interfaces, c.ID+"/"+itf.ID)
+		if c.Implanted() {
+			implanted[c.ID] = true
+			get(ImplantZone).Interfaces = append(get(ImplantZone).Interfaces, c.ID+"/"+itf.ID)
+		}
 	})
 	rank := map[Risk]int{"": 0, Low: 1, Medium: 2, High: 3, Critical: 4}
-	for _, t := range threats {
-		z := get(t.Zone)
+	count := func(z *Zone, t Threat) {
 		z.Threats++
 		if t.Status == StatusOpen {
 			z.Open++
 		}
 		if rank[t.Risk] > rank[z.Highest] {
 			z.Highest = t.Risk
+		}
+	}
+	for _, t := range threats {
+		count(get(t.Zone), t)
+		from, to, _ := strings.Cut(t.Element, "->")
+		from, _, _ = strings.Cut(from, "/")
+		if implanted[from] || implanted[to] {
+			count(get(ImplantZone), t)
 		}
 	}
 	var out []Zone

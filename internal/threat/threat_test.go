@@ -163,6 +163,12 @@ func TestFlowsAndPivot(t *testing.T) {
 	if len(zs) == 0 || zs[0].Zone != "internet" || zs[0].Open == 0 {
 		t.Errorf("surface = %+v, want the internet first with open threats", zs)
 	}
+	// The body's boundary: the implant's radio, and the threats that
+	// reach the implant (its emergency access, the pivot to it).
+	i := slices.IndexFunc(zs, func(z Zone) bool { return z.Zone == ImplantZone })
+	if i < 0 || !reflect.DeepEqual(zs[i].Interfaces, []string{"ipg/mics"}) || zs[i].Threats != 2 || zs[i].Open != 2 {
+		t.Errorf("implant zone = %+v (at %d), want ipg/mics with 2 open threats", zs, i)
+	}
 }
 
 // TestUnstatedIsNotMitigated: a control the model does not state lowers
