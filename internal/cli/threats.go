@@ -19,11 +19,14 @@ they do to patients (therapy, monitoring, diagnosis, privacy): therapy
 commands forged over radio, emergency access abused, an implant's battery
 drained by wake-ups, the monitoring link cut, malicious updates, a device
 used as a stepping stone from the internet, health data read in transit
-or at rest, service ports abused, changes without a trace. Each threat has
-a likelihood from the model's facts (exposure, authentication, integrity,
-encryption, rate limits), a risk, the controls the model declares, and
-the catalog rules that assess the same weakness. The attack surface is
-summarised per exposure zone.
+or at rest, service ports abused, changes without a trace, orders, results
+or images forged over HL7, DICOM or FHIR, an app misused on a phone. Each
+threat has a likelihood from the model's facts (exposure, authentication,
+integrity, encryption, rate limits), a risk, the controls the model
+declares and those it lacks, and the catalog rules that assess the same
+weakness; a threat no rule assesses is a finding of its own in check. The
+attack surface is summarised per exposure zone, the patient's body (the
+implant zone) included.
 
 Accepting a threat's residual risk uses a waiver file (--waivers, as in
 check): a waiver whose finding is threat/RULE@ELEMENT (patterns with * and

@@ -174,6 +174,16 @@ func (AuthMethod) Values() []string {
 	return []string{"none", "password", "pin", "smart-card", "biometric", "certificate", "mutual-tls", "token", "api-key", "pairing", "magnet", "proximity", "shared-secret", "oauth", "other"}
 }
 
+// Person reports whether the method authenticates a person (rather than
+// a node).
+func (m AuthMethod) Person() bool {
+	switch m {
+	case "password", "pin", "smart-card", "biometric", "token", "oauth":
+		return true
+	}
+	return false
+}
+
 // CredentialPolicy is how default credentials are handled.
 type CredentialPolicy string
 

@@ -3,6 +3,7 @@ package threat
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
 )
@@ -20,6 +21,8 @@ var rules = []rule{
 	{"health-data-disclosure-at-rest", "Health data read from storage", dataAtRest},
 	{"service-port-abuse", "Service port used to bring in malware or changes", servicePorts},
 	{"untraceable-changes", "Therapy or configuration changed without a trace", repudiation},
+	{"clinical-message-forgery", "Orders, results or images forged or altered over HL7, DICOM or FHIR", clinicalMessages},
+	{"mobile-app-misuse", "Someone holding the phone, or malware on it, acts through the app", mobileApps},
 }
 
 // each calls fn for every interface of every device component, with the
@@ -427,4 +430,88 @@ func zone(e model.Exposure) string {
 		return "not stated"
 	}
 	return string(e)
+}
+
+// clinicalMessages: HL7 v2, DICOM and FHIR carry the orders, results and
+// images clinicians act on; forged or altered on the way, they mislead
+// diagnosis or treatment.
+func clinicalMessages(dev *model.Device) []Threat {
+	var out []Threat
+	each(dev, func(c *model.Component, p string, itf *model.Interface) {
+		var ps []string
+		for _, pr := range itf.Protocols {
+			if pr == "hl7-mllp" || pr == "dicom" || pr == "fhir" {
+				ps = append(ps, string(pr))
+			}
+		}
+		if len(ps) == 0 {
+			return
+		}
+		l := newLikelihood(itf.Exposure)
+		mit := authControls(l, p, itf)
+		cons := consequenceOf(c)
+		if cons == "privacy" {
+			cons = "diagnosis" // clinical data a clinician decides on
+		}
+		out = append(out, Threat{Rule: "clinical-message-forgery", Title: "Orders, results or images forged or altered over " + strings.Join(ps, ", "),
+			STRIDE: []string{"spoofing", "tampering"}, Element: c.ID + "/" + itf.ID, Zone: zone(itf.Exposure), Assets: assetsOf(dev, c.ID),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
+			Rules: []string{"net/dicom-secured", "net/hl7-secured", "auth/node-authentication", "net/no-cleartext-protocols"}})
+	})
+	return out
+}
+
+// mobileApps: an app runs on a phone its manufacturer does not control.
+// Whoever holds the phone unlocked, or malware on it, acts through the
+// app on what it drives and reads what it shows.
+func mobileApps(dev *model.Device) []Threat {
+	var out []Threat
+	for _, ca := range dev.DeviceComponents() {
+		c := ca.Component
+		if c.Kind != "mobile-app" {
+			continue
+		}
+		l := newLikelihood(model.ExposurePhysical)
+		p := ca.Path + ".accessControl"
+		var person, timeout *bool
+		if a := c.AccessControl; a != nil {
+			if len(a.AuthenticationMethods) > 0 {
+				b := slices.ContainsFunc(a.AuthenticationMethods, model.AuthMethod.Person)
+				person = &b
+			}
+			if a.SessionTimeoutMinutes != nil {
+				b := *a.SessionTimeoutMinutes > 0
+				timeout = &b
+			}
+		}
+		var mit []string
+		if l.require(person, p+".authenticationMethods", "users authenticate to the app") {
+			mit = append(mit, p+".authenticationMethods: the user authenticates")
+		}
+		if l.expect(timeout, p+".sessionTimeoutMinutes", "sessions time out") {
+			mit = append(mit, fmt.Sprintf("%s.sessionTimeoutMinutes: after %d minutes", p, *c.AccessControl.SessionTimeoutMinutes))
+		}
+		cons := drivenConsequence(dev, c)
+		out = append(out, Threat{Rule: "mobile-app-misuse", Title: "Someone holding the phone, or malware on it, acts through " + c.Name,
+			STRIDE: []string{"spoofing", "elevation-of-privilege", "information-disclosure"}, Element: c.ID, Zone: "physical", Assets: assetsOf(dev, c.ID),
+			Consequence: cons, Likelihood: l.score, Severity: severity(cons), Why: l.why, Mitigations: mit, Controls: l.controls,
+			Rules: []string{"auth/session-timeout", "auth/lockout"}})
+	}
+	return out
+}
+
+// drivenConsequence is the gravest consequence of c or of a device
+// component it connects to: an app that drives a pump drives therapy.
+func drivenConsequence(dev *model.Device, c *model.Component) string {
+	cons := consequenceOf(c)
+	for _, itf := range c.Interfaces {
+		for _, to := range itf.ConnectsTo {
+			for _, t := range dev.DeviceComponents() {
+				if t.Component.ID == to && severity(consequenceOf(t.Component)) > severity(cons) {
+					cons = consequenceOf(t.Component)
+				}
+			}
+		}
+	}
+	return cons
 }

@@ -78,6 +78,19 @@ func TestRules(t *testing.T) {
 			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesTherapy: true}], security: {auditLogging: {enabled: true, tamperProtected: true}}}`,
 			`  - {id: pump, name: Pump, kind: infusion-pump, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network}]}`,
 			High, High},
+		{"clinical-message-forgery", "viewer/dicom",
+			`  - {id: viewer, name: Viewer, kind: standalone-software, role: device, interfaces: [{id: dicom, kind: wired-network, exposure: hospital-network, protocols: [dicom], authentication: {required: false}}]}`,
+			`  - {id: viewer, name: Viewer, kind: standalone-software, role: device, interfaces: [{id: dicom, kind: wired-network, exposure: hospital-network, protocols: [dicom], authentication: {required: true}, encryption: {integrity: true}}]}`,
+			`  - {id: viewer, name: Viewer, kind: standalone-software, role: device, interfaces: [{id: dicom, kind: wired-network, exposure: hospital-network, protocols: [https]}]}`,
+			High, Medium},
+		{"mobile-app-misuse", "app",
+			"  - {id: app, name: App, kind: mobile-app, role: device, accessControl: {authenticationMethods: [pairing]}, interfaces: [{id: ble, kind: ble, exposure: proximity, connectsTo: [pump]}]}\n" +
+				"  - {id: pump, name: Pump, kind: insulin-pump, role: device}",
+			"  - {id: app, name: App, kind: mobile-app, role: device, accessControl: {authenticationMethods: [biometric], sessionTimeoutMinutes: 5}, interfaces: [{id: ble, kind: ble, exposure: proximity, connectsTo: [pump]}]}\n" +
+				"  - {id: pump, name: Pump, kind: insulin-pump, role: device}",
+			"  - {id: app, name: App, kind: web-application, role: device, interfaces: [{id: ble, kind: ble, exposure: proximity, connectsTo: [pump]}]}\n" +
+				"  - {id: pump, name: Pump, kind: insulin-pump, role: device}",
+			Medium, Low},
 	} {
 		t.Run(tc.rule, func(t *testing.T) {
 			open, ok := find(Derive(parse(t, "components:\n"+tc.open+"\n")), tc.rule, tc.element)
@@ -276,6 +289,17 @@ func TestAccept(t *testing.T) {
 	for _, z := range Surface(dev, ts) {
 		if z.Zone == "proximity" && z.Open != 0 {
 			t.Errorf("proximity: %d open, want 0 (one accepted, one mitigated)", z.Open)
+		}
+	}
+}
+
+// TestAppDrivesTherapy: an app that drives a pump threatens therapy,
+// one that drives nothing its own data.
+func TestAppDrivesTherapy(t *testing.T) {
+	for _, tc := range []struct{ connects, want string }{{"[pump]", "therapy"}, {"[]", "privacy"}} {
+		ts := Derive(parse(t, "components:\n  - {id: app, name: App, kind: mobile-app, role: device, interfaces: [{id: ble, kind: ble, exposure: proximity, connectsTo: "+tc.connects+"}]}\n  - {id: pump, name: Pump, kind: insulin-pump, role: device}\n"))
+		if th, ok := find(ts, "mobile-app-misuse", "app"); !ok || th.Consequence != tc.want || th.Severity != severity(tc.want) {
+			t.Errorf("connects to %s: %+v (found %v), want %s", tc.connects, th, ok, tc.want)
 		}
 	}
 }

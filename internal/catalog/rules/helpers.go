@@ -61,13 +61,7 @@ func hasProtocol(in *model.Interface, ps ...model.Protocol) bool { return in.Spe
 // personAuth reports whether methods authenticate a person (rather than a
 // node).
 func personAuth(methods []model.AuthMethod) bool {
-	for _, m := range methods {
-		switch m {
-		case "password", "pin", "smart-card", "biometric", "token", "oauth":
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(methods, model.AuthMethod.Person)
 }
 
 // facts returns a component's classification facts, or empty ones.
