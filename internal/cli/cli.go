@@ -21,6 +21,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
 	"github.com/mdcheck/mdcheck/internal/render"
+	"github.com/mdcheck/mdcheck/internal/server"
 )
 
 // Exit codes, shared by every subcommand.
@@ -134,6 +135,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
 	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout), newIFU(stdout), newThreats(stdout), newKeygen(stdout), newVerify(stdout), newVersion(stdout))
+	root.AddCommand(server.Commands(server.Env{Stdout: stdout, Stderr: stderr, Build: thisBuild(), VulnDB: defaultDB(), Findings: errFindings})...)
 	return root
 }
 

@@ -22,20 +22,19 @@ func defaultDB() string {
 	if p := os.Getenv("MDCHECK_DB"); p != "" {
 		return p
 	}
-	dir, err := os.UserCacheDir()
-	if err != nil {
-		dir = os.TempDir()
-	}
-	return filepath.Join(dir, "mdcheck", "vuln.db")
+	return filepath.Join(cacheDir(), "vuln.db")
 }
 
 // defaultMirror is where db update keeps the downloaded feeds.
-func defaultMirror() string {
+func defaultMirror() string { return filepath.Join(cacheDir(), "feeds") }
+
+// cacheDir is mdcheck's folder in the user's cache.
+func cacheDir() string {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		dir = os.TempDir()
 	}
-	return filepath.Join(dir, "mdcheck", "feeds")
+	return filepath.Join(dir, "mdcheck")
 }
 
 // dbFlags are the flags of a command that reads the vulnerability

@@ -748,8 +748,9 @@ func TestExitCodeTable(t *testing.T) {
 			t.Errorf("row %q has %d cells, want 5", name, len(row))
 			continue
 		}
-		// verify's threshold is any difference from the signed manifest.
-		hasThreshold := c.Flags().Lookup("fail-on") != nil || name == "verify"
+		// verify's and audit verify's threshold is any difference from
+		// what was signed.
+		hasThreshold := c.Flags().Lookup("fail-on") != nil || name == "verify" || name == "audit verify"
 		if says := row[2] != "—"; says != hasThreshold {
 			t.Errorf("%s: --fail-on %v, but the table's exit-1 cell is %q", name, hasThreshold, row[2])
 		}

@@ -1,0 +1,525 @@
+package fleet
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
+	_ "modernc.org/sqlite"             // the SQLite driver, pure Go
+)
+
+// Store is the fleet's database.
+type Store struct {
+	db       *sql.DB
+	postgres bool
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// Open opens the store a DSN names, "sqlite:FILE" or a PostgreSQL URL
+// ("postgres://..."), and applies the migrations it lacks.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	s := &Store{Now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		file := strings.TrimPrefix(dsn, "sqlite:")
+		if file == "" {
+			return nil, fmt.Errorf("sqlite: needs a file name (sqlite:FILE)")
+		}
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			return nil, err
+		}
+		// WAL for readers beside one writer; a writing transaction takes
+		// the write lock when it begins, so two never read the same audit
+		// head; full sync so that what is acknowledged survives a crash.
+		s.db, err = sql.Open("sqlite", "file:"+file+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(20000)&_pragma=foreign_keys(1)&_txlock=immediate")
+		if err == nil {
+			s.db.SetMaxOpenConns(4)
+		}
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		s.postgres = true
+		s.db, err = sql.Open("pgx", dsn)
+	default:
+		return nil, fmt.Errorf("store %q: use sqlite:FILE or a postgres:// URL", dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Close closes the store.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping reports whether the store answers.
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// q rewrites a query written with ? for the store's dialect.
+func (s *Store) q(query string) string {
+	if !s.postgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// migrations are the schema's versions, applied in order, each once.
+var migrations = [][]string{
+	{
+		`CREATE TABLE orgs (id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, created TEXT NOT NULL)`,
+		`CREATE TABLE tokens (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), role TEXT NOT NULL, hash TEXT NOT NULL UNIQUE, created TEXT NOT NULL, revoked TEXT)`,
+		`CREATE TABLE devices (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), name TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL, model_version INTEGER NOT NULL)`,
+		`CREATE INDEX devices_org ON devices (org_id, id)`,
+		`CREATE TABLE versions (device_id TEXT NOT NULL REFERENCES devices(id), kind TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, created TEXT NOT NULL, body {blob} NOT NULL, PRIMARY KEY (device_id, kind, version))`,
+		`CREATE TABLE assessments (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), device_id TEXT NOT NULL REFERENCES devices(id), model_version INTEGER NOT NULL, status TEXT NOT NULL, created TEXT NOT NULL, finished TEXT, readiness DOUBLE PRECISION, error TEXT NOT NULL DEFAULT '', report TEXT)`,
+		`CREATE INDEX assessments_device ON assessments (device_id, id)`,
+		`CREATE INDEX assessments_status ON assessments (status, id)`,
+		`CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, org_id TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, before_sha TEXT NOT NULL, after_sha TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)`,
+		`CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY, head TEXT NOT NULL, at TEXT NOT NULL, key TEXT NOT NULL, signature TEXT NOT NULL)`,
+	},
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store: %w", err)
+	}
+	for i, stmts := range migrations {
+		v := i + 1
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM schema_migrations WHERE version = ?`), v).Scan(&n); err != nil || n > 0 {
+				return err
+			}
+			for _, st := range stmts {
+				blob := "BLOB"
+				if s.postgres {
+					blob = "BYTEA"
+				}
+				if _, err := tx.ExecContext(ctx, strings.ReplaceAll(st, "{blob}", blob)); err != nil {
+					return fmt.Errorf("migration %d: %w", v, err)
+				}
+			}
+			_, err := tx.ExecContext(ctx, s.q(`INSERT INTO schema_migrations (version, applied) VALUES (?, ?)`), v, s.stamp())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("store: %w", err)
+		}
+	}
+	return nil
+}
+
+// tx runs fn in a transaction, committed when fn returns nil. On
+// PostgreSQL the transaction first takes the audit lock, so that
+// writers append to the chain one at a time (SQLite's writing
+// transactions are already one at a time).
+func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	if s.postgres {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7453)`); err != nil {
+			tx.Rollback()
+			return err
+		}
+	}
+	if err := fn(tx); err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) stamp() string { return s.Now().UTC().Format(time.RFC3339Nano) }
+
+func parseTime(v string) time.Time {
+	t, _ := time.Parse(time.RFC3339Nano, v)
+	return t
+}
+
+// newID is a time-ordered random identifier: 8 bytes of the clock and 8
+// random ones, in hex, so that sorting by ID sorts by creation.
+func (s *Store) newID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(s.Now().UnixNano()))
+	if _, err := rand.Read(b[8:]); err != nil {
+		panic(err)
+	}
+	return hex.EncodeToString(b[:])
+}
+
+func digest(b []byte) string {
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// CreateToken makes an API token for org with role, creating the
+// organisation if it does not exist, and returns the secret: it is shown
+// once and stored only as its hash.
+func (s *Store) CreateToken(ctx context.Context, by Actor, org string, role Role) (secret string, t Token, err error) {
+	if strings.TrimSpace(org) == "" {
+		return "", Token{}, fmt.Errorf("%w: an organisation name is needed", ErrInvalid)
+	}
+	if _, ok := ParseRole(string(role)); !ok {
+		return "", Token{}, fmt.Errorf("%w: role %q is not admin, assessor or viewer", ErrInvalid, role)
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return "", Token{}, err
+	}
+	secret = "mdc_" + base64.RawURLEncoding.EncodeToString(raw[:])
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		var orgID string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM orgs WHERE name = ?`), org).Scan(&orgID)
+		if errors.Is(err, sql.ErrNoRows) {
+			orgID = s.newID()
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO orgs (id, name, created) VALUES (?, ?, ?)`), orgID, org, s.stamp()); err != nil {
+				return err
+			}
+			if err := s.appendAudit(ctx, tx, by, orgID, "org.create", "org/"+orgID, "", digest([]byte(org))); err != nil {
+				return err
+			}
+		} else if err != nil {
+			return err
+		}
+		t = Token{ID: s.newID(), Org: orgID, Role: role, Created: s.Now()}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO tokens (id, org_id, role, hash, created) VALUES (?, ?, ?, ?, ?)`), t.ID, orgID, string(role), digest([]byte(secret)), s.stamp()); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, by, orgID, "token.create", "token/"+t.ID, "", digest([]byte(t.ID+" "+string(role))))
+	})
+	return secret, t, err
+}
+
+// Authenticate finds the token a secret belongs to; a revoked or unknown
+// one is ErrNotFound.
+func (s *Store) Authenticate(ctx context.Context, secret string) (Token, error) {
+	var t Token
+	var created string
+	var revoked sql.NullString
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, org_id, role, created, revoked FROM tokens WHERE hash = ?`), digest([]byte(secret))).Scan(&t.ID, &t.Org, &t.Role, &created, &revoked)
+	if errors.Is(err, sql.ErrNoRows) || err == nil && revoked.Valid {
+		return Token{}, ErrNotFound
+	}
+	t.Created = parseTime(created)
+	return t, err
+}
+
+// RevokeToken revokes a token of the actor's organisation.
+func (s *Store) RevokeToken(ctx context.Context, by Actor, id string) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE tokens SET revoked = ? WHERE id = ? AND org_id = ? AND revoked IS NULL`), s.stamp(), id, by.Org)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrNotFound
+		}
+		return s.appendAudit(ctx, tx, by, by.Org, "token.revoke", "token/"+id, digest([]byte(id)), "")
+	})
+}
+
+// CreateDevice stores a device with the first version of its model and
+// queues its assessment, in one transaction: when it returns, all of it
+// is committed, or none.
+func (s *Store) CreateDevice(ctx context.Context, by Actor, name string, model []byte) (Device, Assessment, error) {
+	now := s.Now()
+	d := Device{ID: s.newID(), Org: by.Org, Name: name, Created: now, Updated: now, Model: 1}
+	a := Assessment{ID: s.newID(), Org: by.Org, Device: d.ID, ModelVersion: 1, Status: Queued, Created: now}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		st := s.stamp()
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, org_id, name, created, updated, model_version) VALUES (?, ?, ?, ?, ?, 1)`), d.ID, d.Org, name, st, st); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO versions (device_id, kind, version, sha256, size, created, body) VALUES (?, 'model', 1, ?, ?, ?, ?)`), d.ID, digest(model), len(model), st, model); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, 1, ?, ?)`), a.ID, a.Org, d.ID, Queued, st); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, by, by.Org, "device.create", "device/"+d.ID, "", digest(model)); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))
+	})
+	return d, a, err
+}
+
+// Page asks for at most Limit items after the cursor (an item's ID).
+type Page struct {
+	After string
+	Limit int
+}
+
+func (p Page) limit() int {
+	if p.Limit <= 0 || p.Limit > 500 {
+		return 50
+	}
+	return p.Limit
+}
+
+// Devices lists an organisation's devices in creation order; next is the
+// cursor of the following page, "" at the end.
+func (s *Store) Devices(ctx context.Context, org string, p Page) ([]Device, string, error) {
+	return paged(ctx, s, p, `SELECT id, org_id, name, created, updated, model_version FROM devices WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		scanDevice, func(d Device) string { return d.ID }, org)
+}
+
+// paged runs a list query whose last two parameters are the cursor and
+// the limit, and returns the page and the next cursor.
+func paged[T any](ctx context.Context, s *Store, p Page, query string, scan func(scanner) (T, error), id func(T) string, args ...any) ([]T, string, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(query), append(args, p.After, p.limit()+1)...)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := collect(rows, scan)
+	if err != nil {
+		return nil, "", err
+	}
+	next := ""
+	if len(out) > p.limit() {
+		out = out[:p.limit()]
+		next = id(out[len(out)-1])
+	}
+	return out, next, nil
+}
+
+// collect scans every row, and closes them.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+type scanner interface{ Scan(...any) error }
+
+func scanDevice(r scanner) (Device, error) {
+	var d Device
+	var created, updated string
+	err := r.Scan(&d.ID, &d.Org, &d.Name, &created, &updated, &d.Model)
+	d.Created, d.Updated = parseTime(created), parseTime(updated)
+	return d, err
+}
+
+// Device is one device of org; another organisation's is ErrNotFound.
+func (s *Store) Device(ctx context.Context, org, id string) (Device, error) {
+	d, err := scanDevice(s.db.QueryRowContext(ctx, s.q(`SELECT id, org_id, name, created, updated, model_version FROM devices WHERE org_id = ? AND id = ?`), org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Device{}, ErrNotFound
+	}
+	return d, err
+}
+
+// ModelVersion is a version of a device's model, body included.
+func (s *Store) ModelVersion(ctx context.Context, org, device string, version int) (Version, error) {
+	v := Version{Device: device, Kind: "model", Version: version}
+	var created string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT v.sha256, v.size, v.created, v.body FROM versions v JOIN devices d ON d.id = v.device_id WHERE d.org_id = ? AND v.device_id = ? AND v.kind = 'model' AND v.version = ?`), org, device, version).Scan(&v.SHA256, &v.Size, &created, &v.Body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Version{}, ErrNotFound
+	}
+	v.Created = parseTime(created)
+	return v, err
+}
+
+// Files are the newest version of each file uploaded for a device (the
+// SBOMs and documents its model names), bodies included.
+func (s *Store) Files(ctx context.Context, org, device string) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT v.kind, v.version, v.sha256, v.size, v.created, v.body FROM versions v JOIN devices d ON d.id = v.device_id
+		WHERE d.org_id = ? AND v.device_id = ? AND v.kind LIKE 'file:%' AND v.version = (SELECT MAX(version) FROM versions w WHERE w.device_id = v.device_id AND w.kind = v.kind) ORDER BY v.kind`), org, device)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Version
+	for rows.Next() {
+		v := Version{Device: device}
+		var created string
+		if err := rows.Scan(&v.Kind, &v.Version, &v.SHA256, &v.Size, &created, &v.Body); err != nil {
+			return nil, err
+		}
+		v.Created = parseTime(created)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// Versions lists every version of every file of a device, newest first
+// within each, without bodies.
+func (s *Store) Versions(ctx context.Context, org, device string) ([]Version, error) {
+	if _, err := s.Device(ctx, org, device); err != nil {
+		return nil, err
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT kind, version, sha256, size, created FROM versions WHERE device_id = ? ORDER BY kind, version DESC`), device)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Version{}
+	for rows.Next() {
+		v := Version{Device: device}
+		var created string
+		if err := rows.Scan(&v.Kind, &v.Version, &v.SHA256, &v.Size, &created); err != nil {
+			return nil, err
+		}
+		v.Created = parseTime(created)
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// AddVersion stores a new version of a device's model (kind "model") or
+// of a file its model names (kind "file:PATH"), and queues an assessment
+// of the device as it now stands, in one transaction.
+func (s *Store) AddVersion(ctx context.Context, by Actor, device, kind string, body []byte) (Version, Assessment, error) {
+	var v Version
+	var a Assessment
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var model int
+		err := tx.QueryRowContext(ctx, s.q(`SELECT model_version FROM devices WHERE org_id = ? AND id = ?`), by.Org, device).Scan(&model)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		var last int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(version), 0) FROM versions WHERE device_id = ? AND kind = ?`), device, kind).Scan(&last); err != nil {
+			return err
+		}
+		st := s.stamp()
+		v = Version{Device: device, Kind: kind, Version: last + 1, SHA256: digest(body), Size: len(body), Created: parseTime(st)}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO versions (device_id, kind, version, sha256, size, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)`), device, kind, v.Version, v.SHA256, v.Size, st, body); err != nil {
+			return err
+		}
+		if kind == "model" {
+			model = v.Version
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET updated = ?, model_version = ? WHERE id = ?`), st, model, device); err != nil {
+			return err
+		}
+		a = Assessment{ID: s.newID(), Org: by.Org, Device: device, ModelVersion: model, Status: Queued, Created: parseTime(st)}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.Org, device, model, Queued, st); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, by, by.Org, "device.upload", fmt.Sprintf("device/%s/%s@%d", device, kind, v.Version), "", v.SHA256); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))
+	})
+	return v, a, err
+}
+
+const assessmentColumns = `id, org_id, device_id, model_version, status, created, finished, readiness, error`
+
+func scanAssessment(r scanner) (Assessment, error) { return scanAssessmentWith(r) }
+
+// scanAssessmentWith scans an assessment's columns, then extra.
+func scanAssessmentWith(r scanner, extra ...any) (Assessment, error) {
+	var a Assessment
+	var created string
+	var finished sql.NullString
+	var readiness sql.NullFloat64
+	err := r.Scan(append([]any{&a.ID, &a.Org, &a.Device, &a.ModelVersion, &a.Status, &created, &finished, &readiness, &a.Error}, extra...)...)
+	a.Created = parseTime(created)
+	if finished.Valid {
+		t := parseTime(finished.String)
+		a.Finished = &t
+	}
+	if readiness.Valid {
+		a.Readiness = &readiness.Float64
+	}
+	return a, err
+}
+
+// Assessments lists a device's assessments in creation order.
+func (s *Store) Assessments(ctx context.Context, org, device string, p Page) ([]Assessment, string, error) {
+	if _, err := s.Device(ctx, org, device); err != nil {
+		return nil, "", err
+	}
+	return paged(ctx, s, p, `SELECT `+assessmentColumns+` FROM assessments WHERE org_id = ? AND device_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		scanAssessment, func(a Assessment) string { return a.ID }, org, device)
+}
+
+// Assessment is one assessment of org, its report included.
+func (s *Store) Assessment(ctx context.Context, org, id string) (Assessment, error) {
+	var report sql.NullString
+	a, err := scanAssessmentWith(s.db.QueryRowContext(ctx, s.q(`SELECT `+assessmentColumns+`, report FROM assessments WHERE org_id = ? AND id = ?`), org, id), &report)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Assessment{}, ErrNotFound
+	}
+	if report.Valid {
+		a.Report = []byte(report.String)
+	}
+	return a, err
+}
+
+// Queued lists the assessments waiting to run, oldest first, of every
+// organisation: the server's worker runs them, after a restart too.
+func (s *Store) Queued(ctx context.Context, limit int) ([]Assessment, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+assessmentColumns+` FROM assessments WHERE status = ? ORDER BY id LIMIT ?`), Queued, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanAssessment)
+}
+
+// Finish records an assessment's outcome: its report and readiness, or
+// why it failed.
+func (s *Store) Finish(ctx context.Context, a Assessment, report []byte, readiness *float64, failure string) error {
+	status := Done
+	if failure != "" {
+		status = Failed
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		var rep any
+		if report != nil {
+			rep = string(report)
+		}
+		var rd any
+		if readiness != nil {
+			rd = *readiness
+		}
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ? WHERE id = ? AND status = ?`), status, s.stamp(), rd, failure, rep, a.ID, Queued)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict // finished already
+		}
+		return s.appendAudit(ctx, tx, System, a.Org, "assessment."+status, "assessment/"+a.ID, digest([]byte(a.ID)), digest(report))
+	})
+}

@@ -1,0 +1,353 @@
+package fleet
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// stores are the stores the contract suite runs against: SQLite always,
+// PostgreSQL when MDCHECK_TEST_POSTGRES names a database (.ci/run starts
+// one); under CI=true its absence is a failure.
+func stores(t *testing.T) map[string]func(t *testing.T) *Store {
+	out := map[string]func(t *testing.T) *Store{
+		"sqlite": func(t *testing.T) *Store {
+			return open(t, "sqlite:"+filepath.Join(t.TempDir(), "fleet.db"))
+		},
+	}
+	dsn := os.Getenv("MDCHECK_TEST_POSTGRES")
+	switch {
+	case dsn != "":
+		out["postgres"] = func(t *testing.T) *Store {
+			// A database of its own per test, so that packages tested in
+			// parallel never share one.
+			admin, err := sql.Open("pgx", dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer admin.Close()
+			var b [6]byte
+			rand.Read(b[:])
+			name := fmt.Sprintf("mdcheck_test_%x", b)
+			if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				if a, err := sql.Open("pgx", dsn); err == nil {
+					a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+					a.Close()
+				}
+			})
+			u, err := url.Parse(dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			u.Path = "/" + name
+			return open(t, u.String())
+		}
+	case os.Getenv("CI") == "true":
+		t.Fatal("CI=true and MDCHECK_TEST_POSTGRES is not set: the store contract suite must run against PostgreSQL")
+	default:
+		t.Log("PostgreSQL skipped: MDCHECK_TEST_POSTGRES is not set (.ci/run sets it)")
+	}
+	return out
+}
+
+func open(t *testing.T, dsn string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+const model = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B}\ncomponents: [{id: a, name: a, kind: gateway, role: device}]\n"
+
+// actor makes an organisation with a token of role and returns its actor.
+func actor(t *testing.T, s *Store, org string, role Role) (Actor, string) {
+	t.Helper()
+	secret, tok, err := s.CreateToken(context.Background(), Actor{Token: "test"}, org, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Actor{Token: tok.ID, Org: tok.Org, Role: role}, secret
+}
+
+func TestStoreContract(t *testing.T) {
+	for name, mk := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			t.Run("tokens", func(t *testing.T) { testTokens(t, mk(t)) })
+			t.Run("isolation and pages", func(t *testing.T) { testIsolation(t, mk(t)) })
+			t.Run("versions and assessments", func(t *testing.T) { testVersions(t, mk(t)) })
+			t.Run("audit", func(t *testing.T) { testAudit(t, mk(t)) })
+			t.Run("concurrent writers", func(t *testing.T) { testConcurrent(t, mk(t)) })
+		})
+	}
+}
+
+func testTokens(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, secret := actor(t, s, "Hospital A", Assessor)
+	got, err := s.Authenticate(ctx, secret)
+	if err != nil || got.Org != a.Org || got.Role != Assessor {
+		t.Fatalf("authenticate: %+v, %v", got, err)
+	}
+	if _, err := s.Authenticate(ctx, secret+"x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a wrong secret: %v", err)
+	}
+	// The secret is kept only as its hash.
+	var n int
+	if err := s.db.QueryRow(s.q(`SELECT COUNT(*) FROM tokens WHERE hash = ? OR id = ?`), secret, secret).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the secret is stored: %d rows, %v", n, err)
+	}
+	// A second token joins the same organisation.
+	b, _ := actor(t, s, "Hospital A", Viewer)
+	if b.Org != a.Org {
+		t.Errorf("second token in org %s, want %s", b.Org, a.Org)
+	}
+	if err := s.RevokeToken(ctx, a, a.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Authenticate(ctx, secret); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a revoked token authenticates: %v", err)
+	}
+	if _, _, err := s.CreateToken(ctx, Actor{}, "X", "owner"); !errors.Is(err, ErrInvalid) {
+		t.Errorf("role owner: %v", err)
+	}
+	// A token of another organisation cannot revoke this one.
+	c, _ := actor(t, s, "Hospital C", Admin)
+	if err := s.RevokeToken(ctx, c, b.Token); !errors.Is(err, ErrNotFound) {
+		t.Errorf("foreign revoke: %v", err)
+	}
+}
+
+func testIsolation(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	b, _ := actor(t, s, "B", Admin)
+	var ids []string
+	for i := 0; i < 5; i++ {
+		d, as, err := s.CreateDevice(ctx, a, fmt.Sprintf("pump %d", i), []byte(model))
+		if err != nil || as.Status != Queued || as.Device != d.ID {
+			t.Fatalf("create: %+v %+v %v", d, as, err)
+		}
+		ids = append(ids, d.ID)
+	}
+	var seen []string
+	cursor := ""
+	for pages := 0; ; pages++ {
+		ds, next, err := s.Devices(ctx, a.Org, Page{After: cursor, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range ds {
+			seen = append(seen, d.ID)
+		}
+		if next == "" {
+			if pages != 2 {
+				t.Errorf("%d pages of 2 for 5 devices", pages+1)
+			}
+			break
+		}
+		cursor = next
+	}
+	if strings.Join(seen, ",") != strings.Join(ids, ",") {
+		t.Errorf("pages gave %v, want %v in creation order", seen, ids)
+	}
+	if ds, _, err := s.Devices(ctx, b.Org, Page{}); err != nil || len(ds) != 0 {
+		t.Errorf("org B sees %d devices of A (%v)", len(ds), err)
+	}
+	if _, err := s.Device(ctx, b.Org, ids[0]); !errors.Is(err, ErrNotFound) {
+		t.Errorf("org B reads A's device: %v", err)
+	}
+	if _, _, err := s.Assessments(ctx, b.Org, ids[0], Page{}); !errors.Is(err, ErrNotFound) {
+		t.Errorf("org B lists A's assessments: %v", err)
+	}
+	if _, err := s.ModelVersion(ctx, b.Org, ids[0], 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("org B reads A's model: %v", err)
+	}
+	if _, _, err := s.AddVersion(ctx, b, ids[0], "model", []byte(model)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("org B uploads to A's device: %v", err)
+	}
+	as, _, _ := s.Assessments(ctx, a.Org, ids[0], Page{})
+	if _, err := s.Assessment(ctx, b.Org, as[0].ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("org B reads A's assessment: %v", err)
+	}
+}
+
+func testVersions(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	d, first, _ := s.CreateDevice(ctx, a, "pump", []byte(model))
+	bin := []byte{0, 0xff, 'P', 'K', 3, 4}
+	for i, body := range [][]byte{[]byte("old"), bin} {
+		v, as, err := s.AddVersion(ctx, a, d.ID, "file:sbom/a.json", body)
+		if err != nil || v.Version != i+1 || as.ModelVersion != 1 {
+			t.Fatalf("file version %d: %+v %+v %v", i+1, v, as, err)
+		}
+	}
+	v, as, err := s.AddVersion(ctx, a, d.ID, "model", []byte(model+"# 2\n"))
+	if err != nil || v.Version != 2 || as.ModelVersion != 2 {
+		t.Fatalf("model version 2: %+v %+v %v", v, as, err)
+	}
+	if got, _ := s.Device(ctx, a.Org, d.ID); got.Model != 2 {
+		t.Errorf("device model version %d, want 2", got.Model)
+	}
+	fs, err := s.Files(ctx, a.Org, d.ID)
+	if err != nil || len(fs) != 1 || string(fs[0].Body) != string(bin) || fs[0].Version != 2 {
+		t.Errorf("files: %+v %v, want the binary second version", fs, err)
+	}
+	if vs, _ := s.Versions(ctx, a.Org, d.ID); len(vs) != 4 {
+		t.Errorf("%d versions, want 4", len(vs))
+	}
+	q, err := s.Queued(ctx, 10)
+	if err != nil || len(q) != 4 || q[0].ID != first.ID {
+		t.Fatalf("queued: %d, %v, want 4 oldest first", len(q), err)
+	}
+	r := 61.5
+	if err := s.Finish(ctx, first, []byte(`{"schemaVersion":"8"}`), &r, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Finish(ctx, first, nil, nil, "again"); !errors.Is(err, ErrConflict) {
+		t.Errorf("finished twice: %v", err)
+	}
+	got, err := s.Assessment(ctx, a.Org, first.ID)
+	if err != nil || got.Status != Done || got.Readiness == nil || *got.Readiness != r || string(got.Report) != `{"schemaVersion":"8"}` || got.Finished == nil {
+		t.Errorf("finished assessment: %+v %v", got, err)
+	}
+	if err := s.Finish(ctx, q[1], nil, nil, "the check failed: x"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Assessment(ctx, a.Org, q[1].ID); got.Status != Failed || got.Error == "" || got.Readiness != nil {
+		t.Errorf("failed assessment: %+v", got)
+	}
+}
+
+func key(t *testing.T) ed25519.PrivateKey {
+	_, k, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func testAudit(t *testing.T, s *Store) {
+	ctx := context.Background()
+	k := key(t)
+	pub := k.Public().(ed25519.PublicKey)
+	a, _ := actor(t, s, "A", Assessor)
+	for i := 0; i < 3; i++ {
+		s.CreateDevice(ctx, a, "d", []byte(model))
+	}
+	if ok, err := s.Checkpoint(ctx, k); !ok || err != nil {
+		t.Fatalf("checkpoint: %v %v", ok, err)
+	}
+	if ok, _ := s.Checkpoint(ctx, k); ok {
+		t.Error("a second checkpoint of the same head")
+	}
+	s.CreateDevice(ctx, a, "d", []byte(model))
+	v, err := s.Verify(ctx, pub)
+	if err != nil || v.Problem != "" || v.Records != 10 || v.Checkpoints != 1 {
+		t.Fatalf("intact trail: %+v %v", v, err)
+	}
+	if v, _ := s.Verify(ctx, key(t).Public().(ed25519.PublicKey)); !strings.Contains(v.Problem, "signature") {
+		t.Errorf("another key: %q", v.Problem)
+	}
+	exec := func(q string, args ...any) {
+		t.Helper()
+		if _, err := s.db.Exec(s.q(q), args...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	restore := func() []Record {
+		rows, _ := s.db.Query(`SELECT seq, at, actor, org_id, action, object, before_sha, after_sha, prev, hash FROM audit ORDER BY seq`)
+		defer rows.Close()
+		var rs []Record
+		for rows.Next() {
+			var r Record
+			rows.Scan(&r.Seq, &r.At, &r.Actor, &r.Org, &r.Action, &r.Object, &r.Before, &r.After, &r.Prev, &r.Hash)
+			rs = append(rs, r)
+		}
+		return rs
+	}
+	orig := restore()
+	var cp Checkpoint
+	if err := s.db.QueryRow(`SELECT seq, head, at, key, signature FROM checkpoints`).Scan(&cp.Seq, &cp.Head, &cp.At, &cp.Key, &cp.Signature); err != nil || cp.Seq != 8 {
+		t.Fatalf("checkpoint %+v %v, want at record 8", cp, err)
+	}
+	put := func(rs []Record) {
+		exec(`DELETE FROM audit`)
+		for _, r := range rs {
+			exec(`INSERT INTO audit (seq, at, actor, org_id, action, object, before_sha, after_sha, prev, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, r.Seq, r.At, r.Actor, r.Org, r.Action, r.Object, r.Before, r.After, r.Prev, r.Hash)
+		}
+	}
+	for _, tc := range []struct {
+		name, want string
+		tamper     func()
+	}{
+		{"a record changed", "record 4 (", func() { exec(`UPDATE audit SET actor = 'someone-else' WHERE seq = 4`) }},
+		{"a record removed", "record 6: expected record 5", func() { exec(`DELETE FROM audit WHERE seq = 5`) }},
+		{"the tail cut below a checkpoint", "the trail ends at record 6", func() { exec(`DELETE FROM audit WHERE seq > 6`) }},
+		{"the chain rewritten consistently", "record 8: differs from the signed checkpoint", func() {
+			rs := restore()
+			rs[2].Actor = "someone-else"
+			for i := 2; i < len(rs); i++ {
+				if i > 0 {
+					rs[i].Prev = rs[i-1].Hash
+				}
+				rs[i].Hash = rs[i].chainHash()
+			}
+			put(rs)
+		}},
+		{"a checkpoint changed", "checkpoint at record 8: its signature", func() { exec(`UPDATE checkpoints SET head = ? WHERE seq = 8`, strings.Repeat("0", 64)) }},
+	} {
+		tc.tamper()
+		v, err := s.Verify(ctx, pub)
+		if err != nil || !strings.Contains(v.Problem, tc.want) {
+			t.Errorf("%s: problem %q (%v), want %q", tc.name, v.Problem, err, tc.want)
+		}
+		put(orig)
+		exec(`DELETE FROM checkpoints`)
+		exec(`INSERT INTO checkpoints (seq, head, at, key, signature) VALUES (?, ?, ?, ?, ?)`, cp.Seq, cp.Head, cp.At, cp.Key, cp.Signature)
+		if v, _ := s.Verify(ctx, pub); v.Problem != "" {
+			t.Fatalf("restored: %q", v.Problem)
+		}
+	}
+}
+
+func testConcurrent(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	var wg sync.WaitGroup
+	errs := make(chan error, 16)
+	for i := 0; i < 16; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, _, err := s.CreateDevice(ctx, a, "d", []byte(model)); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	k := key(t)
+	s.Checkpoint(ctx, k)
+	if v, err := s.Verify(ctx, k.Public().(ed25519.PublicKey)); err != nil || v.Problem != "" || v.Records != 2+16*2 {
+		t.Errorf("after 16 concurrent writers: %+v %v", v, err)
+	}
+}

@@ -1,0 +1,286 @@
+// Package fleetapp holds the fleet server's use cases over its store:
+// tokens, devices and their versions, assessments (the health check of
+// internal/app, run on what was uploaded) and the audit trail. The server
+// and the command line call these.
+package fleetapp
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/bundle"
+	"github.com/mdcheck/mdcheck/internal/fleet"
+	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/report"
+)
+
+// The fleet server's records, as the store keeps them.
+type (
+	Role       = fleet.Role
+	Actor      = fleet.Actor
+	Device     = fleet.Device
+	Assessment = fleet.Assessment
+	Token      = fleet.Token
+	Page       = fleet.Page
+	AuditCheck = fleet.Verification
+	Version    = fleet.Version
+)
+
+// Roles.
+const (
+	RoleViewer   = fleet.Viewer
+	RoleAssessor = fleet.Assessor
+	RoleAdmin    = fleet.Admin
+)
+
+// Errors of the fleet's use cases.
+var (
+	ErrNotFound = fleet.ErrNotFound
+	ErrConflict = fleet.ErrConflict
+)
+
+// ParseRole reads a role's name.
+func ParseRole(s string) (Role, bool) { return fleet.ParseRole(s) }
+
+// Fleet is the use cases of the fleet server over its store: the server
+// and the command line (tokens, audit verification) call these.
+type Fleet struct {
+	app   *app.App
+	store *fleet.Store
+}
+
+// Open opens the store a DSN names (sqlite:FILE or a postgres:// URL),
+// creating or migrating its schema; a runs the assessments.
+func Open(ctx context.Context, a *app.App, dsn string) (*Fleet, error) {
+	s, err := fleet.Open(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	return &Fleet{app: a, store: s}, nil
+}
+
+// Close closes the store.
+func (f *Fleet) Close() error { return f.store.Close() }
+
+// Ready reports whether the store answers.
+func (f *Fleet) Ready(ctx context.Context) error { return f.store.Ping(ctx) }
+
+// CreateToken makes an API token for an organisation (created if it does
+// not exist) with a role; the secret is returned once.
+func (f *Fleet) CreateToken(ctx context.Context, by Actor, org string, role Role) (string, Token, error) {
+	secret, t, err := f.store.CreateToken(ctx, by, org, role)
+	if errors.Is(err, fleet.ErrInvalid) {
+		return "", t, app.InputError{Err: err}
+	}
+	return secret, t, err
+}
+
+// Authenticate is the actor a token's secret stands for.
+func (f *Fleet) Authenticate(ctx context.Context, secret string) (Actor, error) {
+	t, err := f.store.Authenticate(ctx, secret)
+	if err != nil {
+		return Actor{}, err
+	}
+	return Actor{Token: t.ID, Org: t.Org, Role: t.Role}, nil
+}
+
+// RevokeToken revokes a token of the actor's organisation.
+func (f *Fleet) RevokeToken(ctx context.Context, by Actor, id string) error {
+	return f.store.RevokeToken(ctx, by, id)
+}
+
+// AddDevice validates a device model and stores it with its first
+// assessment queued. A model that does not validate is an InputError
+// with every problem's line and column, and nothing is stored.
+func (f *Fleet) AddDevice(ctx context.Context, by Actor, yaml []byte) (Device, Assessment, error) {
+	dev, err := model.Parse("device.yaml", yaml)
+	if err != nil {
+		return Device{}, Assessment{}, app.InputError{Err: err}
+	}
+	name := strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model)
+	return f.store.CreateDevice(ctx, by, name, yaml)
+}
+
+// UploadModel stores a new version of a device's model and queues its
+// assessment; an invalid model is an InputError and stores nothing.
+func (f *Fleet) UploadModel(ctx context.Context, by Actor, device string, yaml []byte) (Version, Assessment, error) {
+	if _, err := model.Parse("device.yaml", yaml); err != nil {
+		return Version{}, Assessment{}, app.InputError{Err: err}
+	}
+	return f.store.AddVersion(ctx, by, device, "model", yaml)
+}
+
+// UploadFile stores a new version of a file the device's model names
+// (an SBOM, an MDS2 form, a VEX document or another document), by its
+// path relative to the model, and queues an assessment.
+func (f *Fleet) UploadFile(ctx context.Context, by Actor, device, path string, body []byte) (Version, Assessment, error) {
+	if err := relativePath(path); err != nil {
+		return Version{}, Assessment{}, app.InputError{Err: err}
+	}
+	return f.store.AddVersion(ctx, by, device, "file:"+path, body)
+}
+
+// Versions lists every version of a device's model and files.
+func (f *Fleet) Versions(ctx context.Context, by Actor, device string) ([]Version, error) {
+	return f.store.Versions(ctx, by.Org, device)
+}
+
+// relativePath refuses a path that could leave the device's folder or
+// that a file system would read otherwise than written.
+func relativePath(p string) error {
+	switch {
+	case p == "" || len(p) > 240:
+		return fmt.Errorf("file path %q: 1 to 240 characters", p)
+	case strings.HasPrefix(p, "/") || filepath.Clean(p) != p || p == "." || strings.HasPrefix(p, "../") || p == "..":
+		return fmt.Errorf("file path %q: a clean path relative to the model, without .. or a leading /", p)
+	}
+	for _, r := range p {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-/", r)) {
+			return fmt.Errorf("file path %q: letters, digits, '.', '_', '-' and '/' only", p)
+		}
+	}
+	return nil
+}
+
+// Devices lists the actor's organisation's devices.
+func (f *Fleet) Devices(ctx context.Context, by Actor, p Page) ([]Device, string, error) {
+	return f.store.Devices(ctx, by.Org, p)
+}
+
+// Device is one device of the actor's organisation.
+func (f *Fleet) Device(ctx context.Context, by Actor, id string) (Device, error) {
+	return f.store.Device(ctx, by.Org, id)
+}
+
+// Assessments lists a device's assessments.
+func (f *Fleet) Assessments(ctx context.Context, by Actor, device string, p Page) ([]Assessment, string, error) {
+	return f.store.Assessments(ctx, by.Org, device, p)
+}
+
+// Assessment is one assessment, with its report.
+func (f *Fleet) Assessment(ctx context.Context, by Actor, id string) (Assessment, error) {
+	return f.store.Assessment(ctx, by.Org, id)
+}
+
+// RunQueued runs up to limit queued assessments, oldest first, each the
+// health check of its model version that mdcheck check runs, and stores
+// its JSON report; it returns how many it ran.
+func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
+	qs, err := f.store.Queued(ctx, limit)
+	if err != nil {
+		return 0, err
+	}
+	for i, q := range qs {
+		if err := ctx.Err(); err != nil {
+			return i, err
+		}
+		rep, readiness, failure := f.assess(ctx, q)
+		if ctx.Err() != nil {
+			return i, ctx.Err() // not finished: it stays queued
+		}
+		if err := f.store.Finish(ctx, q, rep, readiness, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+			return i, err
+		}
+	}
+	return len(qs), nil
+}
+
+// assess runs one assessment: the report and readiness, or why it
+// failed.
+func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, string) {
+	v, err := f.store.ModelVersion(ctx, q.Org, q.Device, q.ModelVersion)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	files, err := f.store.Files(ctx, q.Org, q.Device)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	dir, err := os.MkdirTemp("", "mdcheck-assess-")
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "device.yaml")
+	if err := os.WriteFile(file, v.Body, 0o600); err != nil {
+		return nil, nil, err.Error()
+	}
+	for _, fv := range files {
+		p := strings.TrimPrefix(fv.Kind, "file:")
+		if relativePath(p) != nil {
+			continue
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o700); err != nil {
+			return nil, nil, err.Error()
+		}
+		if err := os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600); err != nil {
+			return nil, nil, err.Error()
+		}
+	}
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: file, Date: f.store.Now().UTC().Truncate(24 * time.Hour)})
+	if err != nil {
+		// Paths as the uploader knows them: relative to the model.
+		return nil, nil, "the check failed: " + strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+	}
+	res.Report.Device.File = "device.yaml"
+	for i := range res.Report.Inputs {
+		res.Report.Inputs[i].Path = strings.TrimPrefix(res.Report.Inputs[i].Path, dir+string(filepath.Separator))
+	}
+	var b bytes.Buffer
+	if err := report.JSON(&b, res.Report); err != nil {
+		return nil, nil, err.Error()
+	}
+	r := res.Report.Summary.Readiness
+	return b.Bytes(), &r, ""
+}
+
+// Checkpoint signs the audit trail's head with the key in file.
+func (f *Fleet) Checkpoint(ctx context.Context, key ed25519.PrivateKey) (bool, error) {
+	return f.store.Checkpoint(ctx, key)
+}
+
+// VerifyAudit checks the audit trail against the public key of the key
+// file (file.pub beside a private key, or the public key itself).
+func (f *Fleet) VerifyAudit(ctx context.Context, keyFile string) (AuditCheck, error) {
+	pub, err := publicKeyOf(keyFile)
+	if err != nil {
+		return AuditCheck{}, app.InputError{Err: err}
+	}
+	return f.store.Verify(ctx, pub)
+}
+
+// AuditKey reads the audit checkpoint key in file, creating it (and
+// file.pub) on first use.
+func AuditKey(file string) (ed25519.PrivateKey, error) {
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			return nil, err
+		}
+		if err := bundle.Keygen(file, nil); err != nil {
+			return nil, err
+		}
+	}
+	return bundle.ReadPrivateKey(file)
+}
+
+func publicKeyOf(file string) (ed25519.PublicKey, error) {
+	if pub, err := bundle.ReadPublicKey(file); err == nil {
+		return pub, nil
+	}
+	if pub, err := bundle.ReadPublicKey(file + ".pub"); err == nil {
+		return pub, nil
+	}
+	priv, err := bundle.ReadPrivateKey(file)
+	if err != nil {
+		return nil, err
+	}
+	return priv.Public().(ed25519.PublicKey), nil
+}

@@ -1,0 +1,212 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleetapp"
+)
+
+// Env is what the server's commands take from the command line.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Build          app.BuildInfo
+	// VulnDB is the vulnerability database assessments match against
+	// (the built-in snapshot stands in while it does not exist).
+	VulnDB string
+	// Findings is the error that makes the command exit 1.
+	Findings error
+}
+
+// dataDir is the user's data folder for mdcheck: $XDG_DATA_HOME/mdcheck,
+// else ~/.local/share/mdcheck.
+func dataDir() string {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "mdcheck")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".local", "share", "mdcheck")
+	}
+	return filepath.Join(os.TempDir(), "mdcheck")
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// storeFlags are the flags that name the store and the audit key.
+type storeFlags struct{ db, key string }
+
+func (f *storeFlags) add(c *cobra.Command, withKey bool) {
+	c.Flags().StringVar(&f.db, "db", envOr("MDCHECK_FLEET_DB", "sqlite:"+filepath.Join(dataDir(), "fleet.db")), "the store: sqlite:FILE or a postgres:// URL (env MDCHECK_FLEET_DB)")
+	if withKey {
+		c.Flags().StringVar(&f.key, "audit-key", envOr("MDCHECK_AUDIT_KEY", filepath.Join(dataDir(), "audit-key")), "Ed25519 key that signs the audit trail's checkpoints, created on first start (env MDCHECK_AUDIT_KEY)")
+	}
+}
+
+// Commands are serve, token and audit.
+func Commands(env Env) []*cobra.Command {
+	return []*cobra.Command{serveCommand(env), tokenCommand(env), auditCommand(env)}
+}
+
+func serveCommand(env Env) *cobra.Command {
+	var sf storeFlags
+	var addr string
+	c := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the fleet server: devices, assessments and an audit trail behind a REST API",
+		Long: `serve runs the fleet server: the REST API under /api/v1 (described at
+/api/v1/openapi.json), health at /healthz and readiness at /readyz. It
+keeps organisations, API tokens, devices with every version of their
+models, and assessments (the same health check and JSON report as
+mdcheck check) in a store: SQLite in the user's data folder by default,
+or PostgreSQL. Every change is appended to a hash-chained audit trail
+whose head is signed every minute, and at shutdown, with --audit-key.
+
+Tokens come from mdcheck token create. Logs are JSON lines on standard
+error. SIGINT or SIGTERM stops it gracefully.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serve(cmd.Context(), env, sf, addr)
+		},
+	}
+	sf.add(c, true)
+	c.Flags().StringVar(&addr, "addr", envOr("MDCHECK_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (port 0: any free port) (env MDCHECK_ADDR)")
+	return c
+}
+
+func serve(ctx context.Context, env Env, sf storeFlags, addr string) error {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
+	key, err := fleetapp.AuditKey(sf.key)
+	if err != nil {
+		return app.InputError{Err: fmt.Errorf("--audit-key: %w", err)}
+	}
+	a := app.New(app.Config{DB: env.VulnDB, Snapshot: true, Build: env.Build})
+	f, err := fleetapp.Open(ctx, a, sf.db)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return app.InputError{Err: fmt.Errorf("--addr: %w", err)}
+	}
+	s := New(Config{Fleet: f, Log: log})
+	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
+	work, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); s.Work(work, 30*time.Second) }()
+	go func() {
+		for {
+			if _, err := f.Checkpoint(work, key); err != nil && work.Err() == nil {
+				log.Error("audit checkpoint", "error", err.Error())
+			}
+			select {
+			case <-work.Done():
+				return
+			case <-time.After(time.Minute):
+			}
+		}
+	}()
+	fmt.Fprintf(env.Stdout, "mdcheck serve: listening on http://%s (store %s)\n", ln.Addr(), sf.db)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		shut, c2 := context.WithTimeout(context.Background(), 15*time.Second)
+		err = hs.Shutdown(shut)
+		c2()
+	}
+	cancel()
+	<-done
+	if _, cerr := f.Checkpoint(context.Background(), key); cerr != nil {
+		log.Error("audit checkpoint", "error", cerr.Error())
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+func tokenCommand(env Env) *cobra.Command {
+	var sf storeFlags
+	var org, role string
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Create an API token for an organisation (created if new); the token is shown once, as the last line",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			r, ok := fleetapp.ParseRole(role)
+			if !ok {
+				return app.InputError{Err: fmt.Errorf("--role %q: admin, assessor or viewer", role)}
+			}
+			f, err := fleetapp.Open(cmd.Context(), app.New(app.Config{Build: env.Build}), sf.db)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			secret, t, err := f.CreateToken(cmd.Context(), fleetapp.Actor{Token: "cli"}, org, r)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(env.Stdout, "Created token %s (%s) for organisation %s; it is shown once and stored only as its hash:\n%s\n", t.ID, r, org, secret)
+			return nil
+		},
+	}
+	sf.add(create, false)
+	create.Flags().StringVar(&org, "org", "", "the organisation's name")
+	create.Flags().StringVar(&role, "role", "viewer", "admin, assessor or viewer")
+	create.MarkFlagRequired("org")
+	c := &cobra.Command{Use: "token", Short: "Manage the fleet server's API tokens"}
+	c.AddCommand(create)
+	return c
+}
+
+func auditCommand(env Env) *cobra.Command {
+	var sf storeFlags
+	verify := &cobra.Command{
+		Use:   "verify",
+		Short: "Verify the fleet server's audit trail: every record's hash and link, and every signed checkpoint; exit 1 names the first bad record",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			f, err := fleetapp.Open(cmd.Context(), app.New(app.Config{Build: env.Build}), sf.db)
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			v, err := f.VerifyAudit(cmd.Context(), sf.key)
+			if err != nil {
+				return err
+			}
+			if v.Problem != "" {
+				fmt.Fprintf(env.Stdout, "audit trail NOT intact (%d records, %d checkpoints): %s\n", v.Records, v.Checkpoints, v.Problem)
+				return fmt.Errorf("%w: the audit trail was changed", env.Findings)
+			}
+			fmt.Fprintf(env.Stdout, "audit trail intact: %d records, %d signed checkpoints\n", v.Records, v.Checkpoints)
+			return nil
+		},
+	}
+	sf.add(verify, true)
+	c := &cobra.Command{Use: "audit", Short: "Check the fleet server's audit trail"}
+	c.AddCommand(verify)
+	return c
+}

@@ -1,0 +1,393 @@
+// Package server is mdcheck serve: the fleet's REST API under /api/v1
+// over the same use cases as the command line. Every route is one entry
+// of a table that also gives the role it needs, the OpenAPI description
+// and the authorisation test.
+package server
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+	"golang.org/x/time/rate"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleetapp"
+)
+
+// route is one API route: what it does, who may call it, how it answers.
+type route struct {
+	Method, Pattern string
+	// Role is the least role that may call it; "" for a public route.
+	Role    fleetapp.Role
+	Summary string
+	// Body is the media type of the request body, "" for none; MaxBody
+	// bounds it.
+	Body    string
+	MaxBody int64
+	// Status is the success status.
+	Status  int
+	handler func(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error
+}
+
+// routes are the API.
+var routes = []route{
+	{Method: "GET", Pattern: "/api/v1/devices", Role: fleetapp.RoleViewer, Summary: "List the organisation's devices (cursor pagination: limit, cursor)", Status: 200, handler: listDevices},
+	{Method: "POST", Pattern: "/api/v1/devices", Role: fleetapp.RoleAssessor, Summary: "Upload a device model (application/yaml); stores it and starts its assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: addDevice},
+	{Method: "GET", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleViewer, Summary: "One device", Status: 200, handler: getDevice},
+	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
+	{Method: "GET", Pattern: "/api/v1/assessments/{id}", Role: fleetapp.RoleViewer, Summary: "One assessment with its report: the JSON report of mdcheck check (docs/schemas/check.schema.json)", Status: 200, handler: getAssessment},
+	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
+	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 64 << 20, Status: 201, handler: putFile},
+	{Method: "GET", Pattern: "/api/v1/devices/{id}/versions", Role: fleetapp.RoleViewer, Summary: "Every version of the device's model and files", Status: 200, handler: listVersions},
+	{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Role: fleetapp.RoleAdmin, Summary: "Revoke a token of the organisation", Status: 204, handler: revokeToken},
+}
+
+// Config configures a server.
+type Config struct {
+	Fleet *fleetapp.Fleet
+	// Log receives one JSON line per request and per event.
+	Log *slog.Logger
+	// RatePerToken is the sustained requests per second a token may make
+	// (burst 4x); 0 means 20.
+	RatePerToken float64
+}
+
+// Server serves the API.
+type Server struct {
+	cfg     Config
+	mux     http.Handler
+	mu      sync.Mutex
+	limits  map[string]*rate.Limiter
+	wake    chan struct{}
+	Started time.Time
+}
+
+// New builds the server's handler.
+func New(cfg Config) *Server {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	}
+	if cfg.RatePerToken == 0 {
+		cfg.RatePerToken = 20
+	}
+	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, 1), Started: time.Now()}
+	r := chi.NewRouter()
+	r.Use(s.headers, s.logRequests)
+	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
+	r.Get("/readyz", func(w http.ResponseWriter, r *http.Request) {
+		if err := cfg.Fleet.Ready(r.Context()); err != nil {
+			problem(w, r, 503, "Not ready", "the store does not answer: "+err.Error())
+			return
+		}
+		writeJSON(w, 200, map[string]string{"status": "ready"})
+	})
+	r.Get("/api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) { s.writeCached(w, r, 200, OpenAPI()) })
+	for _, rt := range routes {
+		r.Method(rt.Method, rt.Pattern, s.handle(rt))
+	}
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		problem(w, r, 404, "Not found", "no such route: "+r.URL.Path)
+	})
+	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
+		problem(w, r, 405, "Method not allowed", r.Method+" is not allowed on "+r.URL.Path)
+	})
+	s.mux = r
+	return s
+}
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.mux.ServeHTTP(w, r) }
+
+// headers sets the security headers of every answer.
+func (s *Server) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+		h.Set("Cache-Control", "no-store")
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(c int) { w.status = c; w.ResponseWriter.WriteHeader(c) }
+
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: 200}
+		next.ServeHTTP(sw, r)
+		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
+
+// handle wraps a route: the token, its role, the rate limit, the body's
+// type and size, and errors as problem details.
+func (s *Server) handle(rt route) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok || secret == "" {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="mdcheck"`)
+			problem(w, r, 401, "Unauthorized", "an API token is needed: Authorization: Bearer TOKEN (mdcheck token create)")
+			return
+		}
+		by, err := s.cfg.Fleet.Authenticate(r.Context(), secret)
+		if err != nil {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="mdcheck", error="invalid_token"`)
+			problem(w, r, 401, "Unauthorized", "the token is unknown or revoked")
+			return
+		}
+		if !s.allow(by.Token) {
+			w.Header().Set("Retry-After", "1")
+			problem(w, r, 429, "Too many requests", "this token's rate limit is reached")
+			return
+		}
+		if !by.Role.AtLeast(rt.Role) {
+			problem(w, r, 403, "Forbidden", fmt.Sprintf("%s %s needs the %s role; this token is %s", rt.Method, rt.Pattern, rt.Role, by.Role))
+			return
+		}
+		if rt.Body != "" {
+			// A file is taken as bytes whatever its type; a model must say
+			// it is YAML.
+			if ct := strings.TrimSpace(strings.Split(r.Header.Get("Content-Type"), ";")[0]); ct != rt.Body && rt.Body != "application/octet-stream" {
+				problem(w, r, 415, "Unsupported media type", "the body must be "+rt.Body+", not "+strconv.Quote(ct))
+				return
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+		}
+		if err := rt.handler(s, w, r, by); err != nil {
+			s.fail(w, r, err)
+		}
+	}
+}
+
+// allow applies the token's rate limit.
+func (s *Server) allow(token string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.limits[token]
+	if l == nil {
+		l = rate.NewLimiter(rate.Limit(s.cfg.RatePerToken), int(4*s.cfg.RatePerToken))
+		s.limits[token] = l
+	}
+	return l.Allow()
+}
+
+// fail answers an error as problem details.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		problem(w, r, 413, "Content too large", fmt.Sprintf("the body is over %d bytes", tooBig.Limit))
+	case errors.Is(err, fleetapp.ErrNotFound):
+		problem(w, r, 404, "Not found", "no such object in this organisation")
+	case app.IsInput(err):
+		problem(w, r, 422, "Unprocessable content", err.Error())
+	default:
+		s.cfg.Log.Error("request failed", "method", r.Method, "path", r.URL.Path, "error", err.Error())
+		problem(w, r, 500, "Internal server error", "the request failed; the server log says why")
+	}
+}
+
+// problem writes RFC 9457 problem details.
+func problem(w http.ResponseWriter, r *http.Request, status int, title, detail string) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"type": "about:blank", "title": title, "status": status, "detail": detail, "instance": r.URL.Path})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// writeCached writes body with a strong ETag, or 304 when the client has
+// it.
+func (s *Server) writeCached(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	sum := sha256.Sum256(body)
+	tag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	w.Header().Set("ETag", tag)
+	if r.Header.Get("If-None-Match") == tag {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+func (s *Server) writeGet(w http.ResponseWriter, r *http.Request, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	s.writeCached(w, r, 200, append(b, '\n'))
+	return nil
+}
+
+// page reads the cursor and limit of a list request.
+func page(r *http.Request) (fleetapp.Page, error) {
+	p := fleetapp.Page{After: r.URL.Query().Get("cursor")}
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 500 {
+			return p, app.InputError{Err: fmt.Errorf("limit %q: a number from 1 to 500", l)}
+		}
+		p.Limit = n
+	}
+	return p, nil
+}
+
+type list[T any] struct {
+	Items []T    `json:"items"`
+	Next  string `json:"next,omitempty"`
+}
+
+func listDevices(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	ds, next, err := s.cfg.Fleet.Devices(r.Context(), by, p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Device]{ds, next})
+}
+
+func addDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	d, a, err := s.cfg.Fleet.AddDevice(r.Context(), by, body)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/devices/"+d.ID)
+	writeJSON(w, 201, map[string]any{"id": d.ID, "device": d, "assessment": a})
+	s.kick()
+	return nil
+}
+
+func getDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	d, err := s.cfg.Fleet.Device(r.Context(), by, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, d)
+}
+
+func listAssessments(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	as, next, err := s.cfg.Fleet.Assessments(r.Context(), by, chi.URLParam(r, "id"), p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Assessment]{as, next})
+}
+
+func getAssessment(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	a, err := s.cfg.Fleet.Assessment(r.Context(), by, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	out := struct {
+		fleetapp.Assessment
+		Report json.RawMessage `json:"report,omitempty"`
+	}{a, a.Report}
+	return s.writeGet(w, r, out)
+}
+
+func putModel(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	v, a, err := s.cfg.Fleet.UploadModel(r.Context(), by, chi.URLParam(r, "id"), body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 201, map[string]any{"version": v, "assessment": a})
+	s.kick()
+	return nil
+}
+
+func putFile(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	v, a, err := s.cfg.Fleet.UploadFile(r.Context(), by, chi.URLParam(r, "id"), chi.URLParam(r, "*"), body)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 201, map[string]any{"version": v, "assessment": a})
+	s.kick()
+	return nil
+}
+
+func listVersions(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	vs, err := s.cfg.Fleet.Versions(r.Context(), by, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Version]{Items: vs})
+}
+
+func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	if err := s.cfg.Fleet.RevokeToken(r.Context(), by, chi.URLParam(r, "id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// kick wakes the assessment worker.
+func (s *Server) kick() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Work runs queued assessments until ctx ends: at start (what a restart
+// left queued), when woken, and every interval.
+func (s *Server) Work(ctx context.Context, interval time.Duration) {
+	for {
+		n, err := s.cfg.Fleet.RunQueued(ctx, 10)
+		if err != nil && ctx.Err() == nil {
+			s.cfg.Log.Error("assessments", "error", err.Error())
+		}
+		if n == 10 && err == nil {
+			continue // more may wait
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.wake:
+		case <-time.After(interval):
+		}
+	}
+}

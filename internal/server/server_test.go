@@ -1,0 +1,346 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleetapp"
+)
+
+const model = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents: [{id: a, name: a, kind: gateway, role: device}]\n"
+
+type env struct {
+	t     *testing.T
+	fleet *fleetapp.Fleet
+	srv   *httptest.Server
+	s     *Server
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	dir := t.TempDir()
+	a := app.New(app.Config{DB: filepath.Join(dir, "no-vuln.db"), Snapshot: true})
+	f, err := fleetapp.Open(context.Background(), a, "sqlite:"+filepath.Join(dir, "fleet.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	s := New(Config{Fleet: f, RatePerToken: 1000})
+	srv := httptest.NewServer(s)
+	t.Cleanup(srv.Close)
+	return &env{t: t, fleet: f, srv: srv, s: s}
+}
+
+func (e *env) token(org string, role fleetapp.Role) (string, fleetapp.Token) {
+	e.t.Helper()
+	secret, tok, err := e.fleet.CreateToken(context.Background(), fleetapp.Actor{Token: "test"}, org, role)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return secret, tok
+}
+
+func (e *env) do(method, path, token, ctype string, body string) (*http.Response, []byte) {
+	e.t.Helper()
+	req, err := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res, b
+}
+
+// device uploads the model as org's assessor and returns the device and
+// its first assessment.
+func (e *env) device(token string) (id, assessment string) {
+	e.t.Helper()
+	res, b := e.do("POST", "/api/v1/devices", token, "application/yaml", model)
+	if res.StatusCode != 201 {
+		e.t.Fatalf("POST /api/v1/devices: %d %s", res.StatusCode, b)
+	}
+	var out struct {
+		ID         string              `json:"id"`
+		Assessment struct{ ID string } `json:"assessment"`
+	}
+	json.Unmarshal(b, &out)
+	return out.ID, out.Assessment.ID
+}
+
+// TestDevicesNeedAToken: 401 without a token, 200 with one; an upload
+// is 201 with the device's id, its assessment runs, and the list of
+// assessments shows it done with the check's report.
+func TestDevicesNeedAToken(t *testing.T) {
+	e := newEnv(t)
+	if res, b := e.do("GET", "/api/v1/devices", "", "", ""); res.StatusCode != 401 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(b), `"status":401`) {
+		t.Errorf("no token: %d %s %s", res.StatusCode, res.Header.Get("Content-Type"), b)
+	}
+	tok, _ := e.token("Hospital", fleetapp.RoleAssessor)
+	if res, _ := e.do("GET", "/api/v1/devices", tok, "", ""); res.StatusCode != 200 {
+		t.Errorf("with a token: %d", res.StatusCode)
+	}
+	id, aid := e.device(tok)
+	if n, err := e.fleet.RunQueued(context.Background(), 10); err != nil || n != 1 {
+		t.Fatalf("ran %d: %v", n, err)
+	}
+	res, b := e.do("GET", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+	var list struct {
+		Items []fleetapp.Assessment `json:"items"`
+	}
+	if json.Unmarshal(b, &list); res.StatusCode != 200 || len(list.Items) != 1 || list.Items[0].Status != "done" {
+		t.Fatalf("assessments: %d %s", res.StatusCode, b)
+	}
+	res, b = e.do("GET", "/api/v1/assessments/"+aid, tok, "", "")
+	var got struct {
+		Report struct {
+			SchemaVersion string `json:"schemaVersion"`
+			Device        struct{ File string }
+		} `json:"report"`
+	}
+	if json.Unmarshal(b, &got); res.StatusCode != 200 || got.Report.SchemaVersion == "" || got.Report.Device.File != "device.yaml" {
+		t.Errorf("assessment: %d %.300s", res.StatusCode, b)
+	}
+	// The same answer again is 304 with its ETag.
+	req, _ := http.NewRequest("GET", e.srv.URL+"/api/v1/assessments/"+aid, nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	req.Header.Set("If-None-Match", res.Header.Get("ETag"))
+	if r2, err := http.DefaultClient.Do(req); err != nil || r2.StatusCode != 304 {
+		t.Errorf("If-None-Match: %v %v", r2.StatusCode, err)
+	}
+}
+
+// TestAuthorisationMatrix calls every route of the table with every role
+// of the owning organisation and of a foreign one, with no token and
+// with a revoked one, and fails on any answer but the expected.
+func TestAuthorisationMatrix(t *testing.T) {
+	e := newEnv(t)
+	adminA, _ := e.token("A", fleetapp.RoleAdmin)
+	dev, aid := e.device(adminA)
+	revoked, rt := e.token("A", fleetapp.RoleAdmin)
+	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: rt.Org}, rt.ID); err != nil {
+		t.Fatal(err)
+	}
+	roles := []fleetapp.Role{fleetapp.RoleViewer, fleetapp.RoleAssessor, fleetapp.RoleAdmin}
+	for _, r := range routes {
+		for _, org := range []string{"A", "B"} {
+			for _, role := range roles {
+				tok, _ := e.token(org, role)
+				_, victim := e.token("A", fleetapp.RoleViewer)
+				path, body := request(r, dev, aid, victim.ID)
+				res, b := e.do(r.Method, path, tok, r.Body, body)
+				want := r.Status
+				switch {
+				case !role.AtLeast(r.Role):
+					want = 403
+				case org == "B" && strings.Contains(r.Pattern, "{id}"):
+					want = 404
+				}
+				if res.StatusCode != want {
+					t.Errorf("%s %s as %s of %s: %d, want %d (%s)", r.Method, r.Pattern, role, org, res.StatusCode, want, b)
+				}
+				if org == "B" && res.StatusCode == 200 && strings.Contains(string(b), dev) {
+					t.Errorf("%s %s as %s of B shows A's device", r.Method, r.Pattern, role)
+				}
+			}
+		}
+		path, body := request(r, dev, aid, "x")
+		for _, tok := range []string{"", revoked, "mdc_forged"} {
+			if res, b := e.do(r.Method, path, tok, r.Body, body); res.StatusCode != 401 {
+				t.Errorf("%s %s with token %q: %d, want 401 (%s)", r.Method, r.Pattern, tok, res.StatusCode, b)
+			}
+		}
+	}
+}
+
+// request is a valid request to a route: its path and body.
+func request(r route, device, assessment, token string) (path, body string) {
+	path = strings.NewReplacer("{id}", device, "*", "sbom/a.cdx.json").Replace(r.Pattern)
+	switch {
+	case strings.HasPrefix(r.Pattern, "/api/v1/assessments/"):
+		path = "/api/v1/assessments/" + assessment
+	case strings.HasPrefix(r.Pattern, "/api/v1/tokens/"):
+		path = "/api/v1/tokens/" + token
+	}
+	if r.Body == "application/yaml" {
+		body = model
+	} else if r.Body != "" {
+		body = `{"bomFormat":"CycloneDX"}`
+	}
+	return path, body
+}
+
+// TestOpenAPIInStep: the description names every route of the router
+// with its method, and no other.
+func TestOpenAPIInStep(t *testing.T) {
+	e := newEnv(t)
+	res, b := e.do("GET", "/api/v1/openapi.json", "", "", "")
+	var doc struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}
+	if err := json.Unmarshal(b, &doc); err != nil || res.StatusCode != 200 || doc.OpenAPI != "3.1.0" {
+		t.Fatalf("openapi.json: %d %v", res.StatusCode, err)
+	}
+	var described, served []string
+	for p, ops := range doc.Paths {
+		for m := range ops {
+			described = append(described, strings.ToUpper(m)+" "+p)
+		}
+	}
+	chi.Walk(e.s.mux.(chi.Router), func(method, route string, _ http.Handler, _ ...func(http.Handler) http.Handler) error {
+		if strings.HasPrefix(route, "/api/v1/") && route != "/api/v1/openapi.json" {
+			served = append(served, method+" "+strings.Replace(route, "/*", "/{path}", 1))
+		}
+		return nil
+	})
+	slices.Sort(described)
+	slices.Sort(served)
+	if !slices.Equal(described, served) || len(served) != len(routes) {
+		t.Errorf("described %v\nserved %v", described, served)
+	}
+}
+
+// TestBadInput: problem details that say what is wrong, and nothing
+// stored.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	dev, _ := e.device(tok)
+	for _, tc := range []struct {
+		method, path, ctype, body string
+		status                    int
+		detail                    string
+	}{
+		{"POST", "/api/v1/devices", "application/yaml", "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A}\ncomponents: [{id: a, name: a, kind: gatway, role: device}]\n", 422, "device.yaml:4:"},
+		{"POST", "/api/v1/devices", "application/json", "{}", 415, "application/yaml"},
+		{"POST", "/api/v1/devices", "application/yaml", strings.Repeat("#", 5<<20), 413, "over 4194304 bytes"},
+		{"PUT", "/api/v1/devices/" + dev + "/files/../etc/passwd", "application/json", "{}", 422, ""},
+		{"PUT", "/api/v1/devices/" + dev + "/files/sbom/a%20b.json", "application/json", "{}", 422, "letters, digits"},
+		{"GET", "/api/v1/devices?limit=0", "", "", 422, "limit"},
+		{"GET", "/api/v1/devices/nope", "", "", 404, "no such object"},
+		{"PATCH", "/api/v1/devices", "", "", 405, "not allowed"},
+	} {
+		res, b := e.do(tc.method, tc.path, tok, tc.ctype, tc.body)
+		var p struct {
+			Status int    `json:"status"`
+			Detail string `json:"detail"`
+		}
+		json.Unmarshal(b, &p)
+		// The router cleans ../ itself (a redirect or a 404): never a 2xx.
+		if tc.detail == "" {
+			if res.StatusCode < 300 {
+				t.Errorf("%s %s: %d", tc.method, tc.path, res.StatusCode)
+			}
+			continue
+		}
+		if res.StatusCode != tc.status || p.Status != tc.status || !strings.Contains(p.Detail, tc.detail) || res.Header.Get("Content-Type") != "application/problem+json" {
+			t.Errorf("%s %s: %d %s, want %d with %q", tc.method, tc.path, res.StatusCode, b, tc.status, tc.detail)
+		}
+	}
+	res, b := e.do("GET", "/api/v1/devices", tok, "", "")
+	if n := strings.Count(string(b), `"modelVersion"`); res.StatusCode != 200 || n != 1 {
+		t.Errorf("after bad input: %d devices, want the one good upload", n)
+	}
+	for _, h := range []string{"X-Content-Type-Options", "Content-Security-Policy", "X-Frame-Options"} {
+		if res.Header.Get(h) == "" {
+			t.Errorf("no %s header", h)
+		}
+	}
+}
+
+// TestRateLimit: a token over its rate gets 429 with Retry-After.
+func TestRateLimit(t *testing.T) {
+	e := newEnv(t)
+	e.s.cfg.RatePerToken = 1
+	tok, _ := e.token("A", fleetapp.RoleViewer)
+	codes := map[int]int{}
+	for i := 0; i < 10; i++ {
+		res, _ := e.do("GET", "/api/v1/devices", tok, "", "")
+		codes[res.StatusCode]++
+		if res.StatusCode == 429 && res.Header.Get("Retry-After") == "" {
+			t.Error("429 without Retry-After")
+		}
+	}
+	if codes[200] != 4 || codes[429] != 6 {
+		t.Errorf("codes %v, want 4 allowed (the burst) and 6 refused", codes)
+	}
+}
+
+// TestWorkerRunsWhatARestartLeft: the worker runs the assessments a
+// previous server left queued.
+func TestWorkerRunsWhatARestartLeft(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	id, _ := e.device(tok)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.s.Work(ctx, 10*time.Millisecond) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		_, b := e.do("GET", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+		if strings.Contains(string(b), `"status": "done"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("not done: %s", b)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+}
+
+func TestMain(m *testing.M) {
+	// Assessments match against the built-in snapshot; keep its cache in
+	// the test's own folder.
+	dir, err := os.MkdirTemp("", "mdcheck-server-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(3)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestRoutePolicy: the table itself follows the roles' meaning: reading
+// needs a viewer, changing devices an assessor, tokens an admin; no route
+// is public.
+func TestRoutePolicy(t *testing.T) {
+	for _, r := range routes {
+		want := fleetapp.RoleViewer
+		switch {
+		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"):
+			want = fleetapp.RoleAdmin
+		case r.Method != "GET":
+			want = fleetapp.RoleAssessor
+		}
+		if r.Role != want {
+			t.Errorf("%s %s needs %q, want %q", r.Method, r.Pattern, r.Role, want)
+		}
+	}
+}
