@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
-	"encoding/base64"
 	"encoding/binary"
 	"encoding/hex"
 	"errors"
@@ -103,6 +102,9 @@ var migrations = [][]string{
 		`CREATE TABLE audit (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor TEXT NOT NULL, org_id TEXT NOT NULL, action TEXT NOT NULL, object TEXT NOT NULL, before_sha TEXT NOT NULL, after_sha TEXT NOT NULL, prev TEXT NOT NULL, hash TEXT NOT NULL)`,
 		`CREATE TABLE checkpoints (seq INTEGER PRIMARY KEY, head TEXT NOT NULL, at TEXT NOT NULL, key TEXT NOT NULL, signature TEXT NOT NULL)`,
 	},
+	{
+		`CREATE TABLE sessions (hash TEXT PRIMARY KEY, token_id TEXT NOT NULL REFERENCES tokens(id), csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -190,11 +192,9 @@ func (s *Store) CreateToken(ctx context.Context, by Actor, org string, role Role
 	if _, ok := ParseRole(string(role)); !ok {
 		return "", Token{}, fmt.Errorf("%w: role %q is not admin, assessor or viewer", ErrInvalid, role)
 	}
-	var raw [32]byte
-	if _, err := rand.Read(raw[:]); err != nil {
+	if secret, err = randomSecret("mdc_"); err != nil {
 		return "", Token{}, err
 	}
-	secret = "mdc_" + base64.RawURLEncoding.EncodeToString(raw[:])
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		var orgID string
 		err := tx.QueryRowContext(ctx, s.q(`SELECT id FROM orgs WHERE name = ?`), org).Scan(&orgID)
@@ -522,4 +522,23 @@ func (s *Store) Finish(ctx context.Context, a Assessment, report []byte, readine
 		}
 		return s.appendAudit(ctx, tx, System, a.Org, "assessment."+status, "assessment/"+a.ID, digest([]byte(a.ID)), digest(report))
 	})
+}
+
+// Size is the store's size in bytes: the SQLite file's pages, or the
+// PostgreSQL database's size.
+func (s *Store) Size(ctx context.Context) (int64, error) {
+	q := `SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()`
+	if s.postgres {
+		q = `SELECT pg_database_size(current_database())`
+	}
+	var n int64
+	err := s.db.QueryRowContext(ctx, q).Scan(&n)
+	return n, err
+}
+
+// Count is how many assessments have status, over every organisation.
+func (s *Store) Count(ctx context.Context, status string) (int64, error) {
+	var n int64
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM assessments WHERE status = ?`), status).Scan(&n)
+	return n, err
 }

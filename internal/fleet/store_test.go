@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // stores are the stores the contract suite runs against: SQLite always,
@@ -92,6 +93,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("versions and assessments", func(t *testing.T) { testVersions(t, mk(t)) })
 			t.Run("audit", func(t *testing.T) { testAudit(t, mk(t)) })
 			t.Run("concurrent writers", func(t *testing.T) { testConcurrent(t, mk(t)) })
+			t.Run("sessions", func(t *testing.T) { testSessions(t, mk(t)) })
 		})
 	}
 }
@@ -349,5 +351,38 @@ func testConcurrent(t *testing.T, s *Store) {
 	s.Checkpoint(ctx, k)
 	if v, err := s.Verify(ctx, k.Public().(ed25519.PublicKey)); err != nil || v.Problem != "" || v.Records != 2+16*2 {
 		t.Errorf("after 16 concurrent writers: %+v %v", v, err)
+	}
+}
+
+func testSessions(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, secret := actor(t, s, "A", Viewer)
+	if _, _, _, err := s.CreateSession(ctx, secret+"x", time.Hour); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a session from a wrong token: %v", err)
+	}
+	sid, csrf, _, err := s.CreateSession(ctx, secret, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.Session(ctx, sid)
+	if err != nil || got.Token.ID != a.Token || !got.CSRF(csrf) || got.CSRF("") || got.CSRF(csrf+"x") {
+		t.Fatalf("session: %+v %v", got, err)
+	}
+	now := s.Now
+	s.Now = func() time.Time { return now().Add(2 * time.Hour) }
+	if _, err := s.Session(ctx, sid); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an expired session: %v", err)
+	}
+	s.Now = now
+	if err := s.EndSession(ctx, sid); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Session(ctx, sid); !errors.Is(err, ErrNotFound) {
+		t.Errorf("an ended session: %v", err)
+	}
+	sid, _, _, _ = s.CreateSession(ctx, secret, time.Hour)
+	s.RevokeToken(ctx, a, a.Token)
+	if _, err := s.Session(ctx, sid); !errors.Is(err, ErrNotFound) {
+		t.Errorf("a session of a revoked token: %v", err)
 	}
 }

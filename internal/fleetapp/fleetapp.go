@@ -70,6 +70,12 @@ func Open(ctx context.Context, a *app.App, dsn string) (*Fleet, error) {
 // Close closes the store.
 func (f *Fleet) Close() error { return f.store.Close() }
 
+// StoreSize is the store's size in bytes.
+func (f *Fleet) StoreSize(ctx context.Context) (int64, error) { return f.store.Size(ctx) }
+
+// Queued is how many assessments wait to run.
+func (f *Fleet) Queued(ctx context.Context) (int64, error) { return f.store.Count(ctx, fleet.Queued) }
+
 // Ready reports whether the store answers.
 func (f *Fleet) Ready(ctx context.Context) error { return f.store.Ping(ctx) }
 
@@ -90,6 +96,32 @@ func (f *Fleet) Authenticate(ctx context.Context, secret string) (Actor, error) 
 		return Actor{}, err
 	}
 	return Actor{Token: t.ID, Org: t.Org, Role: t.Role}, nil
+}
+
+// SessionTTL is how long a browser's login lasts.
+const SessionTTL = 12 * time.Hour
+
+// Login logs a browser in with a token's secret: the session's secret
+// for its cookie, the CSRF token changing requests must repeat, and when
+// it expires. An unknown or revoked token is ErrNotFound.
+func (f *Fleet) Login(ctx context.Context, tokenSecret string) (secret, csrf string, expires time.Time, err error) {
+	secret, csrf, sess, err := f.store.CreateSession(ctx, tokenSecret, SessionTTL)
+	return secret, csrf, sess.Expires, err
+}
+
+// Session is the actor a live session's secret stands for, and whether
+// csrf is its CSRF token.
+func (f *Fleet) Session(ctx context.Context, secret, csrf string) (Actor, bool, error) {
+	sess, err := f.store.Session(ctx, secret)
+	if err != nil {
+		return Actor{}, false, err
+	}
+	return Actor{Token: sess.Token.ID, Org: sess.Token.Org, Role: sess.Token.Role}, sess.CSRF(csrf), nil
+}
+
+// Logout ends a session.
+func (f *Fleet) Logout(ctx context.Context, secret string) error {
+	return f.store.EndSession(ctx, secret)
 }
 
 // RevokeToken revokes a token of the actor's organisation.

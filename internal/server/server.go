@@ -51,6 +51,8 @@ var routes = []route{
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 64 << 20, Status: 201, handler: putFile},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/versions", Role: fleetapp.RoleViewer, Summary: "Every version of the device's model and files", Status: 200, handler: listVersions},
+	{Method: "POST", Pattern: "/api/v1/session", Summary: `Log a browser in with a token (JSON {"token": "..."}): sets the session cookie (HttpOnly, Secure, SameSite=Strict, 12 hours) and returns the CSRF token that changing requests repeat in X-CSRF-Token`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: login},
+	{Method: "DELETE", Pattern: "/api/v1/session", Role: fleetapp.RoleViewer, Summary: "Log the browser out: ends the session and clears its cookie", Status: 204, handler: logout},
 	{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Role: fleetapp.RoleAdmin, Summary: "Revoke a token of the organisation", Status: 204, handler: revokeToken},
 }
 
@@ -71,6 +73,7 @@ type Server struct {
 	mu      sync.Mutex
 	limits  map[string]*rate.Limiter
 	wake    chan struct{}
+	metrics *metrics
 	Started time.Time
 }
 
@@ -82,7 +85,7 @@ func New(cfg Config) *Server {
 	if cfg.RatePerToken == 0 {
 		cfg.RatePerToken = 20
 	}
-	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, 1), Started: time.Now()}
+	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, 1), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
 	r := chi.NewRouter()
 	r.Use(s.headers, s.logRequests)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
@@ -93,6 +96,7 @@ func New(cfg Config) *Server {
 		}
 		writeJSON(w, 200, map[string]string{"status": "ready"})
 	})
+	r.Get("/metrics", s.metricsHandler())
 	r.Get("/api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) { s.writeCached(w, r, 200, OpenAPI()) })
 	for _, rt := range routes {
 		r.Method(rt.Method, rt.Pattern, s.handle(rt))
@@ -134,6 +138,7 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: 200}
 		next.ServeHTTP(sw, r)
+		s.metrics.observe(r, sw.status, time.Since(start))
 		s.cfg.Log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "ms", float64(time.Since(start).Microseconds())/1000)
 	})
 }
@@ -142,16 +147,18 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 // type and size, and errors as problem details.
 func (s *Server) handle(rt route) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok || secret == "" {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="mdcheck"`)
-			problem(w, r, 401, "Unauthorized", "an API token is needed: Authorization: Bearer TOKEN (mdcheck token create)")
+		if rt.Role == "" { // public: the handler authenticates
+			if err := rt.handler(s, w, r, fleetapp.Actor{}); err != nil {
+				s.fail(w, r, err)
+			}
 			return
 		}
-		by, err := s.cfg.Fleet.Authenticate(r.Context(), secret)
-		if err != nil {
-			w.Header().Set("WWW-Authenticate", `Bearer realm="mdcheck", error="invalid_token"`)
-			problem(w, r, 401, "Unauthorized", "the token is unknown or revoked")
+		by, status, detail := s.authenticate(r)
+		if status != 0 {
+			if status == 401 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="mdcheck"`)
+			}
+			problem(w, r, status, http.StatusText(status), detail)
 			return
 		}
 		if !s.allow(by.Token) {
@@ -176,6 +183,69 @@ func (s *Server) handle(rt route) http.HandlerFunc {
 			s.fail(w, r, err)
 		}
 	}
+}
+
+// sessionCookie is the browser session's cookie.
+const sessionCookie = "mdcheck_session"
+
+// authenticate is who makes a request: a bearer token, or a browser
+// session whose changing requests repeat its CSRF token. It returns a
+// status and a detail when it is nobody.
+func (s *Server) authenticate(r *http.Request) (fleetapp.Actor, int, string) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		secret, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok || secret == "" {
+			return fleetapp.Actor{}, 401, "the Authorization header must be: Bearer TOKEN"
+		}
+		by, err := s.cfg.Fleet.Authenticate(r.Context(), secret)
+		if err != nil {
+			return fleetapp.Actor{}, 401, "the token is unknown or revoked"
+		}
+		return by, 0, ""
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return fleetapp.Actor{}, 401, "an API token is needed: Authorization: Bearer TOKEN (mdcheck token create), or a session (POST /api/v1/session)"
+	}
+	by, csrf, err := s.cfg.Fleet.Session(r.Context(), c.Value, r.Header.Get("X-CSRF-Token"))
+	if err != nil {
+		return fleetapp.Actor{}, 401, "the session has expired or was ended"
+	}
+	if r.Method != "GET" && r.Method != "HEAD" && !csrf {
+		return fleetapp.Actor{}, 403, "a request made with the session cookie must repeat its CSRF token in X-CSRF-Token"
+	}
+	return by, 0, ""
+}
+
+func login(s *Server, w http.ResponseWriter, r *http.Request, _ fleetapp.Actor) error {
+	var in struct {
+		Token string `json:"token"`
+	}
+	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
+		return app.InputError{Err: fmt.Errorf("the body must be {\"token\": \"...\"}: %w", err)}
+	}
+	secret, csrf, expires, err := s.cfg.Fleet.Login(r.Context(), in.Token)
+	if errors.Is(err, fleetapp.ErrNotFound) {
+		problem(w, r, 401, "Unauthorized", "the token is unknown or revoked")
+		return nil
+	} else if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: expires, MaxAge: int(fleetapp.SessionTTL.Seconds()),
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	writeJSON(w, 201, map[string]any{"csrf": csrf, "expires": expires})
+	return nil
+}
+
+func logout(s *Server, w http.ResponseWriter, r *http.Request, _ fleetapp.Actor) error {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.cfg.Fleet.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
 }
 
 // allow applies the token's rate limit.

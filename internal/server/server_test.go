@@ -149,10 +149,11 @@ func TestAuthorisationMatrix(t *testing.T) {
 			for _, role := range roles {
 				tok, _ := e.token(org, role)
 				_, victim := e.token("A", fleetapp.RoleViewer)
-				path, body := request(r, dev, aid, victim.ID)
+				path, body := request(r, dev, aid, victim.ID, tok)
 				res, b := e.do(r.Method, path, tok, r.Body, body)
 				want := r.Status
 				switch {
+				case r.Role == "":
 				case !role.AtLeast(r.Role):
 					want = 403
 				case org == "B" && strings.Contains(r.Pattern, "{id}"):
@@ -166,8 +167,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 				}
 			}
 		}
-		path, body := request(r, dev, aid, "x")
 		for _, tok := range []string{"", revoked, "mdc_forged"} {
+			path, body := request(r, dev, aid, "x", tok)
 			if res, b := e.do(r.Method, path, tok, r.Body, body); res.StatusCode != 401 {
 				t.Errorf("%s %s with token %q: %d, want 401 (%s)", r.Method, r.Pattern, tok, res.StatusCode, b)
 			}
@@ -175,8 +176,9 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 }
 
-// request is a valid request to a route: its path and body.
-func request(r route, device, assessment, token string) (path, body string) {
+// request is a valid request to a route by the caller: its path and
+// body.
+func request(r route, device, assessment, token, caller string) (path, body string) {
 	path = strings.NewReplacer("{id}", device, "*", "sbom/a.cdx.json").Replace(r.Pattern)
 	switch {
 	case strings.HasPrefix(r.Pattern, "/api/v1/assessments/"):
@@ -184,9 +186,12 @@ func request(r route, device, assessment, token string) (path, body string) {
 	case strings.HasPrefix(r.Pattern, "/api/v1/tokens/"):
 		path = "/api/v1/tokens/" + token
 	}
-	if r.Body == "application/yaml" {
+	switch {
+	case r.Pattern == "/api/v1/session":
+		body = `{"token": "` + caller + `"}`
+	case r.Body == "application/yaml":
 		body = model
-	} else if r.Body != "" {
+	case r.Body != "":
 		body = `{"bomFormat":"CycloneDX"}`
 	}
 	return path, body
@@ -334,6 +339,10 @@ func TestRoutePolicy(t *testing.T) {
 	for _, r := range routes {
 		want := fleetapp.RoleViewer
 		switch {
+		case r.Method == "POST" && r.Pattern == "/api/v1/session":
+			want = "" // logging in is how a browser gets its rights
+		case r.Pattern == "/api/v1/session":
+			want = fleetapp.RoleViewer // anyone may log out
 		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"):
 			want = fleetapp.RoleAdmin
 		case r.Method != "GET":
@@ -342,5 +351,102 @@ func TestRoutePolicy(t *testing.T) {
 		if r.Role != want {
 			t.Errorf("%s %s needs %q, want %q", r.Method, r.Pattern, r.Role, want)
 		}
+	}
+}
+
+// TestBrowserSession: a token logs a browser in; the session cookie is
+// HttpOnly, Secure and SameSite=Strict; reads need no more, a change
+// without the CSRF token is refused, with it allowed; after logout and
+// after the token is revoked the cookie is worth nothing.
+func TestBrowserSession(t *testing.T) {
+	e := newEnv(t)
+	tok, tk := e.token("A", fleetapp.RoleAssessor)
+	res, b := e.do("POST", "/api/v1/session", "", "application/json", `{"token": "`+tok+`"}`)
+	var login struct{ CSRF string }
+	json.Unmarshal(b, &login)
+	cookies := res.Cookies()
+	if res.StatusCode != 201 || login.CSRF == "" || len(cookies) != 1 {
+		t.Fatalf("login: %d %s %v", res.StatusCode, b, cookies)
+	}
+	c := cookies[0]
+	if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Value == tok {
+		t.Errorf("cookie %+v", c)
+	}
+	with := func(method, path, csrf, body string) int {
+		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
+		req.AddCookie(c)
+		if csrf != "" {
+			req.Header.Set("X-CSRF-Token", csrf)
+		}
+		if body != "" {
+			req.Header.Set("Content-Type", "application/yaml")
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := with("GET", "/api/v1/devices", "", ""); got != 200 {
+		t.Errorf("read with the cookie: %d", got)
+	}
+	if got := with("POST", "/api/v1/devices", "", model); got != 403 {
+		t.Errorf("change without CSRF token: %d", got)
+	}
+	if got := with("POST", "/api/v1/devices", "wrong", model); got != 403 {
+		t.Errorf("change with a wrong CSRF token: %d", got)
+	}
+	if got := with("POST", "/api/v1/devices", login.CSRF, model); got != 201 {
+		t.Errorf("change with the CSRF token: %d", got)
+	}
+	if got := with("DELETE", "/api/v1/session", login.CSRF, ""); got != 204 {
+		t.Errorf("logout: %d", got)
+	}
+	if got := with("GET", "/api/v1/devices", "", ""); got != 401 {
+		t.Errorf("after logout: %d", got)
+	}
+	// A new session dies with its token.
+	res, b = e.do("POST", "/api/v1/session", "", "application/json", `{"token": "`+tok+`"}`)
+	c = res.Cookies()[0]
+	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: tk.Org}, tk.ID); err != nil {
+		t.Fatal(err)
+	}
+	if got := with("GET", "/api/v1/devices", "", ""); got != 401 {
+		t.Errorf("after the token was revoked: %d (%s)", got, b)
+	}
+	if res, _ := e.do("POST", "/api/v1/session", "", "application/json", `{"token": "`+tok+`"}`); res.StatusCode != 401 {
+		t.Errorf("login with a revoked token: %d", res.StatusCode)
+	}
+}
+
+// TestMetrics: Prometheus metrics for an admin token: latency by route
+// pattern, the store's size, the assessments waiting.
+func TestMetrics(t *testing.T) {
+	e := newEnv(t)
+	viewer, _ := e.token("A", fleetapp.RoleViewer)
+	admin, _ := e.token("A", fleetapp.RoleAdmin)
+	e.device(admin)
+	e.do("GET", "/api/v1/devices", viewer, "", "")
+	if res, _ := e.do("GET", "/metrics", "", "", ""); res.StatusCode != 401 {
+		t.Errorf("no token: %d", res.StatusCode)
+	}
+	if res, _ := e.do("GET", "/metrics", viewer, "", ""); res.StatusCode != 403 {
+		t.Errorf("viewer: %d", res.StatusCode)
+	}
+	res, b := e.do("GET", "/metrics", admin, "", "")
+	body := string(b)
+	for _, want := range []string{
+		`mdcheck_http_request_duration_seconds_count{code="200",method="GET",route="/api/v1/devices"} 1`,
+		`mdcheck_http_request_duration_seconds_count{code="201",method="POST",route="/api/v1/devices"} 1`,
+		"mdcheck_assessments_queued 1",
+		"go_goroutines",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+	if res.StatusCode != 200 || !strings.Contains(body, "mdcheck_store_size_bytes ") || strings.Contains(body, "mdcheck_store_size_bytes -1") {
+		t.Errorf("metrics: %d\n%.2000s", res.StatusCode, body)
 	}
 }
