@@ -92,6 +92,9 @@ const (
 	Done    = "done"
 	Failed  = "failed"
 	Running = "running"
+	// Superseded is an assessment that never ran: a newer upload to the
+	// same device queued one after it, which assesses what it would.
+	Superseded = "superseded"
 )
 
 // Assessment is one health check of a device's model version.

@@ -47,10 +47,17 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		s.db, err = sql.Open("sqlite", "file:"+file+"?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(20000)&_pragma=foreign_keys(1)&_txlock=immediate")
 		if err == nil {
 			s.db.SetMaxOpenConns(4)
+			s.db.SetMaxIdleConns(4)
 		}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		s.postgres = true
 		s.db, err = sql.Open("pgx", dsn)
+		if err == nil {
+			// Connections kept open: opening one costs more than a query.
+			s.db.SetMaxOpenConns(32)
+			s.db.SetMaxIdleConns(32)
+			s.db.SetConnMaxIdleTime(5 * time.Minute)
+		}
 	default:
 		return nil, fmt.Errorf("store %q: use sqlite:FILE or a postgres:// URL", dsn)
 	}
@@ -504,6 +511,65 @@ func (s *Store) Finish(ctx context.Context, a Assessment, report []byte, readine
 	if failure != "" {
 		status = Failed
 	}
+	return s.finish(ctx, a, status, report, readiness, failure)
+}
+
+// Claim marks a queued assessment running, so that no other worker runs
+// it; one already claimed or closed is ErrConflict.
+func (s *Store) Claim(ctx context.Context, a Assessment) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ? WHERE id = ? AND status = ?`), Running, a.ID, Queued)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return ErrConflict
+		}
+		return s.appendAudit(ctx, tx, System, a.Org, "assessment.start", "assessment/"+a.ID, "", "")
+	})
+}
+
+// Requeue queues again the assessments a stopped server left running;
+// it returns how many.
+func (s *Store) Requeue(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, org_id FROM assessments WHERE status = ? ORDER BY id`), Running)
+		if err != nil {
+			return err
+		}
+		type left struct{ id, org string }
+		var ls []left
+		for rows.Next() {
+			var l left
+			if err := rows.Scan(&l.id, &l.org); err != nil {
+				rows.Close()
+				return err
+			}
+			ls = append(ls, l)
+		}
+		rows.Close()
+		for _, l := range ls {
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ? WHERE id = ?`), Queued, l.id); err != nil {
+				return err
+			}
+			if err := s.appendAudit(ctx, tx, System, l.org, "assessment.requeue", "assessment/"+l.id, "", ""); err != nil {
+				return err
+			}
+		}
+		n = int64(len(ls))
+		return rows.Err()
+	})
+	return n, err
+}
+
+// Supersede closes a queued assessment without running it: by, queued
+// after it for the same device, assesses what it would.
+func (s *Store) Supersede(ctx context.Context, a Assessment, by string) error {
+	return s.finish(ctx, a, Superseded, nil, nil, "superseded by assessment "+by)
+}
+
+func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, failure string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var rep any
 		if report != nil {
@@ -513,7 +579,7 @@ func (s *Store) Finish(ctx context.Context, a Assessment, report []byte, readine
 		if readiness != nil {
 			rd = *readiness
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ? WHERE id = ? AND status = ?`), status, s.stamp(), rd, failure, rep, a.ID, Queued)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ? WHERE id = ? AND status IN (?, ?)`), status, s.stamp(), rd, failure, rep, a.ID, Queued, Running)
 		if err != nil {
 			return err
 		}
@@ -536,9 +602,16 @@ func (s *Store) Size(ctx context.Context) (int64, error) {
 	return n, err
 }
 
-// Count is how many assessments have status, over every organisation.
-func (s *Store) Count(ctx context.Context, status string) (int64, error) {
+// Count is how many assessments have one of the statuses, over every
+// organisation.
+func (s *Store) Count(ctx context.Context, statuses ...string) (int64, error) {
 	var n int64
-	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM assessments WHERE status = ?`), status).Scan(&n)
-	return n, err
+	for _, st := range statuses {
+		var c int64
+		if err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM assessments WHERE status = ?`), st).Scan(&c); err != nil {
+			return 0, err
+		}
+		n += c
+	}
+	return n, nil
 }

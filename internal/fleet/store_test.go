@@ -228,6 +228,26 @@ func testVersions(t *testing.T, s *Store) {
 	if err != nil || got.Status != Done || got.Readiness == nil || *got.Readiness != r || string(got.Report) != `{"schemaVersion":"8"}` || got.Finished == nil {
 		t.Errorf("finished assessment: %+v %v", got, err)
 	}
+	// A claimed one is not claimed twice; a stopped server's are queued
+	// again.
+	if err := s.Claim(ctx, q[1]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Claim(ctx, q[1]); !errors.Is(err, ErrConflict) {
+		t.Errorf("claimed twice: %v", err)
+	}
+	if n, err := s.Requeue(ctx); err != nil || n != 1 {
+		t.Errorf("requeued %d, %v", n, err)
+	}
+	if err := s.Claim(ctx, q[1]); err != nil {
+		t.Errorf("claim after requeue: %v", err)
+	}
+	if err := s.Supersede(ctx, q[2], q[3].ID); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.Assessment(ctx, a.Org, q[2].ID); got.Status != Superseded || !strings.Contains(got.Error, q[3].ID) {
+		t.Errorf("superseded: %+v", got)
+	}
 	if err := s.Finish(ctx, q[1], nil, nil, "the check failed: x"); err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,11 @@ func (f *Fleet) StoreSize(ctx context.Context) (int64, error) { return f.store.S
 // Queued is how many assessments wait to run.
 func (f *Fleet) Queued(ctx context.Context) (int64, error) { return f.store.Count(ctx, fleet.Queued) }
 
+// Pending is how many assessments wait or run.
+func (f *Fleet) Pending(ctx context.Context) (int64, error) {
+	return f.store.Count(ctx, fleet.Queued, fleet.Running)
+}
+
 // Ready reports whether the store answers.
 func (f *Fleet) Ready(ctx context.Context) error { return f.store.Ping(ctx) }
 
@@ -204,25 +209,53 @@ func (f *Fleet) Assessment(ctx context.Context, by Actor, id string) (Assessment
 
 // RunQueued runs up to limit queued assessments, oldest first, each the
 // health check of its model version that mdcheck check runs, and stores
-// its JSON report; it returns how many it ran.
+// its JSON report; an older one queued for a device beside a newer one
+// is superseded without running. It returns how many it closed, run or
+// superseded.
 func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
-	qs, err := f.store.Queued(ctx, limit)
+	// A window wider than limit, to see what newer uploads queued.
+	qs, err := f.store.Queued(ctx, max(limit, 200))
 	if err != nil {
 		return 0, err
 	}
-	for i, q := range qs {
+	// Of several queued for one device, only the newest runs: it
+	// assesses the device as the last upload left it.
+	newest := map[string]string{}
+	for _, q := range qs {
+		newest[q.Device] = q.ID
+	}
+	closed, ran := 0, 0
+	for _, q := range qs {
 		if err := ctx.Err(); err != nil {
-			return i, err
+			return closed, err
 		}
+		if n := newest[q.Device]; n != q.ID {
+			if err := f.store.Supersede(ctx, q, n); err == nil {
+				closed++
+			} else if !errors.Is(err, fleet.ErrConflict) {
+				return closed, err
+			}
+			continue
+		}
+		if ran == limit {
+			break
+		}
+		if err := f.store.Claim(ctx, q); errors.Is(err, fleet.ErrConflict) {
+			continue // another worker has it
+		} else if err != nil {
+			return closed, err
+		}
+		ran++
 		rep, readiness, failure := f.assess(ctx, q)
 		if ctx.Err() != nil {
-			return i, ctx.Err() // not finished: it stays queued
+			return closed, ctx.Err() // not finished: Recover queues it again
 		}
 		if err := f.store.Finish(ctx, q, rep, readiness, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
-			return i, err
+			return closed, err
 		}
+		closed++
 	}
-	return len(qs), nil
+	return closed, nil
 }
 
 // assess runs one assessment: the report and readiness, or why it
@@ -273,6 +306,10 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	r := res.Report.Summary.Readiness
 	return b.Bytes(), &r, ""
 }
+
+// Recover queues again the assessments a stopped server left running;
+// serve calls it before its workers start.
+func (f *Fleet) Recover(ctx context.Context) (int64, error) { return f.store.Requeue(ctx) }
 
 // Checkpoint signs the audit trail's head with the key in file.
 func (f *Fleet) Checkpoint(ctx context.Context, key ed25519.PrivateKey) (bool, error) {

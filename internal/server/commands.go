@@ -68,6 +68,7 @@ func Commands(env Env) []*cobra.Command {
 func serveCommand(env Env) *cobra.Command {
 	var sf storeFlags
 	var addr string
+	var workers int
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the fleet server: devices, assessments and an audit trail behind a REST API",
@@ -83,15 +84,16 @@ Tokens come from mdcheck token create. Logs are JSON lines on standard
 error. SIGINT or SIGTERM stops it gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), env, sf, addr)
+			return serve(cmd.Context(), env, sf, addr, workers)
 		},
 	}
 	sf.add(c, true)
 	c.Flags().StringVar(&addr, "addr", envOr("MDCHECK_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (port 0: any free port) (env MDCHECK_ADDR)")
+	c.Flags().IntVar(&workers, "workers", 2, "assessments run at once")
 	return c
 }
 
-func serve(ctx context.Context, env Env, sf storeFlags, addr string) error {
+func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
@@ -109,7 +111,7 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string) error {
 	if err != nil {
 		return app.InputError{Err: fmt.Errorf("--addr: %w", err)}
 	}
-	s := New(Config{Fleet: f, Log: log})
+	s := New(Config{Fleet: f, Log: log, Workers: workers})
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	work, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

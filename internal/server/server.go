@@ -64,6 +64,8 @@ type Config struct {
 	// RatePerToken is the sustained requests per second a token may make
 	// (burst 4x); 0 means 20.
 	RatePerToken float64
+	// Workers is how many assessments run at once; 0 means 2.
+	Workers int
 }
 
 // Server serves the API.
@@ -85,7 +87,10 @@ func New(cfg Config) *Server {
 	if cfg.RatePerToken == 0 {
 		cfg.RatePerToken = 20
 	}
-	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, 1), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 2
+	}
+	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, cfg.Workers), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
 	r := chi.NewRouter()
 	r.Use(s.headers, s.logRequests)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
@@ -434,23 +439,43 @@ func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.
 	return nil
 }
 
-// kick wakes the assessment worker.
+// kick wakes the assessment workers.
 func (s *Server) kick() {
-	select {
-	case s.wake <- struct{}{}:
-	default:
+	for range s.cfg.Workers {
+		select {
+		case s.wake <- struct{}{}:
+		default:
+		}
 	}
 }
 
-// Work runs queued assessments until ctx ends: at start (what a restart
-// left queued), when woken, and every interval.
+// Work runs queued assessments with Config.Workers workers until ctx
+// ends: first what a stopped server left running or queued, then when
+// an upload wakes them, and every interval.
 func (s *Server) Work(ctx context.Context, interval time.Duration) {
+	if n, err := s.cfg.Fleet.Recover(ctx); err != nil {
+		s.cfg.Log.Error("assessments", "error", err.Error())
+	} else if n > 0 {
+		s.cfg.Log.Info("assessments queued again after a stop", "count", n)
+	}
+	var wg sync.WaitGroup
+	for range s.cfg.Workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s.work(ctx, interval)
+		}()
+	}
+	wg.Wait()
+}
+
+func (s *Server) work(ctx context.Context, interval time.Duration) {
 	for {
-		n, err := s.cfg.Fleet.RunQueued(ctx, 10)
+		n, err := s.cfg.Fleet.RunQueued(ctx, 1)
 		if err != nil && ctx.Err() == nil {
 			s.cfg.Log.Error("assessments", "error", err.Error())
 		}
-		if n == 10 && err == nil {
+		if n > 0 && err == nil {
 			continue // more may wait
 		}
 		select {

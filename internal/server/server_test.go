@@ -450,3 +450,29 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("metrics: %d\n%.2000s", res.StatusCode, body)
 	}
 }
+
+// TestSupersede: of the assessments an upload burst queued for one
+// device, only the newest runs; the others say which replaced them.
+func TestSupersede(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	id, _ := e.device(tok)
+	for _, p := range []string{"sbom/a.cdx.json", "sbom/b.cdx.json"} {
+		if res, b := e.do("PUT", "/api/v1/devices/"+id+"/files/"+p, tok, "application/json", `{"bomFormat":"CycloneDX","specVersion":"1.5","components":[]}`); res.StatusCode != 201 {
+			t.Fatalf("%s: %d %s", p, res.StatusCode, b)
+		}
+	}
+	if n, err := e.fleet.RunQueued(context.Background(), 10); err != nil || n != 3 {
+		t.Fatalf("closed %d, %v", n, err)
+	}
+	_, b := e.do("GET", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+	var list struct{ Items []fleetapp.Assessment }
+	json.Unmarshal(b, &list)
+	var got []string
+	for _, a := range list.Items {
+		got = append(got, a.Status)
+	}
+	if strings.Join(got, ",") != "superseded,superseded,done" || !strings.Contains(list.Items[0].Error, list.Items[2].ID) {
+		t.Errorf("statuses %v (%s)", got, b)
+	}
+}
