@@ -34,6 +34,15 @@ func (a *App) ReadSBOMs(ctx context.Context, files []string) ([]SBOMReport, erro
 	return out, nil
 }
 
+// CheckSBOM reads data as an SBOM named name, as ReadSBOMs reads a file;
+// it says only whether it is one.
+func (a *App) CheckSBOM(name string, data []byte) error {
+	if _, err := sbom.Parse(name, data); err != nil {
+		return InputError{err}
+	}
+	return nil
+}
+
 // CatalogEntry is one requirement with the rules that decide it.
 type CatalogEntry struct {
 	catalog.Requirement

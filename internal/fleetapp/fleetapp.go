@@ -12,8 +12,11 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/bundle"
@@ -55,6 +58,36 @@ func ParseRole(s string) (Role, bool) { return fleet.ParseRole(s) }
 type Fleet struct {
 	app   *app.App
 	store *fleet.Store
+	// inFlight bounds the bytes of input read, checked and assessed at
+	// once (uploads and assessments alike), and so the memory they take.
+	inFlight *semaphore.Weighted
+}
+
+// InFlight is how many bytes of uploads and of assessed files are worked
+// on at once; more waits. Reading an input takes a few times its size.
+const InFlight = 40 << 20
+
+// Reserve waits until n more bytes of input may be worked on, and
+// returns the function that gives them back. An input larger than
+// InFlight waits for all of it.
+func (f *Fleet) Reserve(ctx context.Context, n int64) (func(), error) {
+	n = min(max(n, 1), InFlight)
+	if err := f.inFlight.Acquire(ctx, n); err != nil {
+		return nil, err
+	}
+	if n >= 1<<20 {
+		// A large input: give the memory earlier ones freed back first,
+		// so that the peak is this input's, not the sum of the past.
+		debug.FreeOSMemory()
+	}
+	return func() {
+		f.inFlight.Release(n)
+		// Reading an input, hostile ones above all, leaves garbage many
+		// times its size: give it back now rather than let the next
+		// input's peak stand on it. Uploads and assessments are rare
+		// beside reads, so the collection's cost is theirs alone.
+		debug.FreeOSMemory()
+	}, nil
 }
 
 // Open opens the store a DSN names (sqlite:FILE or a postgres:// URL),
@@ -64,7 +97,7 @@ func Open(ctx context.Context, a *app.App, dsn string) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fleet{app: a, store: s}, nil
+	return &Fleet{app: a, store: s, inFlight: semaphore.NewWeighted(InFlight)}, nil
 }
 
 // Close closes the store.
@@ -162,7 +195,59 @@ func (f *Fleet) UploadFile(ctx context.Context, by Actor, device, path string, b
 	if err := relativePath(path); err != nil {
 		return Version{}, Assessment{}, app.InputError{Err: err}
 	}
+	if err := f.checkFile(ctx, by, device, path, body); err != nil {
+		return Version{}, Assessment{}, err
+	}
 	return f.store.AddVersion(ctx, by, device, "file:"+path, body)
+}
+
+// checkFile reads an uploaded file as what the device's model makes of
+// it, with the same bounded readers as the command line, so that a
+// malformed or hostile SBOM or MDS2 form is refused at upload, with
+// where, and never stored: an SBOM a component names, and any .xlsx (an
+// MDS2 form). Other files are read when the assessment runs.
+func (f *Fleet) checkFile(ctx context.Context, by Actor, device, path string, body []byte) error {
+	d, err := f.store.Device(ctx, by.Org, device)
+	if err != nil {
+		return err
+	}
+	v, err := f.store.ModelVersion(ctx, by.Org, device, d.Model)
+	if err != nil {
+		return err
+	}
+	dev, err := model.Parse("device.yaml", v.Body)
+	if err != nil {
+		return err
+	}
+	isSBOM := false
+	for _, c := range dev.Components {
+		if filepath.Clean(c.SBOM) == path {
+			isSBOM = true
+		}
+	}
+	isForm := strings.EqualFold(filepath.Ext(path), ".xlsx")
+	if !isSBOM && !isForm {
+		return nil
+	}
+	if isSBOM {
+		return f.app.CheckSBOM(path, body)
+	}
+	dir, err := os.MkdirTemp("", "mdcheck-upload-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp := filepath.Join(dir, filepath.Base(path))
+	if err := os.WriteFile(tmp, body, 0o600); err != nil {
+		return err
+	}
+	_, err = f.app.MDS2Import(ctx, tmp, app.Events{})
+	if err != nil {
+		// Name the file as the uploader did.
+		msg := strings.ReplaceAll(err.Error(), tmp, path)
+		return app.InputError{Err: errors.New(msg)}
+	}
+	return nil
 }
 
 // Versions lists every version of a device's model and files.
@@ -269,6 +354,15 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	if err != nil {
 		return nil, nil, err.Error()
 	}
+	size := int64(len(v.Body))
+	for _, fv := range files {
+		size += int64(len(fv.Body))
+	}
+	release, err := f.Reserve(ctx, size)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer release()
 	dir, err := os.MkdirTemp("", "mdcheck-assess-")
 	if err != nil {
 		return nil, nil, err.Error()
@@ -289,6 +383,10 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 		if err := os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600); err != nil {
 			return nil, nil, err.Error()
 		}
+	}
+	// The check reads the files again: their copies here are garbage.
+	if files, v.Body = nil, nil; size >= 1<<20 {
+		debug.FreeOSMemory()
 	}
 	res, err := f.app.Check(ctx, app.CheckOptions{Model: file, Date: f.store.Now().UTC().Truncate(24 * time.Hour)})
 	if err != nil {

@@ -5,6 +5,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -49,7 +50,7 @@ var routes = []route{
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}", Role: fleetapp.RoleViewer, Summary: "One assessment with its report: the JSON report of mdcheck check (docs/schemas/check.schema.json)", Status: 200, handler: getAssessment},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
-	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 64 << 20, Status: 201, handler: putFile},
+	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 32 << 20, Status: 201, handler: putFile},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/versions", Role: fleetapp.RoleViewer, Summary: "Every version of the device's model and files", Status: 200, handler: listVersions},
 	{Method: "POST", Pattern: "/api/v1/session", Summary: `Log a browser in with a token (JSON {"token": "..."}): sets the session cookie (HttpOnly, Secure, SameSite=Strict, 12 hours) and returns the CSRF token that changing requests repeat in X-CSRF-Token`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: login},
 	{Method: "DELETE", Pattern: "/api/v1/session", Role: fleetapp.RoleViewer, Summary: "Log the browser out: ends the session and clears its cookie", Status: 204, handler: logout},
@@ -183,6 +184,17 @@ func (s *Server) handle(rt route) http.HandlerFunc {
 				return
 			}
 			r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+			// The body's bytes count against the memory budget before
+			// they are read, as the assessments' do.
+			n := r.ContentLength
+			if n < 0 || n > rt.MaxBody {
+				n = rt.MaxBody
+			}
+			release, err := s.cfg.Fleet.Reserve(r.Context(), n)
+			if err != nil {
+				return
+			}
+			defer release()
 		}
 		if err := rt.handler(s, w, r, by); err != nil {
 			s.fail(w, r, err)
@@ -348,8 +360,19 @@ func listDevices(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.
 	return s.writeGet(w, r, list[fleetapp.Device]{ds, next})
 }
 
+// readBody reads a request's body into a buffer of its announced size,
+// so that a large one is not copied as the buffer grows.
+func readBody(r *http.Request) ([]byte, error) {
+	var b bytes.Buffer
+	if n := r.ContentLength; n > 0 && n <= 64<<20 {
+		b.Grow(int(n) + 1)
+	}
+	_, err := b.ReadFrom(r.Body)
+	return b.Bytes(), err
+}
+
 func addDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
@@ -396,7 +419,7 @@ func getAssessment(s *Server, w http.ResponseWriter, r *http.Request, by fleetap
 }
 
 func putModel(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
@@ -410,7 +433,7 @@ func putModel(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Act
 }
 
 func putFile(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
