@@ -60,6 +60,24 @@ func (a *App) Threats(ctx context.Context, o ThreatsOptions) (*ThreatModel, erro
 	return &ThreatModel{Device: res.report.Device, ThreatModel: res.report.ThreatModel, Model: dev}, nil
 }
 
+// ValidateWaivers reads a waiver file as check does, with the rules of
+// the policy files beside the built-in ones: every fault is an
+// InputError with its file, line and column.
+func ValidateWaivers(file string, policies []string) error {
+	var extra []string
+	for _, pf := range policies {
+		p, err := LoadPolicy(pf)
+		if err != nil {
+			return InputError{err}
+		}
+		for _, r := range p.CatalogRules() {
+			extra = append(extra, r.ID)
+		}
+	}
+	_, err := loadWaivers(file, extra)
+	return err
+}
+
 // loadWaivers reads a waiver file and refuses waivers that name no rule:
 // neither a catalog rule, a policy rule nor a threat rule.
 func loadWaivers(file string, extra []string) ([]catalog.Waiver, error) {

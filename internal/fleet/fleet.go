@@ -77,7 +77,7 @@ type Device struct {
 
 // Version is one uploaded version of a device's file.
 type Version struct {
-	Device  string    `json:"device"`
+	Device  string    `json:"device,omitempty"`
 	Kind    string    `json:"kind"`
 	Version int       `json:"version"`
 	SHA256  string    `json:"sha256"`

@@ -112,6 +112,9 @@ var migrations = [][]string{
 	{
 		`CREATE TABLE sessions (hash TEXT PRIMARY KEY, token_id TEXT NOT NULL REFERENCES tokens(id), csrf TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL)`,
 	},
+	{
+		`CREATE TABLE org_files (org_id TEXT NOT NULL REFERENCES orgs(id), kind TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, created TEXT NOT NULL, body {blob} NOT NULL, PRIMARY KEY (org_id, kind, version))`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -614,4 +617,95 @@ func (s *Store) Count(ctx context.Context, statuses ...string) (int64, error) {
 		n += c
 	}
 	return n, nil
+}
+
+// PreviousDone is the newest done assessment of a device older than the
+// assessment before; ErrNotFound when there is none.
+func (s *Store) PreviousDone(ctx context.Context, org, device, before string) (string, error) {
+	var id string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id FROM assessments WHERE org_id = ? AND device_id = ? AND status = ? AND id < ? ORDER BY id DESC LIMIT 1`), org, device, Done, before).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return id, err
+}
+
+// PutOrgFile stores a new version of a file of the organisation (a
+// policy, "policy:NAME", or its waivers, "waivers"); an empty body
+// withdraws it. Every device of the organisation gets an assessment
+// queued, in the same transaction: what decides their verdicts changed.
+// It returns the version and how many assessments it queued.
+func (s *Store) PutOrgFile(ctx context.Context, by Actor, kind string, body []byte) (Version, int, error) {
+	var v Version
+	queued := 0
+	if body == nil {
+		body = []byte{} // a withdrawal is stored as an empty version
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var last int
+		if err := tx.QueryRowContext(ctx, s.q(`SELECT COALESCE(MAX(version), 0) FROM org_files WHERE org_id = ? AND kind = ?`), by.Org, kind).Scan(&last); err != nil {
+			return err
+		}
+		if len(body) == 0 && last == 0 {
+			return ErrNotFound // nothing to withdraw
+		}
+		st := s.stamp()
+		v = Version{Kind: kind, Version: last + 1, SHA256: digest(body), Size: len(body), Created: parseTime(st)}
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO org_files (org_id, kind, version, sha256, size, created, body) VALUES (?, ?, ?, ?, ?, ?, ?)`), by.Org, kind, v.Version, v.SHA256, v.Size, st, body); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, by, by.Org, "org.upload", fmt.Sprintf("org/%s/%s@%d", by.Org, kind, v.Version), "", v.SHA256); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id, model_version FROM devices WHERE org_id = ? ORDER BY id`), by.Org)
+		if err != nil {
+			return err
+		}
+		type dev struct {
+			id    string
+			model int
+		}
+		var ds []dev
+		for rows.Next() {
+			var d dev
+			if err := rows.Scan(&d.id, &d.model); err != nil {
+				rows.Close()
+				return err
+			}
+			ds = append(ds, d)
+		}
+		rows.Close()
+		for _, d := range ds {
+			id := s.newID()
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), id, by.Org, d.id, d.model, Queued, st); err != nil {
+				return err
+			}
+			if err := s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+id, "", digest([]byte(id))); err != nil {
+				return err
+			}
+		}
+		queued = len(ds)
+		return rows.Err()
+	})
+	return v, queued, err
+}
+
+// OrgFiles are the newest versions of the organisation's files, bodies
+// included, without those withdrawn; with bodies false, their metadata.
+func (s *Store) OrgFiles(ctx context.Context, org string, bodies bool) ([]Version, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT f.kind, f.version, f.sha256, f.size, f.created, f.body FROM org_files f
+		WHERE f.org_id = ? AND f.version = (SELECT MAX(version) FROM org_files g WHERE g.org_id = f.org_id AND g.kind = f.kind) AND f.size > 0 ORDER BY f.kind`), org)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (Version, error) {
+		var v Version
+		var created string
+		err := r.Scan(&v.Kind, &v.Version, &v.SHA256, &v.Size, &created, &v.Body)
+		v.Created = parseTime(created)
+		if !bodies {
+			v.Body = nil
+		}
+		return v, err
+	})
 }

@@ -94,6 +94,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("audit", func(t *testing.T) { testAudit(t, mk(t)) })
 			t.Run("concurrent writers", func(t *testing.T) { testConcurrent(t, mk(t)) })
 			t.Run("sessions", func(t *testing.T) { testSessions(t, mk(t)) })
+			t.Run("organisation files", func(t *testing.T) { testOrgFiles(t, mk(t)) })
 		})
 	}
 }
@@ -404,5 +405,40 @@ func testSessions(t *testing.T, s *Store) {
 	s.RevokeToken(ctx, a, a.Token)
 	if _, err := s.Session(ctx, sid); !errors.Is(err, ErrNotFound) {
 		t.Errorf("a session of a revoked token: %v", err)
+	}
+}
+
+func testOrgFiles(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Admin)
+	b, _ := actor(t, s, "B", Admin)
+	for range 3 {
+		s.CreateDevice(ctx, a, "d", []byte(model))
+	}
+	if _, _, err := s.PutOrgFile(ctx, a, "policy:x", nil); !errors.Is(err, ErrNotFound) {
+		t.Errorf("withdrawing what is not there: %v", err)
+	}
+	for i, body := range []string{"v1", "v2"} {
+		v, n, err := s.PutOrgFile(ctx, a, "policy:x", []byte(body))
+		if err != nil || v.Version != i+1 || n != 3 {
+			t.Fatalf("put %s: %+v %d %v", body, v, n, err)
+		}
+	}
+	s.PutOrgFile(ctx, a, "waivers", []byte("w"))
+	fs, err := s.OrgFiles(ctx, a.Org, true)
+	if err != nil || len(fs) != 2 || fs[0].Kind != "policy:x" || string(fs[0].Body) != "v2" || string(fs[1].Body) != "w" {
+		t.Fatalf("files: %+v %v", fs, err)
+	}
+	if fs, _ := s.OrgFiles(ctx, b.Org, true); len(fs) != 0 {
+		t.Errorf("B sees A's files: %+v", fs)
+	}
+	if _, _, err := s.PutOrgFile(ctx, a, "policy:x", nil); err != nil {
+		t.Fatal(err)
+	}
+	if fs, _ := s.OrgFiles(ctx, a.Org, false); len(fs) != 1 || fs[0].Kind != "waivers" || fs[0].Body != nil {
+		t.Errorf("after withdrawing the policy: %+v", fs)
+	}
+	if q, _ := s.Queued(ctx, 100); len(q) != 3+3*4 {
+		t.Errorf("%d queued, want 3 at creation and 3 for each of 4 changes", len(q))
 	}
 }

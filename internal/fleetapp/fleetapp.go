@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"time"
 
@@ -250,6 +251,112 @@ func (f *Fleet) checkFile(ctx context.Context, by Actor, device, path string, bo
 	return nil
 }
 
+// PolicyName is a policy's name in the API: letters, digits, '-' and
+// '_', at most 64.
+func policyName(name string) error {
+	ok := name != "" && len(name) <= 64
+	for _, r := range name {
+		ok = ok && (r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}
+	if !ok {
+		return fmt.Errorf("policy name %q: 1 to 64 letters, digits, '-' or '_'", name)
+	}
+	return nil
+}
+
+// orgFiles writes the organisation's policies (policies/NAME.yaml) and
+// waivers (waivers.yaml) into dir, with body replacing the one of kind
+// when kind is set, and returns their paths.
+func (f *Fleet) orgFiles(ctx context.Context, org, dir, kind string, body []byte) (policies []string, waivers string, err error) {
+	vs, err := f.store.OrgFiles(ctx, org, true)
+	if err != nil {
+		return nil, "", err
+	}
+	if kind != "" {
+		vs = slices.DeleteFunc(vs, func(v fleet.Version) bool { return v.Kind == kind })
+		if len(body) > 0 {
+			vs = append(vs, fleet.Version{Kind: kind, Body: body})
+		}
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "policies"), 0o700); err != nil {
+		return nil, "", err
+	}
+	for _, v := range vs {
+		p := filepath.Join(dir, "waivers.yaml")
+		if name, ok := strings.CutPrefix(v.Kind, "policy:"); ok {
+			p = filepath.Join(dir, "policies", name+".yaml")
+			policies = append(policies, p)
+		} else {
+			waivers = p
+		}
+		if err := os.WriteFile(p, v.Body, 0o600); err != nil {
+			return nil, "", err
+		}
+	}
+	return policies, waivers, nil
+}
+
+// putOrgFile checks the organisation's policies and waivers as they
+// would be with body as the file of kind (empty: withdrawn), as check
+// reads them, then stores it and queues every device's assessment.
+func (f *Fleet) putOrgFile(ctx context.Context, by Actor, kind string, body []byte) (Version, int, error) {
+	dir, err := os.MkdirTemp("", "mdcheck-org-")
+	if err != nil {
+		return Version{}, 0, err
+	}
+	defer os.RemoveAll(dir)
+	policies, waivers, err := f.orgFiles(ctx, by.Org, dir, kind, body)
+	if err != nil {
+		return Version{}, 0, err
+	}
+	for _, p := range policies {
+		if _, err := app.LoadPolicy(p); err != nil {
+			return Version{}, 0, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))}
+		}
+	}
+	if waivers != "" {
+		if err := app.ValidateWaivers(waivers, policies); err != nil {
+			return Version{}, 0, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))}
+		}
+	}
+	return f.store.PutOrgFile(ctx, by, kind, body)
+}
+
+// PutPolicy stores a new version of an organisation's policy (CEL rules,
+// as check --policy reads them) and queues every device's assessment; it
+// returns the version and how many assessments it queued.
+func (f *Fleet) PutPolicy(ctx context.Context, by Actor, name string, body []byte) (Version, int, error) {
+	if err := policyName(name); err != nil {
+		return Version{}, 0, app.InputError{Err: err}
+	}
+	if len(body) == 0 {
+		return Version{}, 0, app.InputError{Err: errors.New("an empty policy: DELETE withdraws one")}
+	}
+	return f.putOrgFile(ctx, by, "policy:"+name, body)
+}
+
+// DeletePolicy withdraws a policy and queues every device's assessment.
+func (f *Fleet) DeletePolicy(ctx context.Context, by Actor, name string) (int, error) {
+	if err := policyName(name); err != nil {
+		return 0, app.InputError{Err: err}
+	}
+	_, n, err := f.putOrgFile(ctx, by, "policy:"+name, nil)
+	return n, err
+}
+
+// PutWaivers stores a new version of the organisation's waiver file (as
+// check --waivers reads it: findings set aside, threats accepted) and
+// queues every device's assessment; an empty body withdraws it.
+func (f *Fleet) PutWaivers(ctx context.Context, by Actor, body []byte) (Version, int, error) {
+	return f.putOrgFile(ctx, by, "waivers", body)
+}
+
+// OrgFiles lists the organisation's policies and waivers, newest
+// versions, with their bodies when bodies is set.
+func (f *Fleet) OrgFiles(ctx context.Context, by Actor, bodies bool) ([]Version, error) {
+	return f.store.OrgFiles(ctx, by.Org, bodies)
+}
+
 // Versions lists every version of a device's model and files.
 func (f *Fleet) Versions(ctx context.Context, by Actor, device string) ([]Version, error) {
 	return f.store.Versions(ctx, by.Org, device)
@@ -388,7 +495,16 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	if files, v.Body = nil, nil; size >= 1<<20 {
 		debug.FreeOSMemory()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: file, Date: f.store.Now().UTC().Truncate(24 * time.Hour)})
+	orgDir, err := os.MkdirTemp("", "mdcheck-org-")
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	defer os.RemoveAll(orgDir)
+	policies, waivers, err := f.orgFiles(ctx, q.Org, orgDir, "", nil)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: file, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
 	if err != nil {
 		// Paths as the uploader knows them: relative to the model.
 		return nil, nil, "the check failed: " + strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")

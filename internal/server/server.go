@@ -49,9 +49,15 @@ var routes = []route{
 	{Method: "GET", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleViewer, Summary: "One device", Status: 200, handler: getDevice},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}", Role: fleetapp.RoleViewer, Summary: "One assessment with its report: the JSON report of mdcheck check (docs/schemas/check.schema.json)", Status: 200, handler: getAssessment},
+	{Method: "GET", Pattern: "/api/v1/assessments/{id}/changes", Role: fleetapp.RoleViewer, Summary: "What changed in this assessment since another of the same device (query since; default: the device's previous done assessment): readiness, requirements whose status changed, findings opened, closed or changed", Status: 200, handler: assessmentChanges},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 32 << 20, Status: 201, handler: putFile},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/versions", Role: fleetapp.RoleViewer, Summary: "Every version of the device's model and files", Status: 200, handler: listVersions},
+	{Method: "GET", Pattern: "/api/v1/policies", Role: fleetapp.RoleViewer, Summary: "The organisation's policies (CEL rules every assessment applies) and waiver file: newest versions with size and SHA-256", Status: 200, handler: listOrgFiles},
+	{Method: "PUT", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of a policy (application/yaml, as check --policy reads it); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putPolicy},
+	{Method: "DELETE", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Withdraw a policy; every device is assessed again", Status: 200, handler: deletePolicy},
+	{Method: "GET", Pattern: "/api/v1/waivers", Role: fleetapp.RoleViewer, Summary: "The organisation's waiver file, newest version, as YAML (waivers: [] when there is none)", Status: 200, handler: getWaivers},
+	{Method: "PUT", Pattern: "/api/v1/waivers", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of the waiver file (application/yaml, as check --waivers reads it: findings set aside and threats accepted, each with reason, owner and expiry; empty: none); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putWaivers},
 	{Method: "POST", Pattern: "/api/v1/session", Summary: `Log a browser in with a token (JSON {"token": "..."}): sets the session cookie (HttpOnly, Secure, SameSite=Strict, 12 hours) and returns the CSRF token that changing requests repeat in X-CSRF-Token`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: login},
 	{Method: "DELETE", Pattern: "/api/v1/session", Role: fleetapp.RoleViewer, Summary: "Log the browser out: ends the session and clears its cookie", Status: 204, handler: logout},
 	{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Role: fleetapp.RoleAdmin, Summary: "Revoke a token of the organisation", Status: 204, handler: revokeToken},
@@ -372,16 +378,27 @@ func readBody(r *http.Request) ([]byte, error) {
 }
 
 func addDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	return s.upload(w, r, func(body []byte) (any, error) {
+		d, a, err := s.cfg.Fleet.AddDevice(r.Context(), by, body)
+		if err == nil {
+			w.Header().Set("Location", "/api/v1/devices/"+d.ID)
+		}
+		return map[string]any{"id": d.ID, "device": d, "assessment": a}, err
+	})
+}
+
+// upload reads a request's body and hands it to store; what store
+// returns is the 201 answer, and the assessment workers are woken.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, store func(body []byte) (any, error)) error {
 	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	d, a, err := s.cfg.Fleet.AddDevice(r.Context(), by, body)
+	out, err := store(body)
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Location", "/api/v1/devices/"+d.ID)
-	writeJSON(w, 201, map[string]any{"id": d.ID, "device": d, "assessment": a})
+	writeJSON(w, 201, out)
 	s.kick()
 	return nil
 }
@@ -419,31 +436,17 @@ func getAssessment(s *Server, w http.ResponseWriter, r *http.Request, by fleetap
 }
 
 func putModel(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	v, a, err := s.cfg.Fleet.UploadModel(r.Context(), by, chi.URLParam(r, "id"), body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 201, map[string]any{"version": v, "assessment": a})
-	s.kick()
-	return nil
+	return s.upload(w, r, func(body []byte) (any, error) {
+		v, a, err := s.cfg.Fleet.UploadModel(r.Context(), by, chi.URLParam(r, "id"), body)
+		return map[string]any{"version": v, "assessment": a}, err
+	})
 }
 
 func putFile(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	body, err := readBody(r)
-	if err != nil {
-		return err
-	}
-	v, a, err := s.cfg.Fleet.UploadFile(r.Context(), by, chi.URLParam(r, "id"), chi.URLParam(r, "*"), body)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, 201, map[string]any{"version": v, "assessment": a})
-	s.kick()
-	return nil
+	return s.upload(w, r, func(body []byte) (any, error) {
+		v, a, err := s.cfg.Fleet.UploadFile(r.Context(), by, chi.URLParam(r, "id"), chi.URLParam(r, "*"), body)
+		return map[string]any{"version": v, "assessment": a}, err
+	})
 }
 
 func listVersions(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
@@ -452,6 +455,62 @@ func listVersions(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp
 		return err
 	}
 	return s.writeGet(w, r, list[fleetapp.Version]{Items: vs})
+}
+
+func assessmentChanges(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	c, err := s.cfg.Fleet.Compare(r.Context(), by, r.URL.Query().Get("since"), chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, c)
+}
+
+func listOrgFiles(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	vs, err := s.cfg.Fleet.OrgFiles(r.Context(), by, false)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Version]{Items: vs})
+}
+
+func putPolicy(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	return s.upload(w, r, func(body []byte) (any, error) {
+		v, n, err := s.cfg.Fleet.PutPolicy(r.Context(), by, chi.URLParam(r, "name"), body)
+		return map[string]any{"version": v, "queued": n}, err
+	})
+}
+
+func deletePolicy(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	n, err := s.cfg.Fleet.DeletePolicy(r.Context(), by, chi.URLParam(r, "name"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, map[string]any{"queued": n})
+	s.kick()
+	return nil
+}
+
+func getWaivers(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	vs, err := s.cfg.Fleet.OrgFiles(r.Context(), by, true)
+	if err != nil {
+		return err
+	}
+	body := []byte("waivers: []\n") // none
+	for _, v := range vs {
+		if v.Kind == "waivers" {
+			body = v.Body
+		}
+	}
+	w.Header().Set("Content-Type", "application/yaml")
+	w.Write(body)
+	return nil
+}
+
+func putWaivers(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	return s.upload(w, r, func(body []byte) (any, error) {
+		v, n, err := s.cfg.Fleet.PutWaivers(r.Context(), by, body)
+		return map[string]any{"version": v, "queued": n}, err
+	})
 }
 
 func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

@@ -20,6 +20,28 @@ import (
 	"github.com/mdcheck/mdcheck/internal/fleetapp"
 )
 
+const testPolicy = `apiVersion: mdcheck.dev/v1
+kind: Policy
+name: house
+rules:
+  - id: house/sbom
+    title: Every component has an SBOM
+    severity: low
+    requirements: [MDR.AI.17.2]
+    rationale: An SBOM lets advisories be matched.
+    remediation: Add one.
+    each: component
+    check: has(component.sbom)
+    cite: [sbom]
+`
+
+const testWaivers = `waivers:
+  - finding: "threat/battery-drain@*"
+    reason: Wake-ups are bounded by the radio's duty cycle (RM-9).
+    owner: Risk board
+    expires: "2099-12-31"
+`
+
 const model = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents: [{id: a, name: a, kind: gateway, role: device}]\n"
 
 type env struct {
@@ -138,7 +160,16 @@ func TestDevicesNeedAToken(t *testing.T) {
 func TestAuthorisationMatrix(t *testing.T) {
 	e := newEnv(t)
 	adminA, _ := e.token("A", fleetapp.RoleAdmin)
-	dev, aid := e.device(adminA)
+	dev, _ := e.device(adminA)
+	// Two done assessments, so that the newer has changes to show.
+	e.fleet.RunQueued(context.Background(), 10)
+	res, b := e.do("PUT", "/api/v1/devices/"+dev+"/model", adminA, "application/yaml", model+"# 2\n")
+	var second struct{ Assessment struct{ ID string } }
+	if json.Unmarshal(b, &second); res.StatusCode != 201 {
+		t.Fatalf("second model: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	aid := second.Assessment.ID
 	revoked, rt := e.token("A", fleetapp.RoleAdmin)
 	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: rt.Org}, rt.ID); err != nil {
 		t.Fatal(err)
@@ -179,16 +210,22 @@ func TestAuthorisationMatrix(t *testing.T) {
 // request is a valid request to a route by the caller: its path and
 // body.
 func request(r route, device, assessment, token, caller string) (path, body string) {
-	path = strings.NewReplacer("{id}", device, "*", "sbom/a.cdx.json").Replace(r.Pattern)
+	id := device
 	switch {
 	case strings.HasPrefix(r.Pattern, "/api/v1/assessments/"):
-		path = "/api/v1/assessments/" + assessment
+		id = assessment
 	case strings.HasPrefix(r.Pattern, "/api/v1/tokens/"):
-		path = "/api/v1/tokens/" + token
+		id = token
 	}
+	path = strings.NewReplacer("{id}", id, "*", "sbom/a.cdx.json").Replace(r.Pattern)
+	path = strings.Replace(path, "{name}", "house", 1)
 	switch {
 	case r.Pattern == "/api/v1/session":
 		body = `{"token": "` + caller + `"}`
+	case r.Pattern == "/api/v1/waivers":
+		body = testWaivers
+	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
+		body = testPolicy
 	case r.Body == "application/yaml":
 		body = model
 	case r.Body != "":
@@ -343,7 +380,7 @@ func TestRoutePolicy(t *testing.T) {
 			want = "" // logging in is how a browser gets its rights
 		case r.Pattern == "/api/v1/session":
 			want = fleetapp.RoleViewer // anyone may log out
-		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"):
+		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), r.Method != "GET" && (strings.HasPrefix(r.Pattern, "/api/v1/policies") || r.Pattern == "/api/v1/waivers"):
 			want = fleetapp.RoleAdmin
 		case r.Method != "GET":
 			want = fleetapp.RoleAssessor
@@ -474,5 +511,100 @@ func TestSupersede(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "superseded,superseded,done" || !strings.Contains(list.Items[0].Error, list.Items[2].ID) {
 		t.Errorf("statuses %v (%s)", got, b)
+	}
+}
+
+// TestChanges: what changed between two assessments of a device: a
+// model that states an interface's authentication where it was unstated
+// closes and opens findings and changes readiness.
+func TestChanges(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	head := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents:\n  - {id: a, name: a, kind: gateway, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesConfiguration: true"
+	before := head + "}]}\n"
+	after := head + ", authentication: {required: false}}]}\n"
+	res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", before)
+	var first struct{ ID string }
+	json.Unmarshal(b, &first)
+	e.fleet.RunQueued(context.Background(), 10)
+	if res.StatusCode != 201 {
+		t.Fatalf("%d %s", res.StatusCode, b)
+	}
+	_, b = e.do("PUT", "/api/v1/devices/"+first.ID+"/model", tok, "application/yaml", after)
+	var second struct{ Assessment struct{ ID string } }
+	json.Unmarshal(b, &second)
+	e.fleet.RunQueued(context.Background(), 10)
+	res, b = e.do("GET", "/api/v1/assessments/"+second.Assessment.ID+"/changes", tok, "", "")
+	var c fleetapp.Comparison
+	if err := json.Unmarshal(b, &c); err != nil || res.StatusCode != 200 {
+		t.Fatalf("changes: %d %s", res.StatusCode, b)
+	}
+	// The authentication rule was unknown and now fails.
+	found := false
+	for _, ch := range c.Changed {
+		if strings.HasPrefix(ch.ID, "auth/config-interface-authenticated@") && ch.From == "unknown" && ch.To == "fail" {
+			found = true
+		}
+	}
+	if !found || c.From == "" || c.To != second.Assessment.ID {
+		t.Errorf("changes: %s", b)
+	}
+	// The first has nothing before it.
+	_, b = e.do("GET", "/api/v1/devices/"+first.ID+"/assessments", tok, "", "")
+	var list struct{ Items []fleetapp.Assessment }
+	json.Unmarshal(b, &list)
+	if res, b := e.do("GET", "/api/v1/assessments/"+list.Items[0].ID+"/changes", tok, "", ""); res.StatusCode != 422 {
+		t.Errorf("first assessment's changes: %d %s", res.StatusCode, b)
+	}
+}
+
+// TestOrgPolicies: an organisation's policy applies to every device's
+// next assessment, its waivers set findings aside; a policy that does
+// not compile, or withdrawing one a waiver still names, is refused with
+// where.
+func TestOrgPolicies(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.token("A", fleetapp.RoleAdmin)
+	dev, _ := e.device(admin)
+	e.fleet.RunQueued(context.Background(), 10)
+	res, b := e.do("PUT", "/api/v1/policies/house", admin, "application/yaml", testPolicy)
+	if res.StatusCode != 201 || !strings.Contains(string(b), `"queued":1`) {
+		t.Fatalf("policy: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	report := func() string {
+		_, b := e.do("GET", "/api/v1/devices/"+dev+"/assessments", admin, "", "")
+		var list struct{ Items []fleetapp.Assessment }
+		json.Unmarshal(b, &list)
+		_, r := e.do("GET", "/api/v1/assessments/"+list.Items[len(list.Items)-1].ID, admin, "", "")
+		return string(r)
+	}
+	if r := report(); !strings.Contains(r, `"id": "house/sbom@a"`) || !strings.Contains(r, `"status": "fail"`) {
+		t.Fatalf("the policy's finding is not in the report: %.500s", r)
+	}
+	waivers := strings.Replace(testWaivers, "threat/battery-drain@*", "house/sbom@*", 1)
+	if res, b := e.do("PUT", "/api/v1/waivers", admin, "application/yaml", waivers); res.StatusCode != 201 {
+		t.Fatalf("waivers: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	if r := report(); !strings.Contains(r, `"waiver": "house/sbom@*"`) {
+		t.Errorf("the waiver did not set the finding aside: %.2000s", r)
+	}
+	if res, b := e.do("GET", "/api/v1/waivers", admin, "", ""); res.StatusCode != 200 || string(b) != waivers {
+		t.Errorf("GET waivers: %d %s", res.StatusCode, b)
+	}
+	if res, b := e.do("DELETE", "/api/v1/policies/house", admin, "", ""); res.StatusCode != 422 || !strings.Contains(string(b), "waivers.yaml:2:") {
+		t.Errorf("withdrawing a policy a waiver names: %d %s", res.StatusCode, b)
+	}
+	bad := strings.Replace(testPolicy, "has(component.sbom)", "has(component.sbom", 1)
+	if res, b := e.do("PUT", "/api/v1/policies/other", admin, "application/yaml", bad); res.StatusCode != 422 || !strings.Contains(string(b), "other.yaml") {
+		t.Errorf("a policy that does not compile: %d %s", res.StatusCode, b)
+	}
+	if res, b := e.do("PUT", "/api/v1/policies/no%20spaces", admin, "application/yaml", testPolicy); res.StatusCode != 422 {
+		t.Errorf("a bad policy name: %d %s", res.StatusCode, b)
+	}
+	_, b = e.do("GET", "/api/v1/policies", admin, "", "")
+	if strings.Count(string(b), `"kind"`) != 2 || strings.Contains(string(b), "other") {
+		t.Errorf("policies and waivers: %s", b)
 	}
 }
