@@ -73,6 +73,9 @@ type Device struct {
 	Updated time.Time `json:"updated"`
 	// Model is the number of its newest model version.
 	Model int `json:"modelVersion"`
+	// Site is where it is ("" when not said): a hospital, a ward, a
+	// customer.
+	Site string `json:"site"`
 }
 
 // Version is one uploaded version of a device's file.

@@ -115,6 +115,10 @@ var migrations = [][]string{
 	{
 		`CREATE TABLE org_files (org_id TEXT NOT NULL REFERENCES orgs(id), kind TEXT NOT NULL, version INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, created TEXT NOT NULL, body {blob} NOT NULL, PRIMARY KEY (org_id, kind, version))`,
 	},
+	{
+		`ALTER TABLE devices ADD COLUMN site TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX devices_site ON devices (org_id, site, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -295,11 +299,82 @@ func (p Page) limit() int {
 	return p.Limit
 }
 
+// DeviceFilter narrows a device list: Site exactly, Name as a
+// case-insensitive substring; empty fields do not narrow.
+type DeviceFilter struct {
+	Site, Name string
+}
+
+const deviceColumns = `id, org_id, name, created, updated, model_version, site`
+
 // Devices lists an organisation's devices in creation order; next is the
 // cursor of the following page, "" at the end.
-func (s *Store) Devices(ctx context.Context, org string, p Page) ([]Device, string, error) {
-	return paged(ctx, s, p, `SELECT id, org_id, name, created, updated, model_version FROM devices WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
-		scanDevice, func(d Device) string { return d.ID }, org)
+func (s *Store) Devices(ctx context.Context, org string, f DeviceFilter, p Page) ([]Device, string, error) {
+	where, args := `org_id = ?`, []any{org}
+	if f.Site != "" {
+		where, args = where+` AND site = ?`, append(args, f.Site)
+	}
+	if f.Name != "" {
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(strings.ToLower(f.Name)) + "%"
+		where, args = where+` AND LOWER(name) LIKE ? ESCAPE '\'`, append(args, like)
+	}
+	return paged(ctx, s, p, `SELECT `+deviceColumns+` FROM devices WHERE `+where+` AND id > ? ORDER BY id LIMIT ?`,
+		scanDevice, func(d Device) string { return d.ID }, args...)
+}
+
+// SetSite places a device at a site ("" for none).
+func (s *Store) SetSite(ctx context.Context, by Actor, device, site string) (Device, error) {
+	var d Device
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var old string
+		err := tx.QueryRowContext(ctx, s.q(`SELECT site FROM devices WHERE org_id = ? AND id = ?`), by.Org, device).Scan(&old)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		} else if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET site = ?, updated = ? WHERE id = ?`), site, s.stamp(), device); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, by, by.Org, "device.site", "device/"+device, digest([]byte(old)), digest([]byte(site))); err != nil {
+			return err
+		}
+		d, err = scanDevice(tx.QueryRowContext(ctx, s.q(`SELECT `+deviceColumns+` FROM devices WHERE id = ?`), device))
+		return err
+	})
+	return d, err
+}
+
+// Site is a site of an organisation and how many devices it has.
+type Site struct {
+	Name    string `json:"name"`
+	Devices int    `json:"devices"`
+}
+
+// Sites lists an organisation's sites ("" for devices at none) with
+// their device counts.
+func (s *Store) Sites(ctx context.Context, org string) ([]Site, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT site, COUNT(*) FROM devices WHERE org_id = ? GROUP BY site ORDER BY site`), org)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (Site, error) {
+		var st Site
+		err := r.Scan(&st.Name, &st.Devices)
+		return st, err
+	})
+}
+
+// Org is an organisation by its ID.
+func (s *Store) Org(ctx context.Context, id string) (Org, error) {
+	var o Org
+	var created string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT id, name, created FROM orgs WHERE id = ?`), id).Scan(&o.ID, &o.Name, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Org{}, ErrNotFound
+	}
+	o.Created = parseTime(created)
+	return o, err
 }
 
 // paged runs a list query whose last two parameters are the cursor and
@@ -340,14 +415,14 @@ type scanner interface{ Scan(...any) error }
 func scanDevice(r scanner) (Device, error) {
 	var d Device
 	var created, updated string
-	err := r.Scan(&d.ID, &d.Org, &d.Name, &created, &updated, &d.Model)
+	err := r.Scan(&d.ID, &d.Org, &d.Name, &created, &updated, &d.Model, &d.Site)
 	d.Created, d.Updated = parseTime(created), parseTime(updated)
 	return d, err
 }
 
 // Device is one device of org; another organisation's is ErrNotFound.
 func (s *Store) Device(ctx context.Context, org, id string) (Device, error) {
-	d, err := scanDevice(s.db.QueryRowContext(ctx, s.q(`SELECT id, org_id, name, created, updated, model_version FROM devices WHERE org_id = ? AND id = ?`), org, id))
+	d, err := scanDevice(s.db.QueryRowContext(ctx, s.q(`SELECT `+deviceColumns+` FROM devices WHERE org_id = ? AND id = ?`), org, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Device{}, ErrNotFound
 	}

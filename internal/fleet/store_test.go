@@ -95,6 +95,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("concurrent writers", func(t *testing.T) { testConcurrent(t, mk(t)) })
 			t.Run("sessions", func(t *testing.T) { testSessions(t, mk(t)) })
 			t.Run("organisation files", func(t *testing.T) { testOrgFiles(t, mk(t)) })
+			t.Run("sites and filters", func(t *testing.T) { testSites(t, mk(t)) })
 		})
 	}
 }
@@ -150,7 +151,7 @@ func testIsolation(t *testing.T, s *Store) {
 	var seen []string
 	cursor := ""
 	for pages := 0; ; pages++ {
-		ds, next, err := s.Devices(ctx, a.Org, Page{After: cursor, Limit: 2})
+		ds, next, err := s.Devices(ctx, a.Org, DeviceFilter{}, Page{After: cursor, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -168,7 +169,7 @@ func testIsolation(t *testing.T, s *Store) {
 	if strings.Join(seen, ",") != strings.Join(ids, ",") {
 		t.Errorf("pages gave %v, want %v in creation order", seen, ids)
 	}
-	if ds, _, err := s.Devices(ctx, b.Org, Page{}); err != nil || len(ds) != 0 {
+	if ds, _, err := s.Devices(ctx, b.Org, DeviceFilter{}, Page{}); err != nil || len(ds) != 0 {
 		t.Errorf("org B sees %d devices of A (%v)", len(ds), err)
 	}
 	if _, err := s.Device(ctx, b.Org, ids[0]); !errors.Is(err, ErrNotFound) {
@@ -440,5 +441,54 @@ func testOrgFiles(t *testing.T, s *Store) {
 	}
 	if q, _ := s.Queued(ctx, 100); len(q) != 3+3*4 {
 		t.Errorf("%d queued, want 3 at creation and 3 for each of 4 changes", len(q))
+	}
+}
+
+func testSites(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	b, _ := actor(t, s, "B", Assessor)
+	var ids []string
+	for _, name := range []string{"Infusion pump LVP", "Pump_%x", "Monitor", "monitor 2"} {
+		d, _, _ := s.CreateDevice(ctx, a, name, []byte(model))
+		ids = append(ids, d.ID)
+	}
+	for i, site := range []string{"Ward 3", "Ward 3", "ICU"} {
+		if d, err := s.SetSite(ctx, a, ids[i], site); err != nil || d.Site != site {
+			t.Fatalf("site: %+v %v", d, err)
+		}
+	}
+	if _, err := s.SetSite(ctx, b, ids[0], "x"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("B places A's device: %v", err)
+	}
+	names := func(f DeviceFilter) string {
+		ds, _, err := s.Devices(ctx, a.Org, f, Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, d := range ds {
+			out = append(out, d.Name)
+		}
+		return strings.Join(out, ",")
+	}
+	for f, want := range map[DeviceFilter]string{
+		{Site: "Ward 3"}:              "Infusion pump LVP,Pump_%x",
+		{Name: "PUMP"}:                "Infusion pump LVP,Pump_%x",
+		{Name: "_%"}:                  "Pump_%x", // LIKE's wildcards are literal here
+		{Name: "monitor"}:             "Monitor,monitor 2",
+		{Site: "ICU", Name: "pump"}:   "",
+		{Site: "", Name: "monitor 2"}: "monitor 2",
+	} {
+		if got := names(f); got != want {
+			t.Errorf("%+v: %q, want %q", f, got, want)
+		}
+	}
+	sites, err := s.Sites(ctx, a.Org)
+	if err != nil || len(sites) != 3 || sites[0] != (Site{"", 1}) || sites[2] != (Site{"Ward 3", 2}) {
+		t.Errorf("sites: %+v %v", sites, err)
+	}
+	if o, err := s.Org(ctx, a.Org); err != nil || o.Name != "A" {
+		t.Errorf("org: %+v %v", o, err)
 	}
 }

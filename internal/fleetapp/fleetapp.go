@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 
 	"golang.org/x/sync/semaphore"
 
@@ -28,14 +29,15 @@ import (
 
 // The fleet server's records, as the store keeps them.
 type (
-	Role       = fleet.Role
-	Actor      = fleet.Actor
-	Device     = fleet.Device
-	Assessment = fleet.Assessment
-	Token      = fleet.Token
-	Page       = fleet.Page
-	AuditCheck = fleet.Verification
-	Version    = fleet.Version
+	Role         = fleet.Role
+	Actor        = fleet.Actor
+	Device       = fleet.Device
+	Assessment   = fleet.Assessment
+	Token        = fleet.Token
+	Page         = fleet.Page
+	AuditCheck   = fleet.Verification
+	Version      = fleet.Version
+	DeviceFilter = fleet.DeviceFilter
 )
 
 // Roles.
@@ -379,9 +381,37 @@ func relativePath(p string) error {
 	return nil
 }
 
-// Devices lists the actor's organisation's devices.
-func (f *Fleet) Devices(ctx context.Context, by Actor, p Page) ([]Device, string, error) {
-	return f.store.Devices(ctx, by.Org, p)
+// Devices lists the actor's organisation's devices that pass the
+// filter.
+func (f *Fleet) Devices(ctx context.Context, by Actor, filter DeviceFilter, p Page) ([]Device, string, error) {
+	return f.store.Devices(ctx, by.Org, filter, p)
+}
+
+// SetSite places a device at a site: a hospital, a ward, a customer (at
+// most 200 characters; "" for none).
+func (f *Fleet) SetSite(ctx context.Context, by Actor, device, site string) (Device, error) {
+	site = strings.TrimSpace(site)
+	if len(site) > 200 || strings.ContainsFunc(site, unicode.IsControl) {
+		return Device{}, app.InputError{Err: fmt.Errorf("site %.40q: at most 200 characters, none of them control characters", site)}
+	}
+	return f.store.SetSite(ctx, by, device, site)
+}
+
+// OrgSummary is the actor's organisation with its sites.
+type OrgSummary struct {
+	fleet.Org
+	Sites []fleet.Site `json:"sites"`
+}
+
+// Org is the actor's organisation, with its sites and how many devices
+// each has.
+func (f *Fleet) Org(ctx context.Context, by Actor) (OrgSummary, error) {
+	o, err := f.store.Org(ctx, by.Org)
+	if err != nil {
+		return OrgSummary{}, err
+	}
+	sites, err := f.store.Sites(ctx, by.Org)
+	return OrgSummary{Org: o, Sites: sites}, err
 }
 
 // Device is one device of the actor's organisation.

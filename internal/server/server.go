@@ -44,7 +44,9 @@ type route struct {
 
 // routes are the API.
 var routes = []route{
-	{Method: "GET", Pattern: "/api/v1/devices", Role: fleetapp.RoleViewer, Summary: "List the organisation's devices (cursor pagination: limit, cursor)", Status: 200, handler: listDevices},
+	{Method: "GET", Pattern: "/api/v1/org", Role: fleetapp.RoleViewer, Summary: "The token's organisation, with its sites and how many devices each has", Status: 200, handler: getOrg},
+	{Method: "GET", Pattern: "/api/v1/devices", Role: fleetapp.RoleViewer, Summary: "List the organisation's devices; site (exact) and name (a case-insensitive part) narrow it (cursor pagination: limit, cursor)", Status: 200, handler: listDevices},
+	{Method: "PATCH", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleAssessor, Summary: `Place a device at a site (JSON {"site": "..."}; "" for none)`, Body: "application/json", MaxBody: 4 << 10, Status: 200, handler: patchDevice},
 	{Method: "POST", Pattern: "/api/v1/devices", Role: fleetapp.RoleAssessor, Summary: "Upload a device model (application/yaml); stores it and starts its assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: addDevice},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleViewer, Summary: "One device", Status: 200, handler: getDevice},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
@@ -359,7 +361,8 @@ func listDevices(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.
 	if err != nil {
 		return err
 	}
-	ds, next, err := s.cfg.Fleet.Devices(r.Context(), by, p)
+	q := r.URL.Query()
+	ds, next, err := s.cfg.Fleet.Devices(r.Context(), by, fleetapp.DeviceFilter{Site: q.Get("site"), Name: q.Get("name")}, p)
 	if err != nil {
 		return err
 	}
@@ -511,6 +514,31 @@ func putWaivers(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.A
 		v, n, err := s.cfg.Fleet.PutWaivers(r.Context(), by, body)
 		return map[string]any{"version": v, "queued": n}, err
 	})
+}
+
+func getOrg(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	o, err := s.cfg.Fleet.Org(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, o)
+}
+
+func patchDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	var in struct {
+		Site *string `json:"site"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil || in.Site == nil {
+		return app.InputError{Err: fmt.Errorf(`the body must be {"site": "..."}: %v`, err)}
+	}
+	d, err := s.cfg.Fleet.SetSite(r.Context(), by, chi.URLParam(r, "id"), *in.Site)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, d)
+	return nil
 }
 
 func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

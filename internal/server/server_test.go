@@ -224,6 +224,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		body = `{"token": "` + caller + `"}`
 	case r.Pattern == "/api/v1/waivers":
 		body = testWaivers
+	case r.Method == "PATCH":
+		body = `{"site": "Ward 3"}`
 	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
 		body = testPolicy
 	case r.Body == "application/yaml":
@@ -606,5 +608,39 @@ func TestOrgPolicies(t *testing.T) {
 	_, b = e.do("GET", "/api/v1/policies", admin, "", "")
 	if strings.Count(string(b), `"kind"`) != 2 || strings.Contains(string(b), "other") {
 		t.Errorf("policies and waivers: %s", b)
+	}
+}
+
+// TestSitesAndFilters: devices placed at sites, the organisation's
+// sites with their counts, the list narrowed by site and name.
+func TestSitesAndFilters(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("St Elsewhere", fleetapp.RoleAssessor)
+	id, _ := e.device(tok)
+	e.device(tok)
+	if res, b := e.do("PATCH", "/api/v1/devices/"+id, tok, "application/json", `{"site": "Ward 3"}`); res.StatusCode != 200 || !strings.Contains(string(b), `"site":"Ward 3"`) {
+		t.Fatalf("patch: %d %s", res.StatusCode, b)
+	}
+	if res, b := e.do("PATCH", "/api/v1/devices/"+id, tok, "application/json", `{"room": "3"}`); res.StatusCode != 422 {
+		t.Errorf("unknown field: %d %s", res.StatusCode, b)
+	}
+	_, b := e.do("GET", "/api/v1/devices?site=Ward%203", tok, "", "")
+	if strings.Count(string(b), `"modelVersion"`) != 1 || !strings.Contains(string(b), id) {
+		t.Errorf("site filter: %s", b)
+	}
+	_, b = e.do("GET", "/api/v1/devices?name=pump%20p1", tok, "", "")
+	if strings.Count(string(b), `"modelVersion"`) != 2 {
+		t.Errorf("name filter: %s", b)
+	}
+	_, b = e.do("GET", "/api/v1/org", tok, "", "")
+	var o struct {
+		Name  string
+		Sites []struct {
+			Name    string
+			Devices int
+		}
+	}
+	if json.Unmarshal(b, &o); o.Name != "St Elsewhere" || len(o.Sites) != 2 || o.Sites[1].Name != "Ward 3" || o.Sites[1].Devices != 1 {
+		t.Errorf("org: %s", b)
 	}
 }
