@@ -116,6 +116,22 @@ type Assessment struct {
 	Report []byte `json:"-"`
 }
 
+// Advisory is a vulnerability advisory an organisation imported: an OSV
+// record, a CSAF document (a CISA ICSMA advisory among them) or a CVE
+// record.
+type Advisory struct {
+	ID  string `json:"id"`
+	Org string `json:"org"`
+	// SourceID is the document's own ID (GHSA-..., ICSMA-24-..., CVE-...).
+	SourceID string    `json:"sourceId"`
+	Title    string    `json:"title"`
+	Records  int       `json:"records"`
+	Created  time.Time `json:"created"`
+	SHA256   string    `json:"sha256"`
+	Size     int       `json:"size"`
+	Body     []byte    `json:"-"`
+}
+
 // Actor is who makes a change: a token, or the server itself.
 type Actor struct {
 	Token string

@@ -119,6 +119,10 @@ var migrations = [][]string{
 		`ALTER TABLE devices ADD COLUMN site TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX devices_site ON devices (org_id, site, id)`,
 	},
+	{
+		`CREATE TABLE advisories (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), source_id TEXT NOT NULL, title TEXT NOT NULL, records INTEGER NOT NULL, created TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, body {blob} NOT NULL)`,
+		`CREATE INDEX advisories_org ON advisories (org_id, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -783,4 +787,44 @@ func (s *Store) OrgFiles(ctx context.Context, org string, bodies bool) ([]Versio
 		}
 		return v, err
 	})
+}
+
+const advisoryColumns = `id, org_id, source_id, title, records, created, sha256, size`
+
+func scanAdvisory(r scanner, extra ...any) (Advisory, error) {
+	var a Advisory
+	var created string
+	err := r.Scan(append([]any{&a.ID, &a.Org, &a.SourceID, &a.Title, &a.Records, &created, &a.SHA256, &a.Size}, extra...)...)
+	a.Created = parseTime(created)
+	return a, err
+}
+
+// AddAdvisory stores an advisory document an organisation imported.
+func (s *Store) AddAdvisory(ctx context.Context, by Actor, a Advisory) (Advisory, error) {
+	a.ID, a.Org, a.Created, a.SHA256, a.Size = s.newID(), by.Org, s.Now(), digest(a.Body), len(a.Body)
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO advisories (id, org_id, source_id, title, records, created, sha256, size, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			a.ID, a.Org, a.SourceID, a.Title, a.Records, s.stamp(), a.SHA256, a.Size, a.Body); err != nil {
+			return err
+		}
+		return s.appendAudit(ctx, tx, by, by.Org, "advisory.import", "advisory/"+a.ID, "", a.SHA256)
+	})
+	return a, err
+}
+
+// Advisories lists an organisation's imported advisories, oldest first.
+func (s *Store) Advisories(ctx context.Context, org string, p Page) ([]Advisory, string, error) {
+	return paged(ctx, s, p, `SELECT `+advisoryColumns+` FROM advisories WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		func(r scanner) (Advisory, error) { return scanAdvisory(r) }, func(a Advisory) string { return a.ID }, org)
+}
+
+// Advisory is one imported advisory of org, its document included.
+func (s *Store) Advisory(ctx context.Context, org, id string) (Advisory, error) {
+	var body []byte
+	a, err := scanAdvisory(s.db.QueryRowContext(ctx, s.q(`SELECT `+advisoryColumns+`, body FROM advisories WHERE org_id = ? AND id = ?`), org, id), &body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Advisory{}, ErrNotFound
+	}
+	a.Body = body
+	return a, err
 }

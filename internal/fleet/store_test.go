@@ -96,6 +96,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("sessions", func(t *testing.T) { testSessions(t, mk(t)) })
 			t.Run("organisation files", func(t *testing.T) { testOrgFiles(t, mk(t)) })
 			t.Run("sites and filters", func(t *testing.T) { testSites(t, mk(t)) })
+			t.Run("advisories", func(t *testing.T) { testAdvisories(t, mk(t)) })
 		})
 	}
 }
@@ -490,5 +491,28 @@ func testSites(t *testing.T, s *Store) {
 	}
 	if o, err := s.Org(ctx, a.Org); err != nil || o.Name != "A" {
 		t.Errorf("org: %+v %v", o, err)
+	}
+}
+
+func testAdvisories(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	b, _ := actor(t, s, "B", Assessor)
+	body := []byte(`{"id": "GHSA-x", "summary": "s"}`)
+	got, err := s.AddAdvisory(ctx, a, Advisory{SourceID: "GHSA-x", Title: "s", Records: 1, Body: body})
+	if err != nil || got.ID == "" || got.Size != len(body) {
+		t.Fatalf("add: %+v %v", got, err)
+	}
+	if as, _, err := s.Advisories(ctx, a.Org, Page{}); err != nil || len(as) != 1 || as[0].SourceID != "GHSA-x" || as[0].Body != nil {
+		t.Errorf("list: %+v %v", as, err)
+	}
+	if as, _, _ := s.Advisories(ctx, b.Org, Page{}); len(as) != 0 {
+		t.Errorf("B lists A's advisories: %+v", as)
+	}
+	if full, err := s.Advisory(ctx, a.Org, got.ID); err != nil || string(full.Body) != string(body) {
+		t.Errorf("get: %+v %v", full, err)
+	}
+	if _, err := s.Advisory(ctx, b.Org, got.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("B reads A's advisory: %v", err)
 	}
 }

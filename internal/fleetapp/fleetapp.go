@@ -483,48 +483,11 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 // assess runs one assessment: the report and readiness, or why it
 // failed.
 func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, string) {
-	v, err := f.store.ModelVersion(ctx, q.Org, q.Device, q.ModelVersion)
+	dev, err := f.materialise(ctx, q.Org, q.Device, q.ModelVersion)
 	if err != nil {
 		return nil, nil, err.Error()
 	}
-	files, err := f.store.Files(ctx, q.Org, q.Device)
-	if err != nil {
-		return nil, nil, err.Error()
-	}
-	size := int64(len(v.Body))
-	for _, fv := range files {
-		size += int64(len(fv.Body))
-	}
-	release, err := f.Reserve(ctx, size)
-	if err != nil {
-		return nil, nil, err.Error()
-	}
-	defer release()
-	dir, err := os.MkdirTemp("", "mdcheck-assess-")
-	if err != nil {
-		return nil, nil, err.Error()
-	}
-	defer os.RemoveAll(dir)
-	file := filepath.Join(dir, "device.yaml")
-	if err := os.WriteFile(file, v.Body, 0o600); err != nil {
-		return nil, nil, err.Error()
-	}
-	for _, fv := range files {
-		p := strings.TrimPrefix(fv.Kind, "file:")
-		if relativePath(p) != nil {
-			continue
-		}
-		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o700); err != nil {
-			return nil, nil, err.Error()
-		}
-		if err := os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600); err != nil {
-			return nil, nil, err.Error()
-		}
-	}
-	// The check reads the files again: their copies here are garbage.
-	if files, v.Body = nil, nil; size >= 1<<20 {
-		debug.FreeOSMemory()
-	}
+	defer dev.release()
 	orgDir, err := os.MkdirTemp("", "mdcheck-org-")
 	if err != nil {
 		return nil, nil, err.Error()
@@ -534,14 +497,13 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	if err != nil {
 		return nil, nil, err.Error()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: file, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
 	if err != nil {
-		// Paths as the uploader knows them: relative to the model.
-		return nil, nil, "the check failed: " + strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), "")
+		return nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
 	res.Report.Device.File = "device.yaml"
 	for i := range res.Report.Inputs {
-		res.Report.Inputs[i].Path = strings.TrimPrefix(res.Report.Inputs[i].Path, dir+string(filepath.Separator))
+		res.Report.Inputs[i].Path = dev.relative(res.Report.Inputs[i].Path)
 	}
 	var b bytes.Buffer
 	if err := report.JSON(&b, res.Report); err != nil {
@@ -549,6 +511,65 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	}
 	r := res.Report.Summary.Readiness
 	return b.Bytes(), &r, ""
+}
+
+// onDisk is a device written out as check reads it: its model version
+// and the newest version of each of its files, in a folder of their own.
+type onDisk struct {
+	dir, model string
+	release    func()
+}
+
+// relative writes the folder's paths in s as the uploader knows them:
+// relative to the model.
+func (d onDisk) relative(s string) string {
+	return strings.ReplaceAll(s, d.dir+string(filepath.Separator), "")
+}
+
+// materialise writes a device's model version and newest files into a
+// new folder, holding their size of the memory budget until release.
+func (f *Fleet) materialise(ctx context.Context, org, device string, version int) (onDisk, error) {
+	v, err := f.store.ModelVersion(ctx, org, device, version)
+	if err != nil {
+		return onDisk{}, err
+	}
+	files, err := f.store.Files(ctx, org, device)
+	if err != nil {
+		return onDisk{}, err
+	}
+	size := int64(len(v.Body))
+	for _, fv := range files {
+		size += int64(len(fv.Body))
+	}
+	give, err := f.Reserve(ctx, size)
+	if err != nil {
+		return onDisk{}, err
+	}
+	dir, err := os.MkdirTemp("", "mdcheck-assess-")
+	if err != nil {
+		give()
+		return onDisk{}, err
+	}
+	d := onDisk{dir: dir, model: filepath.Join(dir, "device.yaml"), release: func() { os.RemoveAll(dir); give() }}
+	err = os.WriteFile(d.model, v.Body, 0o600)
+	for _, fv := range files {
+		p := strings.TrimPrefix(fv.Kind, "file:")
+		if err != nil || relativePath(p) != nil {
+			continue
+		}
+		if err = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o700); err == nil {
+			err = os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600)
+		}
+	}
+	if err != nil {
+		d.release()
+		return onDisk{}, err
+	}
+	// The check reads the files again: their copies here are garbage.
+	if files, v.Body = nil, nil; size >= 1<<20 {
+		debug.FreeOSMemory()
+	}
+	return d, nil
 }
 
 // Recover queues again the assessments a stopped server left running;

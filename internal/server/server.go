@@ -55,6 +55,9 @@ var routes = []route{
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 32 << 20, Status: 201, handler: putFile},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/versions", Role: fleetapp.RoleViewer, Summary: "Every version of the device's model and files", Status: 200, handler: listVersions},
+	{Method: "GET", Pattern: "/api/v1/advisories", Role: fleetapp.RoleViewer, Summary: "The advisories the organisation imported (cursor pagination: limit, cursor)", Status: 200, handler: listAdvisories},
+	{Method: "POST", Pattern: "/api/v1/advisories", Role: fleetapp.RoleAssessor, Summary: "Import an advisory (application/json: an OSV record, a CSAF 2.0 document such as a CISA ICSMA advisory, or a CVE JSON 5 record), read as db import reads it", Body: "application/json", MaxBody: 8 << 20, Status: 201, handler: importAdvisory},
+	{Method: "GET", Pattern: "/api/v1/advisories/{id}/impact", Role: fleetapp.RoleViewer, Summary: "Which of the organisation's devices the advisory hits, each with the findings that say so; a page of devices at a time, each checked against this advisory alone (cursor pagination: limit, cursor)", Status: 200, handler: advisoryImpact},
 	{Method: "GET", Pattern: "/api/v1/policies", Role: fleetapp.RoleViewer, Summary: "The organisation's policies (CEL rules every assessment applies) and waiver file: newest versions with size and SHA-256", Status: 200, handler: listOrgFiles},
 	{Method: "PUT", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of a policy (application/yaml, as check --policy reads it); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putPolicy},
 	{Method: "DELETE", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Withdraw a policy; every device is assessed again", Status: 200, handler: deletePolicy},
@@ -539,6 +542,36 @@ func patchDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.
 	}
 	writeJSON(w, 200, d)
 	return nil
+}
+
+func listAdvisories(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	as, next, err := s.cfg.Fleet.Advisories(r.Context(), by, p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Advisory]{as, next})
+}
+
+func importAdvisory(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	return s.upload(w, r, func(body []byte) (any, error) {
+		return s.cfg.Fleet.ImportAdvisory(r.Context(), by, body)
+	})
+}
+
+func advisoryImpact(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	im, err := s.cfg.Fleet.Impact(r.Context(), by, chi.URLParam(r, "id"), p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, im)
 }
 
 func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

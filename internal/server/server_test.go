@@ -20,6 +20,20 @@ import (
 	"github.com/mdcheck/mdcheck/internal/fleetapp"
 )
 
+// osvRecord is a real OSV record (provenance: internal/vuln/testdata/osv)
+// for Newtonsoft.Json, which the infusion pump's drug-library server
+// carries.
+var osvRecord = func() []byte {
+	b, err := os.ReadFile("../vuln/testdata/osv/GHSA-5crp-9r3c-p9vr.json")
+	if err != nil {
+		panic(err)
+	}
+	return b
+}()
+
+// testAdvisoryID is the advisory the authorisation matrix imported.
+var testAdvisoryID string
+
 const testPolicy = `apiVersion: mdcheck.dev/v1
 kind: Policy
 name: house
@@ -170,6 +184,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 	}
 	e.fleet.RunQueued(context.Background(), 10)
 	aid := second.Assessment.ID
+	res, b = e.do("POST", "/api/v1/advisories", adminA, "application/json", string(osvRecord))
+	var adv struct{ ID string }
+	if json.Unmarshal(b, &adv); res.StatusCode != 201 {
+		t.Fatalf("advisory: %d %s", res.StatusCode, b)
+	}
+	testAdvisoryID = adv.ID
 	revoked, rt := e.token("A", fleetapp.RoleAdmin)
 	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: rt.Org}, rt.ID); err != nil {
 		t.Fatal(err)
@@ -210,12 +230,15 @@ func TestAuthorisationMatrix(t *testing.T) {
 // request is a valid request to a route by the caller: its path and
 // body.
 func request(r route, device, assessment, token, caller string) (path, body string) {
+	advisory := testAdvisoryID
 	id := device
 	switch {
 	case strings.HasPrefix(r.Pattern, "/api/v1/assessments/"):
 		id = assessment
 	case strings.HasPrefix(r.Pattern, "/api/v1/tokens/"):
 		id = token
+	case strings.HasPrefix(r.Pattern, "/api/v1/advisories/"):
+		id = advisory
 	}
 	path = strings.NewReplacer("{id}", id, "*", "sbom/a.cdx.json").Replace(r.Pattern)
 	path = strings.Replace(path, "{name}", "house", 1)
@@ -226,6 +249,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		body = testWaivers
 	case r.Method == "PATCH":
 		body = `{"site": "Ward 3"}`
+	case r.Pattern == "/api/v1/advisories":
+		body = string(osvRecord)
 	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
 		body = testPolicy
 	case r.Body == "application/yaml":
@@ -642,5 +667,58 @@ func TestSitesAndFilters(t *testing.T) {
 	}
 	if json.Unmarshal(b, &o); o.Name != "St Elsewhere" || len(o.Sites) != 2 || o.Sites[1].Name != "Ward 3" || o.Sites[1].Devices != 1 {
 		t.Errorf("org: %s", b)
+	}
+}
+
+// TestAdvisoryImpact: an imported OSV record hits the example device
+// whose SBOM carries the package, and not another; a document that is
+// not an advisory is refused.
+func TestAdvisoryImpact(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	upload := func(example string) string {
+		dir := "../../examples/" + example
+		m, err := os.ReadFile(dir + "/device.yaml")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", string(m))
+		var d struct{ ID string }
+		if json.Unmarshal(b, &d); res.StatusCode != 201 {
+			t.Fatalf("%s: %d %s", example, res.StatusCode, b)
+		}
+		filepath.WalkDir(dir, func(p string, de os.DirEntry, err error) error {
+			if err != nil || de.IsDir() || strings.HasSuffix(p, "device.yaml") || strings.HasSuffix(p, ".md") {
+				return err
+			}
+			body, _ := os.ReadFile(p)
+			rel, _ := filepath.Rel(dir, p)
+			if res, b := e.do("PUT", "/api/v1/devices/"+d.ID+"/files/"+filepath.ToSlash(rel), tok, "application/octet-stream", string(body)); res.StatusCode != 201 {
+				t.Fatalf("%s %s: %d %s", example, rel, res.StatusCode, b)
+			}
+			return nil
+		})
+		return d.ID
+	}
+	pump, pacemaker := upload("infusion-pump"), upload("pacemaker-system")
+	res, b := e.do("POST", "/api/v1/advisories", tok, "application/json", string(osvRecord))
+	var adv fleetapp.Advisory
+	if json.Unmarshal(b, &adv); res.StatusCode != 201 || adv.SourceID != "GHSA-5crp-9r3c-p9vr" || adv.Records != 1 {
+		t.Fatalf("import: %d %s", res.StatusCode, b)
+	}
+	res, b = e.do("GET", "/api/v1/advisories/"+adv.ID+"/impact", tok, "", "")
+	var im fleetapp.Impact
+	if err := json.Unmarshal(b, &im); err != nil || res.StatusCode != 200 || im.Checked != 2 || len(im.Failed) != 0 {
+		t.Fatalf("impact: %d %s", res.StatusCode, b)
+	}
+	if len(im.Hits) != 1 || im.Hits[0].Device != pump || !strings.Contains(im.Hits[0].Findings[0].ID, "drug-library/GHSA-5crp-9r3c-p9vr") {
+		t.Errorf("hits: %s (pump %s, pacemaker %s)", b, pump, pacemaker)
+	}
+	if res, b := e.do("POST", "/api/v1/advisories", tok, "application/json", `{"bomFormat": "CycloneDX"}`); res.StatusCode != 422 {
+		t.Errorf("not an advisory: %d %s", res.StatusCode, b)
+	}
+	_, b = e.do("GET", "/api/v1/advisories", tok, "", "")
+	if strings.Count(string(b), `"sourceId"`) != 1 {
+		t.Errorf("list: %s", b)
 	}
 }
