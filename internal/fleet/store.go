@@ -270,7 +270,7 @@ func (s *Store) RevokeToken(ctx context.Context, by Actor, id string) error {
 func (s *Store) CreateDevice(ctx context.Context, by Actor, name string, model []byte) (Device, Assessment, error) {
 	now := s.Now()
 	d := Device{ID: s.newID(), Org: by.Org, Name: name, Created: now, Updated: now, Model: 1}
-	a := Assessment{ID: s.newID(), Org: by.Org, Device: d.ID, ModelVersion: 1, Status: Queued, Created: now}
+	var a Assessment
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		st := s.stamp()
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, org_id, name, created, updated, model_version) VALUES (?, ?, ?, ?, ?, 1)`), d.ID, d.Org, name, st, st); err != nil {
@@ -279,13 +279,12 @@ func (s *Store) CreateDevice(ctx context.Context, by Actor, name string, model [
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO versions (device_id, kind, version, sha256, size, created, body) VALUES (?, 'model', 1, ?, ?, ?, ?)`), d.ID, digest(model), len(model), st, model); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, 1, ?, ?)`), a.ID, a.Org, d.ID, Queued, st); err != nil {
-			return err
-		}
 		if err := s.appendAudit(ctx, tx, by, by.Org, "device.create", "device/"+d.ID, "", digest(model)); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))
+		var err error
+		a, err = s.queueTx(ctx, tx, by, d.ID, 1, st)
+		return err
 	})
 	return d, a, err
 }
@@ -330,11 +329,8 @@ func (s *Store) Devices(ctx context.Context, org string, f DeviceFilter, p Page)
 func (s *Store) SetSite(ctx context.Context, by Actor, device, site string) (Device, error) {
 	var d Device
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var old string
-		err := tx.QueryRowContext(ctx, s.q(`SELECT site FROM devices WHERE org_id = ? AND id = ?`), by.Org, device).Scan(&old)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
+		_, old, err := s.deviceTx(ctx, tx, by.Org, device)
+		if err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET site = ?, updated = ? WHERE id = ?`), site, s.stamp(), device); err != nil {
@@ -498,11 +494,8 @@ func (s *Store) AddVersion(ctx context.Context, by Actor, device, kind string, b
 	var v Version
 	var a Assessment
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		var model int
-		err := tx.QueryRowContext(ctx, s.q(`SELECT model_version FROM devices WHERE org_id = ? AND id = ?`), by.Org, device).Scan(&model)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotFound
-		} else if err != nil {
+		model, _, err := s.deviceTx(ctx, tx, by.Org, device)
+		if err != nil {
 			return err
 		}
 		var last int
@@ -520,14 +513,11 @@ func (s *Store) AddVersion(ctx context.Context, by Actor, device, kind string, b
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET updated = ?, model_version = ? WHERE id = ?`), st, model, device); err != nil {
 			return err
 		}
-		a = Assessment{ID: s.newID(), Org: by.Org, Device: device, ModelVersion: model, Status: Queued, Created: parseTime(st)}
-		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.Org, device, model, Queued, st); err != nil {
-			return err
-		}
 		if err := s.appendAudit(ctx, tx, by, by.Org, "device.upload", fmt.Sprintf("device/%s/%s@%d", device, kind, v.Version), "", v.SHA256); err != nil {
 			return err
 		}
-		return s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))
+		a, err = s.queueTx(ctx, tx, by, device, model, st)
+		return err
 	})
 	return v, a, err
 }
@@ -755,11 +745,7 @@ func (s *Store) PutOrgFile(ctx context.Context, by Actor, kind string, body []by
 		}
 		rows.Close()
 		for _, d := range ds {
-			id := s.newID()
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), id, by.Org, d.id, d.model, Queued, st); err != nil {
-				return err
-			}
-			if err := s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+id, "", digest([]byte(id))); err != nil {
+			if _, err := s.queueTx(ctx, tx, by, d.id, d.model, st); err != nil {
 				return err
 			}
 		}
@@ -827,4 +813,38 @@ func (s *Store) Advisory(ctx context.Context, org, id string) (Advisory, error) 
 	}
 	a.Body = body
 	return a, err
+}
+
+// Queue queues an assessment of a device's newest model version.
+func (s *Store) Queue(ctx context.Context, by Actor, device string) (Assessment, error) {
+	var a Assessment
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		model, _, err := s.deviceTx(ctx, tx, by.Org, device)
+		if err != nil {
+			return err
+		}
+		a, err = s.queueTx(ctx, tx, by, device, model, s.stamp())
+		return err
+	})
+	return a, err
+}
+
+// queueTx queues, in tx, an assessment of a device's model version of
+// the actor's organisation, stamped st, with its audit record.
+func (s *Store) queueTx(ctx context.Context, tx *sql.Tx, by Actor, device string, model int, st string) (Assessment, error) {
+	a := Assessment{ID: s.newID(), Org: by.Org, Device: device, ModelVersion: model, Status: Queued, Created: parseTime(st)}
+	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.Org, device, model, Queued, st); err != nil {
+		return Assessment{}, err
+	}
+	return a, s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))
+}
+
+// deviceTx reads, in tx, a device of org's newest model version and its
+// site; another organisation's device is ErrNotFound.
+func (s *Store) deviceTx(ctx context.Context, tx *sql.Tx, org, device string) (model int, site string, err error) {
+	err = tx.QueryRowContext(ctx, s.q(`SELECT model_version, site FROM devices WHERE org_id = ? AND id = ?`), org, device).Scan(&model, &site)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return model, site, err
 }

@@ -359,6 +359,12 @@ func (f *Fleet) OrgFiles(ctx context.Context, by Actor, bodies bool) ([]Version,
 	return f.store.OrgFiles(ctx, by.Org, bodies)
 }
 
+// Reassess queues an assessment of a device as it stands: after the
+// vulnerability database changed, say.
+func (f *Fleet) Reassess(ctx context.Context, by Actor, device string) (Assessment, error) {
+	return f.store.Queue(ctx, by, device)
+}
+
 // Versions lists every version of a device's model and files.
 func (f *Fleet) Versions(ctx context.Context, by Actor, device string) ([]Version, error) {
 	return f.store.Versions(ctx, by.Org, device)
@@ -497,7 +503,7 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	if err != nil {
 		return nil, nil, err.Error()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
 	if err != nil {
 		return nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
@@ -517,7 +523,11 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 // and the newest version of each of its files, in a folder of their own.
 type onDisk struct {
 	dir, model string
-	release    func()
+	// vex are the VEX documents among the files (under vex/); mds2 the
+	// device's MDS2 form (the first .xlsx by path), if any.
+	vex     []string
+	mds2    string
+	release func()
 }
 
 // relative writes the folder's paths in s as the uploader knows them:
@@ -559,6 +569,12 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 		}
 		if err = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o700); err == nil {
 			err = os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600)
+		}
+		switch {
+		case strings.HasPrefix(p, "vex/"):
+			d.vex = append(d.vex, filepath.Join(dir, p))
+		case d.mds2 == "" && strings.EqualFold(filepath.Ext(p), ".xlsx"):
+			d.mds2 = filepath.Join(dir, p) // Files come sorted by path
 		}
 	}
 	if err != nil {

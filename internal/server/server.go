@@ -50,6 +50,7 @@ var routes = []route{
 	{Method: "POST", Pattern: "/api/v1/devices", Role: fleetapp.RoleAssessor, Summary: "Upload a device model (application/yaml); stores it and starts its assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: addDevice},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleViewer, Summary: "One device", Status: 200, handler: getDevice},
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
+	{Method: "POST", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleAssessor, Summary: "Assess the device again as it stands (after the vulnerability database changed, say): 201 with the queued assessment", Status: 201, handler: reassess},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}", Role: fleetapp.RoleViewer, Summary: "One assessment with its report: the JSON report of mdcheck check (docs/schemas/check.schema.json)", Status: 200, handler: getAssessment},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}/changes", Role: fleetapp.RoleViewer, Summary: "What changed in this assessment since another of the same device (query since; default: the device's previous done assessment): readiness, requirements whose status changed, findings opened, closed or changed", Status: 200, handler: assessmentChanges},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
@@ -572,6 +573,16 @@ func advisoryImpact(s *Server, w http.ResponseWriter, r *http.Request, by fleeta
 		return err
 	}
 	return s.writeGet(w, r, im)
+}
+
+func reassess(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	a, err := s.cfg.Fleet.Reassess(r.Context(), by, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 201, a)
+	s.kick()
+	return nil
 }
 
 func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

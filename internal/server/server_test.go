@@ -670,37 +670,78 @@ func TestSitesAndFilters(t *testing.T) {
 	}
 }
 
+// example uploads a shipped example's model and every file beside it,
+// and returns the device's ID.
+func (e *env) example(tok, name string) string {
+	t := e.t
+	t.Helper()
+	dir := "../../examples/" + name
+	m, err := os.ReadFile(dir + "/device.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", string(m))
+	var d struct{ ID string }
+	if json.Unmarshal(b, &d); res.StatusCode != 201 {
+		t.Fatalf("%s: %d %s", name, res.StatusCode, b)
+	}
+	filepath.WalkDir(dir, func(p string, de os.DirEntry, err error) error {
+		if err != nil || de.IsDir() || strings.HasSuffix(p, "device.yaml") || strings.HasSuffix(p, ".md") {
+			return err
+		}
+		body, _ := os.ReadFile(p)
+		rel, _ := filepath.Rel(dir, p)
+		if res, b := e.do("PUT", "/api/v1/devices/"+d.ID+"/files/"+filepath.ToSlash(rel), tok, "application/octet-stream", string(body)); res.StatusCode != 201 {
+			t.Fatalf("%s %s: %d %s", name, rel, res.StatusCode, b)
+		}
+		return nil
+	})
+	return d.ID
+}
+
+// TestVEXAndMDS2: the files under vex/ are the assessment's VEX
+// documents, an .xlsx its MDS2 form; a reassessment is queued on demand.
+func TestVEXAndMDS2(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	id := e.example(tok, "pacemaker-system")
+	form, err := os.ReadFile("../mds2/testdata/synthetic-openpyxl-full.xlsx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, b := e.do("PUT", "/api/v1/devices/"+id+"/files/mds2/form.xlsx", tok, "application/octet-stream", string(form)); res.StatusCode != 201 {
+		t.Fatalf("form: %d %s", res.StatusCode, b)
+	}
+	res, b := e.do("POST", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+	var a fleetapp.Assessment
+	if json.Unmarshal(b, &a); res.StatusCode != 201 || a.Status != "queued" {
+		t.Fatalf("reassess: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	_, b = e.do("GET", "/api/v1/assessments/"+a.ID, tok, "", "")
+	var got struct {
+		Status string
+		Report struct {
+			Inputs []struct{ Role, Path string }
+		}
+	}
+	json.Unmarshal(b, &got)
+	roles := map[string]string{}
+	for _, in := range got.Report.Inputs {
+		roles[in.Role] = in.Path
+	}
+	if got.Status != "done" || roles["vex"] != "vex/home-monitor.openvex.json" || roles["mds2"] != "mds2/form.xlsx" {
+		t.Errorf("inputs %v (status %s)", roles, got.Status)
+	}
+}
+
 // TestAdvisoryImpact: an imported OSV record hits the example device
 // whose SBOM carries the package, and not another; a document that is
 // not an advisory is refused.
 func TestAdvisoryImpact(t *testing.T) {
 	e := newEnv(t)
 	tok, _ := e.token("A", fleetapp.RoleAssessor)
-	upload := func(example string) string {
-		dir := "../../examples/" + example
-		m, err := os.ReadFile(dir + "/device.yaml")
-		if err != nil {
-			t.Fatal(err)
-		}
-		res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", string(m))
-		var d struct{ ID string }
-		if json.Unmarshal(b, &d); res.StatusCode != 201 {
-			t.Fatalf("%s: %d %s", example, res.StatusCode, b)
-		}
-		filepath.WalkDir(dir, func(p string, de os.DirEntry, err error) error {
-			if err != nil || de.IsDir() || strings.HasSuffix(p, "device.yaml") || strings.HasSuffix(p, ".md") {
-				return err
-			}
-			body, _ := os.ReadFile(p)
-			rel, _ := filepath.Rel(dir, p)
-			if res, b := e.do("PUT", "/api/v1/devices/"+d.ID+"/files/"+filepath.ToSlash(rel), tok, "application/octet-stream", string(body)); res.StatusCode != 201 {
-				t.Fatalf("%s %s: %d %s", example, rel, res.StatusCode, b)
-			}
-			return nil
-		})
-		return d.ID
-	}
-	pump, pacemaker := upload("infusion-pump"), upload("pacemaker-system")
+	pump, pacemaker := e.example(tok, "infusion-pump"), e.example(tok, "pacemaker-system")
 	res, b := e.do("POST", "/api/v1/advisories", tok, "application/json", string(osvRecord))
 	var adv fleetapp.Advisory
 	if json.Unmarshal(b, &adv); res.StatusCode != 201 || adv.SourceID != "GHSA-5crp-9r3c-p9vr" || adv.Records != 1 {
