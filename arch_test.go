@@ -61,6 +61,7 @@ var allowed = map[string]struct {
 	"internal/gspr":            {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":          {"domain", []string{"internal/model"}},
 	"internal/fleet":           {"domain", nil},
+	"internal/vigilance":       {"domain", nil},
 	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp"}},
 	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog"}},
 	"internal/platform":        {"leaf", nil},
@@ -103,7 +104,7 @@ var allowed = map[string]struct {
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/threat", "internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/threat", "internal/vigilance", "internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 
