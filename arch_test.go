@@ -63,7 +63,7 @@ var allowed = map[string]struct {
 	"internal/fleet":           {"domain", nil},
 	"internal/vigilance":       {"domain", nil},
 	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp"}},
-	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog"}},
+	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog", "internal/vigilance"}},
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
 	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},

@@ -123,6 +123,10 @@ var migrations = [][]string{
 		`CREATE TABLE advisories (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), source_id TEXT NOT NULL, title TEXT NOT NULL, records INTEGER NOT NULL, created TEXT NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL, body {blob} NOT NULL)`,
 		`CREATE INDEX advisories_org ON advisories (org_id, id)`,
 	},
+	{
+		`CREATE TABLE cases (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), created TEXT NOT NULL, updated TEXT NOT NULL, body TEXT NOT NULL)`,
+		`CREATE INDEX cases_org ON cases (org_id, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -847,4 +851,71 @@ func (s *Store) deviceTx(ctx context.Context, tx *sql.Tx, org, device string) (m
 		err = ErrNotFound
 	}
 	return model, site, err
+}
+
+// Doc is a document an organisation keeps in the store as JSON (a
+// vigilance case), with its times.
+type Doc struct {
+	ID      string
+	Created time.Time
+	Updated time.Time
+	Body    []byte
+}
+
+func scanDoc(r scanner) (Doc, error) {
+	var c Doc
+	var created, updated, body string
+	err := r.Scan(&c.ID, &created, &updated, &body)
+	c.Created, c.Updated, c.Body = parseTime(created), parseTime(updated), []byte(body)
+	return c, err
+}
+
+// PutCase stores a case of the actor's organisation: a new one when id
+// is empty, else a new state of case id. It returns the stored record.
+func (s *Store) PutCase(ctx context.Context, by Actor, id string, body []byte) (Doc, error) {
+	var c Doc
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		st := s.stamp()
+		before := ""
+		if id == "" {
+			id = s.newID()
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, org_id, created, updated, body) VALUES (?, ?, ?, ?, ?)`), id, by.Org, st, st, string(body)); err != nil {
+				return err
+			}
+		} else {
+			var old string
+			err := tx.QueryRowContext(ctx, s.q(`SELECT body FROM cases WHERE org_id = ? AND id = ?`), by.Org, id).Scan(&old)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			} else if err != nil {
+				return err
+			}
+			before = digest([]byte(old))
+			if _, err := tx.ExecContext(ctx, s.q(`UPDATE cases SET updated = ?, body = ? WHERE id = ?`), st, string(body), id); err != nil {
+				return err
+			}
+		}
+		if err := s.appendAudit(ctx, tx, by, by.Org, "case.put", "case/"+id, before, digest(body)); err != nil {
+			return err
+		}
+		var err error
+		c, err = scanDoc(tx.QueryRowContext(ctx, s.q(`SELECT id, created, updated, body FROM cases WHERE id = ?`), id))
+		return err
+	})
+	return c, err
+}
+
+// Cases lists an organisation's cases, oldest first.
+func (s *Store) Cases(ctx context.Context, org string, p Page) ([]Doc, string, error) {
+	return paged(ctx, s, p, `SELECT id, created, updated, body FROM cases WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?`,
+		scanDoc, func(c Doc) string { return c.ID }, org)
+}
+
+// Case is one case of org.
+func (s *Store) Case(ctx context.Context, org, id string) (Doc, error) {
+	c, err := scanDoc(s.db.QueryRowContext(ctx, s.q(`SELECT id, created, updated, body FROM cases WHERE org_id = ? AND id = ?`), org, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Doc{}, ErrNotFound
+	}
+	return c, err
 }

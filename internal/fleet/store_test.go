@@ -97,6 +97,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("organisation files", func(t *testing.T) { testOrgFiles(t, mk(t)) })
 			t.Run("sites and filters", func(t *testing.T) { testSites(t, mk(t)) })
 			t.Run("advisories", func(t *testing.T) { testAdvisories(t, mk(t)) })
+			t.Run("cases", func(t *testing.T) { testCases(t, mk(t)) })
 		})
 	}
 }
@@ -514,5 +515,31 @@ func testAdvisories(t *testing.T, s *Store) {
 	}
 	if _, err := s.Advisory(ctx, b.Org, got.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("B reads A's advisory: %v", err)
+	}
+}
+
+func testCases(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	b, _ := actor(t, s, "B", Assessor)
+	c, err := s.PutCase(ctx, a, "", []byte(`{"v":1}`))
+	if err != nil || c.ID == "" || string(c.Body) != `{"v":1}` {
+		t.Fatalf("new: %+v %v", c, err)
+	}
+	if _, err := s.PutCase(ctx, b, c.ID, []byte(`{"v":9}`)); !errors.Is(err, ErrNotFound) {
+		t.Errorf("B changes A's case: %v", err)
+	}
+	c2, err := s.PutCase(ctx, a, c.ID, []byte(`{"v":2}`))
+	if err != nil || c2.ID != c.ID || string(c2.Body) != `{"v":2}` || !c2.Created.Equal(c.Created) {
+		t.Errorf("update: %+v %v", c2, err)
+	}
+	if got, err := s.Case(ctx, a.Org, c.ID); err != nil || string(got.Body) != `{"v":2}` {
+		t.Errorf("get: %+v %v", got, err)
+	}
+	if _, err := s.Case(ctx, b.Org, c.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("B reads A's case: %v", err)
+	}
+	if cs, _, _ := s.Cases(ctx, b.Org, Page{}); len(cs) != 0 {
+		t.Errorf("B lists A's cases: %d", len(cs))
 	}
 }

@@ -59,6 +59,10 @@ var routes = []route{
 	{Method: "GET", Pattern: "/api/v1/advisories", Role: fleetapp.RoleViewer, Summary: "The advisories the organisation imported (cursor pagination: limit, cursor)", Status: 200, handler: listAdvisories},
 	{Method: "POST", Pattern: "/api/v1/advisories", Role: fleetapp.RoleAssessor, Summary: "Import an advisory (application/json: an OSV record, a CSAF 2.0 document such as a CISA ICSMA advisory, or a CVE JSON 5 record), read as db import reads it", Body: "application/json", MaxBody: 8 << 20, Status: 201, handler: importAdvisory},
 	{Method: "GET", Pattern: "/api/v1/advisories/{id}/impact", Role: fleetapp.RoleViewer, Summary: "Which of the organisation's devices the advisory hits, each with the findings that say so; a page of devices at a time, each checked against this advisory alone (cursor pagination: limit, cursor)", Status: 200, handler: advisoryImpact},
+	{Method: "GET", Pattern: "/api/v1/cases", Role: fleetapp.RoleViewer, Summary: "The organisation's vigilance cases, each with the reporting clocks it started (cursor pagination: limit, cursor)", Status: 200, handler: listCases},
+	{Method: "POST", Pattern: "/api/v1/cases", Role: fleetapp.RoleAssessor, Summary: "Record an event (JSON: title, devices, kinds, aware, zone, owner, imdrf, nis2Notified, fscaStart): 201 with the clocks it starts (docs/vigilance.md)", Body: "application/json", MaxBody: 64 << 10, Status: 201, handler: postCase},
+	{Method: "GET", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleViewer, Summary: "One case with its clocks", Status: 200, handler: getCase},
+	{Method: "PUT", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleAssessor, Summary: "A new state of a case (the same JSON as POST: when the NIS2 notification was submitted, the corrective action's start, the status)", Body: "application/json", MaxBody: 64 << 10, Status: 200, handler: putCase},
 	{Method: "GET", Pattern: "/api/v1/policies", Role: fleetapp.RoleViewer, Summary: "The organisation's policies (CEL rules every assessment applies) and waiver file: newest versions with size and SHA-256", Status: 200, handler: listOrgFiles},
 	{Method: "PUT", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of a policy (application/yaml, as check --policy reads it); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putPolicy},
 	{Method: "DELETE", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Withdraw a policy; every device is assessed again", Status: 200, handler: deletePolicy},
@@ -582,6 +586,68 @@ func reassess(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Act
 	}
 	writeJSON(w, 201, a)
 	s.kick()
+	return nil
+}
+
+func listCases(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	cs, next, err := s.cfg.Fleet.Cases(r.Context(), by, p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Case]{cs, next})
+}
+
+// caseInput reads a case's JSON, refusing unknown fields.
+func caseInput(r *http.Request) (fleetapp.CaseInput, error) {
+	var in fleetapp.CaseInput
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return in, err
+		}
+		return in, app.InputError{Err: fmt.Errorf("the case: %w", err)}
+	}
+	return in, nil
+}
+
+func postCase(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	in, err := caseInput(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Fleet.PutCase(r.Context(), by, "", in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/cases/"+c.ID)
+	writeJSON(w, 201, c)
+	return nil
+}
+
+func getCase(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	c, err := s.cfg.Fleet.Case(r.Context(), by, chi.URLParam(r, "id"))
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, c)
+}
+
+func putCase(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	in, err := caseInput(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.cfg.Fleet.PutCase(r.Context(), by, chi.URLParam(r, "id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 200, c)
 	return nil
 }
 

@@ -31,8 +31,11 @@ var osvRecord = func() []byte {
 	return b
 }()
 
-// testAdvisoryID is the advisory the authorisation matrix imported.
-var testAdvisoryID string
+// testAdvisoryID is the advisory the authorisation matrix imported,
+// testCaseID the case it recorded.
+var testAdvisoryID, testCaseID string
+
+const testCase = `{"title": "Ransomware on the pump VLAN", "kinds": ["gdpr-personal-data-breach"], "aware": "2026-01-05T09:00:00Z", "owner": "CISO"}`
 
 const testPolicy = `apiVersion: mdcheck.dev/v1
 kind: Policy
@@ -190,6 +193,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatalf("advisory: %d %s", res.StatusCode, b)
 	}
 	testAdvisoryID = adv.ID
+	res, b = e.do("POST", "/api/v1/cases", adminA, "application/json", testCase)
+	var cs struct{ ID string }
+	if json.Unmarshal(b, &cs); res.StatusCode != 201 {
+		t.Fatalf("case: %d %s", res.StatusCode, b)
+	}
+	testCaseID = cs.ID
 	revoked, rt := e.token("A", fleetapp.RoleAdmin)
 	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: rt.Org}, rt.ID); err != nil {
 		t.Fatal(err)
@@ -239,6 +248,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		id = token
 	case strings.HasPrefix(r.Pattern, "/api/v1/advisories/"):
 		id = advisory
+	case strings.HasPrefix(r.Pattern, "/api/v1/cases/"):
+		id = testCaseID
 	}
 	path = strings.NewReplacer("{id}", id, "*", "sbom/a.cdx.json").Replace(r.Pattern)
 	path = strings.Replace(path, "{name}", "house", 1)
@@ -251,6 +262,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		body = `{"site": "Ward 3"}`
 	case r.Pattern == "/api/v1/advisories":
 		body = string(osvRecord)
+	case strings.HasPrefix(r.Pattern, "/api/v1/cases"):
+		body = testCase
 	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
 		body = testPolicy
 	case r.Body == "application/yaml":
@@ -760,6 +773,66 @@ func TestAdvisoryImpact(t *testing.T) {
 	}
 	_, b = e.do("GET", "/api/v1/advisories", tok, "", "")
 	if strings.Count(string(b), `"sourceId"`) != 1 {
+		t.Errorf("list: %s", b)
+	}
+}
+
+// TestCases: a recorded event with its clocks in the organisation's time
+// zone; recording the NIS2 notification starts the final report's; what
+// cannot be a case is refused with why.
+func TestCases(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("St Elsewhere", fleetapp.RoleAssessor)
+	dev, _ := e.device(tok)
+	body := `{"title": "Infusion pump encrypted by ransomware", "devices": ["` + dev + `"], "kinds": ["mdr-serious-incident", "nis2-significant-incident", "gdpr-personal-data-breach"], "aware": "2026-10-23T09:30:00+02:00", "zone": "Europe/Berlin", "owner": "Vigilance lead", "imdrf": ["A1105", "A110502"]}`
+	res, b := e.do("POST", "/api/v1/cases", tok, "application/json", body)
+	var c fleetapp.Case
+	if err := json.Unmarshal(b, &c); err != nil || res.StatusCode != 201 || c.Status != "open" || len(c.Clocks) != 5 {
+		t.Fatalf("post: %d %s", res.StatusCode, b)
+	}
+	due := map[string]string{}
+	for _, cl := range c.Clocks {
+		if !cl.Due.IsZero() {
+			due[cl.Law] = cl.Due.UTC().Format(time.RFC3339)
+		}
+	}
+	for law, want := range map[string]string{
+		"NIS2 Art. 23(4)(a)": "2026-10-24T07:30:00Z",
+		"NIS2 Art. 23(4)(b)": "2026-10-26T07:30:00Z", // summer time ended in between
+		"GDPR Art. 33(1)":    "2026-10-26T07:30:00Z",
+		"MDR Art. 87(3)":     "2026-11-07T22:59:59Z", // a Saturday, midnight in Berlin winter time
+	} {
+		if due[law] != want {
+			t.Errorf("%s due %s, want %s", law, due[law], want)
+		}
+	}
+	if c.Clocks[0].Law != "NIS2 Art. 23(4)(a)" {
+		t.Errorf("the earliest first: %s", c.Clocks[0].Law)
+	}
+	notified := strings.Replace(body, `"imdrf"`, `"nis2Notified": "2026-10-25T10:00:00+01:00", "imdrf"`, 1)
+	res, b = e.do("PUT", "/api/v1/cases/"+c.ID, tok, "application/json", notified)
+	if json.Unmarshal(b, &c); res.StatusCode != 200 {
+		t.Fatalf("put: %d %s", res.StatusCode, b)
+	}
+	for _, cl := range c.Clocks {
+		if cl.Law == "NIS2 Art. 23(4)(d)" && cl.Due.UTC().Format(time.RFC3339) != "2026-11-25T22:59:59Z" {
+			t.Errorf("final report due %s", cl.Due.UTC())
+		}
+	}
+	for _, bad := range []struct{ body, says string }{
+		{strings.Replace(body, "2026-10-23", "2099-10-23", 1), "future"},
+		{strings.Replace(body, "mdr-serious-incident", "mdr-incident", 1), "mdr-incident"},
+		{strings.Replace(body, "Europe/Berlin", "Mars/Olympus", 1), "zone"},
+		{strings.Replace(body, dev, "nope", 1), "no such device"},
+		{strings.Replace(body, `"owner"`, `"ownr"`, 1), "unknown field"},
+		{strings.Replace(body, "A110502", "bad", 1), "IMDRF"},
+	} {
+		if res, b := e.do("POST", "/api/v1/cases", tok, "application/json", bad.body); res.StatusCode != 422 || !strings.Contains(string(b), bad.says) {
+			t.Errorf("%s: %d %s", bad.says, res.StatusCode, b)
+		}
+	}
+	_, b = e.do("GET", "/api/v1/cases", tok, "", "")
+	if strings.Count(string(b), `"clocks"`) != 1 {
 		t.Errorf("list: %s", b)
 	}
 }

@@ -1,0 +1,163 @@
+package fleetapp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleet"
+	"github.com/mdcheck/mdcheck/internal/vigilance"
+)
+
+// CaseInput is what a person records of an event: how they classify it,
+// when the organisation became aware of it, and what followed.
+type CaseInput struct {
+	Title string `json:"title"`
+	// Devices are the devices concerned (IDs of the organisation's).
+	Devices []string         `json:"devices"`
+	Kinds   []vigilance.Kind `json:"kinds"`
+	Aware   time.Time        `json:"aware"`
+	// Zone is an IANA time zone (Europe/Berlin); days end at its
+	// midnight. Empty: UTC.
+	Zone  string `json:"zone,omitempty"`
+	Owner string `json:"owner"`
+	// Status is open or closed.
+	Status string `json:"status,omitempty"`
+	// IMDRF are adverse-event codes (A1105, A110501, A110502, C1007).
+	IMDRF        []string   `json:"imdrf,omitempty"`
+	NIS2Notified *time.Time `json:"nis2Notified,omitempty"`
+	FSCAStart    *time.Time `json:"fscaStart,omitempty"`
+	Note         string     `json:"note,omitempty"`
+}
+
+// Case is a recorded event with the clocks it started.
+type Case struct {
+	ID      string    `json:"id"`
+	Created time.Time `json:"created"`
+	Updated time.Time `json:"updated"`
+	CaseInput
+	Clocks []vigilance.Clock `json:"clocks"`
+}
+
+var imdrfCode = regexp.MustCompile(`^[A-G][0-9]{4,8}$`)
+
+// check validates a case against the organisation's devices and the
+// clock rules, and returns its clocks.
+func (f *Fleet) check(ctx context.Context, by Actor, in *CaseInput) ([]vigilance.Clock, error) {
+	bad := func(format string, args ...any) ([]vigilance.Clock, error) {
+		return nil, app.InputError{Err: fmt.Errorf(format, args...)}
+	}
+	in.Title, in.Owner = strings.TrimSpace(in.Title), strings.TrimSpace(in.Owner)
+	switch {
+	case in.Title == "" || len(in.Title) > 300:
+		return bad("title: 1 to 300 characters")
+	case in.Owner == "":
+		return bad("owner: who handles the case")
+	case len(in.Kinds) == 0:
+		return bad("kinds: how the event is classified, one or more of %v", vigilance.Kinds())
+	case in.Aware.IsZero():
+		return bad("aware: when the organisation became aware of the event (RFC 3339)")
+	case in.Aware.After(f.store.Now().Add(5 * time.Minute)):
+		return bad("aware %s is in the future", in.Aware.Format(time.RFC3339))
+	}
+	if in.Status == "" {
+		in.Status = "open"
+	}
+	if in.Status != "open" && in.Status != "closed" {
+		return bad("status %q: open or closed", in.Status)
+	}
+	for _, c := range in.IMDRF {
+		if !imdrfCode.MatchString(c) {
+			return bad("IMDRF code %q: a letter and digits, such as A1105 or C1007", c)
+		}
+	}
+	for _, d := range in.Devices {
+		if _, err := f.store.Device(ctx, by.Org, d); errors.Is(err, fleet.ErrNotFound) {
+			return bad("device %q: no such device in this organisation", d)
+		} else if err != nil {
+			return nil, err
+		}
+	}
+	zone := time.UTC
+	if in.Zone != "" {
+		z, err := time.LoadLocation(in.Zone)
+		if err != nil {
+			return bad("zone %q: an IANA time zone such as Europe/Berlin", in.Zone)
+		}
+		zone = z
+	}
+	e := vigilance.Event{Kinds: in.Kinds, Aware: in.Aware, Zone: zone}
+	if in.NIS2Notified != nil {
+		e.NIS2Notified = *in.NIS2Notified
+	}
+	if in.FSCAStart != nil {
+		e.FSCAStart = *in.FSCAStart
+	}
+	cs, err := vigilance.Clocks(e)
+	if err != nil {
+		return nil, app.InputError{Err: err}
+	}
+	return cs, nil
+}
+
+func (f *Fleet) toCase(ctx context.Context, by Actor, d fleet.Doc) (Case, error) {
+	c := Case{ID: d.ID, Created: d.Created, Updated: d.Updated}
+	if err := json.Unmarshal(d.Body, &c.CaseInput); err != nil {
+		return Case{}, err
+	}
+	cs, err := f.check(ctx, by, &c.CaseInput)
+	if err != nil {
+		c.Clocks = []vigilance.Clock{} // a device since gone, say: the case stays readable
+		return c, nil
+	}
+	c.Clocks = cs
+	return c, nil
+}
+
+// PutCase records a new case (id empty) or a new state of one, and
+// returns it with its clocks.
+func (f *Fleet) PutCase(ctx context.Context, by Actor, id string, in CaseInput) (Case, error) {
+	if _, err := f.check(ctx, by, &in); err != nil {
+		return Case{}, err
+	}
+	body, err := json.Marshal(in)
+	if err != nil {
+		return Case{}, err
+	}
+	d, err := f.store.PutCase(ctx, by, id, body)
+	if err != nil {
+		return Case{}, err
+	}
+	return f.toCase(ctx, by, d)
+}
+
+// Cases lists the organisation's cases with their clocks.
+func (f *Fleet) Cases(ctx context.Context, by Actor, p Page) ([]Case, string, error) {
+	ds, next, err := f.store.Cases(ctx, by.Org, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out := make([]Case, 0, len(ds))
+	for _, d := range ds {
+		c, err := f.toCase(ctx, by, d)
+		if err != nil {
+			return nil, "", err
+		}
+		out = append(out, c)
+	}
+	return out, next, nil
+}
+
+// Case is one case with its clocks.
+func (f *Fleet) Case(ctx context.Context, by Actor, id string) (Case, error) {
+	d, err := f.store.Case(ctx, by.Org, id)
+	if err != nil {
+		return Case{}, err
+	}
+	return f.toCase(ctx, by, d)
+}
