@@ -48,7 +48,7 @@ func (s *Store) CreateSession(ctx context.Context, tokenSecret string, ttl time.
 	sess = Session{Token: t, Expires: s.Now().Add(ttl).UTC(), csrf: digest([]byte(csrf))}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO sessions (hash, token_id, csrf, created, expires) VALUES (?, ?, ?, ?, ?)`),
-			digest([]byte(secret)), t.ID, sess.csrf, s.stamp(), sess.Expires.Format(time.RFC3339Nano)); err != nil {
+			digest([]byte(secret)), t.ID, sess.csrf, s.stamp(), sess.Expires.UTC().Format(stampLayout)); err != nil {
 			return err
 		}
 		return s.appendAudit(ctx, tx, Actor{Token: t.ID, Org: t.Org, Role: t.Role}, t.Org, "session.create", "token/"+t.ID, "", "")

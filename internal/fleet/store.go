@@ -127,6 +127,12 @@ var migrations = [][]string{
 		`CREATE TABLE cases (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), created TEXT NOT NULL, updated TEXT NOT NULL, body TEXT NOT NULL)`,
 		`CREATE INDEX cases_org ON cases (org_id, id)`,
 	},
+	{
+		`CREATE TABLE webhooks (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), url TEXT NOT NULL, secret TEXT NOT NULL, created TEXT NOT NULL, deleted TEXT)`,
+		`CREATE TABLE notifications (id TEXT PRIMARY KEY, org_id TEXT NOT NULL REFERENCES orgs(id), webhook_id TEXT NOT NULL REFERENCES webhooks(id), event TEXT NOT NULL, body TEXT NOT NULL, status TEXT NOT NULL, attempts INTEGER NOT NULL, next_attempt TEXT NOT NULL, last_error TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, delivered TEXT)`,
+		`CREATE INDEX notifications_due ON notifications (status, next_attempt)`,
+		`CREATE INDEX notifications_org ON notifications (org_id, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -181,7 +187,11 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-func (s *Store) stamp() string { return s.Now().UTC().Format(time.RFC3339Nano) }
+// stampLayout writes times in UTC with every digit of the nanoseconds, so
+// that they sort as text in both stores.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
+
+func (s *Store) stamp() string { return s.Now().UTC().Format(stampLayout) }
 
 func parseTime(v string) time.Time {
 	t, _ := time.Parse(time.RFC3339Nano, v)

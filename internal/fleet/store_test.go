@@ -98,6 +98,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("sites and filters", func(t *testing.T) { testSites(t, mk(t)) })
 			t.Run("advisories", func(t *testing.T) { testAdvisories(t, mk(t)) })
 			t.Run("cases", func(t *testing.T) { testCases(t, mk(t)) })
+			t.Run("notifications", func(t *testing.T) { testNotifications(t, mk(t)) })
 		})
 	}
 }
@@ -541,5 +542,51 @@ func testCases(t *testing.T, s *Store) {
 	}
 	if cs, _, _ := s.Cases(ctx, b.Org, Page{}); len(cs) != 0 {
 		t.Errorf("B lists A's cases: %d", len(cs))
+	}
+}
+
+func testNotifications(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Admin)
+	b, _ := actor(t, s, "B", Admin)
+	if n, err := s.Notify(ctx, a.Org, "e", "{}"); err != nil || n != 0 {
+		t.Errorf("no webhook: %d %v", n, err)
+	}
+	h, err := s.AddWebhook(ctx, a, "http://127.0.0.1:9/h", "whsec_x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteWebhook(ctx, b, h.ID); !errors.Is(err, ErrNotFound) {
+		t.Errorf("B deletes A's webhook: %v", err)
+	}
+	if n, err := s.Notify(ctx, a.Org, "findings.opened", `{"x":1}`); err != nil || n != 1 {
+		t.Fatalf("notify: %d %v", n, err)
+	}
+	due, err := s.Due(ctx, 10)
+	if err != nil || len(due) != 1 || due[0].Secret != "whsec_x" || due[0].URL != h.URL {
+		t.Fatalf("due: %+v %v", due, err)
+	}
+	if err := s.Attempted(ctx, due[0], "503", s.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := s.Due(ctx, 10); len(again) != 0 {
+		t.Errorf("due again before its next attempt: %+v", again)
+	}
+	later := s.Now
+	s.Now = func() time.Time { return later().Add(2 * time.Hour) }
+	due, _ = s.Due(ctx, 10)
+	s.Now = later
+	if len(due) != 1 || due[0].Attempts != 1 {
+		t.Fatalf("due after the wait: %+v", due)
+	}
+	if err := s.Attempted(ctx, due[0], "", time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	ns, _, err := s.Notifications(ctx, a.Org, Page{})
+	if err != nil || len(ns) != 1 || ns[0].Status != Delivered || ns[0].Attempts != 2 || ns[0].Delivered == nil {
+		t.Errorf("delivered: %+v %v", ns, err)
+	}
+	if ns, _, _ := s.Notifications(ctx, b.Org, Page{}); len(ns) != 0 {
+		t.Errorf("B lists A's notifications")
 	}
 }

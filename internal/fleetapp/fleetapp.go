@@ -482,6 +482,11 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 			return closed, err
 		}
 		closed++
+		if failure == "" {
+			if err := f.notifyOpened(ctx, q); err != nil {
+				return closed, err
+			}
+		}
 	}
 	return closed, nil
 }

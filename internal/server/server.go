@@ -63,6 +63,10 @@ var routes = []route{
 	{Method: "POST", Pattern: "/api/v1/cases", Role: fleetapp.RoleAssessor, Summary: "Record an event (JSON: title, devices, kinds, aware, zone, owner, imdrf, nis2Notified, fscaStart): 201 with the clocks it starts (docs/vigilance.md)", Body: "application/json", MaxBody: 64 << 10, Status: 201, handler: postCase},
 	{Method: "GET", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleViewer, Summary: "One case with its clocks", Status: 200, handler: getCase},
 	{Method: "PUT", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleAssessor, Summary: "A new state of a case (the same JSON as POST: when the NIS2 notification was submitted, the corrective action's start, the status)", Body: "application/json", MaxBody: 64 << 10, Status: 200, handler: putCase},
+	{Method: "GET", Pattern: "/api/v1/webhooks", Role: fleetapp.RoleAdmin, Summary: "The organisation's webhooks (without their secrets)", Status: 200, handler: listWebhooks},
+	{Method: "POST", Pattern: "/api/v1/webhooks", Role: fleetapp.RoleAdmin, Summary: `Register a webhook (JSON {"url": "https://..."}): 201 with the secret that signs its notifications, shown once`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: addWebhook},
+	{Method: "DELETE", Pattern: "/api/v1/webhooks/{id}", Role: fleetapp.RoleAdmin, Summary: "Stop a webhook; its notifications stay recorded", Status: 204, handler: deleteWebhook},
+	{Method: "GET", Pattern: "/api/v1/notifications", Role: fleetapp.RoleViewer, Summary: "The organisation's notifications with their delivery: status, attempts, next attempt, last error (cursor pagination: limit, cursor)", Status: 200, handler: listNotifications},
 	{Method: "GET", Pattern: "/api/v1/policies", Role: fleetapp.RoleViewer, Summary: "The organisation's policies (CEL rules every assessment applies) and waiver file: newest versions with size and SHA-256", Status: 200, handler: listOrgFiles},
 	{Method: "PUT", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of a policy (application/yaml, as check --policy reads it); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putPolicy},
 	{Method: "DELETE", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Withdraw a policy; every device is assessed again", Status: 200, handler: deletePolicy},
@@ -649,6 +653,65 @@ func putCase(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Acto
 	}
 	writeJSON(w, 200, c)
 	return nil
+}
+
+func listWebhooks(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	hs, err := s.cfg.Fleet.Webhooks(r.Context(), by)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Webhook]{Items: hs})
+}
+
+func addWebhook(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	var in struct {
+		URL string `json:"url"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		return app.InputError{Err: fmt.Errorf(`the body must be {"url": "..."}: %w`, err)}
+	}
+	h, err := s.cfg.Fleet.AddWebhook(r.Context(), by, in.URL)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, 201, h)
+	return nil
+}
+
+func deleteWebhook(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	if err := s.cfg.Fleet.DeleteWebhook(r.Context(), by, chi.URLParam(r, "id")); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func listNotifications(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	ns, next, err := s.cfg.Fleet.Notifications(r.Context(), by, p)
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, list[fleetapp.Notification]{ns, next})
+}
+
+// Send delivers the due notifications until ctx ends, every interval.
+func (s *Server) Send(ctx context.Context, d fleetapp.Delivery, interval time.Duration) {
+	for {
+		if _, err := s.cfg.Fleet.Deliver(ctx, d); err != nil && ctx.Err() == nil {
+			s.cfg.Log.Error("notifications", "error", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
 }
 
 func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

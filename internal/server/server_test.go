@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -33,7 +34,7 @@ var osvRecord = func() []byte {
 
 // testAdvisoryID is the advisory the authorisation matrix imported,
 // testCaseID the case it recorded.
-var testAdvisoryID, testCaseID string
+var testAdvisoryID, testCaseID, testWebhookID string
 
 const testCase = `{"title": "Ransomware on the pump VLAN", "kinds": ["gdpr-personal-data-breach"], "aware": "2026-01-05T09:00:00Z", "owner": "CISO"}`
 
@@ -199,6 +200,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatalf("case: %d %s", res.StatusCode, b)
 	}
 	testCaseID = cs.ID
+	res, b = e.do("POST", "/api/v1/webhooks", adminA, "application/json", `{"url": "http://127.0.0.1:9/hook"}`)
+	var hook struct{ ID string }
+	if json.Unmarshal(b, &hook); res.StatusCode != 201 {
+		t.Fatalf("webhook: %d %s", res.StatusCode, b)
+	}
+	testWebhookID = hook.ID
 	revoked, rt := e.token("A", fleetapp.RoleAdmin)
 	if err := e.fleet.RevokeToken(context.Background(), fleetapp.Actor{Token: "test", Org: rt.Org}, rt.ID); err != nil {
 		t.Fatal(err)
@@ -250,6 +257,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		id = advisory
 	case strings.HasPrefix(r.Pattern, "/api/v1/cases/"):
 		id = testCaseID
+	case strings.HasPrefix(r.Pattern, "/api/v1/webhooks/"):
+		id = testWebhookID
 	}
 	path = strings.NewReplacer("{id}", id, "*", "sbom/a.cdx.json").Replace(r.Pattern)
 	path = strings.Replace(path, "{name}", "house", 1)
@@ -264,6 +273,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		body = string(osvRecord)
 	case strings.HasPrefix(r.Pattern, "/api/v1/cases"):
 		body = testCase
+	case r.Pattern == "/api/v1/webhooks":
+		body = `{"url": "http://127.0.0.1:9/hook"}`
 	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
 		body = testPolicy
 	case r.Body == "application/yaml":
@@ -420,7 +431,7 @@ func TestRoutePolicy(t *testing.T) {
 			want = "" // logging in is how a browser gets its rights
 		case r.Pattern == "/api/v1/session":
 			want = fleetapp.RoleViewer // anyone may log out
-		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), r.Method != "GET" && (strings.HasPrefix(r.Pattern, "/api/v1/policies") || r.Pattern == "/api/v1/waivers"):
+		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), strings.HasPrefix(r.Pattern, "/api/v1/webhooks"), r.Method != "GET" && (strings.HasPrefix(r.Pattern, "/api/v1/policies") || r.Pattern == "/api/v1/waivers"):
 			want = fleetapp.RoleAdmin
 		case r.Method != "GET":
 			want = fleetapp.RoleAssessor
@@ -834,5 +845,88 @@ func TestCases(t *testing.T) {
 	_, b = e.do("GET", "/api/v1/cases", tok, "", "")
 	if strings.Count(string(b), `"clocks"`) != 1 {
 		t.Errorf("list: %s", b)
+	}
+}
+
+// TestWebhookNotifications: an assessment that opens findings sends a
+// notification to the organisation's webhook, signed with its secret
+// (the receiver checks the signature), retried after a failure, with
+// every attempt recorded; a webhook that never answers ends undelivered.
+func TestWebhookNotifications(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.token("A", fleetapp.RoleAdmin)
+	var mu sync.Mutex
+	var got []string
+	calls := 0
+	var secret string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+		if calls == 1 {
+			w.WriteHeader(503) // the first attempt fails
+			return
+		}
+		if r.Header.Get("X-Mdcheck-Signature") != fleetapp.Sign(secret, r.Header.Get("X-Mdcheck-Timestamp"), body) {
+			t.Errorf("a signature that does not verify: %s", r.Header.Get("X-Mdcheck-Signature"))
+		}
+		got = append(got, string(body))
+	}))
+	defer recv.Close()
+	res, b := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "`+recv.URL+`/mdcheck"}`)
+	var hook fleetapp.Webhook
+	if json.Unmarshal(b, &hook); res.StatusCode != 201 || !strings.HasPrefix(hook.Secret, "whsec_") {
+		t.Fatalf("webhook: %d %s", res.StatusCode, b)
+	}
+	secret = hook.Secret
+	if _, b := e.do("GET", "/api/v1/webhooks", admin, "", ""); strings.Contains(string(b), secret) {
+		t.Error("the list shows the secret")
+	}
+	head := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents:\n  - {id: a, name: a, kind: gateway, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesConfiguration: true"
+	res, b = e.do("POST", "/api/v1/devices", admin, "application/yaml", head+"}]}\n")
+	var dev struct{ ID string }
+	if json.Unmarshal(b, &dev); res.StatusCode != 201 {
+		t.Fatalf("device: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10) // a first assessment opens nothing
+	e.do("PATCH", "/api/v1/devices/"+dev.ID, admin, "application/json", `{"site": "Ward 3"}`)
+	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+", authentication: {required: false}}]}\n")
+	e.fleet.RunQueued(context.Background(), 10)
+	d := fleetapp.DefaultDelivery()
+	d.Backoff, d.Attempts = time.Millisecond, 3
+	for i := 0; i < 20 && len(got) == 0; i++ {
+		if _, err := e.fleet.Deliver(context.Background(), d); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 1 || !strings.Contains(got[0], `"event":"findings.opened"`) || !strings.Contains(got[0], `"opened":[{"id":"auth/`) || !strings.Contains(got[0], "at Ward 3") {
+		t.Fatalf("received %d: %v", len(got), got)
+	}
+	_, b = e.do("GET", "/api/v1/notifications", admin, "", "")
+	var ns struct{ Items []fleetapp.Notification }
+	if json.Unmarshal(b, &ns); len(ns.Items) != 1 || ns.Items[0].Status != "delivered" || ns.Items[0].Attempts != 2 || ns.Items[0].Delivered == nil {
+		t.Errorf("notifications: %s", b)
+	}
+	// A receiver that is not there: undelivered after every attempt.
+	e.do("DELETE", "/api/v1/webhooks/"+hook.ID, admin, "", "")
+	e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "http://127.0.0.1:9/gone"}`)
+	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+"}]}\n")
+	e.fleet.RunQueued(context.Background(), 10)
+	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+", authentication: {required: false}}]}\n")
+	e.fleet.RunQueued(context.Background(), 10)
+	for i := 0; i < 20; i++ {
+		e.fleet.Deliver(context.Background(), d)
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, b = e.do("GET", "/api/v1/notifications", admin, "", "")
+	if json.Unmarshal(b, &ns); len(ns.Items) != 2 || ns.Items[1].Status != "undelivered" || ns.Items[1].Attempts != 3 || ns.Items[1].LastError == "" {
+		t.Errorf("undelivered: %s", b)
+	}
+	if res, _ := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "ftp://example.org/x"}`); res.StatusCode != 422 {
+		t.Errorf("an ftp webhook: %d", res.StatusCode)
 	}
 }

@@ -1,0 +1,171 @@
+package fleetapp
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleet"
+)
+
+// Webhook and Notification are the store's.
+type (
+	Webhook      = fleet.Webhook
+	Notification = fleet.Notification
+)
+
+// AddWebhook registers a URL (http or https) that receives the
+// organisation's notifications, and returns it with the secret that
+// signs them, shown once.
+func (f *Fleet) AddWebhook(ctx context.Context, by Actor, rawURL string) (Webhook, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(rawURL) > 2000 || u.User != nil {
+		return Webhook{}, app.InputError{Err: fmt.Errorf("url %.80q: an http or https URL with a host and no user information", rawURL)}
+	}
+	var raw [32]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return Webhook{}, err
+	}
+	return f.store.AddWebhook(ctx, by, u.String(), "whsec_"+base64.RawURLEncoding.EncodeToString(raw[:]))
+}
+
+// Webhooks lists the organisation's webhooks, without their secrets.
+func (f *Fleet) Webhooks(ctx context.Context, by Actor) ([]Webhook, error) {
+	return f.store.Webhooks(ctx, by.Org)
+}
+
+// DeleteWebhook stops a webhook.
+func (f *Fleet) DeleteWebhook(ctx context.Context, by Actor, id string) error {
+	return f.store.DeleteWebhook(ctx, by, id)
+}
+
+// Notifications lists the organisation's notifications with their
+// delivery.
+func (f *Fleet) Notifications(ctx context.Context, by Actor, p Page) ([]Notification, string, error) {
+	return f.store.Notifications(ctx, by.Org, p)
+}
+
+// Opened is the notification sent when an assessment opens findings the
+// device's previous one did not have.
+type Opened struct {
+	Event      string         `json:"event"`
+	Device     Device         `json:"device"`
+	Assessment string         `json:"assessment"`
+	Readiness  ReadinessDelta `json:"readiness"`
+	Opened     []FindingRef   `json:"opened"`
+	// What says what to do, and where to read more.
+	What string `json:"what"`
+}
+
+// notifyOpened queues, after assessment a of a device finished, a
+// notification of the findings it opened since the device's previous
+// done assessment; a first assessment opens nothing.
+func (f *Fleet) notifyOpened(ctx context.Context, a Assessment) error {
+	by := Actor{Org: a.Org}
+	c, err := f.Compare(ctx, by, "", a.ID)
+	if err != nil || len(c.Opened) == 0 {
+		return nil // no previous assessment, or nothing new
+	}
+	d, err := f.store.Device(ctx, a.Org, a.Device)
+	if err != nil {
+		return err
+	}
+	body, err := json.Marshal(Opened{Event: "findings.opened", Device: d, Assessment: a.ID, Readiness: c.Readiness, Opened: c.Opened,
+		What: fmt.Sprintf("%d finding(s) opened on %s%s; GET /api/v1/assessments/%s/changes lists them, the assessment's fixFirst says what to fix first", len(c.Opened), d.Name, at(d.Site), a.ID)})
+	if err != nil {
+		return err
+	}
+	_, err = f.store.Notify(ctx, a.Org, "findings.opened", string(body))
+	return err
+}
+
+func at(site string) string {
+	if site == "" {
+		return ""
+	}
+	return " at " + site
+}
+
+// Delivery says how notifications are sent.
+type Delivery struct {
+	Client *http.Client
+	// Backoff is the wait after the first failed attempt, doubled after
+	// each further one; Attempts how many are made in all.
+	Backoff  time.Duration
+	Attempts int
+}
+
+// DefaultDelivery waits 10 s, 20 s, 40 s ... between 8 attempts (about
+// 42 minutes in all), with a 10 s timeout each and no redirects.
+func DefaultDelivery() Delivery {
+	return Delivery{
+		Client:  &http.Client{Timeout: 10 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		Backoff: 10 * time.Second, Attempts: 8,
+	}
+}
+
+// Sign is a notification's signature: HMAC-SHA256 with the webhook's
+// secret over the timestamp (Unix seconds), a dot and the body, in hex.
+func Sign(secret, timestamp string, body []byte) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	m.Write([]byte(timestamp + "."))
+	m.Write(body)
+	return "sha256=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// Deliver sends the notifications that are due, each signed, and records
+// each attempt; it returns how many it attempted.
+func (f *Fleet) Deliver(ctx context.Context, d Delivery) (int, error) {
+	due, err := f.store.Due(ctx, 20)
+	if err != nil {
+		return 0, err
+	}
+	for _, n := range due {
+		failure := send(ctx, d.Client, n, f.store.Now())
+		var next time.Time
+		if failure != "" && n.Attempts+1 < d.Attempts {
+			next = f.store.Now().Add(d.Backoff << n.Attempts)
+		}
+		if err := f.store.Attempted(ctx, n, failure, next); err != nil && err != fleet.ErrConflict {
+			return 0, err
+		}
+	}
+	return len(due), nil
+}
+
+// send posts one notification; it returns why it failed, or "".
+func send(ctx context.Context, c *http.Client, n Notification, now time.Time) string {
+	ts := strconv.FormatInt(now.Unix(), 10)
+	req, err := http.NewRequestWithContext(ctx, "POST", n.URL, bytes.NewReader([]byte(n.Body)))
+	if err != nil {
+		return err.Error()
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "mdcheck-webhook")
+	req.Header.Set("X-Mdcheck-Event", n.Event)
+	req.Header.Set("X-Mdcheck-Delivery", n.ID)
+	req.Header.Set("X-Mdcheck-Timestamp", ts)
+	req.Header.Set("X-Mdcheck-Signature", Sign(n.Secret, ts, []byte(n.Body)))
+	res, err := c.Do(req)
+	if err != nil {
+		return err.Error()
+	}
+	io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		return "the receiver answered " + res.Status
+	}
+	return ""
+}
