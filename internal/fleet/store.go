@@ -133,6 +133,10 @@ var migrations = [][]string{
 		`CREATE INDEX notifications_due ON notifications (status, next_attempt)`,
 		`CREATE INDEX notifications_org ON notifications (org_id, id)`,
 	},
+	{
+		`ALTER TABLE cases ADD COLUMN case_key TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX cases_key ON cases (org_id, case_key)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -883,13 +887,37 @@ func scanDoc(r scanner) (Doc, error) {
 // PutCase stores a case of the actor's organisation: a new one when id
 // is empty, else a new state of case id. It returns the stored record.
 func (s *Store) PutCase(ctx context.Context, by Actor, id string, body []byte) (Doc, error) {
+	return s.putCase(ctx, by, id, "", body)
+}
+
+// OpenCase opens a case under a key unless the organisation has one
+// under it already; opened says whether it did.
+func (s *Store) OpenCase(ctx context.Context, by Actor, key string, body []byte) (opened bool, err error) {
+	_, err = s.putCase(ctx, by, "", key, body)
+	if errors.Is(err, ErrConflict) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (s *Store) putCase(ctx context.Context, by Actor, id, key string, body []byte) (Doc, error) {
 	var c Doc
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		st := s.stamp()
 		before := ""
 		if id == "" {
+			if key != "" {
+				// Inside the writing transaction: two workers never both
+				// open one.
+				var n int
+				if err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM cases WHERE org_id = ? AND case_key = ?`), by.Org, key).Scan(&n); err != nil {
+					return err
+				} else if n > 0 {
+					return ErrConflict
+				}
+			}
 			id = s.newID()
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, org_id, created, updated, body) VALUES (?, ?, ?, ?, ?)`), id, by.Org, st, st, string(body)); err != nil {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO cases (id, org_id, created, updated, body, case_key) VALUES (?, ?, ?, ?, ?, ?)`), id, by.Org, st, st, string(body), key); err != nil {
 				return err
 			}
 		} else {

@@ -17,6 +17,10 @@ import (
 // CaseInput is what a person records of an event: how they classify it,
 // when the organisation became aware of it, and what followed.
 type CaseInput struct {
+	// Type is event (the default: an event a person classified, with
+	// reporting clocks) or vulnerability-handling (a known-exploited
+	// vulnerability on a device: no clock, a review date).
+	Type  string `json:"type,omitempty"`
 	Title string `json:"title"`
 	// Devices are the devices concerned (IDs of the organisation's).
 	Devices []string         `json:"devices"`
@@ -33,7 +37,23 @@ type CaseInput struct {
 	NIS2Notified *time.Time `json:"nis2Notified,omitempty"`
 	FSCAStart    *time.Time `json:"fscaStart,omitempty"`
 	Note         string     `json:"note,omitempty"`
+	// Vulnerability handling: the finding, the vulnerability, the
+	// disposition decided ("" until then) and when it is reviewed.
+	Finding       string     `json:"finding,omitempty"`
+	Vulnerability string     `json:"vulnerability,omitempty"`
+	Disposition   string     `json:"disposition,omitempty"`
+	ReviewDue     *time.Time `json:"reviewDue,omitempty"`
 }
+
+// Case types.
+const (
+	EventCase    = "event"
+	HandlingCase = "vulnerability-handling"
+)
+
+// ReviewAfter is when a vulnerability-handling case opened for a
+// known-exploited vulnerability is due for review, unless set otherwise.
+const ReviewAfter = 14 * 24 * time.Hour
 
 // Case is a recorded event with the clocks it started.
 type Case struct {
@@ -53,11 +73,29 @@ func (f *Fleet) check(ctx context.Context, by Actor, in *CaseInput) ([]vigilance
 		return nil, app.InputError{Err: fmt.Errorf(format, args...)}
 	}
 	in.Title, in.Owner = strings.TrimSpace(in.Title), strings.TrimSpace(in.Owner)
+	if in.Type == "" {
+		in.Type = EventCase
+	}
 	switch {
 	case in.Title == "" || len(in.Title) > 300:
 		return bad("title: 1 to 300 characters")
 	case in.Owner == "":
 		return bad("owner: who handles the case")
+	case in.Type == HandlingCase:
+		switch {
+		case len(in.Kinds) > 0:
+			return bad("a vulnerability-handling case starts no reporting clock: classify an event in a case of its own")
+		case in.Vulnerability == "" || len(in.Devices) == 0:
+			return bad("a vulnerability-handling case names the vulnerability and the devices")
+		case in.ReviewDue == nil:
+			return bad("reviewDue: when the handling is reviewed")
+		}
+		if in.Status == "" {
+			in.Status = "open"
+		}
+		return []vigilance.Clock{}, f.checkDevices(ctx, by, in.Devices)
+	case in.Type != EventCase:
+		return bad("type %q: event or vulnerability-handling", in.Type)
 	case len(in.Kinds) == 0:
 		return bad("kinds: how the event is classified, one or more of %v", vigilance.Kinds())
 	case in.Aware.IsZero():
@@ -76,12 +114,8 @@ func (f *Fleet) check(ctx context.Context, by Actor, in *CaseInput) ([]vigilance
 			return bad("IMDRF code %q: a letter and digits, such as A1105 or C1007", c)
 		}
 	}
-	for _, d := range in.Devices {
-		if _, err := f.store.Device(ctx, by.Org, d); errors.Is(err, fleet.ErrNotFound) {
-			return bad("device %q: no such device in this organisation", d)
-		} else if err != nil {
-			return nil, err
-		}
+	if err := f.checkDevices(ctx, by, in.Devices); err != nil {
+		return nil, err
 	}
 	zone := time.UTC
 	if in.Zone != "" {
@@ -103,6 +137,56 @@ func (f *Fleet) check(ctx context.Context, by Actor, in *CaseInput) ([]vigilance
 		return nil, app.InputError{Err: err}
 	}
 	return cs, nil
+}
+
+// checkDevices refuses a device that is not the organisation's.
+func (f *Fleet) checkDevices(ctx context.Context, by Actor, devices []string) error {
+	for _, d := range devices {
+		if _, err := f.store.Device(ctx, by.Org, d); errors.Is(err, fleet.ErrNotFound) {
+			return app.InputError{Err: fmt.Errorf("device %q: no such device in this organisation", d)}
+		} else if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// openHandlingCases opens, after assessment a of a device finished with
+// report, a vulnerability-handling case (MDCG 2019-16 §5) for each open
+// finding on a known-exploited vulnerability that has none yet: owner
+// unassigned, no disposition, review due in ReviewAfter. It starts no
+// reporting clock.
+func (f *Fleet) openHandlingCases(ctx context.Context, a Assessment, report []byte) error {
+	var rep struct {
+		Findings []struct {
+			ID, Rule, Subject, Status, Title, Detail string
+			Exploited                                bool
+			Suppression                              *struct {
+				Expired bool `json:"expired"`
+			} `json:"suppression"`
+		} `json:"findings"`
+	}
+	if err := json.Unmarshal(report, &rep); err != nil {
+		return err
+	}
+	for _, fd := range rep.Findings {
+		if !fd.Exploited || fd.Status != "fail" || fd.Suppression != nil && !fd.Suppression.Expired {
+			continue
+		}
+		_, vuln, _ := strings.Cut(fd.Subject, "/")
+		due := f.store.Now().Add(ReviewAfter).UTC()
+		in := CaseInput{Type: HandlingCase, Title: "Known-exploited vulnerability " + vuln + " on " + strings.SplitN(fd.Subject, "/", 2)[0],
+			Devices: []string{a.Device}, Owner: "unassigned", Status: "open", Finding: fd.ID, Vulnerability: vuln, ReviewDue: &due,
+			Note: "Opened by assessment " + a.ID + ": " + fd.Detail}
+		body, err := json.Marshal(in)
+		if err != nil {
+			return err
+		}
+		if _, err := f.store.OpenCase(ctx, fleet.Actor{Token: fleet.System.Token, Org: a.Org}, "kev:"+a.Device+":"+fd.ID, body); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (f *Fleet) toCase(ctx context.Context, by Actor, d fleet.Doc) (Case, error) {

@@ -486,6 +486,9 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 			if err := f.notifyOpened(ctx, q); err != nil {
 				return closed, err
 			}
+			if err := f.openHandlingCases(ctx, q, rep); err != nil {
+				return closed, err
+			}
 		}
 	}
 	return closed, nil

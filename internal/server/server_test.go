@@ -930,3 +930,41 @@ func TestWebhookNotifications(t *testing.T) {
 		t.Errorf("an ftp webhook: %d", res.StatusCode)
 	}
 }
+
+// TestKEVOpensHandlingCase: a known-exploited vulnerability found on a
+// device opens one vulnerability-handling case, with a review date and
+// no reporting clock; assessing again opens no second one.
+func TestKEVOpensHandlingCase(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	model := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Acme, product: Gateway, model: G1}\ncomponents:\n  - {id: gw, name: Gateway, kind: gateway, role: device, sbom: sbom/gw.cdx.json}\n"
+	// log4j-core 2.14.1: Log4Shell, in CISA's KEV catalog.
+	sbom := `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"log4j-core","group":"org.apache.logging.log4j","version":"2.14.1","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}`
+	res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", model)
+	var dev struct{ ID string }
+	if json.Unmarshal(b, &dev); res.StatusCode != 201 {
+		t.Fatalf("device: %d %s", res.StatusCode, b)
+	}
+	if res, b := e.do("PUT", "/api/v1/devices/"+dev.ID+"/files/sbom/gw.cdx.json", tok, "application/json", sbom); res.StatusCode != 201 {
+		t.Fatalf("sbom: %d %s", res.StatusCode, b)
+	}
+	for range 2 {
+		e.fleet.RunQueued(context.Background(), 10)
+		e.do("POST", "/api/v1/devices/"+dev.ID+"/assessments", tok, "", "")
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	_, b = e.do("GET", "/api/v1/cases", tok, "", "")
+	var cs struct{ Items []fleetapp.Case }
+	json.Unmarshal(b, &cs)
+	if len(cs.Items) != 1 {
+		t.Fatalf("%d cases, want one: %s", len(cs.Items), b)
+	}
+	c := cs.Items[0]
+	if c.Type != fleetapp.HandlingCase || c.Vulnerability != "GHSA-jfh8-c2jp-5v3q" || len(c.Clocks) != 0 || c.ReviewDue == nil || c.ReviewDue.Sub(c.Created) < 13*24*time.Hour || c.Owner != "unassigned" {
+		t.Errorf("case: %+v", c)
+	}
+	bad := `{"type": "vulnerability-handling", "title": "x", "owner": "o", "devices": ["` + dev.ID + `"], "vulnerability": "CVE-1", "reviewDue": "2027-01-01T00:00:00Z", "kinds": ["gdpr-personal-data-breach"]}`
+	if res, b := e.do("POST", "/api/v1/cases", tok, "application/json", bad); res.StatusCode != 422 || !strings.Contains(string(b), "no reporting clock") {
+		t.Errorf("a handling case with clocks: %d %s", res.StatusCode, b)
+	}
+}
