@@ -329,3 +329,27 @@ func TestDamagedNamed(t *testing.T) {
 		t.Error("damaged changed an error that is not about a damaged file")
 	}
 }
+
+// TestDataHashFollowsTheFile: a database file replaced by another
+// process's import is reopened, so that a long-running server matches
+// against the newest data.
+func TestDataHashFollowsTheFile(t *testing.T) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "vuln.db")
+	server, other := New(Config{DB: db}), New(Config{DB: db})
+	if _, err := other.DBImport(ctx, ImportOptions{Paths: []string{"../vuln/testdata/osv/GHSA-5crp-9r3c-p9vr.json"}}); err != nil {
+		t.Fatal(err)
+	}
+	first, err := server.DataHash(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(10 * time.Millisecond) // a later modification time, on coarse clocks too
+	if _, err := other.DBImport(ctx, ImportOptions{Paths: []string{"../vuln/testdata/osv"}}); err != nil {
+		t.Fatal(err)
+	}
+	second, err := server.DataHash(ctx)
+	if err != nil || second == first {
+		t.Errorf("hash %s then %s (%v): the replaced file was not reopened", first, second, err)
+	}
+}

@@ -31,6 +31,8 @@ type Database struct {
 
 	refs    int
 	retired bool
+	// file is the database file as it was when opened.
+	file os.FileInfo
 }
 
 // Freshness is what a matching use case says about the database's age:
@@ -89,7 +91,30 @@ func (a *App) open() (*Database, error) {
 	if builtin {
 		st.Path = snapshot.Name
 	}
-	return &Database{db: db, Status: st, Builtin: builtin}, nil
+	fi, _ := os.Stat(path)
+	return &Database{db: db, Status: st, Builtin: builtin, file: fi}, nil
+}
+
+// DataHash is the content hash of the vulnerability data matching uses
+// now: the database file's, reopened first when the file was replaced
+// since it was opened (by a db update or db import in another process,
+// say), so that a long-running server matches against the newest data.
+func (a *App) DataHash(ctx context.Context) (string, error) {
+	a.mu.Lock()
+	if d := a.db; d != nil && !d.Builtin {
+		if fi, err := os.Stat(a.cfg.DB); err == nil && (d.file == nil || !os.SameFile(fi, d.file) || !fi.ModTime().Equal(d.file.ModTime())) {
+			a.mu.Unlock()
+			a.retire()
+			a.mu.Lock()
+		}
+	} else if d != nil && d.Builtin && regularFile(a.cfg.DB) {
+		a.mu.Unlock()
+		a.retire() // the database now exists: it replaces the snapshot
+		a.mu.Lock()
+	}
+	a.mu.Unlock()
+	st, err := a.DBStatus(ctx)
+	return st.Hash, err
 }
 
 // retire lets go of the shared database, so that the next call opens the

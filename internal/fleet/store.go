@@ -137,6 +137,9 @@ var migrations = [][]string{
 		`ALTER TABLE cases ADD COLUMN case_key TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX cases_key ON cases (org_id, case_key)`,
 	},
+	{
+		`CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -956,4 +959,59 @@ func (s *Store) Case(ctx context.Context, org, id string) (Doc, error) {
 		return Doc{}, ErrNotFound
 	}
 	return c, err
+}
+
+// DataChanged records hash as the vulnerability data assessments match
+// against and, when it differs from the one recorded before, queues an
+// assessment of every device of every organisation, in one transaction.
+// It returns how many it queued; the first hash a store sees queues
+// nothing.
+func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
+	queued := 0
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		var old string
+		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = 'vulnerability-data'`).Scan(&old)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			_, err = tx.ExecContext(ctx, s.q(`INSERT INTO settings (name, value) VALUES ('vulnerability-data', ?)`), hash)
+			return err
+		case err != nil:
+			return err
+		case old == hash:
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, s.q(`UPDATE settings SET value = ? WHERE name = 'vulnerability-data'`), hash); err != nil {
+			return err
+		}
+		if err := s.appendAudit(ctx, tx, System, "", "data.change", "vulnerability-data", old, hash); err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, `SELECT id, org_id, model_version FROM devices ORDER BY id`)
+		if err != nil {
+			return err
+		}
+		type dev struct {
+			id, org string
+			model   int
+		}
+		var ds []dev
+		for rows.Next() {
+			var d dev
+			if err := rows.Scan(&d.id, &d.org, &d.model); err != nil {
+				rows.Close()
+				return err
+			}
+			ds = append(ds, d)
+		}
+		rows.Close()
+		st := s.stamp()
+		for _, d := range ds {
+			if _, err := s.queueTx(ctx, tx, Actor{Token: System.Token, Org: d.org}, d.id, d.model, st); err != nil {
+				return err
+			}
+		}
+		queued = len(ds)
+		return rows.Err()
+	})
+	return queued, err
 }

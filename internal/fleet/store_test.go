@@ -99,6 +99,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("advisories", func(t *testing.T) { testAdvisories(t, mk(t)) })
 			t.Run("cases", func(t *testing.T) { testCases(t, mk(t)) })
 			t.Run("notifications", func(t *testing.T) { testNotifications(t, mk(t)) })
+			t.Run("data changes", func(t *testing.T) { testDataChanged(t, mk(t)) })
 		})
 	}
 }
@@ -588,5 +589,24 @@ func testNotifications(t *testing.T, s *Store) {
 	}
 	if ns, _, _ := s.Notifications(ctx, b.Org, Page{}); len(ns) != 0 {
 		t.Errorf("B lists A's notifications")
+	}
+}
+
+func testDataChanged(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	b, _ := actor(t, s, "B", Assessor)
+	s.CreateDevice(ctx, a, "a", []byte(model))
+	s.CreateDevice(ctx, b, "b", []byte(model))
+	for i, tc := range []struct {
+		hash string
+		want int
+	}{{"h1", 0}, {"h1", 0}, {"h2", 2}, {"h2", 0}} {
+		if n, err := s.DataChanged(ctx, tc.hash); err != nil || n != tc.want {
+			t.Errorf("step %d (%s): queued %d (%v), want %d", i, tc.hash, n, err, tc.want)
+		}
+	}
+	if q, _ := s.Queued(ctx, 100); len(q) != 4 {
+		t.Errorf("%d queued, want 2 at creation and 2 for the change", len(q))
 	}
 }

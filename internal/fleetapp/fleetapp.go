@@ -596,6 +596,18 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 	return d, nil
 }
 
+// Monitor checks whether the vulnerability data changed (a db update or
+// db import replaced the database file, in this process or another) and,
+// when it did, queues an assessment of every device, so that new
+// advisories reach the whole fleet; it returns how many it queued.
+func (f *Fleet) Monitor(ctx context.Context) (int, error) {
+	hash, err := f.app.DataHash(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return f.store.DataChanged(ctx, hash)
+}
+
 // Recover queues again the assessments a stopped server left running;
 // serve calls it before its workers start.
 func (f *Fleet) Recover(ctx context.Context) (int64, error) { return f.store.Requeue(ctx) }

@@ -127,6 +127,7 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int
 	done := make(chan struct{})
 	go func() { defer close(done); s.Work(work, 30*time.Second) }()
 	go s.Send(work, fleetapp.DefaultDelivery(), 5*time.Second)
+	go s.Monitor(work, time.Minute)
 	go func() {
 		for {
 			if _, err := f.Checkpoint(work, key); err != nil && work.Err() == nil {

@@ -700,6 +700,26 @@ func listNotifications(s *Server, w http.ResponseWriter, r *http.Request, by fle
 	return s.writeGet(w, r, list[fleetapp.Notification]{ns, next})
 }
 
+// Monitor re-assesses the fleet when the vulnerability data changes,
+// checking every interval until ctx ends.
+func (s *Server) Monitor(ctx context.Context, interval time.Duration) {
+	for {
+		n, err := s.cfg.Fleet.Monitor(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			s.cfg.Log.Error("monitoring", "error", err.Error())
+		case n > 0:
+			s.cfg.Log.Info("vulnerability data changed: every device is assessed again", "devices", n)
+			s.kick()
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+	}
+}
+
 // Send delivers the due notifications until ctx ends, every interval.
 func (s *Server) Send(ctx context.Context, d fleetapp.Delivery, interval time.Duration) {
 	for {

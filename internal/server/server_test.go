@@ -64,6 +64,7 @@ const model = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer
 
 type env struct {
 	t     *testing.T
+	app   *app.App
 	fleet *fleetapp.Fleet
 	srv   *httptest.Server
 	s     *Server
@@ -81,7 +82,7 @@ func newEnv(t *testing.T) *env {
 	s := New(Config{Fleet: f, RatePerToken: 1000})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, fleet: f, srv: srv, s: s}
+	return &env{t: t, app: a, fleet: f, srv: srv, s: s}
 }
 
 func (e *env) token(org string, role fleetapp.Role) (string, fleetapp.Token) {
@@ -966,5 +967,39 @@ func TestKEVOpensHandlingCase(t *testing.T) {
 	bad := `{"type": "vulnerability-handling", "title": "x", "owner": "o", "devices": ["` + dev.ID + `"], "vulnerability": "CVE-1", "reviewDue": "2027-01-01T00:00:00Z", "kinds": ["gdpr-personal-data-breach"]}`
 	if res, b := e.do("POST", "/api/v1/cases", tok, "application/json", bad); res.StatusCode != 422 || !strings.Contains(string(b), "no reporting clock") {
 		t.Errorf("a handling case with clocks: %d %s", res.StatusCode, b)
+	}
+}
+
+// TestDataChangeReassesses: when the vulnerability data changes (here a
+// db import creates the database the server was configured with, which
+// replaces the built-in snapshot), every device is assessed again
+// against it; unchanged data queues nothing.
+func TestDataChangeReassesses(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	id, _ := e.device(tok)
+	e.device(tok)
+	ctx := context.Background()
+	e.fleet.RunQueued(ctx, 10)
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
+		t.Fatalf("the first look queues %d (%v), want 0", n, err)
+	}
+	if n, _ := e.fleet.Monitor(ctx); n != 0 {
+		t.Errorf("unchanged data queued %d", n)
+	}
+	if _, err := e.app.DBImport(ctx, app.ImportOptions{Paths: []string{"../vuln/testdata/osv"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 2 {
+		t.Fatalf("after the import: queued %d (%v), want both devices", n, err)
+	}
+	e.fleet.RunQueued(ctx, 10)
+	_, b := e.do("GET", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+	var list struct{ Items []fleetapp.Assessment }
+	json.Unmarshal(b, &list)
+	last := list.Items[len(list.Items)-1]
+	_, r := e.do("GET", "/api/v1/assessments/"+last.ID, tok, "", "")
+	if len(list.Items) != 2 || last.Status != "done" || strings.Contains(string(r), `"builtin": true`) || !strings.Contains(string(r), `"database"`) {
+		t.Errorf("the new assessment does not rest on the imported data: %d assessments, %.600s", len(list.Items), r)
 	}
 }
