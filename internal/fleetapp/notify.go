@@ -11,9 +11,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
+	"net/mail"
+	"net/smtp"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/app"
@@ -26,13 +30,19 @@ type (
 	Notification = fleet.Notification
 )
 
-// AddWebhook registers a URL (http or https) that receives the
-// organisation's notifications, and returns it with the secret that
-// signs them, shown once.
+// AddWebhook registers a URL that receives the organisation's
+// notifications: http or https (a signed POST), or mailto:ADDRESS (an
+// e-mail through the server's SMTP relay). It returns it with the
+// secret that signs them, shown once.
 func (f *Fleet) AddWebhook(ctx context.Context, by Actor, rawURL string) (Webhook, error) {
 	u, err := url.Parse(rawURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(rawURL) > 2000 || u.User != nil {
-		return Webhook{}, app.InputError{Err: fmt.Errorf("url %.80q: an http or https URL with a host and no user information", rawURL)}
+	switch {
+	case err == nil && u.Scheme == "mailto":
+		if a, err := mail.ParseAddress(u.Opaque); err != nil || a.Address != u.Opaque {
+			return Webhook{}, app.InputError{Err: fmt.Errorf("url %.80q: mailto: and one e-mail address", rawURL)}
+		}
+	case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(rawURL) > 2000 || u.User != nil:
+		return Webhook{}, app.InputError{Err: fmt.Errorf("url %.80q: an http or https URL with a host and no user information, or mailto:ADDRESS", rawURL)}
 	}
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -101,6 +111,10 @@ func at(site string) string {
 // Delivery says how notifications are sent.
 type Delivery struct {
 	Client *http.Client
+	// SMTP is the relay (host:port) e-mails go through, From their
+	// sender; without a relay, mailto: notifications fail and are
+	// retried.
+	SMTP, From string
 	// Backoff is the wait after the first failed attempt, doubled after
 	// each further one; Attempts how many are made in all.
 	Backoff  time.Duration
@@ -133,7 +147,12 @@ func (f *Fleet) Deliver(ctx context.Context, d Delivery) (int, error) {
 		return 0, err
 	}
 	for _, n := range due {
-		failure := send(ctx, d.Client, n, f.store.Now())
+		var failure string
+		if strings.HasPrefix(n.URL, "mailto:") {
+			failure = sendMail(d, n, f.store.Now())
+		} else {
+			failure = send(ctx, d.Client, n, f.store.Now())
+		}
 		var next time.Time
 		if failure != "" && n.Attempts+1 < d.Attempts {
 			next = f.store.Now().Add(d.Backoff << n.Attempts)
@@ -166,6 +185,46 @@ func send(ctx context.Context, c *http.Client, n Notification, now time.Time) st
 	res.Body.Close()
 	if res.StatusCode/100 != 2 {
 		return "the receiver answered " + res.Status
+	}
+	return ""
+}
+
+// sendMail sends one notification as an e-mail through the relay: a
+// subject that says what happened, the text of what to do, and the JSON
+// with its signature in the headers.
+func sendMail(d Delivery, n Notification, now time.Time) string {
+	if d.SMTP == "" {
+		return "no SMTP relay configured (mdcheck serve --smtp HOST:PORT)"
+	}
+	to := strings.TrimPrefix(n.URL, "mailto:")
+	from := d.From
+	if from == "" {
+		from = "mdcheck@localhost"
+	}
+	var o Opened
+	json.Unmarshal([]byte(n.Body), &o)
+	subject := "mdcheck: " + n.Event
+	if o.Device.Name != "" {
+		subject = fmt.Sprintf("mdcheck: %d finding(s) opened on %s%s", len(o.Opened), o.Device.Name, at(o.Device.Site))
+	}
+	ts := strconv.FormatInt(now.Unix(), 10)
+	var b strings.Builder
+	for _, h := range [][2]string{{"From", from}, {"To", to}, {"Subject", mime.QEncoding.Encode("utf-8", subject)}, {"Date", now.UTC().Format(time.RFC1123Z)},
+		{"MIME-Version", "1.0"}, {"Content-Type", "text/plain; charset=utf-8"}, {"X-Mdcheck-Event", n.Event}, {"X-Mdcheck-Delivery", n.ID},
+		{"X-Mdcheck-Timestamp", ts}, {"X-Mdcheck-Signature", Sign(n.Secret, ts, []byte(n.Body))}} {
+		b.WriteString(h[0] + ": " + strings.NewReplacer("\r", " ", "\n", " ").Replace(h[1]) + "\r\n")
+	}
+	b.WriteString("\r\n")
+	if o.What != "" {
+		b.WriteString(o.What + "\r\n\r\n")
+		for _, f := range o.Opened {
+			fmt.Fprintf(&b, "- %s (%s, %s): %s\r\n", f.ID, f.Status, f.Severity, f.Title)
+		}
+		b.WriteString("\r\n")
+	}
+	b.WriteString(strings.ReplaceAll(n.Body, "\n", "\r\n") + "\r\n")
+	if err := smtp.SendMail(d.SMTP, nil, from, []string{to}, []byte(b.String())); err != nil {
+		return err.Error()
 	}
 	return ""
 }

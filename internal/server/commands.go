@@ -76,6 +76,7 @@ func serveCommand(env Env) *cobra.Command {
 	var sf storeFlags
 	var addr string
 	var workers int
+	var smtpRelay, smtpFrom string
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the fleet server: devices, assessments and an audit trail behind a REST API",
@@ -91,16 +92,20 @@ Tokens come from mdcheck token create. Logs are JSON lines on standard
 error. SIGINT or SIGTERM stops it gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serve(cmd.Context(), env, sf, addr, workers)
+			d := fleetapp.DefaultDelivery()
+			d.SMTP, d.From = smtpRelay, smtpFrom
+			return serve(cmd.Context(), env, sf, addr, workers, d)
 		},
 	}
 	sf.add(c, true)
 	c.Flags().StringVar(&addr, "addr", envOr("MDCHECK_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (port 0: any free port) (env MDCHECK_ADDR)")
 	c.Flags().IntVar(&workers, "workers", 2, "assessments run at once")
+	c.Flags().StringVar(&smtpRelay, "smtp", envOr("MDCHECK_SMTP", ""), "HOST:PORT of the SMTP relay mailto: notifications go through (env MDCHECK_SMTP)")
+	c.Flags().StringVar(&smtpFrom, "smtp-from", envOr("MDCHECK_SMTP_FROM", "mdcheck@localhost"), "sender of notification e-mails (env MDCHECK_SMTP_FROM)")
 	return c
 }
 
-func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int) error {
+func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int, delivery fleetapp.Delivery) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -126,7 +131,7 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int
 	work, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { defer close(done); s.Work(work, 30*time.Second) }()
-	go s.Send(work, fleetapp.DefaultDelivery(), 5*time.Second)
+	go s.Send(work, delivery, 5*time.Second)
 	go s.Monitor(work, time.Minute)
 	go func() {
 		for {

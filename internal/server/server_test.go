@@ -1,10 +1,12 @@
 package server
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -884,16 +886,7 @@ func TestWebhookNotifications(t *testing.T) {
 	if _, b := e.do("GET", "/api/v1/webhooks", admin, "", ""); strings.Contains(string(b), secret) {
 		t.Error("the list shows the secret")
 	}
-	head := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents:\n  - {id: a, name: a, kind: gateway, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesConfiguration: true"
-	res, b = e.do("POST", "/api/v1/devices", admin, "application/yaml", head+"}]}\n")
-	var dev struct{ ID string }
-	if json.Unmarshal(b, &dev); res.StatusCode != 201 {
-		t.Fatalf("device: %d %s", res.StatusCode, b)
-	}
-	e.fleet.RunQueued(context.Background(), 10) // a first assessment opens nothing
-	e.do("PATCH", "/api/v1/devices/"+dev.ID, admin, "application/json", `{"site": "Ward 3"}`)
-	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+", authentication: {required: false}}]}\n")
-	e.fleet.RunQueued(context.Background(), 10)
+	dev := e.openFindings(admin, "", "Ward 3")
 	d := fleetapp.DefaultDelivery()
 	d.Backoff, d.Attempts = time.Millisecond, 3
 	for i := 0; i < 20 && len(got) == 0; i++ {
@@ -915,10 +908,7 @@ func TestWebhookNotifications(t *testing.T) {
 	// A receiver that is not there: undelivered after every attempt.
 	e.do("DELETE", "/api/v1/webhooks/"+hook.ID, admin, "", "")
 	e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "http://127.0.0.1:9/gone"}`)
-	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+"}]}\n")
-	e.fleet.RunQueued(context.Background(), 10)
-	e.do("PUT", "/api/v1/devices/"+dev.ID+"/model", admin, "application/yaml", head+", authentication: {required: false}}]}\n")
-	e.fleet.RunQueued(context.Background(), 10)
+	e.openFindings(admin, dev, "")
 	for i := 0; i < 20; i++ {
 		e.fleet.Deliver(context.Background(), d)
 		time.Sleep(5 * time.Millisecond)
@@ -1002,4 +992,129 @@ func TestDataChangeReassesses(t *testing.T) {
 	if len(list.Items) != 2 || last.Status != "done" || strings.Contains(string(r), `"builtin": true`) || !strings.Contains(string(r), `"database"`) {
 		t.Errorf("the new assessment does not rest on the imported data: %d assessments, %.600s", len(list.Items), r)
 	}
+}
+
+// smtpSink is an SMTP server on loopback that keeps every message.
+func smtpSink(t *testing.T) (addr string, messages func() []string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	var mu sync.Mutex
+	var got []string
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func(c net.Conn) {
+				defer c.Close()
+				r := bufio.NewReader(c)
+				say := func(s string) { fmt.Fprintf(c, "%s\r\n", s) }
+				say("220 sink")
+				for {
+					line, err := r.ReadString('\n')
+					if err != nil {
+						return
+					}
+					switch cmd := strings.ToUpper(strings.Fields(line + " x")[0]); cmd {
+					case "EHLO", "HELO":
+						say("250 sink")
+					case "DATA":
+						say("354 go on")
+						var msg strings.Builder
+						for {
+							l, err := r.ReadString('\n')
+							if err != nil || l == ".\r\n" {
+								break
+							}
+							msg.WriteString(l)
+						}
+						mu.Lock()
+						got = append(got, msg.String())
+						mu.Unlock()
+						say("250 kept")
+					case "QUIT":
+						say("221 bye")
+						return
+					default:
+						say("250 ok")
+					}
+				}
+			}(c)
+		}
+	}()
+	return ln.Addr().String(), func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), got...) }
+}
+
+// TestEmailNotifications: a mailto: webhook gets the notification as an
+// e-mail through the relay, with what to do in words and the signed
+// JSON; without a relay it is retried, then undelivered.
+func TestEmailNotifications(t *testing.T) {
+	e := newEnv(t)
+	admin, _ := e.token("A", fleetapp.RoleAdmin)
+	relay, messages := smtpSink(t)
+	if res, b := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "mailto:secops@hospital.example"}`); res.StatusCode != 201 {
+		t.Fatalf("mailto: %d %s", res.StatusCode, b)
+	}
+	if res, _ := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "mailto:a@b.example, c@d.example"}`); res.StatusCode != 422 {
+		t.Errorf("two addresses: %d", res.StatusCode)
+	}
+	dev := e.openFindings(admin, "", "")
+	d := fleetapp.DefaultDelivery()
+	d.Backoff, d.Attempts, d.SMTP, d.From = time.Millisecond, 2, relay, "mdcheck@server.example"
+	for i := 0; i < 20 && len(messages()) == 0; i++ {
+		e.fleet.Deliver(context.Background(), d)
+		time.Sleep(5 * time.Millisecond)
+	}
+	ms := messages()
+	if len(ms) != 1 || !strings.Contains(ms[0], "Subject: mdcheck: 1 finding(s) opened on Pump P1") || !strings.Contains(ms[0], "To: secops@hospital.example") ||
+		!strings.Contains(ms[0], "X-Mdcheck-Signature: sha256=") || !strings.Contains(ms[0], "- auth/") {
+		t.Fatalf("messages: %q", ms)
+	}
+	// Without a relay: retried, then undelivered, saying why.
+	d.SMTP = ""
+	e.openFindings(admin, dev, "")
+	for i := 0; i < 10; i++ {
+		e.fleet.Deliver(context.Background(), d)
+		time.Sleep(5 * time.Millisecond)
+	}
+	_, b := e.do("GET", "/api/v1/notifications", admin, "", "")
+	var ns struct{ Items []fleetapp.Notification }
+	if json.Unmarshal(b, &ns); len(ns.Items) != 2 || ns.Items[1].Status != "undelivered" || !strings.Contains(ns.Items[1].LastError, "--smtp") {
+		t.Errorf("without a relay: %s", b)
+	}
+}
+
+// flipHead is a device model whose interface's authentication is
+// unstated; with ", authentication: {required: false}}]}" it is stated
+// false, which opens findings.
+const flipHead = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents:\n  - {id: a, name: a, kind: gateway, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesConfiguration: true"
+
+// openFindings makes a device's assessments open findings: one
+// without them, then one with. With id "" it makes the device first
+// (at site, when given); it returns the device's ID.
+func (e *env) openFindings(tok, id, site string) string {
+	t := e.t
+	t.Helper()
+	if id == "" {
+		res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", flipHead+"}]}\n")
+		var dev struct{ ID string }
+		if json.Unmarshal(b, &dev); res.StatusCode != 201 {
+			t.Fatalf("device: %d %s", res.StatusCode, b)
+		}
+		id = dev.ID
+		if site != "" {
+			e.do("PATCH", "/api/v1/devices/"+id, tok, "application/json", `{"site": "`+site+`"}`)
+		}
+	} else {
+		e.do("PUT", "/api/v1/devices/"+id+"/model", tok, "application/yaml", flipHead+"}]}\n")
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	e.do("PUT", "/api/v1/devices/"+id+"/model", tok, "application/yaml", flipHead+", authentication: {required: false}}]}\n")
+	e.fleet.RunQueued(context.Background(), 10)
+	return id
 }
