@@ -140,6 +140,12 @@ var migrations = [][]string{
 	{
 		`CREATE TABLE settings (name TEXT PRIMARY KEY, value TEXT NOT NULL)`,
 	},
+	{
+		`ALTER TABLE assessments ADD COLUMN class TEXT NOT NULL DEFAULT ''`,
+		`ALTER TABLE assessments ADD COLUMN exploited INTEGER NOT NULL DEFAULT 0`,
+		`ALTER TABLE assessments ADD COLUMN missed TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX assessments_done ON assessments (org_id, status, device_id, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -597,14 +603,29 @@ func (s *Store) Queued(ctx context.Context, limit int) ([]Assessment, error) {
 	return collect(rows, scanAssessment)
 }
 
-// Finish records an assessment's outcome: its report and readiness, or
-// why it failed.
+// Summary is what an overview needs of a done assessment's report.
+type Summary struct {
+	// Class is the device's MDR class; Exploited counts its open findings
+	// on known-exploited vulnerabilities; Missed are the requirements it
+	// misses.
+	Class     string
+	Exploited int
+	Missed    []string
+}
+
+// Finish records an assessment's outcome: its report, readiness and
+// summary, or why it failed.
 func (s *Store) Finish(ctx context.Context, a Assessment, report []byte, readiness *float64, failure string) error {
+	return s.FinishWith(ctx, a, report, readiness, Summary{}, failure)
+}
+
+// FinishWith is Finish with the report's summary.
+func (s *Store) FinishWith(ctx context.Context, a Assessment, report []byte, readiness *float64, sum Summary, failure string) error {
 	status := Done
 	if failure != "" {
 		status = Failed
 	}
-	return s.finish(ctx, a, status, report, readiness, failure)
+	return s.finish(ctx, a, status, report, readiness, sum, failure)
 }
 
 // Claim marks a queued assessment running, so that no other worker runs
@@ -659,10 +680,10 @@ func (s *Store) Requeue(ctx context.Context) (int64, error) {
 // Supersede closes a queued assessment without running it: by, queued
 // after it for the same device, assesses what it would.
 func (s *Store) Supersede(ctx context.Context, a Assessment, by string) error {
-	return s.finish(ctx, a, Superseded, nil, nil, "superseded by assessment "+by)
+	return s.finish(ctx, a, Superseded, nil, nil, Summary{}, "superseded by assessment "+by)
 }
 
-func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, failure string) error {
+func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, sum Summary, failure string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var rep any
 		if report != nil {
@@ -672,7 +693,8 @@ func (s *Store) finish(ctx context.Context, a Assessment, status string, report 
 		if readiness != nil {
 			rd = *readiness
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ? WHERE id = ? AND status IN (?, ?)`), status, s.stamp(), rd, failure, rep, a.ID, Queued, Running)
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ?, class = ?, exploited = ?, missed = ? WHERE id = ? AND status IN (?, ?)`),
+			status, s.stamp(), rd, failure, rep, sum.Class, sum.Exploited, strings.Join(sum.Missed, ","), a.ID, Queued, Running)
 		if err != nil {
 			return err
 		}
@@ -1014,4 +1036,59 @@ func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
 		return rows.Err()
 	})
 	return queued, err
+}
+
+// Latest is, for one device, its newest done assessment as an overview
+// sees it.
+type Latest struct {
+	Device    string
+	Name      string
+	Site      string
+	Readiness float64
+	Finished  time.Time
+	Summary
+}
+
+// LatestDone lists, for each device of org, its newest done assessment
+// (devices never assessed are left out).
+func (s *Store) LatestDone(ctx context.Context, org string) ([]Latest, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT d.id, d.name, d.site, a.readiness, a.finished, a.class, a.exploited, a.missed FROM devices d
+		JOIN assessments a ON a.id = (SELECT MAX(b.id) FROM assessments b WHERE b.org_id = d.org_id AND b.device_id = d.id AND b.status = ?)
+		WHERE d.org_id = ? ORDER BY d.id`), Done, org)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (Latest, error) {
+		var l Latest
+		var finished, missed string
+		var readiness sql.NullFloat64
+		err := r.Scan(&l.Device, &l.Name, &l.Site, &readiness, &finished, &l.Class, &l.Exploited, &missed)
+		l.Readiness, l.Finished = readiness.Float64, parseTime(finished)
+		if missed != "" {
+			l.Missed = strings.Split(missed, ",")
+		}
+		return l, err
+	})
+}
+
+// DailyReadiness is the organisation's mean readiness of the
+// assessments done on each day since since (UTC), oldest first.
+func (s *Store) DailyReadiness(ctx context.Context, org string, since time.Time) ([]DayReadiness, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT SUBSTR(finished, 1, 10), AVG(readiness), COUNT(*) FROM assessments
+		WHERE org_id = ? AND status = ? AND finished >= ? GROUP BY SUBSTR(finished, 1, 10) ORDER BY 1`), org, Done, since.UTC().Format(stampLayout))
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (DayReadiness, error) {
+		var d DayReadiness
+		err := r.Scan(&d.Day, &d.Readiness, &d.Assessments)
+		return d, err
+	})
+}
+
+// DayReadiness is one day of the readiness trend.
+type DayReadiness struct {
+	Day         string  `json:"day"`
+	Readiness   float64 `json:"readiness"`
+	Assessments int     `json:"assessments"`
 }

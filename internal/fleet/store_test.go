@@ -100,6 +100,7 @@ func TestStoreContract(t *testing.T) {
 			t.Run("cases", func(t *testing.T) { testCases(t, mk(t)) })
 			t.Run("notifications", func(t *testing.T) { testNotifications(t, mk(t)) })
 			t.Run("data changes", func(t *testing.T) { testDataChanged(t, mk(t)) })
+			t.Run("overview", func(t *testing.T) { testLatest(t, mk(t)) })
 		})
 	}
 }
@@ -608,5 +609,24 @@ func testDataChanged(t *testing.T, s *Store) {
 	}
 	if q, _ := s.Queued(ctx, 100); len(q) != 4 {
 		t.Errorf("%d queued, want 2 at creation and 2 for the change", len(q))
+	}
+}
+
+func testLatest(t *testing.T, s *Store) {
+	ctx := context.Background()
+	a, _ := actor(t, s, "A", Assessor)
+	d1, q1, _ := s.CreateDevice(ctx, a, "one", []byte(model))
+	s.CreateDevice(ctx, a, "never", []byte(model))
+	r1, r2 := 40.0, 75.5
+	s.FinishWith(ctx, q1, []byte(`{}`), &r1, Summary{Class: "IIa", Missed: []string{"X", "Y"}}, "")
+	_, q2, _ := s.AddVersion(ctx, a, d1.ID, "model", []byte(model+"#\n"))
+	s.FinishWith(ctx, q2, []byte(`{}`), &r2, Summary{Class: "IIb", Exploited: 2, Missed: []string{"Y"}}, "")
+	ls, err := s.LatestDone(ctx, a.Org)
+	if err != nil || len(ls) != 1 || ls[0].Readiness != r2 || ls[0].Class != "IIb" || ls[0].Exploited != 2 || len(ls[0].Missed) != 1 || ls[0].Name != "one" {
+		t.Fatalf("latest: %+v %v", ls, err)
+	}
+	days, err := s.DailyReadiness(ctx, a.Org, s.Now().AddDate(0, 0, -1))
+	if err != nil || len(days) != 1 || days[0].Assessments != 2 || days[0].Readiness != (r1+r2)/2 {
+		t.Errorf("trend: %+v %v", days, err)
 	}
 }

@@ -478,7 +478,7 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 		if ctx.Err() != nil {
 			return closed, ctx.Err() // not finished: Recover queues it again
 		}
-		if err := f.store.Finish(ctx, q, rep, readiness, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+		if err := f.store.FinishWith(ctx, q, rep, readiness, summary(rep), failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
 			return closed, err
 		}
 		closed++

@@ -922,14 +922,12 @@ func TestWebhookNotifications(t *testing.T) {
 	}
 }
 
-// TestKEVOpensHandlingCase: a known-exploited vulnerability found on a
-// device opens one vulnerability-handling case, with a review date and
-// no reporting clock; assessing again opens no second one.
-func TestKEVOpensHandlingCase(t *testing.T) {
-	e := newEnv(t)
-	tok, _ := e.token("A", fleetapp.RoleAssessor)
+// log4j uploads a gateway whose SBOM carries log4j-core 2.14.1 (Log4Shell,
+// in CISA's KEV catalog) and returns the device's ID.
+func (e *env) log4j(tok string) string {
+	t := e.t
+	t.Helper()
 	model := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Acme, product: Gateway, model: G1}\ncomponents:\n  - {id: gw, name: Gateway, kind: gateway, role: device, sbom: sbom/gw.cdx.json}\n"
-	// log4j-core 2.14.1: Log4Shell, in CISA's KEV catalog.
 	sbom := `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"log4j-core","group":"org.apache.logging.log4j","version":"2.14.1","purl":"pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}]}`
 	res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", model)
 	var dev struct{ ID string }
@@ -939,12 +937,22 @@ func TestKEVOpensHandlingCase(t *testing.T) {
 	if res, b := e.do("PUT", "/api/v1/devices/"+dev.ID+"/files/sbom/gw.cdx.json", tok, "application/json", sbom); res.StatusCode != 201 {
 		t.Fatalf("sbom: %d %s", res.StatusCode, b)
 	}
+	return dev.ID
+}
+
+// TestKEVOpensHandlingCase: a known-exploited vulnerability found on a
+// device opens one vulnerability-handling case, with a review date and
+// no reporting clock; assessing again opens no second one.
+func TestKEVOpensHandlingCase(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	dev := e.log4j(tok)
 	for range 2 {
 		e.fleet.RunQueued(context.Background(), 10)
-		e.do("POST", "/api/v1/devices/"+dev.ID+"/assessments", tok, "", "")
+		e.do("POST", "/api/v1/devices/"+dev+"/assessments", tok, "", "")
 	}
 	e.fleet.RunQueued(context.Background(), 10)
-	_, b = e.do("GET", "/api/v1/cases", tok, "", "")
+	_, b := e.do("GET", "/api/v1/cases", tok, "", "")
 	var cs struct{ Items []fleetapp.Case }
 	json.Unmarshal(b, &cs)
 	if len(cs.Items) != 1 {
@@ -954,7 +962,7 @@ func TestKEVOpensHandlingCase(t *testing.T) {
 	if c.Type != fleetapp.HandlingCase || c.Vulnerability != "GHSA-jfh8-c2jp-5v3q" || len(c.Clocks) != 0 || c.ReviewDue == nil || c.ReviewDue.Sub(c.Created) < 13*24*time.Hour || c.Owner != "unassigned" {
 		t.Errorf("case: %+v", c)
 	}
-	bad := `{"type": "vulnerability-handling", "title": "x", "owner": "o", "devices": ["` + dev.ID + `"], "vulnerability": "CVE-1", "reviewDue": "2027-01-01T00:00:00Z", "kinds": ["gdpr-personal-data-breach"]}`
+	bad := `{"type": "vulnerability-handling", "title": "x", "owner": "o", "devices": ["` + dev + `"], "vulnerability": "CVE-1", "reviewDue": "2027-01-01T00:00:00Z", "kinds": ["gdpr-personal-data-breach"]}`
 	if res, b := e.do("POST", "/api/v1/cases", tok, "application/json", bad); res.StatusCode != 422 || !strings.Contains(string(b), "no reporting clock") {
 		t.Errorf("a handling case with clocks: %d %s", res.StatusCode, b)
 	}
@@ -1117,4 +1125,40 @@ func (e *env) openFindings(tok, id, site string) string {
 	e.do("PUT", "/api/v1/devices/"+id+"/model", tok, "application/yaml", flipHead+", authentication: {required: false}}]}\n")
 	e.fleet.RunQueued(context.Background(), 10)
 	return id
+}
+
+// TestOverview: the fleet at a glance from each device's newest done
+// assessment, a device never assessed counted but not assessed.
+func TestOverview(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	pump := e.example(tok, "infusion-pump")
+	e.example(tok, "pacemaker-system")
+	gw := e.log4j(tok)
+	e.do("PATCH", "/api/v1/devices/"+pump, tok, "application/json", `{"site": "Ward 3"}`)
+	e.fleet.RunQueued(context.Background(), 50)
+	e.device(tok) // queued, never run
+	res, b := e.do("GET", "/api/v1/overview", tok, "", "")
+	var o fleetapp.Overview
+	if err := json.Unmarshal(b, &o); err != nil || res.StatusCode != 200 {
+		t.Fatalf("overview: %d %s", res.StatusCode, b)
+	}
+	total := 0
+	for _, c := range o.Readiness {
+		total += c.Count
+	}
+	if o.Devices != 4 || o.Assessed != 3 || total != 3 || len(o.Classes) == 0 || len(o.Missed) == 0 || len(o.Trend) != 1 || o.Trend[0].Assessments < 3 {
+		t.Errorf("overview: %s", b)
+	}
+	if len(o.Exploited) != 1 || o.Exploited[0].Device != gw || o.Exploited[0].Exploited != 1 {
+		t.Errorf("known exploited: %+v", o.Exploited)
+	}
+	if !strings.Contains(string(b), `"name":"Ward 3","count":1`) && !strings.Contains(string(b), `"name": "Ward 3",`) {
+		t.Errorf("sites: %s", b)
+	}
+	for _, c := range o.Classes {
+		if c.Name == "undecided" {
+			t.Errorf("a class left undecided: %s", b)
+		}
+	}
 }

@@ -1,0 +1,134 @@
+package fleetapp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"sort"
+
+	"github.com/mdcheck/mdcheck/internal/fleet"
+)
+
+// Count is how many devices (or failures) one value has.
+type Count struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+// Exposed is a device with open findings on known-exploited
+// vulnerabilities.
+type Exposed struct {
+	Device    string `json:"device"`
+	Name      string `json:"name"`
+	Site      string `json:"site"`
+	Exploited int    `json:"exploited"`
+}
+
+// Overview is the fleet at a glance, from each device's newest done
+// assessment: readiness in tenths, devices by MDR class and by site, the
+// requirements missed most, the devices with known-exploited
+// vulnerabilities, and the mean readiness per day over 30 days.
+type Overview struct {
+	Devices   int                  `json:"devices"`
+	Assessed  int                  `json:"assessed"`
+	Readiness []Count              `json:"readiness"`
+	Classes   []Count              `json:"classes"`
+	Sites     []Count              `json:"sites"`
+	Missed    []Count              `json:"missed"`
+	Exploited []Exposed            `json:"exploited"`
+	Trend     []fleet.DayReadiness `json:"trend"`
+}
+
+// Overview is the actor's organisation's fleet at a glance.
+func (f *Fleet) Overview(ctx context.Context, by Actor) (Overview, error) {
+	ls, err := f.store.LatestDone(ctx, by.Org)
+	if err != nil {
+		return Overview{}, err
+	}
+	sites, err := f.store.Sites(ctx, by.Org)
+	if err != nil {
+		return Overview{}, err
+	}
+	o := Overview{Assessed: len(ls), Readiness: make([]Count, 10), Classes: []Count{}, Sites: []Count{}, Missed: []Count{}, Exploited: []Exposed{}}
+	for _, s := range sites {
+		o.Devices += s.Devices
+		o.Sites = append(o.Sites, Count{s.Name, s.Devices})
+	}
+	for i := range o.Readiness {
+		o.Readiness[i].Name = fmt.Sprintf("%d-%d%%", i*10, i*10+10)
+	}
+	classes, missed := map[string]int{}, map[string]int{}
+	for _, l := range ls {
+		o.Readiness[min(int(l.Readiness/10), 9)].Count++
+		class := l.Class
+		if class == "" {
+			class = "undecided"
+		}
+		classes[class]++
+		for _, m := range l.Missed {
+			missed[m]++
+		}
+		if l.Exploited > 0 {
+			o.Exploited = append(o.Exploited, Exposed{l.Device, l.Name, l.Site, l.Exploited})
+		}
+	}
+	o.Classes, o.Missed = counts(classes, 0), counts(missed, 10)
+	sort.SliceStable(o.Exploited, func(i, j int) bool { return o.Exploited[i].Exploited > o.Exploited[j].Exploited })
+	if o.Trend, err = f.store.DailyReadiness(ctx, by.Org, f.store.Now().AddDate(0, 0, -30)); err != nil {
+		return Overview{}, err
+	}
+	return o, nil
+}
+
+// counts orders a tally by count, then name; top > 0 keeps that many.
+func counts(m map[string]int, top int) []Count {
+	out := make([]Count, 0, len(m))
+	for k, v := range m {
+		out = append(out, Count{k, v})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Name < out[j].Name
+	})
+	if top > 0 && len(out) > top {
+		out = out[:top]
+	}
+	return out
+}
+
+// summary reads what an overview needs from a check report.
+func summary(report []byte) fleet.Summary {
+	var rep struct {
+		Classification struct {
+			Class string `json:"class"`
+		} `json:"classification"`
+		Requirements []struct {
+			ID, Status string
+		} `json:"requirements"`
+		Findings []struct {
+			Status      string
+			Exploited   bool
+			Suppression *struct {
+				Expired bool `json:"expired"`
+			} `json:"suppression"`
+		} `json:"findings"`
+	}
+	var s fleet.Summary
+	if json.Unmarshal(report, &rep) != nil {
+		return s
+	}
+	s.Class = rep.Classification.Class
+	for _, r := range rep.Requirements {
+		if r.Status == "missed" {
+			s.Missed = append(s.Missed, r.ID)
+		}
+	}
+	for _, f := range rep.Findings {
+		if f.Exploited && f.Status == "fail" && (f.Suppression == nil || f.Suppression.Expired) {
+			s.Exploited++
+		}
+	}
+	return s
+}
