@@ -33,7 +33,10 @@ import (
 	"github.com/mdcheck/mdcheck/internal/server"
 )
 
-var workers int
+var (
+	workers int
+	assess  bool
+)
 
 // example is a shipped device model with the files it names.
 type example struct {
@@ -83,6 +86,7 @@ func main() {
 	clients := flag.Int("clients", 8, "concurrent clients")
 	uploads := flag.Int("uploads", 40, "uploads whose assessments run, for the throughput")
 	flag.IntVar(&workers, "workers", 2, "assessments run at once")
+	flag.BoolVar(&assess, "assess", false, "upload every device's files, assess the whole fleet (timed) and measure the overview")
 	root := flag.String("root", ".", "the repository, for examples/")
 	flag.Parse()
 	if err := run(*dsn, *devices, *requests, *clients, *uploads, *root); err != nil {
@@ -210,7 +214,7 @@ func run(dsn string, devices, requests, clients, uploads int, root string) error
 					return
 				}
 				ids[i] = d.ID
-				if i%10 != 0 {
+				if i%10 != 0 && !assess {
 					continue
 				}
 				for p, b := range ex.files {
@@ -231,6 +235,33 @@ func run(dsn string, devices, requests, clients, uploads int, root string) error
 	size, _ := f.StoreSize(ctx)
 	fmt.Printf("| %s | load %d devices | %.1f s, %.0f devices/s, store %.0f MiB |\n", store, devices, load.Seconds(), float64(devices)/load.Seconds(), float64(size)/(1<<20))
 
+	if assess {
+		// The whole fleet assessed, as after a change of the
+		// vulnerability data.
+		start = time.Now()
+		wctx, stop := context.WithCancel(ctx)
+		go s.Work(wctx, 50*time.Millisecond)
+		for {
+			n, err := f.Pending(ctx)
+			if err != nil {
+				stop()
+				return err
+			}
+			if n == 0 {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		stop()
+		el := time.Since(start)
+		fmt.Printf("| %s | assess the fleet | %d devices by %d workers in %.1f s: %.1f devices/s |\n", store, devices, workers, el.Seconds(), float64(devices)/el.Seconds())
+		lat, err := measure(requests/10, clients, func(*rand.Rand) error { return get("/api/v1/overview") })
+		if err != nil {
+			return err
+		}
+		fmt.Printf("| %s | overview | p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d requests from %d clients |\n", store,
+			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]), len(lat), clients)
+	}
 	sorted := slices.Clone(ids)
 	sort.Strings(sorted)
 	for _, m := range []struct {

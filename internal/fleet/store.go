@@ -146,6 +146,18 @@ var migrations = [][]string{
 		`ALTER TABLE assessments ADD COLUMN missed TEXT NOT NULL DEFAULT ''`,
 		`CREATE INDEX assessments_done ON assessments (org_id, status, device_id, id)`,
 	},
+	{
+		// A done assessment's summary in a table of its own: the columns
+		// added to assessments sit after the report, so reading them read
+		// every report.
+		`CREATE TABLE summaries (assessment_id TEXT PRIMARY KEY REFERENCES assessments(id), org_id TEXT NOT NULL, device_id TEXT NOT NULL, readiness DOUBLE PRECISION, finished TEXT NOT NULL, class TEXT NOT NULL, exploited INTEGER NOT NULL, missed TEXT NOT NULL)`,
+		`CREATE INDEX summaries_device ON summaries (org_id, device_id, assessment_id)`,
+		`CREATE INDEX summaries_finished ON summaries (org_id, finished)`,
+		`INSERT INTO summaries (assessment_id, org_id, device_id, readiness, finished, class, exploited, missed) SELECT id, org_id, device_id, readiness, finished, class, exploited, missed FROM assessments WHERE status = 'done'`,
+		`ALTER TABLE assessments DROP COLUMN class`,
+		`ALTER TABLE assessments DROP COLUMN exploited`,
+		`ALTER TABLE assessments DROP COLUMN missed`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -693,13 +705,20 @@ func (s *Store) finish(ctx context.Context, a Assessment, status string, report 
 		if readiness != nil {
 			rd = *readiness
 		}
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ?, class = ?, exploited = ?, missed = ? WHERE id = ? AND status IN (?, ?)`),
-			status, s.stamp(), rd, failure, rep, sum.Class, sum.Exploited, strings.Join(sum.Missed, ","), a.ID, Queued, Running)
+		st := s.stamp()
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ?, finished = ?, readiness = ?, error = ?, report = ? WHERE id = ? AND status IN (?, ?)`),
+			status, st, rd, failure, rep, a.ID, Queued, Running)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrConflict // finished already
+		}
+		if status == Done {
+			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO summaries (assessment_id, org_id, device_id, readiness, finished, class, exploited, missed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+				a.ID, a.Org, a.Device, rd, st, sum.Class, sum.Exploited, strings.Join(sum.Missed, ",")); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, System, a.Org, "assessment."+status, "assessment/"+a.ID, digest([]byte(a.ID)), digest(report))
 	})
@@ -1052,9 +1071,11 @@ type Latest struct {
 // LatestDone lists, for each device of org, its newest done assessment
 // (devices never assessed are left out).
 func (s *Store) LatestDone(ctx context.Context, org string) ([]Latest, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT d.id, d.name, d.site, a.readiness, a.finished, a.class, a.exploited, a.missed FROM devices d
-		JOIN assessments a ON a.id = (SELECT MAX(b.id) FROM assessments b WHERE b.org_id = d.org_id AND b.device_id = d.id AND b.status = ?)
-		WHERE d.org_id = ? ORDER BY d.id`), Done, org)
+	// One pass over the organisation's done assessments (an index
+	// holds them by device), not a lookup per device.
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT d.id, d.name, d.site, a.readiness, a.finished, a.class, a.exploited, a.missed FROM
+		(SELECT device_id, MAX(assessment_id) AS id FROM summaries WHERE org_id = ? GROUP BY device_id) m
+		JOIN summaries a ON a.assessment_id = m.id JOIN devices d ON d.id = m.device_id ORDER BY d.id`), org)
 	if err != nil {
 		return nil, err
 	}
@@ -1074,8 +1095,8 @@ func (s *Store) LatestDone(ctx context.Context, org string) ([]Latest, error) {
 // DailyReadiness is the organisation's mean readiness of the
 // assessments done on each day since since (UTC), oldest first.
 func (s *Store) DailyReadiness(ctx context.Context, org string, since time.Time) ([]DayReadiness, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT SUBSTR(finished, 1, 10), AVG(readiness), COUNT(*) FROM assessments
-		WHERE org_id = ? AND status = ? AND finished >= ? GROUP BY SUBSTR(finished, 1, 10) ORDER BY 1`), org, Done, since.UTC().Format(stampLayout))
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT SUBSTR(finished, 1, 10), AVG(readiness), COUNT(*) FROM summaries
+		WHERE org_id = ? AND finished >= ? GROUP BY SUBSTR(finished, 1, 10) ORDER BY 1`), org, since.UTC().Format(stampLayout))
 	if err != nil {
 		return nil, err
 	}
