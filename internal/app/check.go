@@ -124,24 +124,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		}
 		opts.Reviews = rs
 	}
-	var policyRules []string
-	for _, pf := range o.Policies {
-		p, err := LoadPolicy(pf)
-		if err != nil {
-			return nil, InputError{err}
-		}
-		opts.Policies = append(opts.Policies, p)
-		for _, r := range p.CatalogRules() {
-			policyRules = append(policyRules, r.ID)
-		}
+	ps, ws, err := loadPoliciesAndWaivers(o.Policies, o.Waivers)
+	if err != nil {
+		return nil, err
 	}
-	if o.Waivers != "" {
-		ws, err := loadWaivers(o.Waivers, policyRules)
-		if err != nil {
-			return nil, err
-		}
-		opts.Waivers = ws
-	}
+	opts.Policies, opts.Waivers = ps, ws
 	var form *mds2.Form
 	if o.MDS2 != "" {
 		f, err := readForm(o.MDS2, o.Events)

@@ -101,20 +101,24 @@ func (a *App) open() (*Database, error) {
 // say), so that a long-running server matches against the newest data.
 func (a *App) DataHash(ctx context.Context) (string, error) {
 	a.mu.Lock()
-	if d := a.db; d != nil && !d.Builtin {
-		if fi, err := os.Stat(a.cfg.DB); err == nil && (d.file == nil || !os.SameFile(fi, d.file) || !fi.ModTime().Equal(d.file.ModTime())) {
-			a.mu.Unlock()
-			a.retire()
-			a.mu.Lock()
-		}
-	} else if d != nil && d.Builtin && regularFile(a.cfg.DB) {
-		a.mu.Unlock()
-		a.retire() // the database now exists: it replaces the snapshot
-		a.mu.Lock()
-	}
+	stale := a.db != nil && a.db.replaced(a.cfg.DB)
 	a.mu.Unlock()
+	if stale {
+		a.retire()
+	}
 	st, err := a.DBStatus(ctx)
 	return st.Hash, err
+}
+
+// replaced reports whether the database file at path is no longer the
+// one d opened: replaced or rewritten since, or, for the built-in
+// snapshot, a database now there to take its place.
+func (d *Database) replaced(path string) bool {
+	if d.Builtin {
+		return regularFile(path)
+	}
+	fi, err := os.Stat(path)
+	return err == nil && (d.file == nil || !os.SameFile(fi, d.file) || !fi.ModTime().Equal(d.file.ModTime()))
 }
 
 // retire lets go of the shared database, so that the next call opens the

@@ -111,33 +111,19 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		}
 	}
 	reqs := profileRequirements(opts.Profile)
-	inProfile := map[string]bool{}
+	inProfile := requirementSet{}
 	for _, r := range reqs {
 		inProfile[r.ID] = true
 	}
 	var rs []catalog.Rule
 	for _, r := range rules.All() {
-		var refs []string
-		for _, ref := range r.Refs {
-			if inProfile[ref] {
-				refs = append(refs, ref)
-			}
+		if r.Refs = inProfile.only(r.Refs); len(r.Refs) > 0 {
+			rs = append(rs, r)
 		}
-		if len(refs) == 0 {
-			continue
-		}
-		r.Refs = refs
-		rs = append(rs, r)
 	}
 	for _, p := range opts.Policies {
 		for _, r := range p.CatalogRules() {
-			var refs []string
-			for _, ref := range r.Refs {
-				if inProfile[ref] {
-					refs = append(refs, ref)
-				}
-			}
-			r.Refs = refs
+			r.Refs = inProfile.only(r.Refs) // a policy rule stays, even under no requirement
 			rs = append(rs, r)
 		}
 	}
@@ -172,6 +158,20 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		}
 	}
 	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs, classification: cl, vulns: vulns}, nil
+}
+
+// requirementSet is the requirements a profile assesses, by ID.
+type requirementSet map[string]bool
+
+// only keeps the refs in the set, in order.
+func (s requirementSet) only(refs []string) []string {
+	var out []string
+	for _, r := range refs {
+		if s[r] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // documentEvidence records each referenced document. A document whose

@@ -11,6 +11,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/classify"
 	"github.com/mdcheck/mdcheck/internal/model"
+	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/threat"
 )
@@ -60,22 +61,34 @@ func (a *App) Threats(ctx context.Context, o ThreatsOptions) (*ThreatModel, erro
 	return &ThreatModel{Device: res.report.Device, ThreatModel: res.report.ThreatModel, Model: dev}, nil
 }
 
-// ValidateWaivers reads a waiver file as check does, with the rules of
-// the policy files beside the built-in ones: every fault is an
-// InputError with its file, line and column.
-func ValidateWaivers(file string, policies []string) error {
-	var extra []string
+// CheckPoliciesAndWaivers reads policy files and a waiver file ("" for
+// none) as check does: every fault is an InputError with its file, line
+// and column.
+func CheckPoliciesAndWaivers(policies []string, waivers string) error {
+	_, _, err := loadPoliciesAndWaivers(policies, waivers)
+	return err
+}
+
+// loadPoliciesAndWaivers reads the policy files, then the waiver file
+// (when given) against the built-in, policy and threat rules.
+func loadPoliciesAndWaivers(policies []string, waivers string) ([]*policy.Policy, []catalog.Waiver, error) {
+	var ps []*policy.Policy
+	var ruleIDs []string
 	for _, pf := range policies {
 		p, err := LoadPolicy(pf)
 		if err != nil {
-			return InputError{err}
+			return nil, nil, InputError{err}
 		}
+		ps = append(ps, p)
 		for _, r := range p.CatalogRules() {
-			extra = append(extra, r.ID)
+			ruleIDs = append(ruleIDs, r.ID)
 		}
 	}
-	_, err := loadWaivers(file, extra)
-	return err
+	if waivers == "" {
+		return ps, nil, nil
+	}
+	ws, err := loadWaivers(waivers, ruleIDs)
+	return ps, ws, err
 }
 
 // loadWaivers reads a waiver file and refuses waivers that name no rule:
@@ -139,7 +152,7 @@ func threatRefs(stride []string) []string {
 // own, passed when the model declares every control its rule looks for,
 // failed when it says one is absent, unknown otherwise. A covered threat
 // is counted by its rules' findings, not again.
-func threatRules(ts []threat.Threat, inProfile map[string]bool) []catalog.Rule {
+func threatRules(ts []threat.Threat, inProfile requirementSet) []catalog.Rule {
 	var out []catalog.Rule
 	for _, kind := range threat.Kinds() {
 		var gaps []threat.Threat
@@ -151,7 +164,7 @@ func threatRules(ts []threat.Threat, inProfile map[string]bool) []catalog.Rule {
 		if len(gaps) == 0 {
 			continue
 		}
-		refs := slices.DeleteFunc(threatRefs(gaps[0].STRIDE), func(r string) bool { return !inProfile[r] })
+		refs := inProfile.only(threatRefs(gaps[0].STRIDE))
 		if len(refs) == 0 {
 			continue
 		}
