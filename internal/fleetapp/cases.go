@@ -117,11 +117,20 @@ func (f *Fleet) check(ctx context.Context, by Actor, in *CaseInput) ([]vigilance
 	if err := f.checkDevices(ctx, by, in.Devices); err != nil {
 		return nil, err
 	}
+	return clocksOf(*in)
+}
+
+// clocksOf is the reporting clocks a checked case started: none for
+// vulnerability handling.
+func clocksOf(in CaseInput) ([]vigilance.Clock, error) {
+	if in.Type == HandlingCase {
+		return []vigilance.Clock{}, nil
+	}
 	zone := time.UTC
 	if in.Zone != "" {
 		z, err := time.LoadLocation(in.Zone)
 		if err != nil {
-			return bad("zone %q: an IANA time zone such as Europe/Berlin", in.Zone)
+			return nil, app.InputError{Err: fmt.Errorf("zone %q: an IANA time zone such as Europe/Berlin", in.Zone)}
 		}
 		zone = z
 	}
@@ -152,25 +161,13 @@ func (f *Fleet) checkDevices(ctx context.Context, by Actor, devices []string) er
 }
 
 // openHandlingCases opens, after assessment a of a device finished with
-// report, a vulnerability-handling case (MDCG 2019-16 §5) for each open
+// report rep, a vulnerability-handling case (MDCG 2019-16 §5) for each open
 // finding on a known-exploited vulnerability that has none yet: owner
 // unassigned, no disposition, review due in ReviewAfter. It starts no
 // reporting clock.
-func (f *Fleet) openHandlingCases(ctx context.Context, a Assessment, report []byte) error {
-	var rep struct {
-		Findings []struct {
-			ID, Rule, Subject, Status, Title, Detail string
-			Exploited                                bool
-			Suppression                              *struct {
-				Expired bool `json:"expired"`
-			} `json:"suppression"`
-		} `json:"findings"`
-	}
-	if err := json.Unmarshal(report, &rep); err != nil {
-		return err
-	}
+func (f *Fleet) openHandlingCases(ctx context.Context, a Assessment, rep reportView) error {
 	for _, fd := range rep.Findings {
-		if !fd.Exploited || fd.Status != "fail" || fd.Suppression != nil && !fd.Suppression.Expired {
+		if !fd.Exploited || fd.Status != "fail" || !fd.open() {
 			continue
 		}
 		_, vuln, _ := strings.Cut(fd.Subject, "/")
@@ -189,15 +186,15 @@ func (f *Fleet) openHandlingCases(ctx context.Context, a Assessment, report []by
 	return nil
 }
 
-func (f *Fleet) toCase(ctx context.Context, by Actor, d fleet.Doc) (Case, error) {
+func toCase(d fleet.Doc) (Case, error) {
 	c := Case{ID: d.ID, Created: d.Created, Updated: d.Updated}
 	if err := json.Unmarshal(d.Body, &c.CaseInput); err != nil {
 		return Case{}, err
 	}
-	cs, err := f.check(ctx, by, &c.CaseInput)
+	// It was checked when stored; reading it only counts its clocks.
+	cs, err := clocksOf(c.CaseInput)
 	if err != nil {
-		c.Clocks = []vigilance.Clock{} // a device since gone, say: the case stays readable
-		return c, nil
+		return Case{}, err
 	}
 	c.Clocks = cs
 	return c, nil
@@ -217,7 +214,7 @@ func (f *Fleet) PutCase(ctx context.Context, by Actor, id string, in CaseInput) 
 	if err != nil {
 		return Case{}, err
 	}
-	return f.toCase(ctx, by, d)
+	return toCase(d)
 }
 
 // Cases lists the organisation's cases with their clocks.
@@ -228,7 +225,7 @@ func (f *Fleet) Cases(ctx context.Context, by Actor, p Page) ([]Case, string, er
 	}
 	out := make([]Case, 0, len(ds))
 	for _, d := range ds {
-		c, err := f.toCase(ctx, by, d)
+		c, err := toCase(d)
 		if err != nil {
 			return nil, "", err
 		}
@@ -243,5 +240,5 @@ func (f *Fleet) Case(ctx context.Context, by Actor, id string) (Case, error) {
 	if err != nil {
 		return Case{}, err
 	}
-	return f.toCase(ctx, by, d)
+	return toCase(d)
 }

@@ -51,20 +51,34 @@ type FindingRef struct {
 	Severity string `json:"severity,omitempty"`
 }
 
-// reportView is what a comparison reads of a stored report.
+// reportView is what the fleet reads of a check report: comparisons,
+// overview summaries and vulnerability-handling cases.
 type reportView struct {
 	Summary struct {
 		Readiness float64 `json:"readiness"`
 	} `json:"summary"`
+	Classification struct {
+		Class string `json:"class"`
+	} `json:"classification"`
 	Requirements []struct {
 		ID, Title, Status string
 	} `json:"requirements"`
-	Findings []struct {
-		ID, Title, Status, Severity string
-		Suppression                 *struct {
-			Expired bool `json:"expired"`
-		} `json:"suppression"`
-	} `json:"findings"`
+	Findings []findingView `json:"findings"`
+}
+
+// findingView is a finding as the fleet reads it.
+type findingView struct {
+	ID, Subject, Title, Detail, Status, Severity string
+	Exploited                                    bool
+	Suppression                                  *struct {
+		Expired bool `json:"expired"`
+	} `json:"suppression"`
+}
+
+// open reports whether the finding needs action: failing, unknown or in
+// error, and not set aside.
+func (f findingView) open() bool {
+	return (f.Status == "fail" || f.Status == "unknown" || f.Status == "error") && (f.Suppression == nil || f.Suppression.Expired)
 }
 
 // Compare says what changed in assessment to since assessment from, two
@@ -117,8 +131,7 @@ func (f *Fleet) Compare(ctx context.Context, by Actor, from, to string) (Compari
 	states := func(v reportView) map[string]state {
 		m := map[string]state{}
 		for _, f := range v.Findings {
-			open := (f.Status == "fail" || f.Status == "unknown" || f.Status == "error") && (f.Suppression == nil || f.Suppression.Expired)
-			m[f.ID] = state{FindingRef{f.ID, f.Title, f.Status, f.Severity}, open}
+			m[f.ID] = state{FindingRef{f.ID, f.Title, f.Status, f.Severity}, f.open()}
 		}
 		return m
 	}

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -311,15 +312,8 @@ func (f *Fleet) putOrgFile(ctx context.Context, by Actor, kind string, body []by
 	if err != nil {
 		return Version{}, 0, err
 	}
-	for _, p := range policies {
-		if _, err := app.LoadPolicy(p); err != nil {
-			return Version{}, 0, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))}
-		}
-	}
-	if waivers != "" {
-		if err := app.ValidateWaivers(waivers, policies); err != nil {
-			return Version{}, 0, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))}
-		}
+	if err := app.CheckPoliciesAndWaivers(policies, waivers); err != nil {
+		return Version{}, 0, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), dir+string(filepath.Separator), ""))}
 	}
 	return f.store.PutOrgFile(ctx, by, kind, body)
 }
@@ -478,7 +472,13 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 		if ctx.Err() != nil {
 			return closed, ctx.Err() // not finished: Recover queues it again
 		}
-		if err := f.store.FinishWith(ctx, q, rep, readiness, summary(rep), failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+		var view reportView
+		if failure == "" {
+			if err := json.Unmarshal(rep, &view); err != nil {
+				return closed, err
+			}
+		}
+		if err := f.store.FinishWith(ctx, q, rep, readiness, summary(view), failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
 			return closed, err
 		}
 		closed++
@@ -486,7 +486,7 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 			if err := f.notifyOpened(ctx, q); err != nil {
 				return closed, err
 			}
-			if err := f.openHandlingCases(ctx, q, rep); err != nil {
+			if err := f.openHandlingCases(ctx, q, view); err != nil {
 				return closed, err
 			}
 		}

@@ -2,7 +2,6 @@ package fleetapp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sort"
 
@@ -98,35 +97,16 @@ func counts(m map[string]int, top int) []Count {
 	return out
 }
 
-// summary reads what an overview needs from a check report.
-func summary(report []byte) fleet.Summary {
-	var rep struct {
-		Classification struct {
-			Class string `json:"class"`
-		} `json:"classification"`
-		Requirements []struct {
-			ID, Status string
-		} `json:"requirements"`
-		Findings []struct {
-			Status      string
-			Exploited   bool
-			Suppression *struct {
-				Expired bool `json:"expired"`
-			} `json:"suppression"`
-		} `json:"findings"`
-	}
-	var s fleet.Summary
-	if json.Unmarshal(report, &rep) != nil {
-		return s
-	}
-	s.Class = rep.Classification.Class
+// summary is what an overview needs of a check report.
+func summary(rep reportView) fleet.Summary {
+	s := fleet.Summary{Class: rep.Classification.Class}
 	for _, r := range rep.Requirements {
 		if r.Status == "missed" {
 			s.Missed = append(s.Missed, r.ID)
 		}
 	}
 	for _, f := range rep.Findings {
-		if f.Exploited && f.Status == "fail" && (f.Suppression == nil || f.Suppression.Expired) {
+		if f.Exploited && f.Status == "fail" && f.open() {
 			s.Exploited++
 		}
 	}
