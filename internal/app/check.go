@@ -17,6 +17,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vexout"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // Profile selects the audience of the requirements assessed.
@@ -53,6 +54,10 @@ type CheckOptions struct {
 	Reviews  string   // review file closing manual requirements
 	Policies []string // policy files of CEL rules
 	VEX      []string // VEX documents marking vulnerability findings
+	// Overlay is a vulnerability database of the caller's own records
+	// (an organisation's imported advisories, db import builds it),
+	// matched beside the main one.
+	Overlay string
 	// NoVulns leaves the components' known vulnerabilities unassessed.
 	NoVulns bool
 	Freshness
@@ -144,6 +149,18 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		}
 		defer release()
 		opts.Vulns = &Vulns{DB: d.db, VEX: stmts, Data: d.stamp()}
+		if o.Overlay != "" {
+			x, err := store.Open(o.Overlay)
+			if err != nil {
+				return nil, InputError{fmt.Errorf("the advisory overlay: %w", err)}
+			}
+			defer x.Close()
+			st, err := x.Status()
+			if err != nil {
+				return nil, err
+			}
+			opts.Vulns.Overlay, opts.Vulns.Data.Overlay = x, st.Hash
+		}
 	}
 	var dev *model.Device
 	if o.Model == "" {

@@ -23,6 +23,9 @@ import (
 // Vulns is what a run matches the components' SBOMs against.
 type Vulns struct {
 	DB *store.DB
+	// Overlay, when not nil, holds records of the caller's own (an
+	// organisation's imported advisories) matched beside DB's.
+	Overlay *store.DB
 	// VEX statements mark matches: not affected or fixed ones are
 	// waived, visibly.
 	VEX []vuln.VEXStatement
@@ -47,7 +50,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 			continue
 		}
 		pkgs := packages(doc)
-		ms, cov, err := v.DB.Scan(ctx, pkgs)
+		ms, cov, err := v.DB.ScanOverlay(ctx, pkgs, v.Overlay)
 		if err != nil {
 			return fmt.Errorf("matching the SBOM of %s: %w", c.ID, damaged(err))
 		}
@@ -111,6 +114,13 @@ func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evid
 	advs, err := v.DB.Advisories(ctx)
 	if err != nil {
 		return damaged(err)
+	}
+	if v.Overlay != nil {
+		more, err := v.Overlay.Advisories(ctx)
+		if err != nil {
+			return err
+		}
+		advs = append(advs, more...)
 	}
 	ev.MarkDeviceAdvisoriesRan()
 	m := advisory.NewMatcher(advs)

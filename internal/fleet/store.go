@@ -158,6 +158,12 @@ var migrations = [][]string{
 		`ALTER TABLE assessments DROP COLUMN exploited`,
 		`ALTER TABLE assessments DROP COLUMN missed`,
 	},
+	{
+		// When an imported advisory was matched against the fleet; NULL
+		// until it was.
+		`ALTER TABLE advisories ADD COLUMN matched TEXT`,
+		`CREATE INDEX advisories_unmatched ON advisories (matched, id)`,
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -875,6 +881,62 @@ func (s *Store) Advisory(ctx context.Context, org, id string) (Advisory, error) 
 	}
 	a.Body = body
 	return a, err
+}
+
+// Unmatched lists up to limit imported advisories, of every
+// organisation, not yet matched against the fleet, oldest first; their
+// documents are read with Advisory.
+func (s *Store) Unmatched(ctx context.Context, limit int) ([]Advisory, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+advisoryColumns+` FROM advisories WHERE matched IS NULL ORDER BY id LIMIT ?`), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Advisory
+	for rows.Next() {
+		a, err := scanAdvisory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Matched records that an advisory was matched against its
+// organisation's fleet and queues an assessment of each device it hit,
+// in one transaction: a stop before it leaves the advisory unmatched.
+func (s *Store) Matched(ctx context.Context, a Advisory, devices []string) ([]Assessment, error) {
+	var out []Assessment
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		st := s.stamp()
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE advisories SET matched = ? WHERE org_id = ? AND id = ? AND matched IS NULL`), st, a.Org, a.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrConflict // another server matched it
+		}
+		by := Actor{Token: System.Token, Org: a.Org}
+		for _, d := range devices {
+			model, _, err := s.deviceTx(ctx, tx, a.Org, d)
+			if errors.Is(err, ErrNotFound) {
+				continue // deleted meanwhile
+			} else if err != nil {
+				return err
+			}
+			q, err := s.queueTx(ctx, tx, by, d, model, st)
+			if err != nil {
+				return err
+			}
+			out = append(out, q)
+		}
+		return s.appendAudit(ctx, tx, by, a.Org, "advisory.match", "advisory/"+a.ID, "", digest([]byte(strings.Join(devices, "\n"))))
+	})
+	return out, err
 }
 
 // Queue queues an assessment of a device's newest model version.

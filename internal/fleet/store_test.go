@@ -519,6 +519,23 @@ func testAdvisories(t *testing.T, s *Store) {
 	if _, err := s.Advisory(ctx, b.Org, got.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("B reads A's advisory: %v", err)
 	}
+	// Matching: unmatched until matched once, with an assessment queued
+	// for each device named that is the organisation's.
+	d, _, _ := s.CreateDevice(ctx, a, "pump", []byte(model))
+	other, _, _ := s.CreateDevice(ctx, b, "pump", []byte(model))
+	if un, err := s.Unmatched(ctx, 10); err != nil || len(un) != 1 || un[0].ID != got.ID || un[0].Org != a.Org {
+		t.Fatalf("unmatched: %+v %v", un, err)
+	}
+	qs, err := s.Matched(ctx, got, []string{d.ID, other.ID})
+	if err != nil || len(qs) != 1 || qs[0].Device != d.ID || qs[0].Status != Queued {
+		t.Errorf("matched: %+v %v", qs, err)
+	}
+	if _, err := s.Matched(ctx, got, []string{d.ID}); !errors.Is(err, ErrConflict) {
+		t.Errorf("matched twice: %v", err)
+	}
+	if un, _ := s.Unmatched(ctx, 10); len(un) != 0 {
+		t.Errorf("still unmatched: %+v", un)
+	}
 }
 
 func testCases(t *testing.T, s *Store) {

@@ -2,8 +2,11 @@ package fleetapp
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 
 	"os"
 	"path/filepath"
@@ -184,4 +187,140 @@ func (f *Fleet) Impact(ctx context.Context, by Actor, id string, p Page) (Impact
 		}
 	}
 	return out, nil
+}
+
+// overlayDB is an organisation's advisories as a vulnerability database:
+// key names the set of advisories it was built from.
+type overlayDB struct{ key, path string }
+
+// overlay is the vulnerability database of an organisation's imported
+// advisories, which its assessments match beside the main one; "" when
+// it imported none. It is built again when the advisories change, and
+// shared by the assessments until then.
+func (f *Fleet) overlay(ctx context.Context, org string) (string, error) {
+	var all []Advisory
+	for p := (Page{Limit: 500}); ; {
+		as, next, err := f.store.Advisories(ctx, org, p)
+		if err != nil {
+			return "", err
+		}
+		all = append(all, as...)
+		if next == "" {
+			break
+		}
+		p.After = next
+	}
+	if len(all) == 0 {
+		return "", nil
+	}
+	h := sha256.New()
+	fmt.Fprintln(h, org)
+	for _, a := range all {
+		fmt.Fprintln(h, a.ID, a.SHA256)
+	}
+	key := hex.EncodeToString(h.Sum(nil))[:32]
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	old, ok := f.overlays[org]
+	if ok && old.key == key {
+		return old.path, nil
+	}
+	docs, err := os.MkdirTemp(f.cache, "advisories-")
+	if err != nil {
+		return "", err
+	}
+	defer os.RemoveAll(docs)
+	for _, a := range all {
+		full, err := f.store.Advisory(ctx, org, a.ID)
+		if err != nil {
+			return "", err
+		}
+		if err := os.WriteFile(filepath.Join(docs, a.ID+".json"), full.Body, 0o600); err != nil {
+			return "", err
+		}
+	}
+	path := filepath.Join(f.cache, "overlay-"+key+".db")
+	if _, err := app.New(app.Config{DB: path}).DBImport(ctx, app.ImportOptions{Paths: []string{docs}}); err != nil {
+		return "", err
+	}
+	if ok {
+		os.Remove(old.path) // an assessment still reading it keeps it open
+	}
+	f.overlays[org] = overlayDB{key, path}
+	return path, nil
+}
+
+// Rematch matches the advisories imported since the last call against
+// their organisation's fleet, a device at a time as its newest model
+// and files stand, and queues an assessment of each device an advisory
+// can reach (app.Touched): the others are not assessed again. It
+// returns how many assessments it queued. A device whose files cannot
+// be read is assessed again too: not knowing is not a miss.
+func (f *Fleet) Rematch(ctx context.Context) (int, error) {
+	advs, err := f.store.Unmatched(ctx, 50)
+	if err != nil {
+		return 0, err
+	}
+	queued := 0
+	for _, adv := range advs {
+		full, err := f.store.Advisory(ctx, adv.Org, adv.ID)
+		if err != nil {
+			return queued, err
+		}
+		a, _, release, err := f.advisoryDB(ctx, full.Body)
+		if err != nil {
+			// Read once at import; unreadable now means the reader
+			// changed: every device is assessed against it.
+			a = nil
+		}
+		hit, err := f.touched(ctx, a, adv.Org)
+		if release != nil {
+			release()
+		}
+		if err != nil {
+			return queued, err
+		}
+		qs, err := f.store.Matched(ctx, adv, hit)
+		if errors.Is(err, fleet.ErrConflict) {
+			continue
+		} else if err != nil {
+			return queued, err
+		}
+		queued += len(qs)
+	}
+	return queued, nil
+}
+
+// touched lists the organisation's devices that the advisory database a
+// can reach; with a nil, every device.
+func (f *Fleet) touched(ctx context.Context, a *app.App, org string) ([]string, error) {
+	var hit []string
+	for p := (Page{Limit: 200}); ; {
+		devs, next, err := f.store.Devices(ctx, org, fleet.DeviceFilter{}, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range devs {
+			if a == nil {
+				hit = append(hit, d.ID)
+				continue
+			}
+			disk, err := f.materialise(ctx, org, d.ID, d.Model)
+			if err != nil {
+				return nil, err
+			}
+			subjects, err := a.Touched(ctx, disk.model)
+			disk.release()
+			if ctx.Err() != nil {
+				return nil, ctx.Err()
+			}
+			if err != nil || len(subjects) > 0 {
+				hit = append(hit, d.ID)
+			}
+		}
+		if next == "" {
+			return hit, nil
+		}
+		p.After = next
+	}
 }

@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 
@@ -65,6 +66,11 @@ type Fleet struct {
 	// inFlight bounds the bytes of input read, checked and assessed at
 	// once (uploads and assessments alike), and so the memory they take.
 	inFlight *semaphore.Weighted
+	// cache holds each organisation's advisory overlay (overlays, by
+	// organisation), built when its advisories change.
+	cache    string
+	mu       sync.Mutex
+	overlays map[string]overlayDB
 }
 
 // InFlight is how many bytes of uploads and of assessed files are worked
@@ -101,11 +107,19 @@ func Open(ctx context.Context, a *app.App, dsn string) (*Fleet, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Fleet{app: a, store: s, inFlight: semaphore.NewWeighted(InFlight)}, nil
+	cache, err := os.MkdirTemp("", "mdcheck-fleet-")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	return &Fleet{app: a, store: s, inFlight: semaphore.NewWeighted(InFlight), cache: cache, overlays: map[string]overlayDB{}}, nil
 }
 
 // Close closes the store.
-func (f *Fleet) Close() error { return f.store.Close() }
+func (f *Fleet) Close() error {
+	os.RemoveAll(f.cache)
+	return f.store.Close()
+}
 
 // StoreSize is the store's size in bytes.
 func (f *Fleet) StoreSize(ctx context.Context) (int64, error) { return f.store.Size(ctx) }
@@ -511,7 +525,11 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	if err != nil {
 		return nil, nil, err.Error()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers})
+	overlay, err := f.overlay(ctx, q.Org)
+	if err != nil {
+		return nil, nil, err.Error()
+	}
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay})
 	if err != nil {
 		return nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
@@ -596,16 +614,24 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 	return d, nil
 }
 
-// Monitor checks whether the vulnerability data changed (a db update or
-// db import replaced the database file, in this process or another) and,
-// when it did, queues an assessment of every device, so that new
-// advisories reach the whole fleet; it returns how many it queued.
+// Monitor keeps the fleet's assessments current. When the
+// vulnerability data changed (a db update or db import replaced the
+// database file, in this process or another) it queues an assessment of
+// every device; then it matches the advisories the organisations
+// imported since it last ran against their devices, and queues an
+// assessment of each device one can reach (Rematch). It returns how
+// many assessments it queued.
 func (f *Fleet) Monitor(ctx context.Context) (int, error) {
 	hash, err := f.app.DataHash(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return f.store.DataChanged(ctx, hash)
+	n, err := f.store.DataChanged(ctx, hash)
+	if err != nil {
+		return n, err
+	}
+	m, err := f.Rematch(ctx)
+	return n + m, err
 }
 
 // Recover queues again the assessments a stopped server left running;

@@ -24,9 +24,10 @@ import (
 // database; 4: a legacy device's MDR Art. 120 transition; 5: tentative
 // findings and fixes; 6: findings set aside by a vulnerability
 // disposition, and the certificates behind a requirement; 7: the inputs
-// the check read, with their SHA-256; 8: the threat model;
+// the check read, with their SHA-256; 8: the threat model; 9: the
+// overlay of an organisation's advisories in the database stamp;
 // docs/schemas/check.schema.json).
-const SchemaVersion = "8"
+const SchemaVersion = "9"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string
@@ -106,6 +107,10 @@ type Data struct {
 	KEV string `json:"kev,omitempty"`
 	// Builtin marks the snapshot built into mdcheck.
 	Builtin bool `json:"builtin,omitempty"`
+	// Overlay is the content hash of the records of the caller's own
+	// matched beside the database (an organisation's imported
+	// advisories), when there were any.
+	Overlay string `json:"overlay,omitempty"`
 }
 
 // BuildInfo identifies an mdcheck binary.

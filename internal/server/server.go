@@ -92,11 +92,13 @@ type Config struct {
 
 // Server serves the API.
 type Server struct {
-	cfg     Config
-	mux     http.Handler
-	mu      sync.Mutex
-	limits  map[string]*rate.Limiter
-	wake    chan struct{}
+	cfg    Config
+	mux    http.Handler
+	mu     sync.Mutex
+	limits map[string]*rate.Limiter
+	wake   chan struct{}
+	// watch wakes the monitor: an advisory was imported.
+	watch   chan struct{}
 	metrics *metrics
 	Started time.Time
 }
@@ -112,7 +114,7 @@ func New(cfg Config) *Server {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 2
 	}
-	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, cfg.Workers), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
+	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, cfg.Workers), watch: make(chan struct{}, 1), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
 	r := chi.NewRouter()
 	r.Use(s.headers, s.logRequests)
 	r.Get("/healthz", func(w http.ResponseWriter, _ *http.Request) { writeJSON(w, 200, map[string]string{"status": "ok"}) })
@@ -576,7 +578,14 @@ func listAdvisories(s *Server, w http.ResponseWriter, r *http.Request, by fleeta
 
 func importAdvisory(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
 	return s.upload(w, r, func(body []byte) (any, error) {
-		return s.cfg.Fleet.ImportAdvisory(r.Context(), by, body)
+		a, err := s.cfg.Fleet.ImportAdvisory(r.Context(), by, body)
+		if err == nil {
+			select {
+			case s.watch <- struct{}{}:
+			default:
+			}
+		}
+		return a, err
 	})
 }
 
@@ -709,8 +718,9 @@ func listNotifications(s *Server, w http.ResponseWriter, r *http.Request, by fle
 	return s.writeGet(w, r, list[fleetapp.Notification]{ns, next})
 }
 
-// Monitor re-assesses the fleet when the vulnerability data changes,
-// checking every interval until ctx ends.
+// Monitor re-assesses the fleet when the vulnerability data changes and
+// the devices an imported advisory reaches (fleetapp.Fleet.Monitor),
+// every interval and after each import, until ctx ends.
 func (s *Server) Monitor(ctx context.Context, interval time.Duration) {
 	for {
 		n, err := s.cfg.Fleet.Monitor(ctx)
@@ -718,12 +728,13 @@ func (s *Server) Monitor(ctx context.Context, interval time.Duration) {
 		case err != nil && ctx.Err() == nil:
 			s.cfg.Log.Error("monitoring", "error", err.Error())
 		case n > 0:
-			s.cfg.Log.Info("vulnerability data changed: every device is assessed again", "devices", n)
+			s.cfg.Log.Info("vulnerability data or advisories changed: the devices they reach are assessed again", "assessments", n)
 			s.kick()
 		}
 		select {
 		case <-ctx.Done():
 			return
+		case <-s.watch:
 		case <-time.After(interval):
 		}
 	}

@@ -1162,3 +1162,80 @@ func TestOverview(t *testing.T) {
 		}
 	}
 }
+
+// TestImportedAdvisoryReachesTheFleet: an advisory imported through the
+// API joins the organisation's assessments. One re-match queues the
+// device it reaches and not the other; the new assessment carries the
+// finding and the overlay's stamp; the webhook receives the signed
+// notification naming it; a second re-match queues nothing.
+func TestImportedAdvisoryReachesTheFleet(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	// The main database lacks the record the organisation imports.
+	if _, err := e.app.DBImport(ctx, app.ImportOptions{Paths: []string{"../vuln/testdata/osv/GHSA-jfh8-c2jp-5v3q.json"}}); err != nil {
+		t.Fatal(err)
+	}
+	admin, _ := e.token("A", fleetapp.RoleAdmin)
+	pump, pacemaker := e.example(admin, "infusion-pump"), e.example(admin, "pacemaker-system")
+	e.fleet.RunQueued(ctx, 10)
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
+		t.Fatalf("before the import the monitor queued %d (%v)", n, err)
+	}
+	count := func(dev string) (int, fleetapp.Assessment) {
+		_, b := e.do("GET", "/api/v1/devices/"+dev+"/assessments", admin, "", "")
+		var list struct{ Items []fleetapp.Assessment }
+		json.Unmarshal(b, &list)
+		return len(list.Items), list.Items[len(list.Items)-1]
+	}
+	before := map[string]int{}
+	before[pump], _ = count(pump)
+	before[pacemaker], _ = count(pacemaker)
+	var mu sync.Mutex
+	var got []string
+	var secret string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Mdcheck-Signature") != fleetapp.Sign(secret, r.Header.Get("X-Mdcheck-Timestamp"), body) {
+			t.Errorf("a signature that does not verify: %s", r.Header.Get("X-Mdcheck-Signature"))
+		}
+		got = append(got, string(body))
+	}))
+	defer recv.Close()
+	_, b := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "`+recv.URL+`/hook"}`)
+	var hook fleetapp.Webhook
+	json.Unmarshal(b, &hook)
+	secret = hook.Secret
+
+	if res, b := e.do("POST", "/api/v1/advisories", admin, "application/json", string(osvRecord)); res.StatusCode != 201 {
+		t.Fatalf("import: %d %s", res.StatusCode, b)
+	}
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 1 {
+		t.Fatalf("the re-match queued %d (%v), want the pump alone", n, err)
+	}
+	e.fleet.RunQueued(ctx, 10)
+	for dev, want := range map[string]bool{pump: true, pacemaker: false} {
+		n, last := count(dev)
+		if added := n - before[dev]; want != (added == 1) || added > 1 || last.Status != "done" {
+			t.Fatalf("%s: %d assessments added, the last %s", dev, added, last.Status)
+		}
+		_, r := e.do("GET", "/api/v1/assessments/"+last.ID, admin, "", "")
+		if has := strings.Contains(string(r), "drug-library/GHSA-5crp-9r3c-p9vr"); has != want || want && !strings.Contains(string(r), `"overlay": "`) {
+			t.Errorf("%s: the finding is there: %v, want %v; %.400s", dev, has, want, r)
+		}
+	}
+	d := fleetapp.DefaultDelivery()
+	for i := 0; i < 20 && len(got) == 0; i++ {
+		e.fleet.Deliver(ctx, d)
+		time.Sleep(5 * time.Millisecond)
+	}
+	mu.Lock()
+	if len(got) != 1 || !strings.Contains(got[0], "GHSA-5crp-9r3c-p9vr") || !strings.Contains(got[0], pump) {
+		t.Errorf("notifications received: %v", got)
+	}
+	mu.Unlock()
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
+		t.Errorf("a second re-match queued %d (%v)", n, err)
+	}
+}

@@ -740,3 +740,50 @@ func (db *DB) annotate(ctx context.Context, ms []vuln.Match) error {
 	}
 	return nil
 }
+
+// ScanOverlay is Scan against the database and an overlay of records of
+// the caller's own (an organisation's imported advisories): the overlay's
+// matches join the database's, one per vulnerability and package, and
+// take the database's KEV and EPSS data. The coverage is the database's:
+// an overlay of a few records says nothing of what the others lack.
+func (db *DB) ScanOverlay(ctx context.Context, pkgs []vuln.Package, overlay *DB) ([]vuln.Match, []vuln.Coverage, error) {
+	ms, cov, err := db.Scan(ctx, pkgs)
+	if err != nil || overlay == nil {
+		return ms, cov, err
+	}
+	extra, _, err := overlay.Scan(ctx, pkgs)
+	if err != nil || len(extra) == 0 {
+		return ms, cov, err
+	}
+	st, err := db.Status()
+	if err != nil {
+		return nil, nil, err
+	}
+	if st.KEV > 0 || st.EPSS > 0 {
+		if err := db.annotate(ctx, extra); err != nil {
+			return nil, nil, err
+		}
+	}
+	return Merge(ms, extra), cov, nil
+}
+
+// Merge joins two sets of matches into one per vulnerability and package
+// (by ID or alias), sorted by package reference and ID.
+func Merge(a, b []vuln.Match) []vuln.Match {
+	byRef := map[string][]vuln.Match{}
+	var refs []string
+	for _, m := range slices.Concat(a, b) {
+		if _, ok := byRef[m.Ref]; !ok {
+			refs = append(refs, m.Ref)
+		}
+		byRef[m.Ref] = append(byRef[m.Ref], m)
+	}
+	sort.Strings(refs)
+	var out []vuln.Match
+	for _, r := range refs {
+		ms := mergeAliases(dedupe(byRef[r]))
+		sort.SliceStable(ms, func(i, j int) bool { return ms[i].ID < ms[j].ID })
+		out = append(out, ms...)
+	}
+	return out
+}

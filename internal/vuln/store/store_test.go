@@ -700,3 +700,15 @@ func TestImportFollowsLinks(t *testing.T) {
 		t.Errorf("records %d, want 2 (the folder's and the linked folder's; stats %+v)", st.Records, st)
 	}
 }
+
+// TestMerge: an overlay's match of a vulnerability the database found
+// too, under another ID that aliases it, is reported once per package;
+// one of another package stays.
+func TestMerge(t *testing.T) {
+	base := []vuln.Match{{Ref: "a", ID: "CVE-2024-1", Aliases: []string{"GHSA-x"}, Confidence: vuln.ConfidenceHigh}}
+	extra := []vuln.Match{{Ref: "a", ID: "GHSA-x", Aliases: []string{"CVE-2024-1"}, Confidence: vuln.ConfidenceHigh}, {Ref: "b", ID: "GHSA-x", Confidence: vuln.ConfidenceHigh}}
+	got := Merge(base, extra)
+	if len(got) != 2 || got[0].Ref != "a" || got[0].ID != "GHSA-x" || len(got[0].Aliases) != 1 || got[0].Aliases[0] != "CVE-2024-1" || got[1].Ref != "b" {
+		t.Errorf("merged: %+v", got)
+	}
+}

@@ -1,0 +1,63 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/advisory"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/model"
+)
+
+// Touched says which subjects of a device model ("device" for its
+// identity, else a component's ID) the records of this App's database
+// can reach: a match of a component's SBOM, or an advisory naming the
+// device or a component. It is the cheap half of a health check, for
+// deciding which devices a new advisory makes worth assessing again; an
+// SBOM that cannot be read touches nothing here, and its assessment says
+// so.
+func (a *App) Touched(ctx context.Context, file string) ([]string, error) {
+	dev, err := model.Load(file)
+	if err != nil {
+		return nil, err
+	}
+	d, release, err := a.acquire()
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	docs, err := sbomEvidence(ctx, dev, evidence.NewSet())
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, c := range dev.Components {
+		doc, ok := docs[c.ID]
+		if !ok {
+			continue
+		}
+		ms, _, err := d.db.Scan(ctx, packages(doc))
+		if err != nil {
+			return nil, fmt.Errorf("matching the SBOM of %s: %w", c.ID, damaged(err))
+		}
+		if len(ms) > 0 {
+			out = append(out, c.ID)
+		}
+	}
+	advs, err := d.db.Advisories(ctx)
+	if err != nil || len(advs) == 0 {
+		return out, damaged(err)
+	}
+	m := advisory.NewMatcher(advs)
+	if len(m.Match(advisory.Device{Vendor: dev.Identity.Manufacturer, Product: strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model), Version: dev.Identity.Version})) > 0 {
+		out = append(out, "device")
+	}
+	for _, c := range dev.Components {
+		if c.Role != "non-device" && len(m.Match(advisory.Device{Vendor: dev.Identity.Manufacturer, Product: c.Name, Version: c.Version})) > 0 && !slices.Contains(out, c.ID) {
+			out = append(out, c.ID)
+		}
+	}
+	return out, nil
+}
