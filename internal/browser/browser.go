@@ -53,7 +53,7 @@ func Path() (string, error) {
 }
 
 // start launches a headless browser with one empty tab.
-func start(parent context.Context) (context.Context, context.CancelFunc, error) {
+func start(parent context.Context, more ...chromedp.ExecAllocatorOption) (context.Context, context.CancelFunc, error) {
 	path, err := Path()
 	if err != nil {
 		return nil, nil, err
@@ -67,6 +67,7 @@ func start(parent context.Context) (context.Context, context.CancelFunc, error) 
 		chromedp.Flag("no-pings", true),
 		chromedp.Flag("dns-prefetch-disable", true),
 	)
+	opts = append(opts, more...)
 	if os.Geteuid() == 0 {
 		// Chromium refuses to start its sandbox as root.
 		opts = append(opts, chromedp.NoSandbox)
@@ -142,22 +143,7 @@ func Open(parent context.Context, html []byte, width, height int64) (*Visit, err
 	v := &Visit{}
 	var mu sync.Mutex
 	add := func(list *[]string, s string) { mu.Lock(); *list = append(*list, s); mu.Unlock() }
-	if err := chromedp.Listen(ctx, func(ev any) {
-		switch e := ev.(type) {
-		case *network.EventRequestWillBeSent:
-			add(&v.Requests, e.Request.URL)
-		case *runtime.EventConsoleAPICalled:
-			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
-				add(&v.Console, string(e.Type)+": "+args(e.Args))
-			}
-		case *runtime.EventExceptionThrown:
-			add(&v.Console, "exception: "+e.ExceptionDetails.Text)
-		case *log.EventEntryAdded:
-			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
-				add(&v.Console, string(e.Entry.Level)+": "+e.Entry.Text+" "+e.Entry.URL)
-			}
-		}
-	}); err != nil {
+	if err := watch(ctx, func(u string) { add(&v.Requests, u) }, func(s string) { add(&v.Console, s) }); err != nil {
 		return nil, err
 	}
 	err = chromedp.Do(ctx,
@@ -185,6 +171,28 @@ func Open(parent context.Context, html []byte, width, height int64) (*Visit, err
 	mu.Lock()
 	defer mu.Unlock()
 	return v, nil
+}
+
+// watch calls request with the URL of every request the tab makes, and
+// console with every console error and warning, uncaught exception and
+// error entry of the browser's own log.
+func watch(ctx context.Context, request, console func(string)) error {
+	return chromedp.Listen(ctx, func(ev any) {
+		switch e := ev.(type) {
+		case *network.EventRequestWillBeSent:
+			request(e.Request.URL)
+		case *runtime.EventConsoleAPICalled:
+			if e.Type == runtime.ConsoleAPICalledTypeError || e.Type == runtime.ConsoleAPICalledTypeWarning || e.Type == runtime.ConsoleAPICalledTypeAssert {
+				console(string(e.Type) + ": " + args(e.Args))
+			}
+		case *runtime.EventExceptionThrown:
+			console("exception: " + e.ExceptionDetails.Text)
+		case *log.EventEntryAdded:
+			if e.Entry.Level == log.EntryLevelError || e.Entry.Level == log.EntryLevelWarning {
+				console(string(e.Entry.Level) + ": " + e.Entry.Text + " " + e.Entry.URL)
+			}
+		}
+	})
 }
 
 func args(as []*runtime.RemoteObject) string {

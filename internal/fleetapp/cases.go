@@ -45,6 +45,12 @@ type CaseInput struct {
 	ReviewDue     *time.Time `json:"reviewDue,omitempty"`
 }
 
+// EventKind is how a person classified an event (vigilance.Kind).
+type EventKind = vigilance.Kind
+
+// EventKinds are every kind of event that starts reporting clocks.
+func EventKinds() []EventKind { return vigilance.Kinds() }
+
 // Case types.
 const (
 	EventCase    = "event"

@@ -40,6 +40,7 @@ type (
 	AuditCheck   = fleet.Verification
 	Version      = fleet.Version
 	DeviceFilter = fleet.DeviceFilter
+	DayReadiness = fleet.DayReadiness
 )
 
 // Roles.
@@ -359,6 +360,22 @@ func (f *Fleet) DeletePolicy(ctx context.Context, by Actor, name string) (int, e
 // queues every device's assessment; an empty body withdraws it.
 func (f *Fleet) PutWaivers(ctx context.Context, by Actor, body []byte) (Version, int, error) {
 	return f.putOrgFile(ctx, by, "waivers", body)
+}
+
+// Waivers is the organisation's waiver file, newest version; with none,
+// an empty list.
+func (f *Fleet) Waivers(ctx context.Context, by Actor) ([]byte, error) {
+	vs, err := f.OrgFiles(ctx, by, true)
+	if err != nil {
+		return nil, err
+	}
+	body := []byte("waivers: []\n")
+	for _, v := range vs {
+		if v.Kind == "waivers" {
+			body = v.Body
+		}
+	}
+	return body, nil
 }
 
 // OrgFiles lists the organisation's policies and waivers, newest

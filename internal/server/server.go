@@ -24,6 +24,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/dashboard"
 	"github.com/mdcheck/mdcheck/internal/fleetapp"
 )
 
@@ -72,7 +73,7 @@ var routes = []route{
 	{Method: "PUT", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of a policy (application/yaml, as check --policy reads it); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putPolicy},
 	{Method: "DELETE", Pattern: "/api/v1/policies/{name}", Role: fleetapp.RoleAdmin, Summary: "Withdraw a policy; every device is assessed again", Status: 200, handler: deletePolicy},
 	{Method: "GET", Pattern: "/api/v1/waivers", Role: fleetapp.RoleViewer, Summary: "The organisation's waiver file, newest version, as YAML (waivers: [] when there is none)", Status: 200, handler: getWaivers},
-	{Method: "PUT", Pattern: "/api/v1/waivers", Role: fleetapp.RoleAdmin, Summary: "Upload a new version of the waiver file (application/yaml, as check --waivers reads it: findings set aside and threats accepted, each with reason, owner and expiry; empty: none); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putWaivers},
+	{Method: "PUT", Pattern: "/api/v1/waivers", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the waiver file (application/yaml, as check --waivers reads it: findings set aside and threats accepted, each with reason, owner and expiry; empty: none); every device is assessed again", Body: "application/yaml", MaxBody: 1 << 20, Status: 201, handler: putWaivers},
 	{Method: "POST", Pattern: "/api/v1/session", Summary: `Log a browser in with a token (JSON {"token": "..."}): sets the session cookie (HttpOnly, Secure, SameSite=Strict, 12 hours) and returns the CSRF token that changing requests repeat in X-CSRF-Token`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: login},
 	{Method: "DELETE", Pattern: "/api/v1/session", Role: fleetapp.RoleViewer, Summary: "Log the browser out: ends the session and clears its cookie", Status: 204, handler: logout},
 	{Method: "DELETE", Pattern: "/api/v1/tokens/{id}", Role: fleetapp.RoleAdmin, Summary: "Revoke a token of the organisation", Status: 204, handler: revokeToken},
@@ -130,7 +131,13 @@ func New(cfg Config) *Server {
 	for _, rt := range routes {
 		r.Method(rt.Method, rt.Pattern, s.handle(rt))
 	}
+	dash := dashboard.New(cfg.Fleet, cfg.Log, func() { s.kick(); s.poke() })
+	dash.Mount(r)
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			dash.NotFound(w, r)
+			return
+		}
 		problem(w, r, 404, "Not found", "no such route: "+r.URL.Path)
 	})
 	r.MethodNotAllowed(func(w http.ResponseWriter, r *http.Request) {
@@ -226,7 +233,7 @@ func (s *Server) handle(rt route) http.HandlerFunc {
 }
 
 // sessionCookie is the browser session's cookie.
-const sessionCookie = "mdcheck_session"
+const sessionCookie = dashboard.SessionCookie
 
 // authenticate is who makes a request: a bearer token, or a browser
 // session whose changing requests repeat its CSRF token. It returns a
@@ -271,8 +278,7 @@ func login(s *Server, w http.ResponseWriter, r *http.Request, _ fleetapp.Actor) 
 	} else if err != nil {
 		return err
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: secret, Path: "/", Expires: expires, MaxAge: int(fleetapp.SessionTTL.Seconds()),
-		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	dashboard.SetSession(w, secret, csrf, expires)
 	writeJSON(w, 201, map[string]any{"csrf": csrf, "expires": expires})
 	return nil
 }
@@ -283,7 +289,7 @@ func logout(s *Server, w http.ResponseWriter, r *http.Request, _ fleetapp.Actor)
 			return err
 		}
 	}
-	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+	dashboard.SetSession(w, "", "", time.Unix(0, 0))
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
@@ -509,15 +515,9 @@ func deletePolicy(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp
 }
 
 func getWaivers(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {
-	vs, err := s.cfg.Fleet.OrgFiles(r.Context(), by, true)
+	body, err := s.cfg.Fleet.Waivers(r.Context(), by)
 	if err != nil {
 		return err
-	}
-	body := []byte("waivers: []\n") // none
-	for _, v := range vs {
-		if v.Kind == "waivers" {
-			body = v.Body
-		}
 	}
 	w.Header().Set("Content-Type", "application/yaml")
 	w.Write(body)
@@ -580,10 +580,7 @@ func importAdvisory(s *Server, w http.ResponseWriter, r *http.Request, by fleeta
 	return s.upload(w, r, func(body []byte) (any, error) {
 		a, err := s.cfg.Fleet.ImportAdvisory(r.Context(), by, body)
 		if err == nil {
-			select {
-			case s.watch <- struct{}{}:
-			default:
-			}
+			s.poke()
 		}
 		return a, err
 	})
@@ -760,6 +757,14 @@ func revokeToken(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.
 	}
 	w.WriteHeader(http.StatusNoContent)
 	return nil
+}
+
+// poke wakes the monitor, which re-matches imported advisories.
+func (s *Server) poke() {
+	select {
+	case s.watch <- struct{}{}:
+	default:
+	}
 }
 
 // kick wakes the assessment workers.

@@ -434,7 +434,7 @@ func TestRoutePolicy(t *testing.T) {
 			want = "" // logging in is how a browser gets its rights
 		case r.Pattern == "/api/v1/session":
 			want = fleetapp.RoleViewer // anyone may log out
-		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), strings.HasPrefix(r.Pattern, "/api/v1/webhooks"), r.Method != "GET" && (strings.HasPrefix(r.Pattern, "/api/v1/policies") || r.Pattern == "/api/v1/waivers"):
+		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), strings.HasPrefix(r.Pattern, "/api/v1/webhooks"), r.Method != "GET" && strings.HasPrefix(r.Pattern, "/api/v1/policies"):
 			want = fleetapp.RoleAdmin
 		case r.Method != "GET":
 			want = fleetapp.RoleAssessor
@@ -456,12 +456,16 @@ func TestBrowserSession(t *testing.T) {
 	var login struct{ CSRF string }
 	json.Unmarshal(b, &login)
 	cookies := res.Cookies()
-	if res.StatusCode != 201 || login.CSRF == "" || len(cookies) != 1 {
+	if res.StatusCode != 201 || login.CSRF == "" || len(cookies) != 2 || cookies[0].Name != sessionCookie || cookies[1].Value != login.CSRF {
 		t.Fatalf("login: %d %s %v", res.StatusCode, b, cookies)
 	}
+	// The session's cookie, and the CSRF token's for the dashboard's
+	// forms.
 	c := cookies[0]
-	if !c.HttpOnly || !c.Secure || c.SameSite != http.SameSiteStrictMode || c.Value == tok {
-		t.Errorf("cookie %+v", c)
+	for _, k := range cookies {
+		if !k.HttpOnly || !k.Secure || k.SameSite != http.SameSiteStrictMode || k.Value == tok {
+			t.Errorf("cookie %+v", k)
+		}
 	}
 	with := func(method, path, csrf, body string) int {
 		req, _ := http.NewRequest(method, e.srv.URL+path, strings.NewReader(body))
@@ -1163,6 +1167,40 @@ func TestOverview(t *testing.T) {
 	}
 }
 
+// receiver registers, with the admin token, a webhook on loopback that
+// keeps what it receives, checking each signature; received returns it.
+func (e *env) receiver(admin string) (received func() []string) {
+	t := e.t
+	var mu sync.Mutex
+	var got []string
+	var secret string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Mdcheck-Signature") != fleetapp.Sign(secret, r.Header.Get("X-Mdcheck-Timestamp"), body) {
+			t.Errorf("a signature that does not verify: %s", r.Header.Get("X-Mdcheck-Signature"))
+			w.WriteHeader(400)
+			return
+		}
+		got = append(got, string(body))
+	}))
+	t.Cleanup(recv.Close)
+	res, b := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "`+recv.URL+`/hook"}`)
+	var hook fleetapp.Webhook
+	if json.Unmarshal(b, &hook); res.StatusCode != 201 {
+		t.Fatalf("webhook: %d %s", res.StatusCode, b)
+	}
+	mu.Lock()
+	secret = hook.Secret
+	mu.Unlock()
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), got...)
+	}
+}
+
 // TestImportedAdvisoryReachesTheFleet: an advisory imported through the
 // API joins the organisation's assessments. One re-match queues the
 // device it reaches and not the other; the new assessment carries the
@@ -1190,23 +1228,7 @@ func TestImportedAdvisoryReachesTheFleet(t *testing.T) {
 	before := map[string]int{}
 	before[pump], _ = count(pump)
 	before[pacemaker], _ = count(pacemaker)
-	var mu sync.Mutex
-	var got []string
-	var secret string
-	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Header.Get("X-Mdcheck-Signature") != fleetapp.Sign(secret, r.Header.Get("X-Mdcheck-Timestamp"), body) {
-			t.Errorf("a signature that does not verify: %s", r.Header.Get("X-Mdcheck-Signature"))
-		}
-		got = append(got, string(body))
-	}))
-	defer recv.Close()
-	_, b := e.do("POST", "/api/v1/webhooks", admin, "application/json", `{"url": "`+recv.URL+`/hook"}`)
-	var hook fleetapp.Webhook
-	json.Unmarshal(b, &hook)
-	secret = hook.Secret
+	received := e.receiver(admin)
 
 	if res, b := e.do("POST", "/api/v1/advisories", admin, "application/json", string(osvRecord)); res.StatusCode != 201 {
 		t.Fatalf("import: %d %s", res.StatusCode, b)
@@ -1226,15 +1248,13 @@ func TestImportedAdvisoryReachesTheFleet(t *testing.T) {
 		}
 	}
 	d := fleetapp.DefaultDelivery()
-	for i := 0; i < 20 && len(got) == 0; i++ {
+	for i := 0; i < 20 && len(received()) == 0; i++ {
 		e.fleet.Deliver(ctx, d)
 		time.Sleep(5 * time.Millisecond)
 	}
-	mu.Lock()
-	if len(got) != 1 || !strings.Contains(got[0], "GHSA-5crp-9r3c-p9vr") || !strings.Contains(got[0], pump) {
+	if got := received(); len(got) != 1 || !strings.Contains(got[0], "GHSA-5crp-9r3c-p9vr") || !strings.Contains(got[0], pump) {
 		t.Errorf("notifications received: %v", got)
 	}
-	mu.Unlock()
 	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
 		t.Errorf("a second re-match queued %d (%v)", n, err)
 	}
