@@ -79,6 +79,91 @@ func examples(root string) ([]example, error) {
 	return out, nil
 }
 
+// advisories is the folder of OSV records a day of advisories is taken
+// from.
+var advisories string
+
+// day is a day of advisories: up to n OSV records from the folder's
+// subfolders, in name order (the curated ones, which hit the examples'
+// SBOMs, first).
+func day(n int) ([][]byte, error) {
+	var out [][]byte
+	for _, sub := range []string{"ghsa-curated", "go-vulndb", "pypa", "oss-fuzz"} {
+		names, err := filepath.Glob(filepath.Join(advisories, sub, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if len(out) == n {
+				return out, nil
+			}
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
+}
+
+// readAll reads every stored file of every device, as a re-match must at
+// least, and returns how many bytes.
+func readAll(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ids []string) (int64, error) {
+	var n int64
+	for _, id := range ids {
+		vs, err := f.Files(ctx, by, id)
+		if err != nil {
+			return 0, err
+		}
+		for _, v := range vs {
+			n += int64(len(v.Body))
+		}
+	}
+	return n, nil
+}
+
+// rematch imports a day of advisories and times the re-match of the
+// whole fleet against them, beside the time to merely read every stored
+// file (before and after it, in the same run).
+func rematch(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ids []string, store string) error {
+	docs, err := day(100)
+	if err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		fmt.Printf("| %s | re-match | skipped: no OSV records under %s |\n", store, advisories)
+		return nil
+	}
+	start := time.Now()
+	size, err := readAll(ctx, f, by, ids)
+	if err != nil {
+		return err
+	}
+	read1 := time.Since(start)
+	for _, d := range docs {
+		if _, err := f.ImportAdvisory(ctx, by, d); err != nil {
+			return err
+		}
+	}
+	start = time.Now()
+	queued, err := f.Rematch(ctx)
+	if err != nil {
+		return err
+	}
+	match := time.Since(start)
+	start = time.Now()
+	if _, err := readAll(ctx, f, by, ids); err != nil {
+		return err
+	}
+	read2 := time.Since(start)
+	floor := (read1 + read2) / 2
+	fmt.Printf("| %s | re-match after %d advisories | %.1f s (%d of %d devices queued); reading every stored file (%.0f MiB) %.1f s and %.1f s: %.2fx |\n", store,
+		len(docs), match.Seconds(), queued, len(ids), float64(size)/(1<<20), read1.Seconds(), read2.Seconds(), match.Seconds()/floor.Seconds())
+	return nil
+}
+
 func main() {
 	dsn := flag.String("db", "", "store DSN (default: a new SQLite file in a temporary folder)")
 	devices := flag.Int("devices", 10_000, "devices to load")
@@ -88,6 +173,7 @@ func main() {
 	flag.IntVar(&workers, "workers", 2, "assessments run at once")
 	flag.BoolVar(&assess, "assess", false, "upload every device's files, assess the whole fleet (timed) and measure the overview")
 	root := flag.String("root", ".", "the repository, for examples/")
+	flag.StringVar(&advisories, "advisories", "../shared/data/osv", "OSV records, for the re-match after a day of advisories (with -assess; skipped when absent)")
 	flag.Parse()
 	if err := run(*dsn, *devices, *requests, *clients, *uploads, *root); err != nil {
 		fmt.Fprintln(os.Stderr, "fleet:", err)
@@ -261,6 +347,9 @@ func run(dsn string, devices, requests, clients, uploads int, root string) error
 		}
 		fmt.Printf("| %s | overview | p50 %.1f ms, p99 %.1f ms, max %.1f ms over %d requests from %d clients |\n", store,
 			ms(lat[len(lat)/2]), ms(lat[len(lat)*99/100]), ms(lat[len(lat)-1]), len(lat), clients)
+		if err := rematch(ctx, f, by, ids, store); err != nil {
+			return err
+		}
 	}
 	sorted := slices.Clone(ids)
 	sort.Strings(sorted)

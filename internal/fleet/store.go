@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -164,6 +165,57 @@ var migrations = [][]string{
 		`ALTER TABLE advisories ADD COLUMN matched TEXT`,
 		`CREATE INDEX advisories_unmatched ON advisories (matched, id)`,
 	},
+	{
+		// The overview, kept up to date as assessments finish: each
+		// device's newest done assessment (latest), the organisation's
+		// counts of them by readiness tenth, class, missed requirement
+		// and exploited (tallies), and each day's readiness (days).
+		`CREATE TABLE latest (device_id TEXT PRIMARY KEY REFERENCES devices(id), org_id TEXT NOT NULL, assessment_id TEXT NOT NULL, readiness DOUBLE PRECISION, class TEXT NOT NULL, exploited INTEGER NOT NULL, missed TEXT NOT NULL)`,
+		`CREATE INDEX latest_exploited ON latest (org_id, exploited)`,
+		`CREATE TABLE tallies (org_id TEXT NOT NULL, name TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (org_id, name))`,
+		`CREATE TABLE days (org_id TEXT NOT NULL, day TEXT NOT NULL, total DOUBLE PRECISION NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (org_id, day))`,
+		`INSERT INTO latest (device_id, org_id, assessment_id, readiness, class, exploited, missed)
+			SELECT s.device_id, s.org_id, s.assessment_id, s.readiness, s.class, s.exploited, s.missed FROM summaries s
+			JOIN (SELECT device_id, MAX(assessment_id) AS id FROM summaries GROUP BY device_id) m ON s.assessment_id = m.id`,
+		`INSERT INTO days (org_id, day, total, n) SELECT org_id, SUBSTR(finished, 1, 10), SUM(COALESCE(readiness, 0)), COUNT(*) FROM summaries GROUP BY org_id, SUBSTR(finished, 1, 10)`,
+	},
+}
+
+// migrationSteps are the parts of migrations (by version) that SQL alone
+// does not say, run in the migration's transaction after its statements.
+var migrationSteps = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) error{
+	13: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, `SELECT org_id, readiness, class, exploited, missed FROM latest`)
+		if err != nil {
+			return err
+		}
+		counts := map[string]map[string]int{}
+		for rows.Next() {
+			var org string
+			var l Latest
+			var readiness sql.NullFloat64
+			var missed string
+			if err := rows.Scan(&org, &readiness, &l.Class, &l.Exploited, &missed); err != nil {
+				rows.Close()
+				return err
+			}
+			l.Readiness, l.Missed = readiness.Float64, splitMissed(missed)
+			if counts[org] == nil {
+				counts[org] = map[string]int{}
+			}
+			l.tally(counts[org], 1)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for org, c := range counts {
+			if err := s.addTallies(ctx, tx, org, c); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -183,6 +235,11 @@ func (s *Store) migrate(ctx context.Context) error {
 					blob = "BYTEA"
 				}
 				if _, err := tx.ExecContext(ctx, strings.ReplaceAll(st, "{blob}", blob)); err != nil {
+					return fmt.Errorf("migration %d: %w", v, err)
+				}
+			}
+			if step := migrationSteps[v]; step != nil {
+				if err := step(ctx, s, tx); err != nil {
 					return fmt.Errorf("migration %d: %w", v, err)
 				}
 			}
@@ -725,6 +782,13 @@ func (s *Store) finish(ctx context.Context, a Assessment, status string, report 
 				a.ID, a.Org, a.Device, rd, st, sum.Class, sum.Exploited, strings.Join(sum.Missed, ",")); err != nil {
 				return err
 			}
+			l := Latest{Summary: sum}
+			if readiness != nil {
+				l.Readiness = *readiness
+			}
+			if err := s.newest(ctx, tx, a, l, st); err != nil {
+				return err
+			}
 		}
 		return s.appendAudit(ctx, tx, System, a.Org, "assessment."+status, "assessment/"+a.ID, digest([]byte(a.ID)), digest(report))
 	})
@@ -883,46 +947,57 @@ func (s *Store) Advisory(ctx context.Context, org, id string) (Advisory, error) 
 	return a, err
 }
 
-// Unmatched lists up to limit imported advisories, of every
-// organisation, not yet matched against the fleet, oldest first; their
-// documents are read with Advisory.
+// Unmatched lists up to limit imported advisories not yet matched
+// against the fleet, oldest first, with their documents: those of the
+// organisation of the oldest, so that one pass over its fleet matches
+// them all.
 func (s *Store) Unmatched(ctx context.Context, limit int) ([]Advisory, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+advisoryColumns+` FROM advisories WHERE matched IS NULL ORDER BY id LIMIT ?`), limit)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT `+advisoryColumns+`, body FROM advisories WHERE matched IS NULL AND org_id =
+		(SELECT org_id FROM advisories WHERE matched IS NULL ORDER BY id LIMIT 1) ORDER BY id LIMIT ?`), limit)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []Advisory
 	for rows.Next() {
-		a, err := scanAdvisory(rows)
+		var body []byte
+		a, err := scanAdvisory(rows, &body)
 		if err != nil {
 			return nil, err
 		}
+		a.Body = body
 		out = append(out, a)
 	}
 	return out, rows.Err()
 }
 
-// Matched records that an advisory was matched against its
-// organisation's fleet and queues an assessment of each device it hit,
-// in one transaction: a stop before it leaves the advisory unmatched.
-func (s *Store) Matched(ctx context.Context, a Advisory, devices []string) ([]Assessment, error) {
+// Matched records that advisories of one organisation were matched
+// against its fleet and queues an assessment of each device they hit, in
+// one transaction: a stop before it leaves them unmatched. An advisory
+// another server matched meanwhile is ErrConflict, and nothing changes.
+func (s *Store) Matched(ctx context.Context, org string, advs []Advisory, devices []string) ([]Assessment, error) {
 	var out []Assessment
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		out = out[:0]
 		st := s.stamp()
-		res, err := tx.ExecContext(ctx, s.q(`UPDATE advisories SET matched = ? WHERE org_id = ? AND id = ? AND matched IS NULL`), st, a.Org, a.ID)
-		if err != nil {
-			return err
+		by := Actor{Token: System.Token, Org: org}
+		hit := digest([]byte(strings.Join(devices, "\n")))
+		for _, a := range advs {
+			res, err := tx.ExecContext(ctx, s.q(`UPDATE advisories SET matched = ? WHERE org_id = ? AND id = ? AND matched IS NULL`), st, org, a.ID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return ErrConflict // another server matched it
+			}
+			if err := s.appendAudit(ctx, tx, by, org, "advisory.match", "advisory/"+a.ID, "", hit); err != nil {
+				return err
+			}
 		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return ErrConflict // another server matched it
-		}
-		by := Actor{Token: System.Token, Org: a.Org}
 		for _, d := range devices {
-			model, _, err := s.deviceTx(ctx, tx, a.Org, d)
+			model, _, err := s.deviceTx(ctx, tx, org, d)
 			if errors.Is(err, ErrNotFound) {
 				continue // deleted meanwhile
 			} else if err != nil {
@@ -934,7 +1009,7 @@ func (s *Store) Matched(ctx context.Context, a Advisory, devices []string) ([]As
 			}
 			out = append(out, q)
 		}
-		return s.appendAudit(ctx, tx, by, a.Org, "advisory.match", "advisory/"+a.ID, "", digest([]byte(strings.Join(devices, "\n"))))
+		return nil
 	})
 	return out, err
 }
@@ -1130,6 +1205,132 @@ type Latest struct {
 	Summary
 }
 
+// splitMissed reads a stored list of missed requirements.
+func splitMissed(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+// tally counts l, times n (1 or -1), into the overview's tallies: its
+// readiness tenth, class, missed requirements, whether it has exploited
+// vulnerabilities, and the device itself.
+func (l Latest) tally(c map[string]int, n int) {
+	class := l.Class
+	if class == "" {
+		class = "undecided"
+	}
+	c["assessed"] += n
+	c[fmt.Sprintf("readiness:%d", min(max(int(l.Readiness/10), 0), 9))] += n
+	c["class:"+class] += n
+	for _, m := range l.Missed {
+		c["missed:"+m] += n
+	}
+	if l.Exploited > 0 {
+		c["exploited"] += n
+	}
+}
+
+// addTallies adds counts to an organisation's tallies, in one statement.
+func (s *Store) addTallies(ctx context.Context, tx *sql.Tx, org string, c map[string]int) error {
+	names := make([]string, 0, len(c))
+	for k, n := range c {
+		if n != 0 {
+			names = append(names, k)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	var q strings.Builder
+	args := make([]any, 0, 3*len(names))
+	q.WriteString(`INSERT INTO tallies (org_id, name, n) VALUES `)
+	for i, k := range names {
+		if i > 0 {
+			q.WriteString(", ")
+		}
+		q.WriteString("(?, ?, ?)")
+		args = append(args, org, k, c[k])
+	}
+	q.WriteString(` ON CONFLICT (org_id, name) DO UPDATE SET n = tallies.n + excluded.n`)
+	_, err := tx.ExecContext(ctx, s.q(q.String()), args...)
+	return err
+}
+
+// newest makes a done assessment its device's newest, unless a newer one
+// is already (an older assessment that finished late), and moves the
+// overview's tallies and the day's readiness with it.
+func (s *Store) newest(ctx context.Context, tx *sql.Tx, a Assessment, l Latest, st string) error {
+	c := map[string]int{}
+	var prev Latest
+	var prevID, missed string
+	var readiness sql.NullFloat64
+	err := tx.QueryRowContext(ctx, s.q(`SELECT assessment_id, readiness, class, exploited, missed FROM latest WHERE device_id = ?`), a.Device).Scan(&prevID, &readiness, &prev.Class, &prev.Exploited, &missed)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		_, err = tx.ExecContext(ctx, s.q(`INSERT INTO latest (device_id, org_id, assessment_id, readiness, class, exploited, missed) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			a.Device, a.Org, a.ID, l.Readiness, l.Class, l.Exploited, strings.Join(l.Missed, ","))
+	case err != nil:
+	case prevID > a.ID:
+		// A newer assessment is the device's newest already.
+	default:
+		prev.Readiness, prev.Missed = readiness.Float64, splitMissed(missed)
+		prev.tally(c, -1)
+		_, err = tx.ExecContext(ctx, s.q(`UPDATE latest SET assessment_id = ?, readiness = ?, class = ?, exploited = ?, missed = ? WHERE device_id = ?`),
+			a.ID, l.Readiness, l.Class, l.Exploited, strings.Join(l.Missed, ","), a.Device)
+	}
+	if err != nil {
+		return err
+	}
+	if prevID <= a.ID {
+		l.tally(c, 1)
+		if err := s.addTallies(ctx, tx, a.Org, c); err != nil {
+			return err
+		}
+	}
+	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO days (org_id, day, total, n) VALUES (?, ?, ?, 1) ON CONFLICT (org_id, day) DO UPDATE SET total = days.total + excluded.total, n = days.n + 1`),
+		a.Org, st[:10], l.Readiness)
+	return err
+}
+
+// Tallies are an organisation's overview counts by name (readiness:N,
+// class:C, missed:REQUIREMENT, exploited, assessed).
+func (s *Store) Tallies(ctx context.Context, org string) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT name, n FROM tallies WHERE org_id = ? AND n <> 0`), org)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var k string
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, err
+		}
+		out[k] = n
+	}
+	return out, rows.Err()
+}
+
+// MostExploited lists up to limit devices of org whose newest done
+// assessment has open findings on known-exploited vulnerabilities, most
+// first.
+func (s *Store) MostExploited(ctx context.Context, org string, limit int) ([]Latest, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT d.id, d.name, d.site, l.exploited FROM latest l JOIN devices d ON d.id = l.device_id
+		WHERE l.org_id = ? AND l.exploited > 0 ORDER BY l.exploited DESC, d.id LIMIT ?`), org, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (Latest, error) {
+		var l Latest
+		err := r.Scan(&l.Device, &l.Name, &l.Site, &l.Exploited)
+		return l, err
+	})
+}
+
 // LatestDone lists, for each device of org, its newest done assessment
 // (devices never assessed are left out).
 func (s *Store) LatestDone(ctx context.Context, org string) ([]Latest, error) {
@@ -1157,14 +1358,17 @@ func (s *Store) LatestDone(ctx context.Context, org string) ([]Latest, error) {
 // DailyReadiness is the organisation's mean readiness of the
 // assessments done on each day since since (UTC), oldest first.
 func (s *Store) DailyReadiness(ctx context.Context, org string, since time.Time) ([]DayReadiness, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT SUBSTR(finished, 1, 10), AVG(readiness), COUNT(*) FROM summaries
-		WHERE org_id = ? AND finished >= ? GROUP BY SUBSTR(finished, 1, 10) ORDER BY 1`), org, since.UTC().Format(stampLayout))
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT day, total, n FROM days WHERE org_id = ? AND day >= ? ORDER BY day`), org, since.UTC().Format("2006-01-02"))
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(r scanner) (DayReadiness, error) {
 		var d DayReadiness
-		err := r.Scan(&d.Day, &d.Readiness, &d.Assessments)
+		var total float64
+		err := r.Scan(&d.Day, &total, &d.Assessments)
+		if d.Assessments > 0 {
+			d.Readiness = total / float64(d.Assessments)
+		}
 		return d, err
 	})
 }

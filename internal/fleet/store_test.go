@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -523,14 +524,14 @@ func testAdvisories(t *testing.T, s *Store) {
 	// for each device named that is the organisation's.
 	d, _, _ := s.CreateDevice(ctx, a, "pump", []byte(model))
 	other, _, _ := s.CreateDevice(ctx, b, "pump", []byte(model))
-	if un, err := s.Unmatched(ctx, 10); err != nil || len(un) != 1 || un[0].ID != got.ID || un[0].Org != a.Org {
+	if un, err := s.Unmatched(ctx, 10); err != nil || len(un) != 1 || un[0].ID != got.ID || un[0].Org != a.Org || string(un[0].Body) != string(body) {
 		t.Fatalf("unmatched: %+v %v", un, err)
 	}
-	qs, err := s.Matched(ctx, got, []string{d.ID, other.ID})
+	qs, err := s.Matched(ctx, a.Org, []Advisory{got}, []string{d.ID, other.ID})
 	if err != nil || len(qs) != 1 || qs[0].Device != d.ID || qs[0].Status != Queued {
 		t.Errorf("matched: %+v %v", qs, err)
 	}
-	if _, err := s.Matched(ctx, got, []string{d.ID}); !errors.Is(err, ErrConflict) {
+	if _, err := s.Matched(ctx, a.Org, []Advisory{got}, []string{d.ID}); !errors.Is(err, ErrConflict) {
 		t.Errorf("matched twice: %v", err)
 	}
 	if un, _ := s.Unmatched(ctx, 10); len(un) != 0 {
@@ -645,5 +646,53 @@ func testLatest(t *testing.T, s *Store) {
 	days, err := s.DailyReadiness(ctx, a.Org, s.Now().AddDate(0, 0, -1))
 	if err != nil || len(days) != 1 || days[0].Assessments != 2 || days[0].Readiness != (r1+r2)/2 {
 		t.Errorf("trend: %+v %v", days, err)
+	}
+	// An older assessment that finishes after a newer one of the same
+	// device does not stand for it.
+	d2, _, _ := s.CreateDevice(ctx, a, "two", []byte(model))
+	_, older, _ := s.AddVersion(ctx, a, d2.ID, "model", []byte(model+"# 2\n"))
+	_, newer, _ := s.AddVersion(ctx, a, d2.ID, "model", []byte(model+"# 3\n"))
+	r3, r4 := 95.0, 5.0
+	s.FinishWith(ctx, newer, []byte(`{}`), &r3, Summary{Class: "I"}, "")
+	s.FinishWith(ctx, older, []byte(`{}`), &r4, Summary{Class: "III", Exploited: 1, Missed: []string{"Z"}}, "")
+	// Another organisation's devices count for it alone.
+	b, _ := actor(t, s, "B", Assessor)
+	_, qb, _ := s.CreateDevice(ctx, b, "b", []byte(model))
+	s.FinishWith(ctx, qb, []byte(`{}`), &r1, Summary{Class: "IIa", Missed: []string{"X"}}, "")
+	// The tallies kept as assessments finished are a recount of every
+	// device's newest done assessment.
+	for _, org := range []string{a.Org, b.Org} {
+		ls, err := s.LatestDone(ctx, org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{}
+		for _, l := range ls {
+			l.tally(want, 1)
+		}
+		for k, n := range want {
+			if n == 0 {
+				delete(want, k)
+			}
+		}
+		got, err := s.Tallies(ctx, org)
+		if err != nil || !maps.Equal(got, want) {
+			t.Errorf("tallies %v (%v), a recount %v", got, err, want)
+		}
+	}
+	// The migration that brought the tallies counts an existing store's
+	// the same way.
+	before, _ := s.Tallies(ctx, a.Org)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM tallies`); err != nil {
+			return err
+		}
+		return migrationSteps[13](ctx, s, tx)
+	})
+	if after, _ := s.Tallies(ctx, a.Org); err != nil || !maps.Equal(before, after) {
+		t.Errorf("the migration counts %v (%v), the store kept %v", after, err, before)
+	}
+	if ls, _ := s.MostExploited(ctx, a.Org, 10); len(ls) != 1 || ls[0].Device != d1.ID || ls[0].Exploited != 2 {
+		t.Errorf("most exploited: %+v", ls)
 	}
 }

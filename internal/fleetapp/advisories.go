@@ -56,28 +56,34 @@ func identify(body []byte) (id, title string) {
 	return doc.ID, doc.Summary
 }
 
-// advisoryDB imports one advisory document into a vulnerability
-// database of its own, as db import reads it, and returns an App that
-// matches against it alone; release removes it.
-func (f *Fleet) advisoryDB(ctx context.Context, body []byte) (*app.App, int, func(), error) {
+// advisoryDB imports advisory documents into a vulnerability database
+// of their own, as db import reads them, and returns an App that matches
+// against them alone, with the records read; release removes it.
+func (f *Fleet) advisoryDB(ctx context.Context, bodies ...[]byte) (*app.App, int, func(), error) {
 	dir, err := os.MkdirTemp("", "mdcheck-advisory-")
 	if err != nil {
 		return nil, 0, nil, err
 	}
 	release := func() { os.RemoveAll(dir) }
-	doc := filepath.Join(dir, "advisory.json")
-	if err := os.WriteFile(doc, body, 0o600); err != nil {
+	docs := filepath.Join(dir, "advisories")
+	err = os.Mkdir(docs, 0o700)
+	for i, b := range bodies {
+		if err == nil {
+			err = os.WriteFile(filepath.Join(docs, fmt.Sprintf("advisory-%d.json", i+1)), b, 0o600)
+		}
+	}
+	if err != nil {
 		release()
 		return nil, 0, nil, err
 	}
 	a := app.New(app.Config{DB: filepath.Join(dir, "advisory.db")})
-	st, err := a.DBImport(ctx, app.ImportOptions{Paths: []string{doc}, Strict: true})
+	st, err := a.DBImport(ctx, app.ImportOptions{Paths: []string{docs}, Strict: true})
 	if err == nil && st.Records == 0 {
 		err = app.InputError{Err: errors.New("the document holds no vulnerability record mdcheck reads (OSV, CSAF 2.0 or CVE JSON 5)")}
 	}
 	if err != nil {
 		release()
-		return nil, 0, nil, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), doc, "the advisory"))}
+		return nil, 0, nil, app.InputError{Err: errors.New(strings.ReplaceAll(err.Error(), filepath.Join(docs, "advisory-1.json"), "the advisory"))}
 	}
 	return a, st.Records, release, nil
 }
@@ -251,44 +257,40 @@ func (f *Fleet) overlay(ctx context.Context, org string) (string, error) {
 }
 
 // Rematch matches the advisories imported since the last call against
-// their organisation's fleet, a device at a time as its newest model
-// and files stand, and queues an assessment of each device an advisory
-// can reach (app.Touched): the others are not assessed again. It
-// returns how many assessments it queued. A device whose files cannot
-// be read is assessed again too: not knowing is not a miss.
+// their organisation's fleet, in one pass over its devices as their
+// newest models and files stand, and queues an assessment of each
+// device one of them can reach (app.Touched): the others are not
+// assessed again. It returns how many assessments it queued. A device
+// whose files cannot be read is assessed again too: not knowing is not a
+// miss.
 func (f *Fleet) Rematch(ctx context.Context) (int, error) {
-	advs, err := f.store.Unmatched(ctx, 50)
-	if err != nil {
-		return 0, err
-	}
 	queued := 0
-	for _, adv := range advs {
-		full, err := f.store.Advisory(ctx, adv.Org, adv.ID)
+	for {
+		advs, err := f.store.Unmatched(ctx, 200)
+		if err != nil || len(advs) == 0 {
+			return queued, err
+		}
+		bodies := make([][]byte, len(advs))
+		for i, a := range advs {
+			bodies[i] = a.Body
+		}
+		a, _, release, err := f.advisoryDB(ctx, bodies...)
+		if err != nil {
+			// Each was read at import; unreadable together means the
+			// reader changed: every device is assessed against them.
+			a, release = nil, func() {}
+		}
+		hit, err := f.touched(ctx, a, advs[0].Org)
+		release()
 		if err != nil {
 			return queued, err
 		}
-		a, _, release, err := f.advisoryDB(ctx, full.Body)
-		if err != nil {
-			// Read once at import; unreadable now means the reader
-			// changed: every device is assessed against it.
-			a = nil
-		}
-		hit, err := f.touched(ctx, a, adv.Org)
-		if release != nil {
-			release()
-		}
-		if err != nil {
-			return queued, err
-		}
-		qs, err := f.store.Matched(ctx, adv, hit)
-		if errors.Is(err, fleet.ErrConflict) {
-			continue
-		} else if err != nil {
+		qs, err := f.store.Matched(ctx, advs[0].Org, advs, hit)
+		if err != nil && !errors.Is(err, fleet.ErrConflict) {
 			return queued, err
 		}
 		queued += len(qs)
 	}
-	return queued, nil
 }
 
 // touched lists the organisation's devices that the advisory database a

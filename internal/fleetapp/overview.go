@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/fleet"
 )
@@ -26,21 +27,29 @@ type Exposed struct {
 // Overview is the fleet at a glance, from each device's newest done
 // assessment: readiness in tenths, devices by MDR class and by site, the
 // requirements missed most, the devices with known-exploited
-// vulnerabilities, and the mean readiness per day over 30 days.
+// vulnerabilities (how many, and the MostExploited with most), and the
+// mean readiness per day over 30 days.
 type Overview struct {
-	Devices   int                  `json:"devices"`
-	Assessed  int                  `json:"assessed"`
-	Readiness []Count              `json:"readiness"`
-	Classes   []Count              `json:"classes"`
-	Sites     []Count              `json:"sites"`
-	Missed    []Count              `json:"missed"`
-	Exploited []Exposed            `json:"exploited"`
-	Trend     []fleet.DayReadiness `json:"trend"`
+	Devices          int                  `json:"devices"`
+	Assessed         int                  `json:"assessed"`
+	Readiness        []Count              `json:"readiness"`
+	Classes          []Count              `json:"classes"`
+	Sites            []Count              `json:"sites"`
+	Missed           []Count              `json:"missed"`
+	ExploitedDevices int                  `json:"exploitedDevices"`
+	Exploited        []Exposed            `json:"exploited"`
+	Trend            []fleet.DayReadiness `json:"trend"`
 }
 
-// Overview is the actor's organisation's fleet at a glance.
+// MostExploited is how many devices with known-exploited
+// vulnerabilities the overview lists.
+const MostExploited = 100
+
+// Overview is the actor's organisation's fleet at a glance. Its counts
+// are kept up to date as assessments finish, so that it costs the same
+// for ten devices or a hundred thousand.
 func (f *Fleet) Overview(ctx context.Context, by Actor) (Overview, error) {
-	ls, err := f.store.LatestDone(ctx, by.Org)
+	tallies, err := f.store.Tallies(ctx, by.Org)
 	if err != nil {
 		return Overview{}, err
 	}
@@ -48,31 +57,30 @@ func (f *Fleet) Overview(ctx context.Context, by Actor) (Overview, error) {
 	if err != nil {
 		return Overview{}, err
 	}
-	o := Overview{Assessed: len(ls), Readiness: make([]Count, 10), Classes: []Count{}, Sites: []Count{}, Missed: []Count{}, Exploited: []Exposed{}}
+	o := Overview{Assessed: tallies["assessed"], ExploitedDevices: tallies["exploited"], Readiness: make([]Count, 10), Sites: []Count{}, Exploited: []Exposed{}}
 	for _, s := range sites {
 		o.Devices += s.Devices
 		o.Sites = append(o.Sites, Count{s.Name, s.Devices})
 	}
 	for i := range o.Readiness {
-		o.Readiness[i].Name = fmt.Sprintf("%d-%d%%", i*10, i*10+10)
+		o.Readiness[i] = Count{fmt.Sprintf("%d-%d%%", i*10, i*10+10), tallies[fmt.Sprintf("readiness:%d", i)]}
 	}
 	classes, missed := map[string]int{}, map[string]int{}
-	for _, l := range ls {
-		o.Readiness[min(int(l.Readiness/10), 9)].Count++
-		class := l.Class
-		if class == "" {
-			class = "undecided"
-		}
-		classes[class]++
-		for _, m := range l.Missed {
-			missed[m]++
-		}
-		if l.Exploited > 0 {
-			o.Exploited = append(o.Exploited, Exposed{l.Device, l.Name, l.Site, l.Exploited})
+	for k, n := range tallies {
+		if c, ok := strings.CutPrefix(k, "class:"); ok {
+			classes[c] = n
+		} else if m, ok := strings.CutPrefix(k, "missed:"); ok {
+			missed[m] = n
 		}
 	}
 	o.Classes, o.Missed = counts(classes, 0), counts(missed, 10)
-	sort.SliceStable(o.Exploited, func(i, j int) bool { return o.Exploited[i].Exploited > o.Exploited[j].Exploited })
+	ls, err := f.store.MostExploited(ctx, by.Org, MostExploited)
+	if err != nil {
+		return Overview{}, err
+	}
+	for _, l := range ls {
+		o.Exploited = append(o.Exploited, Exposed{l.Device, l.Name, l.Site, l.Exploited})
+	}
 	if o.Trend, err = f.store.DailyReadiness(ctx, by.Org, f.store.Now().AddDate(0, 0, -30)); err != nil {
 		return Overview{}, err
 	}

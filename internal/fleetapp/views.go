@@ -138,6 +138,12 @@ func (f *Fleet) ViewDevice(ctx context.Context, by Actor, id string, recent int)
 	return v, nil
 }
 
+// Files are the newest version of each of a device's files, bodies
+// included.
+func (f *Fleet) Files(ctx context.Context, by Actor, device string) ([]Version, error) {
+	return f.store.Files(ctx, by.Org, device)
+}
+
 // ModelFile is the name of a device's model among its files.
 const ModelFile = "device.yaml"
 

@@ -45,7 +45,7 @@ type route struct {
 
 // routes are the API.
 var routes = []route{
-	{Method: "GET", Pattern: "/api/v1/overview", Role: fleetapp.RoleViewer, Summary: "The fleet at a glance, from each device's newest done assessment: readiness in tenths, devices by MDR class and by site, the requirements missed most, the devices with known-exploited vulnerabilities, and the mean readiness per day over 30 days", Status: 200, handler: getOverview},
+	{Method: "GET", Pattern: "/api/v1/overview", Role: fleetapp.RoleViewer, Summary: "The fleet at a glance, from each device's newest done assessment: readiness in tenths, devices by MDR class and by site, the requirements missed most, how many devices have known-exploited vulnerabilities and the 100 with most, and the mean readiness per day over 30 days", Status: 200, handler: getOverview},
 	{Method: "GET", Pattern: "/api/v1/org", Role: fleetapp.RoleViewer, Summary: "The token's organisation, with its sites and how many devices each has", Status: 200, handler: getOrg},
 	{Method: "GET", Pattern: "/api/v1/devices", Role: fleetapp.RoleViewer, Summary: "List the organisation's devices; site (exact) and name (a case-insensitive part) narrow it (cursor pagination: limit, cursor)", Status: 200, handler: listDevices},
 	{Method: "PATCH", Pattern: "/api/v1/devices/{id}", Role: fleetapp.RoleAssessor, Summary: `Place a device at a site (JSON {"site": "..."}; "" for none)`, Body: "application/json", MaxBody: 4 << 10, Status: 200, handler: patchDevice},
