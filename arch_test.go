@@ -64,7 +64,7 @@ var allowed = map[string]struct {
 	"internal/vigilance":       {"domain", nil},
 	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp", "internal/dashboard"}},
 	"internal/dashboard":       {"entry", []string{"internal/app", "internal/fleetapp"}},
-	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog", "internal/vigilance", "internal/severity"}},
+	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog", "internal/vigilance", "internal/severity", "internal/vuln", "internal/vuln/store", "internal/advisory"}},
 	"internal/platform":        {"leaf", nil},
 	"internal/vexout":          {"domain", []string{"internal/vuln", "internal/jsonsafe"}},
 	"internal/sarif":           {"render", []string{"internal/catalog", "internal/report", "internal/evidence", "internal/severity", "internal/jsonsafe", "internal/vuln"}},

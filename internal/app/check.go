@@ -17,6 +17,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/policy"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vexout"
+	"github.com/mdcheck/mdcheck/internal/vuln"
 	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
@@ -80,6 +81,9 @@ type CheckResult struct {
 	// classification with every rule's trace.
 	Model          *model.Device
 	Classification *classify.Classification
+	// Packages are those of every component SBOM matched (none when
+	// vulnerabilities were not assessed).
+	Packages []vuln.Package
 	// Vulnerabilities is, for each component whose SBOM was matched, what
 	// the database holds for it and how much of the SBOM it covers (the
 	// coverage ledger); empty when vulnerabilities were not assessed.
@@ -182,7 +186,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		return nil, err
 	}
 	res.report.Inputs = checkInputs(dev, o)
-	return &CheckResult{Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev)}, nil
+	var pkgs []vuln.Package
+	if opts.Vulns != nil {
+		pkgs = opts.Vulns.Packages
+	}
+	return &CheckResult{Packages: pkgs, Report: res.report, VEX: res.vex, Publisher: res.publisher, Rules: res.rules, Model: dev, Classification: res.classification, Vulnerabilities: res.vulns, IFU: ifu.Checklist(dev)}, nil
 }
 
 // Classify applies MDR Annex VIII to the device model in file.

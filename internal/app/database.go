@@ -31,8 +31,9 @@ type Database struct {
 
 	refs    int
 	retired bool
-	// file is the database file as it was when opened.
+	// file is the database file as it was when opened; path where.
 	file os.FileInfo
+	path string
 }
 
 // Freshness is what a matching use case says about the database's age:
@@ -92,7 +93,7 @@ func (a *App) open() (*Database, error) {
 		st.Path = snapshot.Name
 	}
 	fi, _ := os.Stat(path)
-	return &Database{db: db, Status: st, Builtin: builtin, file: fi}, nil
+	return &Database{db: db, Status: st, Builtin: builtin, file: fi, path: path}, nil
 }
 
 // DataHash is the content hash of the vulnerability data matching uses
@@ -108,6 +109,18 @@ func (a *App) DataHash(ctx context.Context) (string, error) {
 	}
 	st, err := a.DBStatus(ctx)
 	return st.Hash, err
+}
+
+// DataFile is the vulnerability database file matching uses now (the
+// built-in snapshot's when it stands in), for reading it whole: a copy
+// kept to compare the next data with (store.Copy, store.Delta).
+func (a *App) DataFile() (string, error) {
+	d, release, err := a.acquire()
+	if err != nil {
+		return "", err
+	}
+	release()
+	return d.path, nil
 }
 
 // replaced reports whether the database file at path is no longer the
@@ -287,29 +300,13 @@ func (a *App) DBUpdate(ctx context.Context, o UpdateOptions) (st store.ImportSta
 		}
 	}
 	m.Note = func(s string) { o.note("%s", s) }
-	var steps []func() (feeds.Result, error)
-	if o.OSV != "" {
-		for _, eco := range o.Ecosystems {
-			steps = append(steps, func() (feeds.Result, error) { return m.OSV(ctx, o.OSV, strings.TrimSpace(eco)) })
-		}
-	}
-	if o.KEV != "" {
-		steps = append(steps, func() (feeds.Result, error) { return m.KEV(ctx, o.KEV) })
-	}
-	if o.EPSS != "" {
-		steps = append(steps, func() (feeds.Result, error) { return m.EPSS(ctx, o.EPSS) })
-	}
-	for _, p := range o.Providers {
-		steps = append(steps, func() (feeds.Result, error) { return m.CSAF(ctx, p) })
-	}
-	for _, step := range steps {
-		r, err := step()
-		if err != nil {
-			return store.ImportStats{}, leftAsItWas(err)
-		}
+	src := feeds.Sources{OSV: o.OSV, Ecosystems: o.Ecosystems, KEV: o.KEV, EPSS: o.EPSS, Providers: o.Providers}
+	if err := m.Update(ctx, src, func(r feeds.Result) {
 		if o.Fetched != nil {
 			o.Fetched(r.String())
 		}
+	}); err != nil {
+		return store.ImportStats{}, leftAsItWas(err)
 	}
 	inputs := append(m.Inputs(), o.Paths...)
 	if len(inputs) == 0 {

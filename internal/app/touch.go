@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/evidence"
@@ -51,12 +50,9 @@ func (a *App) Touched(ctx context.Context, file string) ([]string, error) {
 		return out, damaged(err)
 	}
 	m := advisory.NewMatcher(advs)
-	if len(m.Match(advisory.Device{Vendor: dev.Identity.Manufacturer, Product: strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model), Version: dev.Identity.Version})) > 0 {
-		out = append(out, "device")
-	}
-	for _, c := range dev.Components {
-		if c.Role != "non-device" && len(m.Match(advisory.Device{Vendor: dev.Identity.Manufacturer, Product: c.Name, Version: c.Version})) > 0 && !slices.Contains(out, c.ID) {
-			out = append(out, c.ID)
+	for _, s := range AdvisorySubjects(dev) {
+		if len(m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version})) > 0 && !slices.Contains(out, s.Subject) {
+			out = append(out, s.Subject)
 		}
 	}
 	return out, nil

@@ -31,6 +31,8 @@ type Vulns struct {
 	VEX []vuln.VEXStatement
 	// Data identifies the database in the report.
 	Data report.Data
+	// Packages are those of every SBOM matched, as the matcher read them.
+	Packages []vuln.Package
 }
 
 // vulnEvidence matches each readable component SBOM against the database,
@@ -50,6 +52,7 @@ func vulnEvidence(ctx context.Context, dev *model.Device, cl *classify.Classific
 			continue
 		}
 		pkgs := packages(doc)
+		v.Packages = append(v.Packages, pkgs...)
 		ms, cov, err := v.DB.ScanOverlay(ctx, pkgs, v.Overlay)
 		if err != nil {
 			return fmt.Errorf("matching the SBOM of %s: %w", c.ID, damaged(err))
@@ -106,6 +109,20 @@ func unmatchedDispositions(dev *model.Device, ev *evidence.Set) []string {
 	return out
 }
 
+// AdvisorySubjects are what advisories that name products in words are
+// matched against: the device's identity, and each of its components.
+func AdvisorySubjects(dev *model.Device) []evidence.DeviceAdvisories {
+	product := strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model)
+	subjects := []evidence.DeviceAdvisories{{Subject: "device", Path: "identity.product", Vendor: dev.Identity.Manufacturer, Product: product, Version: dev.Identity.Version}}
+	for i, c := range dev.Components {
+		if c.Role == "non-device" {
+			continue
+		}
+		subjects = append(subjects, evidence.DeviceAdvisories{Subject: c.ID, Path: fmt.Sprintf("components[%d].name", i), Vendor: dev.Identity.Manufacturer, Product: c.Name, Version: c.Version})
+	}
+	return subjects
+}
+
 // deviceAdvisories matches the device's identity and each of its
 // components by name against the advisories that name products in words
 // (CISA's ICSMA advisories and the like), with the KEV-listed CVEs of
@@ -125,15 +142,7 @@ func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evid
 	ev.MarkDeviceAdvisoriesRan()
 	m := advisory.NewMatcher(advs)
 	kev := v.DB.KEVListed()
-	product := strings.TrimSpace(dev.Identity.Product + " " + dev.Identity.Model)
-	subjects := []evidence.DeviceAdvisories{{Subject: "device", Path: "identity.product", Vendor: dev.Identity.Manufacturer, Product: product, Version: dev.Identity.Version}}
-	for i, c := range dev.Components {
-		if c.Role == "non-device" {
-			continue
-		}
-		subjects = append(subjects, evidence.DeviceAdvisories{Subject: c.ID, Path: fmt.Sprintf("components[%d].name", i), Vendor: dev.Identity.Manufacturer, Product: c.Name, Version: c.Version})
-	}
-	for _, s := range subjects {
+	for _, s := range AdvisorySubjects(dev) {
 		s.Advisories = len(advs)
 		for _, h := range m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version}) {
 			listed, err := kev.Of(ctx, h.CVEs)

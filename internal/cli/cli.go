@@ -135,7 +135,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
 	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout), newIFU(stdout), newThreats(stdout), newKeygen(stdout), newVerify(stdout), newVersion(stdout))
-	root.AddCommand(server.Commands(server.Env{Stdout: stdout, Stderr: stderr, Build: thisBuild(), VulnDB: defaultDB(), Findings: errFindings})...)
+	root.AddCommand(server.Commands(server.Env{Stdout: stdout, Stderr: stderr, Build: thisBuild(), VulnDB: defaultDB(), Mirror: defaultMirror(), Findings: errFindings})...)
 	return root
 }
 

@@ -146,6 +146,46 @@ func oneFile(feed string, changed bool) Result {
 
 // Inputs lists what the mirror holds for db import: one path per feed
 // folder present.
+// Sources are the feeds Update brings up to date; an empty URL turns one
+// off.
+type Sources struct {
+	OSV        string   // base URL of the OSV archives
+	Ecosystems []string // OSV ecosystems
+	KEV, EPSS  string
+	Providers  []string // CSAF provider metadata URLs
+}
+
+// Update brings each feed of src up to date in the mirror, in order, and
+// calls fetched, when not nil, with what each changed; it stops at the
+// first that fails.
+func (m *Mirror) Update(ctx context.Context, src Sources, fetched func(Result)) error {
+	var steps []func() (Result, error)
+	if src.OSV != "" {
+		for _, eco := range src.Ecosystems {
+			steps = append(steps, func() (Result, error) { return m.OSV(ctx, src.OSV, strings.TrimSpace(eco)) })
+		}
+	}
+	if src.KEV != "" {
+		steps = append(steps, func() (Result, error) { return m.KEV(ctx, src.KEV) })
+	}
+	if src.EPSS != "" {
+		steps = append(steps, func() (Result, error) { return m.EPSS(ctx, src.EPSS) })
+	}
+	for _, p := range src.Providers {
+		steps = append(steps, func() (Result, error) { return m.CSAF(ctx, p) })
+	}
+	for _, step := range steps {
+		r, err := step()
+		if err != nil {
+			return err
+		}
+		if fetched != nil {
+			fetched(r)
+		}
+	}
+	return nil
+}
+
 func (m *Mirror) Inputs() []string {
 	var out []string
 	for _, d := range []string{"osv", "kev", "epss", "csaf"} {

@@ -179,6 +179,13 @@ var migrations = [][]string{
 			JOIN (SELECT device_id, MAX(assessment_id) AS id FROM summaries GROUP BY device_id) m ON s.assessment_id = m.id`,
 		`INSERT INTO days (org_id, day, total, n) SELECT org_id, SUBSTR(finished, 1, 10), SUM(COALESCE(readiness, 0)), COUNT(*) FROM summaries GROUP BY org_id, SUBSTR(finished, 1, 10)`,
 	},
+	{
+		// What each device's newest done assessment matched, by the keys a
+		// vulnerability database looks packages up by (store.Keys), so
+		// that a re-match reads only the packages a new record can match.
+		`CREATE TABLE device_index (device_id TEXT NOT NULL REFERENCES devices(id), org_id TEXT NOT NULL, key TEXT NOT NULL, packages TEXT NOT NULL, PRIMARY KEY (device_id, key))`,
+		`CREATE INDEX device_index_key ON device_index (org_id, key)`,
+	},
 }
 
 // migrationSteps are the parts of migrations (by version) that SQL alone
@@ -686,7 +693,18 @@ type Summary struct {
 	Class     string
 	Exploited int
 	Missed    []string
+	// Index is what the assessment matched, by lookup key (IndexKey):
+	// kept for the device while the assessment is its newest.
+	Index map[string]string
 }
+
+// Index keys beside the packages': IndexedKey marks a device indexed;
+// SubjectKey prefixes its subjects (identity and components) that
+// advisories naming products in words are matched against.
+const (
+	IndexedKey = "i:"
+	SubjectKey = "s:"
+)
 
 // Finish records an assessment's outcome: its report, readiness and
 // summary, or why it failed.
@@ -1139,14 +1157,29 @@ func (s *Store) Case(ctx context.Context, org, id string) (Doc, error) {
 	return c, err
 }
 
+// DataSeen is the hash of the vulnerability data the store last
+// recorded (DataChanged), "" before the first.
+func (s *Store) DataSeen(ctx context.Context) (string, error) {
+	var h string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = 'vulnerability-data'`).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return h, err
+}
+
 // DataChanged records hash as the vulnerability data assessments match
 // against and, when it differs from the one recorded before, queues an
-// assessment of every device of every organisation, in one transaction.
-// It returns how many it queued; the first hash a store sees queues
+// assessment of the devices touched names (by organisation), or of every
+// device of every organisation when touched is nil, in one transaction.
+// Touched must have been worked out since the data recorded before:
+// when another is recorded, it is ErrConflict and nothing changes. It
+// returns how many it queued; the first hash a store sees queues
 // nothing.
-func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
+func (s *Store) DataChanged(ctx context.Context, since, hash string, touched map[string][]string) (int, error) {
 	queued := 0
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		queued = 0
 		var old string
 		err := tx.QueryRowContext(ctx, `SELECT value FROM settings WHERE name = 'vulnerability-data'`).Scan(&old)
 		switch {
@@ -1157,6 +1190,8 @@ func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
 			return err
 		case old == hash:
 			return nil
+		case touched != nil && old != since:
+			return ErrConflict
 		}
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE settings SET value = ? WHERE name = 'vulnerability-data'`), hash); err != nil {
 			return err
@@ -1164,24 +1199,40 @@ func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
 		if err := s.appendAudit(ctx, tx, System, "", "data.change", "vulnerability-data", old, hash); err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, `SELECT id, org_id, model_version FROM devices ORDER BY id`)
-		if err != nil {
-			return err
-		}
 		type dev struct {
 			id, org string
 			model   int
 		}
 		var ds []dev
-		for rows.Next() {
-			var d dev
-			if err := rows.Scan(&d.id, &d.org, &d.model); err != nil {
-				rows.Close()
+		if touched == nil {
+			rows, err := tx.QueryContext(ctx, `SELECT id, org_id, model_version FROM devices ORDER BY id`)
+			if err != nil {
 				return err
 			}
-			ds = append(ds, d)
+			for rows.Next() {
+				var d dev
+				if err := rows.Scan(&d.id, &d.org, &d.model); err != nil {
+					rows.Close()
+					return err
+				}
+				ds = append(ds, d)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
 		}
-		rows.Close()
+		for org, ids := range touched {
+			for _, id := range ids {
+				model, _, err := s.deviceTx(ctx, tx, org, id)
+				if errors.Is(err, ErrNotFound) {
+					continue // deleted meanwhile
+				} else if err != nil {
+					return err
+				}
+				ds = append(ds, dev{id, org, model})
+			}
+		}
 		st := s.stamp()
 		for _, d := range ds {
 			if _, err := s.queueTx(ctx, tx, Actor{Token: System.Token, Org: d.org}, d.id, d.model, st); err != nil {
@@ -1189,9 +1240,22 @@ func (s *Store) DataChanged(ctx context.Context, hash string) (int, error) {
 			}
 		}
 		queued = len(ds)
-		return rows.Err()
+		return nil
 	})
 	return queued, err
+}
+
+// Orgs lists every organisation's ID.
+func (s *Store) Orgs(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id FROM orgs ORDER BY id`)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r scanner) (string, error) {
+		var id string
+		err := r.Scan(&id)
+		return id, err
+	})
 }
 
 // Latest is, for one device, its newest done assessment as an overview
@@ -1289,10 +1353,93 @@ func (s *Store) newest(ctx context.Context, tx *sql.Tx, a Assessment, l Latest, 
 		if err := s.addTallies(ctx, tx, a.Org, c); err != nil {
 			return err
 		}
+		if err := s.index(ctx, tx, a, l.Index); err != nil {
+			return err
+		}
 	}
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO days (org_id, day, total, n) VALUES (?, ?, ?, 1) ON CONFLICT (org_id, day) DO UPDATE SET total = days.total + excluded.total, n = days.n + 1`),
 		a.Org, st[:10], l.Readiness)
 	return err
+}
+
+// index replaces a device's index with what its newest assessment
+// matched, marked indexed.
+func (s *Store) index(ctx context.Context, tx *sql.Tx, a Assessment, idx map[string]string) error {
+	if _, err := tx.ExecContext(ctx, s.q(`DELETE FROM device_index WHERE device_id = ?`), a.Device); err != nil {
+		return err
+	}
+	keys := []string{IndexedKey}
+	for k := range idx {
+		if k != IndexedKey {
+			keys = append(keys, k)
+		}
+	}
+	sort.Strings(keys)
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), 250)]
+		keys = keys[len(chunk):]
+		q := `INSERT INTO device_index (device_id, org_id, key, packages) VALUES ` + strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?), ", len(chunk)), ", ")
+		args := make([]any, 0, 4*len(chunk))
+		for _, k := range chunk {
+			p := idx[k]
+			if k == IndexedKey {
+				p = a.ID
+			}
+			args = append(args, a.Device, a.Org, k, p)
+		}
+		if _, err := tx.ExecContext(ctx, s.q(q), args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Indexed reads, of org's devices, the index rows whose key is among keys
+// (by device, the packages of each row), and, with subjects, every
+// subject row; unindexed are the devices with no index at all.
+func (s *Store) Indexed(ctx context.Context, org string, keys []string, subjects bool) (rows map[string][]string, unindexed []string, err error) {
+	rows = map[string][]string{}
+	scan := func(q string, args ...any) error {
+		rs, err := s.db.QueryContext(ctx, s.q(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rs.Close()
+		for rs.Next() {
+			var d, p string
+			if err := rs.Scan(&d, &p); err != nil {
+				return err
+			}
+			rows[d] = append(rows[d], p)
+		}
+		return rs.Err()
+	}
+	for len(keys) > 0 {
+		chunk := keys[:min(len(keys), 500)]
+		keys = keys[len(chunk):]
+		args := []any{org}
+		for _, k := range chunk {
+			args = append(args, k)
+		}
+		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...); err != nil {
+			return nil, nil, err
+		}
+	}
+	if subjects {
+		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key >= ? AND key < ?`, org, SubjectKey, "s;"); err != nil {
+			return nil, nil, err
+		}
+	}
+	rs, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM devices d WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM device_index x WHERE x.device_id = d.id AND x.key = ?) ORDER BY id`), org, IndexedKey)
+	if err != nil {
+		return nil, nil, err
+	}
+	unindexed, err = collect(rs, func(r scanner) (string, error) {
+		var id string
+		err := r.Scan(&id)
+		return id, err
+	})
+	return rows, unindexed, err
 }
 
 // Tallies are an organisation's overview counts by name (readiness:N,

@@ -621,12 +621,27 @@ func testDataChanged(t *testing.T, s *Store) {
 		hash string
 		want int
 	}{{"h1", 0}, {"h1", 0}, {"h2", 2}, {"h2", 0}} {
-		if n, err := s.DataChanged(ctx, tc.hash); err != nil || n != tc.want {
+		if n, err := s.DataChanged(ctx, "", tc.hash, nil); err != nil || n != tc.want {
 			t.Errorf("step %d (%s): queued %d (%v), want %d", i, tc.hash, n, err, tc.want)
 		}
 	}
 	if q, _ := s.Queued(ctx, 100); len(q) != 4 {
 		t.Errorf("%d queued, want 2 at creation and 2 for the change", len(q))
+	}
+	if seen, err := s.DataSeen(ctx); err != nil || seen != "h2" {
+		t.Errorf("seen %q %v", seen, err)
+	}
+	// A change worked out device by device queues those named, of their
+	// organisation alone; worked out since other data, it is refused.
+	d, _, _ := s.CreateDevice(ctx, a, "c", []byte(model))
+	if n, err := s.DataChanged(ctx, "h1", "h3", map[string][]string{a.Org: {d.ID}}); !errors.Is(err, ErrConflict) || n != 0 {
+		t.Errorf("since stale data: %d %v", n, err)
+	}
+	if n, err := s.DataChanged(ctx, "h2", "h3", map[string][]string{a.Org: {d.ID}, b.Org: {d.ID}}); err != nil || n != 1 {
+		t.Errorf("device by device: %d %v", n, err)
+	}
+	if orgs, err := s.Orgs(ctx); err != nil || len(orgs) != 2 {
+		t.Errorf("orgs %v %v", orgs, err)
 	}
 }
 

@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"os"
 	"path/filepath"
@@ -14,9 +16,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/advisory"
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/fleet"
+	"github.com/mdcheck/mdcheck/internal/vuln"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // Advisory is an imported advisory.
@@ -77,6 +82,7 @@ func (f *Fleet) advisoryDB(ctx context.Context, bodies ...[]byte) (*app.App, int
 		return nil, 0, nil, err
 	}
 	a := app.New(app.Config{DB: filepath.Join(dir, "advisory.db")})
+	release = func() { a.Close(); os.RemoveAll(dir) }
 	st, err := a.DBImport(ctx, app.ImportOptions{Paths: []string{docs}, Strict: true})
 	if err == nil && st.Records == 0 {
 		err = app.InputError{Err: errors.New("the document holds no vulnerability record mdcheck reads (OSV, CSAF 2.0 or CVE JSON 5)")}
@@ -293,35 +299,126 @@ func (f *Fleet) Rematch(ctx context.Context) (int, error) {
 	}
 }
 
-// touched lists the organisation's devices that the advisory database a
-// can reach; with a nil, every device.
+// indexOf is what a check matched, for re-matching without reading the
+// device again: its packages by lookup key (store.Keys), and its
+// subjects (identity and components) under SubjectKey.
+func indexOf(res *app.CheckResult) map[string]string {
+	by := map[string][]vuln.Package{}
+	for _, p := range res.Packages {
+		for _, k := range store.Keys(p) {
+			by[k] = append(by[k], p)
+		}
+	}
+	idx := make(map[string]string, len(by))
+	for k, ps := range by {
+		b, _ := json.Marshal(ps)
+		idx[k] = string(b)
+	}
+	if res.Model != nil {
+		for i, s := range app.AdvisorySubjects(res.Model) {
+			b, _ := json.Marshal(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version})
+			idx[fmt.Sprintf("%s%d", fleet.SubjectKey, i)] = string(b)
+		}
+	}
+	return idx
+}
+
+// touched lists the organisation's devices that the records of the
+// advisory database a can reach; with a nil, every device. A device's
+// index (indexOf) gives the packages a record's keys name, which are
+// matched against a; a device not indexed yet is read whole
+// (app.Touched).
 func (f *Fleet) touched(ctx context.Context, a *app.App, org string) ([]string, error) {
+	if a == nil {
+		return f.allDevices(ctx, org)
+	}
+	file, err := a.DataFile()
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer db.Close()
+	keys, err := db.Keys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	advs, err := db.Advisories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, unindexed, err := f.store.Indexed(ctx, org, slices.Sorted(maps.Keys(keys)), len(advs) > 0)
+	if err != nil {
+		return nil, err
+	}
+	m := advisory.NewMatcher(advs)
 	var hit []string
-	for p := (Page{Limit: 200}); ; {
+	for dev, ps := range rows {
+		var pkgs []vuln.Package
+		reached := false
+		for _, p := range ps {
+			if strings.HasPrefix(p, "{") { // a subject
+				var one advisory.Device
+				if err := json.Unmarshal([]byte(p), &one); err != nil {
+					return nil, err
+				}
+				reached = reached || len(m.Match(one)) > 0
+				continue
+			}
+			var list []vuln.Package
+			if err := json.Unmarshal([]byte(p), &list); err != nil {
+				return nil, err
+			}
+			pkgs = append(pkgs, list...)
+		}
+		if !reached && len(pkgs) > 0 {
+			ms, _, err := db.Scan(ctx, pkgs)
+			if err != nil {
+				return nil, err
+			}
+			reached = len(ms) > 0
+		}
+		if reached {
+			hit = append(hit, dev)
+		}
+	}
+	for _, id := range unindexed {
+		d, err := f.store.Device(ctx, org, id)
+		if err != nil {
+			return nil, err
+		}
+		disk, err := f.materialise(ctx, org, id, d.Model)
+		if err != nil {
+			return nil, err
+		}
+		subjects, err := a.Touched(ctx, disk.model)
+		disk.release()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if err != nil || len(subjects) > 0 {
+			hit = append(hit, id)
+		}
+	}
+	sort.Strings(hit)
+	return hit, nil
+}
+
+// allDevices lists every device of the organisation.
+func (f *Fleet) allDevices(ctx context.Context, org string) ([]string, error) {
+	var all []string
+	for p := (Page{Limit: 500}); ; {
 		devs, next, err := f.store.Devices(ctx, org, fleet.DeviceFilter{}, p)
 		if err != nil {
 			return nil, err
 		}
 		for _, d := range devs {
-			if a == nil {
-				hit = append(hit, d.ID)
-				continue
-			}
-			disk, err := f.materialise(ctx, org, d.ID, d.Model)
-			if err != nil {
-				return nil, err
-			}
-			subjects, err := a.Touched(ctx, disk.model)
-			disk.release()
-			if ctx.Err() != nil {
-				return nil, ctx.Err()
-			}
-			if err != nil || len(subjects) > 0 {
-				hit = append(hit, d.ID)
-			}
+			all = append(all, d.ID)
 		}
 		if next == "" {
-			return hit, nil
+			return all, nil
 		}
 		p.After = next
 	}

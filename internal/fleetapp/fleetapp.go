@@ -27,6 +27,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/fleet"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/report"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
 )
 
 // The fleet server's records, as the store keeps them.
@@ -72,7 +73,14 @@ type Fleet struct {
 	cache    string
 	mu       sync.Mutex
 	overlays map[string]overlayDB
+	// monitor serialises Monitor; kept is its copy of the vulnerability
+	// data last seen, the older side of the next change.
+	monitor sync.Mutex
+	kept    keptData
 }
+
+// keptData is a copy of the vulnerability data, by content hash.
+type keptData struct{ hash, path string }
 
 // InFlight is how many bytes of uploads and of assessed files are worked
 // on at once; more waits. Reading an input takes a few times its size.
@@ -499,7 +507,7 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 			return closed, err
 		}
 		ran++
-		rep, readiness, failure := f.assess(ctx, q)
+		rep, readiness, index, failure := f.assess(ctx, q)
 		if ctx.Err() != nil {
 			return closed, ctx.Err() // not finished: Recover queues it again
 		}
@@ -509,7 +517,9 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 				return closed, err
 			}
 		}
-		if err := f.store.FinishWith(ctx, q, rep, readiness, summary(view), failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+		sum := summary(view)
+		sum.Index = index
+		if err := f.store.FinishWith(ctx, q, rep, readiness, sum, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
 			return closed, err
 		}
 		closed++
@@ -525,30 +535,30 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 	return closed, nil
 }
 
-// assess runs one assessment: the report and readiness, or why it
-// failed.
-func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, string) {
+// assess runs one assessment: the report, readiness and what it matched
+// (indexOf), or why it failed.
+func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map[string]string, string) {
 	dev, err := f.materialise(ctx, q.Org, q.Device, q.ModelVersion)
 	if err != nil {
-		return nil, nil, err.Error()
+		return nil, nil, nil, err.Error()
 	}
 	defer dev.release()
 	orgDir, err := os.MkdirTemp("", "mdcheck-org-")
 	if err != nil {
-		return nil, nil, err.Error()
+		return nil, nil, nil, err.Error()
 	}
 	defer os.RemoveAll(orgDir)
 	policies, waivers, err := f.orgFiles(ctx, q.Org, orgDir, "", nil)
 	if err != nil {
-		return nil, nil, err.Error()
+		return nil, nil, nil, err.Error()
 	}
 	overlay, err := f.overlay(ctx, q.Org)
 	if err != nil {
-		return nil, nil, err.Error()
+		return nil, nil, nil, err.Error()
 	}
 	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay})
 	if err != nil {
-		return nil, nil, "the check failed: " + dev.relative(err.Error())
+		return nil, nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
 	res.Report.Device.File = "device.yaml"
 	for i := range res.Report.Inputs {
@@ -556,10 +566,10 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, str
 	}
 	var b bytes.Buffer
 	if err := report.JSON(&b, res.Report); err != nil {
-		return nil, nil, err.Error()
+		return nil, nil, nil, err.Error()
 	}
 	r := res.Report.Summary.Readiness
-	return b.Bytes(), &r, ""
+	return b.Bytes(), &r, indexOf(res), ""
 }
 
 // onDisk is a device written out as check reads it: its model version
@@ -634,21 +644,109 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 // Monitor keeps the fleet's assessments current. When the
 // vulnerability data changed (a db update or db import replaced the
 // database file, in this process or another) it queues an assessment of
-// every device; then it matches the advisories the organisations
-// imported since it last ran against their devices, and queues an
-// assessment of each device one can reach (Rematch). It returns how
-// many assessments it queued.
+// each device the change can reach: it matches every device against the
+// records new or changed since the copy of the data it kept (app.Touched
+// over app.DataDelta), or, with no copy of the data before the change (a
+// change while the server was stopped), queues every device. Then it
+// matches the advisories the organisations imported since it last ran
+// against their devices (Rematch). It returns how many assessments it
+// queued.
 func (f *Fleet) Monitor(ctx context.Context) (int, error) {
+	f.monitor.Lock()
+	defer f.monitor.Unlock()
 	hash, err := f.app.DataHash(ctx)
 	if err != nil {
 		return 0, err
 	}
-	n, err := f.store.DataChanged(ctx, hash)
+	seen, err := f.store.DataSeen(ctx)
 	if err != nil {
-		return n, err
+		return 0, err
+	}
+	n := 0
+	if seen != hash {
+		touched, err := f.dataTouched(ctx, seen)
+		if err != nil {
+			return 0, err
+		}
+		n, err = f.store.DataChanged(ctx, seen, hash, touched)
+		if errors.Is(err, fleet.ErrConflict) {
+			n, err = 0, nil // another server recorded the change first
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+	if f.kept.hash != hash {
+		if err := f.keep(ctx); err != nil {
+			return n, err
+		}
 	}
 	m, err := f.Rematch(ctx)
 	return n + m, err
+}
+
+// UpdateData brings the vulnerability database up to date (db update,
+// with o) and returns how many records it holds; the next Monitor
+// re-assesses the devices the change reaches.
+func (f *Fleet) UpdateData(ctx context.Context, o app.UpdateOptions) (int, error) {
+	st, err := f.app.DBUpdate(ctx, o)
+	return st.Records, err
+}
+
+// dataTouched is, by organisation, the devices the records new or
+// changed since the kept copy of the data can reach; nil (every device)
+// when the copy is not of the data seen before.
+func (f *Fleet) dataTouched(ctx context.Context, seen string) (map[string][]string, error) {
+	if seen == "" || f.kept.hash != seen {
+		return nil, nil
+	}
+	newer, err := f.app.DataFile()
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp(f.cache, "delta-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if _, err := store.Delta(ctx, f.kept.path, newer, filepath.Join(dir, "delta.db")); err != nil {
+		return nil, nil // not knowing what changed: every device
+	}
+	delta := app.New(app.Config{DB: filepath.Join(dir, "delta.db")})
+	defer delta.Close()
+	orgs, err := f.store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	touched := map[string][]string{}
+	for _, org := range orgs {
+		hit, err := f.touched(ctx, delta, org)
+		if err != nil {
+			return nil, err
+		}
+		if len(hit) > 0 {
+			touched[org] = hit
+		}
+	}
+	return touched, nil
+}
+
+// keep copies the vulnerability data now, for the next change.
+func (f *Fleet) keep(ctx context.Context) error {
+	file := filepath.Join(f.cache, fmt.Sprintf("data-%d.db", time.Now().UnixNano()))
+	now, err := f.app.DataFile()
+	if err != nil {
+		return err
+	}
+	hash, err := store.Copy(now, file)
+	if err != nil {
+		return err
+	}
+	if f.kept.path != "" {
+		os.Remove(f.kept.path)
+	}
+	f.kept = keptData{hash, file}
+	return nil
 }
 
 // Recover queues again the assessments a stopped server left running;

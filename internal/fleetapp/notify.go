@@ -16,6 +16,8 @@ import (
 	"net/mail"
 	"net/smtp"
 	"net/url"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -75,8 +77,25 @@ type Opened struct {
 	Assessment string         `json:"assessment"`
 	Readiness  ReadinessDelta `json:"readiness"`
 	Opened     []FindingRef   `json:"opened"`
+	// Vulnerabilities are the vulnerabilities and advisories the opened
+	// findings name (GHSA-..., CVE-..., ICSMA-...).
+	Vulnerabilities []string `json:"vulnerabilities"`
 	// What says what to do, and where to read more.
 	What string `json:"what"`
+}
+
+// vulnerabilities are the vulnerability and advisory IDs findings name:
+// a finding on COMPONENT/ID.
+func vulnerabilities(fs []FindingRef) []string {
+	out := []string{}
+	for _, f := range fs {
+		_, subject, _ := strings.Cut(f.ID, "@")
+		if _, id, ok := strings.Cut(subject, "/"); ok && id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // notifyOpened queues, after assessment a of a device finished, a
@@ -92,8 +111,17 @@ func (f *Fleet) notifyOpened(ctx context.Context, a Assessment) error {
 	if err != nil {
 		return err
 	}
-	body, err := json.Marshal(Opened{Event: "findings.opened", Device: d, Assessment: a.ID, Readiness: c.Readiness, Opened: c.Opened,
-		What: fmt.Sprintf("%d finding(s) opened on %s%s; GET /api/v1/assessments/%s/changes lists them, the assessment's fixFirst says what to fix first", len(c.Opened), d.Name, at(d.Site), a.ID)})
+	vulns := vulnerabilities(c.Opened)
+	names := ""
+	if len(vulns) > 0 {
+		names = " (" + strings.Join(vulns[:min(len(vulns), 5)], ", ")
+		if len(vulns) > 5 {
+			names += fmt.Sprintf(" and %d more", len(vulns)-5)
+		}
+		names += ")"
+	}
+	body, err := json.Marshal(Opened{Event: "findings.opened", Device: d, Assessment: a.ID, Readiness: c.Readiness, Opened: c.Opened, Vulnerabilities: vulns,
+		What: fmt.Sprintf("%d finding(s) opened on %s%s%s: open the device in the dashboard (/devices/%s) or GET /api/v1/assessments/%s/changes; the assessment's fixFirst says what to fix first, a vulnerability's disposition in the device model records what risk management decided", len(c.Opened), d.Name, at(d.Site), names, d.ID, a.ID)})
 	if err != nil {
 		return err
 	}

@@ -32,8 +32,9 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Build          app.BuildInfo
 	// VulnDB is the vulnerability database assessments match against
-	// (the built-in snapshot stands in while it does not exist).
-	VulnDB string
+	// (the built-in snapshot stands in while it does not exist); Mirror
+	// the folder db update downloads into.
+	VulnDB, Mirror string
 	// Findings is the error that makes the command exit 1.
 	Findings error
 }
@@ -77,6 +78,8 @@ func serveCommand(env Env) *cobra.Command {
 	var addr string
 	var workers int
 	var smtpRelay, smtpFrom string
+	var update time.Duration
+	var envErr error
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Run the fleet server: devices, assessments and an audit trail behind a REST API",
@@ -92,9 +95,12 @@ Tokens come from mdcheck token create. Logs are JSON lines on standard
 error. SIGINT or SIGTERM stops it gracefully.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if envErr != nil && !cmd.Flags().Changed("db-update") {
+				return envErr
+			}
 			d := fleetapp.DefaultDelivery()
 			d.SMTP, d.From = smtpRelay, smtpFrom
-			return serve(cmd.Context(), env, sf, addr, workers, d)
+			return serve(cmd.Context(), env, sf, addr, workers, d, update)
 		},
 	}
 	sf.add(c, true)
@@ -102,10 +108,35 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 	c.Flags().IntVar(&workers, "workers", 2, "assessments run at once")
 	c.Flags().StringVar(&smtpRelay, "smtp", envOr("MDCHECK_SMTP", ""), "HOST:PORT of the SMTP relay mailto: notifications go through (env MDCHECK_SMTP)")
 	c.Flags().StringVar(&smtpFrom, "smtp-from", envOr("MDCHECK_SMTP_FROM", "mdcheck@localhost"), "sender of notification e-mails (env MDCHECK_SMTP_FROM)")
+	c.Flags().Var(durationValue{&update}, "db-update", "run db update (the default feeds, into the default mirror) this often, e.g. 24h; 0: never (cron may run it: the server notices a new database either way) (env MDCHECK_DB_UPDATE)")
+	if v := os.Getenv("MDCHECK_DB_UPDATE"); v != "" {
+		if err := c.Flags().Set("db-update", v); err != nil {
+			envErr = app.InputError{Err: fmt.Errorf("MDCHECK_DB_UPDATE: %v", err)}
+		}
+	}
 	return c
 }
 
-func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int, delivery fleetapp.Delivery) error {
+// durationValue is a duration flag whose errors say what is expected.
+type durationValue struct{ d *time.Duration }
+
+func (v durationValue) String() string {
+	if v.d == nil {
+		return "0s"
+	}
+	return v.d.String()
+}
+func (v durationValue) Type() string { return "duration" }
+func (v durationValue) Set(s string) error {
+	d, err := time.ParseDuration(s)
+	if err != nil || d < 0 {
+		return fmt.Errorf("%q: a duration such as 24h or 30m, or 0 for never", s)
+	}
+	*v.d = d
+	return nil
+}
+
+func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int, delivery fleetapp.Delivery, update time.Duration) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -133,6 +164,9 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int
 	go func() { defer close(done); s.Work(work, 30*time.Second) }()
 	go s.Send(work, delivery, 5*time.Second)
 	go s.Monitor(work, time.Minute)
+	if update > 0 {
+		go s.Update(work, app.DefaultUpdate(env.Mirror), update)
+	}
 	go func() {
 		for {
 			if _, err := f.Checkpoint(work, key); err != nil && work.Err() == nil {

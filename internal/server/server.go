@@ -737,6 +737,29 @@ func (s *Server) Monitor(ctx context.Context, interval time.Duration) {
 	}
 }
 
+// Update runs db update with o every interval until ctx ends, and wakes
+// the monitor after each, which re-assesses the devices the change
+// reaches. A failed update leaves the database as it was and is logged.
+func (s *Server) Update(ctx context.Context, o app.UpdateOptions, interval time.Duration) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(interval):
+		}
+		start := time.Now()
+		n, err := s.cfg.Fleet.UpdateData(ctx, o)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.cfg.Log.Error("db update", "error", err.Error())
+			}
+			continue
+		}
+		s.cfg.Log.Info("db update", "records", n, "seconds", time.Since(start).Seconds())
+		s.poke()
+	}
+}
+
 // Send delivers the due notifications until ctx ends, every interval.
 func (s *Server) Send(ctx context.Context, d fleetapp.Delivery, interval time.Duration) {
 	for {

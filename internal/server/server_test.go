@@ -66,6 +66,7 @@ const model = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer
 
 type env struct {
 	t     *testing.T
+	dir   string
 	app   *app.App
 	fleet *fleetapp.Fleet
 	srv   *httptest.Server
@@ -84,7 +85,7 @@ func newEnv(t *testing.T) *env {
 	s := New(Config{Fleet: f, RatePerToken: 1000})
 	srv := httptest.NewServer(s)
 	t.Cleanup(srv.Close)
-	return &env{t: t, app: a, fleet: f, srv: srv, s: s}
+	return &env{t: t, dir: dir, app: a, fleet: f, srv: srv, s: s}
 }
 
 func (e *env) token(org string, role fleetapp.Role) (string, fleetapp.Token) {
@@ -972,16 +973,28 @@ func TestKEVOpensHandlingCase(t *testing.T) {
 	}
 }
 
-// TestDataChangeReassesses: when the vulnerability data changes (here a
-// db import creates the database the server was configured with, which
-// replaces the built-in snapshot), every device is assessed again
-// against it; unchanged data queues nothing.
+// TestDataChangeReassesses: when the vulnerability data changes (a db
+// import replaces the database the server matches against), the devices
+// the new or changed records reach are assessed again, and only those;
+// unchanged data queues nothing; a server that did not see the data
+// before the change (it was stopped) assesses every device.
 func TestDataChangeReassesses(t *testing.T) {
 	e := newEnv(t)
-	tok, _ := e.token("A", fleetapp.RoleAssessor)
-	id, _ := e.device(tok)
-	e.device(tok)
 	ctx := context.Background()
+	db := func(records ...string) {
+		t.Helper()
+		var paths []string
+		for _, r := range records {
+			paths = append(paths, "../vuln/testdata/osv/"+r+".json")
+		}
+		if _, err := e.app.DBImport(ctx, app.ImportOptions{Paths: paths, AllowShrink: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db("GHSA-5crp-9r3c-p9vr")
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	gw := e.log4j(tok)
+	plain, _ := e.device(tok)
 	e.fleet.RunQueued(ctx, 10)
 	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
 		t.Fatalf("the first look queues %d (%v), want 0", n, err)
@@ -989,20 +1002,43 @@ func TestDataChangeReassesses(t *testing.T) {
 	if n, _ := e.fleet.Monitor(ctx); n != 0 {
 		t.Errorf("unchanged data queued %d", n)
 	}
-	if _, err := e.app.DBImport(ctx, app.ImportOptions{Paths: []string{"../vuln/testdata/osv"}}); err != nil {
-		t.Fatal(err)
+	count := func(dev string) int {
+		_, b := e.do("GET", "/api/v1/devices/"+dev+"/assessments", tok, "", "")
+		var list struct{ Items []fleetapp.Assessment }
+		json.Unmarshal(b, &list)
+		return len(list.Items)
 	}
-	if n, err := e.fleet.Monitor(ctx); err != nil || n != 2 {
-		t.Fatalf("after the import: queued %d (%v), want both devices", n, err)
+	before := map[string]int{gw: count(gw), plain: count(plain)}
+	// Log4Shell's record arrives: the gateway alone is reached.
+	db("GHSA-5crp-9r3c-p9vr", "GHSA-jfh8-c2jp-5v3q")
+	if n, err := e.fleet.Monitor(ctx); err != nil || n != 1 {
+		t.Fatalf("after the import: queued %d (%v), want the gateway", n, err)
 	}
 	e.fleet.RunQueued(ctx, 10)
-	_, b := e.do("GET", "/api/v1/devices/"+id+"/assessments", tok, "", "")
+	if count(gw) != before[gw]+1 || count(plain) != before[plain] {
+		t.Errorf("assessments: gateway %d, plain %d (before %v)", count(gw), count(plain), before)
+	}
+	_, b := e.do("GET", "/api/v1/devices/"+gw+"/assessments", tok, "", "")
 	var list struct{ Items []fleetapp.Assessment }
 	json.Unmarshal(b, &list)
-	last := list.Items[len(list.Items)-1]
-	_, r := e.do("GET", "/api/v1/assessments/"+last.ID, tok, "", "")
-	if len(list.Items) != 2 || last.Status != "done" || strings.Contains(string(r), `"builtin": true`) || !strings.Contains(string(r), `"database"`) {
-		t.Errorf("the new assessment does not rest on the imported data: %d assessments, %.600s", len(list.Items), r)
+	_, r := e.do("GET", "/api/v1/assessments/"+list.Items[len(list.Items)-1].ID, tok, "", "")
+	if !strings.Contains(string(r), "GHSA-jfh8-c2jp-5v3q") || strings.Contains(string(r), `"builtin": true`) {
+		t.Errorf("the new assessment does not rest on the new data: %.600s", r)
+	}
+	// The same content again: nothing.
+	db("GHSA-5crp-9r3c-p9vr", "GHSA-jfh8-c2jp-5v3q")
+	if n, _ := e.fleet.Monitor(ctx); n != 0 {
+		t.Errorf("the same data queued %d", n)
+	}
+	// A server started after a change it did not see assesses all.
+	f2, err := fleetapp.Open(ctx, e.app, "sqlite:"+e.dir+"/fleet.db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f2.Close()
+	db("GHSA-jfh8-c2jp-5v3q")
+	if n, err := f2.Monitor(ctx); err != nil || n != 2 {
+		t.Errorf("a change a stopped server missed: queued %d (%v), want every device", n, err)
 	}
 }
 
@@ -1252,10 +1288,92 @@ func TestImportedAdvisoryReachesTheFleet(t *testing.T) {
 		e.fleet.Deliver(ctx, d)
 		time.Sleep(5 * time.Millisecond)
 	}
-	if got := received(); len(got) != 1 || !strings.Contains(got[0], "GHSA-5crp-9r3c-p9vr") || !strings.Contains(got[0], pump) {
+	if got := received(); len(got) != 1 || !strings.Contains(got[0], `"vulnerabilities":["GHSA-5crp-9r3c-p9vr"]`) || !strings.Contains(got[0], pump) {
 		t.Errorf("notifications received: %v", got)
 	}
 	if n, err := e.fleet.Monitor(ctx); err != nil || n != 0 {
 		t.Errorf("a second re-match queued %d (%v)", n, err)
+	}
+}
+
+// TestScheduledUpdate: serve --db-update runs db update on its interval
+// and wakes the monitor, which re-assesses the device the new records
+// reach (here the update imports a folder: no network).
+func TestScheduledUpdate(t *testing.T) {
+	e := newEnv(t)
+	ctx, stop := context.WithCancel(context.Background())
+	defer stop()
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	gw := e.log4j(tok)
+	e.fleet.RunQueued(ctx, 10)
+	if _, err := e.fleet.Monitor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := len(e.assessments(tok, gw))
+	go e.s.Work(ctx, 20*time.Millisecond)
+	go e.s.Monitor(ctx, time.Hour)
+	go e.s.Update(ctx, app.UpdateOptions{Mirror: filepath.Join(e.dir, "feeds"), Paths: []string{"../vuln/testdata/osv"}}, 20*time.Millisecond)
+	for i := 0; i < 300; i++ {
+		if as := e.assessments(tok, gw); len(as) > before && as[len(as)-1].Status == "done" {
+			_, r := e.do("GET", "/api/v1/assessments/"+as[len(as)-1].ID, tok, "", "")
+			if strings.Contains(string(r), `"builtin": true`) || !strings.Contains(string(r), "GHSA-jfh8-c2jp-5v3q") {
+				t.Errorf("the assessment after the update: %.500s", r)
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("no assessment after the scheduled update")
+}
+
+// assessments lists a device's assessments, oldest first.
+func (e *env) assessments(tok, dev string) []fleetapp.Assessment {
+	_, b := e.do("GET", "/api/v1/devices/"+dev+"/assessments?limit=500", tok, "", "")
+	var list struct{ Items []fleetapp.Assessment }
+	json.Unmarshal(b, &list)
+	return list.Items
+}
+
+// TestRematchByName: a CSAF advisory that names a product in words (a
+// CISA ICSMA advisory) reaches, by its index of subjects, the device
+// whose identity it names and not another; a device never assessed (no
+// index yet) is read whole, and one whose files cannot be read is
+// queued too.
+func TestRematchByName(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	xtr := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Spacelabs, product: Xhibit Telemetry Receiver (XTR), model: \"96280\", version: 1.0.2}\ncomponents: [{id: rx, name: Receiver, kind: gateway, role: device}]\n"
+	add := func(m string) string {
+		res, b := e.do("POST", "/api/v1/devices", tok, "application/yaml", m)
+		var d struct{ ID string }
+		if json.Unmarshal(b, &d); res.StatusCode != 201 {
+			t.Fatalf("device: %d %s", res.StatusCode, b)
+		}
+		return d.ID
+	}
+	named, other := add(xtr), add(model)
+	e.fleet.RunQueued(ctx, 10)
+	// Never assessed: no index.
+	late := add(strings.Replace(xtr, "96280", "96281", 1))
+	broken := add("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B, model: C}\ncomponents: [{id: a, name: a, kind: gateway, role: device, sbom: sbom/missing.json}]\n")
+	csaf, err := os.ReadFile("../vuln/testdata/csaf/icsma-20-049-01.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := map[string]int{}
+	for _, d := range []string{named, other, late, broken} {
+		before[d] = len(e.assessments(tok, d))
+	}
+	if res, b := e.do("POST", "/api/v1/advisories", tok, "application/json", string(csaf)); res.StatusCode != 201 {
+		t.Fatalf("import: %d %s", res.StatusCode, b)
+	}
+	if _, err := e.fleet.Monitor(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for d, want := range map[string]int{named: 1, other: 0, late: 1, broken: 1} {
+		if got := len(e.assessments(tok, d)) - before[d]; got != want {
+			t.Errorf("device %s: %d assessments queued, want %d", d, got, want)
+		}
 	}
 }

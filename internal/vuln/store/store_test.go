@@ -4,7 +4,9 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -710,5 +712,102 @@ func TestMerge(t *testing.T) {
 	got := Merge(base, extra)
 	if len(got) != 2 || got[0].Ref != "a" || got[0].ID != "GHSA-x" || len(got[0].Aliases) != 1 || got[0].Aliases[0] != "CVE-2024-1" || got[1].Ref != "b" {
 		t.Errorf("merged: %+v", got)
+	}
+}
+
+// TestDelta: the delta of a database since an older one holds the
+// records added, a record whose content changed, the records of a CVE
+// newly in the KEV catalog (by alias) and the advisories added, and not
+// what stayed as it was.
+func TestDelta(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// The older database: two records as published.
+	older := filepath.Join(dir, "older.db")
+	if _, err := Import(ctx, older, []string{"../testdata/osv/GHSA-5crp-9r3c-p9vr.json", "../testdata/osv/GHSA-27h2-hvpr-p74q.json", "../testdata/osv/GHSA-jfh8-c2jp-5v3q.json"}, now); err != nil {
+		t.Fatal(err)
+	}
+	// The newer: one of them revised (its summary and modified date, as
+	// a publisher's revision changes them), one unchanged, Log4Shell now
+	// in the KEV catalog, a record and a CSAF advisory added.
+	b, err := os.ReadFile("../testdata/osv/GHSA-27h2-hvpr-p74q.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec["modified"], rec["summary"] = "2026-11-30T00:00:00Z", fmt.Sprint(rec["summary"], " (revised)")
+	revised := filepath.Join(dir, "revised.json")
+	b, _ = json.Marshal(rec)
+	os.WriteFile(revised, b, 0o600)
+	newer := filepath.Join(dir, "newer.db")
+	if _, err := Import(ctx, newer, []string{"../testdata/osv/GHSA-5crp-9r3c-p9vr.json", revised, "../testdata/osv/GHSA-jfh8-c2jp-5v3q.json",
+		"../testdata/osv/GHSA-57j2-w4cx-62h2.json", "../testdata/kev/kev-subset.json", "../testdata/csaf/icsma-20-049-01.json"}, now); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "delta.db")
+	n, err := Delta(ctx, older, newer, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var ids []string
+	rows, err := db.sql.Query(`SELECT id FROM records ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	advs, err := db.Advisories(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The CSAF advisory is a record (its product tree) and an advisory
+	// (its products named in words).
+	want := []string{"GHSA-27h2-hvpr-p74q", "GHSA-57j2-w4cx-62h2", "GHSA-jfh8-c2jp-5v3q", "ICSMA-20-049-01"}
+	if !slices.Equal(ids, want) || len(advs) != 1 || n != len(want)+1 {
+		t.Errorf("delta: records %v (want %v), %d advisories, n %d", ids, want, len(advs), n)
+	}
+	// What it holds matches as the newer database does.
+	ms, _, err := db.Scan(ctx, []vuln.Package{{Ref: "l", Name: "org.apache.logging.log4j:log4j-core", Version: "2.14.1", PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"}})
+	if err != nil || len(ms) == 0 {
+		t.Errorf("the delta does not match Log4Shell: %v %v", ms, err)
+	}
+	// Withdrawn records are in the delta of the older since the newer,
+	// as are the records whose KEV listing went.
+	back := filepath.Join(dir, "back.db")
+	if _, err := Delta(ctx, newer, older, back); err != nil {
+		t.Fatal(err)
+	}
+	bdb, err := Open(back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer bdb.Close()
+	var withdrawn []string
+	rows, _ = bdb.sql.Query(`SELECT id FROM records ORDER BY id`)
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		withdrawn = append(withdrawn, id)
+	}
+	rows.Close()
+	if !slices.Equal(withdrawn, want) {
+		t.Errorf("the delta back: %v, want %v", withdrawn, want)
+	}
+	// Nothing changed: an empty delta.
+	if n, err := Delta(ctx, newer, newer, filepath.Join(dir, "none.db")); err != nil || n != 0 {
+		t.Errorf("a database since itself: %d %v", n, err)
 	}
 }
