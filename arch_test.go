@@ -60,7 +60,8 @@ var allowed = map[string]struct {
 	"internal/bundle":          {"domain", []string{"internal/atomicfile", "internal/boundedio"}},
 	"internal/gspr":            {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":          {"domain", []string{"internal/model"}},
-	"internal/fleet":           {"domain", nil},
+	"internal/fleet":           {"domain", []string{"internal/fleet/jobs"}},
+	"internal/fleet/jobs":      {"leaf", nil},
 	"internal/vigilance":       {"domain", nil},
 	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp", "internal/dashboard"}},
 	"internal/dashboard":       {"entry", []string{"internal/app", "internal/fleetapp"}},
@@ -99,6 +100,7 @@ var allowed = map[string]struct {
 	"internal/testutil/hostile":    {"leaf", nil},
 	"internal/testutil/large":      {"domain", []string{"internal/vuln"}},
 	"internal/testutil/seed":       {"leaf", nil},
+	"internal/testutil/pgtest":     {"leaf", nil},
 	"internal/testutil/schematest": {"leaf", nil},
 	"internal/testutil/shareddata": {"leaf", nil},
 }

@@ -111,6 +111,9 @@ func (a *App) DataHash(ctx context.Context) (string, error) {
 	return st.Hash, err
 }
 
+// DBPath is the vulnerability database file the configuration names.
+func (a *App) DBPath() string { return a.cfg.DB }
+
 // DataFile is the vulnerability database file matching uses now (the
 // built-in snapshot's when it stands in), for reading it whole: a copy
 // kept to compare the next data with (store.Copy, store.Delta).

@@ -22,6 +22,7 @@ import (
 	_ "modernc.org/sqlite"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/hostile"
+	"github.com/mdcheck/mdcheck/internal/testutil/pgtest"
 )
 
 // child is a running mdcheck serve child process.
@@ -265,4 +266,58 @@ func zipBomb(t *testing.T) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// TestServeRoles: against one PostgreSQL store, an api process takes an
+// upload and a worker process (which serves health alone) assesses it;
+// with SQLite a role other than all is refused with the reason.
+func TestServeRoles(t *testing.T) {
+	bin, dir, env, _ := freshMachine(t, "St Elsewhere")
+	c := exec.Command(bin, "serve", "--role", "worker")
+	c.Env = env
+	out, err := c.CombinedOutput()
+	if e, ok := err.(*exec.ExitError); !ok || e.ExitCode() != ExitInput || !strings.Contains(string(out), "--role worker needs a PostgreSQL store") {
+		t.Errorf("--role worker on SQLite: %v %s", err, out)
+	}
+	dsn := pgtest.Database(t)
+	env = append(env, "MDCHECK_FLEET_DB="+dsn)
+	c = exec.Command(bin, "token", "create", "--org", "St Elsewhere", "--role", "assessor")
+	c.Env = env
+	b, err := c.Output()
+	if err != nil {
+		t.Fatalf("token create: %v", err)
+	}
+	words := strings.Fields(strings.TrimSpace(string(b)))
+	token := words[len(words)-1]
+	api := startServer(t, bin, append(env, "MDCHECK_ROLE=api"))
+	worker := startServer(t, bin, append(env, "MDCHECK_ROLE=worker", "XDG_DATA_HOME="+filepath.Join(dir, "worker")))
+	if code, body := worker.get(t, "/api/v1/devices", token); code != 404 {
+		t.Errorf("the worker serves the API: %d %s", code, body)
+	}
+	if code, body := worker.get(t, "/readyz", ""); code != 200 {
+		t.Errorf("the worker's readiness: %d %s", code, body)
+	}
+	model, err := os.ReadFile(filepath.Join(repoRoot, "examples/radiology-viewer/device.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := api.do(t, "POST", "/api/v1/devices", token, "application/yaml", model)
+	if code != 201 {
+		t.Fatalf("upload: %d %s", code, body)
+	}
+	var dev struct {
+		Device struct{ ID string } `json:"device"`
+	}
+	json.Unmarshal([]byte(body), &dev)
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		_, list := api.get(t, "/api/v1/devices/"+dev.Device.ID+"/assessments", token)
+		if strings.Contains(list, `"status": "done"`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the worker process did not assess the upload: %s", list)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

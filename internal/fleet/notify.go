@@ -83,27 +83,39 @@ func (s *Store) DeleteWebhook(ctx context.Context, by Actor, id string) error {
 }
 
 // Notify queues a notification of event with body to every webhook of
-// org; it returns how many.
-func (s *Store) Notify(ctx context.Context, org, event, body string) (int, error) {
+// org; it returns how many it queued. key, when not "", makes the
+// notification once per webhook: a second Notify with the same key (a
+// retried job's) queues nothing.
+func (s *Store) Notify(ctx context.Context, org, event, key, body string) (int, error) {
 	hooks, err := s.Webhooks(ctx, org)
 	if err != nil || len(hooks) == 0 {
 		return 0, err
 	}
+	var k any
+	if key != "" {
+		k = key
+	}
+	n := 0
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		st := s.stamp()
 		for _, h := range hooks {
 			id := s.newID()
-			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO notifications (id, org_id, webhook_id, event, body, status, attempts, next_attempt, created) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)`),
-				id, org, h.ID, event, body, Pending, st, st); err != nil {
+			res, err := tx.ExecContext(ctx, s.q(`INSERT INTO notifications (id, org_id, webhook_id, event, body, status, attempts, next_attempt, created, key) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) ON CONFLICT DO NOTHING`),
+				id, org, h.ID, event, body, Pending, st, st, k)
+			if err != nil {
 				return err
 			}
+			if added, _ := res.RowsAffected(); added == 0 {
+				continue
+			}
+			n++
 			if err := s.appendAudit(ctx, tx, System, org, "notification.queue", "notification/"+id, "", digest([]byte(body))); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
-	return len(hooks), err
+	return n, err
 }
 
 const notificationColumns = `n.id, n.org_id, n.webhook_id, n.event, n.body, n.status, n.attempts, n.next_attempt, n.last_error, n.created, n.delivered`

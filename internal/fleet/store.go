@@ -17,13 +17,20 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
-	_ "modernc.org/sqlite"             // the SQLite driver, pure Go
+	"github.com/riverqueue/river"
+
+	"github.com/mdcheck/mdcheck/internal/fleet/jobs"
+	_ "modernc.org/sqlite" // the SQLite driver, pure Go
 )
 
 // Store is the fleet's database.
 type Store struct {
 	db       *sql.DB
 	postgres bool
+	dsn      string
+	// jobs inserts the jobs of the work the store's changes need (on
+	// PostgreSQL; nil with SQLite, whose one process runs it in loops).
+	jobs *river.Client[*sql.Tx]
 	// Now is the clock; tests set it.
 	Now func() time.Time
 }
@@ -51,7 +58,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 			s.db.SetMaxIdleConns(4)
 		}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		s.postgres = true
+		s.postgres, s.dsn = true, dsn
 		s.db, err = sql.Open("pgx", dsn)
 		if err == nil {
 			// Connections kept open: opening one costs more than a query.
@@ -64,6 +71,13 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	// River's tables first: a migration of ours may insert jobs.
+	if s.postgres {
+		if s.jobs, err = jobs.Open(ctx, s.db); err != nil {
+			s.db.Close()
+			return nil, err
+		}
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
@@ -186,11 +200,45 @@ var migrations = [][]string{
 		`CREATE TABLE device_index (device_id TEXT NOT NULL REFERENCES devices(id), org_id TEXT NOT NULL, key TEXT NOT NULL, packages TEXT NOT NULL, PRIMARY KEY (device_id, key))`,
 		`CREATE INDEX device_index_key ON device_index (org_id, key)`,
 	},
+	{
+		// A notification's key makes it once per webhook whatever retries
+		// the job that queues it; NULL for the ones before.
+		`ALTER TABLE notifications ADD COLUMN key TEXT`,
+		`CREATE UNIQUE INDEX notifications_key ON notifications (webhook_id, key)`,
+		// The vulnerability databases published for the processes that
+		// share the store, by content hash, in parts (PostgreSQL).
+		`CREATE TABLE data_files (hash TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size BIGINT NOT NULL, parts INTEGER NOT NULL, published TEXT NOT NULL)`,
+		`CREATE TABLE data_parts (hash TEXT NOT NULL REFERENCES data_files(hash) ON DELETE CASCADE, part INTEGER NOT NULL, body {blob} NOT NULL, PRIMARY KEY (hash, part))`,
+	},
 }
 
 // migrationSteps are the parts of migrations (by version) that SQL alone
 // does not say, run in the migration's transaction after its statements.
 var migrationSteps = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) error{
+	// The assessments a PostgreSQL store queued before its work ran as
+	// jobs get theirs.
+	15: func(ctx context.Context, s *Store, tx *sql.Tx) error {
+		if s.jobs == nil {
+			return nil
+		}
+		rows, err := tx.QueryContext(ctx, s.q(`SELECT id FROM assessments WHERE status IN (?, ?) ORDER BY id`), Queued, Running)
+		if err != nil {
+			return err
+		}
+		ids, err := collect(rows, func(r scanner) (string, error) {
+			var id string
+			return id, r.Scan(&id)
+		})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := s.enqueueAssess(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	},
 	13: func(ctx context.Context, s *Store, tx *sql.Tx) error {
 		rows, err := tx.QueryContext(ctx, `SELECT org_id, readiness, class, exploited, missed FROM latest`)
 		if err != nil {
@@ -943,6 +991,9 @@ func (s *Store) AddAdvisory(ctx context.Context, by Actor, a Advisory) (Advisory
 			a.ID, a.Org, a.SourceID, a.Title, a.Records, s.stamp(), a.SHA256, a.Size, a.Body); err != nil {
 			return err
 		}
+		if err := s.enqueueMonitor(ctx, tx, a.ID); err != nil {
+			return err
+		}
 		return s.appendAudit(ctx, tx, by, by.Org, "advisory.import", "advisory/"+a.ID, "", a.SHA256)
 	})
 	return a, err
@@ -1051,6 +1102,9 @@ func (s *Store) Queue(ctx context.Context, by Actor, device string) (Assessment,
 func (s *Store) queueTx(ctx context.Context, tx *sql.Tx, by Actor, device string, model int, st string) (Assessment, error) {
 	a := Assessment{ID: s.newID(), Org: by.Org, Device: device, ModelVersion: model, Status: Queued, Created: parseTime(st)}
 	if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO assessments (id, org_id, device_id, model_version, status, created) VALUES (?, ?, ?, ?, ?, ?)`), a.ID, a.Org, device, model, Queued, st); err != nil {
+		return Assessment{}, err
+	}
+	if err := s.enqueueAssess(ctx, tx, a.ID); err != nil {
 		return Assessment{}, err
 	}
 	return a, s.appendAudit(ctx, tx, by, by.Org, "assessment.queue", "assessment/"+a.ID, "", digest([]byte(a.ID)))

@@ -8,13 +8,14 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/pgtest"
 )
 
 // stores are the stores the contract suite runs against: SQLite always,
@@ -26,39 +27,9 @@ func stores(t *testing.T) map[string]func(t *testing.T) *Store {
 			return open(t, "sqlite:"+filepath.Join(t.TempDir(), "fleet.db"))
 		},
 	}
-	dsn := os.Getenv("MDCHECK_TEST_POSTGRES")
-	switch {
-	case dsn != "":
-		out["postgres"] = func(t *testing.T) *Store {
-			// A database of its own per test, so that packages tested in
-			// parallel never share one.
-			admin, err := sql.Open("pgx", dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer admin.Close()
-			var b [6]byte
-			rand.Read(b[:])
-			name := fmt.Sprintf("mdcheck_test_%x", b)
-			if _, err := admin.Exec("CREATE DATABASE " + name); err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() {
-				if a, err := sql.Open("pgx", dsn); err == nil {
-					a.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
-					a.Close()
-				}
-			})
-			u, err := url.Parse(dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			u.Path = "/" + name
-			return open(t, u.String())
-		}
-	case os.Getenv("CI") == "true":
-		t.Fatal("CI=true and MDCHECK_TEST_POSTGRES is not set: the store contract suite must run against PostgreSQL")
-	default:
+	if os.Getenv("MDCHECK_TEST_POSTGRES") != "" || os.Getenv("CI") == "true" {
+		out["postgres"] = func(t *testing.T) *Store { return open(t, pgtest.Database(t)) }
+	} else {
 		t.Log("PostgreSQL skipped: MDCHECK_TEST_POSTGRES is not set (.ci/run sets it)")
 	}
 	return out
@@ -569,7 +540,7 @@ func testNotifications(t *testing.T, s *Store) {
 	ctx := context.Background()
 	a, _ := actor(t, s, "A", Admin)
 	b, _ := actor(t, s, "B", Admin)
-	if n, err := s.Notify(ctx, a.Org, "e", "{}"); err != nil || n != 0 {
+	if n, err := s.Notify(ctx, a.Org, "e", "", "{}"); err != nil || n != 0 {
 		t.Errorf("no webhook: %d %v", n, err)
 	}
 	h, err := s.AddWebhook(ctx, a, "http://127.0.0.1:9/h", "whsec_x")
@@ -579,8 +550,11 @@ func testNotifications(t *testing.T, s *Store) {
 	if err := s.DeleteWebhook(ctx, b, h.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("B deletes A's webhook: %v", err)
 	}
-	if n, err := s.Notify(ctx, a.Org, "findings.opened", `{"x":1}`); err != nil || n != 1 {
+	if n, err := s.Notify(ctx, a.Org, "findings.opened", "k1", `{"x":1}`); err != nil || n != 1 {
 		t.Fatalf("notify: %d %v", n, err)
+	}
+	if n, err := s.Notify(ctx, a.Org, "findings.opened", "k1", `{"x":1}`); err != nil || n != 0 {
+		t.Fatalf("the same key again (a retried job) queued %d: %v", n, err)
 	}
 	due, err := s.Due(ctx, 10)
 	if err != nil || len(due) != 1 || due[0].Secret != "whsec_x" || due[0].URL != h.URL {

@@ -77,6 +77,10 @@ type Fleet struct {
 	// data last seen, the older side of the next change.
 	monitor sync.Mutex
 	kept    keptData
+	// syncing serialises SyncData; hold, when tests set it, runs between
+	// an assessment's check and its record.
+	syncing sync.Mutex
+	hold    func(context.Context)
 }
 
 // keptData is a copy of the vulnerability data, by content hash.
@@ -507,32 +511,50 @@ func (f *Fleet) RunQueued(ctx context.Context, limit int) (int, error) {
 			return closed, err
 		}
 		ran++
-		rep, readiness, index, failure := f.assess(ctx, q)
-		if ctx.Err() != nil {
-			return closed, ctx.Err() // not finished: Recover queues it again
-		}
-		var view reportView
-		if failure == "" {
-			if err := json.Unmarshal(rep, &view); err != nil {
-				return closed, err
-			}
-		}
-		sum := summary(view)
-		sum.Index = index
-		if err := f.store.FinishWith(ctx, q, rep, readiness, sum, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+		if err := f.run(ctx, q); err != nil {
 			return closed, err
 		}
 		closed++
-		if failure == "" {
-			if err := f.notifyOpened(ctx, q); err != nil {
-				return closed, err
-			}
-			if err := f.openHandlingCases(ctx, q, view); err != nil {
-				return closed, err
-			}
-		}
 	}
 	return closed, nil
+}
+
+// run runs a claimed assessment and records its outcome, then what
+// follows from it (followUp). A run cut short by ctx records nothing:
+// the assessment is run again.
+func (f *Fleet) run(ctx context.Context, q Assessment) error {
+	rep, readiness, index, failure := f.assess(ctx, q)
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if f.hold != nil {
+		f.hold(ctx)
+	}
+	var view reportView
+	if failure == "" {
+		if err := json.Unmarshal(rep, &view); err != nil {
+			return err
+		}
+	}
+	sum := summary(view)
+	sum.Index = index
+	if err := f.store.FinishWith(ctx, q, rep, readiness, sum, failure); err != nil && !errors.Is(err, fleet.ErrConflict) {
+		return err
+	}
+	if failure != "" {
+		return nil
+	}
+	return f.followUp(ctx, q, view)
+}
+
+// followUp queues the notification of what a done assessment opened and
+// opens its vulnerability-handling cases; both are once per assessment,
+// so a job that runs it again adds nothing.
+func (f *Fleet) followUp(ctx context.Context, q Assessment, view reportView) error {
+	if err := f.notifyOpened(ctx, q); err != nil {
+		return err
+	}
+	return f.openHandlingCases(ctx, q, view)
 }
 
 // assess runs one assessment: the report, readiness and what it matched
@@ -697,7 +719,7 @@ func (f *Fleet) UpdateData(ctx context.Context, o app.UpdateOptions) (int, error
 // changed since the kept copy of the data can reach; nil (every device)
 // when the copy is not of the data seen before.
 func (f *Fleet) dataTouched(ctx context.Context, seen string) (map[string][]string, error) {
-	if seen == "" || f.kept.hash != seen {
+	if seen == "" {
 		return nil, nil
 	}
 	newer, err := f.app.DataFile()
@@ -709,7 +731,15 @@ func (f *Fleet) dataTouched(ctx context.Context, seen string) (map[string][]stri
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	if _, err := store.Delta(ctx, f.kept.path, newer, filepath.Join(dir, "delta.db")); err != nil {
+	older := f.kept.path
+	if f.kept.hash != seen {
+		// Kept by another process: published in the store, perhaps.
+		older = filepath.Join(dir, "older.db")
+		if ok, err := f.published(ctx, seen, older); err != nil || !ok {
+			return nil, nil
+		}
+	}
+	if _, err := store.Delta(ctx, older, newer, filepath.Join(dir, "delta.db")); err != nil {
 		return nil, nil // not knowing what changed: every device
 	}
 	delta := app.New(app.Config{DB: filepath.Join(dir, "delta.db")})

@@ -125,7 +125,7 @@ func (f *Fleet) notifyOpened(ctx context.Context, a Assessment) error {
 	if err != nil {
 		return err
 	}
-	_, err = f.store.Notify(ctx, a.Org, "findings.opened", string(body))
+	_, err = f.store.Notify(ctx, a.Org, "findings.opened", "findings.opened:"+a.ID, string(body))
 	return err
 }
 

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -79,6 +80,7 @@ func serveCommand(env Env) *cobra.Command {
 	var workers int
 	var smtpRelay, smtpFrom string
 	var update time.Duration
+	var role string
 	var envErr error
 	c := &cobra.Command{
 		Use:   "serve",
@@ -100,12 +102,18 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 			}
 			d := fleetapp.DefaultDelivery()
 			d.SMTP, d.From = smtpRelay, smtpFrom
-			return serve(cmd.Context(), env, sf, addr, workers, d, update)
+			switch role {
+			case "all", "api", "worker":
+			default:
+				return app.InputError{Err: fmt.Errorf("--role %q: api, worker or all", role)}
+			}
+			return serve(cmd.Context(), env, sf, addr, role, workers, d, update)
 		},
 	}
 	sf.add(c, true)
 	c.Flags().StringVar(&addr, "addr", envOr("MDCHECK_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (port 0: any free port) (env MDCHECK_ADDR)")
 	c.Flags().IntVar(&workers, "workers", 2, "assessments run at once")
+	c.Flags().StringVar(&role, "role", envOr("MDCHECK_ROLE", "all"), "what this process does: api (the API and dashboard), worker (the jobs: assessments, re-matching, db update, notifications; health and metrics only on --addr) or all; api and worker need a PostgreSQL store, which any number of processes share (env MDCHECK_ROLE)")
 	c.Flags().StringVar(&smtpRelay, "smtp", envOr("MDCHECK_SMTP", ""), "HOST:PORT of the SMTP relay mailto: notifications go through (env MDCHECK_SMTP)")
 	c.Flags().StringVar(&smtpFrom, "smtp-from", envOr("MDCHECK_SMTP_FROM", "mdcheck@localhost"), "sender of notification e-mails (env MDCHECK_SMTP_FROM)")
 	c.Flags().Var(durationValue{&update}, "db-update", "run db update (the default feeds, into the default mirror) this often, e.g. 24h; 0: never (cron may run it: the server notices a new database either way) (env MDCHECK_DB_UPDATE)")
@@ -115,6 +123,18 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 		}
 	}
 	return c
+}
+
+// redact is a store DSN without its password, to print.
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
 }
 
 // durationValue is a duration flag whose errors say what is expected.
@@ -136,7 +156,7 @@ func (v durationValue) Set(s string) error {
 	return nil
 }
 
-func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int, delivery fleetapp.Delivery, update time.Duration) error {
+func serve(ctx context.Context, env Env, sf storeFlags, addr, role string, workers int, delivery fleetapp.Delivery, update time.Duration) error {
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if os.Getenv("GOMEMLIMIT") == "" {
@@ -153,19 +173,42 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int
 		return err
 	}
 	defer f.Close()
+	if role != "all" && !f.Jobs() {
+		return app.InputError{Err: fmt.Errorf("--role %s needs a PostgreSQL store that the other processes share (--db postgres://...); with SQLite one process does everything (--role all)", role)}
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return app.InputError{Err: fmt.Errorf("--addr: %w", err)}
 	}
-	s := New(Config{Fleet: f, Log: log, Workers: workers})
+	s := New(Config{Fleet: f, Log: log, Workers: workers, HealthOnly: role == "worker"})
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	work, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
-	go func() { defer close(done); s.Work(work, 30*time.Second) }()
-	go s.Send(work, delivery, 5*time.Second)
-	go s.Monitor(work, time.Minute)
-	if update > 0 {
-		go s.Update(work, app.DefaultUpdate(env.Mirror), update)
+	switch {
+	case f.Jobs():
+		// Jobs in the store, shared by every worker process; this one
+		// follows the vulnerability database the store publishes.
+		go f.Follow(work, time.Minute, log)
+		if role == "api" {
+			close(done)
+			break
+		}
+		go func() {
+			defer close(done)
+			o := fleetapp.WorkOptions{Workers: workers, Monitor: time.Minute, Update: update, Deliver: 5 * time.Second,
+				UpdateOptions: app.DefaultUpdate(env.Mirror), Delivery: delivery, Log: log}
+			if err := f.Work(work, o); err != nil && work.Err() == nil {
+				log.Error("jobs", "error", err.Error())
+				stop()
+			}
+		}()
+	default:
+		go func() { defer close(done); s.Work(work, 30*time.Second) }()
+		go s.Send(work, delivery, 5*time.Second)
+		go s.Monitor(work, time.Minute)
+		if update > 0 {
+			go s.Update(work, app.DefaultUpdate(env.Mirror), update)
+		}
 	}
 	go func() {
 		for {
@@ -179,7 +222,7 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr string, workers int
 			}
 		}
 	}()
-	fmt.Fprintf(env.Stdout, "mdcheck serve: listening on http://%s (store %s)\n", ln.Addr(), sf.db)
+	fmt.Fprintf(env.Stdout, "mdcheck serve: listening on http://%s (store %s, role %s)\n", ln.Addr(), redact(sf.db), role)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {

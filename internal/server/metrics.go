@@ -43,6 +43,7 @@ func newMetrics(f *fleetapp.Fleet) *metrics {
 	m.registry.MustRegister(m.latency,
 		gauge("mdcheck_store_size_bytes", "Size of the store in bytes (-1: it did not answer).", f.StoreSize),
 		gauge("mdcheck_assessments_queued", "Assessments waiting to run (-1: the store did not answer).", f.Queued),
+		jobsCollector{f, prometheus.NewDesc("mdcheck_jobs", "Jobs by kind and state (PostgreSQL: River's jobs; SQLite: assessments and notifications by status).", []string{"kind", "state"}, nil)},
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -70,5 +71,26 @@ func (s *Server) metricsHandler() http.HandlerFunc {
 		default:
 			h.ServeHTTP(w, r)
 		}
+	}
+}
+
+// jobsCollector reports the jobs' states when scraped.
+type jobsCollector struct {
+	f    *fleetapp.Fleet
+	desc *prometheus.Desc
+}
+
+func (c jobsCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.desc }
+
+func (c jobsCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	st, err := c.f.JobStates(ctx)
+	if err != nil {
+		ch <- prometheus.NewInvalidMetric(c.desc, err)
+		return
+	}
+	for _, n := range st.Counts {
+		ch <- prometheus.MustNewConstMetric(c.desc, prometheus.GaugeValue, float64(n.Count), n.Kind, n.State)
 	}
 }

@@ -65,6 +65,7 @@ var routes = []route{
 	{Method: "POST", Pattern: "/api/v1/cases", Role: fleetapp.RoleAssessor, Summary: "Record an event (JSON: title, devices, kinds, aware, zone, owner, imdrf, nis2Notified, fscaStart): 201 with the clocks it starts (docs/vigilance.md)", Body: "application/json", MaxBody: 64 << 10, Status: 201, handler: postCase},
 	{Method: "GET", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleViewer, Summary: "One case with its clocks", Status: 200, handler: getCase},
 	{Method: "PUT", Pattern: "/api/v1/cases/{id}", Role: fleetapp.RoleAssessor, Summary: "A new state of a case (the same JSON as POST: when the NIS2 notification was submitted, the corrective action's start, the status)", Body: "application/json", MaxBody: 64 << 10, Status: 200, handler: putCase},
+	{Method: "GET", Pattern: "/api/v1/jobs", Role: fleetapp.RoleAdmin, Summary: "The server's work across every process and organisation: jobs by kind and state and the latest errors (PostgreSQL); with SQLite the assessments and notifications by status", Status: 200, handler: getJobs},
 	{Method: "GET", Pattern: "/api/v1/webhooks", Role: fleetapp.RoleAdmin, Summary: "The organisation's webhooks (without their secrets)", Status: 200, handler: listWebhooks},
 	{Method: "POST", Pattern: "/api/v1/webhooks", Role: fleetapp.RoleAdmin, Summary: `Register a webhook (JSON {"url": "https://..."}): 201 with the secret that signs its notifications, shown once`, Body: "application/json", MaxBody: 4 << 10, Status: 201, handler: addWebhook},
 	{Method: "DELETE", Pattern: "/api/v1/webhooks/{id}", Role: fleetapp.RoleAdmin, Summary: "Stop a webhook; its notifications stay recorded", Status: 204, handler: deleteWebhook},
@@ -89,6 +90,9 @@ type Config struct {
 	RatePerToken float64
 	// Workers is how many assessments run at once; 0 means 2.
 	Workers int
+	// HealthOnly serves health, readiness and metrics alone: a worker
+	// process's.
+	HealthOnly bool
 }
 
 // Server serves the API.
@@ -127,6 +131,13 @@ func New(cfg Config) *Server {
 		writeJSON(w, 200, map[string]string{"status": "ready"})
 	})
 	r.Get("/metrics", s.metricsHandler())
+	if cfg.HealthOnly {
+		r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+			problem(w, r, 404, "Not found", "a worker process serves /healthz, /readyz and /metrics alone; the API is on the api processes")
+		})
+		s.mux = r
+		return s
+	}
 	r.Get("/api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) { s.writeCached(w, r, 200, OpenAPI()) })
 	for _, rt := range routes {
 		r.Method(rt.Method, rt.Pattern, s.handle(rt))
@@ -545,6 +556,14 @@ func getOrg(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor
 		return err
 	}
 	return s.writeGet(w, r, o)
+}
+
+func getJobs(s *Server, w http.ResponseWriter, r *http.Request, _ fleetapp.Actor) error {
+	st, err := s.cfg.Fleet.JobStates(r.Context())
+	if err != nil {
+		return err
+	}
+	return s.writeGet(w, r, st)
 }
 
 func patchDevice(s *Server, w http.ResponseWriter, r *http.Request, by fleetapp.Actor) error {

@@ -425,8 +425,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestRoutePolicy: the table itself follows the roles' meaning: reading
-// needs a viewer, changing devices an assessor, tokens an admin; no route
-// is public.
+// needs a viewer, changing devices an assessor, tokens an admin, and so
+// does the server's work across organisations (jobs); no route is public.
 func TestRoutePolicy(t *testing.T) {
 	for _, r := range routes {
 		want := fleetapp.RoleViewer
@@ -435,7 +435,7 @@ func TestRoutePolicy(t *testing.T) {
 			want = "" // logging in is how a browser gets its rights
 		case r.Pattern == "/api/v1/session":
 			want = fleetapp.RoleViewer // anyone may log out
-		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), strings.HasPrefix(r.Pattern, "/api/v1/webhooks"), r.Method != "GET" && strings.HasPrefix(r.Pattern, "/api/v1/policies"):
+		case strings.HasPrefix(r.Pattern, "/api/v1/tokens"), strings.HasPrefix(r.Pattern, "/api/v1/webhooks"), r.Pattern == "/api/v1/jobs", r.Method != "GET" && strings.HasPrefix(r.Pattern, "/api/v1/policies"):
 			want = fleetapp.RoleAdmin
 		case r.Method != "GET":
 			want = fleetapp.RoleAssessor

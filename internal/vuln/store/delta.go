@@ -27,12 +27,20 @@ func Copy(from, to string) (string, error) {
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
-	var db *DB
+	var hash string
 	if err == nil {
-		db, err = Open(to)
+		hash, err = HashOf(to)
 	}
 	if err != nil {
 		os.Remove(to)
+	}
+	return hash, err
+}
+
+// HashOf opens the database at path and returns its content hash.
+func HashOf(path string) (string, error) {
+	db, err := Open(path)
+	if err != nil {
 		return "", err
 	}
 	defer db.Close()

@@ -1,0 +1,222 @@
+package fleetapp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/fleet"
+	"github.com/mdcheck/mdcheck/internal/testutil/pgtest"
+	"github.com/mdcheck/mdcheck/internal/vuln/store"
+)
+
+// TestMain runs, when the environment says so, as the worker process
+// the killed-worker test kills instead of the tests.
+func TestMain(m *testing.M) {
+	if dsn := os.Getenv("MDCHECK_TEST_JOB_WORKER"); dsn != "" {
+		os.Exit(heldWorker(dsn, os.Getenv("MDCHECK_TEST_VULNDB"), os.Getenv("MDCHECK_TEST_HELD")))
+	}
+	os.Exit(m.Run())
+}
+
+// heldWorker works assessments and stops each after its check, before
+// its record, writing the file held: the test kills it there.
+func heldWorker(dsn, vulnDB, held string) int {
+	ctx := context.Background()
+	f, err := Open(ctx, app.New(app.Config{DB: vulnDB, Snapshot: true}), dsn)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	f.hold = func(context.Context) {
+		os.WriteFile(held, []byte("held"), 0o600)
+		select {}
+	}
+	if err := f.Work(ctx, WorkOptions{Workers: 1, AssessTimeout: time.Hour}); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// flip is a device model whose interface's authentication is unstated;
+// with flipOpen it is stated false, which opens findings.
+const (
+	flip     = "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: Pump, model: P1}\ncomponents:\n  - {id: a, name: a, kind: gateway, role: device, interfaces: [{id: net, kind: wifi, exposure: hospital-network, changesConfiguration: true"
+	flipOpen = ", authentication: {required: false}"
+)
+
+func actorOf(t *testing.T, f *Fleet, org string, role Role) Actor {
+	t.Helper()
+	secret, _, err := f.CreateToken(context.Background(), Actor{Token: "test"}, org, role)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := f.Authenticate(context.Background(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// waitFor polls cond every 100 ms until it holds or limit passes.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(limit); !cond(); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("%s: not within %v", what, limit)
+		}
+	}
+}
+
+// TestKilledWorkerJobRunsOnce: a worker process killed with SIGKILL in
+// the middle of an assessment leaves its job running; another worker
+// runs it again, with the vulnerability database it fetched from the
+// store, and the assessment is recorded once, its notification queued
+// and delivered once (signature checked), whatever runs it again.
+func TestKilledWorkerJobRunsOnce(t *testing.T) {
+	dsn := pgtest.Database(t)
+	dir := t.TempDir()
+	ctx := context.Background()
+	// This process's vulnerability data is not the built-in snapshot the
+	// worker process starts with: one record of its own.
+	rec := filepath.Join(dir, "osv", "OSV-TEST-1.json")
+	os.MkdirAll(filepath.Dir(rec), 0o700)
+	os.WriteFile(rec, []byte(`{"id":"OSV-TEST-1","modified":"2026-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`), 0o600)
+	a := app.New(app.Config{DB: filepath.Join(dir, "vuln.db"), Snapshot: true})
+	if _, err := a.DBImport(ctx, app.ImportOptions{Paths: []string{rec}}); err != nil {
+		t.Fatal(err)
+	}
+	hash, err := a.DataHash(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Open(ctx, a, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	admin, by := actorOf(t, f, "A", RoleAdmin), actorOf(t, f, "A", RoleAssessor)
+	var mu sync.Mutex
+	var got []string
+	var secret string
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Header.Get("X-Mdcheck-Signature") != Sign(secret, r.Header.Get("X-Mdcheck-Timestamp"), body) {
+			t.Errorf("a signature that does not verify")
+		}
+		got = append(got, string(body))
+	}))
+	defer recv.Close()
+	hook, err := f.AddWebhook(ctx, admin, recv.URL+"/hook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	secret = hook.Secret
+	mu.Unlock()
+	received := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), got...) }
+
+	// work runs an in-process worker until the returned stop.
+	work := func(o WorkOptions) (stop func()) {
+		wctx, cancel := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			if err := f.Work(wctx, o); err != nil {
+				t.Errorf("work: %v", err)
+			}
+		}()
+		return func() { cancel(); <-done }
+	}
+	status := func(id string) string {
+		a, err := f.Assessment(ctx, by, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a.Status
+	}
+	dev, first, err := f.AddDevice(ctx, by, []byte(flip+"}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := work(WorkOptions{Workers: 1})
+	waitFor(t, 60*time.Second, "the first assessment", func() bool { return status(first.ID) == fleet.Done })
+	stop()
+
+	// The second opens findings; a worker process takes it and is killed.
+	_, second, err := f.UploadModel(ctx, by, dev.ID, []byte(flip+flipOpen+"}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := filepath.Join(dir, "held")
+	c := exec.Command(os.Args[0], "-test.run=^$")
+	c.Env = append(os.Environ(), "MDCHECK_TEST_JOB_WORKER="+dsn, "MDCHECK_TEST_VULNDB="+filepath.Join(dir, "worker", "vuln.db"), "MDCHECK_TEST_HELD="+held)
+	log, err := os.Create(filepath.Join(dir, "worker.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Stdout, c.Stderr = log, log
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 60*time.Second, "the worker process holding the assessment", func() bool {
+		_, err := os.Stat(held)
+		return err == nil
+	})
+	if got, err := store.HashOf(filepath.Join(dir, "worker", "vuln.db")); err != nil || got != hash {
+		t.Errorf("the worker process's vulnerability database is %q (%v), want the one published, %s", got, err, hash)
+	}
+	c.Process.Kill()
+	c.Wait()
+	if s := status(second.ID); s != fleet.Running {
+		t.Fatalf("the killed worker's assessment is %s, want running", s)
+	}
+
+	// Another worker rescues the job and runs it again.
+	stop = work(WorkOptions{Workers: 1, Deliver: 200 * time.Millisecond, AssessTimeout: time.Second, Rescue: 2 * time.Second})
+	defer stop()
+	waitFor(t, 150*time.Second, "the rescued assessment and its notification", func() bool {
+		return status(second.ID) == fleet.Done && len(received()) > 0
+	})
+	// Running it once more (a duplicate delivery of the job) adds nothing.
+	if err := f.RunAssessment(ctx, second.ID, 3); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(time.Second) // two delivery ticks
+	if r := received(); len(r) != 1 || !strings.Contains(r[0], second.ID) {
+		t.Errorf("received %d notifications, want one of assessment %s: %v", len(r), second.ID, r)
+	}
+	ns, _, err := f.Notifications(ctx, admin, Page{Limit: 50})
+	if err != nil || len(ns) != 1 || ns[0].Status != fleet.Delivered {
+		t.Errorf("notifications recorded: %+v %v", ns, err)
+	}
+	as, _, err := f.Assessments(ctx, by, dev.ID, Page{Limit: 50})
+	if err != nil || len(as) != 2 {
+		t.Errorf("assessments: %+v %v", as, err)
+	}
+	st, err := f.JobStates(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rescued := false
+	for _, e := range st.Errors {
+		rescued = rescued || e.Kind == fleet.JobAssess && e.Attempt >= 1
+	}
+	if b, _ := json.Marshal(st); !rescued {
+		t.Errorf("the rescue is not among the jobs' errors: %s", b)
+	}
+}
