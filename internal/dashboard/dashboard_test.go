@@ -262,6 +262,17 @@ func TestPages(t *testing.T) {
 	if res, _ := b.post("/waivers", url.Values{"text": {waiver}}); res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "1+device") {
 		t.Errorf("waivers: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
+	// The jobs page is an admin's.
+	if res, _ := b.get("/jobs"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("an assessor opens /jobs: %d", res.StatusCode)
+	}
+	admin := e.signIn("A", fleetapp.RoleAdmin)
+	if res, body := admin.get("/jobs"); res.StatusCode != 200 || !strings.Contains(body, "mdcheck_assess") || !strings.Contains(body, `href="/jobs"`) || strings.Count(body, "<h1") != 1 {
+		t.Errorf("/jobs for an admin: %d %s", res.StatusCode, body)
+	}
+	if _, body := b.get("/"); strings.Contains(body, `href="/jobs"`) {
+		t.Error("an assessor is offered the jobs page")
+	}
 	// Another organisation sees none of it.
 	other := e.signIn("B", fleetapp.RoleAdmin)
 	for _, path := range []string{"/devices/" + dev, "/assessments/" + m[1], "/advisories/" + adv, "/cases/" + cs} {
@@ -281,6 +292,8 @@ func TestPagePolicy(t *testing.T) {
 		case p.Pattern == "/" || p.Pattern == "/login":
 			want = ""
 		case p.Pattern == "/logout":
+		case p.Pattern == "/jobs":
+			want = fleetapp.RoleAdmin // across organisations, as GET /api/v1/jobs
 		case p.Method != "GET" || strings.HasSuffix(p.Pattern, "/edit"):
 			want = fleetapp.RoleAssessor
 		}

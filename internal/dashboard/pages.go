@@ -40,6 +40,7 @@ var pages = []page{
 	{Method: "GET", Pattern: "/waivers", Role: fleetapp.RoleViewer, handler: waivers},
 	{Method: "POST", Pattern: "/waivers", Role: fleetapp.RoleAssessor, Max: 1 << 20, handler: saveWaivers},
 	{Method: "GET", Pattern: "/notifications", Role: fleetapp.RoleViewer, handler: notifications},
+	{Method: "GET", Pattern: "/jobs", Role: fleetapp.RoleAdmin, handler: jobs},
 }
 
 // home is the overview when signed in, else the login form.
@@ -442,5 +443,17 @@ func notifications(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view
 	slices.Reverse(ns) // newest of the page first
 	v.Title, v.Nav, v.Data = "Notifications", "notifications", map[string]any{"Notifications": ns, "Next": next}
 	d.render(w, http.StatusOK, "notifications", v)
+	return nil
+}
+
+// jobs shows the server's work across processes and organisations (an
+// admin's page, as GET /api/v1/jobs is).
+func jobs(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view) error {
+	st, err := d.fleet.JobStates(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Title, v.Nav, v.Data = "Jobs", "jobs", map[string]any{"Status": st, "Shared": d.fleet.Jobs()}
+	d.render(w, http.StatusOK, "jobs", v)
 	return nil
 }

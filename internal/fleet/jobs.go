@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 
 	"github.com/mdcheck/mdcheck/internal/fleet/jobs"
 )
@@ -18,6 +19,7 @@ const (
 	JobMonitor = jobs.Monitor
 	JobUpdate  = jobs.Update
 	JobDeliver = jobs.Deliver
+	JobRematch = jobs.Rematch
 )
 
 // Handlers, WorkOptions and JobStatus are package jobs'.
@@ -47,6 +49,73 @@ func (s *Store) enqueueMonitor(ctx context.Context, tx *sql.Tx, advisory string)
 	args, opts := jobs.MonitorJob(advisory)
 	_, err := s.jobs.InsertTx(ctx, tx, args, opts)
 	return err
+}
+
+// Range is the devices whose IDs are in [From, To); "" leaves a side
+// open.
+type Range struct{ From, To string }
+
+// In reports whether the device ID is in r.
+func (r Range) In(id string) bool { return id >= r.From && (r.To == "" || id < r.To) }
+
+// Shards divides an organisation's devices into ranges of size devices.
+func (s *Store) Shards(ctx context.Context, org string, size int) ([]Range, error) {
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM devices WHERE org_id = ? ORDER BY id`), org)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := collect(rows, func(r scanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := []Range{{}}
+	for i := size; i < len(ids); i += size {
+		out[len(out)-1].To = ids[i]
+		out = append(out, Range{From: ids[i]})
+	}
+	return out, nil
+}
+
+// MatchedInShards records that advisories of one organisation are being
+// matched against its fleet and inserts a re-match job per range of its
+// devices, in one transaction (Matched's, with jobs in place of the
+// assessments, which each job queues for its range).
+func (s *Store) MatchedInShards(ctx context.Context, org string, advs []Advisory, ranges []Range) error {
+	if s.jobs == nil {
+		return errors.New("shards need a PostgreSQL store")
+	}
+	ids := make([]string, len(advs))
+	for i, a := range advs {
+		ids[i] = a.ID
+	}
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		if err := s.markMatched(ctx, tx, org, advs, "shards:"+strconv.Itoa(len(ranges))); err != nil {
+			return err
+		}
+		for _, r := range ranges {
+			args, opts := jobs.RematchJob(org, ids, r.From, r.To)
+			if _, err := s.jobs.InsertTx(ctx, tx, args, opts); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// QueueDevices queues an assessment of each of org's devices, in one
+// transaction; a device deleted meanwhile is passed over.
+func (s *Store) QueueDevices(ctx context.Context, org string, devices []string) ([]Assessment, error) {
+	var out []Assessment
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		out = out[:0]
+		var err error
+		out, err = s.queueDevices(ctx, tx, org, devices, s.stamp())
+		return err
+	})
+	return out, err
 }
 
 // Jobs reports whether the store's work runs as jobs (PostgreSQL).

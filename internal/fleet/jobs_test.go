@@ -207,3 +207,44 @@ func TestMigrationQueuesJobs(t *testing.T) {
 		t.Errorf("jobs after the migration: %v, want one of %s", args, queued.ID)
 	}
 }
+
+// TestShards: an organisation's devices fall into ranges of the size
+// asked, each device in exactly one, another organisation's in none.
+func TestShards(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			ctx := context.Background()
+			by, _ := actor(t, s, "A", Assessor)
+			other, _ := actor(t, s, "B", Assessor)
+			var ids []string
+			for i := range 5 {
+				d, _, err := s.CreateDevice(ctx, by, fmt.Sprint("D", i), []byte("kind: Device\n"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				ids = append(ids, d.ID)
+			}
+			if _, _, err := s.CreateDevice(ctx, other, "X", []byte("kind: Device\n")); err != nil {
+				t.Fatal(err)
+			}
+			for size, want := range map[int]int{1: 5, 2: 3, 5: 1, 100: 1} {
+				rs, err := s.Shards(ctx, by.Org, size)
+				if err != nil || len(rs) != want || rs[0].From != "" || rs[len(rs)-1].To != "" {
+					t.Fatalf("size %d: %+v %v, want %d ranges, open at both ends", size, rs, err, want)
+				}
+				for _, id := range ids {
+					n := 0
+					for _, r := range rs {
+						if r.In(id) {
+							n++
+						}
+					}
+					if n != 1 {
+						t.Errorf("size %d: device %s in %d ranges", size, id, n)
+					}
+				}
+			}
+		})
+	}
+}

@@ -1047,40 +1047,58 @@ func (s *Store) Unmatched(ctx context.Context, limit int) ([]Advisory, error) {
 func (s *Store) Matched(ctx context.Context, org string, advs []Advisory, devices []string) ([]Assessment, error) {
 	var out []Assessment
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		out = out[:0]
-		st := s.stamp()
-		by := Actor{Token: System.Token, Org: org}
-		hit := digest([]byte(strings.Join(devices, "\n")))
-		for _, a := range advs {
-			res, err := tx.ExecContext(ctx, s.q(`UPDATE advisories SET matched = ? WHERE org_id = ? AND id = ? AND matched IS NULL`), st, org, a.ID)
-			if err != nil {
-				return err
-			}
-			if n, err := res.RowsAffected(); err != nil {
-				return err
-			} else if n == 0 {
-				return ErrConflict // another server matched it
-			}
-			if err := s.appendAudit(ctx, tx, by, org, "advisory.match", "advisory/"+a.ID, "", hit); err != nil {
-				return err
-			}
+		if err := s.markMatched(ctx, tx, org, advs, digest([]byte(strings.Join(devices, "\n")))); err != nil {
+			return err
 		}
-		for _, d := range devices {
-			model, _, err := s.deviceTx(ctx, tx, org, d)
-			if errors.Is(err, ErrNotFound) {
-				continue // deleted meanwhile
-			} else if err != nil {
-				return err
-			}
-			q, err := s.queueTx(ctx, tx, by, d, model, st)
-			if err != nil {
-				return err
-			}
-			out = append(out, q)
-		}
-		return nil
+		var err error
+		out, err = s.queueDevices(ctx, tx, org, devices, s.stamp())
+		return err
 	})
 	return out, err
+}
+
+// markMatched marks, in tx, advisories of org matched, each with an
+// audit record whose after says what came of it; one matched already
+// (by another server) is ErrConflict.
+func (s *Store) markMatched(ctx context.Context, tx *sql.Tx, org string, advs []Advisory, after string) error {
+	st := s.stamp()
+	by := Actor{Token: System.Token, Org: org}
+	for _, a := range advs {
+		res, err := tx.ExecContext(ctx, s.q(`UPDATE advisories SET matched = ? WHERE org_id = ? AND id = ? AND matched IS NULL`), st, org, a.ID)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return ErrConflict // another server matched it
+		}
+		if err := s.appendAudit(ctx, tx, by, org, "advisory.match", "advisory/"+a.ID, "", after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// queueDevices queues, in tx, an assessment of each of org's devices
+// stamped st; a device deleted meanwhile is passed over.
+func (s *Store) queueDevices(ctx context.Context, tx *sql.Tx, org string, devices []string, st string) ([]Assessment, error) {
+	var out []Assessment
+	by := Actor{Token: System.Token, Org: org}
+	for _, d := range devices {
+		model, _, err := s.deviceTx(ctx, tx, org, d)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		q, err := s.queueTx(ctx, tx, by, d, model, st)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, q)
+	}
+	return out, nil
 }
 
 // Queue queues an assessment of a device's newest model version.
@@ -1451,8 +1469,13 @@ func (s *Store) index(ctx context.Context, tx *sql.Tx, a Assessment, idx map[str
 // Indexed reads, of org's devices, the index rows whose key is among keys
 // (by device, the packages of each row), and, with subjects, every
 // subject row; unindexed are the devices with no index at all.
-func (s *Store) Indexed(ctx context.Context, org string, keys []string, subjects bool) (rows map[string][]string, unindexed []string, err error) {
+func (s *Store) Indexed(ctx context.Context, org string, keys []string, subjects bool, r Range) (rows map[string][]string, unindexed []string, err error) {
 	rows = map[string][]string{}
+	// The range, as a condition on device IDs.
+	within, bounds := " AND device_id >= ?", []any{r.From}
+	if r.To != "" {
+		within, bounds = within+" AND device_id < ?", append(bounds, r.To)
+	}
 	scan := func(q string, args ...any) error {
 		rs, err := s.db.QueryContext(ctx, s.q(q), args...)
 		if err != nil {
@@ -1475,16 +1498,16 @@ func (s *Store) Indexed(ctx context.Context, org string, keys []string, subjects
 		for _, k := range chunk {
 			args = append(args, k)
 		}
-		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`, args...); err != nil {
+		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(chunk)), ", ")+`)`+within, append(args, bounds...)...); err != nil {
 			return nil, nil, err
 		}
 	}
 	if subjects {
-		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key >= ? AND key < ?`, org, SubjectKey, "s;"); err != nil {
+		if err := scan(`SELECT device_id, packages FROM device_index WHERE org_id = ? AND key >= ? AND key < ?`+within, append([]any{org, SubjectKey, "s;"}, bounds...)...); err != nil {
 			return nil, nil, err
 		}
 	}
-	rs, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM devices d WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM device_index x WHERE x.device_id = d.id AND x.key = ?) ORDER BY id`), org, IndexedKey)
+	rs, err := s.db.QueryContext(ctx, s.q(`SELECT id FROM devices d WHERE org_id = ? AND NOT EXISTS (SELECT 1 FROM device_index x WHERE x.device_id = d.id AND x.key = ?)`+strings.ReplaceAll(within, "device_id", "id")+` ORDER BY id`), append([]any{org, IndexedKey}, bounds...)...)
 	if err != nil {
 		return nil, nil, err
 	}

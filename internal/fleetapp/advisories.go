@@ -286,7 +286,7 @@ func (f *Fleet) Rematch(ctx context.Context) (int, error) {
 			// reader changed: every device is assessed against them.
 			a, release = nil, func() {}
 		}
-		hit, err := f.touched(ctx, a, advs[0].Org)
+		hit, err := f.touched(ctx, a, advs[0].Org, fleet.Range{})
 		release()
 		if err != nil {
 			return queued, err
@@ -297,6 +297,66 @@ func (f *Fleet) Rematch(ctx context.Context) (int, error) {
 		}
 		queued += len(qs)
 	}
+}
+
+// ShardSize is how many devices one re-match job matches an import
+// against, when the work runs as jobs.
+var ShardSize = 2000
+
+// rematchInShards is Rematch for workers that share the work: the
+// advisories imported since the last call are marked matched together
+// with one job per range of ShardSize devices (RematchShard), each of
+// which queues the assessments of its range. It returns how many jobs it
+// inserted.
+func (f *Fleet) rematchInShards(ctx context.Context) (int, error) {
+	jobs := 0
+	for {
+		advs, err := f.store.Unmatched(ctx, 200)
+		if err != nil || len(advs) == 0 {
+			return jobs, err
+		}
+		org := advs[0].Org
+		ranges, err := f.store.Shards(ctx, org, ShardSize)
+		if err != nil {
+			return jobs, err
+		}
+		if err := f.store.MatchedInShards(ctx, org, advs, ranges); errors.Is(err, fleet.ErrConflict) {
+			continue // another worker took them
+		} else if err != nil {
+			return jobs, err
+		}
+		jobs += len(ranges)
+	}
+}
+
+// RematchShard is the job of one range of an organisation's devices:
+// it matches the advisories against the devices in [from, to) as
+// Rematch does, and queues an assessment of each they reach.
+func (f *Fleet) RematchShard(ctx context.Context, org string, ids []string, from, to string) error {
+	bodies := make([][]byte, 0, len(ids))
+	for _, id := range ids {
+		a, err := f.store.Advisory(ctx, org, id)
+		if errors.Is(err, fleet.ErrNotFound) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		bodies = append(bodies, a.Body)
+	}
+	if len(bodies) == 0 {
+		return nil
+	}
+	a, _, release, err := f.advisoryDB(ctx, bodies...)
+	if err != nil {
+		a, release = nil, func() {} // as Rematch: every device in range
+	}
+	hit, err := f.touched(ctx, a, org, fleet.Range{From: from, To: to})
+	release()
+	if err != nil {
+		return err
+	}
+	_, err = f.store.QueueDevices(ctx, org, hit)
+	return err
 }
 
 // indexOf is what a check matched, for re-matching without reading the
@@ -323,14 +383,14 @@ func indexOf(res *app.CheckResult) map[string]string {
 	return idx
 }
 
-// touched lists the organisation's devices that the records of the
-// advisory database a can reach; with a nil, every device. A device's
-// index (indexOf) gives the packages a record's keys name, which are
-// matched against a; a device not indexed yet is read whole
+// touched lists the organisation's devices in r that the records of
+// the advisory database a can reach; with a nil, every device in r. A
+// device's index (indexOf) gives the packages a record's keys name,
+// which are matched against a; a device not indexed yet is read whole
 // (app.Touched).
-func (f *Fleet) touched(ctx context.Context, a *app.App, org string) ([]string, error) {
+func (f *Fleet) touched(ctx context.Context, a *app.App, org string, r fleet.Range) ([]string, error) {
 	if a == nil {
-		return f.allDevices(ctx, org)
+		return f.allDevices(ctx, org, r)
 	}
 	file, err := a.DataFile()
 	if err != nil {
@@ -349,7 +409,7 @@ func (f *Fleet) touched(ctx context.Context, a *app.App, org string) ([]string, 
 	if err != nil {
 		return nil, err
 	}
-	rows, unindexed, err := f.store.Indexed(ctx, org, slices.Sorted(maps.Keys(keys)), len(advs) > 0)
+	rows, unindexed, err := f.store.Indexed(ctx, org, slices.Sorted(maps.Keys(keys)), len(advs) > 0, r)
 	if err != nil {
 		return nil, err
 	}
@@ -406,8 +466,8 @@ func (f *Fleet) touched(ctx context.Context, a *app.App, org string) ([]string, 
 	return hit, nil
 }
 
-// allDevices lists every device of the organisation.
-func (f *Fleet) allDevices(ctx context.Context, org string) ([]string, error) {
+// allDevices lists every device of the organisation in r.
+func (f *Fleet) allDevices(ctx context.Context, org string, r fleet.Range) ([]string, error) {
 	var all []string
 	for p := (Page{Limit: 500}); ; {
 		devs, next, err := f.store.Devices(ctx, org, fleet.DeviceFilter{}, p)
@@ -415,7 +475,9 @@ func (f *Fleet) allDevices(ctx context.Context, org string) ([]string, error) {
 			return nil, err
 		}
 		for _, d := range devs {
-			all = append(all, d.ID)
+			if r.In(d.ID) {
+				all = append(all, d.ID)
+			}
 		}
 		if next == "" {
 			return all, nil

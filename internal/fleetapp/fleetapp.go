@@ -673,7 +673,10 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 // matches the advisories the organisations imported since it last ran
 // against their devices (Rematch). It returns how many assessments it
 // queued.
-func (f *Fleet) Monitor(ctx context.Context) (int, error) {
+func (f *Fleet) Monitor(ctx context.Context) (int, error) { return f.monitorWith(ctx, f.Rematch) }
+
+// monitorWith is Monitor with rematch in place of Rematch.
+func (f *Fleet) monitorWith(ctx context.Context, rematch func(context.Context) (int, error)) (int, error) {
 	f.monitor.Lock()
 	defer f.monitor.Unlock()
 	hash, err := f.app.DataHash(ctx)
@@ -703,7 +706,7 @@ func (f *Fleet) Monitor(ctx context.Context) (int, error) {
 			return n, err
 		}
 	}
-	m, err := f.Rematch(ctx)
+	m, err := rematch(ctx)
 	return n + m, err
 }
 
@@ -750,7 +753,7 @@ func (f *Fleet) dataTouched(ctx context.Context, seen string) (map[string][]stri
 	}
 	touched := map[string][]string{}
 	for _, org := range orgs {
-		hit, err := f.touched(ctx, delta, org)
+		hit, err := f.touched(ctx, delta, org, fleet.Range{})
 		if err != nil {
 			return nil, err
 		}

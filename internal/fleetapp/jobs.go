@@ -58,15 +58,17 @@ func (f *Fleet) Work(ctx context.Context, o WorkOptions) error {
 		d.SMTP, d.From = o.Delivery.SMTP, o.Delivery.From
 		o.Delivery = d
 	}
-	h := fleet.Handlers{
-		Assess: f.RunAssessment,
-		Monitor: func(ctx context.Context) error {
-			if err := f.SyncData(ctx); err != nil {
-				return err
-			}
-			_, err := f.Monitor(ctx)
+	monitor := func(ctx context.Context) error {
+		if err := f.SyncData(ctx); err != nil {
 			return err
-		},
+		}
+		_, err := f.monitorWith(ctx, f.rematchInShards)
+		return err
+	}
+	h := fleet.Handlers{
+		Assess:  f.RunAssessment,
+		Rematch: f.RematchShard,
+		Monitor: monitor,
 		Update: func(ctx context.Context) error {
 			if err := f.SyncData(ctx); err != nil {
 				return err
@@ -77,8 +79,7 @@ func (f *Fleet) Work(ctx context.Context, o WorkOptions) error {
 			if err := f.publish(ctx); err != nil {
 				return err
 			}
-			_, err := f.Monitor(ctx)
-			return err
+			return monitor(ctx)
 		},
 		Deliver: func(ctx context.Context) error {
 			_, err := f.Deliver(ctx, o.Delivery)

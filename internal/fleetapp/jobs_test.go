@@ -220,3 +220,90 @@ func TestKilledWorkerJobRunsOnce(t *testing.T) {
 		t.Errorf("the rescue is not among the jobs' errors: %s", b)
 	}
 }
+
+// TestRematchInShards: with the work as jobs, an imported advisory is
+// matched against the fleet in one job per range of devices, and only
+// the devices it reaches are assessed again, each once.
+func TestRematchInShards(t *testing.T) {
+	dsn := pgtest.Database(t)
+	ctx := context.Background()
+	f, err := Open(ctx, app.New(app.Config{DB: filepath.Join(t.TempDir(), "vuln.db"), Snapshot: true}), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	defer func(n int) { ShardSize = n }(ShardSize)
+	ShardSize = 2
+	by := actorOf(t, f, "A", RoleAssessor)
+	model := "apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: App %d, model: M}\ncomponents:\n  - {id: a, name: App, kind: standalone-software, role: device, sbom: sbom/app.cdx.json}\n"
+	sbom := `{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"%s","version":"1.0.0","purl":"pkg:npm/%s@1.0.0"}]}`
+	hit := map[string]bool{}
+	var devices []string
+	for i := range 5 {
+		pkg := "right-pad"
+		if i%2 == 0 {
+			pkg = "left-pad"
+		}
+		d, _, err := f.AddDevice(ctx, by, []byte(fmt.Sprintf(model, i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := f.UploadFile(ctx, by, d.ID, "sbom/app.cdx.json", []byte(fmt.Sprintf(sbom, pkg, pkg))); err != nil {
+			t.Fatal(err)
+		}
+		devices = append(devices, d.ID)
+		hit[d.ID] = pkg == "left-pad"
+	}
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := f.Work(wctx, WorkOptions{Workers: 2}); err != nil {
+			t.Errorf("work: %v", err)
+		}
+	}()
+	defer func() { cancel(); <-done }()
+	count := func(kind, state string) int64 {
+		st, err := f.JobStates(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range st.Counts {
+			if c.Kind == kind && c.State == state {
+				return c.Count
+			}
+		}
+		return 0
+	}
+	idle := func() bool {
+		n, err := f.Pending(ctx)
+		return err == nil && n == 0 && count(fleet.JobAssess, "available") == 0 && count(fleet.JobAssess, "running") == 0 &&
+			count(fleet.JobMonitor, "available") == 0 && count(fleet.JobMonitor, "running") == 0 && count(fleet.JobRematch, "available") == 0 && count(fleet.JobRematch, "running") == 0
+	}
+	waitFor(t, 60*time.Second, "the first assessments", idle)
+	before := map[string]int{}
+	for _, d := range devices {
+		as, _, _ := f.Assessments(ctx, by, d, Page{Limit: 50})
+		before[d] = len(as)
+	}
+	osv := `{"id":"OSV-TEST-LP","modified":"2026-01-01T00:00:00Z","summary":"left-pad test","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`
+	if _, err := f.ImportAdvisory(ctx, by, []byte(osv)); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 60*time.Second, "the re-match", func() bool { return count(fleet.JobRematch, "completed") == 3 && idle() })
+	for _, d := range devices {
+		as, _, _ := f.Assessments(ctx, by, d, Page{Limit: 50})
+		added := len(as) - before[d]
+		switch {
+		case hit[d] && added != 1:
+			t.Errorf("device %s, reached, assessed %d more times", d, added)
+		case !hit[d] && added != 0:
+			t.Errorf("device %s, not reached, assessed %d more times", d, added)
+		case hit[d]:
+			a, err := f.Assessment(ctx, by, as[len(as)-1].ID)
+			if err != nil || a.Status != fleet.Done || !strings.Contains(string(a.Report), "OSV-TEST-LP") {
+				t.Errorf("device %s: %s without the advisory's finding (%v)", d, a.Status, err)
+			}
+		}
+	}
+}

@@ -30,6 +30,7 @@ const (
 	Monitor = "mdcheck_monitor"
 	Update  = "mdcheck_db_update"
 	Deliver = "mdcheck_deliver"
+	Rematch = "mdcheck_rematch"
 )
 
 type kindName interface{ kind() string }
@@ -39,18 +40,26 @@ type (
 	monitorKind struct{}
 	updateKind  struct{}
 	deliverKind struct{}
+	rematchKind struct{}
 )
 
 func (assessKind) kind() string  { return Assess }
 func (monitorKind) kind() string { return Monitor }
 func (updateKind) kind() string  { return Update }
 func (deliverKind) kind() string { return Deliver }
+func (rematchKind) kind() string { return Rematch }
 
 // jobArgs are a job's arguments; K names its kind.
 type jobArgs[K kindName] struct {
 	Assessment string `json:"assessment,omitempty"`
 	// Advisory is the import a monitoring job follows.
 	Advisory string `json:"advisory,omitempty"`
+	// A re-match shard matches an organisation's advisories against its
+	// devices whose IDs are in [From, To) ("" is open).
+	Org        string   `json:"org,omitempty"`
+	Advisories []string `json:"advisories,omitempty"`
+	From       string   `json:"from,omitempty"`
+	To         string   `json:"to,omitempty"`
 }
 
 func (jobArgs[K]) Kind() string { var k K; return k.kind() }
@@ -67,6 +76,12 @@ func MonitorJob(advisory string) (river.JobArgs, *river.InsertOpts) {
 	return jobArgs[monitorKind]{Advisory: advisory}, &river.InsertOpts{MaxAttempts: 3}
 }
 
+// RematchJob is the job that matches advisories of org against its
+// devices in [from, to).
+func RematchJob(org string, advisories []string, from, to string) (river.JobArgs, *river.InsertOpts) {
+	return jobArgs[rematchKind]{Org: org, Advisories: advisories, From: from, To: to}, &river.InsertOpts{MaxAttempts: attempts}
+}
+
 // Handlers run the jobs; each is the use case the server's loops call
 // on SQLite. An error has the job tried again later.
 type Handlers struct {
@@ -74,6 +89,9 @@ type Handlers struct {
 	Assess func(ctx context.Context, assessment string, attempt int) error
 	// Monitor, Update and Deliver are the periodic work.
 	Monitor, Update, Deliver func(ctx context.Context) error
+	// Rematch matches advisories of org against its devices in [from,
+	// to).
+	Rematch func(ctx context.Context, org string, advisories []string, from, to string) error
 }
 
 // WorkOptions says how a worker process works the jobs.
@@ -170,6 +188,12 @@ func Work(ctx context.Context, db *sql.DB, dsn string, o WorkOptions) error {
 	if o.Handlers.Assess != nil {
 		river.AddWorker(ws, &worker[assessKind]{timeout: o.AssessTimeout, run: func(ctx context.Context, job *river.Job[jobArgs[assessKind]]) error {
 			return o.Handlers.Assess(ctx, job.Args.Assessment, job.Attempt)
+		}})
+	}
+	if o.Handlers.Rematch != nil {
+		river.AddWorker(ws, &worker[rematchKind]{timeout: time.Hour, run: func(ctx context.Context, job *river.Job[jobArgs[rematchKind]]) error {
+			a := job.Args
+			return o.Handlers.Rematch(ctx, a.Org, a.Advisories, a.From, a.To)
 		}})
 	}
 	periodic[monitorKind](o.Monitor, o.Handlers.Monitor, time.Hour, ws, &jobs)
