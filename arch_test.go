@@ -34,7 +34,8 @@ var allowed = map[string]struct {
 	"":            {"entry", nil},
 	"cmd/mdcheck": {"entry", []string{"internal/cli"}},
 	"bench/large": {"domain", []string{"internal/testutil/large"}},
-	"bench/fleet": {"entry", []string{"internal/app", "internal/fleetapp", "internal/server"}},
+	"bench/fleet": {"entry", []string{"internal/app", "internal/fleetapp", "internal/server", "internal/testutil/shareddata"}},
+	"bench/scale": {"entry", []string{"internal/app", "internal/fleetapp", "internal/testutil/shareddata"}},
 	// The command line reaches the domain only through the core.
 	"internal/cli":    {"entry", []string{"internal/app", "internal/render", "internal/atomicfile", "internal/server"}},
 	"internal/render": {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile", "internal/gspr", "internal/threat"}},

@@ -31,6 +31,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/fleetapp"
 	"github.com/mdcheck/mdcheck/internal/server"
+	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 )
 
 var (
@@ -83,31 +84,6 @@ func examples(root string) ([]example, error) {
 // from.
 var advisories string
 
-// day is a day of advisories: up to n OSV records from the folder's
-// subfolders, in name order (the curated ones, which hit the examples'
-// SBOMs, first).
-func day(n int) ([][]byte, error) {
-	var out [][]byte
-	for _, sub := range []string{"ghsa-curated", "go-vulndb", "pypa", "oss-fuzz"} {
-		names, err := filepath.Glob(filepath.Join(advisories, sub, "*.json"))
-		if err != nil {
-			return nil, err
-		}
-		sort.Strings(names)
-		for _, name := range names {
-			if len(out) == n {
-				return out, nil
-			}
-			b, err := os.ReadFile(name)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, b)
-		}
-	}
-	return out, nil
-}
-
 // readAll reads every stored file of every device, as a re-match must at
 // least, and returns how many bytes.
 func readAll(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ids []string) (int64, error) {
@@ -128,7 +104,7 @@ func readAll(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ids []st
 // whole fleet against them, beside the time to merely read every stored
 // file (before and after it, in the same run).
 func rematch(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ids []string, store string) error {
-	docs, err := day(100)
+	docs, err := shareddata.OSVDay(advisories, 100)
 	if err != nil {
 		return err
 	}

@@ -281,6 +281,11 @@ func TestServeRoles(t *testing.T) {
 	}
 	dsn := pgtest.Database(t)
 	env = append(env, "MDCHECK_FLEET_DB="+dsn)
+	c = exec.Command(bin, "serve", "--migrate-only")
+	c.Env = env
+	if out, err := c.CombinedOutput(); err != nil || !strings.Contains(string(out), "migrated") || strings.Contains(string(out), "listening") {
+		t.Fatalf("serve --migrate-only: %v %s", err, out)
+	}
 	c = exec.Command(bin, "token", "create", "--org", "St Elsewhere", "--role", "assessor")
 	c.Env = env
 	b, err := c.Output()

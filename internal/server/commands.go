@@ -81,6 +81,7 @@ func serveCommand(env Env) *cobra.Command {
 	var smtpRelay, smtpFrom string
 	var update time.Duration
 	var role string
+	var migrateOnly bool
 	var envErr error
 	c := &cobra.Command{
 		Use:   "serve",
@@ -107,6 +108,9 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 			default:
 				return app.InputError{Err: fmt.Errorf("--role %q: api, worker or all", role)}
 			}
+			if migrateOnly {
+				return migrate(cmd.Context(), env, sf)
+			}
 			return serve(cmd.Context(), env, sf, addr, role, workers, d, update)
 		},
 	}
@@ -114,6 +118,7 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 	c.Flags().StringVar(&addr, "addr", envOr("MDCHECK_ADDR", "127.0.0.1:8080"), "HOST:PORT to listen on (port 0: any free port) (env MDCHECK_ADDR)")
 	c.Flags().IntVar(&workers, "workers", 2, "assessments run at once")
 	c.Flags().StringVar(&role, "role", envOr("MDCHECK_ROLE", "all"), "what this process does: api (the API and dashboard), worker (the jobs: assessments, re-matching, db update, notifications; health and metrics only on --addr) or all; api and worker need a PostgreSQL store, which any number of processes share (env MDCHECK_ROLE)")
+	c.Flags().BoolVar(&migrateOnly, "migrate-only", false, "apply the migrations the store lacks (its own and the job queue's) and exit: a deployment's migration step before the processes start")
 	c.Flags().StringVar(&smtpRelay, "smtp", envOr("MDCHECK_SMTP", ""), "HOST:PORT of the SMTP relay mailto: notifications go through (env MDCHECK_SMTP)")
 	c.Flags().StringVar(&smtpFrom, "smtp-from", envOr("MDCHECK_SMTP_FROM", "mdcheck@localhost"), "sender of notification e-mails (env MDCHECK_SMTP_FROM)")
 	c.Flags().Var(durationValue{&update}, "db-update", "run db update (the default feeds, into the default mirror) this often, e.g. 24h; 0: never (cron may run it: the server notices a new database either way) (env MDCHECK_DB_UPDATE)")
@@ -123,6 +128,16 @@ error. SIGINT or SIGTERM stops it gracefully.`,
 		}
 	}
 	return c
+}
+
+// migrate opens the store, which applies the migrations it lacks.
+func migrate(ctx context.Context, env Env, sf storeFlags) error {
+	f, err := fleetapp.Open(ctx, app.New(app.Config{DB: env.VulnDB, Snapshot: true, Build: env.Build}), sf.db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "mdcheck serve: store %s migrated\n", redact(sf.db))
+	return f.Close()
 }
 
 // redact is a store DSN without its password, to print.

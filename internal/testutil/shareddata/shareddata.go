@@ -1,5 +1,6 @@
 // Package shareddata finds the project's collection of real public data
-// (the shared/data folder beside the repository) for tests (tests only).
+// (the shared/data folder beside the repository) for tests and
+// benchmarks.
 // A test that needs it is skipped, saying so, where it is absent; under
 // CI=true its absence fails the test instead, so that CI never passes on
 // tests that did not run.
@@ -8,6 +9,7 @@ package shareddata
 import (
 	"os"
 	"path/filepath"
+	"sort"
 	"testing"
 )
 
@@ -52,4 +54,29 @@ func Find(sub string) (string, bool) {
 func isDir(p string) bool {
 	st, err := os.Stat(p)
 	return err == nil && st.IsDir()
+}
+
+// OSVDay is "a day of advisories" for the benchmarks: up to n OSV
+// records from dir's ghsa-curated, go-vulndb, pypa and oss-fuzz folders,
+// each folder's in name order.
+func OSVDay(dir string, n int) ([][]byte, error) {
+	var out [][]byte
+	for _, sub := range []string{"ghsa-curated", "go-vulndb", "pypa", "oss-fuzz"} {
+		names, err := filepath.Glob(filepath.Join(dir, sub, "*.json"))
+		if err != nil {
+			return nil, err
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			if len(out) == n {
+				return out, nil
+			}
+			b, err := os.ReadFile(name)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
