@@ -64,7 +64,7 @@ var allowed = map[string]struct {
 	"internal/fleet":           {"domain", []string{"internal/fleet/jobs"}},
 	"internal/fleet/jobs":      {"leaf", nil},
 	"internal/vigilance":       {"domain", nil},
-	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp", "internal/dashboard"}},
+	"internal/server":          {"entry", []string{"internal/app", "internal/fleetapp", "internal/dashboard", "internal/render"}},
 	"internal/dashboard":       {"entry", []string{"internal/app", "internal/fleetapp"}},
 	"internal/fleetapp":        {"core", []string{"internal/app", "internal/fleet", "internal/bundle", "internal/model", "internal/report", "internal/catalog", "internal/vigilance", "internal/severity", "internal/vuln", "internal/vuln/store", "internal/advisory"}},
 	"internal/platform":        {"leaf", nil},

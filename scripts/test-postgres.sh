@@ -4,6 +4,7 @@
 #
 #   export MDCHECK_TEST_POSTGRES=$(scripts/test-postgres.sh start DIR)
 #   scripts/test-postgres.sh stop DIR
+#   scripts/test-postgres.sh restart DIR    # a server restart, for tests
 #
 # DIR holds the cluster; it must not exist before start. Debian's
 # postgresql package provides the server (apt-get install postgresql).
@@ -30,5 +31,8 @@ start)
 	;;
 stop)
 	as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+	;;
+restart)
+	as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w restart >/dev/null
 	;;
 esac

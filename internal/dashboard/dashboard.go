@@ -119,6 +119,8 @@ type view struct {
 	Data         any
 	// Now is the page's time, for due dates.
 	Now time.Time
+	// Formats are the documents an assessment renders.
+	Formats []string
 }
 
 // CanEdit reports whether the viewer may change things.
@@ -131,7 +133,7 @@ func (d *Dashboard) handle(p page) http.HandlerFunc {
 		// Same-origin, so that the browser names this server as the
 		// Origin of its own forms (with no-referrer it sends "null").
 		h.Set("Referrer-Policy", "same-origin")
-		v := &view{Now: time.Now().UTC(), Flash: r.URL.Query().Get("done")}
+		v := &view{Now: time.Now().UTC(), Flash: r.URL.Query().Get("done"), Formats: d.fleet.DocumentFormats()}
 		if p.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, p.Max)
 		}

@@ -305,3 +305,36 @@ func TestPagePolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestDocumentsPage: an assessor ticks formats on the device page; the
+// assessment queued for them lists each document, a link once made.
+func TestDocumentsPage(t *testing.T) {
+	e := newEnv(t)
+	e.fleet.SetRenderer(func(_ context.Context, format string, res *app.CheckResult) ([]byte, string, error) {
+		return []byte("# " + res.Report.Device.Product), "text/markdown; charset=utf-8", nil
+	}, []string{"md", "html"})
+	b := e.signIn("A", fleetapp.RoleAssessor)
+	res, _ := b.post("/devices", url.Values{"model": {model}})
+	dev := strings.TrimPrefix(strings.Split(res.Header.Get("Location"), "?")[0], "/devices/")
+	if res.StatusCode != http.StatusSeeOther || dev == "" {
+		t.Fatalf("device: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if _, body := b.get("/devices/" + dev); !strings.Contains(body, `name="format" value="md"`) {
+		t.Fatalf("no documents form on the device page: %s", body)
+	}
+	res, _ = b.post("/devices/"+dev+"/documents", url.Values{"format": {"md"}})
+	loc := strings.Split(res.Header.Get("Location"), "?")[0]
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/assessments/") {
+		t.Fatalf("documents: %d %s", res.StatusCode, loc)
+	}
+	if _, body := b.get(loc); !strings.Contains(body, "md: queued") {
+		t.Errorf("the queued document is not listed: %s", body)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	if _, body := b.get(loc); !strings.Contains(body, `/documents/md">md</a>`) {
+		t.Errorf("no link to the document made: %s", body)
+	}
+	if res, body := b.post("/devices/"+dev+"/documents", url.Values{}); res.StatusCode != 422 || !strings.Contains(body, "formats") {
+		t.Errorf("no format ticked: %d", res.StatusCode)
+	}
+}

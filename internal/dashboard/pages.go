@@ -29,6 +29,7 @@ var pages = []page{
 	{Method: "GET", Pattern: "/devices/{id}/edit", Role: fleetapp.RoleAssessor, handler: editFile},
 	{Method: "POST", Pattern: "/devices/{id}/edit", Role: fleetapp.RoleAssessor, Max: 5 << 20, handler: saveFile},
 	{Method: "POST", Pattern: "/devices/{id}/assess", Role: fleetapp.RoleAssessor, Max: 4 << 10, handler: reassess},
+	{Method: "POST", Pattern: "/devices/{id}/documents", Role: fleetapp.RoleAssessor, Max: 4 << 10, handler: queueDocuments},
 	{Method: "GET", Pattern: "/assessments/{id}", Role: fleetapp.RoleViewer, handler: assessment},
 	{Method: "GET", Pattern: "/advisories", Role: fleetapp.RoleViewer, handler: advisories},
 	{Method: "POST", Pattern: "/advisories", Role: fleetapp.RoleAssessor, Max: 9 << 20, handler: importAdvisory},
@@ -240,6 +241,17 @@ func reassess(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view) err
 	return done(w, r, "/devices/"+id, "An assessment is queued.")
 }
 
+// queueDocuments queues an assessment of the device that renders the
+// formats ticked, and shows it.
+func queueDocuments(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view) error {
+	a, _, err := d.fleet.QueueDocuments(r.Context(), v.By, chi.URLParam(r, "id"), r.PostForm["format"])
+	if err != nil {
+		return err
+	}
+	d.changed()
+	return done(w, r, "/assessments/"+a.ID, "An assessment is queued; it makes the documents when it runs.")
+}
+
 func assessment(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view) error {
 	av, err := d.fleet.ViewAssessment(r.Context(), v.By, chi.URLParam(r, "id"))
 	if err != nil {
@@ -249,8 +261,12 @@ func assessment(d *Dashboard, w http.ResponseWriter, r *http.Request, v *view) e
 	if err != nil {
 		return err
 	}
+	docs, err := d.fleet.Documents(r.Context(), v.By, av.Assessment.ID)
+	if err != nil {
+		return err
+	}
 	v.Title, v.Nav = "Assessment of "+dv.Name, "devices"
-	v.Data = map[string]any{"View": av, "Device": dv}
+	v.Data = map[string]any{"View": av, "Device": dv, "Documents": docs}
 	d.render(w, http.StatusOK, "assessment", v)
 	return nil
 }

@@ -210,6 +210,11 @@ var migrations = [][]string{
 		`CREATE TABLE data_files (hash TEXT PRIMARY KEY, sha256 TEXT NOT NULL, size BIGINT NOT NULL, parts INTEGER NOT NULL, published TEXT NOT NULL)`,
 		`CREATE TABLE data_parts (hash TEXT NOT NULL REFERENCES data_files(hash) ON DELETE CASCADE, part INTEGER NOT NULL, body {blob} NOT NULL, PRIMARY KEY (hash, part))`,
 	},
+	{
+		// Documents rendered from an assessment's check, in formats asked
+		// for when it was queued.
+		`CREATE TABLE documents (assessment_id TEXT NOT NULL REFERENCES assessments(id), org_id TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, content_type TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, finished TEXT, body {blob}, PRIMARY KEY (assessment_id, format))`,
+	},
 }
 
 // migrationSteps are the parts of migrations (by version) that SQL alone
@@ -766,7 +771,7 @@ func (s *Store) FinishWith(ctx context.Context, a Assessment, report []byte, rea
 	if failure != "" {
 		status = Failed
 	}
-	return s.finish(ctx, a, status, report, readiness, sum, failure)
+	return s.finish(ctx, a, status, report, readiness, sum, failure, "")
 }
 
 // Claim marks a queued assessment running, so that no other worker runs
@@ -821,10 +826,12 @@ func (s *Store) Requeue(ctx context.Context) (int64, error) {
 // Supersede closes a queued assessment without running it: by, queued
 // after it for the same device, assesses what it would.
 func (s *Store) Supersede(ctx context.Context, a Assessment, by string) error {
-	return s.finish(ctx, a, Superseded, nil, nil, Summary{}, "superseded by assessment "+by)
+	return s.finish(ctx, a, Superseded, nil, nil, Summary{}, "superseded by assessment "+by, by)
 }
 
-func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, sum Summary, failure string) error {
+// finish closes an assessment; one superseded hands its queued documents
+// to the assessment that supersedes it, by.
+func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, sum Summary, failure, by string) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
 		var rep any
 		if report != nil {
@@ -842,6 +849,11 @@ func (s *Store) finish(ctx context.Context, a Assessment, status string, report 
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			return ErrConflict // finished already
+		}
+		if status == Superseded {
+			if err := s.moveDocuments(ctx, tx, a.ID, by); err != nil {
+				return err
+			}
 		}
 		if status == Done {
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO summaries (assessment_id, org_id, device_id, readiness, finished, class, exploited, missed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),

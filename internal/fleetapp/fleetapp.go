@@ -81,6 +81,9 @@ type Fleet struct {
 	// an assessment's check and its record.
 	syncing sync.Mutex
 	hold    func(context.Context)
+	// render makes documents in formats (SetRenderer).
+	render  Renderer
+	formats []string
 }
 
 // keptData is a copy of the vulnerability data, by content hash.
@@ -542,7 +545,7 @@ func (f *Fleet) run(ctx context.Context, q Assessment) error {
 		return err
 	}
 	if failure != "" {
-		return nil
+		return f.renderDocuments(ctx, q, nil, failure)
 	}
 	return f.followUp(ctx, q, view)
 }
@@ -588,6 +591,9 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map
 	}
 	var b bytes.Buffer
 	if err := report.JSON(&b, res.Report); err != nil {
+		return nil, nil, nil, err.Error()
+	}
+	if err := f.renderDocuments(ctx, q, res, ""); err != nil {
 		return nil, nil, nil, err.Error()
 	}
 	r := res.Report.Summary.Readiness

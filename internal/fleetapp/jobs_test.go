@@ -307,3 +307,59 @@ func TestRematchInShards(t *testing.T) {
 		}
 	}
 }
+
+// TestPostgresRestart: a worker rides out a restart of its PostgreSQL
+// server: an upload after the restart is assessed by the same worker.
+func TestPostgresRestart(t *testing.T) {
+	if os.Getenv("MDCHECK_TEST_POSTGRES") == "" && os.Getenv("CI") != "true" {
+		t.Skip("PostgreSQL skipped: MDCHECK_TEST_POSTGRES is not set (.ci/run sets it); this test starts a server of its own")
+	}
+	script, err := filepath.Abs("../../scripts/test-postgres.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	parent, err := os.MkdirTemp("", "mdcheck-pg-restart-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.Chmod(parent, 0o755) // the server runs as postgres when the test runs as root
+	dir := filepath.Join(parent, "cluster")
+	out, err := exec.Command(script, "start", dir).Output()
+	if err != nil {
+		t.Fatalf("starting PostgreSQL: %v", err)
+	}
+	t.Cleanup(func() { exec.Command(script, "stop", dir).Run(); os.RemoveAll(parent) })
+	dsn := strings.TrimSpace(string(out))
+	ctx := context.Background()
+	f, err := Open(ctx, app.New(app.Config{DB: filepath.Join(t.TempDir(), "vuln.db"), Snapshot: true}), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	by := actorOf(t, f, "A", RoleAssessor)
+	wctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { defer close(done); f.Work(wctx, WorkOptions{Workers: 1, Monitor: time.Second}) }()
+	defer func() { cancel(); <-done }()
+	status := func(id string) string {
+		a, err := f.Assessment(ctx, by, id)
+		if err != nil {
+			return "unread: " + err.Error()
+		}
+		return a.Status
+	}
+	_, first, err := f.AddDevice(ctx, by, []byte(flip+"}]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, 60*time.Second, "the assessment before the restart", func() bool { return status(first.ID) == fleet.Done })
+	if out, err := exec.Command(script, "restart", dir).CombinedOutput(); err != nil {
+		t.Fatalf("restarting PostgreSQL: %v %s", err, out)
+	}
+	var second Assessment
+	waitFor(t, 60*time.Second, "an upload after the restart", func() bool {
+		_, second, err = f.AddDevice(ctx, by, []byte(flip+flipOpen+"}]}\n"))
+		return err == nil
+	})
+	waitFor(t, 90*time.Second, "the assessment after the restart", func() bool { return status(second.ID) == fleet.Done })
+}

@@ -195,7 +195,7 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr, role string, worke
 	if err != nil {
 		return app.InputError{Err: fmt.Errorf("--addr: %w", err)}
 	}
-	s := New(Config{Fleet: f, Log: log, Workers: workers, HealthOnly: role == "worker"})
+	s := New(Config{Fleet: f, Log: log, Workers: workers, HealthOnly: role == "worker", Build: env.Build})
 	hs := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute}
 	work, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})

@@ -1,7 +1,9 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -238,5 +240,28 @@ func TestDashboardEndToEnd(t *testing.T) {
 	}
 	if c := tab.Console(); len(c) > 0 {
 		t.Errorf("console: %q", c)
+	}
+}
+
+// TestDocumentPDF: an assessment renders its PDF report in a headless
+// Chromium, as check -f pdf does, and the clinician's page beside it.
+func TestDocumentPDF(t *testing.T) {
+	needBrowser(t)
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	dev, _ := e.device(tok)
+	res, b := e.do("POST", "/api/v1/devices/"+dev+"/documents", tok, "application/json", `{"formats": ["pdf", "html"]}`)
+	var out struct{ Assessment fleetapp.Assessment }
+	if json.Unmarshal(b, &out); res.StatusCode != 202 {
+		t.Fatalf("queue: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	res, pdf := e.do("GET", "/api/v1/assessments/"+out.Assessment.ID+"/documents/pdf", tok, "", "")
+	if res.StatusCode != 200 || res.Header.Get("Content-Type") != "application/pdf" || !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Errorf("pdf: %d %q %.20q", res.StatusCode, res.Header.Get("Content-Type"), pdf)
+	}
+	res, html := e.do("GET", "/api/v1/assessments/"+out.Assessment.ID+"/documents/html", tok, "", "")
+	if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !bytes.Contains(html, []byte("<html")) {
+		t.Errorf("html: %d %q", res.StatusCode, res.Header.Get("Content-Type"))
 	}
 }

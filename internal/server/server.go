@@ -54,6 +54,9 @@ var routes = []route{
 	{Method: "GET", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleViewer, Summary: "A device's assessments (cursor pagination: limit, cursor)", Status: 200, handler: listAssessments},
 	{Method: "POST", Pattern: "/api/v1/devices/{id}/assessments", Role: fleetapp.RoleAssessor, Summary: "Assess the device again as it stands (after the vulnerability database changed, say): 201 with the queued assessment", Status: 201, handler: reassess},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}", Role: fleetapp.RoleViewer, Summary: "One assessment with its report: the JSON report of mdcheck check (docs/schemas/check.schema.json)", Status: 200, handler: getAssessment},
+	{Method: "POST", Pattern: "/api/v1/devices/{id}/documents", Role: fleetapp.RoleAssessor, Summary: `Render documents of the device as it stands (JSON {"formats": ["html", "pdf", "clinician", "md", "oscal", "sarif", "gspr", "ifu", "openvex", "csaf-vex", "json"]}): 202 with the assessment queued to make them from its own check`, Body: "application/json", MaxBody: 4 << 10, Status: 202, handler: queueDocuments},
+	{Method: "GET", Pattern: "/api/v1/assessments/{id}/documents", Role: fleetapp.RoleViewer, Summary: "An assessment's documents: format, status (queued, done, failed), media type, size, error", Status: 200, handler: listDocuments},
+	{Method: "GET", Pattern: "/api/v1/assessments/{id}/documents/{format}", Role: fleetapp.RoleViewer, Summary: "A document's bytes once made (409 while queued, or with why it failed)", Status: 200, handler: getDocument},
 	{Method: "GET", Pattern: "/api/v1/assessments/{id}/changes", Role: fleetapp.RoleViewer, Summary: "What changed in this assessment since another of the same device (query since; default: the device's previous done assessment): readiness, requirements whose status changed, findings opened, closed or changed", Status: 200, handler: assessmentChanges},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/model", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of the device's model (application/yaml); starts an assessment", Body: "application/yaml", MaxBody: 4 << 20, Status: 201, handler: putModel},
 	{Method: "PUT", Pattern: "/api/v1/devices/{id}/files/*", Role: fleetapp.RoleAssessor, Summary: "Upload a new version of a file the model names (SBOM, MDS2 form, VEX, document) by its path relative to the model; starts an assessment", Body: "application/octet-stream", MaxBody: 32 << 20, Status: 201, handler: putFile},
@@ -93,6 +96,8 @@ type Config struct {
 	// HealthOnly serves health, readiness and metrics alone: a worker
 	// process's.
 	HealthOnly bool
+	// Build is stamped on the documents assessments render.
+	Build app.BuildInfo
 }
 
 // Server serves the API.
@@ -119,6 +124,7 @@ func New(cfg Config) *Server {
 	if cfg.Workers <= 0 {
 		cfg.Workers = 2
 	}
+	cfg.Fleet.SetRenderer(renderer(cfg.Build), documentFormats())
 	s := &Server{cfg: cfg, limits: map[string]*rate.Limiter{}, wake: make(chan struct{}, cfg.Workers), watch: make(chan struct{}, 1), metrics: newMetrics(cfg.Fleet), Started: time.Now()}
 	r := chi.NewRouter()
 	r.Use(s.headers, s.logRequests)

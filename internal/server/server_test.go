@@ -191,7 +191,14 @@ func TestAuthorisationMatrix(t *testing.T) {
 		t.Fatalf("second model: %d %s", res.StatusCode, b)
 	}
 	e.fleet.RunQueued(context.Background(), 10)
-	aid := second.Assessment.ID
+	// A third, done, with a document.
+	res, b = e.do("POST", "/api/v1/devices/"+dev+"/documents", adminA, "application/json", `{"formats": ["md"]}`)
+	var third struct{ Assessment struct{ ID string } }
+	if json.Unmarshal(b, &third); res.StatusCode != 202 || second.Assessment.ID == "" {
+		t.Fatalf("documents: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	aid := third.Assessment.ID
 	res, b = e.do("POST", "/api/v1/advisories", adminA, "application/json", string(osvRecord))
 	var adv struct{ ID string }
 	if json.Unmarshal(b, &adv); res.StatusCode != 201 {
@@ -265,7 +272,7 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		id = testWebhookID
 	}
 	path = strings.NewReplacer("{id}", id, "*", "sbom/a.cdx.json").Replace(r.Pattern)
-	path = strings.Replace(path, "{name}", "house", 1)
+	path = strings.NewReplacer("{name}", "house", "{format}", "md").Replace(path)
 	switch {
 	case r.Pattern == "/api/v1/session":
 		body = `{"token": "` + caller + `"}`
@@ -279,6 +286,8 @@ func request(r route, device, assessment, token, caller string) (path, body stri
 		body = testCase
 	case r.Pattern == "/api/v1/webhooks":
 		body = `{"url": "http://127.0.0.1:9/hook"}`
+	case strings.HasSuffix(r.Pattern, "/documents"):
+		body = `{"formats": ["md"]}`
 	case strings.HasPrefix(r.Pattern, "/api/v1/policies/"):
 		body = testPolicy
 	case r.Body == "application/yaml":
@@ -1375,5 +1384,68 @@ func TestRematchByName(t *testing.T) {
 		if got := len(e.assessments(tok, d)) - before[d]; got != want {
 			t.Errorf("device %s: %d assessments queued, want %d", d, got, want)
 		}
+	}
+}
+
+// TestDocuments: documents asked for a device are rendered by the
+// assessment queued for them, from its own check; each format's bytes
+// come with its media type; a superseded assessment hands them on; an
+// unknown format, another organisation and a document not made yet are
+// refused.
+func TestDocuments(t *testing.T) {
+	e := newEnv(t)
+	tok, _ := e.token("A", fleetapp.RoleAssessor)
+	other, _ := e.token("B", fleetapp.RoleAssessor)
+	dev, _ := e.device(tok)
+	if res, b := e.do("POST", "/api/v1/devices/"+dev+"/documents", tok, "application/json", `{"formats": ["html", "docx"]}`); res.StatusCode != 422 || !strings.Contains(string(b), `format \"docx\"`) {
+		t.Errorf("an unknown format: %d %s", res.StatusCode, b)
+	}
+	if res, _ := e.do("POST", "/api/v1/devices/"+dev+"/documents", other, "application/json", `{"formats": ["md"]}`); res.StatusCode != 404 {
+		t.Errorf("another organisation's device: %d", res.StatusCode)
+	}
+	res, b := e.do("POST", "/api/v1/devices/"+dev+"/documents", tok, "application/json", `{"formats": ["md", "sarif", "gspr"]}`)
+	var out struct {
+		Assessment fleetapp.Assessment
+		Documents  []fleetapp.Document
+	}
+	if json.Unmarshal(b, &out); res.StatusCode != 202 || len(out.Documents) != 3 || out.Documents[0].Status != "queued" {
+		t.Fatalf("queue documents: %d %s", res.StatusCode, b)
+	}
+	first := out.Assessment.ID
+	if res, b := e.do("GET", "/api/v1/assessments/"+first+"/documents/md", tok, "", ""); res.StatusCode != 409 || res.Header.Get("Retry-After") == "" {
+		t.Errorf("a document not made yet: %d %s", res.StatusCode, b)
+	}
+	// A newer upload supersedes the assessment: the documents move on.
+	res, b = e.do("POST", "/api/v1/devices/"+dev+"/assessments", tok, "", "")
+	var newer fleetapp.Assessment
+	if json.Unmarshal(b, &newer); res.StatusCode != 201 {
+		t.Fatalf("reassess: %d %s", res.StatusCode, b)
+	}
+	e.fleet.RunQueued(context.Background(), 10)
+	res, b = e.do("GET", "/api/v1/assessments/"+newer.ID+"/documents", tok, "", "")
+	if !strings.Contains(string(b), `"format": "md"`) || strings.Count(string(b), `"status": "done"`) != 3 {
+		t.Fatalf("documents of the assessment that ran: %d %s", res.StatusCode, b)
+	}
+	a, _ := e.fleet.Assessment(context.Background(), fleetapp.Actor{Org: out.Assessment.Org}, newer.ID)
+	var rep struct {
+		Device struct{ Product string }
+	}
+	if json.Unmarshal(a.Report, &rep); rep.Device.Product == "" {
+		t.Fatalf("no product in the report: %.300s", a.Report)
+	}
+	for format, want := range map[string]string{"md": "text/markdown", "sarif": "application/", "gspr": "text/csv"} {
+		res, body := e.do("GET", "/api/v1/assessments/"+newer.ID+"/documents/"+format, tok, "", "")
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), want) || len(body) == 0 {
+			t.Errorf("%s: %d %q %d bytes", format, res.StatusCode, res.Header.Get("Content-Type"), len(body))
+		}
+		if format == "md" && !strings.Contains(string(body), rep.Device.Product) {
+			t.Errorf("the Markdown report is not of the assessed device %q: %.300s", rep.Device.Product, body)
+		}
+	}
+	if res, _ := e.do("GET", "/api/v1/assessments/"+newer.ID+"/documents/md", other, "", ""); res.StatusCode != 404 {
+		t.Errorf("another organisation reads the document: %d", res.StatusCode)
+	}
+	if res, b := e.do("GET", "/api/v1/assessments/"+first+"/documents", tok, "", ""); res.StatusCode != 200 || strings.Contains(string(b), `"format"`) {
+		t.Errorf("the superseded assessment kept documents: %s", b)
 	}
 }
