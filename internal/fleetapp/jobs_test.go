@@ -30,8 +30,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// heldWorker works assessments and stops each after its check, before
-// its record, writing the file held: the test kills it there.
+// heldWorker works the jobs; with held, it stops each assessment after
+// its check, before its record, writing the file held (the test kills
+// it there); without, it rescues a stuck job after 2 s and delivers
+// notifications.
 func heldWorker(dsn, vulnDB, held string) int {
 	ctx := context.Background()
 	f, err := Open(ctx, app.New(app.Config{DB: vulnDB, Snapshot: true}), dsn)
@@ -39,11 +41,15 @@ func heldWorker(dsn, vulnDB, held string) int {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
-	f.hold = func(context.Context) {
-		os.WriteFile(held, []byte("held"), 0o600)
-		select {}
+	o := WorkOptions{Workers: 1, Deliver: 200 * time.Millisecond, AssessTimeout: time.Second, Rescue: 2 * time.Second}
+	if held != "" {
+		f.hold = func(context.Context) {
+			os.WriteFile(held, []byte("held"), 0o600)
+			select {}
+		}
+		o = WorkOptions{Workers: 1, AssessTimeout: time.Hour}
 	}
-	if err := f.Work(ctx, WorkOptions{Workers: 1, AssessTimeout: time.Hour}); err != nil {
+	if err := f.Work(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
@@ -80,20 +86,21 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	}
 }
 
-// TestKilledWorkerJobRunsOnce: a worker process killed with SIGKILL in
-// the middle of an assessment leaves its job running; another worker
-// runs it again, with the vulnerability database it fetched from the
-// store, and the assessment is recorded once, its notification queued
-// and delivered once (signature checked), whatever runs it again.
+// TestKilledWorkerJobRunsOnce: an imported advisory's re-match queues
+// an assessment that a worker process takes and is killed in with
+// SIGKILL, its job left running; a second worker process rescues the
+// job and runs it again, with the vulnerability database both fetched
+// from the store; the assessment is recorded once, and its notification
+// queued and delivered once (signature checked), whatever runs it again.
 func TestKilledWorkerJobRunsOnce(t *testing.T) {
 	dsn := pgtest.Database(t)
 	dir := t.TempDir()
 	ctx := context.Background()
 	// This process's vulnerability data is not the built-in snapshot the
-	// worker process starts with: one record of its own.
+	// worker processes start with: one record of its own.
 	rec := filepath.Join(dir, "osv", "OSV-TEST-1.json")
 	os.MkdirAll(filepath.Dir(rec), 0o700)
-	os.WriteFile(rec, []byte(`{"id":"OSV-TEST-1","modified":"2026-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`), 0o600)
+	os.WriteFile(rec, []byte(`{"id":"OSV-TEST-1","modified":"2026-01-01T00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"right-pad"},"versions":["9.9.9"]}]}`), 0o600)
 	a := app.New(app.Config{DB: filepath.Join(dir, "vuln.db"), Snapshot: true})
 	if _, err := a.DBImport(ctx, app.ImportOptions{Paths: []string{rec}}); err != nil {
 		t.Fatal(err)
@@ -107,6 +114,10 @@ func TestKilledWorkerJobRunsOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
+	// As serve does at start: the first process publishes its data.
+	if err := f.SyncData(ctx); err != nil {
+		t.Fatal(err)
+	}
 	admin, by := actorOf(t, f, "A", RoleAdmin), actorOf(t, f, "A", RoleAssessor)
 	var mu sync.Mutex
 	var got []string
@@ -129,84 +140,83 @@ func TestKilledWorkerJobRunsOnce(t *testing.T) {
 	secret = hook.Secret
 	mu.Unlock()
 	received := func() []string { mu.Lock(); defer mu.Unlock(); return append([]string(nil), got...) }
-
-	// work runs an in-process worker until the returned stop.
-	work := func(o WorkOptions) (stop func()) {
-		wctx, cancel := context.WithCancel(ctx)
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			if err := f.Work(wctx, o); err != nil {
-				t.Errorf("work: %v", err)
-			}
-		}()
-		return func() { cancel(); <-done }
-	}
-	status := func(id string) string {
-		a, err := f.Assessment(ctx, by, id)
+	assessments := func(dev string) []Assessment {
+		as, _, err := f.Assessments(ctx, by, dev, Page{Limit: 50})
 		if err != nil {
 			t.Fatal(err)
 		}
-		return a.Status
+		return as
 	}
-	dev, first, err := f.AddDevice(ctx, by, []byte(flip+"}]}\n"))
-	if err != nil {
-		t.Fatal(err)
+	worker := func(name, held string) *exec.Cmd {
+		c := exec.Command(os.Args[0], "-test.run=^$")
+		c.Env = append(os.Environ(), "MDCHECK_TEST_JOB_WORKER="+dsn, "MDCHECK_TEST_VULNDB="+filepath.Join(dir, name, "vuln.db"), "MDCHECK_TEST_HELD="+held)
+		log, err := os.Create(filepath.Join(dir, name+".log"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Stdout, c.Stderr = log, log
+		if err := c.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Process.Kill(); c.Wait() })
+		return c
 	}
-	stop := work(WorkOptions{Workers: 1})
-	waitFor(t, 60*time.Second, "the first assessment", func() bool { return status(first.ID) == fleet.Done })
-	stop()
 
-	// The second opens findings; a worker process takes it and is killed.
-	_, second, err := f.UploadModel(ctx, by, dev.ID, []byte(flip+flipOpen+"}]}\n"))
+	// A device whose SBOM has left-pad 1.0.0, assessed in this process.
+	dev, _, err := f.AddDevice(ctx, by, []byte("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: App, model: M}\ncomponents:\n  - {id: a, name: App, kind: standalone-software, role: device, sbom: sbom/app.cdx.json}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, _, err := f.UploadFile(ctx, by, dev.ID, "sbom/app.cdx.json", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[{"type":"library","name":"left-pad","version":"1.0.0","purl":"pkg:npm/left-pad@1.0.0"}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.RunQueued(ctx, 10); err != nil {
+		t.Fatal(err)
+	}
+	before := len(assessments(dev.ID))
+
+	// A worker process re-matches an advisory on left-pad, takes the
+	// assessment it queues and is killed in it.
 	held := filepath.Join(dir, "held")
-	c := exec.Command(os.Args[0], "-test.run=^$")
-	c.Env = append(os.Environ(), "MDCHECK_TEST_JOB_WORKER="+dsn, "MDCHECK_TEST_VULNDB="+filepath.Join(dir, "worker", "vuln.db"), "MDCHECK_TEST_HELD="+held)
-	log, err := os.Create(filepath.Join(dir, "worker.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Stdout, c.Stderr = log, log
-	if err := c.Start(); err != nil {
+	killed := worker("killed", held)
+	if _, err := f.ImportAdvisory(ctx, by, []byte(`{"id":"OSV-TEST-LP","modified":"2026-01-01T00:00:00Z","summary":"left-pad test","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`)); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, 60*time.Second, "the worker process holding the assessment", func() bool {
 		_, err := os.Stat(held)
 		return err == nil
 	})
-	if got, err := store.HashOf(filepath.Join(dir, "worker", "vuln.db")); err != nil || got != hash {
+	if got, err := store.HashOf(filepath.Join(dir, "killed", "vuln.db")); err != nil || got != hash {
 		t.Errorf("the worker process's vulnerability database is %q (%v), want the one published, %s", got, err, hash)
 	}
-	c.Process.Kill()
-	c.Wait()
-	if s := status(second.ID); s != fleet.Running {
-		t.Fatalf("the killed worker's assessment is %s, want running", s)
+	killed.Process.Kill()
+	killed.Wait()
+	as := assessments(dev.ID)
+	second := as[len(as)-1]
+	if len(as) != before+1 || second.Status != fleet.Running {
+		t.Fatalf("after the kill: %d assessments, the newest %s; want %d, running", len(as), second.Status, before+1)
 	}
 
-	// Another worker rescues the job and runs it again.
-	stop = work(WorkOptions{Workers: 1, Deliver: 200 * time.Millisecond, AssessTimeout: time.Second, Rescue: 2 * time.Second})
-	defer stop()
+	// Another worker process rescues the job and runs it again.
+	worker("rescuer", "")
 	waitFor(t, 150*time.Second, "the rescued assessment and its notification", func() bool {
-		return status(second.ID) == fleet.Done && len(received()) > 0
+		a, err := f.Assessment(ctx, by, second.ID)
+		return err == nil && a.Status == fleet.Done && len(received()) > 0
 	})
 	// Running it once more (a duplicate delivery of the job) adds nothing.
 	if err := f.RunAssessment(ctx, second.ID, 3); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(time.Second) // two delivery ticks
-	if r := received(); len(r) != 1 || !strings.Contains(r[0], second.ID) {
-		t.Errorf("received %d notifications, want one of assessment %s: %v", len(r), second.ID, r)
+	time.Sleep(time.Second) // delivery ticks
+	if r := received(); len(r) != 1 || !strings.Contains(r[0], second.ID) || !strings.Contains(r[0], "OSV-TEST-LP") {
+		t.Errorf("received %d notifications, want one of assessment %s naming OSV-TEST-LP: %v", len(r), second.ID, r)
 	}
 	ns, _, err := f.Notifications(ctx, admin, Page{Limit: 50})
 	if err != nil || len(ns) != 1 || ns[0].Status != fleet.Delivered {
 		t.Errorf("notifications recorded: %+v %v", ns, err)
 	}
-	as, _, err := f.Assessments(ctx, by, dev.ID, Page{Limit: 50})
-	if err != nil || len(as) != 2 {
-		t.Errorf("assessments: %+v %v", as, err)
+	if as := assessments(dev.ID); len(as) != before+1 {
+		t.Errorf("%d assessments, want %d", len(as), before+1)
 	}
 	st, err := f.JobStates(ctx)
 	if err != nil {
@@ -214,10 +224,13 @@ func TestKilledWorkerJobRunsOnce(t *testing.T) {
 	}
 	rescued := false
 	for _, e := range st.Errors {
-		rescued = rescued || e.Kind == fleet.JobAssess && e.Attempt >= 1
+		rescued = rescued || e.Kind == fleet.JobAssess && strings.Contains(e.Error, "rescued")
 	}
 	if b, _ := json.Marshal(st); !rescued {
 		t.Errorf("the rescue is not among the jobs' errors: %s", b)
+	}
+	if got, err := store.HashOf(filepath.Join(dir, "rescuer", "vuln.db")); err != nil || got != hash {
+		t.Errorf("the rescuing worker's vulnerability database is %q (%v), want the one published, %s", got, err, hash)
 	}
 }
 
