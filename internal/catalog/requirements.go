@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 
@@ -61,12 +62,15 @@ var idPattern = regexp.MustCompile(`^[A-Z0-9][A-Za-z0-9.\-]*$`)
 // embedded files are malformed: that is a build defect, which the tests
 // catch.
 func Requirements() []Requirement {
-	reqs, err := loadRequirements(requirementFiles)
+	reqs, err := embeddedRequirements()
 	if err != nil {
 		panic("catalog: " + err.Error())
 	}
-	return reqs
+	return slices.Clone(reqs)
 }
+
+// embeddedRequirements reads the embedded files once: every check asks.
+var embeddedRequirements = sync.OnceValues(func() ([]Requirement, error) { return loadRequirements(requirementFiles) })
 
 func loadRequirements(fsys fs.FS) ([]Requirement, error) {
 	files, err := fs.Glob(fsys, "requirements/*.yaml")

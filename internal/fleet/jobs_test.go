@@ -248,3 +248,54 @@ func TestShards(t *testing.T) {
 		})
 	}
 }
+
+// TestIndexFollowsTheNewestAssessment: a device's index is what its
+// newest done assessment matched: kept when the next matches the same,
+// replaced when it matches something else.
+func TestIndexFollowsTheNewestAssessment(t *testing.T) {
+	for name, open := range stores(t) {
+		t.Run(name, func(t *testing.T) {
+			s := open(t)
+			ctx := context.Background()
+			by, _ := actor(t, s, "A", Assessor)
+			d, a, err := s.CreateDevice(ctx, by, "Pump", []byte("kind: Device\n"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			finish := func(a Assessment, idx map[string]string) {
+				t.Helper()
+				if err := s.FinishWith(ctx, a, []byte("{}"), nil, Summary{Index: idx}, ""); err != nil {
+					t.Fatal(err)
+				}
+			}
+			found := func(key string) bool {
+				t.Helper()
+				rows, unindexed, err := s.Indexed(ctx, by.Org, []string{key}, false, Range{})
+				if err != nil || len(unindexed) != 0 {
+					t.Fatalf("indexed: %v, unindexed %v", err, unindexed)
+				}
+				return len(rows[d.ID]) == 1
+			}
+			finish(a, map[string]string{"p:npm|a": `[{"name":"a"}]`})
+			if !found("p:npm|a") {
+				t.Fatal("the first index is not there")
+			}
+			b, err := s.Queue(ctx, by, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			finish(b, map[string]string{"p:npm|a": `[{"name":"a"}]`})
+			if !found("p:npm|a") {
+				t.Error("the same index again lost its row")
+			}
+			c, err := s.Queue(ctx, by, d.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			finish(c, map[string]string{"p:npm|b": `[{"name":"b"}]`})
+			if found("p:npm|a") || !found("p:npm|b") {
+				t.Error("a different index did not replace the one before")
+			}
+		})
+	}
+}

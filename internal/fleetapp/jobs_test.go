@@ -63,7 +63,7 @@ const (
 	flipOpen = ", authentication: {required: false}"
 )
 
-func actorOf(t *testing.T, f *Fleet, org string, role Role) Actor {
+func actorOf(t testing.TB, f *Fleet, org string, role Role) Actor {
 	t.Helper()
 	secret, _, err := f.CreateToken(context.Background(), Actor{Token: "test"}, org, role)
 	if err != nil {
