@@ -219,13 +219,19 @@ func (m *Matcher) Match(d Device) []Hit {
 	for _, h := range best {
 		out = append(out, h)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Confidence != out[j].Confidence {
-			return out[i].Confidence.Rank() > out[j].Confidence.Rank()
-		}
-		return out[i].Advisory < out[j].Advisory
-	})
+	SortHits(out)
 	return out
+}
+
+// SortHits orders hits as Match does: the most confident first, then by
+// advisory; hits of several matchers merged read as one matcher's.
+func SortHits(hits []Hit) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Confidence != hits[j].Confidence {
+			return hits[i].Confidence.Rank() > hits[j].Confidence.Rank()
+		}
+		return hits[i].Advisory < hits[j].Advisory
+	})
 }
 
 // initials lists the initials of every run of two to five consecutive

@@ -128,23 +128,26 @@ func AdvisorySubjects(dev *model.Device) []evidence.DeviceAdvisories {
 // (CISA's ICSMA advisories and the like), with the KEV-listed CVEs of
 // each advisory found.
 func deviceAdvisories(ctx context.Context, dev *model.Device, v *Vulns, ev *evidence.Set) error {
-	advs, err := v.DB.Advisories(ctx)
-	if err != nil {
+	if _, err := v.DB.Advisories(ctx); err != nil {
 		return damaged(err)
 	}
+	dbs := []*store.DB{v.DB}
 	if v.Overlay != nil {
-		more, err := v.Overlay.Advisories(ctx)
-		if err != nil {
-			return err
-		}
-		advs = append(advs, more...)
+		dbs = append(dbs, v.Overlay)
 	}
 	ev.MarkDeviceAdvisoriesRan()
-	m := advisory.NewMatcher(advs)
 	kev := v.DB.KEVListed()
 	for _, s := range AdvisorySubjects(dev) {
-		s.Advisories = len(advs)
-		for _, h := range m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version}) {
+		var hits []advisory.Hit
+		for _, db := range dbs { // each DB's matcher is built once and kept
+			hs, k, err := db.MatchDevice(ctx, advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version})
+			if err != nil {
+				return err
+			}
+			hits, s.Advisories = append(hits, hs...), s.Advisories+k
+		}
+		advisory.SortHits(hits)
+		for _, h := range hits {
 			listed, err := kev.Of(ctx, h.CVEs)
 			if err != nil {
 				return err

@@ -8,21 +8,30 @@ import (
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/testutil/pgtest"
 	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 )
 
 // BenchmarkReassess assesses again, one op at a time, 20 devices that
 // each carry a real SBOM of 435 components (redis-commander's, from the
 // shared data), unchanged since their last assessment: what a re-match
-// after an advisory import costs per device reached (SQLite store).
+// after an advisory import costs per device reached; on SQLite, and on
+// PostgreSQL when MDCHECK_TEST_POSTGRES names a server.
 func BenchmarkReassess(b *testing.B) {
+	b.Run("sqlite", func(b *testing.B) { benchReassess(b, "sqlite:"+filepath.Join(b.TempDir(), "f.db")) })
+	if os.Getenv("MDCHECK_TEST_POSTGRES") != "" {
+		b.Run("postgres", func(b *testing.B) { benchReassess(b, pgtest.Database(b)) })
+	}
+}
+
+func benchReassess(b *testing.B, dsn string) {
 	sb, err := os.ReadFile(filepath.Join(shareddata.Dir(b, "sbom"), "software", "redis-commander.cdx.json"))
 	if err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
 	dir := b.TempDir()
-	f, err := Open(ctx, app.New(app.Config{DB: filepath.Join(dir, "v.db"), Snapshot: true}), "sqlite:"+filepath.Join(dir, "f.db"))
+	f, err := Open(ctx, app.New(app.Config{DB: filepath.Join(dir, "v.db"), Snapshot: true}), dsn)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -41,6 +42,13 @@ type DB struct {
 
 	mu      sync.Mutex
 	vendors map[string]bool // every CPE vendor the records name, read on first need
+	// advisories are the CSAF advisories, read and prepared on first need
+	// (every device check matches against them all); nil until then.
+	advisories []*advisory.Advisory
+	// matcher matches names against them, built on first need; it keeps
+	// a cache as it goes, so matching holds matching.
+	matching sync.Mutex
+	matcher  *advisory.Matcher
 }
 
 const schema = `
@@ -629,7 +637,41 @@ func (ins *inserter) addAdvisory(a *advisory.Advisory) error {
 }
 
 // Advisories returns the CSAF advisories kept for device-level matching.
+//
+// They are read once for the life of the DB (opened read-only) and
+// shared: callers must not change them; the slice has no spare
+// capacity, so appending to it copies.
 func (db *DB) Advisories(ctx context.Context) ([]*advisory.Advisory, error) {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if db.advisories == nil {
+		advs, err := db.readAdvisories(ctx)
+		if err != nil {
+			return nil, err
+		}
+		db.advisories = append(make([]*advisory.Advisory, 0, len(advs)), advs...)
+	}
+	return slices.Clip(db.advisories), nil
+}
+
+// MatchDevice matches a device's or component's name against the CSAF
+// advisories (advisory.Matcher, built once for the life of the DB); it
+// also says how many advisories there are. Matchers of several DBs are
+// merged with advisory.SortHits.
+func (db *DB) MatchDevice(ctx context.Context, d advisory.Device) ([]advisory.Hit, int, error) {
+	advs, err := db.Advisories(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	db.matching.Lock()
+	defer db.matching.Unlock()
+	if db.matcher == nil {
+		db.matcher = advisory.NewMatcher(advs)
+	}
+	return db.matcher.Match(d), len(advs), nil
+}
+
+func (db *DB) readAdvisories(ctx context.Context) ([]*advisory.Advisory, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT data FROM advisories ORDER BY id`)
 	if err != nil {
 		return nil, err
