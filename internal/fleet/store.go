@@ -987,7 +987,9 @@ func (s *Store) markMatched(ctx context.Context, tx *sql.Tx, org string, advs []
 }
 
 // queueDevices queues, in tx, an assessment of each of org's devices
-// stamped st; a device deleted meanwhile is passed over.
+// stamped st; a device deleted meanwhile is passed over, and so is one
+// with an assessment queued already, which assesses the device with the
+// data and advisories as they are when it runs (after this change).
 func (s *Store) queueDevices(ctx context.Context, tx *sql.Tx, org string, devices []string, st string) ([]Assessment, error) {
 	var out []Assessment
 	by := Actor{Token: System.Token, Org: org}
@@ -998,6 +1000,12 @@ func (s *Store) queueDevices(ctx context.Context, tx *sql.Tx, org string, device
 		} else if err != nil {
 			return nil, err
 		}
+		if w, err := s.waiting(ctx, tx, d); err != nil || w {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
 		q, err := s.queueTx(ctx, tx, by, d, model, st)
 		if err != nil {
 			return nil, err
@@ -1005,6 +1013,14 @@ func (s *Store) queueDevices(ctx context.Context, tx *sql.Tx, org string, device
 		out = append(out, q)
 	}
 	return out, nil
+}
+
+// waiting reports whether a device has an assessment queued and not yet
+// started.
+func (s *Store) waiting(ctx context.Context, tx *sql.Tx, device string) (bool, error) {
+	var n int
+	err := tx.QueryRowContext(ctx, s.q(`SELECT COUNT(*) FROM assessments WHERE device_id = ? AND status = ?`), device, Queued).Scan(&n)
+	return n > 0, err
 }
 
 // Queue queues an assessment of a device's newest model version.
@@ -1212,12 +1228,19 @@ func (s *Store) DataChanged(ctx context.Context, since, hash string, touched map
 			}
 		}
 		st := s.stamp()
+		queued = 0
 		for _, d := range ds {
+			if w, err := s.waiting(ctx, tx, d.id); err != nil || w {
+				if err != nil {
+					return err
+				}
+				continue
+			}
 			if _, err := s.queueTx(ctx, tx, Actor{Token: System.Token, Org: d.org}, d.id, d.model, st); err != nil {
 				return err
 			}
+			queued++
 		}
-		queued = len(ds)
 		return nil
 	})
 	return queued, err

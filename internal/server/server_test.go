@@ -1344,10 +1344,10 @@ func (e *env) assessments(tok, dev string) []fleetapp.Assessment {
 }
 
 // TestRematchByName: a CSAF advisory that names a product in words (a
-// CISA ICSMA advisory) reaches, by its index of subjects, the device
-// whose identity it names and not another; a device never assessed (no
-// index yet) is read whole, and one whose files cannot be read is
-// queued too.
+// CISA ICSMA advisory) reaches, by its index of subjects, the devices
+// whose identity it names and not another; a device with no index (its
+// assessment failed) is read whole, and queued when its files cannot be
+// read; a device with an assessment waiting gets no second one.
 func TestRematchByName(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
@@ -1362,16 +1362,18 @@ func TestRematchByName(t *testing.T) {
 		return d.ID
 	}
 	named, other := add(xtr), add(model)
-	e.fleet.RunQueued(ctx, 10)
-	// Never assessed: no index.
 	late := add(strings.Replace(xtr, "96280", "96281", 1))
+	// Its assessment fails: no index.
 	broken := add("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: A, product: B, model: C}\ncomponents: [{id: a, name: a, kind: gateway, role: device, sbom: sbom/missing.json}]\n")
+	e.fleet.RunQueued(ctx, 10)
+	// Queued, not run yet: it will see the advisory when it runs.
+	waiting := add(strings.Replace(xtr, "96280", "96282", 1))
 	csaf, err := os.ReadFile("../vuln/testdata/csaf/icsma-20-049-01.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	before := map[string]int{}
-	for _, d := range []string{named, other, late, broken} {
+	for _, d := range []string{named, other, late, broken, waiting} {
 		before[d] = len(e.assessments(tok, d))
 	}
 	if res, b := e.do("POST", "/api/v1/advisories", tok, "application/json", string(csaf)); res.StatusCode != 201 {
@@ -1380,7 +1382,10 @@ func TestRematchByName(t *testing.T) {
 	if _, err := e.fleet.Monitor(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for d, want := range map[string]int{named: 1, other: 0, late: 1, broken: 1} {
+	if as := e.assessments(tok, broken); as[len(as)-1].Status != "queued" || as[len(as)-2].Status != "failed" {
+		t.Errorf("the device whose assessment failed: %+v", as)
+	}
+	for d, want := range map[string]int{named: 1, other: 0, late: 1, broken: 1, waiting: 0} {
 		if got := len(e.assessments(tok, d)) - before[d]; got != want {
 			t.Errorf("device %s: %d assessments queued, want %d", d, got, want)
 		}

@@ -222,9 +222,13 @@ func Work(ctx context.Context, db *sql.DB, dsn string, o WorkOptions) error {
 		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: max(o.Workers, 1)}},
 		JobTimeout:           o.AssessTimeout,
 		RescueStuckJobsAfter: rescue,
-		MaxAttempts:          max(o.Retries, 1),
-		Logger:               o.Log,
-		SkipUnknownJobCheck:  true,
+		// A worker takes its next job 20 ms after the last at the
+		// earliest (River's default is 100 ms): a re-match queues
+		// thousands of short jobs.
+		FetchCooldown:       20 * time.Millisecond,
+		MaxAttempts:         max(o.Retries, 1),
+		Logger:              o.Log,
+		SkipUnknownJobCheck: true,
 	})
 	if err != nil {
 		return err
