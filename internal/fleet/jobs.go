@@ -64,10 +64,7 @@ func (s *Store) Shards(ctx context.Context, org string, size int) ([]Range, erro
 	if err != nil {
 		return nil, err
 	}
-	ids, err := collect(rows, func(r scanner) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
+	ids, err := collect(rows, scanString)
 	if err != nil {
 		return nil, err
 	}

@@ -9,8 +9,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -124,10 +126,7 @@ var migrationSteps = map[int]func(ctx context.Context, s *Store, tx *sql.Tx) err
 		if err != nil {
 			return err
 		}
-		ids, err := collect(rows, func(r scanner) (string, error) {
-			var id string
-			return id, r.Scan(&id)
-		})
+		ids, err := collect(rows, scanString)
 		if err != nil {
 			return err
 		}
@@ -453,6 +452,12 @@ func paged[T any](ctx context.Context, s *Store, p Page, query string, scan func
 }
 
 // collect scans every row, and closes them.
+// scanString reads a row of one text column.
+func scanString(r scanner) (string, error) {
+	var v string
+	return v, r.Scan(&v)
+}
+
 func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
 	defer rows.Close()
 	out := []T{}
@@ -1193,53 +1198,33 @@ func (s *Store) DataChanged(ctx context.Context, since, hash string, touched map
 		if err := s.appendAudit(ctx, tx, System, "", "data.change", "vulnerability-data", old, hash); err != nil {
 			return err
 		}
-		type dev struct {
-			id, org string
-			model   int
-		}
-		var ds []dev
-		if touched == nil {
-			rows, err := tx.QueryContext(ctx, `SELECT id, org_id, model_version FROM devices ORDER BY id`)
+		byOrg := touched
+		if byOrg == nil { // every device
+			rows, err := tx.QueryContext(ctx, `SELECT org_id, id FROM devices ORDER BY id`)
 			if err != nil {
 				return err
 			}
+			byOrg = map[string][]string{}
 			for rows.Next() {
-				var d dev
-				if err := rows.Scan(&d.id, &d.org, &d.model); err != nil {
+				var org, id string
+				if err := rows.Scan(&org, &id); err != nil {
 					rows.Close()
 					return err
 				}
-				ds = append(ds, d)
+				byOrg[org] = append(byOrg[org], id)
 			}
 			rows.Close()
 			if err := rows.Err(); err != nil {
 				return err
 			}
 		}
-		for org, ids := range touched {
-			for _, id := range ids {
-				model, _, err := s.deviceTx(ctx, tx, org, id)
-				if errors.Is(err, ErrNotFound) {
-					continue // deleted meanwhile
-				} else if err != nil {
-					return err
-				}
-				ds = append(ds, dev{id, org, model})
-			}
-		}
 		st := s.stamp()
-		queued = 0
-		for _, d := range ds {
-			if w, err := s.waiting(ctx, tx, d.id); err != nil || w {
-				if err != nil {
-					return err
-				}
-				continue
-			}
-			if _, err := s.queueTx(ctx, tx, Actor{Token: System.Token, Org: d.org}, d.id, d.model, st); err != nil {
+		for _, org := range slices.Sorted(maps.Keys(byOrg)) {
+			qs, err := s.queueDevices(ctx, tx, org, byOrg[org], st)
+			if err != nil {
 				return err
 			}
-			queued++
+			queued += len(qs)
 		}
 		return nil
 	})
@@ -1252,11 +1237,7 @@ func (s *Store) Orgs(ctx context.Context) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(r scanner) (string, error) {
-		var id string
-		err := r.Scan(&id)
-		return id, err
-	})
+	return collect(rows, scanString)
 }
 
 // Latest is, for one device, its newest done assessment as an overview
@@ -1456,11 +1437,7 @@ func (s *Store) Indexed(ctx context.Context, org string, keys []string, subjects
 	if err != nil {
 		return nil, nil, err
 	}
-	unindexed, err = collect(rs, func(r scanner) (string, error) {
-		var id string
-		err := r.Scan(&id)
-		return id, err
-	})
+	unindexed, err = collect(rs, scanString)
 	return rows, unindexed, err
 }
 

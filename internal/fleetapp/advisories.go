@@ -280,14 +280,7 @@ func (f *Fleet) Rematch(ctx context.Context) (int, error) {
 		for i, a := range advs {
 			bodies[i] = a.Body
 		}
-		a, _, release, err := f.advisoryDB(ctx, bodies...)
-		if err != nil {
-			// Each was read at import; unreadable together means the
-			// reader changed: every device is assessed against them.
-			a, release = nil, func() {}
-		}
-		hit, err := f.touched(ctx, a, advs[0].Org, fleet.Range{})
-		release()
+		hit, err := f.reached(ctx, advs[0].Org, bodies, fleet.Range{})
 		if err != nil {
 			return queued, err
 		}
@@ -346,17 +339,25 @@ func (f *Fleet) RematchShard(ctx context.Context, org string, ids []string, from
 	if len(bodies) == 0 {
 		return nil
 	}
-	a, _, release, err := f.advisoryDB(ctx, bodies...)
-	if err != nil {
-		a, release = nil, func() {} // as Rematch: every device in range
-	}
-	hit, err := f.touched(ctx, a, org, fleet.Range{From: from, To: to})
-	release()
+	hit, err := f.reached(ctx, org, bodies, fleet.Range{From: from, To: to})
 	if err != nil {
 		return err
 	}
 	_, err = f.store.QueueDevices(ctx, org, hit)
 	return err
+}
+
+// reached lists the organisation's devices in r that the advisories
+// (documents as imported) can reach (touched). Each was read at import;
+// unreadable together means the reader changed: every device in r is
+// assessed against them.
+func (f *Fleet) reached(ctx context.Context, org string, bodies [][]byte, r fleet.Range) ([]string, error) {
+	a, _, release, err := f.advisoryDB(ctx, bodies...)
+	if err != nil {
+		return f.touched(ctx, nil, org, r)
+	}
+	defer release()
+	return f.touched(ctx, a, org, r)
 }
 
 // indexOf is what a check matched, for re-matching without reading the

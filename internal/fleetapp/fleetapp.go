@@ -672,10 +672,10 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 // Monitor keeps the fleet's assessments current. When the
 // vulnerability data changed (a db update or db import replaced the
 // database file, in this process or another) it queues an assessment of
-// each device the change can reach: it matches every device against the
-// records new or changed since the copy of the data it kept (app.Touched
-// over app.DataDelta), or, with no copy of the data before the change (a
-// change while the server was stopped), queues every device. Then it
+// each device the change can reach: it matches every device, through
+// its index, against the records new or changed since the copy of the
+// data it kept (store.Delta), or, with no copy of the data before the
+// change (a change while the server was stopped), queues every device. Then it
 // matches the advisories the organisations imported since it last ran
 // against their devices (Rematch). It returns how many assessments it
 // queued.

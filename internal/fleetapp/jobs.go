@@ -40,8 +40,9 @@ type WorkOptions struct {
 	// client).
 	UpdateOptions app.UpdateOptions
 	Delivery      Delivery
-	// AssessTimeout bounds one assessment; Rescue is when a job whose
-	// worker died runs again (0: a little over the longest timeout).
+	// AssessTimeout bounds one assessment (0: 30 minutes); Rescue is
+	// when a job whose worker died runs again (0: a little over the
+	// longest timeout).
 	AssessTimeout, Rescue time.Duration
 	Log                   *slog.Logger
 }
@@ -50,9 +51,6 @@ type WorkOptions struct {
 // db update and notification delivery, sharing them with every other
 // worker process of the store.
 func (f *Fleet) Work(ctx context.Context, o WorkOptions) error {
-	if o.AssessTimeout <= 0 {
-		o.AssessTimeout = 30 * time.Minute
-	}
 	if o.Delivery.Client == nil {
 		d := DefaultDelivery()
 		d.SMTP, d.From = o.Delivery.SMTP, o.Delivery.From

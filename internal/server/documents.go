@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strconv"
 
@@ -41,23 +42,18 @@ func renderer(build app.BuildInfo) fleetapp.Renderer {
 	}
 }
 
-// contentType is the media type of a file ending.
+// contentType is the media type of a file ending: its last part's
+// (.gspr.csv is CSV).
 func contentType(ext string) string {
-	switch ext {
-	case ".md", ".ifu.md":
+	switch e := filepath.Ext(ext); e {
+	case ".md":
 		return "text/markdown; charset=utf-8"
 	case ".txt":
 		return "text/plain; charset=utf-8"
-	}
-	for e := ext; e != ""; {
+	default:
 		if t := mime.TypeByExtension(e); t != "" {
 			return t
 		}
-		i := bytes.IndexByte([]byte(e[1:]), '.')
-		if i < 0 {
-			break
-		}
-		e = e[i+1:]
 	}
 	return "application/octet-stream"
 }

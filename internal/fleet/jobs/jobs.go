@@ -183,6 +183,9 @@ func Work(ctx context.Context, db *sql.DB, dsn string, o WorkOptions) error {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
+	if o.AssessTimeout <= 0 {
+		o.AssessTimeout = 30 * time.Minute
+	}
 	ws := river.NewWorkers()
 	var jobs []*river.PeriodicJob
 	if o.Handlers.Assess != nil {
@@ -206,9 +209,6 @@ func Work(ctx context.Context, db *sql.DB, dsn string, o WorkOptions) error {
 		return err
 	}
 	defer pool.Close()
-	if o.AssessTimeout <= 0 {
-		o.AssessTimeout = 30 * time.Minute
-	}
 	rescue := o.Rescue
 	if rescue <= 0 {
 		rescue = max(o.AssessTimeout, 3*time.Hour) + time.Minute
