@@ -45,13 +45,12 @@ func (a *App) Touched(ctx context.Context, file string) ([]string, error) {
 			out = append(out, c.ID)
 		}
 	}
-	advs, err := d.db.Advisories(ctx)
-	if err != nil || len(advs) == 0 {
-		return out, damaged(err)
-	}
-	m := advisory.NewMatcher(advs)
 	for _, s := range AdvisorySubjects(dev) {
-		if len(m.Match(advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version})) > 0 && !slices.Contains(out, s.Subject) {
+		hits, n, err := d.db.MatchDevice(ctx, advisory.Device{Vendor: s.Vendor, Product: s.Product, Version: s.Version})
+		if err != nil || n == 0 {
+			return out, damaged(err)
+		}
+		if len(hits) > 0 && !slices.Contains(out, s.Subject) {
 			out = append(out, s.Subject)
 		}
 	}
