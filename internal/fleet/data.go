@@ -47,7 +47,8 @@ func (s *Store) PublishData(ctx context.Context, hash, path string) (bool, error
 		return false, err
 	}
 	stored := false
-	err = s.tx(ctx, func(tx *sql.Tx) error {
+	// Not the audit chain's lock: no audit record, and writers go on.
+	err = s.txLocked(ctx, publishLock, func(tx *sql.Tx) error {
 		var newest string
 		if err := tx.QueryRowContext(ctx, `SELECT hash FROM data_files ORDER BY published DESC, hash LIMIT 1`).Scan(&newest); err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err

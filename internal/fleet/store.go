@@ -211,12 +211,25 @@ func (s *Store) migrate(ctx context.Context) error {
 // writers append to the chain one at a time (SQLite's writing
 // transactions are already one at a time).
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	return s.txLocked(ctx, auditLock, fn)
+}
+
+// Transaction-level locks on PostgreSQL: the audit chain's, and the
+// published vulnerability databases', which writing hundreds of
+// megabytes must not hold the audit chain for.
+const (
+	auditLock   = 7453
+	publishLock = 7455
+)
+
+// txLocked is tx under another of the locks.
+func (s *Store) txLocked(ctx context.Context, lock int64, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if s.postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7453)`); err != nil {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lock); err != nil {
 			tx.Rollback()
 			return err
 		}
