@@ -104,18 +104,19 @@ func main() {
 	osvDir := flag.String("advisories", "../shared/data/osv", "OSV records, a day of which is imported")
 	dayN := flag.Int("day", 100, "advisories in the day")
 	counts := flag.String("workers", "1,2,4", "worker processes per re-match run")
+	reuse := flag.String("fleet", "", "the organisation of an earlier run's fleet in the database: re-match it again, without loading and assessing a new one")
 	flag.Parse()
 	if !strings.HasPrefix(*dsn, "postgres") {
 		fmt.Fprintln(os.Stderr, "scale: -db must name a PostgreSQL database (processes share it)")
 		os.Exit(2)
 	}
-	if err := run(*dsn, *devices, *sbomDir, *osvDir, *dayN, *counts); err != nil {
+	if err := run(*dsn, *reuse, *devices, *sbomDir, *osvDir, *dayN, *counts); err != nil {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dsn string, devices int, sbomDir, osvDir string, dayN int, counts string) error {
+func run(dsn, reuse string, devices int, sbomDir, osvDir string, dayN int, counts string) error {
 	ctx := context.Background()
 	tmp, err := os.MkdirTemp("", "mdcheck-bench-scale-")
 	if err != nil {
@@ -136,7 +137,10 @@ func run(dsn string, devices int, sbomDir, osvDir string, dayN int, counts strin
 		return err
 	}
 	defer f.Close()
-	org := fmt.Sprintf("Scale %d", time.Now().UnixNano())
+	org := reuse
+	if org == "" {
+		org = fmt.Sprintf("Scale %d", time.Now().UnixNano())
+	}
 	token, _, err := f.CreateToken(ctx, fleetapp.Actor{Token: "bench"}, org, fleetapp.RoleAdmin)
 	if err != nil {
 		return err
@@ -151,7 +155,46 @@ func run(dsn string, devices int, sbomDir, osvDir string, dayN int, counts strin
 			"XDG_DATA_HOME="+filepath.Join(home, "data"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"), "GOMAXPROCS=1")
 	}
 
-	// Load: each device a model naming one SBOM, the SBOM uploaded.
+	var ids []string
+	if reuse != "" {
+		if ids, err = fleetIDs(ctx, f, by); err != nil || len(ids) == 0 {
+			return fmt.Errorf("the fleet of %q: %d devices (%v)", reuse, len(ids), err)
+		}
+		fmt.Printf("| fleet | %d devices of %q, loaded and assessed by an earlier run |\n", len(ids), reuse)
+	} else if ids, err = load(ctx, f, by, ss, devices, org); err != nil {
+		return err
+	} else {
+		// The first assessment of every device, by two worker processes.
+		start := time.Now()
+		if err := withWorkers(bin, env, 2, func() error { return drained(ctx, f) }); err != nil {
+			return err
+		}
+		fmt.Printf("| assess the fleet | %d devices by 2 worker processes in %.1f s: %.1f devices/s |\n", devices, time.Since(start).Seconds(), float64(devices)/time.Since(start).Seconds())
+	}
+	return rematch(ctx, f, by, token, bin, env, ids, osvDir, dayN, counts)
+}
+
+// fleetIDs lists the organisation's devices.
+func fleetIDs(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor) ([]string, error) {
+	var ids []string
+	for p := (fleetapp.Page{Limit: 500}); ; {
+		ds, next, err := f.Devices(ctx, by, fleetapp.DeviceFilter{}, p)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			ids = append(ids, d.ID)
+		}
+		if next == "" {
+			return ids, nil
+		}
+		p.After = next
+	}
+}
+
+// load adds the devices, each a model naming one SBOM, the SBOM
+// uploaded, and returns their IDs.
+func load(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ss []sbom, devices int, org string) ([]string, error) {
 	start := time.Now()
 	components := 0
 	ids := make([]string, devices)
@@ -161,26 +204,24 @@ func run(dsn string, devices int, sbomDir, osvDir string, dayN int, counts strin
 		model := fmt.Sprintf("apiVersion: mdcheck.dev/v1\nkind: Device\nidentity: {manufacturer: Scale, product: Device %d, model: M%d}\ncomponents:\n  - {id: sw, name: Software, kind: standalone-software, role: device, sbom: sbom/%s}\n", i, i, s.name)
 		d, _, err := f.AddDevice(ctx, by, []byte(model))
 		if err != nil {
-			return fmt.Errorf("device %d: %w", i, err)
+			return nil, fmt.Errorf("device %d: %w", i, err)
 		}
 		if _, _, err := f.UploadFile(ctx, by, d.ID, "sbom/"+s.name, s.body); err != nil {
-			return fmt.Errorf("device %d, %s: %w", i, s.name, err)
+			return nil, fmt.Errorf("device %d, %s: %w", i, s.name, err)
 		}
 		ids[i] = d.ID
 		components += s.components
 		bytesIn += int64(len(s.body))
 	}
 	size, _ := f.StoreSize(ctx)
-	fmt.Printf("| load | %d devices carrying %d SBOM components (%d real SBOMs in turn, %.0f MiB) in %.1f s; store %.0f MiB |\n",
-		devices, components, len(ss), float64(bytesIn)/(1<<20), time.Since(start).Seconds(), float64(size)/(1<<20))
+	fmt.Printf("| load | %d devices carrying %d SBOM components (%d real SBOMs in turn, %.0f MiB) in %.1f s; store %.0f MiB; organisation %q |\n",
+		devices, components, len(ss), float64(bytesIn)/(1<<20), time.Since(start).Seconds(), float64(size)/(1<<20), org)
+	return ids, nil
+}
 
-	// The first assessment of every device, by two worker processes.
-	start = time.Now()
-	if err := withWorkers(bin, env, 2, func() error { return drained(ctx, f) }); err != nil {
-		return err
-	}
-	fmt.Printf("| assess the fleet | %d devices by 2 worker processes in %.1f s: %.1f devices/s |\n", devices, time.Since(start).Seconds(), float64(devices)/time.Since(start).Seconds())
-
+// rematch times, for each count of worker processes, the re-match of
+// the day against the fleet beside the floor, and the overview meanwhile.
+func rematch(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, token, bin string, env func(string) []string, ids []string, osvDir string, dayN int, counts string) error {
 	// The floor: reading every stored SBOM.
 	floor := func() (time.Duration, error) {
 		start := time.Now()
@@ -320,6 +361,9 @@ func drained(ctx context.Context, f *fleetapp.Fleet) error {
 		n, err := f.Pending(ctx)
 		if err != nil {
 			return err
+		}
+		if n > 0 {
+			continue // counting the jobs reads them all: only at the end
 		}
 		st, err := f.JobStates(ctx)
 		if err != nil {

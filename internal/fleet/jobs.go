@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/fleet/jobs"
 )
@@ -40,13 +41,19 @@ func (s *Store) enqueueAssess(ctx context.Context, tx *sql.Tx, id string) error 
 	return err
 }
 
+// MonitorWindow is how long imports gather before their re-match runs
+// as one (jobs.MonitorAt): a feed's burst of advisories re-matches the
+// fleet once, not once per advisory with the devices they share
+// assessed again each time.
+var MonitorWindow = 5 * time.Second
+
 // enqueueMonitor inserts, in tx, the monitoring job that re-matches an
-// imported advisory.
+// imported advisory, at the end of the import's window.
 func (s *Store) enqueueMonitor(ctx context.Context, tx *sql.Tx, advisory string) error {
 	if s.jobs == nil {
 		return nil
 	}
-	args, opts := jobs.MonitorJob(advisory)
+	args, opts := jobs.MonitorJob(advisory, jobs.MonitorAt(s.Now(), MonitorWindow))
 	_, err := s.jobs.InsertTx(ctx, tx, args, opts)
 	return err
 }
@@ -183,7 +190,7 @@ func (s *Store) QueuedFor(ctx context.Context, id string) (a Assessment, newer s
 // running still when the worker of an earlier attempt died (the queue
 // gives a job to one worker at a time). A closed one is ErrConflict.
 func (s *Store) Reclaim(ctx context.Context, a Assessment) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.txShared(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ? WHERE id = ? AND status IN (?, ?)`), Running, a.ID, Queued, Running)
 		if err != nil {
 			return err

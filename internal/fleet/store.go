@@ -16,6 +16,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the PostgreSQL driver
@@ -36,6 +37,9 @@ type Store struct {
 	jobs *river.Client[*sql.Tx]
 	// Now is the clock; tests set it.
 	Now func() time.Time
+	// chained holds the audit records of the transactions that append
+	// them when they commit (txShared), by transaction.
+	chained sync.Map
 }
 
 // Open opens the store a DSN names, "sqlite:FILE" or a PostgreSQL URL
@@ -216,11 +220,60 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 
 // Transaction-level locks on PostgreSQL: the audit chain's, and the
 // published vulnerability databases', which writing hundreds of
-// megabytes must not hold the audit chain for.
+// megabytes must not hold the audit chain for. A writer holds the audit
+// lock alone (tx) or shares it with the others that change only an
+// assessment and what follows from it (txShared); those take the chain
+// lock to append their audit records, last.
 const (
 	auditLock   = 7453
 	publishLock = 7455
+	chainLock   = 7456
 )
+
+// txShared is tx for the transactions of an assessment's run (Reclaim,
+// Claim, finish), which workers make thousands of at once: they share
+// the audit lock, so they run side by side while no other writer does,
+// and they append their audit records under the chain lock just before
+// they commit, so that the chain stays one line held only that long.
+// What they change besides is their assessment's rows and its device's
+// (which finish locks first) and counters raised in one statement.
+func (s *Store) txShared(ctx context.Context, fn func(*sql.Tx) error) error {
+	if !s.postgres {
+		return s.tx(ctx, fn)
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	var records []Record
+	s.chained.Store(tx, &records)
+	defer s.chained.Delete(tx)
+	err = func() error {
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, auditLock); err != nil {
+			return err
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if len(records) == 0 {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, chainLock); err != nil {
+			return err
+		}
+		for _, r := range records {
+			if err := s.chain(ctx, tx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}()
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	return tx.Commit()
+}
 
 // txLocked is tx under another of the locks.
 func (s *Store) txLocked(ctx context.Context, lock int64, fn func(*sql.Tx) error) error {
@@ -344,6 +397,9 @@ func (s *Store) CreateDevice(ctx context.Context, by Actor, name string, model [
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO devices (id, org_id, name, created, updated, model_version) VALUES (?, ?, ?, ?, ?, 1)`), d.ID, d.Org, name, st, st); err != nil {
 			return err
 		}
+		if err := s.countSite(ctx, tx, d.Org, "", 1); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO versions (device_id, kind, version, sha256, size, created, body) VALUES (?, 'model', 1, ?, ?, ?, ?)`), d.ID, digest(model), len(model), st, model); err != nil {
 			return err
 		}
@@ -404,6 +460,12 @@ func (s *Store) SetSite(ctx context.Context, by Actor, device, site string) (Dev
 		if _, err := tx.ExecContext(ctx, s.q(`UPDATE devices SET site = ?, updated = ? WHERE id = ?`), site, s.stamp(), device); err != nil {
 			return err
 		}
+		if err := s.countSite(ctx, tx, by.Org, old, -1); err != nil {
+			return err
+		}
+		if err := s.countSite(ctx, tx, by.Org, site, 1); err != nil {
+			return err
+		}
 		if err := s.appendAudit(ctx, tx, by, by.Org, "device.site", "device/"+device, digest([]byte(old)), digest([]byte(site))); err != nil {
 			return err
 		}
@@ -422,7 +484,7 @@ type Site struct {
 // Sites lists an organisation's sites ("" for devices at none) with
 // their device counts.
 func (s *Store) Sites(ctx context.Context, org string) ([]Site, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT site, COUNT(*) FROM devices WHERE org_id = ? GROUP BY site ORDER BY site`), org)
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT site, devices FROM sites WHERE org_id = ? AND devices > 0 ORDER BY site`), org)
 	if err != nil {
 		return nil, err
 	}
@@ -431,6 +493,12 @@ func (s *Store) Sites(ctx context.Context, org string) ([]Site, error) {
 		err := r.Scan(&st.Name, &st.Devices)
 		return st, err
 	})
+}
+
+// countSite adds n to the devices counted at an organisation's site.
+func (s *Store) countSite(ctx context.Context, tx *sql.Tx, org, site string, n int) error {
+	_, err := tx.ExecContext(ctx, s.q(`INSERT INTO sites (org_id, site, devices) VALUES (?, ?, ?) ON CONFLICT (org_id, site) DO UPDATE SET devices = sites.devices + excluded.devices`), org, site, n)
+	return err
 }
 
 // Org is an organisation by its ID.
@@ -689,7 +757,7 @@ func (s *Store) FinishWith(ctx context.Context, a Assessment, report []byte, rea
 // Claim marks a queued assessment running, so that no other worker runs
 // it; one already claimed or closed is ErrConflict.
 func (s *Store) Claim(ctx context.Context, a Assessment) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	return s.txShared(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, s.q(`UPDATE assessments SET status = ? WHERE id = ? AND status = ?`), Running, a.ID, Queued)
 		if err != nil {
 			return err
@@ -744,7 +812,11 @@ func (s *Store) Supersede(ctx context.Context, a Assessment, by string) error {
 // finish closes an assessment; one superseded hands its queued documents
 // to the assessment that supersedes it, by.
 func (s *Store) finish(ctx context.Context, a Assessment, status string, report []byte, readiness *float64, sum Summary, failure, by string) error {
-	return s.tx(ctx, func(tx *sql.Tx) error {
+	run := s.txShared
+	if status == Superseded {
+		run = s.tx // it moves documents other writers queue
+	}
+	return run(ctx, func(tx *sql.Tx) error {
 		var rep any
 		if report != nil {
 			rep = string(report)
@@ -768,6 +840,13 @@ func (s *Store) finish(ctx context.Context, a Assessment, status string, report 
 			}
 		}
 		if status == Done {
+			if s.postgres {
+				// The device's newest assessment is read, then written:
+				// one finish of a device at a time.
+				if _, err := tx.ExecContext(ctx, `SELECT 1 FROM devices WHERE id = $1 FOR UPDATE`, a.Device); err != nil {
+					return err
+				}
+			}
 			if _, err := tx.ExecContext(ctx, s.q(`INSERT INTO summaries (assessment_id, org_id, device_id, readiness, finished, class, exploited, missed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 				a.ID, a.Org, a.Device, rd, st, sum.Class, sum.Exploited, strings.Join(sum.Missed, ",")); err != nil {
 				return err
@@ -921,6 +1000,16 @@ func (s *Store) AddAdvisory(ctx context.Context, by Actor, a Advisory) (Advisory
 		return s.appendAudit(ctx, tx, by, by.Org, "advisory.import", "advisory/"+a.ID, "", a.SHA256)
 	})
 	return a, err
+}
+
+// AdvisoriesMark says which advisories an organisation has imported:
+// how many and the newest's ID. Advisories are only ever added, so two
+// equal marks are the same advisories.
+func (s *Store) AdvisoriesMark(ctx context.Context, org string) (string, error) {
+	var n int
+	var last string
+	err := s.db.QueryRowContext(ctx, s.q(`SELECT COUNT(*), COALESCE(MAX(id), '') FROM advisories WHERE org_id = ?`), org).Scan(&n, &last)
+	return fmt.Sprintf("%d %s", n, last), err
 }
 
 // Advisories lists an organisation's imported advisories, oldest first.

@@ -10,11 +10,13 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/fleet/schema"
 	"github.com/mdcheck/mdcheck/internal/testutil/pgtest"
 )
 
@@ -307,7 +309,7 @@ func testAudit(t *testing.T, s *Store) {
 				if i > 0 {
 					rs[i].Prev = rs[i-1].Hash
 				}
-				rs[i].Hash = rs[i].chainHash()
+				rs[i].Hash = rs[i].ChainHash()
 			}
 			put(rs)
 		}},
@@ -350,6 +352,79 @@ func testConcurrent(t *testing.T, s *Store) {
 	s.Checkpoint(ctx, k)
 	if v, err := s.Verify(ctx, k.Public().(ed25519.PublicKey)); err != nil || v.Problem != "" || v.Records != 2+16*2 {
 		t.Errorf("after 16 concurrent writers: %+v %v", v, err)
+	}
+
+	// Assessments run side by side (claimed and finished, on PostgreSQL
+	// sharing the audit lock), two of them of one device, while other
+	// writers add devices: the chain stays one line, each device's newest
+	// assessment stands for it and the tallies are a recount.
+	devs, _, err := s.Devices(ctx, a.Org, DeviceFilter{}, Page{Limit: 50})
+	if err != nil || len(devs) != 16 {
+		t.Fatalf("%d devices: %v", len(devs), err)
+	}
+	var runs []Assessment
+	for _, d := range devs {
+		as, _, err := s.Assessments(ctx, a.Org, d.ID, Page{Limit: 5})
+		if err != nil || len(as) != 1 {
+			t.Fatalf("device %s: %d assessments, %v", d.ID, len(as), err)
+		}
+		runs = append(runs, as[0])
+	}
+	_, second, err := s.AddVersion(ctx, a, devs[0].ID, "model", []byte(model+"# 2\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs = append(runs, second)
+	errs = make(chan error, 2*len(runs))
+	for i, q := range runs {
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			r := float64(i)
+			err := s.Claim(ctx, q)
+			if err == nil {
+				err = s.FinishWith(ctx, q, []byte(`{}`), &r, Summary{Class: []string{"I", "IIa", "IIb"}[i%3], Exploited: i % 2, Missed: []string{"X"}}, "")
+			}
+			if err != nil {
+				errs <- fmt.Errorf("assessment %d: %w", i, err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, _, err := s.CreateDevice(ctx, a, "e", []byte(model)); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	v, err := s.Verify(ctx, k.Public().(ed25519.PublicKey))
+	// The second version of device 0: upload and queue; each run: start
+	// and done; each device added: create and queue.
+	if want := int64(2 + 16*2 + 2 + 2*len(runs) + 2*len(runs)); err != nil || v.Problem != "" || v.Records != want {
+		t.Errorf("after assessments beside other writers: %+v %v, want %d records", v, err, want)
+	}
+	ls, err := s.LatestDone(ctx, a.Org)
+	if err != nil || len(ls) != 16 {
+		t.Fatalf("latest: %d %v", len(ls), err)
+	}
+	want := map[string]int{}
+	for _, l := range ls {
+		l.tally(want, 1)
+		if l.Device == devs[0].ID && l.Readiness != float64(len(runs)-1) {
+			t.Errorf("device %s stands at %v, not its newest assessment's readiness", l.Device, l.Readiness)
+		}
+	}
+	for k, n := range want {
+		if n == 0 {
+			delete(want, k)
+		}
+	}
+	if got, err := s.Tallies(ctx, a.Org); err != nil || !maps.Equal(got, want) {
+		t.Errorf("tallies %v (%v), a recount %v", got, err, want)
 	}
 }
 
@@ -464,6 +539,35 @@ func testSites(t *testing.T, s *Store) {
 	sites, err := s.Sites(ctx, a.Org)
 	if err != nil || len(sites) != 3 || sites[0] != (Site{"", 1}) || sites[2] != (Site{"Ward 3", 2}) {
 		t.Errorf("sites: %+v %v", sites, err)
+	}
+	// The counts kept as devices were added and moved are a recount, and
+	// the migration that brought them counts an existing store's so.
+	recount := func() []Site {
+		rows, err := s.db.QueryContext(ctx, s.q(`SELECT site, COUNT(*) FROM devices WHERE org_id = ? GROUP BY site ORDER BY site`), a.Org)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := collect(rows, func(r scanner) (Site, error) {
+			var st Site
+			return st, r.Scan(&st.Name, &st.Devices)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	if want := recount(); !slices.Equal(sites, want) {
+		t.Errorf("sites %+v, a recount %+v", sites, want)
+	}
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sites`); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, schema.Migrations[16][1])
+		return err
+	})
+	if again, _ := s.Sites(ctx, a.Org); err != nil || !slices.Equal(again, sites) {
+		t.Errorf("the migration counts %+v (%v), the store kept %+v", again, err, sites)
 	}
 	if o, err := s.Org(ctx, a.Org); err != nil || o.Name != "A" {
 		t.Errorf("org: %+v %v", o, err)

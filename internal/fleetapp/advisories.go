@@ -202,14 +202,27 @@ func (f *Fleet) Impact(ctx context.Context, by Actor, id string, p Page) (Impact
 }
 
 // overlayDB is an organisation's advisories as a vulnerability database:
-// key names the set of advisories it was built from.
-type overlayDB struct{ key, path string }
+// key names the set of advisories it was built from, mark the store's
+// mark of them (AdvisoriesMark).
+type overlayDB struct{ key, mark, path string }
 
 // overlay is the vulnerability database of an organisation's imported
 // advisories, which its assessments match beside the main one; "" when
 // it imported none. It is built again when the advisories change, and
 // shared by the assessments until then.
 func (f *Fleet) overlay(ctx context.Context, org string) (string, error) {
+	// What the organisation imported is checked by a mark read in one
+	// query; the list is read only when it changed.
+	mark, err := f.store.AdvisoriesMark(ctx, org)
+	if err != nil {
+		return "", err
+	}
+	f.mu.Lock()
+	old, ok := f.overlays[org]
+	f.mu.Unlock()
+	if ok && old.mark == mark {
+		return old.path, nil
+	}
 	var all []Advisory
 	for p := (Page{Limit: 500}); ; {
 		as, next, err := f.store.Advisories(ctx, org, p)
@@ -233,8 +246,9 @@ func (f *Fleet) overlay(ctx context.Context, org string) (string, error) {
 	key := hex.EncodeToString(h.Sum(nil))[:32]
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	old, ok := f.overlays[org]
+	old, ok = f.overlays[org]
 	if ok && old.key == key {
+		f.overlays[org] = overlayDB{key, mark, old.path}
 		return old.path, nil
 	}
 	docs, err := os.MkdirTemp(f.cache, "advisories-")
@@ -258,7 +272,7 @@ func (f *Fleet) overlay(ctx context.Context, org string) (string, error) {
 	if ok {
 		os.Remove(old.path) // an assessment still reading it keeps it open
 	}
-	f.overlays[org] = overlayDB{key, path}
+	f.overlays[org] = overlayDB{key, mark, path}
 	return path, nil
 }
 

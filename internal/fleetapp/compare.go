@@ -113,6 +113,12 @@ func (f *Fleet) Compare(ctx context.Context, by Actor, from, to string) (Compari
 	if err := json.Unmarshal(b.Report, &rb); err != nil {
 		return Comparison{}, err
 	}
+	return compareViews(from, to, ra, rb), nil
+}
+
+// compareViews says what changed in the report of assessment to, rb,
+// since that of assessment from, ra.
+func compareViews(from, to string, ra, rb reportView) Comparison {
 	c := Comparison{From: from, To: to, Requirements: []StatusChange{}, Opened: []FindingRef{}, Closed: []FindingRef{}, Changed: []StatusChange{}}
 	c.Readiness = ReadinessDelta{From: ra.Summary.Readiness, To: rb.Summary.Readiness, Change: rb.Summary.Readiness - ra.Summary.Readiness}
 	reqs := map[string]string{}
@@ -159,5 +165,5 @@ func (f *Fleet) Compare(ctx context.Context, by Actor, from, to string) (Compari
 		sort.Slice(l, func(i, j int) bool { return l[i].ID < l[j].ID })
 	}
 	sort.Slice(c.Changed, func(i, j int) bool { return c.Changed[i].ID < c.Changed[j].ID })
-	return c, nil
+	return c
 }

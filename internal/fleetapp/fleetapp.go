@@ -93,6 +93,13 @@ type keptData struct{ hash, path string }
 // on at once; more waits. Reading an input takes a few times its size.
 const InFlight = 40 << 20
 
+// largeInput is the size from which an input's garbage is handed back to
+// the system at once, before and after it is worked on. Below it the
+// runtime's soft memory limit (serve sets one) bounds the garbage, and a
+// forced collection would cost more than the input's own work: a re-match
+// assesses thousands of devices in a row.
+const largeInput = 8 << 20
+
 // Reserve waits until n more bytes of input may be worked on, and
 // returns the function that gives them back. An input larger than
 // InFlight waits for all of it.
@@ -101,18 +108,19 @@ func (f *Fleet) Reserve(ctx context.Context, n int64) (func(), error) {
 	if err := f.inFlight.Acquire(ctx, n); err != nil {
 		return nil, err
 	}
-	if n >= 1<<20 {
+	if n >= largeInput {
 		// A large input: give the memory earlier ones freed back first,
 		// so that the peak is this input's, not the sum of the past.
 		debug.FreeOSMemory()
 	}
 	return func() {
 		f.inFlight.Release(n)
-		// Reading an input, hostile ones above all, leaves garbage many
-		// times its size: give it back now rather than let the next
-		// input's peak stand on it. Uploads and assessments are rare
-		// beside reads, so the collection's cost is theirs alone.
-		debug.FreeOSMemory()
+		if n >= largeInput {
+			// Reading a large input, hostile ones above all, leaves
+			// garbage many times its size: give it back now rather than
+			// let the next input's peak stand on it.
+			debug.FreeOSMemory()
+		}
 	}, nil
 }
 
@@ -554,7 +562,7 @@ func (f *Fleet) run(ctx context.Context, q Assessment) error {
 // opens its vulnerability-handling cases; both are once per assessment,
 // so a job that runs it again adds nothing.
 func (f *Fleet) followUp(ctx context.Context, q Assessment, view reportView) error {
-	if err := f.notifyOpened(ctx, q); err != nil {
+	if err := f.notifyOpened(ctx, q, view); err != nil {
 		return err
 	}
 	return f.openHandlingCases(ctx, q, view)
@@ -663,7 +671,7 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 		return onDisk{}, err
 	}
 	// The check reads the files again: their copies here are garbage.
-	if files, v.Body = nil, nil; size >= 1<<20 {
+	if files, v.Body = nil, nil; size >= largeInput {
 		debug.FreeOSMemory()
 	}
 	return d, nil

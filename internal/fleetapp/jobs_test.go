@@ -234,9 +234,10 @@ func TestKilledWorkerJobRunsOnce(t *testing.T) {
 	}
 }
 
-// TestRematchInShards: with the work as jobs, an imported advisory is
-// matched against the fleet in one job per range of devices, and only
-// the devices it reaches are assessed again, each once.
+// TestRematchInShards: with the work as jobs, advisories imported
+// within one window are matched against the fleet together, in one job
+// per range of devices, and only the devices they reach are assessed
+// again, each once.
 func TestRematchInShards(t *testing.T) {
 	dsn := pgtest.Database(t)
 	ctx := context.Background()
@@ -299,11 +300,24 @@ func TestRematchInShards(t *testing.T) {
 		as, _, _ := f.Assessments(ctx, by, d, Page{Limit: 50})
 		before[d] = len(as)
 	}
-	osv := `{"id":"OSV-TEST-LP","modified":"2026-01-01T00:00:00Z","summary":"left-pad test","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`
-	if _, err := f.ImportAdvisory(ctx, by, []byte(osv)); err != nil {
-		t.Fatal(err)
+	// Two imports in one window (the store's clock held where the
+	// window ends at least two seconds from now, so that both commit
+	// before it does).
+	at := time.Now().Add(2 * time.Second)
+	f.store.Now = func() time.Time { return at }
+	for _, id := range []string{"OSV-TEST-LP", "OSV-TEST-LP2"} {
+		osv := `{"id":"` + id + `","modified":"2026-01-01T00:00:00Z","summary":"left-pad test","affected":[{"package":{"ecosystem":"npm","name":"left-pad"},"versions":["1.0.0"]}]}`
+		if _, err := f.ImportAdvisory(ctx, by, []byte(osv)); err != nil {
+			t.Fatal(err)
+		}
 	}
-	waitFor(t, 60*time.Second, "the re-match", func() bool { return count(fleet.JobRematch, "completed") == 3 && idle() })
+	f.store.Now = func() time.Time { return time.Now().UTC() }
+	waitFor(t, 60*time.Second, "the re-match", func() bool {
+		return count(fleet.JobMonitor, "completed") == 2 && count(fleet.JobRematch, "completed") >= 3 && idle()
+	})
+	if n := count(fleet.JobRematch, "completed"); n != 3 {
+		t.Errorf("%d re-match jobs ran, want 3: the two imports of a window matched together, in three ranges of two devices", n)
+	}
 	for _, d := range devices {
 		as, _, _ := f.Assessments(ctx, by, d, Page{Limit: 50})
 		added := len(as) - before[d]
@@ -314,8 +328,8 @@ func TestRematchInShards(t *testing.T) {
 			t.Errorf("device %s, not reached, assessed %d more times", d, added)
 		case hit[d]:
 			a, err := f.Assessment(ctx, by, as[len(as)-1].ID)
-			if err != nil || a.Status != fleet.Done || !strings.Contains(string(a.Report), "OSV-TEST-LP") {
-				t.Errorf("device %s: %s without the advisory's finding (%v)", d, a.Status, err)
+			if err != nil || a.Status != fleet.Done || !strings.Contains(string(a.Report), `OSV-TEST-LP"`) || !strings.Contains(string(a.Report), `OSV-TEST-LP2"`) {
+				t.Errorf("device %s: %s without both advisories' findings (%v)", d, a.Status, err)
 			}
 		}
 	}

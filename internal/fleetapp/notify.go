@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -98,14 +99,32 @@ func vulnerabilities(fs []FindingRef) []string {
 	return out
 }
 
-// notifyOpened queues, after assessment a of a device finished, a
-// notification of the findings it opened since the device's previous
-// done assessment; a first assessment opens nothing.
-func (f *Fleet) notifyOpened(ctx context.Context, a Assessment) error {
-	by := Actor{Org: a.Org}
-	c, err := f.Compare(ctx, by, "", a.ID)
-	if err != nil || len(c.Opened) == 0 {
-		return nil // no previous assessment, or nothing new
+// notifyOpened queues, after assessment a of a device finished with the
+// report view, a notification of the findings it opened since the
+// device's previous done assessment, to each webhook of its
+// organisation; a first assessment opens nothing.
+func (f *Fleet) notifyOpened(ctx context.Context, a Assessment, view reportView) error {
+	hooks, err := f.store.Webhooks(ctx, a.Org)
+	if err != nil || len(hooks) == 0 {
+		return err // nobody to tell
+	}
+	prev, err := f.store.PreviousDone(ctx, a.Org, a.Device, a.ID)
+	if errors.Is(err, fleet.ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	old, err := f.store.Assessment(ctx, a.Org, prev)
+	if err != nil {
+		return err
+	}
+	var was reportView
+	if err := json.Unmarshal(old.Report, &was); err != nil {
+		return err
+	}
+	c := compareViews(prev, a.ID, was, view)
+	if len(c.Opened) == 0 {
+		return nil
 	}
 	d, err := f.store.Device(ctx, a.Org, a.Device)
 	if err != nil {

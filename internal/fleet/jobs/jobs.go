@@ -70,10 +70,23 @@ func AssessJob(id string) (river.JobArgs, *river.InsertOpts) {
 }
 
 // MonitorJob is the monitoring job that re-matches an imported
-// advisory: one per import, so that none waits behind a run that began
-// before it committed.
-func MonitorJob(advisory string) (river.JobArgs, *river.InsertOpts) {
-	return jobArgs[monitorKind]{Advisory: advisory}, &river.InsertOpts{MaxAttempts: 3}
+// advisory, run at the time at: one per import, so that none waits
+// behind a run that began before it committed. The imports of a window
+// share its end as their time (MonitorAt), so a burst of them is
+// matched against the fleet together by the first of their jobs; the
+// others find nothing left to match.
+func MonitorJob(advisory string, at time.Time) (river.JobArgs, *river.InsertOpts) {
+	return jobArgs[monitorKind]{Advisory: advisory}, &river.InsertOpts{MaxAttempts: 3, ScheduledAt: at}
+}
+
+// MonitorAt is when the monitoring job of an import made at now runs:
+// the end of now's window of the given length (windows begin at
+// multiples of it since the Unix epoch).
+func MonitorAt(now time.Time, window time.Duration) time.Time {
+	if window <= 0 {
+		return now
+	}
+	return now.Truncate(window).Add(window)
 }
 
 // RematchJob is the job that matches advisories of org against its

@@ -109,4 +109,11 @@ var Migrations = [][]string{
 		// for when it was queued.
 		`CREATE TABLE documents (assessment_id TEXT NOT NULL REFERENCES assessments(id), org_id TEXT NOT NULL, format TEXT NOT NULL, status TEXT NOT NULL, content_type TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0, error TEXT NOT NULL DEFAULT '', created TEXT NOT NULL, finished TEXT, body {blob}, PRIMARY KEY (assessment_id, format))`,
 	},
+	{
+		// Each organisation's sites with their device counts, kept as
+		// devices are added and moved: the overview reads them without
+		// counting the fleet.
+		`CREATE TABLE sites (org_id TEXT NOT NULL, site TEXT NOT NULL, devices INTEGER NOT NULL, PRIMARY KEY (org_id, site))`,
+		`INSERT INTO sites (org_id, site, devices) SELECT org_id, site, COUNT(*) FROM devices GROUP BY org_id, site`,
+	},
 }
