@@ -28,6 +28,12 @@ import (
 // about 120 MiB of live memory) keeps the process well under 256 MiB.
 const MemoryLimit = 128 << 20
 
+// GCPercent is the collector's GOGC in serve, unless GOGC sets another:
+// a worker's heap between assessments is small, and at the default
+// (100) every assessment ran several collections; the memory limit
+// still bounds the heap.
+const GCPercent = 400
+
 // Env is what the server's commands take from the command line.
 type Env struct {
 	Stdout, Stderr io.Writer
@@ -176,6 +182,9 @@ func serve(ctx context.Context, env Env, sf storeFlags, addr, role string, worke
 	defer stop()
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(MemoryLimit)
+	}
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(GCPercent)
 	}
 	log := slog.New(slog.NewJSONHandler(env.Stderr, nil))
 	key, err := fleetapp.AuditKey(sf.key)
