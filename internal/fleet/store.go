@@ -241,22 +241,12 @@ func (s *Store) txShared(ctx context.Context, fn func(*sql.Tx) error) error {
 	if !s.postgres {
 		return s.tx(ctx, fn)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	var records []Record
-	s.chained.Store(tx, &records)
-	defer s.chained.Delete(tx)
-	err = func() error {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, auditLock); err != nil {
+	return s.txUnder(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, auditLock, func(tx *sql.Tx) error {
+		var records []Record
+		s.chained.Store(tx, &records)
+		defer s.chained.Delete(tx)
+		if err := fn(tx); err != nil || len(records) == 0 {
 			return err
-		}
-		if err := fn(tx); err != nil {
-			return err
-		}
-		if len(records) == 0 {
-			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, chainLock); err != nil {
 			return err
@@ -267,22 +257,23 @@ func (s *Store) txShared(ctx context.Context, fn func(*sql.Tx) error) error {
 			}
 		}
 		return nil
-	}()
-	if err != nil {
-		tx.Rollback()
-		return err
-	}
-	return tx.Commit()
+	})
 }
 
 // txLocked is tx under another of the locks.
 func (s *Store) txLocked(ctx context.Context, lock int64, fn func(*sql.Tx) error) error {
+	return s.txUnder(ctx, `SELECT pg_advisory_xact_lock($1)`, lock, fn)
+}
+
+// txUnder runs fn in a transaction, committed when fn returns nil, that
+// on PostgreSQL first takes the lock with the statement take.
+func (s *Store) txUnder(ctx context.Context, take string, lock int64, fn func(*sql.Tx) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	if s.postgres {
-		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, lock); err != nil {
+		if _, err := tx.ExecContext(ctx, take, lock); err != nil {
 			tx.Rollback()
 			return err
 		}
