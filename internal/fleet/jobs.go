@@ -45,7 +45,7 @@ func (s *Store) enqueueAssess(ctx context.Context, tx *sql.Tx, id string) error 
 // as one (jobs.MonitorAt): a feed's burst of advisories re-matches the
 // fleet once, not once per advisory with the devices they share
 // assessed again each time.
-var MonitorWindow = 5 * time.Second
+const MonitorWindow = 5 * time.Second
 
 // enqueueMonitor inserts, in tx, the monitoring job that re-matches an
 // imported advisory, at the end of the import's window.
