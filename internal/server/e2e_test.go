@@ -149,10 +149,10 @@ func TestDashboardEndToEnd(t *testing.T) {
 	assessor, _ := e.token("St Elsewhere", fleetapp.RoleAssessor)
 	received := e.receiver(admin)
 	// The server's own loops: workers, monitor, delivery.
-	go e.s.Work(ctx, 50*time.Millisecond)
-	go e.s.Monitor(ctx, time.Hour) // woken by the import alone: one re-match
 	d := fleetapp.DefaultDelivery()
-	go e.s.Send(ctx, d, 50*time.Millisecond)
+	e.loops(t, func(ctx context.Context) { e.s.Work(ctx, 50*time.Millisecond) },
+		func(ctx context.Context) { e.s.Monitor(ctx, time.Hour) }, // woken by the import alone: one re-match
+		func(ctx context.Context) { e.s.Send(ctx, d, 50*time.Millisecond) })
 
 	tab, err := browser.NewTab(ctx, 1366, 900)
 	if err != nil {

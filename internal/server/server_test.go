@@ -1319,9 +1319,10 @@ func TestScheduledUpdate(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := len(e.assessments(tok, gw))
-	go e.s.Work(ctx, 20*time.Millisecond)
-	go e.s.Monitor(ctx, time.Hour)
-	go e.s.Update(ctx, app.UpdateOptions{Mirror: filepath.Join(e.dir, "feeds"), Paths: []string{"../vuln/testdata/osv"}}, 20*time.Millisecond)
+	e.loops(t, func(ctx context.Context) { e.s.Work(ctx, 20*time.Millisecond) }, func(ctx context.Context) { e.s.Monitor(ctx, time.Hour) },
+		func(ctx context.Context) {
+			e.s.Update(ctx, app.UpdateOptions{Mirror: filepath.Join(e.dir, "feeds"), Paths: []string{"../vuln/testdata/osv"}}, 20*time.Millisecond)
+		})
 	for i := 0; i < 300; i++ {
 		if as := e.assessments(tok, gw); len(as) > before && as[len(as)-1].Status == "done" {
 			_, r := e.do("GET", "/api/v1/assessments/"+as[len(as)-1].ID, tok, "", "")
@@ -1333,6 +1334,18 @@ func TestScheduledUpdate(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Fatal("no assessment after the scheduled update")
+}
+
+// loops runs the server's loops until the test ends, and waits for them
+// before the test's folders are removed: one may be writing into them.
+func (e *env) loops(t *testing.T, loops ...func(context.Context)) {
+	ctx, stop := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, l := range loops {
+		wg.Add(1)
+		go func() { defer wg.Done(); l(ctx) }()
+	}
+	t.Cleanup(func() { stop(); wg.Wait() })
 }
 
 // assessments lists a device's assessments, oldest first.
