@@ -48,7 +48,7 @@ var allowed = map[string]struct {
 	"internal/classify":         {"domain", []string{"internal/model"}},
 	"internal/evidence":         {"domain", []string{"internal/model", "internal/severity", "internal/vuln", "internal/advisory", "internal/mds2/hn2019"}},
 	"internal/catalog":          {"domain", []string{"internal/boundedio", "internal/model", "internal/evidence", "internal/classify", "internal/severity", "internal/yamlsafe"}},
-	"internal/catalog/rules":    {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/severity", "internal/vuln", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/ifu"}},
+	"internal/catalog/rules":    {"domain", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/severity", "internal/vuln", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/ifu", "internal/threat"}},
 	"internal/ifu":              {"domain", []string{"internal/model"}},
 	"internal/catalog/gendocs":  {"domain", []string{"internal/catalog", "internal/catalog/rules"}},
 	"internal/policy":           {"domain", []string{"internal/boundedio", "internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/yamlsafe"}},

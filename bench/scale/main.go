@@ -7,6 +7,11 @@
 // merely read every stored SBOM, and the fleet overview's latency from
 // two API processes while the re-match runs.
 //
+// The devices that carry one real SBOM share its bytes, as the units of
+// one model or firmware release do, and a worker parses each distinct
+// SBOM once; with -distinct each device's bytes are its own, and every
+// device's SBOM is fetched and parsed.
+//
 //	scripts/test-postgres.sh start /tmp/pg
 //	go run ./bench/scale -db 'postgres://postgres@127.0.0.1:15432/postgres?sslmode=disable' -devices 10000
 //
@@ -105,6 +110,7 @@ func main() {
 	dayN := flag.Int("day", 100, "advisories in the day")
 	counts := flag.String("workers", "1,2,4", "worker processes per re-match run")
 	reuse := flag.String("fleet", "", "the organisation of an earlier run's fleet in the database: re-match it again, without loading and assessing a new one")
+	flag.BoolVar(&distinct, "distinct", false, "give each device an SBOM of its own bytes (a real one with blanks added after it), so that no two share one")
 	flag.Parse()
 	if !strings.HasPrefix(*dsn, "postgres") {
 		fmt.Fprintln(os.Stderr, "scale: -db must name a PostgreSQL database (processes share it)")
@@ -192,6 +198,19 @@ func fleetIDs(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor) ([]stri
 	}
 }
 
+// distinct makes each device's SBOM bytes its own (-distinct).
+var distinct bool
+
+// own is s's body made device i's own: blanks after the document, a
+// space or a tab for each bit of i, which every reader skips.
+func own(body []byte, i int) []byte {
+	out := append(slices.Clip(body), '\n')
+	for ; i > 0; i >>= 1 {
+		out = append(out, " \t"[i&1])
+	}
+	return append(out, '\n')
+}
+
 // load adds the devices, each a model naming one SBOM, the SBOM
 // uploaded, and returns their IDs.
 func load(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ss []sbom, devices int, org string) ([]string, error) {
@@ -206,16 +225,24 @@ func load(ctx context.Context, f *fleetapp.Fleet, by fleetapp.Actor, ss []sbom, 
 		if err != nil {
 			return nil, fmt.Errorf("device %d: %w", i, err)
 		}
-		if _, _, err := f.UploadFile(ctx, by, d.ID, "sbom/"+s.name, s.body); err != nil {
+		body := s.body
+		if distinct {
+			body = own(body, i+1)
+		}
+		if _, _, err := f.UploadFile(ctx, by, d.ID, "sbom/"+s.name, body); err != nil {
 			return nil, fmt.Errorf("device %d, %s: %w", i, s.name, err)
 		}
 		ids[i] = d.ID
 		components += s.components
-		bytesIn += int64(len(s.body))
+		bytesIn += int64(len(body))
 	}
 	size, _ := f.StoreSize(ctx)
-	fmt.Printf("| load | %d devices carrying %d SBOM components (%d real SBOMs in turn, %.0f MiB) in %.1f s; store %.0f MiB; organisation %q |\n",
-		devices, components, len(ss), float64(bytesIn)/(1<<20), time.Since(start).Seconds(), float64(size)/(1<<20), org)
+	kind := "the same bytes for the devices of one"
+	if distinct {
+		kind = "each device's bytes its own"
+	}
+	fmt.Printf("| load | %d devices carrying %d SBOM components (%d real SBOMs in turn, %s; %.0f MiB) in %.1f s; store %.0f MiB; organisation %q |\n",
+		devices, components, len(ss), kind, float64(bytesIn)/(1<<20), time.Since(start).Seconds(), float64(size)/(1<<20), org)
 	return ids, nil
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	// Build is mdcheck's version, commit and build date, stamped on
 	// reports.
 	Build BuildInfo
+	// SBOMCache bounds the parsed SBOMs kept between checks, by their
+	// estimated size in memory: 0 for the default (32 MiB), less for
+	// none.
+	SBOMCache int64
 }
 
 // BuildInfo identifies an mdcheck binary: version, commit, build date.
@@ -49,11 +53,45 @@ type App struct {
 
 	mu sync.Mutex
 	db *Database
+	// sboms keeps the SBOMs parsed, by content, for the App's life.
+	sboms *sbom.Cache
+}
+
+// sbomCache is the default bound of the parsed SBOMs an App keeps (an
+// estimate of their size in memory).
+const sbomCache = 32 << 20
+
+// Parsed is an SBOM file held parsed: its document, SHA-256 and size.
+type Parsed = sbom.Read
+
+// ParsedSBOM is the SBOM file named file whose bytes have the SHA-256
+// hash (hex) and size, when this App parsed the same bytes before and
+// keeps them still: a caller that holds files by hash (the fleet's
+// store) then hands it to Check (CheckOptions.SBOMs) instead of the
+// bytes.
+func (a *App) ParsedSBOM(hash string, size int64, file string) (Parsed, bool) {
+	doc := a.sboms.Lookup(hash, file)
+	return Parsed{Doc: doc, SHA256: hash, Size: size}, doc != nil
+}
+
+// ParseSBOM parses data, the bytes of the SBOM file named file, whose
+// SHA-256 (hex) the caller knows to be hash, for Check
+// (CheckOptions.SBOMs); ParsedSBOM finds it afterwards.
+func (a *App) ParseSBOM(hash string, data []byte, file string) (Parsed, error) {
+	doc, err := a.sboms.Parse(hash, file, data)
+	return Parsed{Doc: doc, SHA256: hash, Size: int64(len(data))}, err
 }
 
 // New returns an App; it opens nothing until a use case needs it.
 func New(cfg Config) *App {
-	return &App{cfg: cfg}
+	a := &App{cfg: cfg}
+	switch {
+	case cfg.SBOMCache == 0:
+		a.sboms = sbom.NewCache(sbomCache)
+	case cfg.SBOMCache > 0:
+		a.sboms = sbom.NewCache(cfg.SBOMCache)
+	}
+	return a
 }
 
 // Close releases the vulnerability database if one was opened.

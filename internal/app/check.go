@@ -61,6 +61,11 @@ type CheckOptions struct {
 	Overlay string
 	// NoVulns leaves the components' known vulnerabilities unassessed.
 	NoVulns bool
+	// SBOMs are SBOM files the caller holds parsed (ParsedSBOM), by
+	// path (the model's folder joined with the path the model gives):
+	// the check takes them from here, not from the files, which need
+	// not exist.
+	SBOMs map[string]Parsed
 	Freshness
 	Events
 }
@@ -122,7 +127,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if o.Date.IsZero() {
 		o.Date = time.Now().UTC().Truncate(24 * time.Hour)
 	}
-	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build, Events: o.Events}
+	opts := runOptions{Profile: o.Profile, Now: o.Date, Build: a.cfg.Build, Events: o.Events, Cache: a.sboms, SBOMs: o.SBOMs}
 	if o.Reviews != "" {
 		rs, err := catalog.LoadReviews(o.Reviews)
 		if err == nil {
@@ -172,7 +177,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		dev = crosswalk.Model(form)
 		o.note("assessing from the MDS2 form alone (%s): its answers decide %d facts, every other fact is unstated", form.File, len(dev.Positions()))
 	} else {
-		d, err := model.Load(o.Model)
+		d, err := model.LoadHolding(o.Model, func(p string) bool { _, ok := o.SBOMs[p]; return ok })
 		if err != nil {
 			return nil, err
 		}
@@ -185,7 +190,7 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.report.Inputs = checkInputs(dev, o)
+	res.report.Inputs = checkInputs(dev, o, res.read)
 	var pkgs []vuln.Package
 	if opts.Vulns != nil {
 		pkgs = opts.Vulns.Packages

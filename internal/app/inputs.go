@@ -1,6 +1,7 @@
 package app
 
 import (
+	"path"
 	"path/filepath"
 	"strings"
 
@@ -13,11 +14,13 @@ import (
 // added), each with its SHA-256: the report's appendix, and what an
 // evidence bundle packs. A file that cannot be read is listed with the
 // reason instead of a hash, never left out.
-func checkInputs(dev *model.Device, o CheckOptions) []report.InputFile {
+//
+// The files in read are hashed already.
+func checkInputs(dev *model.Device, o CheckOptions, read held) []report.InputFile {
 	var in []report.InputFile
 	add := func(role, path string) {
 		i := report.InputFile{Role: role, Path: filepath.ToSlash(path)}
-		if sum, size, err := hashSize(path); err != nil {
+		if sum, size, err := read.hash(path); err != nil {
 			i.Error = err.Error()
 		} else {
 			i.SHA256, i.Size = sum, size
@@ -63,4 +66,23 @@ func checkInputs(dev *model.Device, o CheckOptions) []report.InputFile {
 		add("policy", p)
 	}
 	return in
+}
+
+// SBOMFiles are the files the device model in data names as its
+// components' SBOMs and not as its dispositions file, as paths relative
+// to the model, cleaned and slash-separated: those a caller may hand to
+// Check parsed (CheckOptions.SBOMs). None when the model cannot be read.
+func SBOMFiles(data []byte) map[string]bool {
+	out := map[string]bool{}
+	dev, err := model.Parse("device.yaml", data)
+	if err != nil {
+		return out
+	}
+	for _, c := range dev.Components {
+		if c.SBOM != "" {
+			out[path.Clean(filepath.ToSlash(c.SBOM))] = true
+		}
+	}
+	delete(out, path.Clean(filepath.ToSlash(dev.DispositionsFile)))
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,6 +44,11 @@ type runOptions struct {
 	Build report.BuildInfo
 	// Events receive notes, such as a disposition that matches nothing.
 	Events Events
+	// Cache keeps parsed SBOMs between runs; nil keeps none.
+	Cache *sbom.Cache
+	// SBOMs are SBOM files the caller holds parsed, by path: they are
+	// used in place of the files (CheckOptions.SBOMs).
+	SBOMs map[string]Parsed
 }
 
 // maxDocument bounds how much of a referenced document is hashed.
@@ -72,6 +78,22 @@ type assessment struct {
 	classification *classify.Classification
 	// vulns is what matching each component's SBOM showed.
 	vulns []evidence.Vulnerabilities
+	// read are the files read or handed to the run, by path, with their
+	// SHA-256 and size.
+	read held
+}
+
+// held are the files a run has read or was handed, by path, with their
+// SHA-256 and size and, for an SBOM, its document.
+type held map[string]sbom.Read
+
+// hash is the SHA-256 and size of the file at path, from h when it is
+// there.
+func (h held) hash(path string) (string, int64, error) {
+	if r, ok := h[path]; ok {
+		return r.SHA256, r.Size, nil
+	}
+	return hashSize(path)
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
@@ -89,13 +111,15 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 		return nil, err
 	}
 	ev := evidence.NewSet()
-	if err := documentEvidence(ctx, dev, ev); err != nil {
+	read := held{}
+	maps.Copy(read, opts.SBOMs)
+	if err := documentEvidence(ctx, dev, ev, read); err != nil {
 		return nil, err
 	}
 	if opts.MDS2 != nil {
 		ev.SetMDS2(*opts.MDS2)
 	}
-	docs, err := sbomEvidence(ctx, dev, ev)
+	docs, err := sbomEvidence(ctx, dev, ev, opts.Cache, read)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +157,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 	// it; those no rule assesses become findings of their own.
 	threats := threat.Derive(dev)
 	linkThreats(threats, findings)
-	if trs := threatRules(threats, inProfile); len(trs) > 0 {
+	if trs := rules.Threats(threats, inProfile.only); len(trs) > 0 {
 		findings = append(findings, catalog.Evaluate(trs, in)...)
 		catalog.SortFindings(findings)
 		rs = append(rs, trs...)
@@ -157,7 +181,7 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 			vulns = append(vulns, v)
 		}
 	}
-	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs, classification: cl, vulns: vulns}, nil
+	return &assessment{report: rep, vex: vexItems(dev, ev), publisher: publisher(dev, opts.Build), rules: rs, classification: cl, vulns: vulns, read: read}, nil
 }
 
 // requirementSet is the requirements a profile assesses, by ID.
@@ -178,7 +202,7 @@ func (s requirementSet) only(refs []string) []string {
 // SHA-256 matches the file beside the model is documented evidence; one
 // without a hash, out of reach or not matching stays claimed, and says
 // why.
-func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) error {
+func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set, read held) error {
 	dir := filepath.Dir(dev.File())
 	for i, d := range dev.Documents {
 		if err := ctx.Err(); err != nil {
@@ -202,7 +226,7 @@ func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) 
 			if !filepath.IsAbs(p) {
 				p = filepath.Join(dir, p)
 			}
-			sum, err := hashFile(p)
+			sum, _, err := read.hash(p)
 			switch {
 			case err != nil:
 				e.Source.Detail = "SHA-256 not verified: " + err.Error()
@@ -221,7 +245,11 @@ func documentEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) 
 // sbomEvidence reads each component's SBOM and returns those it could
 // read, by component. An SBOM that cannot be read is evidence too: the
 // rules report it, and the run goes on.
-func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) (map[string]*sbom.Document, error) {
+//
+// An SBOM in read is taken from there; each file read is added to it
+// (its SHA-256 and size, for the report's list of inputs). cache may be
+// nil, and read too when nothing is to be kept.
+func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set, cache *sbom.Cache, read held) (map[string]*sbom.Document, error) {
 	dir := filepath.Dir(dev.File())
 	docs := map[string]*sbom.Document{}
 	for i, c := range dev.Components {
@@ -236,7 +264,17 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) (map
 			p = filepath.Join(dir, p)
 		}
 		path := fmt.Sprintf("components[%d].sbom", i)
-		doc, err := sbom.ReadFile(p)
+		var doc *sbom.Document
+		var err error
+		if r, ok := read[p]; ok && r.Doc != nil {
+			doc = r.Doc.Clone(p) // each component applies its own support
+		} else {
+			r, err = cache.ReadFile(p)
+			if r.SHA256 != "" && read != nil {
+				read[p] = sbom.Read{SHA256: r.SHA256, Size: r.Size}
+			}
+			doc = r.Doc
+		}
 		if err != nil {
 			ev.AddSBOM(evidence.SBOM{Component: c.ID, Path: path, File: c.SBOM, Err: strings.TrimPrefix(err.Error(), sbom.ErrInvalid.Error()+": ")})
 			continue
@@ -248,11 +286,6 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set) (map
 		docs[c.ID] = doc
 	}
 	return docs, nil
-}
-
-func hashFile(path string) (string, error) {
-	sum, _, err := hashSize(path)
-	return sum, err
 }
 
 // hashSize is the SHA-256 of the file at path and its size, read up to

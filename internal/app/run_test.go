@@ -36,7 +36,7 @@ func TestDocumentEvidence(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := evidence.NewSet()
-	if err := documentEvidence(context.Background(), dev, ev); err != nil {
+	if err := documentEvidence(context.Background(), dev, ev, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := []struct {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/mdcheck/mdcheck/internal/advisory"
@@ -16,9 +17,9 @@ import (
 // device or a component. It is the cheap half of a health check, for
 // deciding which devices a new advisory makes worth assessing again; an
 // SBOM that cannot be read touches nothing here, and its assessment says
-// so.
-func (a *App) Touched(ctx context.Context, file string) ([]string, error) {
-	dev, err := model.Load(file)
+// so. sboms are SBOMs the caller holds parsed, as CheckOptions.SBOMs.
+func (a *App) Touched(ctx context.Context, file string, sboms map[string]Parsed) ([]string, error) {
+	dev, err := model.LoadHolding(file, func(p string) bool { _, ok := sboms[p]; return ok })
 	if err != nil {
 		return nil, err
 	}
@@ -27,7 +28,7 @@ func (a *App) Touched(ctx context.Context, file string) ([]string, error) {
 		return nil, err
 	}
 	defer release()
-	docs, err := sbomEvidence(ctx, dev, evidence.NewSet())
+	docs, err := sbomEvidence(ctx, dev, evidence.NewSet(), a.sboms, maps.Clone(held(sboms)))
 	if err != nil {
 		return nil, err
 	}

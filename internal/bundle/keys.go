@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
 	"github.com/mdcheck/mdcheck/internal/boundedio"
@@ -107,3 +108,33 @@ func readPEM(path, typ string) ([]byte, error) {
 // ErrTampered is wrapped by every verification failure that shows the
 // bundle was changed.
 var ErrTampered = errors.New("the bundle does not match its signed manifest")
+
+// KeyFile reads the private key in file, creating it (and file.pub) on
+// first use.
+func KeyFile(file string) (ed25519.PrivateKey, error) {
+	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
+			return nil, err
+		}
+		if err := Keygen(file, nil); err != nil {
+			return nil, err
+		}
+	}
+	return ReadPrivateKey(file)
+}
+
+// PublicKeyOf is the public key of a key file: file itself when it holds
+// a public key, file.pub beside a private key, or the private key's.
+func PublicKeyOf(file string) (ed25519.PublicKey, error) {
+	if pub, err := ReadPublicKey(file); err == nil {
+		return pub, nil
+	}
+	if pub, err := ReadPublicKey(file + ".pub"); err == nil {
+		return pub, nil
+	}
+	priv, err := ReadPrivateKey(file)
+	if err != nil {
+		return nil, err
+	}
+	return priv.Public().(ed25519.PublicKey), nil
+}

@@ -577,7 +577,18 @@ func (s *Store) ModelVersion(ctx context.Context, org, device string, version in
 // Files are the newest version of each file uploaded for a device (the
 // SBOMs and documents its model names), bodies included.
 func (s *Store) Files(ctx context.Context, org, device string) ([]Version, error) {
-	rows, err := s.db.QueryContext(ctx, s.q(`SELECT v.kind, v.version, v.sha256, v.size, v.created, v.body FROM versions v JOIN devices d ON d.id = v.device_id
+	return s.FilesExcept(ctx, org, device, nil)
+}
+
+// FilesExcept is Files without the body of each file the caller holds
+// already: those have, given the file without its body, says so. With a
+// nil have it is one query.
+func (s *Store) FilesExcept(ctx context.Context, org, device string, have func(Version) bool) ([]Version, error) {
+	body := "v.body"
+	if have != nil {
+		body = "NULL"
+	}
+	rows, err := s.db.QueryContext(ctx, s.q(`SELECT v.kind, v.version, v.sha256, v.size, v.created, `+body+` FROM versions v JOIN devices d ON d.id = v.device_id
 		WHERE d.org_id = ? AND v.device_id = ? AND v.kind LIKE 'file:%' AND v.version = (SELECT MAX(version) FROM versions w WHERE w.device_id = v.device_id AND w.kind = v.kind) ORDER BY v.kind`), org, device)
 	if err != nil {
 		return nil, err
@@ -593,7 +604,47 @@ func (s *Store) Files(ctx context.Context, org, device string) ([]Version, error
 		v.Created = parseTime(created)
 		out = append(out, v)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || have == nil {
+		return out, err
+	}
+	// The bodies wanted, by kind and version: the very versions listed,
+	// whatever was uploaded since.
+	var where []string
+	var args []any
+	want := map[string]int{}
+	for i, v := range out {
+		if !have(v) {
+			where = append(where, "(kind = ? AND version = ?)")
+			args = append(args, v.Kind, v.Version)
+			want[v.Kind] = i
+		}
+	}
+	if len(where) == 0 {
+		return out, nil
+	}
+	rows, err = s.db.QueryContext(ctx, s.q(`SELECT kind, body FROM versions WHERE device_id = ? AND (`+strings.Join(where, " OR ")+`)`), append([]any{device}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var b []byte
+		if err := rows.Scan(&kind, &b); err != nil {
+			return nil, err
+		}
+		if i, ok := want[kind]; ok {
+			out[i].Body = b
+			delete(want, kind)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(want) > 0 {
+		return nil, fmt.Errorf("device %s: %d file bodies vanished while read", device, len(want))
+	}
+	return out, nil
 }
 
 // Versions lists every version of every file of a device, newest first

@@ -191,12 +191,37 @@ func testVersions(t *testing.T, s *Store) {
 	if err != nil || len(fs) != 1 || string(fs[0].Body) != string(bin) || fs[0].Version != 2 {
 		t.Errorf("files: %+v %v, want the binary second version", fs, err)
 	}
-	if vs, _ := s.Versions(ctx, a.Org, d.ID); len(vs) != 4 {
-		t.Errorf("%d versions, want 4", len(vs))
+	// Bodies the caller holds are left out, the others read, of the
+	// very versions listed.
+	if _, _, err := s.AddVersion(ctx, a, d.ID, "file:sbom/b.json", []byte("b")); err != nil {
+		t.Fatal(err)
+	}
+	var asked []string
+	fs, err = s.FilesExcept(ctx, a.Org, d.ID, func(v Version) bool {
+		asked = append(asked, v.Kind)
+		if v.Body != nil {
+			t.Errorf("%s asked about with its body", v.Kind)
+		}
+		return v.SHA256 == digest(bin)
+	})
+	if err != nil || len(fs) != 2 || fs[0].Body != nil || fs[0].Version != 2 || fs[0].SHA256 != digest(bin) || fs[0].Size != len(bin) || string(fs[1].Body) != "b" {
+		t.Errorf("files except the one held: %+v %v", fs, err)
+	}
+	if !slices.Equal(asked, []string{"file:sbom/a.json", "file:sbom/b.json"}) {
+		t.Errorf("asked about %v", asked)
+	}
+	if fs, err := s.FilesExcept(ctx, a.Org, d.ID, func(Version) bool { return true }); err != nil || len(fs) != 2 || fs[0].Body != nil || fs[1].Body != nil {
+		t.Errorf("files, every one held: %+v %v", fs, err)
+	}
+	if fs, err := s.FilesExcept(ctx, "B", d.ID, func(Version) bool { return false }); err != nil || len(fs) != 0 {
+		t.Errorf("another organisation's files: %+v %v", fs, err)
+	}
+	if vs, _ := s.Versions(ctx, a.Org, d.ID); len(vs) != 5 {
+		t.Errorf("%d versions, want 5", len(vs))
 	}
 	q, err := s.Queued(ctx, 10)
-	if err != nil || len(q) != 4 || q[0].ID != first.ID {
-		t.Fatalf("queued: %d, %v, want 4 oldest first", len(q), err)
+	if err != nil || len(q) != 5 || q[0].ID != first.ID {
+		t.Fatalf("queued: %d, %v, want 5 oldest first", len(q), err)
 	}
 	r := 61.5
 	if err := s.Finish(ctx, first, []byte(`{"schemaVersion":"8"}`), &r, ""); err != nil {

@@ -168,7 +168,7 @@ func (f *Fleet) Impact(ctx context.Context, by Actor, id string, p Page) (Impact
 		if err != nil {
 			return Impact{}, err
 		}
-		res, err := a.Check(ctx, app.CheckOptions{Model: disk.model, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Freshness: app.Freshness{MaxAge: &zero}})
+		res, err := a.Check(ctx, app.CheckOptions{Model: disk.model, SBOMs: disk.sboms, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Freshness: app.Freshness{MaxAge: &zero}})
 		if err != nil {
 			hit.Findings = append(hit.Findings, FindingRef{Title: "the check failed: " + disk.relative(err.Error()), Status: "error"})
 			out.Failed = append(out.Failed, hit)
@@ -468,7 +468,7 @@ func (f *Fleet) touched(ctx context.Context, a *app.App, org string, r fleet.Ran
 		if err != nil {
 			return nil, err
 		}
-		subjects, err := a.Touched(ctx, disk.model)
+		subjects, err := a.Touched(ctx, disk.model, disk.sboms)
 		disk.release()
 		if ctx.Err() != nil {
 			return nil, ctx.Err()

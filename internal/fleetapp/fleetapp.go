@@ -589,7 +589,7 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map
 	if err != nil {
 		return nil, nil, nil, err.Error()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay})
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay, SBOMs: dev.sboms})
 	if err != nil {
 		return nil, nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
@@ -617,6 +617,8 @@ type onDisk struct {
 	vex     []string
 	mds2    string
 	release func()
+	// sboms are the SBOMs held parsed, not written out, by path.
+	sboms map[string]app.Parsed
 }
 
 // relative writes the folder's paths in s as the uploader knows them:
@@ -626,13 +628,33 @@ func (d onDisk) relative(s string) string {
 }
 
 // materialise writes a device's model version and newest files into a
-// new folder, holding their size of the memory budget until release.
+// new folder, holding their size of the memory budget until release;
+// the component SBOMs it hands over parsed instead (onDisk.sboms).
 func (f *Fleet) materialise(ctx context.Context, org, device string, version int) (onDisk, error) {
 	v, err := f.store.ModelVersion(ctx, org, device, version)
 	if err != nil {
 		return onDisk{}, err
 	}
-	files, err := f.store.Files(ctx, org, device)
+	// The component SBOMs are handed to the check parsed, never written
+	// out, and those the App holds parsed already are not even fetched:
+	// the files the model names as SBOMs alone (not VEX, MDS2 or
+	// dispositions, which are read as files).
+	sboms := app.SBOMFiles(v.Body)
+	isSBOM := func(p string) bool {
+		return sboms[p] && !strings.HasPrefix(p, "vex/") && !strings.EqualFold(filepath.Ext(p), ".xlsx")
+	}
+	parsed := map[string]app.Parsed{}
+	files, err := f.store.FilesExcept(ctx, org, device, func(fv fleet.Version) bool {
+		p := strings.TrimPrefix(fv.Kind, "file:")
+		if !isSBOM(p) {
+			return false
+		}
+		r, ok := f.app.ParsedSBOM(fv.SHA256, int64(fv.Size), p)
+		if ok {
+			parsed[p] = r
+		}
+		return ok
+	})
 	if err != nil {
 		return onDisk{}, err
 	}
@@ -649,12 +671,24 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 		give()
 		return onDisk{}, err
 	}
-	d := onDisk{dir: dir, model: filepath.Join(dir, "device.yaml"), release: func() { os.RemoveAll(dir); give() }}
+	d := onDisk{dir: dir, model: filepath.Join(dir, "device.yaml"), release: func() { os.RemoveAll(dir); give() }, sboms: map[string]app.Parsed{}}
 	err = os.WriteFile(d.model, v.Body, 0o600)
 	for _, fv := range files {
 		p := strings.TrimPrefix(fv.Kind, "file:")
 		if err != nil || relativePath(p) != nil {
 			continue
+		}
+		if r, ok := parsed[p]; ok {
+			d.sboms[filepath.Join(dir, p)] = r
+			continue
+		}
+		if isSBOM(p) {
+			// Parsed here, from the bytes at hand; one that is not an
+			// SBOM is written out, for the check to say why.
+			if r, err := f.app.ParseSBOM(fv.SHA256, fv.Body, p); err == nil {
+				d.sboms[filepath.Join(dir, p)] = r
+				continue
+			}
 		}
 		if err = os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o700); err == nil {
 			err = os.WriteFile(filepath.Join(dir, p), fv.Body, 0o600)
@@ -808,7 +842,7 @@ func (f *Fleet) Checkpoint(ctx context.Context, key ed25519.PrivateKey) (bool, e
 // VerifyAudit checks the audit trail against the public key of the key
 // file (file.pub beside a private key, or the public key itself).
 func (f *Fleet) VerifyAudit(ctx context.Context, keyFile string) (AuditCheck, error) {
-	pub, err := publicKeyOf(keyFile)
+	pub, err := bundle.PublicKeyOf(keyFile)
 	if err != nil {
 		return AuditCheck{}, app.InputError{Err: err}
 	}
@@ -817,28 +851,4 @@ func (f *Fleet) VerifyAudit(ctx context.Context, keyFile string) (AuditCheck, er
 
 // AuditKey reads the audit checkpoint key in file, creating it (and
 // file.pub) on first use.
-func AuditKey(file string) (ed25519.PrivateKey, error) {
-	if _, err := os.Stat(file); errors.Is(err, os.ErrNotExist) {
-		if err := os.MkdirAll(filepath.Dir(file), 0o700); err != nil {
-			return nil, err
-		}
-		if err := bundle.Keygen(file, nil); err != nil {
-			return nil, err
-		}
-	}
-	return bundle.ReadPrivateKey(file)
-}
-
-func publicKeyOf(file string) (ed25519.PublicKey, error) {
-	if pub, err := bundle.ReadPublicKey(file); err == nil {
-		return pub, nil
-	}
-	if pub, err := bundle.ReadPublicKey(file + ".pub"); err == nil {
-		return pub, nil
-	}
-	priv, err := bundle.ReadPrivateKey(file)
-	if err != nil {
-		return nil, err
-	}
-	return priv.Public().(ed25519.PublicKey), nil
-}
+func AuditKey(file string) (ed25519.PrivateKey, error) { return bundle.KeyFile(file) }

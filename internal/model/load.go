@@ -45,7 +45,12 @@ const (
 var ErrInvalid = errors.New("invalid device model")
 
 // Load reads and validates the device model in file.
-func Load(file string) (*Device, error) {
+func Load(file string) (*Device, error) { return LoadHolding(file, nil) }
+
+// LoadHolding is Load where the SBOM files held (given their paths
+// joined to the model's folder) count as present though they are not
+// on disk: the caller holds them in another form. held may be nil.
+func LoadHolding(file string, held func(path string) bool) (*Device, error) {
 	data, err := boundedio.ReadFile(file, MaxFileSize)
 	var tl *boundedio.TooLargeError
 	if errors.As(err, &tl) {
@@ -57,18 +62,18 @@ func Load(file string) (*Device, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	return parse(file, data, filepath.Dir(file))
+	return parse(file, data, filepath.Dir(file), held)
 }
 
 // Parse reads and validates a device model held in memory; name is used in
 // messages and positions.
 func Parse(name string, data []byte) (*Device, error) {
-	return parse(name, data, "")
+	return parse(name, data, "", nil)
 }
 
 // parse is Parse; with a non-empty dir it also checks that files the model
-// names exist relative to dir.
-func parse(name string, data []byte, dir string) (*Device, error) {
+// names exist relative to dir, or are held.
+func parse(name string, data []byte, dir string, held func(string) bool) (*Device, error) {
 	if len(data) > MaxFileSize {
 		return nil, listErr(name, 0, 0, fmt.Sprintf("file is %d bytes; a device model may be at most %d bytes", len(data), MaxFileSize))
 	}
@@ -87,7 +92,7 @@ func parse(name string, data []byte, dir string) (*Device, error) {
 		validate(dev, errs)
 	}
 	if len(errs.Errs) == 0 && dir != "" {
-		checkFiles(dev, dir, errs)
+		checkFiles(dev, dir, held, errs)
 	}
 	if len(errs.Errs) == 0 && dir != "" && dev.DispositionsFile != "" {
 		if err := loadDispositions(dev, dir, errs); err != nil {

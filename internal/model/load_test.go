@@ -259,6 +259,14 @@ func TestLoadLimits(t *testing.T) {
 	if _, err := Load(sbom); err == nil || !strings.Contains(err.Error(), `sbom.yaml:11:11: SBOM file "absent.cdx.json" not found`) {
 		t.Errorf("Load(model naming a missing SBOM) = %v", err)
 	}
+	// An SBOM the caller holds counts as present; the others do not.
+	held := func(p string) bool { return p == filepath.Join(dir, "absent.cdx.json") }
+	if _, err := LoadHolding(sbom, held); err != nil {
+		t.Errorf("LoadHolding(model naming a held SBOM) = %v", err)
+	}
+	if _, err := LoadHolding(sbom, func(p string) bool { return p == filepath.Join(dir, "other.cdx.json") }); err == nil || !strings.Contains(err.Error(), `SBOM file "absent.cdx.json" not found`) {
+		t.Errorf("LoadHolding(model naming an SBOM neither on disk nor held) = %v", err)
+	}
 }
 
 func TestParseHostile(t *testing.T) {

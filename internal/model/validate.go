@@ -313,8 +313,9 @@ func (v *validator) cycles() {
 	}
 }
 
-// checkFiles reports SBOM files that do not exist, relative to dir.
-func checkFiles(dev *Device, dir string, errs *ErrorList) {
+// checkFiles reports SBOM files that do not exist, relative to dir, and
+// are not held.
+func checkFiles(dev *Device, dir string, held func(string) bool, errs *ErrorList) {
 	for i, c := range dev.Components {
 		if c.SBOM == "" {
 			continue
@@ -322,6 +323,9 @@ func checkFiles(dev *Device, dir string, errs *ErrorList) {
 		p := c.SBOM
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
+		}
+		if held != nil && held(p) {
+			continue
 		}
 		if st, err := os.Stat(p); err != nil || st.IsDir() {
 			path := fmt.Sprintf("components[%d].sbom", i)

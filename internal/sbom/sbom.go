@@ -91,6 +91,15 @@ func (w Warning) String() string { return w.Where + ": " + w.Msg }
 
 // ReadFile reads the SBOM in file.
 func ReadFile(file string) (*Document, error) {
+	data, err := readBytes(file)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(file, data)
+}
+
+// readBytes reads file for ReadFile, bounded by MaxSize.
+func readBytes(file string) ([]byte, error) {
 	data, err := boundedio.ReadFile(file, MaxSize)
 	var tl *boundedio.TooLargeError
 	if errors.As(err, &tl) {
@@ -102,7 +111,7 @@ func ReadFile(file string) (*Document, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	return Parse(file, data)
+	return data, nil
 }
 
 // Parse reads an SBOM held in memory; name is used in messages.
