@@ -2,16 +2,13 @@ package app
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"maps"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/catalog"
 	"github.com/mdcheck/mdcheck/internal/catalog/rules"
 	"github.com/mdcheck/mdcheck/internal/classify"
@@ -93,7 +90,7 @@ func (h held) hash(path string) (string, int64, error) {
 	if r, ok := h[path]; ok {
 		return r.SHA256, r.Size, nil
 	}
-	return hashSize(path)
+	return boundedio.Hash(path, maxDocument)
 }
 
 // runModel assesses a loaded device model: it classifies it, gathers
@@ -286,25 +283,6 @@ func sbomEvidence(ctx context.Context, dev *model.Device, ev *evidence.Set, cach
 		docs[c.ID] = doc
 	}
 	return docs, nil
-}
-
-// hashSize is the SHA-256 of the file at path and its size, read up to
-// maxDocument bytes.
-func hashSize(path string) (string, int64, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return "", 0, err
-	}
-	defer f.Close()
-	h := sha256.New()
-	n, err := io.Copy(h, io.LimitReader(f, maxDocument+1))
-	if err != nil {
-		return "", 0, err
-	}
-	if n > maxDocument {
-		return "", 0, fmt.Errorf("larger than %d bytes", maxDocument)
-	}
-	return hex.EncodeToString(h.Sum(nil)), n, nil
 }
 
 func firstNonEmpty(s ...string) string {

@@ -7,6 +7,8 @@ package boundedio
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -80,4 +82,23 @@ func (e *TooLargeError) Bytes() string {
 		return fmt.Sprint(e.Size)
 	}
 	return fmt.Sprint("more than ", e.Max)
+}
+
+// Hash is the SHA-256 (hex) of the file at path and its size, reading
+// at most max bytes: a larger file is an error.
+func Hash(path string, max int64) (string, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, io.LimitReader(f, max+1))
+	if err != nil {
+		return "", 0, err
+	}
+	if n > max {
+		return "", 0, fmt.Errorf("larger than %d bytes", max)
+	}
+	return hex.EncodeToString(h.Sum(nil)), n, nil
 }

@@ -64,3 +64,20 @@ func TestDirectory(t *testing.T) {
 		t.Errorf("a directory: %v", err)
 	}
 }
+
+func TestHash(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, []byte("abc"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// SHA-256 of "abc" (FIPS 180-2, appendix B.1).
+	if sum, n, err := Hash(p, 3); err != nil || n != 3 || sum != "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" {
+		t.Errorf("Hash = %s %d %v", sum, n, err)
+	}
+	if _, _, err := Hash(p, 2); err == nil || !strings.Contains(err.Error(), "larger than 2 bytes") {
+		t.Errorf("Hash over the bound: %v", err)
+	}
+	if _, _, err := Hash(filepath.Join(t.TempDir(), "none"), 3); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("Hash of no file: %v", err)
+	}
+}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/app"
 	"github.com/mdcheck/mdcheck/internal/atomicfile"
+	"github.com/mdcheck/mdcheck/internal/probecmd"
 	"github.com/mdcheck/mdcheck/internal/render"
 	"github.com/mdcheck/mdcheck/internal/server"
 )
@@ -124,6 +125,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
   db         build (import) and inspect (status) the vulnerability database
   catalog    the requirements and rules (list, show, export as OSCAL)
   schema     the JSON Schema of the device model, for editors
+  probe      probe live units on the network, safely, inside a scope
   version    which mdcheck this is: version, commit, build date`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
@@ -134,7 +136,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return fmt.Errorf("%w: %v (see '%s --help')", errUsage, err, c.CommandPath())
 	})
-	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout), newIFU(stdout), newThreats(stdout), newKeygen(stdout), newVerify(stdout), newVersion(stdout))
+	root.AddCommand(newCheck(stdout), newValidate(stdout, stderr), newClassify(stdout), newSBOM(stdout), newScan(stdout), newDB(stdout), newInventory(stdout), newMDS2(stdout), newCatalog(stdout), newSchema(stdout), newIFU(stdout), newThreats(stdout), probecmd.Command(stdout, thisBuild()), newKeygen(stdout), newVerify(stdout), newVersion(stdout))
 	root.AddCommand(server.Commands(server.Env{Stdout: stdout, Stderr: stderr, Build: thisBuild(), VulnDB: defaultDB(), Mirror: defaultMirror(), Findings: errFindings})...)
 	return root
 }
@@ -239,14 +241,12 @@ func output(path string, stdout io.Writer, render func(io.Writer) error) error {
 // relHref is the plan's path as the results file should refer to it:
 // relative to the results file's folder when both are files.
 func relHref(results, plan string) string {
-	if results == "" {
-		return filepath.ToSlash(plan)
+	if results != "" {
+		if rel, err := filepath.Rel(filepath.Dir(results), plan); err == nil {
+			return filepath.ToSlash(rel)
+		}
 	}
-	rel, err := filepath.Rel(filepath.Dir(results), plan)
-	if err != nil {
-		return filepath.ToSlash(plan)
-	}
-	return filepath.ToSlash(rel)
+	return filepath.ToSlash(plan)
 }
 
 // colorTerminal reports whether w is a terminal and NO_COLOR is unset

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -28,6 +29,7 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	probed := strconv.Itoa(sshLike(t))
 	runs := []struct {
 		schema string
 		code   int
@@ -48,6 +50,7 @@ func TestJSONOutputsMatchSchemas(t *testing.T) {
 		{"catalog-show", ExitOK, []string{"catalog", "show", "-f", "json", "vuln/known-vulnerabilities"}},
 		{"ifu", ExitOK, []string{"ifu", "-f", "json", "examples/pacemaker-system/device.yaml"}},
 		{"threats", ExitOK, []string{"threats", "-f", "json", "examples/pacemaker-system/device.yaml"}},
+		{"probe", ExitOK, []string{"probe", "-f", "json", "--scope", "127.0.0.1", "--ports", probed, "--timeout", "1s", "127.0.0.1", "192.0.2.1"}},
 		{"validate", ExitOK, []string{"validate", "-f", "json", "examples/insulin-pump/device.yaml"}},
 		{"validate", ExitInput, []string{"validate", "-f", "json", "examples/bp-monitor/device.yaml", invalid}},
 	}

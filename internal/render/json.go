@@ -142,6 +142,7 @@ var jsonFormat = Format{
 	},
 	IFU:     writeIFUJSON,
 	Threats: writeThreatsJSON,
+	Probe:   writeProbeJSON,
 	Validate: func(w io.Writer, vs []app.Validated, _ Options) error {
 		out := make([]validateOutput, 0, len(vs))
 		for _, v := range vs {

@@ -69,6 +69,7 @@ type Format struct {
 	Validate      func(io.Writer, []app.Validated, Options) error
 	IFU           func(io.Writer, *app.IFUChecklist, Options) error
 	Threats       func(io.Writer, *app.ThreatModel, Options) error
+	Probe         func(io.Writer, *app.ProbeResult, Options) error
 }
 
 // RowWriter renders a stream of inventory rows: Row for each as it

@@ -46,6 +46,7 @@ func Contracts() []Contract {
 		{"catalog-show", "mdcheck catalog show -f json ID", "One requirement, or one rule, in full.", SchemaVersion, of(catalogShowOutput{}), false},
 		{"ifu", "mdcheck ifu -f json", "The IFU security checklist of a device: each item, whether the device needs it and the IFU states it, and what the model already knows for it.", SchemaVersion, of(ifuOutput{}), false},
 		{"threats", "mdcheck threats -f json", "The threat model derived from a device model: each threat with its STRIDE categories, element, assets, clinical consequence, likelihood, risk, declared mitigations and the catalog rules that assess it; the attack surface per exposure zone.", threatsVersion, of(threatsOutput{}), false},
+		{"probe", "mdcheck probe -f json", "What a probe of live units saw: each target probed or refused for lying outside the scope, each host's ports with their state, greeting and service, the limits it kept, and its transcript of every connection and every byte sent.", probeVersion, of(probeOutput{}), false},
 		{"validate", "mdcheck validate -f json", "Each device model read: valid, or every problem with its file, line and column; one object per file.", SchemaVersion, of(validateOutput{}), true},
 	}
 }

@@ -47,6 +47,7 @@ var table = Format{
 	Validate:    func(w io.Writer, vs []app.Validated, _ Options) error { return writeValidated(w, vs) },
 	IFU:         writeIFUTable,
 	Threats:     writeThreatsTable,
+	Probe:       writeProbeTable,
 }
 
 func writeDBStatus(w io.Writer, st store.Status) error {

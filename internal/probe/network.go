@@ -1,0 +1,218 @@
+package probe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"os"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Limits bound what a probe sends. The profiles set them (safe: one
+// connection at a time per host); the operator may lower or raise the
+// global ones.
+type Limits struct {
+	// Rate is new connections per second, all hosts together; HostRate
+	// the same to one host.
+	Rate     float64 `json:"rate"`
+	HostRate float64 `json:"hostRate"`
+	// MaxConns is connections open at once, all hosts together;
+	// HostConns to one host.
+	MaxConns  int `json:"maxConns"`
+	HostConns int `json:"hostConns"`
+	// Timeout bounds a connection attempt, and each exchange on an open
+	// connection.
+	Timeout time.Duration `json:"-"`
+}
+
+// Dialer opens a connection, as net.Dialer.DialContext does. The probe
+// calls it only with an address literal inside the scope.
+type Dialer func(ctx context.Context, network, address string) (net.Conn, error)
+
+// guard is the only way a probe reaches the network: it dials an
+// address only when the scope holds it, within the limits, and records
+// every connection and every byte sent in the transcript.
+type guard struct {
+	scope  Scope
+	lim    Limits
+	dial   Dialer
+	tr     *Transcript
+	global *rate.Limiter
+	conns  chan struct{}
+
+	mu    sync.Mutex
+	hosts map[netip.Addr]*hostLimit
+}
+
+type hostLimit struct {
+	rate  *rate.Limiter
+	conns chan struct{}
+}
+
+func newGuard(scope Scope, lim Limits, dial Dialer, tr *Transcript) *guard {
+	if dial == nil {
+		d := &net.Dialer{}
+		dial = d.DialContext
+	}
+	return &guard{scope: scope, lim: lim, dial: dial, tr: tr,
+		global: rate.NewLimiter(rate.Limit(lim.Rate), 1),
+		conns:  make(chan struct{}, lim.MaxConns),
+		hosts:  map[netip.Addr]*hostLimit{}}
+}
+
+func (g *guard) host(a netip.Addr) *hostLimit {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	h, ok := g.hosts[a]
+	if !ok {
+		h = &hostLimit{rate: rate.NewLimiter(rate.Limit(g.lim.HostRate), 1), conns: make(chan struct{}, g.lim.HostConns)}
+		g.hosts[a] = h
+	}
+	return h
+}
+
+// Connection states of a port.
+const (
+	Open     = "open"
+	Closed   = "closed"
+	Filtered = "filtered" // no answer within the timeout
+	Failed   = "error"
+)
+
+// Conn is an open TCP connection of a probe: what is sent and received
+// on it goes to the transcript.
+type Conn struct {
+	c       net.Conn
+	g       *guard
+	host    string
+	port    int
+	release func()
+	// Seqs are the transcript lines of this connection.
+	Seqs []int
+}
+
+// connect opens a TCP connection to ap within the limits, after the
+// scope allows it: the state of the port, and the connection when open.
+// An address outside the scope is refused with an error, and nothing is
+// sent.
+func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, []int, error) {
+	a := ap.Addr().Unmap()
+	ev := Event{Proto: "tcp", Host: a.String(), Port: int(ap.Port())}
+	if !g.scope.Contains(a) {
+		ev.Kind, ev.Note = EvOutOfScope, "outside the scope "+g.scope.String()
+		return nil, "", []int{g.tr.Add(ev)}, fmt.Errorf("%s is outside the scope %s: nothing sent", a, g.scope)
+	}
+	h := g.host(a)
+	// Hold a place for the host, then one of all, then wait for the rates.
+	select {
+	case h.conns <- struct{}{}:
+	case <-ctx.Done():
+		return nil, "", nil, ctx.Err()
+	}
+	select {
+	case g.conns <- struct{}{}:
+	case <-ctx.Done():
+		<-h.conns
+		return nil, "", nil, ctx.Err()
+	}
+	release := func() { <-g.conns; <-h.conns }
+	if err := h.rate.Wait(ctx); err != nil {
+		release()
+		return nil, "", nil, err
+	}
+	if err := g.global.Wait(ctx); err != nil {
+		release()
+		return nil, "", nil, err
+	}
+	ev.Kind = EvConnect
+	seqs := []int{g.tr.Add(ev)}
+	dctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
+	c, err := g.dial(dctx, "tcp", net.JoinHostPort(a.String(), strconv.Itoa(int(ap.Port()))))
+	cancel()
+	state := Open
+	switch {
+	case err == nil:
+	case ctx.Err() != nil:
+		release()
+		return nil, "", seqs, ctx.Err()
+	case errors.Is(err, syscall.ECONNREFUSED):
+		state = Closed
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(err, os.ErrDeadlineExceeded) || isTimeout(err):
+		state = Filtered
+	default:
+		state = Failed
+	}
+	ev.Kind = map[string]string{Open: EvOpen, Closed: EvClosed, Filtered: EvTimeout, Failed: EvError}[state]
+	if err != nil {
+		ev.Note = err.Error()
+	}
+	seqs = append(seqs, g.tr.Add(ev))
+	if err != nil {
+		release()
+		return nil, state, seqs, nil
+	}
+	return &Conn{c: c, g: g, host: a.String(), port: int(ap.Port()), release: release, Seqs: seqs}, Open, seqs, nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func (c *Conn) event(kind string) Event {
+	return Event{Kind: kind, Proto: "tcp", Host: c.host, Port: c.port}
+}
+
+// Send writes b, within the timeout; the transcript keeps all of it.
+func (c *Conn) Send(b []byte) error {
+	c.Seqs = append(c.Seqs, c.g.tr.Add(data(c.event(EvSend), b, -1)))
+	if err := c.c.SetWriteDeadline(time.Now().Add(c.g.lim.Timeout)); err != nil {
+		return err
+	}
+	_, err := c.c.Write(b)
+	return err
+}
+
+// Recv reads what the peer sends within wait, up to max bytes, however
+// slowly or endlessly it sends: what arrived (the transcript keeps its
+// start), and io.EOF when the peer closed the connection.
+func (c *Conn) Recv(max int, wait time.Duration) ([]byte, error) {
+	if err := c.c.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 0, min(max, 4096))
+	var err error
+	for len(buf) < max {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		var n int
+		n, err = c.c.Read(buf[len(buf):min(cap(buf), max)])
+		buf = buf[:len(buf)+n]
+		if err != nil {
+			break
+		}
+	}
+	if len(buf) > 0 {
+		c.Seqs = append(c.Seqs, c.g.tr.Add(data(c.event(EvRecv), buf, maxRecorded)))
+	}
+	if isTimeout(err) {
+		err = nil
+	}
+	return buf, err
+}
+
+// Close closes the connection and gives its place back.
+func (c *Conn) Close() error {
+	err := c.c.Close()
+	c.Seqs = append(c.Seqs, c.g.tr.Add(c.event(EvClose)))
+	c.release()
+	return err
+}

@@ -1,0 +1,284 @@
+// Package probe checks a live unit on the network, safely: it sends
+// packets only to addresses inside the scope the operator gives (checked
+// again after every name lookup, before every connection), within rate
+// and connection limits, and records every connection and every byte it
+// sends in a transcript. The safe profile, for fragile devices, opens
+// one connection at a time per host, sends no malformed input and tries
+// no credential; it only listens for what a service says unasked.
+package probe
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Profile names how much a probe may send.
+type Profile string
+
+// Profiles.
+const (
+	// Safe: one connection at a time per host, at most 2 new ones a
+	// second to a host and 5 in all, nothing sent but the TCP handshake;
+	// for fragile devices.
+	Safe Profile = "safe"
+	// Standard: up to 4 connections at once per host, 10 new ones a
+	// second to a host and 50 in all.
+	Standard Profile = "standard"
+)
+
+// ParseProfile reads a profile name.
+func ParseProfile(s string) (Profile, bool) {
+	switch p := Profile(s); p {
+	case Safe, Standard:
+		return p, true
+	}
+	return "", false
+}
+
+// Defaults are the limits of a profile.
+func (p Profile) Defaults() Limits {
+	if p == Standard {
+		return Limits{Rate: 50, HostRate: 10, MaxConns: 32, HostConns: 4, Timeout: 3 * time.Second}
+	}
+	return Limits{Rate: 5, HostRate: 2, MaxConns: 8, HostConns: 1, Timeout: 3 * time.Second}
+}
+
+// bannerWait is how long a probe listens on an open port for what the
+// service says unasked; maxBanner how much of it it reads.
+const (
+	bannerWait = 2 * time.Second
+	maxBanner  = 4096
+)
+
+// Options are a probe's inputs, as the operator gives them.
+type Options struct {
+	// Targets are addresses, networks (CIDR) or host names.
+	Targets []string
+	// Scope are the networks (CIDR) or addresses the probe may reach
+	// (ParseScope).
+	Scope []string
+	// Profile is safe (the default) or standard.
+	Profile string
+	// Ports are the TCP ports tried on each address (ParsePorts); empty
+	// for CommonPorts.
+	Ports string
+	// Rate (new connections a second, all hosts together), MaxConns
+	// (connections at once) and Timeout override the profile's where
+	// set (non-zero).
+	Rate     float64
+	MaxConns int
+	Timeout  time.Duration
+	// Transcript receives the transcript as JSON lines as it is made;
+	// nil for none (the result holds it anyway).
+	Transcript io.Writer
+	// Dial, Resolve and Now stand in for the network, the system's
+	// resolver and the clock in tests; nil for the real ones.
+	Dial    Dialer
+	Resolve Resolver
+	Now     func() time.Time
+}
+
+// Result is what a probe saw.
+type Result struct {
+	Started  time.Time `json:"started"`
+	Finished time.Time `json:"finished"`
+	// Partial is set when the probe was interrupted: what it holds was
+	// seen, what it lacks was not probed.
+	Partial bool     `json:"partial"`
+	Profile Profile  `json:"profile"`
+	Scope   []string `json:"scope"`
+	Limits  Limits   `json:"limits"`
+	Ports   []int    `json:"ports"`
+	Targets []Target `json:"targets"`
+	Hosts   []Host   `json:"hosts"`
+	// Transcript is every event, in order: each connection, each byte
+	// sent, the start of each received.
+	Transcript []Event `json:"transcript"`
+}
+
+// Host is one address probed.
+type Host struct {
+	Address string `json:"address"`
+	Ports   []Port `json:"ports"`
+}
+
+// Port is one TCP port of a host.
+type Port struct {
+	Port  int    `json:"port"`
+	Proto string `json:"proto"`
+	State string `json:"state"`
+	// Banner is the start of what the service said unasked, as text.
+	Banner  string   `json:"banner,omitempty"`
+	Service *Service `json:"service,omitempty"`
+	// Evidence are the transcript lines that show it.
+	Evidence []int `json:"evidence"`
+}
+
+// Open lists the open ports of h.
+func (h Host) Open() []Port {
+	var out []Port
+	for _, p := range h.Ports {
+		if p.State == Open {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Run probes the targets. A target outside the scope is refused before
+// anything is sent to it. When ctx ends the probe stops, and the result
+// holds what was seen, marked partial, with ctx's error.
+//
+// Options that cannot be read (no scope, a port that is no number, an
+// unknown profile) are an error with no result, before anything is
+// sent.
+func Run(ctx context.Context, o Options) (*Result, error) {
+	profile, ok := ParseProfile(o.Profile)
+	if o.Profile == "" {
+		profile, ok = Safe, true
+	}
+	if !ok {
+		return nil, fmt.Errorf("unknown profile %q (safe or standard)", o.Profile)
+	}
+	scope, err := ParseScope(o.Scope)
+	if err != nil {
+		return nil, err
+	}
+	if len(o.Targets) == 0 {
+		return nil, fmt.Errorf("no target: name the addresses, networks or hosts to probe")
+	}
+	ports := CommonPorts()
+	if o.Ports != "" {
+		if ports, err = ParsePorts(o.Ports); err != nil {
+			return nil, err
+		}
+	}
+	if o.Rate < 0 || o.MaxConns < 0 || o.Timeout < 0 {
+		return nil, fmt.Errorf("the rate, the connection cap and the timeout cannot be negative")
+	}
+	lim := profile.Defaults()
+	if o.Rate > 0 {
+		lim.Rate = o.Rate
+		lim.HostRate = min(lim.HostRate, lim.Rate)
+	}
+	if o.MaxConns > 0 {
+		lim.MaxConns = o.MaxConns
+		lim.HostConns = min(lim.HostConns, lim.MaxConns)
+	}
+	if o.Timeout > 0 {
+		lim.Timeout = o.Timeout
+	}
+	if o.Resolve == nil {
+		o.Resolve = systemResolver
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	tr := NewTranscript(o.Transcript, o.Now)
+	g := newGuard(scope, lim, o.Dial, tr)
+	res := &Result{Started: o.Now().UTC(), Profile: profile, Scope: scope.Networks(), Limits: lim, Ports: ports, Targets: []Target{}, Hosts: []Host{}}
+
+	var addrs []netip.Addr
+	seen := map[netip.Addr]bool{}
+	for _, in := range o.Targets {
+		if ctx.Err() != nil {
+			break
+		}
+		t, as := expand(ctx, in, scope, o.Resolve)
+		for _, r := range t.Refused {
+			tr.Add(Event{Kind: EvOutOfScope, Host: r, Note: "target " + in + " is outside the scope " + scope.String()})
+		}
+		res.Targets = append(res.Targets, t)
+		for _, a := range as {
+			if !seen[a] {
+				seen[a] = true
+				addrs = append(addrs, a)
+			}
+		}
+	}
+	slices.SortFunc(addrs, func(a, b netip.Addr) int { return a.Compare(b) })
+
+	// One worker per connection the limits allow; each takes the next
+	// address and port, host by host.
+	type job struct {
+		host int
+		ap   netip.AddrPort
+	}
+	hosts := make([]Host, len(addrs))
+	for i, a := range addrs {
+		hosts[i] = Host{Address: a.String(), Ports: []Port{}}
+	}
+	jobs := make(chan job)
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for range lim.MaxConns {
+		wg.Go(func() {
+			for j := range jobs {
+				p, ok := probePort(ctx, g, j.ap)
+				if !ok {
+					continue
+				}
+				mu.Lock()
+				hosts[j.host].Ports = append(hosts[j.host].Ports, p)
+				mu.Unlock()
+			}
+		})
+	}
+feed:
+	for _, port := range ports {
+		for i, a := range addrs {
+			select {
+			case jobs <- job{i, netip.AddrPortFrom(a, uint16(port))}:
+			case <-ctx.Done():
+				break feed
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	for i := range hosts {
+		sort.Slice(hosts[i].Ports, func(a, b int) bool { return hosts[i].Ports[a].Port < hosts[i].Ports[b].Port })
+	}
+	res.Hosts = hosts
+	res.Finished = o.Now().UTC()
+	res.Transcript = tr.Events()
+	if err := ctx.Err(); err != nil {
+		res.Partial = true
+		return res, err
+	}
+	if err := tr.Err(); err != nil {
+		return res, fmt.Errorf("writing the transcript: %w", err)
+	}
+	return res, nil
+}
+
+// probePort connects to ap and, when it is open, listens for what the
+// service says unasked; false when ctx ended first.
+func probePort(ctx context.Context, g *guard, ap netip.AddrPort) (Port, bool) {
+	p := Port{Port: int(ap.Port()), Proto: "tcp"}
+	c, state, seqs, err := g.connect(ctx, ap)
+	if err != nil {
+		return p, false
+	}
+	p.State, p.Evidence = state, seqs
+	if c == nil {
+		return p, true
+	}
+	// An interruption ends the wait at once.
+	stop := context.AfterFunc(ctx, func() { c.c.SetReadDeadline(time.Now()) })
+	banner, _ := c.Recv(maxBanner, min(bannerWait, g.lim.Timeout))
+	stop()
+	c.Close()
+	p.Evidence = c.Seqs
+	if len(banner) > 0 {
+		p.Banner = printable(banner, 200)
+	}
+	p.Service = identify(p.Port, banner)
+	return p, true
+}

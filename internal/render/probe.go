@@ -1,0 +1,95 @@
+package render
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+	jsonv1 "github.com/go-json-experiment/json/v1"
+
+	"github.com/mdcheck/mdcheck/internal/app"
+	"github.com/mdcheck/mdcheck/internal/probe"
+)
+
+// probeVersion is the probe output's schema version.
+const probeVersion = "1"
+
+type probeOutput struct {
+	SchemaVersion string     `json:"schemaVersion"`
+	Tool          toolOutput `json:"tool"`
+	*probe.Result
+}
+
+func writeProbeJSON(w io.Writer, r *app.ProbeResult, o Options) error {
+	return encodeJSON(w, probeOutput{probeVersion, toolOf(o.Build), r})
+}
+
+// WriteProbeTranscript writes a probe's transcript as JSON lines, one
+// event each.
+func WriteProbeTranscript(w io.Writer, r *app.ProbeResult) error {
+	for _, e := range r.Transcript {
+		if err := jsonv2.MarshalWrite(w, e, jsonv1.DefaultOptionsV1(), jsontext.EscapeForHTML(false)); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(w, "\n"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeProbeTable writes what a probe saw for a terminal: each target
+// refused or probed, then each host's open ports with their services and
+// greetings, and how many ports were closed or did not answer.
+func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
+	p := &ew{w: w}
+	partial := ""
+	if r.Partial {
+		partial = " (interrupted: partial)"
+	}
+	p.printf("Probe%s, profile %s, scope %s: %d port(s) per address, at most %g new connection(s) a second, %d at once (%d per host)\n",
+		partial, r.Profile, strings.Join(r.Scope, ","), len(r.Ports), r.Limits.Rate, r.Limits.MaxConns, r.Limits.HostConns)
+	for _, t := range r.Targets {
+		if t.Error != "" {
+			p.printf("  %s: %s\n", t.Input, t.Error)
+		}
+		if len(t.Refused) > 0 && len(t.Probed) > 0 {
+			p.printf("  %s: %s refused, outside the scope\n", t.Input, strings.Join(t.Refused, ", "))
+		}
+	}
+	for _, h := range r.Hosts {
+		count := map[string]int{}
+		for _, pt := range h.Ports {
+			count[pt.State]++
+		}
+		p.printf("\n%s: %d open, %d closed, %d no answer, %d error\n", h.Address, count[probe.Open], count[probe.Closed], count[probe.Filtered], count[probe.Failed])
+		for _, pt := range h.Open() {
+			svc := "?"
+			if s := pt.Service; s != nil {
+				svc = strings.TrimSpace(fmt.Sprintf("%s %s %s", s.Name, s.Product, s.Version))
+				svc = fmt.Sprintf("%s (%s confidence: %s)", svc, s.Confidence, s.Reason)
+			}
+			p.printf("  %5d/%s  %s\n", pt.Port, pt.Proto, svc)
+			if pt.Banner != "" {
+				p.printf("           %q\n", clipText(pt.Banner, 100))
+			}
+		}
+	}
+	sent := 0
+	for _, e := range r.Transcript {
+		if e.Kind == probe.EvConnect || e.Kind == probe.EvSend {
+			sent++
+		}
+	}
+	p.printf("\nTranscript: %d event(s), %d connection attempt(s) and message(s) sent\n", len(r.Transcript), sent)
+	return p.err
+}
+
+func clipText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "..."
+	}
+	return s
+}
