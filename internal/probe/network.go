@@ -216,3 +216,29 @@ func (c *Conn) Close() error {
 	c.release()
 	return err
 }
+
+// Net is the connection as a net.Conn, for a protocol library (a TLS
+// client) to speak over: every byte it writes is recorded, as Send does,
+// and the start of every read, as Recv does. Each read or write must
+// end within the timeout.
+func (c *Conn) Net() net.Conn { return &recorded{Conn: c.c, c: c} }
+
+type recorded struct {
+	net.Conn
+	c *Conn
+}
+
+func (r *recorded) Write(b []byte) (int, error) {
+	r.c.Seqs = append(r.c.Seqs, r.c.g.tr.Add(data(r.c.event(EvSend), b, -1)))
+	r.Conn.SetWriteDeadline(time.Now().Add(r.c.g.lim.Timeout))
+	return r.Conn.Write(b)
+}
+
+func (r *recorded) Read(b []byte) (int, error) {
+	r.Conn.SetReadDeadline(time.Now().Add(r.c.g.lim.Timeout))
+	n, err := r.Conn.Read(b)
+	if n > 0 {
+		r.c.Seqs = append(r.c.Seqs, r.c.g.tr.Add(data(r.c.event(EvRecv), b[:n], maxRecorded)))
+	}
+	return n, err
+}

@@ -27,8 +27,9 @@ const (
 	// second to a host and 5 in all, nothing sent but the TCP handshake;
 	// for fragile devices.
 	Safe Profile = "safe"
-	// Standard: up to 4 connections at once per host, 10 new ones a
-	// second to a host and 50 in all.
+	// Standard: up to 4 connections at once per host, 50 new ones a
+	// second to a host and 100 in all; for robust services, such as a
+	// gateway's or a server's.
 	Standard Profile = "standard"
 )
 
@@ -44,7 +45,7 @@ func ParseProfile(s string) (Profile, bool) {
 // Defaults are the limits of a profile.
 func (p Profile) Defaults() Limits {
 	if p == Standard {
-		return Limits{Rate: 50, HostRate: 10, MaxConns: 32, HostConns: 4, Timeout: 3 * time.Second}
+		return Limits{Rate: 100, HostRate: 50, MaxConns: 32, HostConns: 4, Timeout: 3 * time.Second}
 	}
 	return Limits{Rate: 5, HostRate: 2, MaxConns: 8, HostConns: 1, Timeout: 3 * time.Second}
 }
@@ -116,6 +117,9 @@ type Port struct {
 	// Banner is the start of what the service said unasked, as text.
 	Banner  string   `json:"banner,omitempty"`
 	Service *Service `json:"service,omitempty"`
+	// TLS is what the port's TLS service accepts and its certificate,
+	// when it speaks TLS.
+	TLS *TLS `json:"tls,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
 }
@@ -186,6 +190,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 
 	var addrs []netip.Addr
 	seen := map[netip.Addr]bool{}
+	names := map[netip.Addr]string{} // the name a target gave an address
 	for _, in := range o.Targets {
 		if ctx.Err() != nil {
 			break
@@ -199,6 +204,11 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			if !seen[a] {
 				seen[a] = true
 				addrs = append(addrs, a)
+			}
+			if _, err := netip.ParsePrefix(in); err != nil && names[a] == "" && validName(in) {
+				if _, err := netip.ParseAddr(in); err != nil {
+					names[a] = in
+				}
 			}
 		}
 	}
@@ -220,7 +230,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap)
+				p, ok := probePort(ctx, g, j.ap, profile, names[j.ap.Addr()], o.Now)
 				if !ok {
 					continue
 				}
@@ -259,8 +269,10 @@ feed:
 }
 
 // probePort connects to ap and, when it is open, listens for what the
-// service says unasked; false when ctx ended first.
-func probePort(ctx context.Context, g *guard, ap netip.AddrPort) (Port, bool) {
+// service says unasked, then, on a port that may speak TLS, learns its
+// versions, suites and certificate; host is the name the operator gave
+// the address, if any. It returns false when ctx ended first.
+func probePort(ctx context.Context, g *guard, ap netip.AddrPort, profile Profile, host string, now func() time.Time) (Port, bool) {
 	p := Port{Port: int(ap.Port()), Proto: "tcp"}
 	c, state, seqs, err := g.connect(ctx, ap)
 	if err != nil {
@@ -280,5 +292,18 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort) (Port, bool) {
 		p.Banner = printable(banner, 200)
 	}
 	p.Service = identify(p.Port, banner)
+	if len(banner) == 0 && (tlsPorts[p.Port] || profile == Standard) {
+		if t, seqs := probeTLS(ctx, g, ap, host, now()); t != nil {
+			p.TLS = t
+			p.Evidence = append(p.Evidence, seqs...)
+			if p.Service == nil || p.Service.Confidence == Low {
+				name := "tls"
+				if p.Service != nil {
+					name = p.Service.Name
+				}
+				p.Service = &Service{Name: name, Confidence: Low, Reason: "speaks TLS; the service inside is named by the port alone"}
+			}
+		}
+	}
 	return p, true
 }

@@ -34,12 +34,19 @@ reach. A target outside it is refused before any packet is sent; a host
 name's addresses are checked after it is resolved, and those outside the
 scope refused; every connection is checked again before it is opened.
 
+On TLS services it lists every version from SSL 3.0 to TLS 1.3 and
+every cipher suite accepted (legacy ones included, by IANA name), secure
+renegotiation, compression, OCSP stapling and the certificate, and names
+each weakness.
+
 Profiles (docs/probe.md): safe (the default, for fragile devices) opens
 one connection at a time per host, at most 2 new ones a second to a host
-and 5 in all, sends nothing but the TCP handshake, no malformed input
-and no credential, and only listens for what a service says; standard
-allows 4 connections at once per host, 10 new ones a second to a host
-and 50 in all. --rate and --max-conns lower or raise the global limits.
+and 5 in all, sends no malformed input and no credential, and sends
+nothing but TLS ClientHellos, only to the ports of TLS services;
+standard allows 4 connections at once per host, 50 new ones a second to
+a host and 100 in all, and tries TLS on every open port that says
+nothing unasked. --rate and --max-conns lower or raise the global
+limits.
 
 Every connection, and every byte sent and the start of every byte
 received, is in the transcript: in the JSON result, and as JSON lines

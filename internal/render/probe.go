@@ -13,8 +13,9 @@ import (
 	"github.com/mdcheck/mdcheck/internal/probe"
 )
 
-// probeVersion is the probe output's schema version.
-const probeVersion = "1"
+// probeVersion is the probe output's schema version: 2 added each
+// port's tls.
+const probeVersion = "2"
 
 type probeOutput struct {
 	SchemaVersion string     `json:"schemaVersion"`
@@ -75,6 +76,9 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 			if pt.Banner != "" {
 				p.printf("           %q\n", clipText(pt.Banner, 100))
 			}
+			if t := pt.TLS; t != nil {
+				writeTLS(p, t)
+			}
 		}
 	}
 	sent := 0
@@ -92,4 +96,27 @@ func clipText(s string, n int) string {
 		return string(r[:n]) + "..."
 	}
 	return s
+}
+
+// writeTLS writes what a port's TLS service accepts, under its port.
+func writeTLS(p *ew, t *probe.TLS) {
+	var vs []string
+	for _, v := range t.Versions {
+		vs = append(vs, fmt.Sprintf("%s (%d suites)", v.Version, len(v.Suites)))
+	}
+	if len(vs) == 0 {
+		vs = []string{"none"}
+	}
+	p.printf("           TLS: %s accepted", strings.Join(vs, ", "))
+	if len(t.Refused) > 0 {
+		p.printf("; %s refused", strings.Join(t.Refused, ", "))
+	}
+	p.printf("\n")
+	if c := t.Certificate; c != nil {
+		p.printf("           certificate: %s, issued by %s, %s %d bits, %s, valid %s to %s\n", c.Subject, c.Issuer, c.KeyType, c.KeyBits, c.SignatureAlgorithm,
+			c.NotBefore.Format("2006-01-02"), c.NotAfter.Format("2006-01-02"))
+	}
+	for _, w := range t.Weak {
+		p.printf("           weak: %s\n", w)
+	}
 }
