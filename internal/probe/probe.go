@@ -120,6 +120,8 @@ type Port struct {
 	// TLS is what the port's TLS service accepts and its certificate,
 	// when it speaks TLS.
 	TLS *TLS `json:"tls,omitempty"`
+	// SSH is what the port's SSH service offers, when it is one.
+	SSH *SSH `json:"ssh,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
 }
@@ -292,6 +294,12 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, profile Profile
 		p.Banner = printable(banner, 200)
 	}
 	p.Service = identify(p.Port, banner)
+	if p.Service != nil && p.Service.Name == "ssh" && p.Service.Confidence == High {
+		if s, seqs := probeSSH(ctx, g, ap, string(banner)); s != nil {
+			p.SSH = s
+			p.Evidence = append(p.Evidence, seqs...)
+		}
+	}
 	if len(banner) == 0 && (tlsPorts[p.Port] || profile == Standard) {
 		if t, seqs := probeTLS(ctx, g, ap, host, now()); t != nil {
 			p.TLS = t

@@ -147,8 +147,13 @@ func TestRunLoopback(t *testing.T) {
 	if v := byPort[ssh].Service.Version; v != "9.2p1" {
 		t.Errorf("OpenSSH version %q", v)
 	}
-	if dials.Load() != 5 {
-		t.Errorf("%d connections, want one per port (5)", dials.Load())
+	// One per port, and one more to read the SSH server's key exchange
+	// offer (this one has none: it only greets).
+	if dials.Load() != 6 {
+		t.Errorf("%d connections, want one per port and one for SSH (6)", dials.Load())
+	}
+	if s := byPort[ssh].SSH; s == nil || s.Protocol != "2.0" || !strings.Contains(strings.Join(s.Weak, ";"), "could not be read") {
+		t.Errorf("SSH: %+v", s)
 	}
 	// The transcript: one connect per port, nothing sent, and the JSON
 	// lines written as it went are the result's.
@@ -171,7 +176,8 @@ func TestRunLoopback(t *testing.T) {
 			t.Errorf("transcript line %d: %+v", i+1, e)
 		}
 	}
-	if count[EvConnect] != 5 || count[EvSend] != 0 || count[EvOpen] != 4 || count[EvClosed] != 1 || count[EvRecv] != 3 || count[EvClose] != 4 {
+	// Nothing sent but the probe's SSH identification string.
+	if count[EvConnect] != 6 || count[EvSend] != 1 || count[EvOpen] != 5 || count[EvClosed] != 1 || count[EvRecv] != 4 || count[EvClose] != 5 {
 		t.Errorf("transcript events %v", count)
 	}
 }
@@ -181,7 +187,7 @@ func TestRunLoopback(t *testing.T) {
 // with nothing sent; the dialer sees in-scope addresses only, and the
 // guard refuses any other even when asked directly.
 func TestNothingLeavesTheScope(t *testing.T) {
-	port := loopback.Serve(t, loopback.Say("SSH-2.0-x\r\n"))
+	port := loopback.Serve(t, loopback.Say("220 ready\r\n"))
 	var dials atomic.Int32
 	resolve := func(ctx context.Context, host string) ([]netip.Addr, error) {
 		return []netip.Addr{netip.MustParseAddr("198.51.100.7"), netip.MustParseAddr("2001:db8::7")}, nil

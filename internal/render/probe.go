@@ -14,8 +14,8 @@ import (
 )
 
 // probeVersion is the probe output's schema version: 2 added each
-// port's tls.
-const probeVersion = "2"
+// port's tls, 3 its ssh.
+const probeVersion = "3"
 
 type probeOutput struct {
 	SchemaVersion string     `json:"schemaVersion"`
@@ -78,6 +78,17 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 			}
 			if t := pt.TLS; t != nil {
 				writeTLS(p, t)
+			}
+			if s := pt.SSH; s != nil {
+				pw := "not learned"
+				if s.PasswordAuth != nil {
+					pw = map[bool]string{true: "offered", false: "not offered"}[*s.PasswordAuth]
+				}
+				p.printf("           SSH %s: %d key exchange(s), %d cipher(s), %d MAC(s), host keys %s; password authentication %s\n",
+					s.Protocol, len(s.KeyExchange), len(s.Ciphers), len(s.MACs), strings.Join(s.HostKey, ", "), pw)
+				for _, w := range s.Weak {
+					p.printf("           weak: %s\n", w)
+				}
 			}
 		}
 	}

@@ -1,0 +1,154 @@
+package probe
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"errors"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/loopback"
+)
+
+// sshServer runs an x/crypto/ssh server on loopback; with password,
+// it offers password authentication (and records any password tried),
+// else public keys only.
+func sshServer(t *testing.T, password bool, tried *atomic.Int32, algs *ssh.Config) int {
+	t.Helper()
+	_, key, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer, err := ssh.NewSignerFromKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &ssh.ServerConfig{PublicKeyCallback: func(ssh.ConnMetadata, ssh.PublicKey) (*ssh.Permissions, error) { return nil, errors.New("no") }}
+	if algs != nil {
+		cfg.Config = *algs
+	}
+	if password {
+		cfg.PasswordCallback = func(ssh.ConnMetadata, []byte) (*ssh.Permissions, error) { tried.Add(1); return nil, errors.New("no") }
+	}
+	cfg.AddHostKey(signer)
+	return loopback.Serve(t, func(c net.Conn) {
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		ssh.NewServerConn(c, cfg)
+	})
+}
+
+func probeSSHPort(t *testing.T, port int, profile string) *SSH {
+	t.Helper()
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(port), Profile: profile, Dial: dialOnly(t, &dials)})
+	if err != nil || len(res.Hosts[0].Ports) != 1 {
+		t.Fatalf("%+v %v", res, err)
+	}
+	p := res.Hosts[0].Ports[0]
+	if p.Service == nil || p.Service.Name != "ssh" || p.SSH == nil {
+		t.Fatalf("port %+v", p)
+	}
+	return p.SSH
+}
+
+// TestSSH: the algorithms an SSH server offers and whether it offers
+// passwords, learned without sending any credential, under both
+// profiles; weak algorithms named.
+func TestSSH(t *testing.T) {
+	var tried atomic.Int32
+	for _, profile := range []string{"safe", "standard"} {
+		s := probeSSHPort(t, sshServer(t, true, &tried, nil), profile)
+		if s.Protocol != "2.0" || len(s.KeyExchange) == 0 || !slices.Contains(s.HostKey, "ssh-ed25519") || len(s.Ciphers) == 0 || s.PasswordAuth == nil || !*s.PasswordAuth ||
+			!slices.Contains(s.AuthMethods, "password") || !slices.Contains(s.AuthMethods, "publickey") || !slices.Contains(s.Weak, "password authentication offered") {
+			t.Errorf("%s, password on: %+v", profile, s)
+		}
+	}
+	s := probeSSHPort(t, sshServer(t, false, &tried, nil), "safe")
+	if s.PasswordAuth == nil || *s.PasswordAuth || !slices.Equal(s.AuthMethods, []string{"publickey"}) {
+		t.Errorf("password off: %+v", s)
+	}
+	if tried.Load() != 0 {
+		t.Errorf("%d passwords tried", tried.Load())
+	}
+	weak := &ssh.Config{KeyExchanges: []string{"diffie-hellman-group1-sha1", "curve25519-sha256"}, Ciphers: []string{"aes128-cbc", "aes128-ctr"}, MACs: []string{"hmac-sha1", "hmac-sha2-256"}}
+	s = probeSSHPort(t, sshServer(t, false, &tried, weak), "safe")
+	w := strings.Join(s.Weak, "\n")
+	for _, want := range []string{"weak key exchange offered: diffie-hellman-group1-sha1", "weak cipher offered: aes128-cbc", "weak MAC offered: hmac-sha1"} {
+		if !strings.Contains(w, want) {
+			t.Errorf("weak lacks %q:\n%s", want, w)
+		}
+	}
+}
+
+// TestSSHOpenSSH probes Debian's OpenSSH server with password
+// authentication on and off.
+func TestSSHOpenSSH(t *testing.T) {
+	sshd, err := exec.LookPath("sshd")
+	if err != nil {
+		sshd = "/usr/sbin/sshd"
+	}
+	if _, err := os.Stat(sshd); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no sshd: .ci/run installs openssh-server")
+		}
+		t.Skip("no sshd on this machine (Debian: apt-get install openssh-server)")
+	}
+	dir := t.TempDir()
+	key := filepath.Join(dir, "host")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	os.MkdirAll("/run/sshd", 0o755)
+	for _, pw := range []bool{true, false} {
+		port := closedPort(t)
+		yes := map[bool]string{true: "yes", false: "no"}[pw]
+		cmd := exec.Command(sshd, "-D", "-e", "-f", "/dev/null", "-p", strconv.Itoa(port), "-h", key, "-o", "ListenAddress=127.0.0.1",
+			"-o", "PasswordAuthentication="+yes, "-o", "KbdInteractiveAuthentication=no", "-o", "UsePAM=no", "-o", "PidFile=none")
+		if err := cmd.Start(); err != nil {
+			t.Skipf("sshd: %v", err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		for i := 0; ; i++ {
+			if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+				c.Close()
+				break
+			}
+			if i == 50 {
+				t.Fatal("sshd did not listen")
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		s := probeSSHPort(t, port, "safe")
+		if s.Protocol != "2.0" || s.PasswordAuth == nil || *s.PasswordAuth != pw || !slices.Contains(s.AuthMethods, "publickey") || !slices.Contains(s.HostKey, "ssh-ed25519") {
+			t.Errorf("OpenSSH, password %s: %+v", yes, s)
+		}
+	}
+}
+
+// FuzzKexinit: any KEXINIT payload is read or refused without panic.
+func FuzzKexinit(f *testing.F) {
+	list := func(s string) []byte { return append([]byte{0, 0, 0, byte(len(s))}, s...) }
+	p := append([]byte{20}, make([]byte, 16)...)
+	for _, s := range []string{"curve25519-sha256,diffie-hellman-group1-sha1", "ssh-ed25519", "aes128-ctr", "aes128-cbc", "hmac-sha2-256", "hmac-md5", "none", "none", "", ""} {
+		p = append(p, list(s)...)
+	}
+	f.Add(append(p, 0, 0, 0, 0, 0))
+	f.Add([]byte{20})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s := &SSH{}
+		if readKexinit(b, s) == nil && s.KeyExchange == nil {
+			t.Error("read without lists")
+		}
+	})
+}
