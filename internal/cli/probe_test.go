@@ -2,12 +2,16 @@ package cli
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/loopback"
 )
@@ -100,4 +104,41 @@ func TestProbeUsage(t *testing.T) {
 			t.Errorf("%v: exit %d, %q", args, code, errs)
 		}
 	}
+}
+
+// TestHostileProbeMemory: services that greet without end, answer a
+// ClientHello with a certificate chain that never ends, or trickle,
+// keep mdcheck probe (a child process) under 256 MiB, and it ends.
+func TestHostileProbeMemory(t *testing.T) {
+	bin, _ := buildBinary(t)
+	endless := loopback.Serve(t, func(c net.Conn) {
+		b := bytes.Repeat([]byte("A"), 1<<16)
+		for {
+			if _, err := c.Write(b); err != nil {
+				return
+			}
+		}
+	})
+	chain := loopback.Serve(t, func(c net.Conn) {
+		c.Read(make([]byte, 4096))
+		c.Write([]byte{22, 3, 3, 0, 42, 2, 0, 0, 38, 3, 3})
+		c.Write(make([]byte, 32))
+		c.Write([]byte{0, 0xc0, 0x2f, 0, 22, 3, 3, 0x40, 0, 11, 0xff, 0xff, 0xff})
+		rec := append([]byte{22, 3, 3, 0x40, 0}, make([]byte, 0x4000)...)
+		for {
+			if _, err := c.Write(rec); err != nil {
+				return
+			}
+		}
+	})
+	trickle := loopback.Serve(t, func(c net.Conn) {
+		for range 200 {
+			if _, err := c.Write([]byte("S")); err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	ports := fmt.Sprintf("%d,%d,%d", endless, chain, trickle)
+	measureNaming(t, ExitOK, "", bin, "probe", "--scope", "127.0.0.1", "--profile", "standard", "--timeout", "1s", "-f", "json", "--ports", ports, "127.0.0.1")
 }
