@@ -94,8 +94,24 @@ type Conn struct {
 	host    string
 	port    int
 	release func()
-	// Seqs are the transcript lines of this connection.
-	Seqs []int
+	closed  sync.Once
+	// seqs are the transcript lines of this connection (a library may
+	// read and write it from two goroutines).
+	mu   sync.Mutex
+	seqs []int
+}
+
+func (c *Conn) note(seq int) {
+	c.mu.Lock()
+	c.seqs = append(c.seqs, seq)
+	c.mu.Unlock()
+}
+
+// Lines are the transcript lines of the connection, from the n-th on.
+func (c *Conn) Lines(n int) []int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]int(nil), c.seqs[min(n, len(c.seqs)):]...)
 }
 
 // connect opens a TCP connection to ap within the limits, after the
@@ -158,7 +174,7 @@ func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, 
 		release()
 		return nil, state, seqs, nil
 	}
-	return &Conn{c: c, g: g, host: a.String(), port: int(ap.Port()), release: release, Seqs: seqs}, Open, seqs, nil
+	return &Conn{c: c, g: g, host: a.String(), port: int(ap.Port()), release: release, seqs: seqs}, Open, seqs, nil
 }
 
 func isTimeout(err error) bool {
@@ -172,7 +188,7 @@ func (c *Conn) event(kind string) Event {
 
 // Send writes b, within the timeout; the transcript keeps all of it.
 func (c *Conn) Send(b []byte) error {
-	c.Seqs = append(c.Seqs, c.g.tr.Add(data(c.event(EvSend), b, -1)))
+	c.note(c.g.tr.Add(data(c.event(EvSend), b, -1)))
 	if err := c.c.SetWriteDeadline(time.Now().Add(c.g.lim.Timeout)); err != nil {
 		return err
 	}
@@ -201,7 +217,7 @@ func (c *Conn) Recv(max int, wait time.Duration) ([]byte, error) {
 		}
 	}
 	if len(buf) > 0 {
-		c.Seqs = append(c.Seqs, c.g.tr.Add(data(c.event(EvRecv), buf, maxRecorded)))
+		c.note(c.g.tr.Add(data(c.event(EvRecv), buf, maxRecorded)))
 	}
 	if isTimeout(err) {
 		err = nil
@@ -209,11 +225,15 @@ func (c *Conn) Recv(max int, wait time.Duration) ([]byte, error) {
 	return buf, err
 }
 
-// Close closes the connection and gives its place back.
+// Close closes the connection and gives its place back; closing it
+// again does nothing.
 func (c *Conn) Close() error {
-	err := c.c.Close()
-	c.Seqs = append(c.Seqs, c.g.tr.Add(c.event(EvClose)))
-	c.release()
+	var err error
+	c.closed.Do(func() {
+		err = c.c.Close()
+		c.note(c.g.tr.Add(c.event(EvClose)))
+		c.release()
+	})
 	return err
 }
 
@@ -229,16 +249,20 @@ type recorded struct {
 }
 
 func (r *recorded) Write(b []byte) (int, error) {
-	r.c.Seqs = append(r.c.Seqs, r.c.g.tr.Add(data(r.c.event(EvSend), b, -1)))
+	r.c.note(r.c.g.tr.Add(data(r.c.event(EvSend), b, -1)))
 	r.Conn.SetWriteDeadline(time.Now().Add(r.c.g.lim.Timeout))
 	return r.Conn.Write(b)
 }
+
+// Close closes the connection as Conn.Close does, giving its place
+// back at once (a library closes a connection it is done with).
+func (r *recorded) Close() error { return r.c.Close() }
 
 func (r *recorded) Read(b []byte) (int, error) {
 	r.Conn.SetReadDeadline(time.Now().Add(r.c.g.lim.Timeout))
 	n, err := r.Conn.Read(b)
 	if n > 0 {
-		r.c.Seqs = append(r.c.Seqs, r.c.g.tr.Add(data(r.c.event(EvRecv), b[:n], maxRecorded)))
+		r.c.note(r.c.g.tr.Add(data(r.c.event(EvRecv), b[:n], maxRecorded)))
 	}
 	return n, err
 }

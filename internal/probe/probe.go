@@ -122,6 +122,8 @@ type Port struct {
 	TLS *TLS `json:"tls,omitempty"`
 	// SSH is what the port's SSH service offers, when it is one.
 	SSH *SSH `json:"ssh,omitempty"`
+	// HTTP is what the port's web service shows, when it is one.
+	HTTP *HTTP `json:"http,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
 }
@@ -232,7 +234,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap, profile, names[j.ap.Addr()], o.Now)
+				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve})
 				if !ok {
 					continue
 				}
@@ -270,11 +272,23 @@ feed:
 	return res, nil
 }
 
+// portEnv is what probePort needs of the probe's options: the profile,
+// the name the operator gave the address (if any), the clock and the
+// resolver (for the names of redirects).
+type portEnv struct {
+	profile Profile
+	host    string
+	now     func() time.Time
+	resolve Resolver
+}
+
 // probePort connects to ap and, when it is open, listens for what the
-// service says unasked, then, on a port that may speak TLS, learns its
-// versions, suites and certificate; host is the name the operator gave
-// the address, if any. It returns false when ctx ended first.
-func probePort(ctx context.Context, g *guard, ap netip.AddrPort, profile Profile, host string, now func() time.Time) (Port, bool) {
+// service says unasked, then learns what the service it names offers:
+// an SSH server's algorithms, a TLS service's versions, suites and
+// certificate, a web service's page and headers. It returns false when
+// ctx ended first.
+func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (Port, bool) {
+	profile, host, now := env.profile, env.host, env.now
 	p := Port{Port: int(ap.Port()), Proto: "tcp"}
 	c, state, seqs, err := g.connect(ctx, ap)
 	if err != nil {
@@ -289,7 +303,7 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, profile Profile
 	banner, _ := c.Recv(maxBanner, min(bannerWait, g.lim.Timeout))
 	stop()
 	c.Close()
-	p.Evidence = c.Seqs
+	p.Evidence = c.Lines(0)
 	if len(banner) > 0 {
 		p.Banner = printable(banner, 200)
 	}
@@ -311,6 +325,14 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, profile Profile
 				}
 				p.Service = &Service{Name: name, Confidence: Low, Reason: "speaks TLS; the service inside is named by the port alone"}
 			}
+		}
+	}
+	if len(banner) == 0 && (httpPorts[p.Port] || profile == Standard) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
+			p.HTTP = h
+			p.Evidence = append(p.Evidence, seqs...)
+			name := map[bool]string{true: "https", false: "http"}[p.TLS != nil]
+			p.Service = &Service{Name: name, Product: h.Server, Confidence: High, Reason: fmt.Sprintf("answered an HTTP request (%d)", h.Status)}
 		}
 	}
 	return p, true

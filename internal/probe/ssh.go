@@ -70,7 +70,7 @@ func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (
 	err = kexinit(nc, s)
 	stop()
 	c.Close()
-	seqs = append(seqs, c.Seqs[len(cs):]...)
+	seqs = append(seqs, c.Lines(len(cs))...)
 	if err != nil {
 		s.Weak = append(s.Weak, "its key exchange offer could not be read: "+err.Error())
 		return s, seqs
@@ -83,7 +83,7 @@ func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (
 	if err != nil || c == nil {
 		return s, seqs
 	}
-	defer func() { c.Close(); seqs = append(seqs, c.Seqs[len(cs):]...) }()
+	defer func() { c.Close(); seqs = append(seqs, c.Lines(len(cs))...) }()
 	stop = context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
 	defer stop()
 	methods, err := authMethods(c, g.lim.Timeout)

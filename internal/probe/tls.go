@@ -87,7 +87,7 @@ func hello(ctx context.Context, g *guard, ap netip.AddrPort, h tlswire.Hello, se
 	if c == nil {
 		return nil, fmt.Errorf("port %s", state)
 	}
-	defer func() { c.Close(); *seqs = append(*seqs, c.Seqs[len(s):]...) }()
+	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(len(s))...) }()
 	stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
 	defer stop()
 	nc := c.Net()
@@ -212,7 +212,7 @@ func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, s
 	if err != nil || c == nil {
 		return nil
 	}
-	defer func() { c.Close(); *seqs = append(*seqs, c.Seqs[len(s):]...) }()
+	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(len(s))...) }()
 	// The chain is read, not trusted: readCertificate judges it.
 	cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}
 	if _, err := netip.ParseAddr(host); err != nil {

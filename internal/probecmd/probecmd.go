@@ -38,14 +38,17 @@ On TLS services it lists every version from SSL 3.0 to TLS 1.3 and
 every cipher suite accepted (legacy ones included, by IANA name), secure
 renegotiation, compression, OCSP stapling and the certificate, and names
 each weakness. On SSH services it lists the algorithms offered and
-whether passwords are allowed, sending no credential.
+whether passwords are allowed, sending no credential. On web services
+it reads the page (redirects followed only inside the scope): security
+headers, cookies, login forms in cleartext, default pages, and a FHIR
+CapabilityStatement readable without authentication.
 
 Profiles (docs/probe.md): safe (the default, for fragile devices) opens
 one connection at a time per host, at most 2 new ones a second to a host
 and 5 in all, sends no malformed input and no credential, and sends
 nothing but well-formed messages of the protocol a service has shown it
 speaks (TLS ClientHellos to the ports of TLS services, SSH's opening to
-SSH servers);
+SSH servers, GET requests to the ports of web services);
 standard allows 4 connections at once per host, 50 new ones a second to
 a host and 100 in all, and tries TLS on every open port that says
 nothing unasked. --rate and --max-conns lower or raise the global

@@ -14,8 +14,8 @@ import (
 )
 
 // probeVersion is the probe output's schema version: 2 added each
-// port's tls, 3 its ssh.
-const probeVersion = "3"
+// port's tls, 3 its ssh, 4 its http.
+const probeVersion = "4"
 
 type probeOutput struct {
 	SchemaVersion string     `json:"schemaVersion"`
@@ -78,6 +78,19 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 			}
 			if t := pt.TLS; t != nil {
 				writeTLS(p, t)
+			}
+			if h := pt.HTTP; h != nil {
+				p.printf("           HTTP %d at %s", h.Status, h.URL)
+				if h.Title != "" {
+					p.printf(": %q", clipText(h.Title, 60))
+				}
+				p.printf("\n")
+				if h.FHIR != nil {
+					p.printf("           FHIR %s at %s (%s)\n", h.FHIR.FHIRVersion, h.FHIR.Path, h.FHIR.Software)
+				}
+				for _, w := range h.Weak {
+					p.printf("           weak: %s\n", w)
+				}
 			}
 			if s := pt.SSH; s != nil {
 				pw := "not learned"
