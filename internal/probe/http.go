@@ -87,7 +87,18 @@ func probeHTTP(ctx context.Context, g *guard, ap netip.AddrPort, host string, tl
 		conns = nil
 	}
 	defer take()
+	name := ap.Addr().String()
+	if host != "" {
+		name = host
+	}
+	origin := net.JoinHostPort(name, strconv.Itoa(int(ap.Port())))
+	// Every connection goes through the guard; a name is resolved, and
+	// dialed at an address of it inside the scope. The service itself is
+	// asked for by the name the operator gave, and dialed at ap.
 	dial := func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if addr == origin {
+			addr = ap.String()
+		}
 		h, p, err := net.SplitHostPort(addr)
 		if err != nil {
 			return nil, err
@@ -95,34 +106,30 @@ func probeHTTP(ctx context.Context, g *guard, ap netip.AddrPort, host string, tl
 		port, _ := strconv.Atoi(p)
 		a, err := netip.ParseAddr(h)
 		if err != nil {
-			as, rerr := resolve(ctx, h)
-			if rerr != nil {
-				return nil, rerr
-			}
-			for _, x := range as {
-				if g.scope.Contains(x) {
-					a, err = x, nil
-					break
-				}
-			}
-			if err != nil {
+			t, in := expand(ctx, h, g.scope, resolve)
+			switch {
+			case len(in) > 0:
+				a = in[0]
+			case len(t.Refused) > 0:
 				refused = append(refused, addr)
 				return nil, fmt.Errorf("%s is outside the scope: not followed", addr)
+			default:
+				return nil, fmt.Errorf("%s: %s", addr, t.Error)
 			}
 		}
 		c, state, s, err := g.connect(ctx, netip.AddrPortFrom(a, uint16(port)))
-		if c == nil {
-			seqs = append(seqs, s...) // an open one's lines come with it
+		if c != nil {
+			conns = append(conns, c) // its lines come with it
+			return c.Net(), nil
 		}
+		seqs = append(seqs, s...)
 		if err != nil {
-			refused = append(refused, addr)
+			if ctx.Err() == nil {
+				refused = append(refused, addr)
+			}
 			return nil, err
 		}
-		if c == nil {
-			return nil, fmt.Errorf("%s: %s", addr, state)
-		}
-		conns = append(conns, c)
-		return c.Net(), nil
+		return nil, fmt.Errorf("%s: %s", addr, state)
 	}
 	tr := &http.Transport{
 		DialContext: dial,
@@ -142,39 +149,25 @@ func probeHTTP(ctx context.Context, g *guard, ap netip.AddrPort, host string, tl
 	if tlsOn {
 		scheme = "https"
 	}
-	name := ap.Addr().String()
-	if host != "" {
-		name = host
-	}
-	base := scheme + "://" + net.JoinHostPort(name, strconv.Itoa(int(ap.Port())))
-	// A name the operator gave is asked for by name, but dialed at ap.
-	if host != "" {
-		tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
-			if addr == net.JoinHostPort(host, strconv.Itoa(int(ap.Port()))) {
-				addr = ap.String()
-			}
-			return dial(ctx, network, addr)
-		}
-	}
 	out := &HTTP{MissingHeaders: []string{}, Cookies: []Cookie{}, Refused: []string{}, Weak: []string{}}
-	res, body, err := get(ctx, client, base+"/", "text/html")
+	res, body, err := get(ctx, client, scheme+"://"+origin+"/", "text/html")
 	take()
-	if err != nil && res == nil {
-		if len(refused) > 0 {
-			out.Refused = refused
-			out.Weak = append(out.Weak, "redirects outside the scope, not followed: "+strings.Join(refused, ", "))
-			return out, seqs
-		}
+	if err != nil && len(refused) == 0 {
 		return nil, seqs
 	}
-	out.read(res, body, tlsOn)
-	out.Refused = append(out.Refused, refused...)
+	if err == nil {
+		out.read(res, body, tlsOn)
+	}
 	if len(refused) > 0 {
+		out.Refused = refused
 		out.Weak = append(out.Weak, "redirects outside the scope, not followed: "+strings.Join(refused, ", "))
+	}
+	if err != nil {
+		return out, seqs
 	}
 	// FHIR: the CapabilityStatement, where FHIR servers publish it, on
 	// the service the page came from.
-	base = res.Request.URL.Scheme + "://" + res.Request.URL.Host
+	base := res.Request.URL.Scheme + "://" + res.Request.URL.Host
 	for _, p := range []string{"/metadata", "/fhir/metadata"} {
 		r, b, err := get(ctx, client, base+p, "application/fhir+json")
 		take()

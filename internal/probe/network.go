@@ -177,6 +177,28 @@ func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, 
 	return &Conn{c: c, g: g, host: a.String(), port: int(ap.Port()), release: release, seqs: seqs}, Open, seqs, nil
 }
 
+// errNotOpen is an exchange for which no connection was opened.
+var errNotOpen = errors.New("no connection")
+
+// exchange opens a guarded connection to ap and runs talk on it, as a
+// net.Conn whose every byte goes to the transcript and that ctx's end
+// cuts short; then it closes it and adds its transcript lines to seqs.
+// It returns talk's error, or why no connection was opened (errNotOpen).
+func (g *guard) exchange(ctx context.Context, ap netip.AddrPort, seqs *[]int, talk func(net.Conn) error) error {
+	c, state, s, err := g.connect(ctx, ap)
+	if c == nil {
+		*seqs = append(*seqs, s...)
+		if err == nil {
+			return fmt.Errorf("%w: port %s", errNotOpen, state)
+		}
+		return fmt.Errorf("%w: %w", errNotOpen, err)
+	}
+	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(0)...) }()
+	stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
+	defer stop()
+	return talk(c.Net())
+}
+
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()

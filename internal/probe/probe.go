@@ -209,10 +209,8 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 				seen[a] = true
 				addrs = append(addrs, a)
 			}
-			if _, err := netip.ParsePrefix(in); err != nil && names[a] == "" && validName(in) {
-				if _, err := netip.ParseAddr(in); err != nil {
-					names[a] = in
-				}
+			if names[a] == "" {
+				names[a] = t.name
 			}
 		}
 	}

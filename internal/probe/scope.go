@@ -89,6 +89,8 @@ type Target struct {
 	Refused []string `json:"refused,omitempty"`
 	// Error says why the target gave no address to probe.
 	Error string `json:"error,omitempty"`
+	// name is the host name the addresses were resolved from, if any.
+	name string
 }
 
 // expand reads a target: an address, a network (CIDR, at most maxHosts
@@ -123,7 +125,7 @@ func expand(ctx context.Context, input string, scope Scope, resolve Resolver) (T
 			t.Error = "resolving it: " + err.Error()
 			return t, nil
 		}
-		addrs = res
+		addrs, t.name = res, host
 	}
 	var in []netip.Addr
 	seen := map[netip.Addr]bool{}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -60,17 +61,10 @@ func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (
 	}
 	// The algorithms: our identification string, then the server's
 	// KEXINIT, which it sends in clear.
-	c, _, cs, err := g.connect(ctx, ap)
-	seqs = append(seqs, cs...)
-	if err != nil || c == nil {
+	err := g.exchange(ctx, ap, &seqs, func(nc net.Conn) error { return kexinit(nc, s) })
+	if errors.Is(err, errNotOpen) {
 		return nil, seqs
 	}
-	stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
-	nc := c.Net()
-	err = kexinit(nc, s)
-	stop()
-	c.Close()
-	seqs = append(seqs, c.Lines(len(cs))...)
 	if err != nil {
 		s.Weak = append(s.Weak, "its key exchange offer could not be read: "+err.Error())
 		return s, seqs
@@ -78,15 +72,14 @@ func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (
 	s.Weak = append(s.Weak, weakSSH(s)...)
 	// The authentication methods: a key exchange with x/crypto/ssh,
 	// then a "none" request, which the server answers with its methods.
-	c, _, cs, err = g.connect(ctx, ap)
-	seqs = append(seqs, cs...)
-	if err != nil || c == nil {
+	var methods []string
+	err = g.exchange(ctx, ap, &seqs, func(nc net.Conn) (err error) {
+		methods, err = authMethods(nc, g.lim.Timeout)
+		return err
+	})
+	if errors.Is(err, errNotOpen) {
 		return s, seqs
 	}
-	defer func() { c.Close(); seqs = append(seqs, c.Lines(len(cs))...) }()
-	stop = context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
-	defer stop()
-	methods, err := authMethods(c, g.lim.Timeout)
 	if err != nil {
 		s.Weak = append(s.Weak, "authentication methods not learned: "+err.Error())
 		return s, seqs
@@ -206,11 +199,11 @@ func readLine(r io.Reader, max int) (string, error) {
 // errNoCredential stops x/crypto/ssh from sending a password.
 var errNoCredential = errors.New("the probe sends no credential")
 
-// authMethods completes a key exchange over c and asks for the methods
+// authMethods completes a key exchange over nc and asks for the methods
 // a user may authenticate with, sending none: x/crypto/ssh sends the
 // "none" request, and reports the methods the server lists through the
 // callbacks, which refuse to give a credential.
-func authMethods(c *Conn, timeout time.Duration) ([]string, error) {
+func authMethods(nc net.Conn, timeout time.Duration) ([]string, error) {
 	var methods []string
 	cfg := &ssh.ClientConfig{
 		User: "mdcheck-probe",
@@ -237,7 +230,6 @@ func authMethods(c *Conn, timeout time.Duration) ([]string, error) {
 	cfg.Ciphers = append(algs.Ciphers, insecure.Ciphers...)
 	cfg.MACs = append(algs.MACs, insecure.MACs...)
 	cfg.HostKeyAlgorithms = append(algs.HostKeys, insecure.HostKeys...)
-	nc := c.Net()
 	nc.SetDeadline(time.Now().Add(3 * timeout))
 	conn, _, _, err := ssh.NewClientConn(nc, "", cfg)
 	if err == nil {

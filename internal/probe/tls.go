@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -79,22 +80,16 @@ type Certificate struct {
 // hello sends a ClientHello on a new connection and reads the answer;
 // nil when the port gave none that is TLS (or the probe must stop).
 func hello(ctx context.Context, g *guard, ap netip.AddrPort, h tlswire.Hello, seqs *[]int) (*tlswire.Answer, error) {
-	c, state, s, err := g.connect(ctx, ap)
-	*seqs = append(*seqs, s...)
-	if err != nil {
-		return nil, err
-	}
-	if c == nil {
-		return nil, fmt.Errorf("port %s", state)
-	}
-	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(len(s))...) }()
-	stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
-	defer stop()
-	nc := c.Net()
-	if _, err := nc.Write(h.Marshal()); err != nil {
-		return nil, err
-	}
-	return tlswire.ReadAnswer(nc)
+	var a *tlswire.Answer
+	err := g.exchange(ctx, ap, seqs, func(nc net.Conn) error {
+		if _, err := nc.Write(h.Marshal()); err != nil {
+			return err
+		}
+		var err error
+		a, err = tlswire.ReadAnswer(nc)
+		return err
+	})
+	return a, err
 }
 
 // probeTLS learns which versions and suites the service at ap accepts
@@ -105,6 +100,7 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 	t := &TLS{Versions: []TLSVersion{}, Refused: []string{}, Weak: []string{}}
 	spoke := false
 	var chain [][]byte
+	var got []uint16 // the versions of t.Versions
 	for _, v := range slices.Backward(tlswire.Versions) {
 		offered := tlswire.Suites(v)
 		var accepted []TLSSuite
@@ -136,45 +132,44 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 			continue
 		}
 		t.Versions = append(t.Versions, TLSVersion{Version: tlswire.VersionName(v), Suites: accepted})
+		got = append(got, v)
 	}
 	if !spoke {
 		return nil, seqs
 	}
 	slices.Reverse(t.Versions)
 	slices.Reverse(t.Refused)
+	slices.Reverse(got)
 	// What is weak: each legacy version, then each weak suite once, with
 	// the versions it is accepted under.
-	var weak []string
+	var weak []TLSSuite
 	under := map[string][]string{}
-	for _, v := range t.Versions {
-		if versionOf(v.Version) < tlswire.TLS12 {
+	legacy := uint16(0) // the newest version accepted before TLS 1.3
+	for i, v := range t.Versions {
+		if got[i] < tlswire.TLS12 {
 			t.Weak = append(t.Weak, v.Version+" accepted")
+		}
+		if got[i] < tlswire.TLS13 {
+			legacy = got[i]
 		}
 		for _, s := range v.Suites {
 			if s.Weakness != "" {
 				if under[s.Name] == nil {
-					weak = append(weak, s.Name)
+					weak = append(weak, s)
 				}
 				under[s.Name] = append(under[s.Name], v.Version)
 			}
 		}
 	}
-	for _, name := range weak {
-		t.Weak = append(t.Weak, fmt.Sprintf("%s (%s) under %s", name, tlswire.Weakness(tlswire.SuiteID(name)), strings.Join(under[name], ", ")))
+	for _, s := range weak {
+		t.Weak = append(t.Weak, fmt.Sprintf("%s (%s) under %s", s.Name, s.Weakness, strings.Join(under[s.Name], ", ")))
 	}
-	if len(t.Versions) == 0 {
+	if len(got) == 0 {
 		return t, seqs
 	}
-	newest := t.Versions[len(t.Versions)-1].Version
-	if older := t.Versions[0].Version; older != tlswire.VersionName(tlswire.TLS13) {
+	if legacy != 0 {
 		// Compression, offered at the newest version before TLS 1.3.
-		v := tlswire.TLS12
-		for _, x := range t.Versions {
-			if x.Version != tlswire.VersionName(tlswire.TLS13) {
-				v = versionOf(x.Version)
-			}
-		}
-		if a, err := hello(ctx, g, ap, tlswire.Hello{Version: v, Suites: tlswire.Suites(v), ServerName: host, Deflate: true}, &seqs); err == nil && a.Alert < 0 && a.Compression != 0 {
+		if a, err := hello(ctx, g, ap, tlswire.Hello{Version: legacy, Suites: tlswire.Suites(legacy), ServerName: host, Deflate: true}, &seqs); err == nil && a.Alert < 0 && a.Compression != 0 {
 			t.Compression = true
 			t.Weak = append(t.Weak, "TLS compression accepted (CRIME)")
 		}
@@ -182,7 +177,7 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 			t.Weak = append(t.Weak, "no secure renegotiation (RFC 5746)")
 		}
 	}
-	if chain == nil && newest == tlswire.VersionName(tlswire.TLS13) {
+	if chain == nil && got[len(got)-1] == tlswire.TLS13 {
 		chain = tls13Chain(ctx, g, ap, host, &seqs)
 	}
 	if len(chain) > 0 {
@@ -194,40 +189,28 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 	return t, seqs
 }
 
-func versionOf(name string) uint16 {
-	for _, v := range tlswire.Versions {
-		if tlswire.VersionName(v) == name {
-			return v
-		}
-	}
-	return 0
-}
-
 // tls13Chain reads the certificate chain of a TLS 1.3 service, which
 // sends it encrypted, with crypto/tls over a guarded connection; the
 // chain is not verified (readCertificate judges it).
 func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, seqs *[]int) [][]byte {
-	c, _, s, err := g.connect(ctx, ap)
-	*seqs = append(*seqs, s...)
-	if err != nil || c == nil {
-		return nil
-	}
-	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(len(s))...) }()
-	// The chain is read, not trusted: readCertificate judges it.
-	cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}
-	if _, err := netip.ParseAddr(host); err != nil {
-		cfg.ServerName = host
-	}
-	tc := tls.Client(c.Net(), cfg)
-	hctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
-	defer cancel()
-	if err := tc.HandshakeContext(hctx); err != nil {
-		return nil
-	}
 	var out [][]byte
-	for _, cert := range tc.ConnectionState().PeerCertificates {
-		out = append(out, cert.Raw)
-	}
+	g.exchange(ctx, ap, seqs, func(nc net.Conn) error {
+		// The chain is read, not trusted: readCertificate judges it.
+		cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}
+		if _, err := netip.ParseAddr(host); err != nil {
+			cfg.ServerName = host
+		}
+		tc := tls.Client(nc, cfg)
+		hctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
+		defer cancel()
+		if err := tc.HandshakeContext(hctx); err != nil {
+			return err
+		}
+		for _, cert := range tc.ConnectionState().PeerCertificates {
+			out = append(out, cert.Raw)
+		}
+		return nil
+	})
 	return out
 }
 

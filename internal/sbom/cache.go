@@ -56,24 +56,15 @@ func (c *Cache) ReadFile(file string) (Read, error) {
 	}
 	sum := sha256.Sum256(data)
 	r := Read{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(data))}
-	if doc := c.get(r.SHA256); doc != nil {
-		r.Doc = doc.Clone(file)
-		return r, nil
-	}
-	doc, err := Parse(file, data)
-	if err != nil {
-		return r, err
-	}
-	c.put(r.SHA256, doc)
-	r.Doc = doc.Clone(file)
-	return r, nil
+	r.Doc, err = c.Parse(r.SHA256, file, data)
+	return r, err
 }
 
 // Parse is the document of data, the bytes of file whose SHA-256 (hex)
 // the caller knows to be hash: parsed, or the one parsed before.
 func (c *Cache) Parse(hash, file string, data []byte) (*Document, error) {
-	if doc := c.get(hash); doc != nil {
-		return doc.Clone(file), nil
+	if doc := c.Lookup(hash, file); doc != nil {
+		return doc, nil
 	}
 	doc, err := Parse(file, data)
 	if err != nil {

@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 )
 
@@ -55,20 +54,6 @@ func SuiteName(id uint16) string {
 		return n
 	}
 	return fmt.Sprintf("0x%04X", id)
-}
-
-// SuiteID is the number of the suite named name (an IANA name SuiteName
-// gives), 0 when there is none.
-func SuiteID(name string) uint16 {
-	for id, n := range suiteNames {
-		if n == name {
-			return id
-		}
-	}
-	if v, err := strconv.ParseUint(strings.TrimPrefix(name, "0x"), 16, 16); err == nil && strings.HasPrefix(name, "0x") {
-		return uint16(v)
-	}
-	return 0
 }
 
 // Suites are the suites a probe offers for version v: the TLS 1.3 ones
