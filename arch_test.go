@@ -62,7 +62,7 @@ var allowed = map[string]struct {
 	"internal/bundle":           {"domain", []string{"internal/atomicfile", "internal/boundedio"}},
 	"internal/gspr":             {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":           {"domain", []string{"internal/model"}},
-	"internal/probe":            {"domain", []string{"internal/probe/tlswire"}},
+	"internal/probe":            {"domain", []string{"internal/probe/tlswire", "internal/evidence", "internal/boundedio", "internal/jsonsafe"}},
 	"internal/probe/tlswire":    {"leaf", nil},
 	"internal/fleet":            {"domain", []string{"internal/fleet/auditchain", "internal/fleet/jobs", "internal/fleet/schema"}},
 	"internal/fleet/auditchain": {"leaf", nil},

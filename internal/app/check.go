@@ -15,6 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
+	"github.com/mdcheck/mdcheck/internal/probe"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 	"github.com/mdcheck/mdcheck/internal/vuln"
@@ -59,6 +60,9 @@ type CheckOptions struct {
 	// (an organisation's imported advisories, db import builds it),
 	// matched beside the main one.
 	Overlay string
+	// ProbeResults are results of mdcheck probe of live units of the
+	// device (-f json): what they show is compared with the model.
+	ProbeResults []string
 	// NoVulns leaves the components' known vulnerabilities unassessed.
 	NoVulns bool
 	// SBOMs are SBOM files the caller holds parsed (ParsedSBOM), by
@@ -137,6 +141,13 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 			return nil, InputError{err}
 		}
 		opts.Reviews = rs
+	}
+	for _, f := range o.ProbeResults {
+		r, err := probe.ReadResults(f)
+		if err != nil {
+			return nil, InputError{fmt.Errorf("probe results %w", err)}
+		}
+		opts.Live = append(opts.Live, r.Live(f))
 	}
 	ps, ws, err := loadPoliciesAndWaivers(o.Policies, o.Waivers)
 	if err != nil {

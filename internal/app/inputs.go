@@ -65,6 +65,9 @@ func checkInputs(dev *model.Device, o CheckOptions, read held) []report.InputFil
 	for _, p := range o.Policies {
 		add("policy", p)
 	}
+	for _, p := range o.ProbeResults {
+		add("probe", p)
+	}
 	return in
 }
 

@@ -2,13 +2,21 @@ package app
 
 import (
 	"context"
+	"fmt"
+	"strings"
 
+	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/probe"
 )
 
 // ProbeOptions are a probe's inputs, as the operator gives them; see
 // internal/probe.
-type ProbeOptions = probe.Options
+type ProbeOptions struct {
+	probe.Options
+	// Model, when set, is a device model whose declared TCP ports (each
+	// interface's port) are probed beside the others.
+	Model string
+}
 
 // ProbeResult is what a probe saw, and its transcript.
 type ProbeResult = probe.Result
@@ -19,9 +27,33 @@ type ProbeResult = probe.Result
 // is sent; an interrupted probe returns what it saw, marked partial,
 // with ctx's error.
 func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
-	res, err := probe.Run(ctx, o)
+	if o.Model != "" {
+		dev, err := model.Load(o.Model)
+		if err != nil {
+			return nil, InputError{err}
+		}
+		for _, c := range dev.Components {
+			for _, f := range c.Interfaces {
+				if f.Port == nil {
+					continue
+				}
+				enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
+				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir")})
+			}
+		}
+	}
+	res, err := probe.Run(ctx, o.Options)
 	if err != nil && res == nil {
 		return nil, InputError{err}
 	}
 	return res, err
+}
+
+// CheckProbeResults reads data as probe results named name, as check
+// --probe-results reads a file: an upload's check.
+func (a *App) CheckProbeResults(name string, data []byte) error {
+	if _, err := probe.ParseResults(data); err != nil {
+		return InputError{fmt.Errorf("probe results %s:%w", name, err)}
+	}
+	return nil
 }

@@ -46,6 +46,8 @@ type runOptions struct {
 	// SBOMs are SBOM files the caller holds parsed, by path: they are
 	// used in place of the files (CheckOptions.SBOMs).
 	SBOMs map[string]Parsed
+	// Live are what probes of live units showed.
+	Live []evidence.Live
 }
 
 // maxDocument bounds how much of a referenced document is hashed.
@@ -148,7 +150,11 @@ func runModel(ctx context.Context, dev *model.Device, opts runOptions) (*assessm
 			rs = append(rs, r)
 		}
 	}
+	for _, l := range opts.Live {
+		ev.AddLive(l)
+	}
 	in := &catalog.Input{Device: dev, Classification: cl, Evidence: ev, Now: opts.Now}
+	rules.Confirm(in) // before any rule cites the facts the probes measured
 	findings := catalog.Evaluate(rs, in)
 	// The threat model: each threat linked to the findings that assess
 	// it; those no rule assesses become findings of their own.

@@ -41,6 +41,12 @@ VEX statement (--vex) that a component is not affected waives its
 finding, visibly. With --no-vulns the components' known vulnerabilities
 are reported as not assessed.
 
+--probe-results FILE (from mdcheck probe -f json) compares live units of
+the device with the model: open ports no interface declares, weaker
+cryptography or authentication than declared, services in the clear, each
+finding citing the probe transcript's events; what the probe confirms
+becomes observed evidence for the rules that rest on the model's word.
+
 Formats: table (default), json, md, oscal, openvex, csaf-vex, sarif, html
 and pdf; several at once with -o FOLDER. --bundle FILE.zip --key KEY also
 packs the inputs and every report into a signed evidence bundle (mdcheck
@@ -74,6 +80,7 @@ finding at or above --fail-on, 2 usage or input error, 3 run failure.`,
 	f.StringVar(&fl.opts.MDS2, "mds2", "", "the device's MDS2 form (HN 1-2019 .xlsx): its answers are cross-checked against the model")
 	f.BoolVar(&fl.opts.NoVulns, "no-vulns", false, "do not match SBOMs against known vulnerabilities (their findings are then not assessed)")
 	f.StringArrayVar(&fl.opts.VEX, "vex", nil, "VEX document (OpenVEX, CycloneDX or CSAF) whose statements mark vulnerability findings; repeatable")
+	f.StringArrayVar(&fl.opts.ProbeResults, "probe-results", nil, "results of mdcheck probe -f json of live units of the device: compared with the model (live/* rules); repeatable")
 	f.StringVar(&fl.bundle, "bundle", "", "also write a signed evidence bundle (zip) of the inputs and every report to this file (needs --key)")
 	f.StringVar(&fl.key, "key", "", "Ed25519 private key that signs the --bundle (mdcheck keygen)")
 	return c

@@ -5,7 +5,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
+	"log"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -68,7 +72,7 @@ func TestProbeCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.SchemaVersion != "4" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
+	if got.SchemaVersion != "5" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
 		len(got.Hosts) != 1 || len(got.Hosts[0].Ports) != 1 || got.Hosts[0].Ports[0].State != "open" || got.Hosts[0].Ports[0].Service.Name != "ssh" {
 		t.Errorf("JSON result: %s", b)
 	}
@@ -141,4 +145,123 @@ func TestHostileProbeMemory(t *testing.T) {
 	})
 	ports := fmt.Sprintf("%d,%d,%d", endless, chain, trickle)
 	measureNaming(t, ExitOK, "", bin, "probe", "--scope", "127.0.0.1", "--profile", "standard", "--timeout", "1s", "-f", "json", "--ports", ports, "127.0.0.1")
+}
+
+// TestCheckProbeResults: a probe (with the model's declared ports) of a
+// unit whose TLS web service the model declares and whose Telnet it does
+// not; check --probe-results then fails the undeclared, cleartext
+// service, citing the transcript events that show it, confirms the
+// declared encryption as observed, and lists the results among the
+// inputs. Results that are no probe results are an input error naming
+// the line and column.
+func TestCheckProbeResults(t *testing.T) {
+	web := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { fmt.Fprint(w, "<html><title>Monitor</title></html>") }))
+	web.Config.ErrorLog = log.New(io.Discard, "", 0) // the probe's refused hellos
+	web.StartTLS()
+	defer web.Close()
+	webPort := web.Listener.Addr().(*net.TCPAddr).Port
+	telnet := loopback.Serve(t, loopback.Say("\xff\xfd\x18\xff\xfd\x20"))
+	dir := t.TempDir()
+	model := filepath.Join(dir, "device.yaml")
+	src := fmt.Sprintf(`apiVersion: mdcheck.dev/v1
+kind: Device
+identity: {manufacturer: Acme, product: Monitor}
+components:
+  - id: monitor
+    name: Monitor
+    kind: hardware-device
+    role: device
+    interfaces:
+      - {id: web, kind: wired-network, protocols: [https], port: %d, encryption: {inTransit: true, protocol: TLS 1.2}}
+`, webPort)
+	if err := os.WriteFile(model, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	res := filepath.Join(dir, "probe.json")
+	if code, _, errs := run(t, "probe", "127.0.0.1", "--scope", "127.0.0.1", "--ports", strconv.Itoa(telnet), "--model", model, "--profile", "standard", "-f", "json", "-o", res); code != 0 {
+		t.Fatalf("probe: exit %d: %s", code, errs)
+	}
+	code, out, errs := run(t, "check", model, "--no-vulns", "--probe-results", res, "-f", "json")
+	if code != 0 {
+		t.Fatalf("check: exit %d: %s", code, errs)
+	}
+	var rep struct {
+		Findings []struct {
+			ID, Status, Detail string
+			Evidence           []struct {
+				Path, Strength string
+				Source         struct {
+					Kind, File string
+					Transcript []int
+				}
+			}
+		}
+		Inputs []struct{ Role, Path, SHA256 string }
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	var probed struct {
+		Transcript []struct {
+			Seq  int
+			Port int
+		}
+	}
+	b, _ := os.ReadFile(res)
+	if err := json.Unmarshal(b, &probed); err != nil {
+		t.Fatal(err)
+	}
+	portOf := map[int]int{}
+	for _, e := range probed.Transcript {
+		portOf[e.Seq] = e.Port
+	}
+	status := map[string]string{}
+	observed := false
+	for _, f := range rep.Findings {
+		status[f.ID] = f.Status
+		for _, e := range f.Evidence {
+			if f.ID == "net/tls-version@monitor/web" && e.Path == "components[0].interfaces[0].encryption.protocol" && e.Strength == "observed" {
+				observed = true
+			}
+			if e.Source.Kind != "probe" {
+				continue
+			}
+			if e.Source.File != res || len(e.Source.Transcript) == 0 {
+				t.Errorf("%s: probe evidence without its file or transcript events: %+v", f.ID, e)
+			}
+			for _, seq := range e.Source.Transcript {
+				if p := portOf[seq]; strings.Contains(f.ID, "127.0.0.1:") && !strings.HasSuffix(f.ID, ":"+strconv.Itoa(p)) && p != 0 {
+					t.Errorf("%s cites transcript event %d, of port %d", f.ID, seq, p)
+				}
+			}
+		}
+	}
+	at := func(port int) string { return "@monitor/127.0.0.1:" + strconv.Itoa(port) }
+	for id, want := range map[string]string{
+		"live/declared-services" + at(webPort):    "pass",
+		"live/declared-services" + at(telnet):     "fail",
+		"live/transport-encryption" + at(telnet):  "fail",
+		"live/transport-encryption" + at(webPort): "fail", // httptest's certificate is self-signed... by an unknown issuer
+		"live/web-hardening" + at(webPort):        "fail", // no security headers
+	} {
+		if status[id] != want {
+			t.Errorf("%s: %q, want %s", id, status[id], want)
+		}
+	}
+	if !observed {
+		t.Error("the declared TLS version of the web interface is not cited as observed")
+	}
+	found := false
+	for _, in := range rep.Inputs {
+		found = found || (in.Role == "probe" && in.Path == filepath.ToSlash(res) && in.SHA256 != "")
+	}
+	if !found {
+		t.Errorf("the probe results are not among the inputs: %+v", rep.Inputs)
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte("{\"schemaVersion\": \"4\",\n \"profile\": 7}"), 0o600)
+	if code, _, errs := run(t, "check", model, "--no-vulns", "--probe-results", bad); code != ExitInput || !strings.Contains(errs, "bad.json:2:") {
+		t.Errorf("bad probe results: exit %d, %q", code, errs)
+	}
 }

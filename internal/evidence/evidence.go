@@ -54,6 +54,9 @@ type Source struct {
 	Column int    `json:"column,omitempty"`
 	// Detail adds what a position cannot say: a document's title and hash.
 	Detail string `json:"detail,omitempty"`
+	// Transcript lists, for a probe's observation, the events of the
+	// probe's transcript (their seq) that show it.
+	Transcript []int `json:"transcript,omitempty"`
 }
 
 func (s Source) String() string {
@@ -88,6 +91,7 @@ type Set struct {
 	devAdv    []DeviceAdvisories
 	devAdvRan bool
 	mds2      *MDS2
+	live      []Live
 }
 
 // NewSet returns an empty set.

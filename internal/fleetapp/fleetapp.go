@@ -268,6 +268,9 @@ func (f *Fleet) checkFile(ctx context.Context, by Actor, device, path string, bo
 		}
 	}
 	isForm := strings.EqualFold(filepath.Ext(path), ".xlsx")
+	if strings.HasPrefix(path, "probe/") {
+		return f.app.CheckProbeResults(path, body)
+	}
 	if !isSBOM && !isForm {
 		return nil
 	}
@@ -589,7 +592,7 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map
 	if err != nil {
 		return nil, nil, nil, err.Error()
 	}
-	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay, SBOMs: dev.sboms})
+	res, err := f.app.Check(ctx, app.CheckOptions{Model: dev.model, MDS2: dev.mds2, VEX: dev.vex, ProbeResults: dev.probe, Date: f.store.Now().UTC().Truncate(24 * time.Hour), Policies: policies, Waivers: waivers, Overlay: overlay, SBOMs: dev.sboms})
 	if err != nil {
 		return nil, nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
@@ -612,11 +615,12 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map
 // and the newest version of each of its files, in a folder of their own.
 type onDisk struct {
 	dir, model string
-	// vex are the VEX documents among the files (under vex/); mds2 the
-	// device's MDS2 form (the first .xlsx by path), if any.
-	vex     []string
-	mds2    string
-	release func()
+	// vex are the VEX documents among the files (under vex/), probe the
+	// probe results (under probe/); mds2 the device's MDS2 form (the
+	// first .xlsx by path), if any.
+	vex, probe []string
+	mds2       string
+	release    func()
 	// sboms are the SBOMs held parsed, not written out, by path.
 	sboms map[string]app.Parsed
 }
@@ -696,6 +700,8 @@ func (f *Fleet) materialise(ctx context.Context, org, device string, version int
 		switch {
 		case strings.HasPrefix(p, "vex/"):
 			d.vex = append(d.vex, filepath.Join(dir, p))
+		case strings.HasPrefix(p, "probe/"):
+			d.probe = append(d.probe, filepath.Join(dir, p))
 		case d.mds2 == "" && strings.EqualFold(filepath.Ext(p), ".xlsx"):
 			d.mds2 = filepath.Join(dir, p) // Files come sorted by path
 		}

@@ -32,43 +32,13 @@ func TestParsedSBOMs(t *testing.T) {
 	}
 	defer f.Close()
 	by := actorOf(t, f, "A", RoleAssessor)
-	ex := filepath.Join("..", "..", "examples", "infusion-pump")
-	read := func(p string) []byte {
-		b, err := os.ReadFile(filepath.Join(ex, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
-	d, _, err := f.AddDevice(ctx, by, read("device.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sboms := []string{"sbom/drug-library-server.cdx.json", "sbom/pump-firmware.spdx"}
-	for _, p := range sboms {
-		if _, _, err := f.UploadFile(ctx, by, d.ID, p, read(p)); err != nil {
-			t.Fatal(err)
-		}
-	}
+	d, read := addPump(t, f, by)
+	sboms := pumpSBOMs
 	reportOf := func(f *Fleet) []byte {
 		t.Helper()
-		q, err := f.Reassess(ctx, by, d.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if n, err := f.RunQueued(ctx, 10); err != nil || n == 0 {
-			t.Fatalf("ran %d: %v", n, err)
-		}
-		a, err := f.Assessment(ctx, by, q.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if a.Error != "" || len(a.Report) == 0 {
-			t.Fatalf("assessment %s: %q", a.Status, a.Error)
-		}
 		// The folder the check ran in is named in the report; it is
 		// another one each time.
-		return tmp.ReplaceAll(a.Report, nil)
+		return tmp.ReplaceAll(reassessed(t, f, by, d.ID), nil)
 	}
 	cold := reportOf(f)
 

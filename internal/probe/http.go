@@ -63,6 +63,14 @@ type FHIR struct {
 	Security bool `json:"security"`
 }
 
+// Weaknesses of a web page that the check judges apart from its
+// hardening.
+const (
+	weakFHIR      = "FHIR CapabilityStatement at "
+	weakLoginForm = "login form served over cleartext HTTP"
+	weakCleartext = "cleartext HTTP, not sent on to HTTPS"
+)
+
 // maxPage bounds what is read of a page.
 const maxPage = 256 << 10
 
@@ -193,7 +201,7 @@ func probeHTTP(ctx context.Context, g *guard, ap netip.AddrPort, host string, tl
 		}
 		out.FHIR = f
 		if !f.Security {
-			out.Weak = append(out.Weak, "FHIR CapabilityStatement at "+p+" readable without authentication, declaring no security")
+			out.Weak = append(out.Weak, weakFHIR+p+" readable without authentication, declaring no security")
 		}
 		break
 	}
@@ -234,10 +242,10 @@ func (out *HTTP) read(res *http.Response, body []byte, tlsOn bool) {
 	}
 	out.LoginForm = passwordRe.Match(body)
 	if out.LoginForm && !https {
-		out.Weak = append(out.Weak, "login form served over cleartext HTTP")
+		out.Weak = append(out.Weak, weakLoginForm)
 	}
 	if !tlsOn && !out.RedirectsToHTTPS {
-		out.Weak = append(out.Weak, "cleartext HTTP, not sent on to HTTPS")
+		out.Weak = append(out.Weak, weakCleartext)
 	}
 	if len(out.MissingHeaders) > 0 {
 		out.Weak = append(out.Weak, "security headers missing: "+strings.Join(out.MissingHeaders, ", "))

@@ -69,6 +69,9 @@ type Options struct {
 	// Ports are the TCP ports tried on each address (ParsePorts); empty
 	// for CommonPorts.
 	Ports string
+	// Declared are ports a device model declares: tried beside Ports,
+	// and spoken to as the model says they speak.
+	Declared []Declared
 	// Rate (new connections a second, all hosts together), MaxConns
 	// (connections at once) and Timeout override the profile's where
 	// set (non-zero).
@@ -96,8 +99,11 @@ type Result struct {
 	Scope   []string `json:"scope"`
 	Limits  Limits   `json:"limits"`
 	Ports   []int    `json:"ports"`
-	Targets []Target `json:"targets"`
-	Hosts   []Host   `json:"hosts"`
+	// Declared are the ports among Ports a device model declares, with
+	// what it says they speak.
+	Declared []Declared `json:"declared"`
+	Targets  []Target   `json:"targets"`
+	Hosts    []Host     `json:"hosts"`
 	// Transcript is every event, in order: each connection, each byte
 	// sent, the start of each received.
 	Transcript []Event `json:"transcript"`
@@ -117,6 +123,10 @@ type Port struct {
 	// Banner is the start of what the service said unasked, as text.
 	Banner  string   `json:"banner,omitempty"`
 	Service *Service `json:"service,omitempty"`
+	// TLSTried is set when the probe offered TLS to the port: it said
+	// nothing unasked and is a TLS port, declared as TLS by the model, or
+	// probed under the standard profile.
+	TLSTried bool `json:"tlsTried"`
 	// TLS is what the port's TLS service accepts and its certificate,
 	// when it speaks TLS.
 	TLS *TLS `json:"tls,omitempty"`
@@ -126,6 +136,16 @@ type Port struct {
 	HTTP *HTTP `json:"http,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
+}
+
+// Declared is a port a device model declares, and whether it says the
+// port speaks TLS (https, or encryption in transit) and HTTP (http,
+// https or fhir): the probe then offers it a ClientHello or a GET
+// request as it would on a port of such a service.
+type Declared struct {
+	Port int  `json:"port"`
+	TLS  bool `json:"tls"`
+	HTTP bool `json:"http"`
 }
 
 // Open lists the open ports of h.
@@ -167,6 +187,19 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	declared := map[int]Declared{}
+	for _, d := range o.Declared {
+		if d.Port < 1 || d.Port > 65535 {
+			return nil, fmt.Errorf("declared port %d is no TCP port", d.Port)
+		}
+		if !slices.Contains(ports, d.Port) {
+			ports = append(ports, d.Port)
+		}
+		x := declared[d.Port]
+		x.Port, x.TLS, x.HTTP = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP
+		declared[d.Port] = x
+	}
+	slices.Sort(ports)
 	if o.Rate < 0 || o.MaxConns < 0 || o.Timeout < 0 {
 		return nil, fmt.Errorf("the rate, the connection cap and the timeout cannot be negative")
 	}
@@ -190,7 +223,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	tr := NewTranscript(o.Transcript, o.Now)
 	g := newGuard(scope, lim, o.Dial, tr)
-	res := &Result{Started: o.Now().UTC(), Profile: profile, Scope: scope.Networks(), Limits: lim, Ports: ports, Targets: []Target{}, Hosts: []Host{}}
+	res := &Result{Started: o.Now().UTC(), Profile: profile, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
+	for _, p := range ports {
+		if d, ok := declared[p]; ok {
+			res.Declared = append(res.Declared, d)
+		}
+	}
 
 	var addrs []netip.Addr
 	seen := map[netip.Addr]bool{}
@@ -232,7 +270,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve})
+				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())]})
 				if !ok {
 					continue
 				}
@@ -278,6 +316,8 @@ type portEnv struct {
 	host    string
 	now     func() time.Time
 	resolve Resolver
+	// declared is what the model declares of the port, if anything.
+	declared Declared
 }
 
 // probePort connects to ap and, when it is open, listens for what the
@@ -312,7 +352,8 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			p.Evidence = append(p.Evidence, seqs...)
 		}
 	}
-	if len(banner) == 0 && (tlsPorts[p.Port] || profile == Standard) {
+	p.TLSTried = len(banner) == 0 && (tlsPorts[p.Port] || profile == Standard || env.declared.TLS)
+	if p.TLSTried {
 		if t, seqs := probeTLS(ctx, g, ap, host, now()); t != nil {
 			p.TLS = t
 			p.Evidence = append(p.Evidence, seqs...)
@@ -325,7 +366,7 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			}
 		}
 	}
-	if len(banner) == 0 && (httpPorts[p.Port] || profile == Standard) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if len(banner) == 0 && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
 			p.HTTP = h
 			p.Evidence = append(p.Evidence, seqs...)

@@ -29,6 +29,9 @@ unasked (its greeting), from which it names the service with a
 confidence. TARGETs are addresses, networks (CIDR, at most 1,024
 addresses) or host names.
 
+--model FILE adds the ports the device model declares. mdcheck check
+--probe-results FILE then compares what the probe saw with the model.
+
 --scope is required: the networks (CIDR) or addresses the probe may
 reach. A target outside it is refused before any packet is sent; a host
 name's addresses are checked after it is resolved, and those outside the
@@ -99,6 +102,7 @@ options, 3 failure or interrupted (the partial result is written).`,
 	f.StringSliceVar(&o.Scope, "scope", nil, "networks (CIDR) or addresses the probe may reach (required; repeat or separate with commas)")
 	f.StringVar(&o.Profile, "profile", "safe", "safe (one connection at a time per host, nothing sent but the handshake) or standard")
 	f.StringVar(&o.Ports, "ports", "", "TCP ports to try, such as 22,80,8000-8100 (default: the common medical ones, docs/probe.md)")
+	f.StringVar(&o.Model, "model", "", "device model whose declared ports (each interface's port) are tried too")
 	f.StringVar(&rate, "rate", "", "new connections a second, all hosts together, such as 10 or 10/s (default: the profile's)")
 	f.IntVar(&o.MaxConns, "max-conns", 0, "connections open at once, all hosts together (default: the profile's)")
 	f.DurationVar(&o.Timeout, "timeout", 0, "time allowed to connect and for each exchange (default 3s)")

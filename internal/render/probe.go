@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -13,9 +14,8 @@ import (
 	"github.com/mdcheck/mdcheck/internal/probe"
 )
 
-// probeVersion is the probe output's schema version: 2 added each
-// port's tls, 3 its ssh, 4 its http.
-const probeVersion = "4"
+// probeVersion is the probe output's schema version (probe.SchemaVersion).
+var probeVersion = strconv.Itoa(probe.SchemaVersion)
 
 type probeOutput struct {
 	SchemaVersion string     `json:"schemaVersion"`

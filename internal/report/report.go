@@ -27,7 +27,7 @@ import (
 // the check read, with their SHA-256; 8: the threat model; 9: the
 // overlay of an organisation's advisories in the database stamp;
 // docs/schemas/check.schema.json).
-const SchemaVersion = "9"
+const SchemaVersion = "10"
 
 // RequirementStatus is where a device stands on one requirement.
 type RequirementStatus string

@@ -53,7 +53,14 @@ var (
 // a pass, and evidence for a pass or a fail.
 func runRule(t *testing.T, r catalog.Rule, cases []ruleCase) {
 	t.Helper()
-	for _, tc := range cases {
+	runRuleWith(t, r, cases, nil)
+}
+
+// runRuleWith is runRule with evidence added before the rule runs:
+// setup, when set, is given each case's index and its input.
+func runRuleWith(t *testing.T, r catalog.Rule, cases []ruleCase, setup func(i int, in *catalog.Input)) {
+	t.Helper()
+	for i, tc := range cases {
 		t.Run(strings.ReplaceAll(tc.name, " ", "_"), func(t *testing.T) {
 			dev, err := model.Parse("device.yaml", []byte(tc.src))
 			if err != nil {
@@ -64,6 +71,9 @@ func runRule(t *testing.T, r catalog.Rule, cases []ruleCase) {
 				t.Fatal(err)
 			}
 			in := &catalog.Input{Device: dev, Classification: cl, Evidence: evidence.NewSet(), Now: now}
+			if setup != nil {
+				setup(i, in)
+			}
 			got := map[string]catalog.Status{}
 			for _, f := range catalog.Evaluate([]catalog.Rule{r}, in) {
 				got[f.Subject] = f.Status

@@ -1,0 +1,154 @@
+package probe
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/boundedio"
+	"github.com/mdcheck/mdcheck/internal/evidence"
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+)
+
+// Bounds of a probe results file read back: its size and nesting.
+const (
+	MaxResults = 64 << 20
+	maxDepth   = 32
+)
+
+// SchemaVersion is the version of the probe results' JSON (mdcheck
+// probe -f json) this build writes and reads: 2 added each port's tls,
+// 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried.
+// Older results are read for what they hold.
+const SchemaVersion = 5
+
+// ReadResults reads probe results written by mdcheck probe -f json.
+// Errors name the line and column.
+func ReadResults(path string) (*Result, error) {
+	data, err := boundedio.ReadFile(path, MaxResults)
+	if err != nil {
+		return nil, err
+	}
+	r, err := ParseResults(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s:%w", path, err)
+	}
+	return r, nil
+}
+
+// ParseResults reads probe results from data; an error starts with the
+// line and column ("3:14: ...").
+func ParseResults(data []byte) (*Result, error) {
+	if err := jsonsafe.Check(data, maxDepth); err != nil {
+		return nil, fmt.Errorf("1:1: %w", err)
+	}
+	var doc struct {
+		SchemaVersion *string `json:"schemaVersion"`
+		*Result
+	}
+	doc.Result = &Result{}
+	d := json.NewDecoder(bytes.NewReader(data))
+	if err := d.Decode(&doc); err != nil {
+		return nil, jsonAt(data, err)
+	}
+	if _, err := d.Token(); err != io.EOF {
+		l, c := jsonsafe.LineCol(data, d.InputOffset())
+		return nil, fmt.Errorf("%d:%d: more after the probe results' JSON object", l, c)
+	}
+	if doc.SchemaVersion == nil {
+		return nil, errors.New("1:1: not probe results: no schemaVersion (write them with mdcheck probe -f json)")
+	}
+	v, err := strconv.Atoi(*doc.SchemaVersion)
+	switch {
+	case err != nil || v < 1:
+		return nil, fmt.Errorf("1:1: schemaVersion %q is not one of probe results", *doc.SchemaVersion)
+	case v > SchemaVersion:
+		return nil, fmt.Errorf("1:1: schemaVersion %d is newer than this mdcheck reads (%d): upgrade mdcheck", v, SchemaVersion)
+	}
+	r := doc.Result
+	if _, ok := ParseProfile(string(r.Profile)); !ok || r.Started.IsZero() {
+		return nil, errors.New("1:1: not probe results: no profile or start time")
+	}
+	return r, nil
+}
+
+// jsonAt adds the position to a JSON decoding error.
+func jsonAt(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		l, c := jsonsafe.LineCol(data, se.Offset)
+		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
+	case errors.As(err, &te):
+		l, c := jsonsafe.LineCol(data, te.Offset)
+		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		l, c := jsonsafe.LineCol(data, int64(len(data)))
+		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+	}
+	return fmt.Errorf("1:1: %w", err)
+}
+
+// cleartext are the services that carry what they say in the clear
+// when they speak without TLS.
+var cleartext = map[string]bool{"ftp": true, "telnet": true, "smtp": true, "pop3": true, "imap": true, "http": true, "vnc": true, "hl7-mllp": true}
+
+// Live is what r shows of the units it probed, as observed evidence:
+// each open port with what shows it is encrypted or in the clear, its
+// weaknesses and the transcript events that show them. file names the
+// results file in citations.
+func (r *Result) Live(file string) evidence.Live {
+	l := evidence.Live{File: file, Started: r.Started, Profile: string(r.Profile), Partial: r.Partial, Ports: slices.Clone(r.Ports)}
+	for _, h := range r.Hosts {
+		lh := evidence.LiveHost{Address: h.Address}
+		for _, p := range h.Open() {
+			lh.Open = append(lh.Open, livePort(p))
+		}
+		l.Hosts = append(l.Hosts, lh)
+	}
+	return l
+}
+
+func livePort(p Port) evidence.LivePort {
+	lp := evidence.LivePort{Port: p.Port, Lines: slices.Clone(p.Evidence)}
+	if s := p.Service; s != nil {
+		lp.Service, lp.Confidence, lp.Product = s.Name, s.Confidence, s.Product
+	}
+	if t := p.TLS; t != nil {
+		for _, v := range t.Versions {
+			lp.TLS = append(lp.TLS, v.Version)
+		}
+		lp.CryptoWeak = append(lp.CryptoWeak, t.Weak...)
+	}
+	lp.TLSTried = len(lp.TLS) > 0 || p.TLSTried
+	if s := p.SSH; s != nil {
+		lp.SSH = true
+		lp.CryptoWeak = append(lp.CryptoWeak, s.Weak...)
+		lp.PasswordAuth = s.PasswordAuth
+	}
+	if h := p.HTTP; h != nil {
+		lp.Status, lp.LoginForm, lp.RedirectsToHTTPS = h.Status, h.LoginForm, h.RedirectsToHTTPS
+		// The web page's own weaknesses: cleartext, login forms and FHIR
+		// are judged with transport and authentication.
+		lp.WebWeak = slices.DeleteFunc(slices.Clone(h.Weak), func(w string) bool {
+			return strings.HasPrefix(w, weakFHIR) || w == weakLoginForm || w == weakCleartext
+		})
+		if h.FHIR != nil {
+			lp.FHIR, lp.FHIRSecurity = true, h.FHIR.Security
+		}
+	}
+	switch {
+	case len(lp.TLS) > 0:
+	case p.HTTP != nil:
+		lp.Cleartext = fmt.Sprintf("answered HTTP without TLS (status %d)", p.HTTP.Status)
+	case p.Service != nil && p.Service.Confidence == High && cleartext[p.Service.Name]:
+		lp.Cleartext = "by its greeting: " + p.Service.Reason
+	}
+	return lp
+}

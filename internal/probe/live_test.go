@@ -1,0 +1,121 @@
+package probe
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+)
+
+// wrapped writes r as mdcheck probe -f json does: the schema version and
+// the tool beside the result.
+func wrapped(t *testing.T, r *Result) []byte {
+	t.Helper()
+	b, err := json.Marshal(struct {
+		SchemaVersion string         `json:"schemaVersion"`
+		Tool          map[string]any `json:"tool"`
+		*Result
+	}{"5", map[string]any{"name": "mdcheck"}, r})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// TestLiveFromRun: a probe with a declared web port (one no profile
+// treats as a web port) speaks HTTP to it under the safe profile; its
+// results read back are the same, and show the port in the clear with
+// the transcript events that show it.
+func TestLiveFromRun(t *testing.T) {
+	port := webServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("<title>Ward</title>")) }), false)
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []Declared{{Port: port, HTTP: true}}, Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Contains(res.Ports, port) || len(res.Declared) != 1 || res.Declared[0].Port != port {
+		t.Fatalf("ports %v, declared %+v", res.Ports, res.Declared)
+	}
+	back, err := ParseResults(wrapped(t, res))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := back.Live("p.json")
+	if len(l.Hosts) != 1 || len(l.Hosts[0].Open) != 1 {
+		t.Fatalf("live %+v", l)
+	}
+	p := l.Hosts[0].Open[0]
+	if p.Port != port || p.Status != 200 || p.Cleartext != "answered HTTP without TLS (status 200)" || p.TLSTried || len(p.Lines) == 0 {
+		t.Errorf("port %+v", p)
+	}
+	for _, seq := range p.Lines {
+		if e := back.Transcript[seq-1]; e.Seq != seq || (e.Port != 0 && e.Port != port) {
+			t.Errorf("line %d is %+v", seq, e)
+		}
+	}
+	// Declared as TLS, a silent port is offered TLS under safe too.
+	silent := webServer(t, http.NotFoundHandler(), false)
+	res, err = Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []Declared{{Port: silent, TLS: true}}, Dial: dialOnly(t, &dials)})
+	if err != nil || len(res.Hosts[0].Ports) != 2 || !res.Hosts[0].Ports[1].TLSTried || res.Hosts[0].Ports[0].TLSTried {
+		t.Fatalf("%+v %v", res.Hosts, err)
+	}
+}
+
+// TestParseResults: results written by mdcheck probe are read; anything
+// else is refused, saying where.
+func TestParseResults(t *testing.T) {
+	good, err := os.ReadFile(filepath.Join("testdata", "probe-ward5.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ParseResults(good)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := r.Live("ward5.json")
+	if len(l.Hosts) != 1 || len(l.Hosts[0].Open) != 2 || l.Hosts[0].Open[0].Cleartext == "" || l.Profile != "safe" {
+		t.Errorf("live %+v", l)
+	}
+	for _, tc := range []struct{ in, want string }{
+		{`{"schemaVersion": "5", "profile": "safe", "started": "2026-12-07T09:00:00Z",` + "\n" + `"hosts": {}}`, "2:11: Result.hosts should be []probe.Host, not object"},
+		{`{"schemaVersion": "5", "profile": "safe"`, "1:41: JSON ends too early"},
+		{`{"findings": []}`, "1:1: not probe results: no schemaVersion"},
+		{`{"schemaVersion": "99", "profile": "safe", "started": "2026-12-07T09:00:00Z"}`, "newer than this mdcheck reads"},
+		{`{"schemaVersion": "x"}`, `schemaVersion "x" is not one of probe results`},
+		{`{"schemaVersion": "10", "tool": {}, "findings": []}`, "newer than this mdcheck reads"},
+		{`{"schemaVersion": "4", "profile": "reckless", "started": "2026-12-07T09:00:00Z"}`, "no profile or start time"},
+		{`{"schemaVersion": "5", "profile": "safe", "started": "2026-12-07T09:00:00Z"} {}`, "more after the probe results"},
+		{strings.Repeat("[", 100), "1:1:"},
+	} {
+		_, err := ParseResults([]byte(tc.in))
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%.40q: %v, want %q", tc.in, err, tc.want)
+		}
+	}
+	if _, err := ReadResults(filepath.Join(t.TempDir(), "none.json")); err == nil {
+		t.Error("a missing file is read")
+	}
+}
+
+// FuzzParseResults: no input makes the reader panic, and what it
+// accepts converts to evidence.
+func FuzzParseResults(f *testing.F) {
+	good, err := os.ReadFile(filepath.Join("testdata", "probe-ward5.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(good)
+	f.Add([]byte(`{"schemaVersion": "1", "profile": "standard", "started": "2026-12-07T09:00:00Z", "hosts": [{"address": "::1", "ports": [{"port": 443, "state": "open", "tls": {"versions": [{"version": "TLS 1.0"}]}, "ssh": {}, "http": {"fhir": {}}}]}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r, err := ParseResults(data)
+		if err != nil {
+			return
+		}
+		r.Live("fuzz.json")
+	})
+}
