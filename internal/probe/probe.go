@@ -16,6 +16,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/mdcheck/mdcheck/internal/probe/tlswire"
 )
 
 // Profile names how much a probe may send.
@@ -27,9 +29,10 @@ const (
 	// second to a host and 5 in all, nothing sent but the TCP handshake;
 	// for fragile devices.
 	Safe Profile = "safe"
-	// Standard: up to 4 connections at once per host, 50 new ones a
-	// second to a host and 100 in all; for robust services, such as a
-	// gateway's or a server's.
+	// Standard: up to 4 connections at once per host, 200 new ones a
+	// second to a host and 400 in all, TLS offered after a short wait
+	// for a greeting; for robust services, such as a gateway's or a
+	// server's.
 	Standard Profile = "standard"
 )
 
@@ -45,7 +48,7 @@ func ParseProfile(s string) (Profile, bool) {
 // Defaults are the limits of a profile.
 func (p Profile) Defaults() Limits {
 	if p == Standard {
-		return Limits{Rate: 100, HostRate: 50, MaxConns: 32, HostConns: 4, Timeout: 3 * time.Second}
+		return Limits{Rate: 400, HostRate: 200, MaxConns: 32, HostConns: 4, Timeout: 3 * time.Second}
 	}
 	return Limits{Rate: 5, HostRate: 2, MaxConns: 8, HostConns: 1, Timeout: 3 * time.Second}
 }
@@ -308,6 +311,39 @@ feed:
 	return res, nil
 }
 
+// tlsHeadStart is how long the standard profile listens for a greeting
+// before it offers TLS on the same connection: most services that speak
+// first have spoken by then.
+const tlsHeadStart = 250 * time.Millisecond
+
+// listenThenOffer listens on c for what the service at ap says unasked
+// and, after tlsHeadStart of silence, offers it TLS on the same
+// connection (the probe's first ClientHello): a TLS record in answer
+// shows a TLS service at once, sparing it the rest of the wait; what a
+// service that names itself says instead is its (late) greeting; any
+// other answer is a reaction to the hello, not a greeting. The standard
+// profile's way. It returns the greeting.
+func listenThenOffer(c *Conn, port int, wait, timeout time.Duration) []byte {
+	banner, _ := c.Recv(maxBanner, min(tlsHeadStart, wait))
+	if len(banner) > 0 || wait <= tlsHeadStart {
+		more, _ := c.Recv(maxBanner-len(banner), wait-min(tlsHeadStart, wait))
+		return append(banner, more...)
+	}
+	if c.Send(tlswire.Hello{Version: tlswire.TLS13, Suites: tlswire.Suites(tlswire.TLS13)}.Marshal()) != nil {
+		return nil
+	}
+	head, _ := c.Recv(5, timeout) // a record header, or the start of a greeting
+	if len(head) == 5 && (head[0] == 0x15 || head[0] == 0x16) && head[1] == 3 {
+		return nil // TLS: no greeting
+	}
+	rest, _ := c.Recv(maxBanner-len(head), wait-tlsHeadStart)
+	answer := append(head, rest...)
+	if s := identify(port, answer); s != nil && s.Confidence == High && s.Name != "http" {
+		return answer
+	}
+	return nil
+}
+
 // portEnv is what probePort needs of the probe's options: the profile,
 // the name the operator gave the address (if any), the clock and the
 // resolver (for the names of redirects).
@@ -338,7 +374,13 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 	}
 	// An interruption ends the wait at once.
 	stop := context.AfterFunc(ctx, func() { c.c.SetReadDeadline(time.Now()) })
-	banner, _ := c.Recv(maxBanner, min(bannerWait, g.lim.Timeout))
+	wait := min(bannerWait, g.lim.Timeout)
+	var banner []byte
+	if profile == Standard {
+		banner = listenThenOffer(c, p.Port, wait, g.lim.Timeout)
+	} else {
+		banner, _ = c.Recv(maxBanner, wait)
+	}
 	stop()
 	c.Close()
 	p.Evidence = c.Lines(0)

@@ -12,6 +12,7 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"io"
 	"math/big"
 	"net"
 	"net/netip"
@@ -288,4 +289,78 @@ func TestHostileTLS(t *testing.T) {
 	if took := time.Since(start); took > 60*time.Second {
 		t.Errorf("took %v", took)
 	}
+}
+
+// TestStandardOffersTLSWhileListening: under the standard profile a
+// silent service is offered TLS on the connection that listens for its
+// greeting, after a short wait, and a TLS answer ends the wait; a
+// service that greets late (after TLS was offered) is named by its
+// greeting, and the hello sent to it is in its evidence.
+func TestStandardOffersTLSWhileListening(t *testing.T) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cert := selfSigned(t, "listen.test", key, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), x509.ECDSAWithSHA256)
+	port := tlsServer(t, &tls.Config{Certificates: []tls.Certificate{cert}})
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(port), Profile: "standard", Dial: dialOnly(t, &dials)})
+	if err != nil || res.Hosts[0].Ports[0].TLS == nil || len(res.Hosts[0].Ports[0].TLS.Versions) == 0 {
+		t.Fatalf("%+v %v", res.Hosts, err)
+	}
+	// The first connection is the one that listens: it sends a
+	// ClientHello and reads a TLS record before it closes.
+	var first []string
+	for _, e := range res.Transcript {
+		if len(first) > 0 && first[len(first)-1] == EvClose {
+			break
+		}
+		if e.Kind == EvOpen || len(first) > 0 {
+			first = append(first, e.Kind)
+		}
+	}
+	if want := []string{EvOpen, EvSend, EvRecv, EvClose}; !slices.Equal(first, want) {
+		t.Errorf("the listening connection: %v, want %v", first, want)
+	}
+
+	late := loopback.Serve(t, func(c net.Conn) {
+		time.Sleep(tlsHeadStart + 300*time.Millisecond)
+		c.Write([]byte("SSH-2.0-OpenSSH_9.2p1\r\n"))
+		io.Copy(io.Discard, io.LimitReader(c, 4096))
+	})
+	res, err = Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(late), Profile: "standard", Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Hosts[0].Ports[0]
+	if p.Service == nil || p.Service.Name != "ssh" || p.Service.Confidence != High || p.TLS != nil || p.TLSTried {
+		t.Fatalf("late greeter: %+v", p)
+	}
+	sent := 0
+	for _, seq := range p.Evidence {
+		if e := res.Transcript[seq-1]; e.Kind == EvSend && strings.HasPrefix(e.Data, "Fg") {
+			sent++
+		}
+	}
+	if sent == 0 {
+		t.Error("the hellos sent to the late greeter are not in its evidence")
+	}
+}
+
+// FuzzReadCertificate: no certificate chain, however malformed, makes
+// the certificate reader panic, and what it reads it judges.
+func FuzzReadCertificate(f *testing.F) {
+	for _, name := range []string{"selfsigned-rsa1024.der", "ecdsa-p256.der"} {
+		der, err := os.ReadFile(filepath.Join("testdata", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(der, der)
+	}
+	f.Fuzz(func(t *testing.T, leaf, issuer []byte) {
+		c := readCertificate([][]byte{leaf, issuer}, "device.test", time.Date(2026, 12, 7, 0, 0, 0, 0, time.UTC))
+		if c == nil || c.Chain != 2 {
+			t.Fatalf("%+v", c)
+		}
+	})
 }

@@ -52,8 +52,9 @@ and 5 in all, sends no malformed input and no credential, and sends
 nothing but well-formed messages of the protocol a service has shown it
 speaks (TLS ClientHellos to the ports of TLS services, SSH's opening to
 SSH servers, GET requests to the ports of web services);
-standard allows 4 connections at once per host, 50 new ones a second to
-a host and 100 in all, and tries TLS on every open port that says
+standard, for robust services, allows 4 connections at once per host,
+200 new ones a second to a host and 400 in all, and offers TLS (after
+250 ms of silence) and GET requests to every open port that says
 nothing unasked. --rate and --max-conns lower or raise the global
 limits.
 
