@@ -596,10 +596,7 @@ func (f *Fleet) assess(ctx context.Context, q Assessment) ([]byte, *float64, map
 	if err != nil {
 		return nil, nil, nil, "the check failed: " + dev.relative(err.Error())
 	}
-	res.Report.Device.File = "device.yaml"
-	for i := range res.Report.Inputs {
-		res.Report.Inputs[i].Path = dev.relative(res.Report.Inputs[i].Path)
-	}
+	dev.name(res.Report)
 	var b bytes.Buffer
 	if err := report.JSON(&b, res.Report); err != nil {
 		return nil, nil, nil, err.Error()
@@ -629,6 +626,24 @@ type onDisk struct {
 // relative to the model.
 func (d onDisk) relative(s string) string {
 	return strings.ReplaceAll(s, d.dir+string(filepath.Separator), "")
+}
+
+// name writes the paths in r as the uploader knows them: relative to
+// the model, never the folder the check ran in.
+func (d onDisk) name(r *report.Report) {
+	r.Device.File = "device.yaml"
+	for i := range r.Inputs {
+		r.Inputs[i].Path, r.Inputs[i].Error = d.relative(r.Inputs[i].Path), d.relative(r.Inputs[i].Error)
+	}
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		for k := range f.Evidence {
+			f.Evidence[k].Source.File = d.relative(f.Evidence[k].Source.File)
+		}
+		if f.Suppression != nil {
+			f.Suppression.Source = d.relative(f.Suppression.Source)
+		}
+	}
 }
 
 // materialise writes a device's model version and newest files into a

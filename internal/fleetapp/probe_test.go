@@ -42,11 +42,15 @@ func TestProbeResultsAttached(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := string(reassessed(t, f, by, d.ID))
+	if strings.Contains(rep, "mdcheck-assess-") {
+		t.Error("the report names the folder the check ran in")
+	}
 	for _, want := range []string{
 		`"detail": "port 23 (telnet) is declared by pump/telnet"`,
 		`"detail": "port 21 is open (ftp) but no interface of the model declares it"`,
 		`"detail": "in the clear: telnet, by its greeting: Telnet option negotiation (IAC)"`,
 		"\"role\": \"probe\",\n      \"path\": \"probe/ward5.json\"",
+		`"file": "probe/ward5.json"`,
 	} {
 		if !strings.Contains(rep, want) {
 			t.Errorf("the report lacks %s", want)
