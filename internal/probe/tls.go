@@ -178,7 +178,9 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 		}
 	}
 	if chain == nil && got[len(got)-1] == tlswire.TLS13 {
-		chain = tls13Chain(ctx, g, ap, host, &seqs)
+		var stapled bool
+		chain, stapled = tls13Chain(ctx, g, ap, host, &seqs)
+		t.OCSPStapling = t.OCSPStapling || stapled
 	}
 	if len(chain) > 0 {
 		t.Certificate = readCertificate(chain, host, now)
@@ -190,10 +192,12 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 }
 
 // tls13Chain reads the certificate chain of a TLS 1.3 service, which
-// sends it encrypted, with crypto/tls over a guarded connection; the
+// sends it encrypted, with crypto/tls over a guarded connection, and
+// whether it staples an OCSP response (crypto/tls asks for one); the
 // chain is not verified (readCertificate judges it).
-func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, seqs *[]int) [][]byte {
+func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, seqs *[]int) ([][]byte, bool) {
 	var out [][]byte
+	stapled := false
 	g.exchange(ctx, ap, seqs, func(nc net.Conn) error {
 		// The chain is read, not trusted: readCertificate judges it.
 		cfg := &tls.Config{InsecureSkipVerify: true, MinVersion: tls.VersionTLS13}
@@ -206,12 +210,14 @@ func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, s
 		if err := tc.HandshakeContext(hctx); err != nil {
 			return err
 		}
-		for _, cert := range tc.ConnectionState().PeerCertificates {
+		st := tc.ConnectionState()
+		for _, cert := range st.PeerCertificates {
 			out = append(out, cert.Raw)
 		}
+		stapled = len(st.OCSPResponse) > 0
 		return nil
 	})
-	return out
+	return out, stapled
 }
 
 // readCertificate judges the leaf of chain, and the chain: expiry, a

@@ -138,8 +138,15 @@ func TestTLSModern(t *testing.T) {
 	cert := selfSigned(t, "pump.test", key, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour), x509.ECDSAWithSHA256)
 	port := tlsServer(t, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS13})
 	p := probeOne(t, port, "pump.test")
-	if p.TLS == nil || len(p.TLS.Versions) != 1 || p.TLS.Versions[0].Version != "TLS 1.3" || len(p.TLS.Versions[0].Suites) != 3 {
+	if p.TLS == nil || len(p.TLS.Versions) != 1 || p.TLS.Versions[0].Version != "TLS 1.3" || len(p.TLS.Versions[0].Suites) != 3 || p.TLS.OCSPStapling {
 		t.Fatalf("TLS %+v", p.TLS)
+	}
+	// A TLS 1.3 service that staples an OCSP response (sent encrypted,
+	// in its Certificate message).
+	stapled := cert
+	stapled.OCSPStaple = []byte{0x30, 0x03, 0x0a, 0x01, 0x00} // an OCSPResponse, status successful
+	if s := probeOne(t, tlsServer(t, &tls.Config{Certificates: []tls.Certificate{stapled}, MinVersion: tls.VersionTLS13}), "pump.test"); s.TLS == nil || !s.TLS.OCSPStapling {
+		t.Errorf("stapled TLS 1.3: %+v", s.TLS)
 	}
 	c := p.TLS.Certificate
 	if c == nil || c.KeyType != "ECDSA" || c.KeyBits != 256 || c.NameMatches == nil || !*c.NameMatches || c.Subject != "CN=pump.test" {
