@@ -38,7 +38,7 @@ func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
 					continue
 				}
 				enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
-				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir")})
+				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt")})
 			}
 		}
 	}

@@ -59,6 +59,12 @@ type LivePort struct {
 	// keyboard-interactive) authentication, false when it offers none,
 	// nil when unknown.
 	PasswordAuth *bool
+	// AnyPeer is set when the service let the probe in without any
+	// credential (an MQTT broker's CONNACK 0), false when it refused it
+	// for want of one, nil when not tried; AnyPeerHow says what was
+	// tried and answered.
+	AnyPeer    *bool
+	AnyPeerHow string
 	// LoginForm: its web page asks for a password; Status is the HTTP
 	// status of that page (0 when it is no web service).
 	LoginForm bool

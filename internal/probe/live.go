@@ -23,9 +23,9 @@ const (
 
 // SchemaVersion is the version of the probe results' JSON (mdcheck
 // probe -f json) this build writes and reads: 2 added each port's tls,
-// 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried.
-// Older results are read for what they hold.
-const SchemaVersion = 5
+// 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
+// 6 each port's mqtt. Older results are read for what they hold.
+const SchemaVersion = 6
 
 // ReadResults reads probe results written by mdcheck probe -f json.
 // Errors name the line and column.
@@ -143,8 +143,14 @@ func livePort(p Port) evidence.LivePort {
 			lp.FHIR, lp.FHIRSecurity = true, h.FHIR.Security
 		}
 	}
+	if m := p.MQTT; m != nil {
+		yes := m.Accepted
+		lp.AnyPeer, lp.AnyPeerHow = &yes, "MQTT "+m.Version+" CONNECT without credentials: "+m.Reason
+	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.MQTT != nil:
+		lp.Cleartext = "answered MQTT without TLS (CONNACK: " + p.MQTT.Reason + ")"
 	case p.HTTP != nil:
 		lp.Cleartext = fmt.Sprintf("answered HTTP without TLS (status %d)", p.HTTP.Status)
 	case p.Service != nil && p.Service.Confidence == High && cleartext[p.Service.Name]:

@@ -119,3 +119,26 @@ func FuzzParseResults(f *testing.F) {
 		r.Live("fuzz.json")
 	})
 }
+
+// TestLiveMQTT: a broker's answer to a CONNECT without credentials is
+// evidence of who it lets in, and, without TLS, of MQTT in the clear.
+func TestLiveMQTT(t *testing.T) {
+	for _, tc := range []struct {
+		m         MQTT
+		anyPeer   bool
+		cleartext bool
+	}{
+		{MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted"}, true, true},
+		{MQTT{Version: "5.0", ReturnCode: 0x87, Reason: "not authorized"}, false, true},
+		{MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted", OverTLS: true}, true, false},
+	} {
+		p := Port{Port: 1883, State: Open, Service: &Service{Name: "mqtt", Confidence: High}, MQTT: &tc.m}
+		if tc.m.OverTLS {
+			p.TLS = &TLS{Versions: []TLSVersion{{Version: "TLS 1.3"}}}
+		}
+		lp := livePort(p)
+		if lp.AnyPeer == nil || *lp.AnyPeer != tc.anyPeer || !strings.Contains(lp.AnyPeerHow, tc.m.Reason) || (lp.Cleartext != "") != tc.cleartext {
+			t.Errorf("%+v: %+v", tc.m, lp)
+		}
+	}
+}

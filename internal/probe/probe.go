@@ -135,6 +135,8 @@ type Port struct {
 	TLS *TLS `json:"tls,omitempty"`
 	// SSH is what the port's SSH service offers, when it is one.
 	SSH *SSH `json:"ssh,omitempty"`
+	// MQTT is what the port's MQTT broker answered, when it is one.
+	MQTT *MQTT `json:"mqtt,omitempty"`
 	// HTTP is what the port's web service shows, when it is one.
 	HTTP *HTTP `json:"http,omitempty"`
 	// Evidence are the transcript lines that show it.
@@ -142,13 +144,14 @@ type Port struct {
 }
 
 // Declared is a port a device model declares, and whether it says the
-// port speaks TLS (https, or encryption in transit) and HTTP (http,
-// https or fhir): the probe then offers it a ClientHello or a GET
-// request as it would on a port of such a service.
+// port speaks TLS (https, or encryption in transit), HTTP (http, https
+// or fhir) and MQTT: the probe then offers it a ClientHello, a GET
+// request or an MQTT CONNECT as it would on a port of such a service.
 type Declared struct {
 	Port int  `json:"port"`
 	TLS  bool `json:"tls"`
 	HTTP bool `json:"http"`
+	MQTT bool `json:"mqtt"`
 }
 
 // Open lists the open ports of h.
@@ -199,7 +202,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			ports = append(ports, d.Port)
 		}
 		x := declared[d.Port]
-		x.Port, x.TLS, x.HTTP = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP
+		x.Port, x.TLS, x.HTTP, x.MQTT = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT
 		declared[d.Port] = x
 	}
 	slices.Sort(ports)
@@ -408,7 +411,14 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			}
 		}
 	}
-	if len(banner) == 0 && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if len(banner) == 0 && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+		if m, seqs := probeMQTT(ctx, g, ap, p.TLS != nil, profile); m != nil {
+			p.MQTT = m
+			p.Evidence = append(p.Evidence, seqs...)
+			p.Service = &Service{Name: "mqtt", Product: m.Broker, Confidence: High, Reason: fmt.Sprintf("answered an MQTT %s CONNECT (CONNACK: %s)", m.Version, m.Reason)}
+		}
+	}
+	if len(banner) == 0 && p.MQTT == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
 			p.HTTP = h
 			p.Evidence = append(p.Evidence, seqs...)

@@ -94,16 +94,7 @@ func TestSSH(t *testing.T) {
 // TestSSHOpenSSH probes Debian's OpenSSH server with password
 // authentication on and off.
 func TestSSHOpenSSH(t *testing.T) {
-	sshd, err := exec.LookPath("sshd")
-	if err != nil {
-		sshd = "/usr/sbin/sshd"
-	}
-	if _, err := os.Stat(sshd); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("no sshd: .ci/run installs openssh-server")
-		}
-		t.Skip("no sshd on this machine (Debian: apt-get install openssh-server)")
-	}
+	sshd := debianServer(t, "/usr/sbin/sshd", "openssh-server")
 	dir := t.TempDir()
 	key := filepath.Join(dir, "host")
 	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
@@ -113,22 +104,8 @@ func TestSSHOpenSSH(t *testing.T) {
 	for _, pw := range []bool{true, false} {
 		port := closedPort(t)
 		yes := map[bool]string{true: "yes", false: "no"}[pw]
-		cmd := exec.Command(sshd, "-D", "-e", "-f", "/dev/null", "-p", strconv.Itoa(port), "-h", key, "-o", "ListenAddress=127.0.0.1",
-			"-o", "PasswordAuthentication="+yes, "-o", "KbdInteractiveAuthentication=no", "-o", "UsePAM=no", "-o", "PidFile=none")
-		if err := cmd.Start(); err != nil {
-			t.Skipf("sshd: %v", err)
-		}
-		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-		for i := 0; ; i++ {
-			if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-				c.Close()
-				break
-			}
-			if i == 50 {
-				t.Fatal("sshd did not listen")
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
+		startListening(t, port, exec.Command(sshd, "-D", "-e", "-f", "/dev/null", "-p", strconv.Itoa(port), "-h", key, "-o", "ListenAddress=127.0.0.1",
+			"-o", "PasswordAuthentication="+yes, "-o", "KbdInteractiveAuthentication=no", "-o", "UsePAM=no", "-o", "PidFile=none"))
 		s := probeSSHPort(t, port, "safe")
 		if s.Protocol != "2.0" || s.PasswordAuth == nil || *s.PasswordAuth != pw || !slices.Contains(s.AuthMethods, "publickey") || !slices.Contains(s.HostKey, "ssh-ed25519") {
 			t.Errorf("OpenSSH, password %s: %+v", yes, s)
@@ -151,4 +128,46 @@ func FuzzKexinit(f *testing.F) {
 			t.Error("read without lists")
 		}
 	})
+}
+
+// debianServer is the path of a server Debian's package pkg installs at
+// path: the test is skipped without it, and fails under CI=true, which
+// .ci/run installs it for.
+func debianServer(t *testing.T, path, pkg string) string {
+	t.Helper()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no %s: .ci/run installs %s", path, pkg)
+		}
+		t.Skipf("no %s on this machine (Debian: apt-get install %s)", path, pkg)
+	}
+	return path
+}
+
+// startListening starts cmd, a server that listens on the loopback
+// port, stops it when the test ends, and waits until it listens.
+func startListening(t *testing.T, port int, cmd *exec.Cmd) {
+	t.Helper()
+	log := filepath.Join(t.TempDir(), "server.log")
+	f, err := os.Create(log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("%s: %v", cmd.Path, err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	for i := 0; ; i++ {
+		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
+			c.Close()
+			return
+		}
+		if i == 50 {
+			out, _ := os.ReadFile(log)
+			t.Fatalf("%s did not listen on %d: %s", cmd.Path, port, out)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 }

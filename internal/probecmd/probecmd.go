@@ -41,7 +41,8 @@ On TLS services it lists every version from SSL 3.0 to TLS 1.3 and
 every cipher suite accepted (legacy ones included, by IANA name), secure
 renegotiation, compression, OCSP stapling and the certificate, and names
 each weakness. On SSH services it lists the algorithms offered and
-whether passwords are allowed, sending no credential. On web services
+whether passwords are allowed, sending no credential. On MQTT brokers
+it learns whether a client without credentials is let in. On web services
 it reads the page (redirects followed only inside the scope): security
 headers, cookies, login forms in cleartext, default pages, and a FHIR
 CapabilityStatement readable without authentication.
@@ -51,7 +52,8 @@ one connection at a time per host, at most 2 new ones a second to a host
 and 5 in all, sends no malformed input and no credential, and sends
 nothing but well-formed messages of the protocol a service has shown it
 speaks (TLS ClientHellos to the ports of TLS services, SSH's opening to
-SSH servers, GET requests to the ports of web services);
+SSH servers, GET requests to the ports of web services, an MQTT CONNECT
+without credentials to the ports of MQTT brokers);
 standard, for robust services, allows 4 connections at once per host,
 200 new ones a second to a host and 400 in all, and offers TLS (after
 250 ms of silence) and GET requests to every open port that says

@@ -92,6 +92,12 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if m := pt.MQTT; m != nil {
+				p.printf("           MQTT %s, CONNECT without credentials: %s (%d)\n", m.Version, m.Reason, m.ReturnCode)
+				for _, w := range m.Weak {
+					p.printf("           weak: %s\n", w)
+				}
+			}
 			if s := pt.SSH; s != nil {
 				pw := "not learned"
 				if s.PasswordAuth != nil {

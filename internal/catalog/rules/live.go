@@ -335,6 +335,17 @@ var liveAuthentication = register(catalog.Rule{
 				out = append(out, pass(subj, "SSH offers password authentication, as the model declares", seen, in.Cite(paths[0], fmt.Sprint(ms))))
 			}
 		}
+		if p.AnyPeer != nil {
+			seen := p.observe(in, "anyPeer", p.AnyPeerHow)
+			switch {
+			case !*p.AnyPeer:
+				out = append(out, pass(subj, "refuses a client without credentials ("+p.AnyPeerHow+")", seen))
+			case declaredRequired(p) != "":
+				out = append(out, fail(subj, "declared to require authentication, but lets in a client without credentials ("+p.AnyPeerHow+")", seen, in.Cite(declaredRequired(p), "true")))
+			default:
+				out = append(out, fail(subj, "lets in a client without credentials ("+p.AnyPeerHow+")", seen))
+			}
+		}
 		if p.LoginForm && p.Cleartext != "" {
 			out = append(out, fail(subj, "asks for a password over cleartext HTTP", p.observe(in, "loginForm", "login form without TLS")))
 		}

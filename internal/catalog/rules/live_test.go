@@ -105,6 +105,10 @@ func TestLiveAuthentication(t *testing.T) {
 	fhirSecured.FHIRSecurity = true
 	asks := tls12
 	asks.Status = 401
+	mqttIface := "    interfaces: [{id: m, kind: wired-network, protocols: [mqtt], port: 1883}]\n"
+	mqttAnon := evidence.LivePort{Port: 1883, Service: "mqtt", Confidence: "high", Cleartext: "answered MQTT without TLS (CONNACK: connection accepted)", AnyPeer: &yes, AnyPeerHow: "MQTT 3.1.1 CONNECT without credentials: connection accepted"}
+	mqttRefused := mqttAnon
+	mqttRefused.AnyPeer, mqttRefused.AnyPeerHow = &no, "MQTT 3.1.1 CONNECT without credentials: not authorized"
 	liveCases(t, liveAuthentication, []ruleCase{
 		{"password not declared", one(sshIface), want{"main/127.0.0.1:22": fail_}},
 		{"the interface's methods before the component's", one(sshIface + "    accessControl: {authenticationMethods: [password]}\n"), want{"main/127.0.0.1:22": fail_}},
@@ -117,8 +121,11 @@ func TestLiveAuthentication(t *testing.T) {
 		{"FHIR with security", one(web), want{"main/127.0.0.1:443": pass_}},
 		{"page without authentication", one(web), want{"main/127.0.0.1:443": unk}},
 		{"401", one(web), want{"main/127.0.0.1:443": pass_}},
+		{"MQTT lets anyone in", one(mqttIface), want{"main/127.0.0.1:1883": fail_}},
+		{"MQTT declared authenticated lets anyone in", one(strings.Replace(mqttIface, "port: 1883", "port: 1883, authentication: {required: true}", 1)), want{"main/127.0.0.1:1883": fail_}},
+		{"MQTT asks for credentials", one(mqttIface), want{"main/127.0.0.1:1883": pass_}},
 		{"nothing to judge", one(web), want{"device": na}},
-	}, []evidence.Live{probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(telnet)})
+	}, []evidence.Live{probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(mqttAnon), probed(mqttAnon), probed(mqttRefused), probed(telnet)})
 }
 
 func TestLiveWeb(t *testing.T) {
