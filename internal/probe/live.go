@@ -24,8 +24,9 @@ const (
 // SchemaVersion is the version of the probe results' JSON (mdcheck
 // probe -f json) this build writes and reads: 2 added each port's tls,
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
-// 6 each port's mqtt. Older results are read for what they hold.
-const SchemaVersion = 6
+// 6 each port's mqtt, 7 each port's ftp and allowCredentialTests.
+// Older results are read for what they hold.
+const SchemaVersion = 7
 
 // ReadResults reads probe results written by mdcheck probe -f json.
 // Errors name the line and column.
@@ -147,8 +148,13 @@ func livePort(p Port) evidence.LivePort {
 		yes := m.Accepted
 		lp.AnyPeer, lp.AnyPeerHow = &yes, "MQTT "+m.Version+" CONNECT without credentials: "+m.Reason
 	}
+	if f := p.FTP; f != nil && f.Anonymous != nil {
+		lp.AnyPeer, lp.AnyPeerHow = f.Anonymous, map[bool]string{true: "FTP login as anonymous: accepted", false: "FTP login as anonymous: refused"}[*f.Anonymous]
+	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.FTP != nil:
+		lp.Cleartext = "by its greeting: " + p.Service.Reason + map[bool]string{true: "; it offers AUTH TLS, on request", false: "; no AUTH TLS among its features"}[p.FTP.AuthTLS]
 	case p.MQTT != nil:
 		lp.Cleartext = "answered MQTT without TLS (CONNACK: " + p.MQTT.Reason + ")"
 	case p.HTTP != nil:

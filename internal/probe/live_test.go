@@ -142,3 +142,19 @@ func TestLiveMQTT(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveFTP: an FTP server is in the clear, said with whether it
+// offers AUTH TLS, and its anonymous login, when tried, is evidence of
+// who it lets in.
+func TestLiveFTP(t *testing.T) {
+	yes := true
+	svc := &Service{Name: "ftp", Confidence: High, Reason: "FTP greeting (220)"}
+	lp := livePort(Port{Port: 21, State: Open, Service: svc, FTP: &FTP{AuthTLS: true, Anonymous: &yes}})
+	if lp.AnyPeer == nil || !*lp.AnyPeer || lp.AnyPeerHow != "FTP login as anonymous: accepted" || lp.Cleartext != "by its greeting: FTP greeting (220); it offers AUTH TLS, on request" {
+		t.Errorf("%+v", lp)
+	}
+	lp = livePort(Port{Port: 21, State: Open, Service: svc, FTP: &FTP{}})
+	if lp.AnyPeer != nil || !strings.HasSuffix(lp.Cleartext, "; no AUTH TLS among its features") {
+		t.Errorf("%+v", lp)
+	}
+}

@@ -163,17 +163,7 @@ func TestMQTTMosquitto(t *testing.T) {
 // FuzzMQTTPacket: no answer makes the MQTT reader panic or read more
 // than its bound.
 func FuzzMQTTPacket(f *testing.F) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", "mqtt-*.bin"))
-	if len(seeds) == 0 {
-		f.Fatal("no seeds in testdata")
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seed(f, "mqtt-*.bin")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bufio.NewReader(bytes.NewReader(data))
 		kind, flags, body, err := readMQTTPacket(r)

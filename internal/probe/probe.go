@@ -75,6 +75,10 @@ type Options struct {
 	// Declared are ports a device model declares: tried beside Ports,
 	// and spoken to as the model says they speak.
 	Declared []Declared
+	// AllowCredentialTests lets the probe try the credentials it knows
+	// of (docs/probe.md: FTP's anonymous login); without it no
+	// credential of any kind is sent.
+	AllowCredentialTests bool
 	// Rate (new connections a second, all hosts together), MaxConns
 	// (connections at once) and Timeout override the profile's where
 	// set (non-zero).
@@ -97,11 +101,13 @@ type Result struct {
 	Finished time.Time `json:"finished"`
 	// Partial is set when the probe was interrupted: what it holds was
 	// seen, what it lacks was not probed.
-	Partial bool     `json:"partial"`
-	Profile Profile  `json:"profile"`
-	Scope   []string `json:"scope"`
-	Limits  Limits   `json:"limits"`
-	Ports   []int    `json:"ports"`
+	Partial bool    `json:"partial"`
+	Profile Profile `json:"profile"`
+	// AllowCredentialTests is set when credential tests were allowed.
+	AllowCredentialTests bool     `json:"allowCredentialTests"`
+	Scope                []string `json:"scope"`
+	Limits               Limits   `json:"limits"`
+	Ports                []int    `json:"ports"`
 	// Declared are the ports among Ports a device model declares, with
 	// what it says they speak.
 	Declared []Declared `json:"declared"`
@@ -135,6 +141,8 @@ type Port struct {
 	TLS *TLS `json:"tls,omitempty"`
 	// SSH is what the port's SSH service offers, when it is one.
 	SSH *SSH `json:"ssh,omitempty"`
+	// FTP is what the port's FTP server lists, when it is one.
+	FTP *FTP `json:"ftp,omitempty"`
 	// MQTT is what the port's MQTT broker answered, when it is one.
 	MQTT *MQTT `json:"mqtt,omitempty"`
 	// HTTP is what the port's web service shows, when it is one.
@@ -229,7 +237,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	tr := NewTranscript(o.Transcript, o.Now)
 	g := newGuard(scope, lim, o.Dial, tr)
-	res := &Result{Started: o.Now().UTC(), Profile: profile, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
+	res := &Result{Started: o.Now().UTC(), Profile: profile, AllowCredentialTests: o.AllowCredentialTests, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
 	for _, p := range ports {
 		if d, ok := declared[p]; ok {
 			res.Declared = append(res.Declared, d)
@@ -276,7 +284,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())]})
+				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests})
 				if !ok {
 					continue
 				}
@@ -357,6 +365,8 @@ type portEnv struct {
 	resolve Resolver
 	// declared is what the model declares of the port, if anything.
 	declared Declared
+	// credentials allows credential tests.
+	credentials bool
 }
 
 // probePort connects to ap and, when it is open, listens for what the
@@ -394,6 +404,12 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 	if p.Service != nil && p.Service.Name == "ssh" && p.Service.Confidence == High {
 		if s, seqs := probeSSH(ctx, g, ap, string(banner)); s != nil {
 			p.SSH = s
+			p.Evidence = append(p.Evidence, seqs...)
+		}
+	}
+	if p.Service != nil && p.Service.Name == "ftp" && p.Service.Confidence == High {
+		if f, seqs := probeFTP(ctx, g, ap, env.credentials); f != nil {
+			p.FTP = f
 			p.Evidence = append(p.Evidence, seqs...)
 		}
 	}

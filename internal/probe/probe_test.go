@@ -103,7 +103,8 @@ func dialOnly(t *testing.T, n *atomic.Int32) Dialer {
 
 // TestRunLoopback probes real loopback servers: each port's state, the
 // service its greeting names, and a transcript that holds every
-// connection, in which the safe profile sends nothing.
+// connection, in which the safe profile sends nothing but the messages
+// of the protocols the services greeted in (SSH, FTP).
 func TestRunLoopback(t *testing.T) {
 	ssh := loopback.Serve(t, loopback.Say("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n"))
 	ftp := loopback.Serve(t, loopback.Say("220 (vsFTPd 3.0.3)\r\n"))
@@ -147,10 +148,14 @@ func TestRunLoopback(t *testing.T) {
 	if v := byPort[ssh].Service.Version; v != "9.2p1" {
 		t.Errorf("OpenSSH version %q", v)
 	}
-	// One per port, and one more to read the SSH server's key exchange
-	// offer (this one has none: it only greets).
-	if dials.Load() != 6 {
-		t.Errorf("%d connections, want one per port and one for SSH (6)", dials.Load())
+	// One per port, one more to read the SSH server's key exchange offer
+	// (this one has none: it only greets) and one to ask the FTP server
+	// its features (this one does not answer).
+	if dials.Load() != 7 {
+		t.Errorf("%d connections, want one per port, one for SSH and one for FTP (7)", dials.Load())
+	}
+	if f := byPort[ftp].FTP; f == nil || f.AuthTLS || len(f.Weak) != 0 || f.Anonymous != nil {
+		t.Errorf("FTP that does not answer FEAT: %+v", f)
 	}
 	if s := byPort[ssh].SSH; s == nil || s.Protocol != "2.0" || !strings.Contains(strings.Join(s.Weak, ";"), "could not be read") {
 		t.Errorf("SSH: %+v", s)
@@ -176,8 +181,9 @@ func TestRunLoopback(t *testing.T) {
 			t.Errorf("transcript line %d: %+v", i+1, e)
 		}
 	}
-	// Nothing sent but the probe's SSH identification string.
-	if count[EvConnect] != 6 || count[EvSend] != 1 || count[EvOpen] != 5 || count[EvClosed] != 1 || count[EvRecv] != 4 || count[EvClose] != 5 {
+	// Nothing sent but the probe's SSH identification string, and FEAT
+	// and QUIT to the FTP server.
+	if count[EvConnect] != 7 || count[EvSend] != 3 || count[EvOpen] != 6 || count[EvClosed] != 1 || count[EvRecv] != 5 || count[EvClose] != 6 {
 		t.Errorf("transcript events %v", count)
 	}
 }

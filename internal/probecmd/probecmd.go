@@ -49,7 +49,8 @@ CapabilityStatement readable without authentication.
 
 Profiles (docs/probe.md): safe (the default, for fragile devices) opens
 one connection at a time per host, at most 2 new ones a second to a host
-and 5 in all, sends no malformed input and no credential, and sends
+and 5 in all, sends no malformed input and no credential (unless
+--allow-credential-tests: FTP's anonymous login), and sends
 nothing but well-formed messages of the protocol a service has shown it
 speaks (TLS ClientHellos to the ports of TLS services, SSH's opening to
 SSH servers, GET requests to the ports of web services, an MQTT CONNECT
@@ -105,6 +106,7 @@ options, 3 failure or interrupted (the partial result is written).`,
 	f.StringSliceVar(&o.Scope, "scope", nil, "networks (CIDR) or addresses the probe may reach (required; repeat or separate with commas)")
 	f.StringVar(&o.Profile, "profile", "safe", "safe (one connection at a time per host, nothing sent but the handshake) or standard")
 	f.StringVar(&o.Ports, "ports", "", "TCP ports to try, such as 22,80,8000-8100 (default: the common medical ones, docs/probe.md)")
+	f.BoolVar(&o.AllowCredentialTests, "allow-credential-tests", false, "also try the credentials of docs/probe.md (FTP's anonymous login); never without this flag")
 	f.StringVar(&o.Model, "model", "", "device model whose declared ports (each interface's port) are tried too")
 	f.StringVar(&rate, "rate", "", "new connections a second, all hosts together, such as 10 or 10/s (default: the profile's)")
 	f.IntVar(&o.MaxConns, "max-conns", 0, "connections open at once, all hosts together (default: the profile's)")

@@ -92,6 +92,16 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if f := pt.FTP; f != nil {
+				anon := "not tried (--allow-credential-tests)"
+				if f.Anonymous != nil {
+					anon = map[bool]string{true: "accepted", false: "refused"}[*f.Anonymous]
+				}
+				p.printf("           FTP: %d feature(s), AUTH TLS %s; anonymous login %s\n", len(f.Features), map[bool]string{true: "offered", false: "not offered"}[f.AuthTLS], anon)
+				for _, w := range f.Weak {
+					p.printf("           weak: %s\n", w)
+				}
+			}
 			if m := pt.MQTT; m != nil {
 				p.printf("           MQTT %s, CONNECT without credentials: %s (%d)\n", m.Version, m.Reason, m.ReturnCode)
 				for _, w := range m.Weak {
