@@ -18,6 +18,13 @@ type ProbeOptions struct {
 	Model string
 }
 
+// The AE titles of the DICOM association a probe asks for, unless the
+// operator names others.
+const (
+	DefaultCallingAE = probe.DefaultCallingAE
+	DefaultCalledAE  = probe.DefaultCalledAE
+)
+
 // ProbeResult is what a probe saw, and its transcript.
 type ProbeResult = probe.Result
 
@@ -38,7 +45,7 @@ func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
 					continue
 				}
 				enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
-				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt")})
+				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt"), DICOM: f.Speaks("dicom")})
 			}
 		}
 	}

@@ -3,11 +3,11 @@ package probe
 import (
 	"bufio"
 	"context"
-	"errors"
-	"fmt"
 	"net"
 	"net/netip"
 	"strings"
+
+	"github.com/mdcheck/mdcheck/internal/probe/wire"
 )
 
 // FTP is what a probe learned of an FTP server: the features it lists
@@ -32,43 +32,6 @@ const (
 	ftpAnonPass = "mdcheck-probe@"
 )
 
-// maxFTPReply bounds an FTP reply read.
-const maxFTPReply = 4096
-
-var errFTP = errors.New("not an FTP reply")
-
-// readFTPReply reads one reply (RFC 959 section 4.2, multi-line ones
-// too, within maxFTPReply bytes): its code and its lines.
-func readFTPReply(r *bufio.Reader) (int, []string, error) {
-	var lines []string
-	read, code := 0, 0
-	for {
-		line, err := r.ReadSlice('\n')
-		read += len(line)
-		if read > maxFTPReply || errors.Is(err, bufio.ErrBufferFull) {
-			return 0, nil, fmt.Errorf("%w: a reply longer than %d bytes", errFTP, maxFTPReply)
-		}
-		if err != nil {
-			return 0, nil, err
-		}
-		s := strings.TrimRight(string(line), "\r\n")
-		lines = append(lines, s)
-		if code == 0 {
-			if len(s) < 3 || s[0] < '1' || s[0] > '5' || s[1] < '0' || s[1] > '9' || s[2] < '0' || s[2] > '9' {
-				return 0, nil, fmt.Errorf("%w: %q", errFTP, printable([]byte(s), 40))
-			}
-			code = int(s[0]-'0')*100 + int(s[1]-'0')*10 + int(s[2]-'0')
-			if len(s) == 3 || s[3] != '-' {
-				return code, lines, nil
-			}
-			continue
-		}
-		if len(s) >= 4 && s[:3] == fmt.Sprint(code) && s[3] == ' ' {
-			return code, lines, nil
-		}
-	}
-}
-
 // probeFTP reads the features of the FTP server at ap (FEAT) and, with
 // credentials allowed, tries the anonymous login; it always ends with
 // QUIT. nil when the server's replies are no FTP; AUTH TLS is judged
@@ -78,15 +41,15 @@ func probeFTP(ctx context.Context, g *guard, ap netip.AddrPort, credentials bool
 	var out *FTP
 	answered := false // FEAT had a reply
 	g.exchange(ctx, ap, &seqs, func(nc net.Conn) error {
-		r := bufio.NewReaderSize(nc, maxFTPReply)
-		if code, _, err := readFTPReply(r); err != nil || code != 220 {
-			return errFTP
+		r := bufio.NewReaderSize(nc, wire.MaxFTPReply)
+		if code, _, err := wire.ReadFTPReply(r); err != nil || code != 220 {
+			return wire.ErrFTP
 		}
 		say := func(cmd string) (int, []string, error) {
 			if _, err := nc.Write([]byte(cmd + "\r\n")); err != nil {
 				return 0, nil, err
 			}
-			return readFTPReply(r)
+			return wire.ReadFTPReply(r)
 		}
 		defer nc.Write([]byte("QUIT\r\n"))
 		out = &FTP{Features: []string{}, Weak: []string{}}

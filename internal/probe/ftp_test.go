@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -119,32 +118,5 @@ func TestFTPvsftpd(t *testing.T) {
 		if p.Service == nil || p.Service.Name != "ftp" || p.FTP == nil || p.FTP.Anonymous == nil || *p.FTP.Anonymous != anon || p.FTP.AuthTLS || len(p.FTP.Features) == 0 {
 			t.Errorf("vsftpd, anonymous %s: %+v %+v", yes, p.Service, p.FTP)
 		}
-	}
-}
-
-// FuzzFTPReply: no reply makes the FTP reader panic or read past its
-// bound.
-func FuzzFTPReply(f *testing.F) {
-	seed(f, "ftp-*.txt")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		code, lines, err := readFTPReply(bufio.NewReaderSize(bytes.NewReader(data), maxFTPReply))
-		if err == nil && (code < 100 || code > 599 || len(lines) == 0) {
-			t.Fatalf("code %d, %d lines", code, len(lines))
-		}
-	})
-}
-
-// seed adds the files of testdata matching pattern to f's corpus.
-func seed(f *testing.F, pattern string) {
-	seeds, _ := filepath.Glob(filepath.Join("testdata", pattern))
-	if len(seeds) == 0 {
-		f.Fatalf("no %s in testdata", pattern)
-	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
 	}
 }

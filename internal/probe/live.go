@@ -24,9 +24,9 @@ const (
 // SchemaVersion is the version of the probe results' JSON (mdcheck
 // probe -f json) this build writes and reads: 2 added each port's tls,
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
-// 6 each port's mqtt, 7 each port's ftp and allowCredentialTests.
-// Older results are read for what they hold.
-const SchemaVersion = 7
+// 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
+// each port's dicom. Older results are read for what they hold.
+const SchemaVersion = 8
 
 // ReadResults reads probe results written by mdcheck probe -f json.
 // Errors name the line and column.
@@ -151,8 +151,13 @@ func livePort(p Port) evidence.LivePort {
 	if f := p.FTP; f != nil && f.Anonymous != nil {
 		lp.AnyPeer, lp.AnyPeerHow = f.Anonymous, map[bool]string{true: "FTP login as anonymous: accepted", false: "FTP login as anonymous: refused"}[*f.Anonymous]
 	}
+	if d := p.DICOM; d != nil && (d.Accepted || strings.Contains(d.Reject, "calling AE title")) {
+		lp.AnyPeer, lp.AnyPeerHow = &d.Accepted, "DICOM association from "+d.CallingAE+" to "+d.CalledAE+": "+map[bool]string{true: "accepted", false: d.Reject}[d.Accepted]
+	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.DICOM != nil:
+		lp.Cleartext = "answered a DICOM association request without TLS"
 	case p.FTP != nil:
 		lp.Cleartext = "by its greeting: " + p.Service.Reason + map[bool]string{true: "; it offers AUTH TLS, on request", false: "; no AUTH TLS among its features"}[p.FTP.AuthTLS]
 	case p.MQTT != nil:

@@ -158,3 +158,25 @@ func TestLiveFTP(t *testing.T) {
 		t.Errorf("%+v", lp)
 	}
 }
+
+// TestLiveDICOM: a DICOM service is in the clear without TLS, and an
+// association accepted from an unknown calling AE title, or refused for
+// it, is evidence of who it lets in; one refused for another reason is
+// not.
+func TestLiveDICOM(t *testing.T) {
+	for _, tc := range []struct {
+		d       DICOM
+		anyPeer *bool
+	}{
+		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Accepted: true}, ptr(true)},
+		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: calling AE title not recognized"}, ptr(false)},
+		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: called AE title not recognized"}, nil},
+	} {
+		lp := livePort(Port{Port: 104, State: Open, Service: &Service{Name: "dicom", Confidence: High}, DICOM: &tc.d})
+		if (lp.AnyPeer == nil) != (tc.anyPeer == nil) || (lp.AnyPeer != nil && *lp.AnyPeer != *tc.anyPeer) || lp.Cleartext == "" {
+			t.Errorf("%+v: %+v", tc.d, lp)
+		}
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

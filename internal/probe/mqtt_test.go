@@ -2,7 +2,6 @@ package probe
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -21,6 +20,8 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/testutil/loopback"
+
+	"github.com/mdcheck/mdcheck/internal/probe/wire"
 )
 
 // broker answers each MQTT CONNECT with the CONNACK code answer gives
@@ -30,8 +31,8 @@ func broker(t *testing.T, answer func(level byte) int, creds *atomic.Int32) func
 	return func(c net.Conn) {
 		c.SetDeadline(time.Now().Add(3 * time.Second))
 		r := bufio.NewReader(c)
-		kind, _, body, err := readMQTTPacket(r)
-		if err != nil || kind != mqttConnect || len(body) < 8 {
+		kind, _, body, err := wire.ReadMQTTPacket(r)
+		if err != nil || kind != wire.MQTTConnect || len(body) < 8 {
 			return
 		}
 		level, flags := body[6], body[7]
@@ -47,8 +48,8 @@ func broker(t *testing.T, answer func(level byte) int, creds *atomic.Int32) func
 		if level == 5 {
 			ack = append(ack, 0)
 		}
-		c.Write(mqttPacket(mqttConnack, 0, ack))
-		readMQTTPacket(r) // DISCONNECT
+		c.Write(wire.MQTTPacket(wire.MQTTConnack, 0, ack))
+		wire.ReadMQTTPacket(r) // DISCONNECT
 	}
 }
 
@@ -158,26 +159,4 @@ func TestMQTTMosquitto(t *testing.T) {
 			t.Errorf("Mosquitto, anonymous %t: %+v", anon, m)
 		}
 	}
-}
-
-// FuzzMQTTPacket: no answer makes the MQTT reader panic or read more
-// than its bound.
-func FuzzMQTTPacket(f *testing.F) {
-	seed(f, "mqtt-*.bin")
-	f.Fuzz(func(t *testing.T, data []byte) {
-		r := bufio.NewReader(bytes.NewReader(data))
-		kind, flags, body, err := readMQTTPacket(r)
-		if err != nil {
-			return
-		}
-		if len(body) > maxMQTTPacket {
-			t.Fatalf("a body of %d bytes", len(body))
-		}
-		if kind == mqttPublish {
-			for _, level := range []byte{4, 5} {
-				publishPayload(body, flags, level, "$SYS/broker/version")
-			}
-		}
-		readConnack(bufio.NewReader(bytes.NewReader(data)), 4)
-	})
 }

@@ -14,6 +14,7 @@ import (
 	"net/netip"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -75,6 +76,10 @@ type Options struct {
 	// Declared are ports a device model declares: tried beside Ports,
 	// and spoken to as the model says they speak.
 	Declared []Declared
+	// CallingAE and CalledAE are the AE titles of the DICOM association
+	// the probe asks for; empty for DefaultCallingAE and
+	// DefaultCalledAE.
+	CallingAE, CalledAE string
 	// AllowCredentialTests lets the probe try the credentials it knows
 	// of (docs/probe.md: FTP's anonymous login); without it no
 	// credential of any kind is sent.
@@ -141,6 +146,8 @@ type Port struct {
 	TLS *TLS `json:"tls,omitempty"`
 	// SSH is what the port's SSH service offers, when it is one.
 	SSH *SSH `json:"ssh,omitempty"`
+	// DICOM is what the port's DICOM service answered, when it is one.
+	DICOM *DICOM `json:"dicom,omitempty"`
 	// FTP is what the port's FTP server lists, when it is one.
 	FTP *FTP `json:"ftp,omitempty"`
 	// MQTT is what the port's MQTT broker answered, when it is one.
@@ -153,13 +160,15 @@ type Port struct {
 
 // Declared is a port a device model declares, and whether it says the
 // port speaks TLS (https, or encryption in transit), HTTP (http, https
-// or fhir) and MQTT: the probe then offers it a ClientHello, a GET
-// request or an MQTT CONNECT as it would on a port of such a service.
+// or fhir), MQTT and DICOM: the probe then offers it a ClientHello, a
+// GET request, an MQTT CONNECT or a DICOM association request as it
+// would on a port of such a service.
 type Declared struct {
-	Port int  `json:"port"`
-	TLS  bool `json:"tls"`
-	HTTP bool `json:"http"`
-	MQTT bool `json:"mqtt"`
+	Port  int  `json:"port"`
+	TLS   bool `json:"tls"`
+	HTTP  bool `json:"http"`
+	MQTT  bool `json:"mqtt"`
+	DICOM bool `json:"dicom"`
 }
 
 // Open lists the open ports of h.
@@ -210,10 +219,21 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			ports = append(ports, d.Port)
 		}
 		x := declared[d.Port]
-		x.Port, x.TLS, x.HTTP, x.MQTT = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT
+		x.Port, x.TLS, x.HTTP, x.MQTT, x.DICOM = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT, x.DICOM || d.DICOM
 		declared[d.Port] = x
 	}
 	slices.Sort(ports)
+	for _, ae := range []*string{&o.CallingAE, &o.CalledAE} {
+		if len(*ae) > 16 || strings.TrimSpace(*ae) != *ae || strings.ContainsAny(*ae, "\\") || !printableASCII(*ae) {
+			return nil, fmt.Errorf("AE title %q: at most 16 printable characters, no backslash, no leading or trailing space", *ae)
+		}
+	}
+	if o.CallingAE == "" {
+		o.CallingAE = DefaultCallingAE
+	}
+	if o.CalledAE == "" {
+		o.CalledAE = DefaultCalledAE
+	}
 	if o.Rate < 0 || o.MaxConns < 0 || o.Timeout < 0 {
 		return nil, fmt.Errorf("the rate, the connection cap and the timeout cannot be negative")
 	}
@@ -284,7 +304,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests})
+				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests, o.CallingAE, o.CalledAE})
 				if !ok {
 					continue
 				}
@@ -367,6 +387,18 @@ type portEnv struct {
 	declared Declared
 	// credentials allows credential tests.
 	credentials bool
+	// The AE titles of a DICOM association.
+	callingAE, calledAE string
+}
+
+// printableASCII reports whether s is printable ASCII.
+func printableASCII(s string) bool {
+	for i := range len(s) {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // probePort connects to ap and, when it is open, listens for what the
@@ -427,14 +459,26 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			}
 		}
 	}
-	if len(banner) == 0 && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if len(banner) == 0 && (dicomPorts[p.Port] || env.declared.DICOM) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+		d, seqs := probeDICOM(ctx, g, ap, p.TLS != nil, env.callingAE, env.calledAE)
+		p.Evidence = append(p.Evidence, seqs...) // what was sent, answered or not
+		if d != nil {
+			p.DICOM = d
+			why := "accepted"
+			if !d.Accepted {
+				why = d.Reject
+			}
+			p.Service = &Service{Name: "dicom", Product: d.ImplementationVersion, Confidence: High, Reason: "answered a DICOM association request (" + why + ")"}
+		}
+	}
+	if len(banner) == 0 && p.DICOM == nil && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if m, seqs := probeMQTT(ctx, g, ap, p.TLS != nil, profile); m != nil {
 			p.MQTT = m
 			p.Evidence = append(p.Evidence, seqs...)
 			p.Service = &Service{Name: "mqtt", Product: m.Broker, Confidence: High, Reason: fmt.Sprintf("answered an MQTT %s CONNECT (CONNACK: %s)", m.Version, m.Reason)}
 		}
 	}
-	if len(banner) == 0 && p.MQTT == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if len(banner) == 0 && p.MQTT == nil && p.DICOM == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
 			p.HTTP = h
 			p.Evidence = append(p.Evidence, seqs...)

@@ -191,6 +191,21 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 	return t, seqs
 }
 
+// inTLS is nc, or, when on, a TLS client over it: the service's
+// certificate is read, not trusted (the TLS checks judge it).
+func (g *guard) inTLS(ctx context.Context, nc net.Conn, on bool) (net.Conn, error) {
+	if !on {
+		return nc, nil
+	}
+	tc := tls.Client(nc, &tls.Config{InsecureSkipVerify: true})
+	hctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
+	defer cancel()
+	if err := tc.HandshakeContext(hctx); err != nil {
+		return nil, err
+	}
+	return tc, nil
+}
+
 // tls13Chain reads the certificate chain of a TLS 1.3 service, which
 // sends it encrypted, with crypto/tls over a guarded connection, and
 // whether it staples an OCSP response (crypto/tls asks for one); the

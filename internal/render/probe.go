@@ -92,6 +92,23 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if d := pt.DICOM; d != nil {
+				what := "accepted"
+				if !d.Accepted {
+					what = d.Reject
+				}
+				p.printf("           DICOM association %s -> %s: %s", d.CallingAE, d.CalledAE, what)
+				if d.ImplementationVersion != "" || d.ImplementationClassUID != "" {
+					p.printf("; implementation %s (%s)", d.ImplementationVersion, d.ImplementationClassUID)
+				}
+				if d.Echo != "" {
+					p.printf("; C-ECHO %s", d.Echo)
+				}
+				p.printf("\n")
+				for _, w := range d.Weak {
+					p.printf("           weak: %s\n", w)
+				}
+			}
 			if f := pt.FTP; f != nil {
 				anon := "not tried (--allow-credential-tests)"
 				if f.Anonymous != nil {

@@ -1,0 +1,93 @@
+package wire
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestAssociateRQ: the probe's A-ASSOCIATE-RQ is byte for byte the one
+// written apart from it, from PS3.8.
+func TestAssociateRQ(t *testing.T) {
+	want, err := os.ReadFile(filepath.Join("testdata", "dicom-associate-rq.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := AssociateRQ("MDCHECK-PROBE", "STORESCP"); !bytes.Equal(got, want) {
+		t.Errorf("A-ASSOCIATE-RQ\n got %x\nwant %x", got, want)
+	}
+}
+
+// FuzzDICOMPDU: no answer makes the PDU readers panic or read past
+// their bound.
+func FuzzDICOMPDU(f *testing.F) {
+	seed(f, "dicom-*.bin")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		kind, body, err := ReadPDU(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		if len(body) > MaxPDU {
+			t.Fatalf("a body of %d bytes", len(body))
+		}
+		switch kind {
+		case PDUAssociateAC:
+			AcceptAC(body)
+		case PDUAssociateRJ:
+			RejectReason(body)
+		case PDUData:
+			EchoStatus(body)
+		}
+	})
+}
+
+// FuzzMQTTPacket: no answer makes the MQTT reader panic or read more
+// than its bound.
+func FuzzMQTTPacket(f *testing.F) {
+	seed(f, "mqtt-*.bin")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		r := bufio.NewReader(bytes.NewReader(data))
+		kind, flags, body, err := ReadMQTTPacket(r)
+		if err != nil {
+			return
+		}
+		if len(body) > MaxMQTTPacket {
+			t.Fatalf("a body of %d bytes", len(body))
+		}
+		if kind == MQTTPublish {
+			for _, level := range []byte{4, 5} {
+				PublishPayload(body, flags, level, "$SYS/broker/version")
+			}
+		}
+		ReadConnack(bufio.NewReader(bytes.NewReader(data)), 4)
+	})
+}
+
+// FuzzFTPReply: no reply makes the FTP reader panic or read past its
+// bound.
+func FuzzFTPReply(f *testing.F) {
+	seed(f, "ftp-*.txt")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		code, lines, err := ReadFTPReply(bufio.NewReaderSize(bytes.NewReader(data), MaxFTPReply))
+		if err == nil && (code < 100 || code > 599 || len(lines) == 0) {
+			t.Fatalf("code %d, %d lines", code, len(lines))
+		}
+	})
+}
+
+// seed adds the files of testdata matching pattern to f's corpus.
+func seed(f *testing.F, pattern string) {
+	seeds, _ := filepath.Glob(filepath.Join("testdata", pattern))
+	if len(seeds) == 0 {
+		f.Fatalf("no %s in testdata", pattern)
+	}
+	for _, s := range seeds {
+		b, err := os.ReadFile(s)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+}
