@@ -45,7 +45,7 @@ func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
 					continue
 				}
 				enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
-				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt"), DICOM: f.Speaks("dicom")})
+				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt"), DICOM: f.Speaks("dicom"), HL7: f.Speaks("hl7-mllp")})
 			}
 		}
 	}

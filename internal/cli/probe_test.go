@@ -72,7 +72,7 @@ func TestProbeCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.SchemaVersion != "8" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
+	if got.SchemaVersion != "9" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
 		len(got.Hosts) != 1 || len(got.Hosts[0].Ports) != 1 || got.Hosts[0].Ports[0].State != "open" || got.Hosts[0].Ports[0].Service.Name != "ssh" {
 		t.Errorf("JSON result: %s", b)
 	}
@@ -103,6 +103,8 @@ func TestProbeUsage(t *testing.T) {
 		{"probe", "127.0.0.1", "--scope", "127.0.0.1", "--profile", "aggressive"},
 		{"probe", "--scope", "127.0.0.1"},
 		{"probe", "127.0.0.1", "--scope", "127.0.0.1", "-f", "sarif"},
+		{"probe", "127.0.0.1", "--scope", "127.0.0.1", "--hl7-query"},
+		{"probe", "127.0.0.1", "--scope", "127.0.0.1", "--dicom-calling-ae", "A TITLE LONGER THAN 16"},
 	} {
 		if code, _, errs := run(t, args...); code != 2 || errs == "" {
 			t.Errorf("%v: exit %d, %q", args, code, errs)

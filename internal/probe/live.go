@@ -25,8 +25,9 @@ const (
 // probe -f json) this build writes and reads: 2 added each port's tls,
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
 // 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
-// each port's dicom. Older results are read for what they hold.
-const SchemaVersion = 8
+// each port's dicom, 9 each port's hl7 and hl7Query. Older results are
+// read for what they hold.
+const SchemaVersion = 9
 
 // ReadResults reads probe results written by mdcheck probe -f json.
 // Errors name the line and column.
@@ -154,8 +155,14 @@ func livePort(p Port) evidence.LivePort {
 	if d := p.DICOM; d != nil && (d.Accepted || strings.Contains(d.Reject, "calling AE title")) {
 		lp.AnyPeer, lp.AnyPeerHow = &d.Accepted, "DICOM association from "+d.CallingAE+" to "+d.CalledAE+": "+map[bool]string{true: "accepted", false: d.Reject}[d.Accepted]
 	}
+	if h := p.HL7; h != nil && (h.AckCode == "AA" || h.AckCode == "CA") {
+		yes := true
+		lp.AnyPeer, lp.AnyPeerHow = &yes, "HL7 query from an unknown application (MDCHECK at PROBE): acknowledged "+h.AckCode
+	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.HL7 != nil:
+		lp.Cleartext = "acknowledged an HL7 query over MLLP without TLS"
 	case p.DICOM != nil:
 		lp.Cleartext = "answered a DICOM association request without TLS"
 	case p.FTP != nil:

@@ -80,6 +80,9 @@ type Options struct {
 	// the probe asks for; empty for DefaultCallingAE and
 	// DefaultCalledAE.
 	CallingAE, CalledAE string
+	// HL7Query lets the standard profile send HL7 listeners its one
+	// query (docs/probe.md); the safe profile never sends HL7.
+	HL7Query bool
 	// AllowCredentialTests lets the probe try the credentials it knows
 	// of (docs/probe.md: FTP's anonymous login); without it no
 	// credential of any kind is sent.
@@ -108,8 +111,10 @@ type Result struct {
 	// seen, what it lacks was not probed.
 	Partial bool    `json:"partial"`
 	Profile Profile `json:"profile"`
-	// AllowCredentialTests is set when credential tests were allowed.
+	// AllowCredentialTests is set when credential tests were allowed,
+	// HL7Query when the HL7 query was.
 	AllowCredentialTests bool     `json:"allowCredentialTests"`
+	HL7Query             bool     `json:"hl7Query"`
 	Scope                []string `json:"scope"`
 	Limits               Limits   `json:"limits"`
 	Ports                []int    `json:"ports"`
@@ -148,6 +153,9 @@ type Port struct {
 	SSH *SSH `json:"ssh,omitempty"`
 	// DICOM is what the port's DICOM service answered, when it is one.
 	DICOM *DICOM `json:"dicom,omitempty"`
+	// HL7 is what the port's HL7 listener acknowledged, when it is one
+	// and the HL7 query was allowed.
+	HL7 *HL7 `json:"hl7,omitempty"`
 	// FTP is what the port's FTP server lists, when it is one.
 	FTP *FTP `json:"ftp,omitempty"`
 	// MQTT is what the port's MQTT broker answered, when it is one.
@@ -160,15 +168,17 @@ type Port struct {
 
 // Declared is a port a device model declares, and whether it says the
 // port speaks TLS (https, or encryption in transit), HTTP (http, https
-// or fhir), MQTT and DICOM: the probe then offers it a ClientHello, a
-// GET request, an MQTT CONNECT or a DICOM association request as it
-// would on a port of such a service.
+// or fhir), MQTT, DICOM and HL7 (hl7-mllp): the probe then offers it a
+// ClientHello, a GET request, an MQTT CONNECT, a DICOM association
+// request or (with --hl7-query) its HL7 query as it would on a port of
+// such a service.
 type Declared struct {
 	Port  int  `json:"port"`
 	TLS   bool `json:"tls"`
 	HTTP  bool `json:"http"`
 	MQTT  bool `json:"mqtt"`
 	DICOM bool `json:"dicom"`
+	HL7   bool `json:"hl7"`
 }
 
 // Open lists the open ports of h.
@@ -219,7 +229,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			ports = append(ports, d.Port)
 		}
 		x := declared[d.Port]
-		x.Port, x.TLS, x.HTTP, x.MQTT, x.DICOM = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT, x.DICOM || d.DICOM
+		x.Port, x.TLS, x.HTTP, x.MQTT, x.DICOM, x.HL7 = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT, x.DICOM || d.DICOM, x.HL7 || d.HL7
 		declared[d.Port] = x
 	}
 	slices.Sort(ports)
@@ -227,6 +237,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		if len(*ae) > 16 || strings.TrimSpace(*ae) != *ae || strings.ContainsAny(*ae, "\\") || !printableASCII(*ae) {
 			return nil, fmt.Errorf("AE title %q: at most 16 printable characters, no backslash, no leading or trailing space", *ae)
 		}
+	}
+	if o.HL7Query && profile != Standard {
+		return nil, fmt.Errorf("the HL7 query is sent under the standard profile only (--profile standard)")
 	}
 	if o.CallingAE == "" {
 		o.CallingAE = DefaultCallingAE
@@ -257,7 +270,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	tr := NewTranscript(o.Transcript, o.Now)
 	g := newGuard(scope, lim, o.Dial, tr)
-	res := &Result{Started: o.Now().UTC(), Profile: profile, AllowCredentialTests: o.AllowCredentialTests, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
+	res := &Result{Started: o.Now().UTC(), Profile: profile, AllowCredentialTests: o.AllowCredentialTests, HL7Query: o.HL7Query, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
 	for _, p := range ports {
 		if d, ok := declared[p]; ok {
 			res.Declared = append(res.Declared, d)
@@ -304,7 +317,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
-				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests, o.CallingAE, o.CalledAE})
+				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests, o.CallingAE, o.CalledAE, o.HL7Query})
 				if !ok {
 					continue
 				}
@@ -389,6 +402,8 @@ type portEnv struct {
 	credentials bool
 	// The AE titles of a DICOM association.
 	callingAE, calledAE string
+	// hl7Query allows the HL7 query.
+	hl7Query bool
 }
 
 // printableASCII reports whether s is printable ASCII.
@@ -471,14 +486,22 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			p.Service = &Service{Name: "dicom", Product: d.ImplementationVersion, Confidence: High, Reason: "answered a DICOM association request (" + why + ")"}
 		}
 	}
-	if len(banner) == 0 && p.DICOM == nil && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if env.hl7Query && len(banner) == 0 && p.DICOM == nil && (hl7Ports[p.Port] || env.declared.HL7) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+		h, seqs := probeHL7(ctx, g, ap, p.TLS != nil, now())
+		p.Evidence = append(p.Evidence, seqs...)
+		if h != nil {
+			p.HL7 = h
+			p.Service = &Service{Name: "hl7-mllp", Product: h.Application, Confidence: High, Reason: "acknowledged an HL7 query over MLLP (" + h.AckCode + ")"}
+		}
+	}
+	if len(banner) == 0 && p.DICOM == nil && p.HL7 == nil && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if m, seqs := probeMQTT(ctx, g, ap, p.TLS != nil, profile); m != nil {
 			p.MQTT = m
 			p.Evidence = append(p.Evidence, seqs...)
 			p.Service = &Service{Name: "mqtt", Product: m.Broker, Confidence: High, Reason: fmt.Sprintf("answered an MQTT %s CONNECT (CONNACK: %s)", m.Version, m.Reason)}
 		}
 	}
-	if len(banner) == 0 && p.MQTT == nil && p.DICOM == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
+	if len(banner) == 0 && p.MQTT == nil && p.DICOM == nil && p.HL7 == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
 		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
 			p.HTTP = h
 			p.Evidence = append(p.Evidence, seqs...)

@@ -44,7 +44,8 @@ each weakness. On SSH services it lists the algorithms offered and
 whether passwords are allowed, sending no credential. On MQTT brokers
 it learns whether a client without credentials is let in, on DICOM
 services whether an association from an AE title they cannot know is
-accepted (and C-ECHO). On web services
+accepted (and C-ECHO). HL7 listeners get no HL7 message unless
+--hl7-query, under the standard profile, allows one harmless query. On web services
 it reads the page (redirects followed only inside the scope): security
 headers, cookies, login forms in cleartext, default pages, and a FHIR
 CapabilityStatement readable without authentication.
@@ -111,6 +112,7 @@ options, 3 failure or interrupted (the partial result is written).`,
 	f.StringVar(&o.Ports, "ports", "", "TCP ports to try, such as 22,80,8000-8100 (default: the common medical ones, docs/probe.md)")
 	f.StringVar(&o.CallingAE, "dicom-calling-ae", app.DefaultCallingAE, "calling AE title of the DICOM association the probe asks for")
 	f.StringVar(&o.CalledAE, "dicom-called-ae", app.DefaultCalledAE, "called AE title of that association: the service's own, to learn whether it checks the calling one")
+	f.BoolVar(&o.HL7Query, "hl7-query", false, "standard profile: send HL7 listeners one network management query (NMQ^N01), which asks for no patient data; never without this flag")
 	f.BoolVar(&o.AllowCredentialTests, "allow-credential-tests", false, "also try the credentials of docs/probe.md (FTP's anonymous login); never without this flag")
 	f.StringVar(&o.Model, "model", "", "device model whose declared ports (each interface's port) are tried too")
 	f.StringVar(&rate, "rate", "", "new connections a second, all hosts together, such as 10 or 10/s (default: the profile's)")

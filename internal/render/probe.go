@@ -92,6 +92,12 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if h := pt.HL7; h != nil {
+				p.printf("           HL7 %s, acknowledged %s by %s at %s\n", h.Version, h.AckCode, h.Application, h.Facility)
+				for _, w := range h.Weak {
+					p.printf("           weak: %s\n", w)
+				}
+			}
 			if d := pt.DICOM; d != nil {
 				what := "accepted"
 				if !d.Accepted {

@@ -91,3 +91,50 @@ func seed(f *testing.F, pattern string) {
 		f.Add(b)
 	}
 }
+
+// TestMLLP: a message framed and read back; its acknowledgement read.
+func TestMLLP(t *testing.T) {
+	frame, err := os.ReadFile(filepath.Join("testdata", "mllp-ack.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := ReadMLLP(bufio.NewReader(bytes.NewReader(frame)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(MLLP(msg), frame) {
+		t.Errorf("framed again: %q", MLLP(msg))
+	}
+	a, err := ReadAck(msg)
+	if err != nil || a != (Ack{Application: "LABSYS", Facility: "WARD5", Version: "2.5", Code: "AA"}) {
+		t.Errorf("%+v %v", a, err)
+	}
+	q := NMQ("MDCHECK1", "20261207101500")
+	if a, err := ReadAck(q); err != nil || a.Application != "MDCHECK" || a.Version != "2.5" {
+		t.Errorf("the query's own header: %+v %v", a, err)
+	}
+	for _, bad := range []string{"MSH|no frame\x1c\r", "\x0bMSH|^~\\&|A\x1c", "\x0b" + string(make([]byte, MaxMLLP+2))} {
+		if _, err := ReadMLLP(bufio.NewReader(bytes.NewReader([]byte(bad)))); err == nil {
+			t.Errorf("%.20q read", bad)
+		}
+	}
+	if _, err := ReadAck("PID|1||123\r"); err == nil {
+		t.Error("a message without MSH read as an acknowledgement")
+	}
+}
+
+// FuzzMLLP: no answer makes the MLLP and acknowledgement readers panic
+// or read past their bound.
+func FuzzMLLP(f *testing.F) {
+	seed(f, "mllp-*.bin")
+	f.Fuzz(func(t *testing.T, data []byte) {
+		msg, err := ReadMLLP(bufio.NewReader(bytes.NewReader(data)))
+		if err != nil {
+			return
+		}
+		if len(msg) > MaxMLLP {
+			t.Fatalf("a message of %d bytes", len(msg))
+		}
+		ReadAck(msg)
+	})
+}
