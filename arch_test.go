@@ -41,7 +41,7 @@ var allowed = map[string]struct {
 	"internal/probecmd": {"entry", []string{"internal/app", "internal/render", "internal/atomicfile"}},
 	"internal/render":   {"render", []string{"internal/app", "internal/severity", "internal/evidence", "internal/model", "internal/classify", "internal/catalog", "internal/report", "internal/oscal", "internal/sbom", "internal/vuln", "internal/vuln/store", "internal/advisory", "internal/mds2", "internal/mds2/hn2019", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/sarif", "internal/htmlreport", "internal/browser", "internal/atomicfile", "internal/gspr", "internal/threat", "internal/probe"}},
 	"internal/app": {"core", []string{"internal/model", "internal/evidence", "internal/classify", "internal/catalog", "internal/catalog/rules", "internal/report", "internal/policy", "internal/sbom",
-		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle", "internal/model/schema", "internal/threat", "internal/probe"}},
+		"internal/vuln", "internal/vuln/store", "internal/vuln/snapshot", "internal/vex", "internal/safety", "internal/advisory", "internal/feeds", "internal/mds2", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/boundedio", "internal/ifu", "internal/inventory", "internal/platform", "internal/vexout", "internal/bundle", "internal/model/schema", "internal/threat", "internal/probe", "internal/probe/results"}},
 
 	"internal/severity":         {"domain", nil},
 	"internal/model":            {"domain", []string{"internal/boundedio", "internal/yamlsafe"}},
@@ -62,7 +62,8 @@ var allowed = map[string]struct {
 	"internal/bundle":           {"domain", []string{"internal/atomicfile", "internal/boundedio"}},
 	"internal/gspr":             {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":           {"domain", []string{"internal/model"}},
-	"internal/probe":            {"domain", []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/certs", "internal/evidence", "internal/boundedio", "internal/jsonsafe"}},
+	"internal/probe":            {"domain", []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/certs"}},
+	"internal/probe/results":    {"domain", []string{"internal/probe", "internal/evidence", "internal/boundedio", "internal/jsonsafe"}},
 	"internal/probe/tlswire":    {"leaf", nil},
 	"internal/probe/wire":       {"leaf", nil},
 	"internal/probe/certs":      {"leaf", nil},

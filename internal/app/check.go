@@ -15,7 +15,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/mds2/crosswalk"
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/policy"
-	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/probe/results"
 	"github.com/mdcheck/mdcheck/internal/report"
 	"github.com/mdcheck/mdcheck/internal/vexout"
 	"github.com/mdcheck/mdcheck/internal/vuln"
@@ -143,11 +143,11 @@ func (a *App) Check(ctx context.Context, o CheckOptions) (*CheckResult, error) {
 		opts.Reviews = rs
 	}
 	for _, f := range o.ProbeResults {
-		r, err := probe.ReadResults(f)
+		r, err := results.Read(f)
 		if err != nil {
 			return nil, InputError{fmt.Errorf("probe results %w", err)}
 		}
-		opts.Live = append(opts.Live, r.Live(f))
+		opts.Live = append(opts.Live, results.Live(r, f))
 	}
 	ps, ws, err := loadPoliciesAndWaivers(o.Policies, o.Waivers)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/model"
 	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/probe/results"
 )
 
 // ProbeOptions are a probe's inputs, as the operator gives them; see
@@ -59,7 +60,7 @@ func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
 // CheckProbeResults reads data as probe results named name, as check
 // --probe-results reads a file: an upload's check.
 func (a *App) CheckProbeResults(name string, data []byte) error {
-	if _, err := probe.ParseResults(data); err != nil {
+	if _, err := results.Parse(data); err != nil {
 		return InputError{fmt.Errorf("probe results %s:%w", name, err)}
 	}
 	return nil

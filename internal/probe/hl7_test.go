@@ -60,8 +60,4 @@ func TestHL7(t *testing.T) {
 	if p.Service == nil || p.Service.Name != "hl7-mllp" || p.Service.Confidence != High {
 		t.Errorf("service %+v", p.Service)
 	}
-	lp := livePort(p)
-	if lp.AnyPeer == nil || !*lp.AnyPeer || lp.Cleartext == "" {
-		t.Errorf("live %+v", lp)
-	}
 }

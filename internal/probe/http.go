@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/netip"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -70,6 +71,15 @@ const (
 	weakLoginForm = "login form served over cleartext HTTP"
 	weakCleartext = "cleartext HTTP, not sent on to HTTPS"
 )
+
+// PageWeak are the weaknesses of the page itself (headers, cookies,
+// default pages, redirects out of the scope): its cleartext, login form
+// and FHIR statement are judged with transport and authentication.
+func (h *HTTP) PageWeak() []string {
+	return slices.DeleteFunc(slices.Clone(h.Weak), func(w string) bool {
+		return strings.HasPrefix(w, weakFHIR) || w == weakLoginForm || w == weakCleartext
+	})
+}
 
 // maxPage bounds what is read of a page.
 const maxPage = 256 << 10

@@ -61,6 +61,14 @@ const (
 	maxBanner  = 4096
 )
 
+// SchemaVersion is the version of the probe results' JSON (mdcheck
+// probe -f json) this build writes and reads: 2 added each port's tls,
+// 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
+// 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
+// each port's dicom, 9 each port's hl7 and hl7Query. Older results are
+// read for what they hold.
+const SchemaVersion = 9
+
 // Options are a probe's inputs, as the operator gives them.
 type Options struct {
 	// Targets are addresses, networks (CIDR) or host names.

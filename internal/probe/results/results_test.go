@@ -1,25 +1,28 @@
-package probe
+package results
 
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync/atomic"
 	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/probe"
 )
 
 // wrapped writes r as mdcheck probe -f json does: the schema version and
 // the tool beside the result.
-func wrapped(t *testing.T, r *Result) []byte {
+func wrapped(t *testing.T, r *probe.Result) []byte {
 	t.Helper()
 	b, err := json.Marshal(struct {
 		SchemaVersion string         `json:"schemaVersion"`
 		Tool          map[string]any `json:"tool"`
-		*Result
+		*probe.Result
 	}{"5", map[string]any{"name": "mdcheck"}, r})
 	if err != nil {
 		t.Fatal(err)
@@ -32,20 +35,19 @@ func wrapped(t *testing.T, r *Result) []byte {
 // results read back are the same, and show the port in the clear with
 // the transcript events that show it.
 func TestLiveFromRun(t *testing.T) {
-	port := webServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("<title>Ward</title>")) }), false)
-	var dials atomic.Int32
-	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []Declared{{Port: port, HTTP: true}}, Dial: dialOnly(t, &dials)})
+	port := serve(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("<title>Ward</title>")) }))
+	res, err := probe.Run(context.Background(), probe.Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []probe.Declared{{Port: port, HTTP: true}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !slices.Contains(res.Ports, port) || len(res.Declared) != 1 || res.Declared[0].Port != port {
 		t.Fatalf("ports %v, declared %+v", res.Ports, res.Declared)
 	}
-	back, err := ParseResults(wrapped(t, res))
+	back, err := Parse(wrapped(t, res))
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := back.Live("p.json")
+	l := Live(back, "p.json")
 	if len(l.Hosts) != 1 || len(l.Hosts[0].Open) != 1 {
 		t.Fatalf("live %+v", l)
 	}
@@ -59,8 +61,8 @@ func TestLiveFromRun(t *testing.T) {
 		}
 	}
 	// Declared as TLS, a silent port is offered TLS under safe too.
-	silent := webServer(t, http.NotFoundHandler(), false)
-	res, err = Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []Declared{{Port: silent, TLS: true}}, Dial: dialOnly(t, &dials)})
+	silent := serve(t, http.NotFoundHandler())
+	res, err = probe.Run(context.Background(), probe.Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "1", Declared: []probe.Declared{{Port: silent, TLS: true}}})
 	if err != nil || len(res.Hosts[0].Ports) != 2 || !res.Hosts[0].Ports[1].TLSTried || res.Hosts[0].Ports[0].TLSTried {
 		t.Fatalf("%+v %v", res.Hosts, err)
 	}
@@ -68,16 +70,16 @@ func TestLiveFromRun(t *testing.T) {
 
 // TestParseResults: results written by mdcheck probe are read; anything
 // else is refused, saying where.
-func TestParseResults(t *testing.T) {
+func TestParse(t *testing.T) {
 	good, err := os.ReadFile(filepath.Join("testdata", "probe-ward5.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	r, err := ParseResults(good)
+	r, err := Parse(good)
 	if err != nil {
 		t.Fatal(err)
 	}
-	l := r.Live("ward5.json")
+	l := Live(r, "ward5.json")
 	if len(l.Hosts) != 1 || len(l.Hosts[0].Open) != 2 || l.Hosts[0].Open[0].Cleartext == "" || l.Profile != "safe" {
 		t.Errorf("live %+v", l)
 	}
@@ -92,19 +94,19 @@ func TestParseResults(t *testing.T) {
 		{`{"schemaVersion": "5", "profile": "safe", "started": "2026-12-07T09:00:00Z"} {}`, "more after the probe results"},
 		{strings.Repeat("[", 100), "1:1:"},
 	} {
-		_, err := ParseResults([]byte(tc.in))
+		_, err := Parse([]byte(tc.in))
 		if err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%.40q: %v, want %q", tc.in, err, tc.want)
 		}
 	}
-	if _, err := ReadResults(filepath.Join(t.TempDir(), "none.json")); err == nil {
+	if _, err := Read(filepath.Join(t.TempDir(), "none.json")); err == nil {
 		t.Error("a missing file is read")
 	}
 }
 
 // FuzzParseResults: no input makes the reader panic, and what it
 // accepts converts to evidence.
-func FuzzParseResults(f *testing.F) {
+func FuzzParse(f *testing.F) {
 	good, err := os.ReadFile(filepath.Join("testdata", "probe-ward5.json"))
 	if err != nil {
 		f.Fatal(err)
@@ -112,11 +114,11 @@ func FuzzParseResults(f *testing.F) {
 	f.Add(good)
 	f.Add([]byte(`{"schemaVersion": "1", "profile": "standard", "started": "2026-12-07T09:00:00Z", "hosts": [{"address": "::1", "ports": [{"port": 443, "state": "open", "tls": {"versions": [{"version": "TLS 1.0"}]}, "ssh": {}, "http": {"fhir": {}}}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		r, err := ParseResults(data)
+		r, err := Parse(data)
 		if err != nil {
 			return
 		}
-		r.Live("fuzz.json")
+		Live(r, "fuzz.json")
 	})
 }
 
@@ -124,17 +126,17 @@ func FuzzParseResults(f *testing.F) {
 // evidence of who it lets in, and, without TLS, of MQTT in the clear.
 func TestLiveMQTT(t *testing.T) {
 	for _, tc := range []struct {
-		m         MQTT
+		m         probe.MQTT
 		anyPeer   bool
 		cleartext bool
 	}{
-		{MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted"}, true, true},
-		{MQTT{Version: "5.0", ReturnCode: 0x87, Reason: "not authorized"}, false, true},
-		{MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted", OverTLS: true}, true, false},
+		{probe.MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted"}, true, true},
+		{probe.MQTT{Version: "5.0", ReturnCode: 0x87, Reason: "not authorized"}, false, true},
+		{probe.MQTT{Version: "3.1.1", Accepted: true, Reason: "connection accepted", OverTLS: true}, true, false},
 	} {
-		p := Port{Port: 1883, State: Open, Service: &Service{Name: "mqtt", Confidence: High}, MQTT: &tc.m}
+		p := probe.Port{Port: 1883, State: probe.Open, Service: &probe.Service{Name: "mqtt", Confidence: probe.High}, MQTT: &tc.m}
 		if tc.m.OverTLS {
-			p.TLS = &TLS{Versions: []TLSVersion{{Version: "TLS 1.3"}}}
+			p.TLS = &probe.TLS{Versions: []probe.TLSVersion{{Version: "TLS 1.3"}}}
 		}
 		lp := livePort(p)
 		if lp.AnyPeer == nil || *lp.AnyPeer != tc.anyPeer || !strings.Contains(lp.AnyPeerHow, tc.m.Reason) || (lp.Cleartext != "") != tc.cleartext {
@@ -148,12 +150,12 @@ func TestLiveMQTT(t *testing.T) {
 // who it lets in.
 func TestLiveFTP(t *testing.T) {
 	yes := true
-	svc := &Service{Name: "ftp", Confidence: High, Reason: "FTP greeting (220)"}
-	lp := livePort(Port{Port: 21, State: Open, Service: svc, FTP: &FTP{AuthTLS: true, Anonymous: &yes}})
+	svc := &probe.Service{Name: "ftp", Confidence: probe.High, Reason: "FTP greeting (220)"}
+	lp := livePort(probe.Port{Port: 21, State: probe.Open, Service: svc, FTP: &probe.FTP{AuthTLS: true, Anonymous: &yes}})
 	if lp.AnyPeer == nil || !*lp.AnyPeer || lp.AnyPeerHow != "FTP login as anonymous: accepted" || lp.Cleartext != "by its greeting: FTP greeting (220); it offers AUTH TLS, on request" {
 		t.Errorf("%+v", lp)
 	}
-	lp = livePort(Port{Port: 21, State: Open, Service: svc, FTP: &FTP{}})
+	lp = livePort(probe.Port{Port: 21, State: probe.Open, Service: svc, FTP: &probe.FTP{}})
 	if lp.AnyPeer != nil || !strings.HasSuffix(lp.Cleartext, "; no AUTH TLS among its features") {
 		t.Errorf("%+v", lp)
 	}
@@ -165,14 +167,14 @@ func TestLiveFTP(t *testing.T) {
 // not.
 func TestLiveDICOM(t *testing.T) {
 	for _, tc := range []struct {
-		d       DICOM
+		d       probe.DICOM
 		anyPeer *bool
 	}{
-		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Accepted: true}, ptr(true)},
-		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: calling AE title not recognized"}, ptr(false)},
-		{DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: called AE title not recognized"}, nil},
+		{probe.DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Accepted: true}, ptr(true)},
+		{probe.DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: calling AE title not recognized"}, ptr(false)},
+		{probe.DICOM{CallingAE: "MDCHECK-PROBE", CalledAE: "ANY-SCP", Reject: "permanently rejected: called AE title not recognized"}, nil},
 	} {
-		lp := livePort(Port{Port: 104, State: Open, Service: &Service{Name: "dicom", Confidence: High}, DICOM: &tc.d})
+		lp := livePort(probe.Port{Port: 104, State: probe.Open, Service: &probe.Service{Name: "dicom", Confidence: probe.High}, DICOM: &tc.d})
 		if (lp.AnyPeer == nil) != (tc.anyPeer == nil) || (lp.AnyPeer != nil && *lp.AnyPeer != *tc.anyPeer) || lp.Cleartext == "" {
 			t.Errorf("%+v: %+v", tc.d, lp)
 		}
@@ -180,3 +182,25 @@ func TestLiveDICOM(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// serve serves h on a loopback port.
+func serve(t *testing.T, h http.Handler) int {
+	s := httptest.NewServer(h)
+	t.Cleanup(s.Close)
+	return s.Listener.Addr().(*net.TCPAddr).Port
+}
+
+// TestLiveHL7: an HL7 listener that accepted a message from an
+// application it cannot know lets anyone in; without TLS it is in the
+// clear.
+func TestLiveHL7(t *testing.T) {
+	p := probe.Port{Port: 2575, State: probe.Open, Service: &probe.Service{Name: "hl7-mllp", Confidence: probe.High}, HL7: &probe.HL7{Answered: true, AckCode: "AA"}}
+	lp := livePort(p)
+	if lp.AnyPeer == nil || !*lp.AnyPeer || lp.Cleartext == "" {
+		t.Errorf("AA: %+v", lp)
+	}
+	p.HL7.AckCode = "AR"
+	if lp := livePort(p); lp.AnyPeer != nil {
+		t.Errorf("AR: %+v", lp)
+	}
+}

@@ -1,4 +1,8 @@
-package probe
+// Package results reads the results of mdcheck probe back (-f json) and
+// turns what they show into observed evidence for the check: each open
+// port with what shows it encrypted or in the clear, its weaknesses, who
+// it lets in, and the transcript events that show them.
+package results
 
 import (
 	"bytes"
@@ -13,6 +17,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/boundedio"
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
+	"github.com/mdcheck/mdcheck/internal/probe"
 )
 
 // Bounds of a probe results file read back: its size and nesting.
@@ -21,39 +26,31 @@ const (
 	maxDepth   = 32
 )
 
-// SchemaVersion is the version of the probe results' JSON (mdcheck
-// probe -f json) this build writes and reads: 2 added each port's tls,
-// 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
-// 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
-// each port's dicom, 9 each port's hl7 and hl7Query. Older results are
-// read for what they hold.
-const SchemaVersion = 9
-
-// ReadResults reads probe results written by mdcheck probe -f json.
+// Read reads probe results written by mdcheck probe -f json.
 // Errors name the line and column.
-func ReadResults(path string) (*Result, error) {
+func Read(path string) (*probe.Result, error) {
 	data, err := boundedio.ReadFile(path, MaxResults)
 	if err != nil {
 		return nil, err
 	}
-	r, err := ParseResults(data)
+	r, err := Parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s:%w", path, err)
 	}
 	return r, nil
 }
 
-// ParseResults reads probe results from data; an error starts with the
+// Parse reads probe results from data; an error starts with the
 // line and column ("3:14: ...").
-func ParseResults(data []byte) (*Result, error) {
+func Parse(data []byte) (*probe.Result, error) {
 	if err := jsonsafe.Check(data, maxDepth); err != nil {
 		return nil, fmt.Errorf("1:1: %w", err)
 	}
 	var doc struct {
 		SchemaVersion *string `json:"schemaVersion"`
-		*Result
+		*probe.Result
 	}
-	doc.Result = &Result{}
+	doc.Result = &probe.Result{}
 	d := json.NewDecoder(bytes.NewReader(data))
 	if err := d.Decode(&doc); err != nil {
 		return nil, jsonAt(data, err)
@@ -69,11 +66,11 @@ func ParseResults(data []byte) (*Result, error) {
 	switch {
 	case err != nil || v < 1:
 		return nil, fmt.Errorf("1:1: schemaVersion %q is not one of probe results", *doc.SchemaVersion)
-	case v > SchemaVersion:
-		return nil, fmt.Errorf("1:1: schemaVersion %d is newer than this mdcheck reads (%d): upgrade mdcheck", v, SchemaVersion)
+	case v > probe.SchemaVersion:
+		return nil, fmt.Errorf("1:1: schemaVersion %d is newer than this mdcheck reads (%d): upgrade mdcheck", v, probe.SchemaVersion)
 	}
 	r := doc.Result
-	if _, ok := ParseProfile(string(r.Profile)); !ok || r.Started.IsZero() {
+	if _, ok := probe.ParseProfile(string(r.Profile)); !ok || r.Started.IsZero() {
 		return nil, errors.New("1:1: not probe results: no profile or start time")
 	}
 	return r, nil
@@ -105,7 +102,7 @@ var cleartext = map[string]bool{"ftp": true, "telnet": true, "smtp": true, "pop3
 // each open port with what shows it is encrypted or in the clear, its
 // weaknesses and the transcript events that show them. file names the
 // results file in citations.
-func (r *Result) Live(file string) evidence.Live {
+func Live(r *probe.Result, file string) evidence.Live {
 	l := evidence.Live{File: file, Started: r.Started, Profile: string(r.Profile), Partial: r.Partial, Ports: slices.Clone(r.Ports)}
 	for _, h := range r.Hosts {
 		lh := evidence.LiveHost{Address: h.Address}
@@ -117,7 +114,7 @@ func (r *Result) Live(file string) evidence.Live {
 	return l
 }
 
-func livePort(p Port) evidence.LivePort {
+func livePort(p probe.Port) evidence.LivePort {
 	lp := evidence.LivePort{Port: p.Port, Lines: slices.Clone(p.Evidence)}
 	if s := p.Service; s != nil {
 		lp.Service, lp.Confidence, lp.Product = s.Name, s.Confidence, s.Product
@@ -138,9 +135,7 @@ func livePort(p Port) evidence.LivePort {
 		lp.Status, lp.LoginForm, lp.RedirectsToHTTPS = h.Status, h.LoginForm, h.RedirectsToHTTPS
 		// The web page's own weaknesses: cleartext, login forms and FHIR
 		// are judged with transport and authentication.
-		lp.WebWeak = slices.DeleteFunc(slices.Clone(h.Weak), func(w string) bool {
-			return strings.HasPrefix(w, weakFHIR) || w == weakLoginForm || w == weakCleartext
-		})
+		lp.WebWeak = h.PageWeak()
 		if h.FHIR != nil {
 			lp.FHIR, lp.FHIRSecurity = true, h.FHIR.Security
 		}
@@ -171,7 +166,7 @@ func livePort(p Port) evidence.LivePort {
 		lp.Cleartext = "answered MQTT without TLS (CONNACK: " + p.MQTT.Reason + ")"
 	case p.HTTP != nil:
 		lp.Cleartext = fmt.Sprintf("answered HTTP without TLS (status %d)", p.HTTP.Status)
-	case p.Service != nil && p.Service.Confidence == High && cleartext[p.Service.Name]:
+	case p.Service != nil && p.Service.Confidence == probe.High && cleartext[p.Service.Name]:
 		lp.Cleartext = "by its greeting: " + p.Service.Reason
 	}
 	return lp
