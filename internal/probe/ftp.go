@@ -59,7 +59,7 @@ func probeFTP(ctx context.Context, g *guard, ap netip.AddrPort, credentials bool
 			for _, l := range lines[1 : len(lines)-1] {
 				f := strings.TrimSpace(l)
 				out.Features = append(out.Features, f)
-				if u := strings.ToUpper(f); u == "AUTH TLS" || strings.HasPrefix(u, "AUTH ") && (strings.Contains(u, "TLS") || strings.Contains(u, "SSL")) {
+				if u := strings.ToUpper(f); strings.HasPrefix(u, "AUTH ") && (strings.Contains(u, "TLS") || strings.Contains(u, "SSL")) {
 					out.AuthTLS = true
 				}
 			}

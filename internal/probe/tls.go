@@ -175,7 +175,17 @@ func (g *guard) inTLS(ctx context.Context, nc net.Conn, on bool) (net.Conn, erro
 	if !on {
 		return nc, nil
 	}
-	tc := tls.Client(nc, &tls.Config{InsecureSkipVerify: true})
+	tc, err := g.handshake(ctx, nc, &tls.Config{InsecureSkipVerify: true})
+	if err != nil {
+		return nil, err
+	}
+	return tc, nil
+}
+
+// handshake runs a TLS client handshake with cfg over nc, within the
+// timeout.
+func (g *guard) handshake(ctx context.Context, nc net.Conn, cfg *tls.Config) (*tls.Conn, error) {
+	tc := tls.Client(nc, cfg)
 	hctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
 	defer cancel()
 	if err := tc.HandshakeContext(hctx); err != nil {
@@ -197,10 +207,8 @@ func tls13Chain(ctx context.Context, g *guard, ap netip.AddrPort, host string, s
 		if _, err := netip.ParseAddr(host); err != nil {
 			cfg.ServerName = host
 		}
-		tc := tls.Client(nc, cfg)
-		hctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
-		defer cancel()
-		if err := tc.HandshakeContext(hctx); err != nil {
+		tc, err := g.handshake(ctx, nc, cfg)
+		if err != nil {
 			return err
 		}
 		st := tc.ConnectionState()
