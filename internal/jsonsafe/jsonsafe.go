@@ -7,8 +7,10 @@ package jsonsafe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -110,5 +112,29 @@ func WriteIndented(w io.Writer, v any) error {
 		return err
 	}
 	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// Positioned adds the line and column to an error of encoding/json
+// decoding data ("3:14: ..."): a syntax error, a value of the wrong
+// type, a document that ends too early. Any other error is returned as
+// it is.
+func Positioned(data []byte, err error) error {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &se):
+		l, c := LineCol(data, se.Offset)
+		if strings.Contains(se.Error(), "unexpected end") {
+			return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+		}
+		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
+	case errors.As(err, &te):
+		l, c := LineCol(data, te.Offset)
+		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		l, c := LineCol(data, int64(len(data)))
+		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+	}
 	return err
 }

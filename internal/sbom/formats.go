@@ -40,27 +40,6 @@ func (lc *lineCounter) at(off int) (int, int) {
 // UTF-8, before any decoder sees it.
 func jsonDepth(data []byte) error { return jsonsafe.Check(data, MaxDepth) }
 
-// jsonError adds the position to a JSON decoding error.
-func jsonError(data []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		l, c := jsonsafe.LineCol(data, se.Offset)
-		if strings.Contains(se.Error(), "unexpected end") {
-			return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
-		}
-		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
-	case errors.As(err, &te):
-		l, c := jsonsafe.LineCol(data, te.Offset)
-		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		l, c := jsonsafe.LineCol(data, int64(len(data)))
-		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
-	}
-	return err
-}
-
 func parseJSON(data []byte) (*Document, error) {
 	if err := jsonDepth(data); err != nil {
 		return nil, err
@@ -78,7 +57,7 @@ func parseJSON(data []byte) (*Document, error) {
 		return readSPDXJSON(data)
 	}
 	if err := json.Unmarshal(data, new(json.RawMessage)); err != nil {
-		return nil, jsonError(data, err)
+		return nil, jsonsafe.Positioned(data, err)
 	}
 	return nil, errors.New("JSON document is neither CycloneDX (no bomFormat) nor SPDX (no spdxVersion)")
 }

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 	"github.com/mdcheck/mdcheck/internal/testutil/shareddata"
 	spdxjson "github.com/spdx/tools-golang/json"
 	"github.com/spdx/tools-golang/spdx"
@@ -266,7 +267,7 @@ func parseCycloneDX(data []byte, format cdx.BOMFileFormat, encoding string) (doc
 			return nil, fmt.Errorf("/specVersion: CycloneDX %q is not a version mdcheck reads (%s)", v, strings.Join(knownCDX, ", "))
 		}
 		if encoding == "json" {
-			return nil, jsonError(data, err)
+			return nil, jsonsafe.Positioned(data, err)
 		}
 		if derr := xmlCheck(data); derr != nil {
 			return nil, derr // a precise, positioned reason

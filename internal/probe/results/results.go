@@ -76,20 +76,14 @@ func Parse(data []byte) (*probe.Result, error) {
 	return r, nil
 }
 
-// jsonAt adds the position to a JSON decoding error.
+// jsonAt adds the position to a JSON decoding error; one without a
+// position is placed at the start.
 func jsonAt(data []byte, err error) error {
-	var se *json.SyntaxError
-	var te *json.UnmarshalTypeError
-	switch {
-	case errors.As(err, &se):
-		l, c := jsonsafe.LineCol(data, se.Offset)
-		return fmt.Errorf("%d:%d: JSON syntax: %v", l, c, se)
-	case errors.As(err, &te):
-		l, c := jsonsafe.LineCol(data, te.Offset)
-		return fmt.Errorf("%d:%d: %s should be %s, not %s", l, c, te.Field, te.Type, te.Value)
-	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		l, c := jsonsafe.LineCol(data, int64(len(data)))
-		return fmt.Errorf("%d:%d: JSON ends too early (truncated file?)", l, c)
+	if errors.Is(err, io.EOF) {
+		err = io.ErrUnexpectedEOF // an empty file ends too early too
+	}
+	if e := jsonsafe.Positioned(data, err); e != err {
+		return e
 	}
 	return fmt.Errorf("1:1: %w", err)
 }
