@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/testutil/seed"
 )
 
 // wrapped writes r as mdcheck probe -f json does: the schema version and
@@ -104,14 +105,10 @@ func TestParse(t *testing.T) {
 	}
 }
 
-// FuzzParseResults: no input makes the reader panic, and what it
-// accepts converts to evidence.
+// FuzzParse: no input makes the reader panic, and what it accepts
+// converts to evidence.
 func FuzzParse(f *testing.F) {
-	good, err := os.ReadFile(filepath.Join("testdata", "probe-ward5.json"))
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Add(good)
+	seed.Files(f, filepath.Join("testdata", "probe-ward5.json"))
 	f.Add([]byte(`{"schemaVersion": "1", "profile": "standard", "started": "2026-12-07T09:00:00Z", "hosts": [{"address": "::1", "ports": [{"port": 443, "state": "open", "tls": {"versions": [{"version": "TLS 1.0"}]}, "ssh": {}, "http": {"fhir": {}}}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r, err := Parse(data)

@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/mdcheck/mdcheck/internal/testutil/seed"
 )
 
 // TestAssociateRQ: the probe's A-ASSOCIATE-RQ is byte for byte the one
@@ -23,7 +25,7 @@ func TestAssociateRQ(t *testing.T) {
 // FuzzDICOMPDU: no answer makes the PDU readers panic or read past
 // their bound.
 func FuzzDICOMPDU(f *testing.F) {
-	seed(f, "dicom-*.bin")
+	seedFrom(f, "dicom-*.bin")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		kind, body, err := ReadPDU(bytes.NewReader(data))
 		if err != nil {
@@ -46,7 +48,7 @@ func FuzzDICOMPDU(f *testing.F) {
 // FuzzMQTTPacket: no answer makes the MQTT reader panic or read more
 // than its bound.
 func FuzzMQTTPacket(f *testing.F) {
-	seed(f, "mqtt-*.bin")
+	seedFrom(f, "mqtt-*.bin")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := bufio.NewReader(bytes.NewReader(data))
 		kind, flags, body, err := ReadMQTTPacket(r)
@@ -68,7 +70,7 @@ func FuzzMQTTPacket(f *testing.F) {
 // FuzzFTPReply: no reply makes the FTP reader panic or read past its
 // bound.
 func FuzzFTPReply(f *testing.F) {
-	seed(f, "ftp-*.txt")
+	seedFrom(f, "ftp-*.txt")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		code, lines, err := ReadFTPReply(bufio.NewReaderSize(bytes.NewReader(data), MaxFTPReply))
 		if err == nil && (code < 100 || code > 599 || len(lines) == 0) {
@@ -77,19 +79,14 @@ func FuzzFTPReply(f *testing.F) {
 	})
 }
 
-// seed adds the files of testdata matching pattern to f's corpus.
-func seed(f *testing.F, pattern string) {
+// seedFrom adds the files of testdata matching pattern to f's corpus
+// (seed.Files), and fails when there are none.
+func seedFrom(f *testing.F, pattern string) {
 	seeds, _ := filepath.Glob(filepath.Join("testdata", pattern))
 	if len(seeds) == 0 {
 		f.Fatalf("no %s in testdata", pattern)
 	}
-	for _, s := range seeds {
-		b, err := os.ReadFile(s)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	seed.Files(f, seeds...)
 }
 
 // TestMLLP: a message framed and read back; its acknowledgement read.
@@ -126,7 +123,7 @@ func TestMLLP(t *testing.T) {
 // FuzzMLLP: no answer makes the MLLP and acknowledgement readers panic
 // or read past their bound.
 func FuzzMLLP(f *testing.F) {
-	seed(f, "mllp-*.bin")
+	seedFrom(f, "mllp-*.bin")
 	f.Fuzz(func(t *testing.T, data []byte) {
 		msg, err := ReadMLLP(bufio.NewReader(bytes.NewReader(data)))
 		if err != nil {
