@@ -482,8 +482,13 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			}
 		}
 	}
-	if len(banner) == 0 && (dicomPorts[p.Port] || env.declared.DICOM) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
-		d, seqs := probeDICOM(ctx, g, ap, p.TLS != nil, env.callingAE, env.calledAE)
+	// The protocols below speak only to a port that said nothing unasked,
+	// over TLS when it accepted a version; the first that answers names
+	// the service.
+	askable := len(banner) == 0 && (p.TLS == nil || len(p.TLS.Versions) > 0)
+	overTLS := p.TLS != nil
+	if askable && (dicomPorts[p.Port] || env.declared.DICOM) {
+		d, seqs := probeDICOM(ctx, g, ap, overTLS, env.callingAE, env.calledAE)
 		p.Evidence = append(p.Evidence, seqs...) // what was sent, answered or not
 		if d != nil {
 			p.DICOM = d
@@ -494,26 +499,26 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 			p.Service = &Service{Name: "dicom", Product: d.ImplementationVersion, Confidence: High, Reason: "answered a DICOM association request (" + why + ")"}
 		}
 	}
-	if env.hl7Query && len(banner) == 0 && p.DICOM == nil && (hl7Ports[p.Port] || env.declared.HL7) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
-		h, seqs := probeHL7(ctx, g, ap, p.TLS != nil, now())
+	if askable && env.hl7Query && p.DICOM == nil && (hl7Ports[p.Port] || env.declared.HL7) {
+		h, seqs := probeHL7(ctx, g, ap, overTLS, now())
 		p.Evidence = append(p.Evidence, seqs...)
 		if h != nil {
 			p.HL7 = h
 			p.Service = &Service{Name: "hl7-mllp", Product: h.Application, Confidence: High, Reason: "acknowledged an HL7 query over MLLP (" + h.AckCode + ")"}
 		}
 	}
-	if len(banner) == 0 && p.DICOM == nil && p.HL7 == nil && (mqttPorts[p.Port] || env.declared.MQTT) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
-		if m, seqs := probeMQTT(ctx, g, ap, p.TLS != nil, profile); m != nil {
+	if askable && p.DICOM == nil && p.HL7 == nil && (mqttPorts[p.Port] || env.declared.MQTT) {
+		if m, seqs := probeMQTT(ctx, g, ap, overTLS, profile); m != nil {
 			p.MQTT = m
 			p.Evidence = append(p.Evidence, seqs...)
 			p.Service = &Service{Name: "mqtt", Product: m.Broker, Confidence: High, Reason: fmt.Sprintf("answered an MQTT %s CONNECT (CONNACK: %s)", m.Version, m.Reason)}
 		}
 	}
-	if len(banner) == 0 && p.MQTT == nil && p.DICOM == nil && p.HL7 == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) && (p.TLS == nil || len(p.TLS.Versions) > 0) {
-		if h, seqs := probeHTTP(ctx, g, ap, host, p.TLS != nil, env.resolve); h != nil {
+	if askable && p.MQTT == nil && p.DICOM == nil && p.HL7 == nil && (httpPorts[p.Port] || profile == Standard || env.declared.HTTP) {
+		if h, seqs := probeHTTP(ctx, g, ap, host, overTLS, env.resolve); h != nil {
 			p.HTTP = h
 			p.Evidence = append(p.Evidence, seqs...)
-			name := map[bool]string{true: "https", false: "http"}[p.TLS != nil]
+			name := map[bool]string{true: "https", false: "http"}[overTLS]
 			p.Service = &Service{Name: name, Product: h.Server, Confidence: High, Reason: fmt.Sprintf("answered an HTTP request (%d)", h.Status)}
 		}
 	}
