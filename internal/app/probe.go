@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/mdcheck/mdcheck/internal/model"
@@ -40,21 +41,31 @@ func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
 		if err != nil {
 			return nil, InputError{err}
 		}
-		for _, c := range dev.Components {
-			for _, f := range c.Interfaces {
-				if f.Port == nil {
-					continue
-				}
-				enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
-				o.Declared = append(o.Declared, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt"), DICOM: f.Speaks("dicom"), HL7: f.Speaks("hl7-mllp")})
-			}
-		}
+		o.Declared = append(o.Declared, declaredPorts(dev)...)
 	}
 	res, err := probe.Run(ctx, o.Options)
 	if err != nil && res == nil {
 		return nil, InputError{err}
 	}
 	return res, err
+}
+
+// declaredPorts are the ports the interfaces of dev declare, with what
+// the model says they speak.
+func declaredPorts(dev *model.Device) []probe.Declared {
+	var out []probe.Declared
+	for _, c := range dev.Components {
+		for _, f := range c.Interfaces {
+			if f.Port == nil {
+				continue
+			}
+			enc := f.Encryption != nil && (f.Encryption.InTransit != nil && *f.Encryption.InTransit || strings.Contains(strings.ToUpper(f.Encryption.Protocol), "TLS"))
+			// Only SNMP and CoAP of the model's protocols run over UDP.
+			udp := len(f.Protocols) > 0 && !slices.ContainsFunc(f.Protocols, func(p model.Protocol) bool { return p != "snmp" && p != "coap" })
+			out = append(out, probe.Declared{Port: *f.Port, TLS: f.Speaks("https") || enc, HTTP: f.Speaks("http", "https", "fhir"), MQTT: f.Speaks("mqtt"), DICOM: f.Speaks("dicom"), HL7: f.Speaks("hl7-mllp"), SNMP: f.Speaks("snmp"), UDP: udp})
+		}
+	}
+	return out
 }
 
 // CheckProbeResults reads data as probe results named name, as check

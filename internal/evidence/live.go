@@ -26,9 +26,11 @@ type LiveHost struct {
 	Open    []LivePort
 }
 
-// LivePort is what one open TCP port showed.
+// LivePort is what one open TCP or UDP port showed.
 type LivePort struct {
 	Port int
+	// UDP is set for a UDP port.
+	UDP bool
 	// Service names what answers, with the probe's confidence (high
 	// when the service named itself, low when only the port names it).
 	Service    string
@@ -79,12 +81,16 @@ type LivePort struct {
 }
 
 // Where names the port as an address and port ("10.0.0.5:443",
-// "[::1]:22").
+// "[::1]:22", "10.0.0.5:161/udp").
 func (h LiveHost) Where(p LivePort) string {
-	if strings.Contains(h.Address, ":") {
-		return fmt.Sprintf("[%s]:%d", h.Address, p.Port)
+	udp := ""
+	if p.UDP {
+		udp = "/udp"
 	}
-	return fmt.Sprintf("%s:%d", h.Address, p.Port)
+	if strings.Contains(h.Address, ":") {
+		return fmt.Sprintf("[%s]:%d%s", h.Address, p.Port, udp)
+	}
+	return fmt.Sprintf("%s:%d%s", h.Address, p.Port, udp)
 }
 
 // AddLive records the probe results of the device's live units.

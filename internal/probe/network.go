@@ -86,11 +86,12 @@ const (
 	Failed   = "error"
 )
 
-// Conn is an open TCP connection of a probe: what is sent and received
-// on it goes to the transcript.
+// Conn is an open TCP connection, or a UDP socket, of a probe: what is
+// sent and received on it goes to the transcript.
 type Conn struct {
 	c       net.Conn
 	g       *guard
+	proto   string // tcp or udp
 	host    string
 	port    int
 	release func()
@@ -119,8 +120,20 @@ func (c *Conn) Lines(n int) []int {
 // An address outside the scope is refused with an error, and nothing is
 // sent.
 func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, []int, error) {
+	return g.open(ctx, "tcp", ap)
+}
+
+// datagram opens a UDP socket to ap within the limits, after the scope
+// allows it, as connect does a TCP connection: nothing is sent until
+// Send. Each datagram exchange holds its own place in the limits.
+func (g *guard) datagram(ctx context.Context, ap netip.AddrPort) (*Conn, []int, error) {
+	c, _, seqs, err := g.open(ctx, "udp", ap)
+	return c, seqs, err
+}
+
+func (g *guard) open(ctx context.Context, network string, ap netip.AddrPort) (*Conn, string, []int, error) {
 	a := ap.Addr().Unmap()
-	ev := Event{Proto: "tcp", Host: a.String(), Port: int(ap.Port())}
+	ev := Event{Proto: network, Host: a.String(), Port: int(ap.Port())}
 	if !g.scope.Contains(a) {
 		ev.Kind, ev.Note = EvOutOfScope, "outside the scope "+g.scope.String()
 		return nil, "", []int{g.tr.Add(ev)}, fmt.Errorf("%s is outside the scope %s: nothing sent", a, g.scope)
@@ -150,7 +163,7 @@ func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, 
 	ev.Kind = EvConnect
 	seqs := []int{g.tr.Add(ev)}
 	dctx, cancel := context.WithTimeout(ctx, g.lim.Timeout)
-	c, err := g.dial(dctx, "tcp", net.JoinHostPort(a.String(), strconv.Itoa(int(ap.Port()))))
+	c, err := g.dial(dctx, network, net.JoinHostPort(a.String(), strconv.Itoa(int(ap.Port()))))
 	cancel()
 	state := Open
 	switch {
@@ -165,6 +178,16 @@ func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, 
 	default:
 		state = Failed
 	}
+	if network == "udp" {
+		// A UDP socket sends nothing on opening: its port's state shows in
+		// the answer to what is sent.
+		if err != nil {
+			release()
+			ev.Kind, ev.Note = EvError, err.Error()
+			return nil, Failed, append(seqs, g.tr.Add(ev)), nil
+		}
+		return &Conn{c: c, g: g, proto: network, host: a.String(), port: int(ap.Port()), release: release, seqs: seqs}, "", seqs, nil
+	}
 	ev.Kind = map[string]string{Open: EvOpen, Closed: EvClosed, Filtered: EvTimeout, Failed: EvError}[state]
 	if err != nil {
 		ev.Note = err.Error()
@@ -174,7 +197,7 @@ func (g *guard) connect(ctx context.Context, ap netip.AddrPort) (*Conn, string, 
 		release()
 		return nil, state, seqs, nil
 	}
-	return &Conn{c: c, g: g, host: a.String(), port: int(ap.Port()), release: release, seqs: seqs}, Open, seqs, nil
+	return &Conn{c: c, g: g, proto: network, host: a.String(), port: int(ap.Port()), release: release, seqs: seqs}, Open, seqs, nil
 }
 
 // errNotOpen is an exchange for which no connection was opened.
@@ -205,7 +228,7 @@ func isTimeout(err error) bool {
 }
 
 func (c *Conn) event(kind string) Event {
-	return Event{Kind: kind, Proto: "tcp", Host: c.host, Port: c.port}
+	return Event{Kind: kind, Proto: c.proto, Host: c.host, Port: c.port}
 }
 
 // Send writes b, within the timeout; the transcript keeps all of it.
@@ -245,6 +268,26 @@ func (c *Conn) Recv(max int, wait time.Duration) ([]byte, error) {
 		err = nil
 	}
 	return buf, err
+}
+
+// Datagram waits up to wait for one datagram from the peer and returns
+// it (the transcript keeps its start); an ICMP port-unreachable answer
+// to what was sent is syscall.ECONNREFUSED, silence a timeout error.
+func (c *Conn) Datagram(wait time.Duration) ([]byte, error) {
+	if err := c.c.SetReadDeadline(time.Now().Add(wait)); err != nil {
+		return nil, err
+	}
+	buf := make([]byte, 65536)
+	n, err := c.c.Read(buf)
+	if n > 0 {
+		c.note(c.g.tr.Add(data(c.event(EvRecv), buf[:n], maxRecorded)))
+	}
+	if errors.Is(err, syscall.ECONNREFUSED) {
+		ev := c.event(EvClosed)
+		ev.Note = "ICMP port unreachable"
+		c.note(c.g.tr.Add(ev))
+	}
+	return buf[:n], err
 }
 
 // Close closes the connection and gives its place back; closing it

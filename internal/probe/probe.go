@@ -65,9 +65,9 @@ const (
 // probe -f json) this build writes and reads: 2 added each port's tls,
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
 // 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
-// each port's dicom, 9 each port's hl7 and hl7Query. Older results are
-// read for what they hold.
-const SchemaVersion = 9
+// each port's dicom, 9 each port's hl7 and hl7Query, 10 UDP ports and
+// each port's snmp. Older results are read for what they hold.
+const SchemaVersion = 10
 
 // Options are a probe's inputs, as the operator gives them.
 type Options struct {
@@ -79,8 +79,11 @@ type Options struct {
 	// Profile is safe (the default) or standard.
 	Profile string
 	// Ports are the TCP ports tried on each address (ParsePorts); empty
-	// for CommonPorts.
-	Ports string
+	// for CommonPorts. UDPPorts are the UDP ports asked for SNMP
+	// (ParsePorts, or "none"); empty for CommonUDPPorts when Ports is
+	// empty too, for none when Ports names the ports.
+	Ports    string
+	UDPPorts string
 	// Declared are ports a device model declares: tried beside Ports,
 	// and spoken to as the model says they speak.
 	Declared []Declared
@@ -126,8 +129,9 @@ type Result struct {
 	Scope                []string `json:"scope"`
 	Limits               Limits   `json:"limits"`
 	Ports                []int    `json:"ports"`
-	// Declared are the ports among Ports a device model declares, with
-	// what it says they speak.
+	UDPPorts             []int    `json:"udpPorts"`
+	// Declared are the ports among Ports and UDPPorts a device model
+	// declares, with what it says they speak.
 	Declared []Declared `json:"declared"`
 	Targets  []Target   `json:"targets"`
 	Hosts    []Host     `json:"hosts"`
@@ -142,7 +146,7 @@ type Host struct {
 	Ports   []Port `json:"ports"`
 }
 
-// Port is one TCP port of a host.
+// Port is one TCP or UDP port of a host.
 type Port struct {
 	Port  int    `json:"port"`
 	Proto string `json:"proto"`
@@ -170,6 +174,8 @@ type Port struct {
 	MQTT *MQTT `json:"mqtt,omitempty"`
 	// HTTP is what the port's web service shows, when it is one.
 	HTTP *HTTP `json:"http,omitempty"`
+	// SNMP is what the (UDP) port's SNMP agent answered, when it is one.
+	SNMP *SNMP `json:"snmp,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
 }
@@ -179,7 +185,9 @@ type Port struct {
 // or fhir), MQTT, DICOM and HL7 (hl7-mllp): the probe then offers it a
 // ClientHello, a GET request, an MQTT CONNECT, a DICOM association
 // request or (with --hl7-query) its HL7 query as it would on a port of
-// such a service.
+// such a service. A port where the model declares SNMP is asked for
+// SNMP over UDP; UDP marks a port where it declares only protocols over
+// UDP (SNMP, CoAP), which is then not tried over TCP.
 type Declared struct {
 	Port  int  `json:"port"`
 	TLS   bool `json:"tls"`
@@ -187,6 +195,8 @@ type Declared struct {
 	MQTT  bool `json:"mqtt"`
 	DICOM bool `json:"dicom"`
 	HL7   bool `json:"hl7"`
+	SNMP  bool `json:"snmp"`
+	UDP   bool `json:"udp"`
 }
 
 // Open lists the open ports of h.
@@ -228,19 +238,37 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 			return nil, err
 		}
 	}
+	var udp []int
+	switch o.UDPPorts {
+	case "":
+		if o.Ports == "" {
+			udp = CommonUDPPorts()
+		}
+	case "none":
+		udp = nil
+	default:
+		if udp, err = ParsePorts(o.UDPPorts); err != nil {
+			return nil, fmt.Errorf("UDP %w", err)
+		}
+	}
 	declared := map[int]Declared{}
 	for _, d := range o.Declared {
 		if d.Port < 1 || d.Port > 65535 {
-			return nil, fmt.Errorf("declared port %d is no TCP port", d.Port)
+			return nil, fmt.Errorf("declared port %d is no TCP or UDP port", d.Port)
 		}
-		if !slices.Contains(ports, d.Port) {
+		if !d.UDP && !slices.Contains(ports, d.Port) {
 			ports = append(ports, d.Port)
 		}
-		x := declared[d.Port]
-		x.Port, x.TLS, x.HTTP, x.MQTT, x.DICOM, x.HL7 = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT, x.DICOM || d.DICOM, x.HL7 || d.HL7
+		if d.SNMP && !slices.Contains(udp, d.Port) {
+			udp = append(udp, d.Port)
+		}
+		x, seen := declared[d.Port]
+		x.UDP = (x.UDP || !seen) && d.UDP // only UDP when every declaration says so
+		x.Port, x.TLS, x.HTTP, x.MQTT, x.DICOM, x.HL7, x.SNMP = d.Port, x.TLS || d.TLS, x.HTTP || d.HTTP, x.MQTT || d.MQTT, x.DICOM || d.DICOM, x.HL7 || d.HL7, x.SNMP || d.SNMP
 		declared[d.Port] = x
 	}
 	slices.Sort(ports)
+	slices.Sort(udp)
 	for _, ae := range []*string{&o.CallingAE, &o.CalledAE} {
 		if len(*ae) > 16 || strings.TrimSpace(*ae) != *ae || strings.ContainsAny(*ae, "\\") || !printableASCII(*ae) {
 			return nil, fmt.Errorf("AE title %q: at most 16 printable characters, no backslash, no leading or trailing space", *ae)
@@ -278,12 +306,13 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 	tr := NewTranscript(o.Transcript, o.Now)
 	g := newGuard(scope, lim, o.Dial, tr)
-	res := &Result{Started: o.Now().UTC(), Profile: profile, AllowCredentialTests: o.AllowCredentialTests, HL7Query: o.HL7Query, Scope: scope.Networks(), Limits: lim, Ports: ports, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
-	for _, p := range ports {
-		if d, ok := declared[p]; ok {
+	res := &Result{Started: o.Now().UTC(), Profile: profile, AllowCredentialTests: o.AllowCredentialTests, HL7Query: o.HL7Query, Scope: scope.Networks(), Limits: lim, Ports: ports, UDPPorts: udp, Declared: []Declared{}, Targets: []Target{}, Hosts: []Host{}}
+	for p, d := range declared {
+		if slices.Contains(ports, p) || slices.Contains(udp, p) {
 			res.Declared = append(res.Declared, d)
 		}
 	}
+	slices.SortFunc(res.Declared, func(a, b Declared) int { return a.Port - b.Port })
 
 	var addrs []netip.Addr
 	seen := map[netip.Addr]bool{}
@@ -314,6 +343,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	type job struct {
 		host int
 		ap   netip.AddrPort
+		udp  bool
 	}
 	hosts := make([]Host, len(addrs))
 	for i, a := range addrs {
@@ -325,6 +355,15 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	for range lim.MaxConns {
 		wg.Go(func() {
 			for j := range jobs {
+				if j.udp {
+					p, ok := probeSNMP(ctx, g, j.ap, o.AllowCredentialTests)
+					if ok {
+						mu.Lock()
+						hosts[j.host].Ports = append(hosts[j.host].Ports, p)
+						mu.Unlock()
+					}
+					continue
+				}
 				p, ok := probePort(ctx, g, j.ap, portEnv{profile, names[j.ap.Addr()], o.Now, o.Resolve, declared[int(j.ap.Port())], o.AllowCredentialTests, o.CallingAE, o.CalledAE, o.HL7Query})
 				if !ok {
 					continue
@@ -336,19 +375,27 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		})
 	}
 feed:
-	for _, port := range ports {
-		for i, a := range addrs {
-			select {
-			case jobs <- job{i, netip.AddrPortFrom(a, uint16(port))}:
-			case <-ctx.Done():
-				break feed
+	for _, list := range []struct {
+		ports []int
+		udp   bool
+	}{{ports, false}, {udp, true}} {
+		for _, port := range list.ports {
+			for i, a := range addrs {
+				select {
+				case jobs <- job{i, netip.AddrPortFrom(a, uint16(port)), list.udp}:
+				case <-ctx.Done():
+					break feed
+				}
 			}
 		}
 	}
 	close(jobs)
 	wg.Wait()
 	for i := range hosts {
-		sort.Slice(hosts[i].Ports, func(a, b int) bool { return hosts[i].Ports[a].Port < hosts[i].Ports[b].Port })
+		sort.Slice(hosts[i].Ports, func(a, b int) bool {
+			x, y := hosts[i].Ports[a], hosts[i].Ports[b]
+			return x.Port < y.Port || x.Port == y.Port && x.Proto < y.Proto
+		})
 	}
 	res.Hosts = hosts
 	res.Finished = o.Now().UTC()

@@ -43,6 +43,9 @@ func CommonPorts() []int {
 	return out
 }
 
+// CommonUDPPorts are the UDP ports a probe tries by default: SNMP's.
+func CommonUDPPorts() []int { return []int{161} }
+
 // ParsePorts reads a port list: numbers and ranges (22,80,8000-8100),
 // at most 65,536 ports, each from 1 to 65535.
 func ParsePorts(s string) ([]int, error) {

@@ -1,11 +1,8 @@
 package probe
 
 import (
-	"bufio"
 	"context"
-	"encoding/binary"
 	"errors"
-	"fmt"
 	"io"
 	"net"
 	"net/netip"
@@ -14,6 +11,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/mdcheck/mdcheck/internal/probe/wire"
 )
 
 // SSH is what a probe learned of an SSH service: its protocol version,
@@ -42,10 +41,6 @@ type SSH struct {
 // clientID is what the probe says it is to an SSH server.
 const clientID = "SSH-2.0-mdcheck_probe"
 
-// maxKexinit bounds the server's KEXINIT packet read (RFC 4253 asks
-// implementations to take packets of 35,000 bytes).
-const maxKexinit = 35000
-
 // probeSSH reads the algorithms an SSH service offers and the methods
 // it lists for authentication, sending no credential; banner is the
 // identification string it sent unasked.
@@ -69,7 +64,7 @@ func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (
 		s.Weak = append(s.Weak, "its key exchange offer could not be read: "+err.Error())
 		return s, seqs
 	}
-	s.Weak = append(s.Weak, weakSSH(s)...)
+	s.Weak = append(s.Weak, wire.WeakSSH(wire.SSHAlgorithms{KeyExchange: s.KeyExchange, HostKey: s.HostKey, Ciphers: s.Ciphers, MACs: s.MACs})...)
 	// The authentication methods: a key exchange with x/crypto/ssh,
 	// then a "none" request, which the server answers with its methods.
 	var methods []string
@@ -99,101 +94,12 @@ func kexinit(nc io.ReadWriter, s *SSH) error {
 	if _, err := nc.Write([]byte(clientID + "\r\n")); err != nil {
 		return err
 	}
-	r := bufio.NewReaderSize(&limited{r: nc, n: maxKexinit + 8192}, 4096)
-	// The server's identification string (and any lines before it).
-	for line := 0; ; line++ {
-		l, err := readLine(r, 255)
-		if err != nil {
-			return err
-		}
-		if strings.HasPrefix(l, "SSH-") {
-			break
-		}
-		if line > 20 {
-			return errors.New("no identification string")
-		}
-	}
-	var hdr [5]byte
-	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+	a, err := wire.ReadKexinit(nc)
+	if err != nil {
 		return err
 	}
-	n, pad := int(binary.BigEndian.Uint32(hdr[:4])), int(hdr[4])
-	if n < 2 || n > maxKexinit || pad >= n {
-		return fmt.Errorf("a packet of %d bytes", n)
-	}
-	p := make([]byte, n-1)
-	if _, err := io.ReadFull(r, p); err != nil {
-		return err
-	}
-	return readKexinit(p[:len(p)-pad], s)
-}
-
-// readKexinit reads a KEXINIT payload's name-lists into s.
-func readKexinit(p []byte, s *SSH) error {
-	if len(p) < 17 || p[0] != 20 {
-		return errors.New("not a KEXINIT")
-	}
-	p = p[17:]
-	var lists [10][]string
-	for i := range lists {
-		if len(p) < 4 {
-			return errors.New("a KEXINIT cut short")
-		}
-		n := int(binary.BigEndian.Uint32(p))
-		if n > len(p)-4 {
-			return errors.New("a KEXINIT name-list runs past its end")
-		}
-		if n > 0 {
-			lists[i] = strings.Split(string(p[4:4+n]), ",")
-		}
-		p = p[4+n:]
-	}
-	union := func(a, b []string) []string {
-		out := slices.Clone(a)
-		for _, x := range b {
-			if !slices.Contains(out, x) {
-				out = append(out, x)
-			}
-		}
-		if out == nil {
-			out = []string{}
-		}
-		return out
-	}
-	s.KeyExchange, s.HostKey = union(lists[0], nil), union(lists[1], nil)
-	s.Ciphers, s.MACs, s.Compression = union(lists[2], lists[3]), union(lists[4], lists[5]), union(lists[6], lists[7])
+	s.KeyExchange, s.HostKey, s.Ciphers, s.MACs, s.Compression = a.KeyExchange, a.HostKey, a.Ciphers, a.MACs, a.Compression
 	return nil
-}
-
-// limited reads at most n bytes of r.
-type limited struct {
-	r io.Reader
-	n int
-}
-
-func (l *limited) Read(b []byte) (int, error) {
-	if l.n <= 0 {
-		return 0, errors.New("more than the bound of an SSH greeting")
-	}
-	b = b[:min(len(b), l.n)]
-	n, err := l.r.Read(b)
-	l.n -= n
-	return n, err
-}
-
-func readLine(r io.Reader, max int) (string, error) {
-	var b []byte
-	one := make([]byte, 1)
-	for len(b) < max {
-		if _, err := io.ReadFull(r, one); err != nil {
-			return "", err
-		}
-		if one[0] == '\n' {
-			return strings.TrimRight(string(b), "\r"), nil
-		}
-		b = append(b, one[0])
-	}
-	return "", fmt.Errorf("a line longer than %d bytes", max)
 }
 
 // errNoCredential stops x/crypto/ssh from sending a password.
@@ -243,31 +149,4 @@ func authMethods(nc net.Conn, timeout time.Duration) ([]string, error) {
 		methods = []string{}
 	}
 	return methods, nil
-}
-
-// weakSSH names the weak algorithms an SSH server offers.
-func weakSSH(s *SSH) []string {
-	var out []string
-	check := func(kind string, list []string, weak func(string) bool) {
-		var bad []string
-		for _, a := range list {
-			if weak(a) {
-				bad = append(bad, a)
-			}
-		}
-		if len(bad) > 0 {
-			out = append(out, fmt.Sprintf("weak %s offered: %s", kind, strings.Join(bad, ", ")))
-		}
-	}
-	check("key exchange", s.KeyExchange, func(a string) bool {
-		return strings.HasSuffix(a, "-sha1") || strings.Contains(a, "group1-") || strings.HasPrefix(a, "rsa1024")
-	})
-	check("host key", s.HostKey, func(a string) bool { return a == "ssh-dss" || a == "ssh-rsa" })
-	check("cipher", s.Ciphers, func(a string) bool {
-		return a == "none" || strings.HasSuffix(a, "-cbc") || strings.HasPrefix(a, "arcfour") || a == "rijndael-cbc@lysator.liu.se"
-	})
-	check("MAC", s.MACs, func(a string) bool {
-		return a == "none" || strings.Contains(a, "md5") || strings.HasPrefix(a, "hmac-sha1") || strings.HasPrefix(a, "umac-64") || strings.Contains(a, "-96")
-	})
-	return out
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"os/exec"
@@ -113,23 +114,6 @@ func TestSSHOpenSSH(t *testing.T) {
 	}
 }
 
-// FuzzKexinit: any KEXINIT payload is read or refused without panic.
-func FuzzKexinit(f *testing.F) {
-	list := func(s string) []byte { return append([]byte{0, 0, 0, byte(len(s))}, s...) }
-	p := append([]byte{20}, make([]byte, 16)...)
-	for _, s := range []string{"curve25519-sha256,diffie-hellman-group1-sha1", "ssh-ed25519", "aes128-ctr", "aes128-cbc", "hmac-sha2-256", "hmac-md5", "none", "none", "", ""} {
-		p = append(p, list(s)...)
-	}
-	f.Add(append(p, 0, 0, 0, 0, 0))
-	f.Add([]byte{20})
-	f.Fuzz(func(t *testing.T, b []byte) {
-		s := &SSH{}
-		if readKexinit(b, s) == nil && s.KeyExchange == nil {
-			t.Error("read without lists")
-		}
-	})
-}
-
 // debianServer is the path of a server Debian's package pkg installs at
 // path: the test is skipped without it, and fails under CI=true, which
 // .ci/run installs it for.
@@ -148,6 +132,19 @@ func debianServer(t *testing.T, path, pkg string) string {
 // port, stops it when the test ends, and waits until it listens.
 func startListening(t *testing.T, port int, cmd *exec.Cmd) {
 	t.Helper()
+	startServer(t, cmd, fmt.Sprintf("listen on %d", port), func() bool {
+		c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			c.Close()
+		}
+		return err == nil
+	})
+}
+
+// startServer starts cmd, stops it when the test ends, and waits until
+// ready says it is (what names that in the failure).
+func startServer(t *testing.T, cmd *exec.Cmd, what string, ready func() bool) {
+	t.Helper()
 	log := filepath.Join(t.TempDir(), "server.log")
 	f, err := os.Create(log)
 	if err != nil {
@@ -159,14 +156,10 @@ func startListening(t *testing.T, port int, cmd *exec.Cmd) {
 		t.Fatalf("%s: %v", cmd.Path, err)
 	}
 	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	for i := 0; ; i++ {
-		if c, err := net.Dial("tcp", "127.0.0.1:"+strconv.Itoa(port)); err == nil {
-			c.Close()
-			return
-		}
+	for i := 0; !ready(); i++ {
 		if i == 50 {
 			out, _ := os.ReadFile(log)
-			t.Fatalf("%s did not listen on %d: %s", cmd.Path, port, out)
+			t.Fatalf("%s did not %s: %s", cmd.Path, what, out)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -44,7 +44,10 @@ each weakness. On SSH services it lists the algorithms offered and
 whether passwords are allowed, sending no credential. On MQTT brokers
 it learns whether a client without credentials is let in, on DICOM
 services whether an association from an AE title they cannot know is
-accepted (and C-ECHO). HL7 listeners get no HL7 message unless
+accepted (and C-ECHO). On UDP 161 (--udp-ports) it asks for SNMPv3
+engine discovery, which carries no credential, and with
+--allow-credential-tests reads the system group under the communities
+public and private. HL7 listeners get no HL7 message unless
 --hl7-query, under the standard profile, allows one harmless query. On web services
 it reads the page (redirects followed only inside the scope): security
 headers, cookies, login forms in cleartext, default pages, and a FHIR
@@ -53,12 +56,14 @@ CapabilityStatement readable without authentication.
 Profiles (docs/probe.md): safe (the default, for fragile devices) opens
 one connection at a time per host, at most 2 new ones a second to a host
 and 5 in all, sends no malformed input and no credential (unless
---allow-credential-tests: FTP's anonymous login), and sends
+--allow-credential-tests: FTP's anonymous login, SNMP's public and
+private communities), and sends
 nothing but well-formed messages of the protocol a service has shown it
 speaks (TLS ClientHellos to the ports of TLS services, SSH's opening to
 SSH servers, GET requests to the ports of web services, an MQTT CONNECT
 without credentials to the ports of MQTT brokers, one DICOM association
-request, C-ECHO and release to the ports of DICOM services);
+request, C-ECHO and release to the ports of DICOM services, an SNMPv3
+discovery request to SNMP ports);
 standard, for robust services, allows 4 connections at once per host,
 200 new ones a second to a host and 400 in all, and offers TLS (after
 250 ms of silence) and GET requests to every open port that says
@@ -110,10 +115,11 @@ options, 3 failure or interrupted (the partial result is written).`,
 	f.StringSliceVar(&o.Scope, "scope", nil, "networks (CIDR) or addresses the probe may reach (required; repeat or separate with commas)")
 	f.StringVar(&o.Profile, "profile", "safe", "safe (one connection at a time per host, nothing sent but the handshake) or standard")
 	f.StringVar(&o.Ports, "ports", "", "TCP ports to try, such as 22,80,8000-8100 (default: the common medical ones, docs/probe.md)")
+	f.StringVar(&o.UDPPorts, "udp-ports", "", `UDP ports to ask for SNMP, or "none" (default: 161, none when --ports is given)`)
 	f.StringVar(&o.CallingAE, "dicom-calling-ae", app.DefaultCallingAE, "calling AE title of the DICOM association the probe asks for")
 	f.StringVar(&o.CalledAE, "dicom-called-ae", app.DefaultCalledAE, "called AE title of that association: the service's own, to learn whether it checks the calling one")
 	f.BoolVar(&o.HL7Query, "hl7-query", false, "standard profile: send HL7 listeners one network management query (NMQ^N01), which asks for no patient data; never without this flag")
-	f.BoolVar(&o.AllowCredentialTests, "allow-credential-tests", false, "also try the credentials of docs/probe.md (FTP's anonymous login); never without this flag")
+	f.BoolVar(&o.AllowCredentialTests, "allow-credential-tests", false, "also try the credentials of docs/probe.md (FTP's anonymous login, SNMP's public and private communities); never without this flag")
 	f.StringVar(&o.Model, "model", "", "device model whose declared ports (each interface's port) are tried too")
 	f.StringVar(&rate, "rate", "", "new connections a second, all hosts together, such as 10 or 10/s (default: the profile's)")
 	f.IntVar(&o.MaxConns, "max-conns", 0, "connections open at once, all hosts together (default: the profile's)")

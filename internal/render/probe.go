@@ -50,8 +50,8 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 	if r.Partial {
 		partial = " (interrupted: partial)"
 	}
-	p.printf("Probe%s, profile %s, scope %s: %d port(s) per address, at most %g new connection(s) a second, %d at once (%d per host)\n",
-		partial, r.Profile, strings.Join(r.Scope, ","), len(r.Ports), r.Limits.Rate, r.Limits.MaxConns, r.Limits.HostConns)
+	p.printf("Probe%s, profile %s, scope %s: %d TCP and %d UDP port(s) per address, at most %g new connection(s) a second, %d at once (%d per host)\n",
+		partial, r.Profile, strings.Join(r.Scope, ","), len(r.Ports), len(r.UDPPorts), r.Limits.Rate, r.Limits.MaxConns, r.Limits.HostConns)
 	for _, t := range r.Targets {
 		if t.Error != "" {
 			p.printf("  %s: %s\n", t.Input, t.Error)
@@ -65,7 +65,7 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 		for _, pt := range h.Ports {
 			count[pt.State]++
 		}
-		p.printf("\n%s: %d open, %d closed, %d no answer, %d error\n", h.Address, count[probe.Open], count[probe.Closed], count[probe.Filtered], count[probe.Failed])
+		p.printf("\n%s: %d open, %d closed, %d no answer, %d error\n", h.Address, count[probe.Open], count[probe.Closed], count[probe.Filtered]+count[probe.OpenFiltered], count[probe.Failed])
 		for _, pt := range h.Open() {
 			svc := "?"
 			if s := pt.Service; s != nil {
@@ -131,6 +131,9 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if s := pt.SNMP; s != nil {
+				writeSNMP(p, s)
+			}
 			if s := pt.SSH; s != nil {
 				pw := "not learned"
 				if s.PasswordAuth != nil {
@@ -152,6 +155,30 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 	}
 	p.printf("\nTranscript: %d event(s), %d connection attempt(s) and message(s) sent\n", len(r.Transcript), sent)
 	return p.err
+}
+
+// writeSNMP writes what an SNMP agent answered, under its port.
+func writeSNMP(p *ew, s *probe.SNMP) {
+	if e := s.Engine; e != nil {
+		p.printf("           SNMPv3 engine %s (enterprise %d, %s), %d boot(s), up %ds\n", e.ID, e.Enterprise, strings.TrimSpace(e.Format+" "+e.Detail), e.Boots, e.Time)
+	} else {
+		p.printf("           SNMPv3: no answer to engine discovery\n")
+	}
+	switch {
+	case !s.CommunitiesTried:
+		p.printf("           communities: not tried (--allow-credential-tests)\n")
+	case len(s.Communities) == 0:
+		p.printf("           communities: none answered\n")
+	}
+	for _, c := range s.Communities {
+		p.printf("           community %q answered over SNMPv%s\n", c.Community, c.Version)
+	}
+	if s.Description != "" || s.Name != "" {
+		p.printf("           sysDescr %q, sysName %q, sysObjectID %s\n", clipText(s.Description, 80), clipText(s.Name, 40), s.ObjectID)
+	}
+	for _, w := range s.Weak {
+		p.printf("           weak: %s\n", w)
+	}
 }
 
 func clipText(s string, n int) string {

@@ -271,7 +271,7 @@ func transport(in *catalog.Input, p livePort) catalog.Result {
 	case p.TLSTried:
 		return unknownBecause(fmt.Sprintf("%s said nothing unasked and answered no TLS: whether it encrypts is not known", p.what()), "silent", "no greeting, no TLS")
 	case p.Confidence == "high":
-		return unknownBecause(fmt.Sprintf("%s greeted, but what protects it was not read", p.what()), "open", "open: "+p.what())
+		return unknownBecause(fmt.Sprintf("%s named itself, but what protects it was not read", p.what()), "open", "open: "+p.what())
 	}
 	return unknownBecause(fmt.Sprintf("%s said nothing unasked and the safe profile offers TLS only on TLS ports: whether it encrypts is not known (the standard profile tries TLS on it)", p.what()), "silent", "no greeting")
 }

@@ -77,6 +77,8 @@ func TestLiveTransport(t *testing.T) {
 	tried := silent
 	tried.TLSTried = true
 	weakSSH := evidence.LivePort{Port: 22, Service: "ssh", Confidence: "high", SSH: true, CryptoWeak: []string{"cipher 3des-cbc"}}
+	snmpPublic := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high", Cleartext: "answered SNMPv2c, whose community strings and values cross the network in the clear"}
+	snmpV3 := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high"}
 	goodSSH := evidence.LivePort{Port: 22, Service: "ssh", Confidence: "high", SSH: true}
 	liveCases(t, liveTransport, []ruleCase{
 		{"modern TLS", one(web), want{"main/127.0.0.1:443": pass_}},
@@ -89,8 +91,10 @@ func TestLiveTransport(t *testing.T) {
 		{"silent, no TLS", one(web), want{"main/127.0.0.1:2575": unk}},
 		{"weak ssh", one(sshIface), want{"main/127.0.0.1:22": fail_}},
 		{"good ssh", one(sshIface), want{"main/127.0.0.1:22": pass_}},
+		{"SNMP community in the clear", one(web), want{"main/127.0.0.1:161/udp": fail_}},
+		{"SNMPv3 only seen", one(web), want{"main/127.0.0.1:161/udp": unk}},
 		{"no probe", one(web), want{"device": na}},
-	}, []evidence.Live{probed(tls12), probed(legacy), probed(weakSuite), probed(plain), probed(telnet), probed(redirect), probed(silent), probed(tried), probed(weakSSH), probed(goodSSH), {}})
+	}, []evidence.Live{probed(tls12), probed(legacy), probed(weakSuite), probed(plain), probed(telnet), probed(redirect), probed(silent), probed(tried), probed(weakSSH), probed(goodSSH), probed(snmpPublic), probed(snmpV3), {}})
 }
 
 func TestLiveAuthentication(t *testing.T) {
@@ -109,7 +113,12 @@ func TestLiveAuthentication(t *testing.T) {
 	mqttAnon := evidence.LivePort{Port: 1883, Service: "mqtt", Confidence: "high", Cleartext: "answered MQTT without TLS (CONNACK: connection accepted)", AnyPeer: &yes, AnyPeerHow: "MQTT 3.1.1 CONNECT without credentials: connection accepted"}
 	mqttRefused := mqttAnon
 	mqttRefused.AnyPeer, mqttRefused.AnyPeerHow = &no, "MQTT 3.1.1 CONNECT without credentials: not authorized"
+	snmpIface := "    interfaces: [{id: n, kind: wired-network, protocols: [snmp], port: 161}]\n"
+	snmpPublic := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high", Cleartext: "answered SNMPv2c, whose community strings and values cross the network in the clear", AnyPeer: &yes, AnyPeerHow: `SNMP under the well-known communities: answered "public" (SNMPv2c)`}
+	snmpV3 := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high"}
 	liveCases(t, liveAuthentication, []ruleCase{
+		{"SNMP answers public", one(snmpIface), want{"main/127.0.0.1:161/udp": fail_}},
+		{"SNMP, communities not tried", one(snmpIface), want{"device": na}},
 		{"password not declared", one(sshIface), want{"main/127.0.0.1:22": fail_}},
 		{"the interface's methods before the component's", one(sshIface + "    accessControl: {authenticationMethods: [password]}\n"), want{"main/127.0.0.1:22": fail_}},
 		{"the component's methods", one("    interfaces: [{id: s, kind: wired-network, port: 22}]\n    accessControl: {authenticationMethods: [password]}\n"), want{"main/127.0.0.1:22": pass_}},
@@ -125,7 +134,7 @@ func TestLiveAuthentication(t *testing.T) {
 		{"MQTT declared authenticated lets anyone in", one(strings.Replace(mqttIface, "port: 1883", "port: 1883, authentication: {required: true}", 1)), want{"main/127.0.0.1:1883": fail_}},
 		{"MQTT asks for credentials", one(mqttIface), want{"main/127.0.0.1:1883": pass_}},
 		{"nothing to judge", one(web), want{"device": na}},
-	}, []evidence.Live{probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(mqttAnon), probed(mqttAnon), probed(mqttRefused), probed(telnet)})
+	}, []evidence.Live{probed(snmpPublic), probed(snmpV3), probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(mqttAnon), probed(mqttAnon), probed(mqttRefused), probed(telnet)})
 }
 
 func TestLiveWeb(t *testing.T) {

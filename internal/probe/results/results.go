@@ -109,7 +109,7 @@ func Live(r *probe.Result, file string) evidence.Live {
 }
 
 func livePort(p probe.Port) evidence.LivePort {
-	lp := evidence.LivePort{Port: p.Port, Lines: slices.Clone(p.Evidence)}
+	lp := evidence.LivePort{Port: p.Port, UDP: p.Proto == "udp", Lines: slices.Clone(p.Evidence)}
 	if s := p.Service; s != nil {
 		lp.Service, lp.Confidence, lp.Product = s.Name, s.Confidence, s.Product
 	}
@@ -148,8 +148,21 @@ func livePort(p probe.Port) evidence.LivePort {
 		yes := true
 		lp.AnyPeer, lp.AnyPeerHow = &yes, "HL7 query from an unknown application (MDCHECK at PROBE): acknowledged "+h.AckCode
 	}
+	if s := p.SNMP; s != nil && s.CommunitiesTried {
+		yes := len(s.Communities) > 0
+		lp.AnyPeer, lp.AnyPeerHow = &yes, fmt.Sprintf("SNMP v2c and v1 under the well-known communities %q: no answer", probe.SNMPCommunities)
+		if yes {
+			var cs []string
+			for _, c := range s.Communities {
+				cs = append(cs, fmt.Sprintf("%q (SNMPv%s)", c.Community, c.Version))
+			}
+			lp.AnyPeerHow = "SNMP under the well-known communities: answered " + strings.Join(cs, ", ")
+		}
+	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.SNMP != nil && len(p.SNMP.Communities) > 0:
+		lp.Cleartext = "answered SNMPv" + p.SNMP.Communities[0].Version + ", whose community strings and values cross the network in the clear"
 	case p.HL7 != nil:
 		lp.Cleartext = "acknowledged an HL7 query over MLLP without TLS"
 	case p.DICOM != nil:

@@ -3,6 +3,7 @@ package results
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -12,7 +13,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/probe/snmpwire"
 	"github.com/mdcheck/mdcheck/internal/testutil/seed"
 )
 
@@ -90,7 +93,7 @@ func TestParse(t *testing.T) {
 		{`{"findings": []}`, "1:1: not probe results: no schemaVersion"},
 		{`{"schemaVersion": "99", "profile": "safe", "started": "2026-12-07T09:00:00Z"}`, "newer than this mdcheck reads"},
 		{`{"schemaVersion": "x"}`, `schemaVersion "x" is not one of probe results`},
-		{`{"schemaVersion": "10", "tool": {}, "findings": []}`, "newer than this mdcheck reads"},
+		{fmt.Sprintf(`{"schemaVersion": "%d", "tool": {}, "findings": []}`, probe.SchemaVersion+1), "newer than this mdcheck reads"},
 		{`{"schemaVersion": "4", "profile": "reckless", "started": "2026-12-07T09:00:00Z"}`, "no profile or start time"},
 		{`{"schemaVersion": "5", "profile": "safe", "started": "2026-12-07T09:00:00Z"} {}`, "more after the probe results"},
 		{strings.Repeat("[", 100), "1:1:"},
@@ -199,5 +202,29 @@ func TestLiveHL7(t *testing.T) {
 	p.HL7.AckCode = "AR"
 	if lp := livePort(p); lp.AnyPeer != nil {
 		t.Errorf("AR: %+v", lp)
+	}
+}
+
+// TestLiveSNMP: an agent that answered a well-known community lets
+// anyone in, in the clear; one that answered none of them, when they
+// were tried, refuses them; without the tries nothing is known of
+// either, and the port is named as a UDP one.
+func TestLiveSNMP(t *testing.T) {
+	engine := &snmpwire.Engine{ID: "80001f8804", Enterprise: 8072}
+	p := probe.Port{Port: 161, Proto: "udp", State: probe.Open, Service: &probe.Service{Name: "snmp", Confidence: probe.High}, SNMP: &probe.SNMP{Engine: engine}}
+	lp := livePort(p)
+	if lp.AnyPeer != nil || lp.Cleartext != "" || !lp.UDP {
+		t.Errorf("not tried: %+v", lp)
+	}
+	if w := (evidence.LiveHost{Address: "10.0.0.5"}).Where(lp); w != "10.0.0.5:161/udp" {
+		t.Errorf("where: %s", w)
+	}
+	p.SNMP.CommunitiesTried = true
+	if lp := livePort(p); lp.AnyPeer == nil || *lp.AnyPeer || lp.Cleartext != "" || !strings.Contains(lp.AnyPeerHow, "no answer") {
+		t.Errorf("none answered: %+v", lp)
+	}
+	p.SNMP.Communities = []probe.SNMPCommunity{{Community: "public", Version: "2c"}}
+	if lp := livePort(p); lp.AnyPeer == nil || !*lp.AnyPeer || !strings.Contains(lp.AnyPeerHow, `"public" (SNMPv2c)`) || !strings.Contains(lp.Cleartext, "SNMPv2c") {
+		t.Errorf("public answered: %+v", lp)
 	}
 }
