@@ -72,7 +72,7 @@ func TestProbeCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.SchemaVersion != "10" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
+	if got.SchemaVersion != "11" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
 		len(got.Hosts) != 1 || len(got.Hosts[0].Ports) != 1 || got.Hosts[0].Ports[0].State != "open" || got.Hosts[0].Ports[0].Service.Name != "ssh" {
 		t.Errorf("JSON result: %s", b)
 	}

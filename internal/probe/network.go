@@ -305,12 +305,26 @@ func (c *Conn) Close() error {
 // Net is the connection as a net.Conn, for a protocol library (a TLS
 // client) to speak over: every byte it writes is recorded, as Send does,
 // and the start of every read, as Recv does. Each read or write must
-// end within the timeout.
+// end within the timeout, or by the read deadline set, if sooner.
 func (c *Conn) Net() net.Conn { return &recorded{Conn: c.c, c: c} }
 
 type recorded struct {
 	net.Conn
-	c *Conn
+	c     *Conn
+	mu    sync.Mutex
+	until time.Time // the read deadline the user set; zero for none
+}
+
+func (r *recorded) SetReadDeadline(t time.Time) error {
+	r.mu.Lock()
+	r.until = t
+	r.mu.Unlock()
+	return nil
+}
+
+func (r *recorded) SetDeadline(t time.Time) error {
+	r.SetReadDeadline(t)
+	return r.Conn.SetWriteDeadline(t)
 }
 
 func (r *recorded) Write(b []byte) (int, error) {
@@ -324,7 +338,13 @@ func (r *recorded) Write(b []byte) (int, error) {
 func (r *recorded) Close() error { return r.c.Close() }
 
 func (r *recorded) Read(b []byte) (int, error) {
-	r.Conn.SetReadDeadline(time.Now().Add(r.c.g.lim.Timeout))
+	d := time.Now().Add(r.c.g.lim.Timeout)
+	r.mu.Lock()
+	if !r.until.IsZero() && r.until.Before(d) {
+		d = r.until
+	}
+	r.mu.Unlock()
+	r.Conn.SetReadDeadline(d)
 	n, err := r.Conn.Read(b)
 	if n > 0 {
 		r.c.note(r.c.g.tr.Add(data(r.c.event(EvRecv), b[:n], maxRecorded)))

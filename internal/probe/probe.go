@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/probe/ident"
 	"github.com/mdcheck/mdcheck/internal/probe/tlswire"
 )
 
@@ -66,8 +67,9 @@ const (
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
 // 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
 // each port's dicom, 9 each port's hl7 and hl7Query, 10 UDP ports and
-// each port's snmp. Older results are read for what they hold.
-const SchemaVersion = 10
+// each port's snmp, 11 each port's telnet. Older results are read for
+// what they hold.
+const SchemaVersion = 11
 
 // Options are a probe's inputs, as the operator gives them.
 type Options struct {
@@ -168,6 +170,8 @@ type Port struct {
 	// HL7 is what the port's HL7 listener acknowledged, when it is one
 	// and the HL7 query was allowed.
 	HL7 *HL7 `json:"hl7,omitempty"`
+	// Telnet is what the port's Telnet server negotiated, when it is one.
+	Telnet *Telnet `json:"telnet,omitempty"`
 	// FTP is what the port's FTP server lists, when it is one.
 	FTP *FTP `json:"ftp,omitempty"`
 	// MQTT is what the port's MQTT broker answered, when it is one.
@@ -232,9 +236,9 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	if len(o.Targets) == 0 {
 		return nil, fmt.Errorf("no target: name the addresses, networks or hosts to probe")
 	}
-	ports := CommonPorts()
+	ports := ident.CommonPorts()
 	if o.Ports != "" {
-		if ports, err = ParsePorts(o.Ports); err != nil {
+		if ports, err = ident.ParsePorts(o.Ports); err != nil {
 			return nil, err
 		}
 	}
@@ -242,12 +246,12 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	switch o.UDPPorts {
 	case "":
 		if o.Ports == "" {
-			udp = CommonUDPPorts()
+			udp = ident.CommonUDPPorts()
 		}
 	case "none":
 		udp = nil
 	default:
-		if udp, err = ParsePorts(o.UDPPorts); err != nil {
+		if udp, err = ident.ParsePorts(o.UDPPorts); err != nil {
 			return nil, fmt.Errorf("UDP %w", err)
 		}
 	}
@@ -437,7 +441,7 @@ func listenThenOffer(c *Conn, port int, wait, timeout time.Duration) []byte {
 	}
 	rest, _ := c.Recv(maxBanner-len(head), wait-tlsHeadStart)
 	answer := append(head, rest...)
-	if s := identify(port, answer); s != nil && s.Confidence == High && s.Name != "http" {
+	if s := ident.Identify(port, answer); s != nil && s.Confidence == High && s.Name != "http" {
 		return answer
 	}
 	return nil
@@ -502,7 +506,7 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 	if len(banner) > 0 {
 		p.Banner = printable(banner, 200)
 	}
-	p.Service = identify(p.Port, banner)
+	p.Service = ident.Identify(p.Port, banner)
 	if p.Service != nil && p.Service.Name == "ssh" && p.Service.Confidence == High {
 		if s, seqs := probeSSH(ctx, g, ap, string(banner)); s != nil {
 			p.SSH = s
@@ -512,6 +516,12 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 	if p.Service != nil && p.Service.Name == "ftp" && p.Service.Confidence == High {
 		if f, seqs := probeFTP(ctx, g, ap, env.credentials); f != nil {
 			p.FTP = f
+			p.Evidence = append(p.Evidence, seqs...)
+		}
+	}
+	if p.Service != nil && p.Service.Name == "telnet" && len(banner) > 0 {
+		if t, seqs := probeTelnet(ctx, g, ap); t != nil {
+			p.Telnet = t
 			p.Evidence = append(p.Evidence, seqs...)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mdcheck/mdcheck/internal/probe/ident"
 	"github.com/mdcheck/mdcheck/internal/testutil/loopback"
 )
 
@@ -149,10 +150,14 @@ func TestRunLoopback(t *testing.T) {
 		t.Errorf("OpenSSH version %q", v)
 	}
 	// One per port, one more to read the SSH server's key exchange offer
-	// (this one has none: it only greets) and one to ask the FTP server
-	// its features (this one does not answer).
-	if dials.Load() != 7 {
-		t.Errorf("%d connections, want one per port, one for SSH and one for FTP (7)", dials.Load())
+	// (this one has none: it only greets), one to ask the FTP server its
+	// features (this one does not answer) and one to answer the Telnet
+	// server's negotiation.
+	if dials.Load() != 8 {
+		t.Errorf("%d connections, want one per port, one for SSH, one for FTP and one for Telnet (8)", dials.Load())
+	}
+	if tn := byPort[telnet].Telnet; tn == nil || !slices.Equal(tn.Negotiated, []string{"DO TERMINAL-TYPE", "DO TERMINAL-SPEED"}) || tn.Login || tn.Shell {
+		t.Errorf("Telnet: %+v", tn)
 	}
 	if f := byPort[ftp].FTP; f == nil || f.AuthTLS || len(f.Weak) != 0 || f.Anonymous != nil {
 		t.Errorf("FTP that does not answer FEAT: %+v", f)
@@ -181,9 +186,10 @@ func TestRunLoopback(t *testing.T) {
 			t.Errorf("transcript line %d: %+v", i+1, e)
 		}
 	}
-	// Nothing sent but the probe's SSH identification string, and FEAT
-	// and QUIT to the FTP server.
-	if count[EvConnect] != 7 || count[EvSend] != 3 || count[EvOpen] != 6 || count[EvClosed] != 1 || count[EvRecv] != 5 || count[EvClose] != 6 {
+	// Nothing sent but the probe's SSH identification string, FEAT and
+	// QUIT to the FTP server, and the refusals of the Telnet server's
+	// options with the offer of encryption.
+	if count[EvConnect] != 8 || count[EvSend] != 4 || count[EvOpen] != 7 || count[EvClosed] != 1 || count[EvRecv] != 6 || count[EvClose] != 7 {
 		t.Errorf("transcript events %v", count)
 	}
 }
@@ -326,7 +332,7 @@ func TestInterrupted(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res == nil || !res.Partial {
 		t.Fatalf("interrupted: %v, %+v", err, res)
 	}
-	if int(dials.Load()) >= 2*len(CommonPorts()) {
+	if int(dials.Load()) >= 2*len(ident.CommonPorts()) {
 		t.Errorf("every port dialed after the interruption")
 	}
 	n := 0
@@ -371,56 +377,12 @@ func TestBadOptions(t *testing.T) {
 	}
 }
 
-func TestParsePorts(t *testing.T) {
-	got, err := ParsePorts("443, 22,8000-8002,22")
-	if err != nil || !slices.Equal(got, []int{22, 443, 8000, 8001, 8002}) {
-		t.Errorf("ParsePorts = %v, %v", got, err)
+// FuzzPrintable: the printable form of any bytes is bounded.
+func FuzzPrintable(f *testing.F) {
+	for _, s := range []string{"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n", "\xff\xfd\x18", "\xc3\x28", "\x00\x01"} {
+		f.Add([]byte(s))
 	}
-	for _, bad := range []string{"", "0", "65536", "80-70", "http", "1-2-3"} {
-		if _, err := ParsePorts(bad); err == nil {
-			t.Errorf("ParsePorts(%q) accepted", bad)
-		}
-	}
-}
-
-func TestIdentify(t *testing.T) {
-	for _, c := range []struct {
-		port             int
-		banner           string
-		name, conf, prod string
-	}{
-		{22, "SSH-2.0-OpenSSH_8.4p1 Debian-5\r\n", "ssh", High, "OpenSSH"},
-		{2222, "SSH-1.99-dropbear_2020.81\r\n", "ssh", High, "dropbear"},
-		{21, "220 ProFTPD 1.3.6 Server\r\n", "ftp", High, "ProFTPD"},
-		{2121, "220 ready\r\n", "ftp", Low, ""},
-		{25, "220 mail.example ESMTP Postfix\r\n", "smtp", High, ""},
-		{5900, "RFB 003.008\n", "vnc", High, ""},
-		{104, "", "dicom", Low, ""},
-		{2575, "\x0bMSH|", "hl7-mllp", Low, ""},
-		{9999, "", "", "", ""},
-		{9999, "hello", "unknown", Low, ""},
-	} {
-		s := identify(c.port, []byte(c.banner))
-		got := [3]string{}
-		if s != nil {
-			got = [3]string{s.Name, s.Confidence, s.Product}
-		}
-		if got != [3]string{c.name, c.conf, c.prod} {
-			t.Errorf("identify(%d, %q) = %v, want %v", c.port, c.banner, got, [3]string{c.name, c.conf, c.prod})
-		}
-	}
-}
-
-// FuzzIdentify: any banner gives a service with a known confidence, or
-// none, and its printable form is bounded.
-func FuzzIdentify(f *testing.F) {
-	for _, s := range []string{"SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u10\r\n", "220 (vsFTPd 3.0.3)\r\n", "\xff\xfd\x18", "RFB 003.008\n", "\x0b", "HTTP/1.1 200 OK\r\n", "\xc3\x28"} {
-		f.Add(22, []byte(s))
-	}
-	f.Fuzz(func(t *testing.T, port int, b []byte) {
-		if s := identify(port, b); s != nil && s.Confidence != High && s.Confidence != Low {
-			t.Errorf("confidence %q", s.Confidence)
-		}
+	f.Fuzz(func(t *testing.T, b []byte) {
 		if p := printable(b, 200); len(p) > 200*4 {
 			t.Errorf("printable of %d bytes is %d long", len(b), len(p))
 		}

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/mdcheck/mdcheck/internal/probe/ident"
 	"github.com/mdcheck/mdcheck/internal/probe/wire"
 )
 
@@ -45,7 +46,7 @@ const clientID = "SSH-2.0-mdcheck_probe"
 // it lists for authentication, sending no credential; banner is the
 // identification string it sent unasked.
 func probeSSH(ctx context.Context, g *guard, ap netip.AddrPort, banner string) (*SSH, []int) {
-	m := sshBanner.FindStringSubmatch(banner)
+	m := ident.SSHBanner.FindStringSubmatch(banner)
 	if m == nil {
 		return nil, nil
 	}

@@ -44,7 +44,9 @@ each weakness. On SSH services it lists the algorithms offered and
 whether passwords are allowed, sending no credential. On MQTT brokers
 it learns whether a client without credentials is let in, on DICOM
 services whether an association from an AE title they cannot know is
-accepted (and C-ECHO). On UDP 161 (--udp-ports) it asks for SNMPv3
+accepted (and C-ECHO). Telnet servers get refusals of their options and
+an offer of encryption, which shows the encryption types they support
+and their login prompt; the probe never types anything. On UDP 161 (--udp-ports) it asks for SNMPv3
 engine discovery, which carries no credential, and with
 --allow-credential-tests reads the system group under the communities
 public and private. HL7 listeners get no HL7 message unless

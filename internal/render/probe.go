@@ -131,6 +131,20 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 					p.printf("           weak: %s\n", w)
 				}
 			}
+			if t := pt.Telnet; t != nil {
+				login := map[bool]string{true: "asks for a login", false: "no login asked"}[t.Login]
+				enc := "not offered"
+				switch {
+				case len(t.EncryptionTypes) > 0:
+					enc = strings.Join(t.EncryptionTypes, ", ")
+				case t.EncryptOption:
+					enc = "offered, with no encryption type"
+				}
+				p.printf("           Telnet: prompt %q (%s); ENCRYPT %s; %d option(s) negotiated\n", clipText(t.Prompt, 60), login, enc, len(t.Negotiated))
+				for _, w := range t.Weak {
+					p.printf("           weak: %s\n", w)
+				}
+			}
 			if s := pt.SNMP; s != nil {
 				writeSNMP(p, s)
 			}

@@ -116,7 +116,13 @@ func TestLiveAuthentication(t *testing.T) {
 	snmpIface := "    interfaces: [{id: n, kind: wired-network, protocols: [snmp], port: 161}]\n"
 	snmpPublic := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high", Cleartext: "answered SNMPv2c, whose community strings and values cross the network in the clear", AnyPeer: &yes, AnyPeerHow: `SNMP under the well-known communities: answered "public" (SNMPv2c)`}
 	snmpV3 := evidence.LivePort{Port: 161, UDP: true, Service: "snmp", Confidence: "high"}
+	telnetShell := telnet
+	telnetShell.AnyPeer, telnetShell.AnyPeerHow = &yes, `Telnet opened a session without asking for a login (prompt "#")`
+	telnetLogin := telnet
+	telnetLogin.AnyPeer, telnetLogin.AnyPeerHow = &no, `Telnet asks for a login (prompt "login:")`
 	liveCases(t, liveAuthentication, []ruleCase{
+		{"Telnet shell without login", one(web), want{"main/127.0.0.1:23": fail_}},
+		{"Telnet asks for a login", one(web), want{"main/127.0.0.1:23": pass_}},
 		{"SNMP answers public", one(snmpIface), want{"main/127.0.0.1:161/udp": fail_}},
 		{"SNMP, communities not tried", one(snmpIface), want{"device": na}},
 		{"password not declared", one(sshIface), want{"main/127.0.0.1:22": fail_}},
@@ -134,7 +140,7 @@ func TestLiveAuthentication(t *testing.T) {
 		{"MQTT declared authenticated lets anyone in", one(strings.Replace(mqttIface, "port: 1883", "port: 1883, authentication: {required: true}", 1)), want{"main/127.0.0.1:1883": fail_}},
 		{"MQTT asks for credentials", one(mqttIface), want{"main/127.0.0.1:1883": pass_}},
 		{"nothing to judge", one(web), want{"device": na}},
-	}, []evidence.Live{probed(snmpPublic), probed(snmpV3), probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(mqttAnon), probed(mqttAnon), probed(mqttRefused), probed(telnet)})
+	}, []evidence.Live{probed(telnetShell), probed(telnetLogin), probed(snmpPublic), probed(snmpV3), probed(pw), probed(pw), probed(pw), probed(pw), probed(pw), probed(keys), probed(form), probed(fhir), probed(fhirSecured), probed(tls12), probed(asks), probed(mqttAnon), probed(mqttAnon), probed(mqttRefused), probed(telnet)})
 }
 
 func TestLiveWeb(t *testing.T) {

@@ -148,6 +148,12 @@ func livePort(p probe.Port) evidence.LivePort {
 		yes := true
 		lp.AnyPeer, lp.AnyPeerHow = &yes, "HL7 query from an unknown application (MDCHECK at PROBE): acknowledged "+h.AckCode
 	}
+	if t := p.Telnet; t != nil && (t.Login || t.Shell) {
+		lp.AnyPeer, lp.AnyPeerHow = &t.Shell, fmt.Sprintf("Telnet asks for a login (prompt %q)", t.Prompt)
+		if t.Shell {
+			lp.AnyPeerHow = fmt.Sprintf("Telnet opened a session without asking for a login (prompt %q)", t.Prompt)
+		}
+	}
 	if s := p.SNMP; s != nil && s.CommunitiesTried {
 		yes := len(s.Communities) > 0
 		lp.AnyPeer, lp.AnyPeerHow = &yes, fmt.Sprintf("SNMP v2c and v1 under the well-known communities %q: no answer", probe.SNMPCommunities)

@@ -228,3 +228,21 @@ func TestLiveSNMP(t *testing.T) {
 		t.Errorf("public answered: %+v", lp)
 	}
 }
+
+// TestLiveTelnet: a Telnet server that asks for a login refuses a
+// client without credentials; one that opens a shell lets anyone in;
+// either is in the clear.
+func TestLiveTelnet(t *testing.T) {
+	p := probe.Port{Port: 23, State: probe.Open, Service: &probe.Service{Name: "telnet", Confidence: probe.High, Reason: "Telnet option negotiation (IAC)"}, Telnet: &probe.Telnet{Prompt: "login:", Login: true}}
+	if lp := livePort(p); lp.AnyPeer == nil || *lp.AnyPeer || lp.Cleartext == "" || !strings.Contains(lp.AnyPeerHow, `"login:"`) {
+		t.Errorf("login: %+v", lp)
+	}
+	p.Telnet = &probe.Telnet{Prompt: "#", Shell: true}
+	if lp := livePort(p); lp.AnyPeer == nil || !*lp.AnyPeer || !strings.Contains(lp.AnyPeerHow, "without asking for a login") {
+		t.Errorf("shell: %+v", lp)
+	}
+	p.Telnet = &probe.Telnet{Prompt: "Welcome"}
+	if lp := livePort(p); lp.AnyPeer != nil {
+		t.Errorf("neither: %+v", lp)
+	}
+}
