@@ -3,10 +3,15 @@ package probe
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -114,5 +119,74 @@ func TestDICOMStorescp(t *testing.T) {
 	d := probeDICOMAt(t, port, "").DICOM
 	if d == nil || !d.Accepted || d.Echo != "success" || !strings.HasPrefix(d.ImplementationVersion, "OFFIS_DCMTK") || len(d.Weak) != 3 {
 		t.Errorf("storescp: %+v", d)
+	}
+}
+
+// orthanc starts Debian's Orthanc with its DICOM service on a free
+// loopback port (Orthanc listens on every address; the probe only
+// reaches 127.0.0.1), checking the called AE title (ORTHANC) or not,
+// over TLS (a self-signed certificate, no client certificate asked)
+// or not. It returns the DICOM port.
+func orthanc(t *testing.T, checkCalled, tlsOn bool) int {
+	t.Helper()
+	bin := debianServer(t, "/usr/sbin/Orthanc", "orthanc")
+	dir := t.TempDir()
+	port, httpPort := closedPort(t), closedPort(t)
+	conf := map[string]any{"Name": "probe-test", "StorageDirectory": filepath.Join(dir, "db"), "IndexDirectory": filepath.Join(dir, "db"), "Plugins": []string{},
+		"HttpPort": httpPort, "RemoteAccessAllowed": false, "DicomAet": "ORTHANC", "DicomPort": port, "DicomCheckCalledAet": checkCalled, "DicomAlwaysAllowEcho": true}
+	if tlsOn {
+		cert, key := filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem")
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := selfSigned(t, "orthanc.test", k, time.Now().Add(-time.Hour), time.Now().Add(24*time.Hour), x509.SHA256WithRSA)
+		writePEM(t, cert, "CERTIFICATE", c.Certificate[0])
+		writePEM(t, key, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(k))
+		conf["DicomTlsEnabled"], conf["DicomTlsCertificate"], conf["DicomTlsPrivateKey"], conf["DicomTlsTrustedCertificates"], conf["DicomTlsRemoteCertificateRequired"] = true, cert, key, cert, false
+	}
+	b, _ := json.Marshal(conf)
+	path := filepath.Join(dir, "orthanc.json")
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	startListening(t, port, exec.Command(bin, path))
+	return port
+}
+
+// TestDICOMOrthanc: Orthanc accepts an association from an AE title it
+// cannot know; with DicomCheckCalledAet it refuses one to any called AE
+// title but its own, and accepts one to ORTHANC.
+func TestDICOMOrthanc(t *testing.T) {
+	open := orthanc(t, false, false)
+	d := probeDICOMAt(t, open, "").DICOM
+	if d == nil || !d.Accepted || d.Echo != "success" || !strings.HasPrefix(d.ImplementationVersion, "OFFIS_DCMTK") || d.OverTLS {
+		t.Errorf("called AE title not checked: %+v", d)
+	}
+	checking := orthanc(t, true, false)
+	if d := probeDICOMAt(t, checking, "").DICOM; d == nil || d.Accepted || d.Reject != "permanently rejected: called AE title not recognized" {
+		t.Errorf("called AE title checked, ANY-SCP: %+v", d)
+	}
+	if d := probeDICOMAt(t, checking, "ORTHANC").DICOM; d == nil || !d.Accepted || d.Echo != "success" {
+		t.Errorf("called AE title checked, ORTHANC: %+v", d)
+	}
+}
+
+// TestDICOMOverTLSOrthanc: a port the model declares DICOM over TLS is
+// offered TLS first, then associated with inside it (under the standard
+// profile, which lists the suites faster).
+func TestDICOMOverTLSOrthanc(t *testing.T) {
+	port := orthanc(t, false, true)
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(port), Profile: "standard", Declared: []Declared{{Port: port, DICOM: true, TLS: true}}, Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Hosts[0].Ports[0]
+	if p.TLS == nil || !slices.ContainsFunc(p.TLS.Versions, func(v TLSVersion) bool { return v.Version == "TLS 1.3" }) || p.TLS.Certificate == nil || p.TLS.Certificate.Subject != "CN=orthanc.test" {
+		t.Fatalf("TLS: %+v", p.TLS)
+	}
+	if d := p.DICOM; d == nil || !d.OverTLS || !d.Accepted || d.Echo != "success" {
+		t.Errorf("DICOM over TLS: %+v", d)
 	}
 }

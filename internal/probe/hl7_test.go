@@ -4,6 +4,10 @@ import (
 	"bufio"
 	"context"
 	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -59,5 +63,53 @@ func TestHL7(t *testing.T) {
 	}
 	if p.Service == nil || p.Service.Name != "hl7-mllp" || p.Service.Confidence != High {
 		t.Errorf("service %+v", p.Service)
+	}
+}
+
+// hl7Peer is an MLLP listener made with Debian's python3-hl7: it
+// acknowledges every message with the library's own ACK, naming itself
+// PEER at WARD5, and counts none of them.
+const hl7Peer = `import asyncio, sys
+from hl7.mllp import start_hl7_server
+
+async def handle(reader, writer):
+    try:
+        while not writer.is_closing():
+            msg = await reader.readmessage()
+            writer.writemessage(msg.create_ack(application="PEER", facility="WARD5"))
+            await writer.drain()
+    except Exception:
+        pass
+    finally:
+        writer.close()
+
+async def main():
+    server = await start_hl7_server(handle, host="127.0.0.1", port=int(sys.argv[1]))
+    async with server:
+        await server.serve_forever()
+
+asyncio.run(main())
+`
+
+// TestHL7Debian: python3-hl7's MLLP server parses the probe's query as
+// HL7 and acknowledges it AA, with the version of the query.
+func TestHL7Debian(t *testing.T) {
+	debianServer(t, "/usr/lib/python3/dist-packages/hl7/mllp/streams.py", "python3-hl7")
+	python := debianServer(t, "/usr/bin/python3", "python3")
+	script := filepath.Join(t.TempDir(), "peer.py")
+	if err := os.WriteFile(script, []byte(hl7Peer), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	port := closedPort(t)
+	startListening(t, port, exec.Command(python, script, strconv.Itoa(port)))
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(port), Profile: "standard",
+		Declared: []Declared{{Port: port, HL7: true}}, HL7Query: true, Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := res.Hosts[0].Ports[0].HL7
+	if h == nil || !h.Answered || h.AckCode != "AA" || h.Application != "PEER" || h.Facility != "WARD5" || h.Version == "" || h.OverTLS {
+		t.Errorf("python3-hl7: %+v", h)
 	}
 }

@@ -425,26 +425,31 @@ const tlsHeadStart = 250 * time.Millisecond
 // shows a TLS service at once, sparing it the rest of the wait; what a
 // service that names itself says instead is its (late) greeting; any
 // other answer is a reaction to the hello, not a greeting. The standard
-// profile's way. It returns the greeting.
-func listenThenOffer(c *Conn, port int, wait, timeout time.Duration) []byte {
+// profile's way. It returns the greeting, and whether the hello met
+// silence for the whole timeout (no TLS service, which would have
+// answered at once, even with an alert).
+func listenThenOffer(c *Conn, port int, wait, timeout time.Duration) ([]byte, bool) {
 	banner, _ := c.Recv(maxBanner, min(tlsHeadStart, wait))
 	if len(banner) > 0 || wait <= tlsHeadStart {
 		more, _ := c.Recv(maxBanner-len(banner), wait-min(tlsHeadStart, wait))
-		return append(banner, more...)
+		return append(banner, more...), false
 	}
 	if c.Send(tlswire.Hello{Version: tlswire.TLS13, Suites: tlswire.Suites(tlswire.TLS13)}.Marshal()) != nil {
-		return nil
+		return nil, false
 	}
-	head, _ := c.Recv(5, timeout) // a record header, or the start of a greeting
+	head, err := c.Recv(5, timeout) // a record header, or the start of a greeting
+	if len(head) == 0 {
+		return nil, err == nil
+	}
 	if len(head) == 5 && (head[0] == 0x15 || head[0] == 0x16) && head[1] == 3 {
-		return nil // TLS: no greeting
+		return nil, false // TLS: no greeting
 	}
 	rest, _ := c.Recv(maxBanner-len(head), wait-tlsHeadStart)
 	answer := append(head, rest...)
 	if s := ident.Identify(port, answer); s != nil && s.Confidence == High && s.Name != "http" {
-		return answer
+		return answer, false
 	}
-	return nil
+	return nil, false
 }
 
 // portEnv is what probePort needs of the probe's options: the profile,
@@ -495,8 +500,9 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 	stop := context.AfterFunc(ctx, func() { c.c.SetReadDeadline(time.Now()) })
 	wait := min(bannerWait, g.lim.Timeout)
 	var banner []byte
+	silentToHello := false // a ClientHello met silence: no TLS to look for
 	if profile == Standard {
-		banner = listenThenOffer(c, p.Port, wait, g.lim.Timeout)
+		banner, silentToHello = listenThenOffer(c, p.Port, wait, g.lim.Timeout)
 	} else {
 		banner, _ = c.Recv(maxBanner, wait)
 	}
@@ -526,7 +532,7 @@ func probePort(ctx context.Context, g *guard, ap netip.AddrPort, env portEnv) (P
 		}
 	}
 	p.TLSTried = len(banner) == 0 && (tlsPorts[p.Port] || profile == Standard || env.declared.TLS)
-	if p.TLSTried {
+	if p.TLSTried && !silentToHello {
 		if t, seqs := probeTLS(ctx, g, ap, host, now()); t != nil {
 			p.TLS = t
 			p.Evidence = append(p.Evidence, seqs...)

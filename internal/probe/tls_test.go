@@ -353,3 +353,28 @@ func TestStandardOffersTLSWhileListening(t *testing.T) {
 		t.Error("the hellos sent to the late greeter are not in its evidence")
 	}
 }
+
+// TestSilentToHello: under the standard profile a port that says
+// nothing, and answers the first ClientHello with silence for the whole
+// timeout, is offered TLS once only; the result says TLS was tried.
+func TestSilentToHello(t *testing.T) {
+	silent := loopback.Serve(t, func(c net.Conn) { // reads all, says nothing
+		c.SetDeadline(time.Now().Add(3 * time.Second))
+		io.Copy(io.Discard, c)
+	})
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(silent), Profile: "standard", Timeout: 500 * time.Millisecond, Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Hosts[0].Ports[0]
+	hellos := 0
+	for _, e := range res.Transcript {
+		if e.Kind == EvSend && strings.HasPrefix(e.Data, "Fg") { // 0x16: a handshake record
+			hellos++
+		}
+	}
+	if hellos != 1 || !p.TLSTried || p.TLS != nil {
+		t.Errorf("%d ClientHellos; port %+v", hellos, p)
+	}
+}
