@@ -63,7 +63,8 @@ var allowed = map[string]struct {
 	"internal/gspr":             {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":           {"domain", []string{"internal/model"}},
 	"internal/probe":            {"domain", []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/certs", "internal/probe/snmpwire", "internal/probe/ident"}},
-	"internal/probe/results":    {"domain", []string{"internal/probe", "internal/evidence", "internal/boundedio", "internal/jsonsafe"}},
+	"internal/probe/results":    {"domain", []string{"internal/probe", "internal/evidence", "internal/boundedio", "internal/jsonsafe", "internal/probe/passive", "internal/probe/tlswire"}},
+	"internal/probe/passive":    {"leaf", []string{"internal/probe/ident", "internal/probe/tlswire"}},
 	"internal/probe/tlswire":    {"leaf", nil},
 	"internal/probe/wire":       {"leaf", nil},
 	"internal/probe/certs":      {"leaf", nil},
@@ -119,7 +120,7 @@ var allowed = map[string]struct {
 
 // pure packages must not reach the network, a database or other
 // processes: their results are functions of their inputs.
-var pure = []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/ident", "internal/threat", "internal/vigilance", "internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
+var pure = []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/ident", "internal/probe/passive", "internal/threat", "internal/vigilance", "internal/severity", "internal/mds2/hn2019", "internal/mds2/crosswalk", "internal/vuln", "internal/vuln/feed/osv", "internal/vuln/feed/cve5", "internal/vuln/feed/nvd", "internal/vuln/feed/csaf", "internal/vuln/feed/kev", "internal/vuln/feed/epss", "internal/advisory", "internal/safety", "internal/sbom", "internal/yamlsafe", "internal/jsonsafe", "internal/model", "internal/classify", "internal/evidence", "internal/catalog", "internal/catalog/rules", "internal/report"}
 
 var impure = []string{"net", "net/http", "database/sql", "os/exec", "plugin"}
 

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -36,6 +37,16 @@ type ProbeResult = probe.Result
 // is sent; an interrupted probe returns what it saw, marked partial,
 // with ctx's error.
 func (a *App) Probe(ctx context.Context, o ProbeOptions) (*ProbeResult, error) {
+	if o.Pcap != "" || o.Profile == string(probe.Passive) { // sends nothing
+		if o.Model != "" {
+			return nil, InputError{errors.New("the passive profile sends nothing: --model does not apply")}
+		}
+		res, err := results.ReadCapture(o.Options)
+		if err != nil {
+			err = InputError{err}
+		}
+		return res, err
+	}
 	if o.Model != "" {
 		dev, err := model.Load(o.Model)
 		if err != nil {

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -72,7 +74,7 @@ func TestProbeCommand(t *testing.T) {
 	if err := json.Unmarshal(b, &got); err != nil {
 		t.Fatal(err)
 	}
-	if got.SchemaVersion != "11" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
+	if got.SchemaVersion != "12" || got.Tool.Name != "mdcheck" || got.Profile != "standard" || got.Partial || got.Limits.Rate != 20 || got.Limits.MaxConns != 2 ||
 		len(got.Hosts) != 1 || len(got.Hosts[0].Ports) != 1 || got.Hosts[0].Ports[0].State != "open" || got.Hosts[0].Ports[0].Service.Name != "ssh" {
 		t.Errorf("JSON result: %s", b)
 	}
@@ -266,4 +268,99 @@ components:
 	if code, _, errs := run(t, "check", model, "--no-vulns", "--probe-results", bad); code != ExitInput || !strings.Contains(errs, "bad.json:2:") {
 		t.Errorf("bad probe results: exit %d, %q", code, errs)
 	}
+}
+
+// TestPassiveProbe: the passive profile reads a capture and sends
+// nothing: run under strace, mdcheck makes no network system call at
+// all (no socket, connect, bind, send); its results name what crossed
+// in the clear and hold none of the capture's secrets. A file that is
+// no capture is an input error naming it.
+func TestPassiveProbe(t *testing.T) {
+	strace, err := exec.LookPath("strace")
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no strace: .ci/run installs it")
+		}
+		t.Skip("no strace on this machine (Debian: apt-get install strace)")
+	}
+	bin, dir := buildBinary(t)
+	pcap, err := filepath.Abs(filepath.Join("..", "probe", "passive", "testdata", "loopback.pcap"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trace, res := filepath.Join(dir, "strace.log"), filepath.Join(dir, "passive.json")
+	cmd := exec.Command(strace, "-f", "-qq", "-e", "signal=none", "-e", "trace=socket,socketpair,connect,bind,listen,accept,accept4,sendto,sendmsg,sendmmsg", "-o", trace,
+		bin, "probe", "--profile", "passive", "--pcap", pcap, "-f", "json", "-o", res)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	calls, err := os.ReadFile(trace)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bytes.TrimSpace(calls)) != 0 {
+		t.Errorf("network system calls under the passive profile:\n%s", calls)
+	}
+	b, err := os.ReadFile(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"profile": "passive"`, `"what": "a PASS command (a password)"`, `"what": "an HL7 PID segment (patient identification)"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("the results lack %s", want)
+		}
+	}
+	for _, secret := range []string{"s3cretPW", "DOE^JANE", "123456"} {
+		if bytes.Contains(b, []byte(secret)) {
+			t.Errorf("the results hold %q", secret)
+		}
+	}
+	notCapture := filepath.Join(dir, "ward.csv")
+	os.WriteFile(notCapture, []byte("bed,patient\n"), 0o600)
+	if code, _, errs := run(t, "probe", "--profile", "passive", "--pcap", notCapture); code != ExitInput || !strings.Contains(errs, "ward.csv") || !strings.Contains(errs, "not a capture") {
+		t.Errorf("not a capture: exit %d: %s", code, errs)
+	}
+	if code, _, errs := run(t, "probe", "127.0.0.1", "--scope", "127.0.0.1", "--pcap", pcap); code != ExitInput || !strings.Contains(errs, "passive profile only") {
+		t.Errorf("--pcap under safe: exit %d: %s", code, errs)
+	}
+}
+
+// TestHostilePassiveMemory: a capture of more connections than are
+// followed, each filling what is kept of both directions, is read
+// within the memory bound.
+func TestHostilePassiveMemory(t *testing.T) {
+	bin, dir := buildBinary(t)
+	file := filepath.Join(dir, "flood.pcap")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := bufio.NewWriter(f)
+	le := binary.LittleEndian
+	w.Write([]byte{0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 0, 101, 0, 0, 0}) // raw IP
+	payload := bytes.Repeat([]byte("P"), 4096)
+	for i := range 12000 {
+		for dir := range 2 {
+			ip := []byte{0x45, 0, 0, 0, 0, 0, 0, 0, 64, 6, 0, 0, 10, byte(i >> 8), byte(i), 1, 10, 0, 0, 1}
+			tcp := []byte{0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0}
+			le.PutUint16(tcp[0:], 40000) // big-endian on the wire; any two ports do
+			le.PutUint16(tcp[2:], 8080)
+			if dir == 1 {
+				copy(ip[12:16], []byte{10, 0, 0, 1})
+				copy(ip[16:20], []byte{10, byte(i >> 8), byte(i), 1})
+				tcp[0], tcp[1], tcp[2], tcp[3] = tcp[2], tcp[3], tcp[0], tcp[1]
+			}
+			pkt := append(append(ip, tcp...), payload...)
+			var rec [16]byte
+			le.PutUint32(rec[8:], uint32(len(pkt)))
+			le.PutUint32(rec[12:], uint32(len(pkt)))
+			w.Write(rec[:])
+			w.Write(pkt)
+		}
+	}
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	measureNaming(t, ExitOK, "", bin, "probe", "--profile", "passive", "--pcap", file, "-f", "json", "-o", filepath.Join(dir, "flood.json"))
 }

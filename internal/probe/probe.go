@@ -36,12 +36,15 @@ const (
 	// for a greeting; for robust services, such as a gateway's or a
 	// server's.
 	Standard Profile = "standard"
+	// Passive: nothing sent at all; a capture is read (mdcheck probe
+	// --pcap, internal/probe/passive).
+	Passive Profile = "passive"
 )
 
 // ParseProfile reads a profile name.
 func ParseProfile(s string) (Profile, bool) {
 	switch p := Profile(s); p {
-	case Safe, Standard:
+	case Safe, Standard, Passive:
 		return p, true
 	}
 	return "", false
@@ -67,9 +70,10 @@ const (
 // 3 its ssh, 4 its http, 5 the declared ports and each port's tlsTried,
 // 6 each port's mqtt, 7 each port's ftp and allowCredentialTests, 8
 // each port's dicom, 9 each port's hl7 and hl7Query, 10 UDP ports and
-// each port's snmp, 11 each port's telnet. Older results are read for
-// what they hold.
-const SchemaVersion = 11
+// each port's snmp, 11 each port's telnet, 12 the passive profile's
+// capture, each port's seen and each event's packet. Older results are
+// read for what they hold.
+const SchemaVersion = 12
 
 // Options are a probe's inputs, as the operator gives them.
 type Options struct {
@@ -106,6 +110,8 @@ type Options struct {
 	Rate     float64
 	MaxConns int
 	Timeout  time.Duration
+	// Pcap is the capture the passive profile reads (results.ReadCapture).
+	Pcap string
 	// Transcript receives the transcript as JSON lines as it is made;
 	// nil for none (the result holds it anyway).
 	Transcript io.Writer
@@ -138,8 +144,43 @@ type Result struct {
 	Targets  []Target   `json:"targets"`
 	Hosts    []Host     `json:"hosts"`
 	// Transcript is every event, in order: each connection, each byte
-	// sent, the start of each received.
+	// sent, the start of each received; under the passive profile, the
+	// packets of the capture that show what was seen.
 	Transcript []Event `json:"transcript"`
+	// Capture is the capture read by the passive profile.
+	Capture *Capture `json:"capture,omitempty"`
+}
+
+// Capture is a capture the passive profile read: its file and format,
+// the packets read and those that held no TCP or UDP over IP, the
+// connections seen and those past the bound, not followed.
+type Capture struct {
+	File      string `json:"file"`
+	Format    string `json:"format"`
+	Packets   int    `json:"packets"`
+	Undecoded int    `json:"undecoded"`
+	Flows     int    `json:"flows"`
+	Dropped   int    `json:"dropped"`
+}
+
+// Seen is what a capture showed of a port: the packets to and from it,
+// the addresses that talked to it (at most 16), what shows it in the
+// clear, whether TLS crossed whose handshake the capture lacks, and the
+// credentials and health data that crossed in the clear, each in the
+// first packet that showed it. No secret and no health data is kept.
+type Seen struct {
+	Packets     int        `json:"packets"`
+	Clients     []string   `json:"clients"`
+	Cleartext   string     `json:"cleartext,omitempty"`
+	TLSUnseen   bool       `json:"tlsUnseen"`
+	Credentials []Exposure `json:"credentials"`
+	HealthData  []Exposure `json:"healthData"`
+}
+
+// Exposure is something that crossed in the clear, and its packet.
+type Exposure struct {
+	What   string `json:"what"`
+	Packet int    `json:"packet"`
 }
 
 // Host is one address probed.
@@ -180,6 +221,8 @@ type Port struct {
 	HTTP *HTTP `json:"http,omitempty"`
 	// SNMP is what the (UDP) port's SNMP agent answered, when it is one.
 	SNMP *SNMP `json:"snmp,omitempty"`
+	// Seen is what a capture showed of the port (the passive profile).
+	Seen *Seen `json:"seen,omitempty"`
 	// Evidence are the transcript lines that show it.
 	Evidence []int `json:"evidence"`
 }
@@ -227,7 +270,10 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 		profile, ok = Safe, true
 	}
 	if !ok {
-		return nil, fmt.Errorf("unknown profile %q (safe or standard)", o.Profile)
+		return nil, fmt.Errorf("unknown profile %q (safe, standard or passive)", o.Profile)
+	}
+	if profile == Passive {
+		return nil, fmt.Errorf("the passive profile sends nothing: it reads a capture (--pcap FILE)")
 	}
 	scope, err := ParseScope(o.Scope)
 	if err != nil {

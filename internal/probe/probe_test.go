@@ -366,6 +366,8 @@ func TestBadOptions(t *testing.T) {
 		{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: "ssh"},
 		{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Profile: "aggressive"},
 		{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Rate: -1},
+		{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Profile: "passive"}, // reads a capture, never Run
+		{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, UDPPorts: "snmp"},
 	} {
 		o.Dial = dialOnly(t, &dials)
 		if res, err := Run(context.Background(), o); err == nil || res != nil {

@@ -27,6 +27,9 @@ type Event struct {
 	Data  string `json:"data,omitempty"`
 	Text  string `json:"text,omitempty"`
 	Note  string `json:"note,omitempty"`
+	// Packet is the packet of a capture an event of the passive
+	// profile cites (from 1).
+	Packet int `json:"packet,omitempty"`
 }
 
 // Kinds of Event.
@@ -40,6 +43,7 @@ const (
 	EvSend       = "send"
 	EvRecv       = "recv"
 	EvClose      = "close"
+	EvSeen       = "seen" // a packet of a capture (passive profile)
 )
 
 // maxRecorded bounds what of one receive the transcript keeps.

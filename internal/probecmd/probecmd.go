@@ -72,6 +72,14 @@ standard, for robust services, allows 4 connections at once per host,
 nothing unasked. --rate and --max-conns lower or raise the global
 limits.
 
+The passive profile (--profile passive --pcap FILE) sends nothing and
+resolves no name: it reads a capture (pcap or pcapng) and reports each
+port that served in it, the TLS versions and suites negotiated, the
+protocols that crossed in the clear, and the credentials and health
+data that did, each with its packet, never the secret itself. --scope
+and targets, when given (addresses or networks), say which servers to
+report.
+
 Every connection, and every byte sent and the start of every byte
 received, is in the transcript: in the JSON result, and as JSON lines
 with --transcript FILE. Ctrl-C stops the probe and writes what it saw,
@@ -80,8 +88,8 @@ marked partial.
 Formats: table (default) and json. Exit codes: 0 done, 2 invalid
 options, 3 failure or interrupted (the partial result is written).`,
 		Args: func(c *cobra.Command, args []string) error {
-			if len(args) == 0 {
-				return usage(fmt.Errorf("probe needs at least one target (see '%s --help')", c.CommandPath()))
+			if len(args) == 0 && o.Pcap == "" {
+				return usage(fmt.Errorf("probe needs at least one target, or a capture under the passive profile (see '%s --help')", c.CommandPath()))
 			}
 			return nil
 		},
@@ -115,7 +123,8 @@ options, 3 failure or interrupted (the partial result is written).`,
 	}
 	f := c.Flags()
 	f.StringSliceVar(&o.Scope, "scope", nil, "networks (CIDR) or addresses the probe may reach (required; repeat or separate with commas)")
-	f.StringVar(&o.Profile, "profile", "safe", "safe (one connection at a time per host, nothing sent but the handshake) or standard")
+	f.StringVar(&o.Profile, "profile", "safe", "safe (one connection at a time per host, nothing sent but well-formed messages of the service's protocol), standard, or passive (nothing sent: --pcap)")
+	f.StringVar(&o.Pcap, "pcap", "", "passive profile: read this capture (pcap or pcapng) and send nothing")
 	f.StringVar(&o.Ports, "ports", "", "TCP ports to try, such as 22,80,8000-8100 (default: the common medical ones, docs/probe.md)")
 	f.StringVar(&o.UDPPorts, "udp-ports", "", `UDP ports to ask for SNMP, or "none" (default: 161, none when --ports is given)`)
 	f.StringVar(&o.CallingAE, "dicom-calling-ae", app.DefaultCallingAE, "calling AE title of the DICOM association the probe asks for")

@@ -50,8 +50,13 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 	if r.Partial {
 		partial = " (interrupted: partial)"
 	}
-	p.printf("Probe%s, profile %s, scope %s: %d TCP and %d UDP port(s) per address, at most %g new connection(s) a second, %d at once (%d per host)\n",
-		partial, r.Profile, strings.Join(r.Scope, ","), len(r.Ports), len(r.UDPPorts), r.Limits.Rate, r.Limits.MaxConns, r.Limits.HostConns)
+	if c := r.Capture; c != nil {
+		p.printf("Capture %s (%s)%s, profile passive, nothing sent: %d packet(s), %d without TCP or UDP over IP, %d connection(s), %d not followed\n",
+			c.File, c.Format, partial, c.Packets, c.Undecoded, c.Flows, c.Dropped)
+	} else {
+		p.printf("Probe%s, profile %s, scope %s: %d TCP and %d UDP port(s) per address, at most %g new connection(s) a second, %d at once (%d per host)\n",
+			partial, r.Profile, strings.Join(r.Scope, ","), len(r.Ports), len(r.UDPPorts), r.Limits.Rate, r.Limits.MaxConns, r.Limits.HostConns)
+	}
 	for _, t := range r.Targets {
 		if t.Error != "" {
 			p.printf("  %s: %s\n", t.Input, t.Error)
@@ -77,7 +82,10 @@ func writeProbeTable(w io.Writer, r *app.ProbeResult, _ Options) error {
 				p.printf("           %q\n", clipText(pt.Banner, 100))
 			}
 			if t := pt.TLS; t != nil {
-				writeTLS(p, t)
+				writeTLS(p, t, pt.Seen != nil)
+			}
+			if s := pt.Seen; s != nil {
+				writeSeen(p, s)
 			}
 			if h := pt.HTTP; h != nil {
 				p.printf("           HTTP %d at %s", h.Status, h.URL)
@@ -202,8 +210,20 @@ func clipText(s string, n int) string {
 	return s
 }
 
-// writeTLS writes what a port's TLS service accepts, under its port.
-func writeTLS(p *ew, t *probe.TLS) {
+// writeSeen writes what a capture showed of a port, under it.
+func writeSeen(p *ew, s *probe.Seen) {
+	p.printf("           seen: %d packet(s), %d client(s)\n", s.Packets, len(s.Clients))
+	if s.TLSUnseen {
+		p.printf("           TLS records whose handshake the capture does not hold\n")
+	}
+	if s.Cleartext != "" {
+		p.printf("           %s\n", s.Cleartext)
+	}
+}
+
+// writeTLS writes what a port's TLS service accepts (or, seen in a
+// capture, negotiated), under its port.
+func writeTLS(p *ew, t *probe.TLS, seen bool) {
 	var vs []string
 	for _, v := range t.Versions {
 		vs = append(vs, fmt.Sprintf("%s (%d suites)", v.Version, len(v.Suites)))
@@ -211,7 +231,7 @@ func writeTLS(p *ew, t *probe.TLS) {
 	if len(vs) == 0 {
 		vs = []string{"none"}
 	}
-	p.printf("           TLS: %s accepted", strings.Join(vs, ", "))
+	p.printf("           TLS: %s %s", strings.Join(vs, ", "), map[bool]string{true: "negotiated", false: "accepted"}[seen])
 	if len(t.Refused) > 0 {
 		p.printf("; %s refused", strings.Join(t.Refused, ", "))
 	}

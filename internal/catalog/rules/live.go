@@ -240,11 +240,15 @@ func transport(in *catalog.Input, p livePort) catalog.Result {
 	unknownBecause := func(detail, what, value string) catalog.Result {
 		return catalog.Result{Subject: subj, Status: catalog.Unknown, Detail: detail, Evidence: []evidenceID{p.observe(in, what, value)}}
 	}
+	accepts := "accepts" // what an active probe shows; a capture, what was used
+	if p.live.Profile == "passive" {
+		accepts = "negotiated"
+	}
 	switch {
 	case len(p.TLS) > 0:
-		seen := p.observe(in, "tls", "accepts "+strings.Join(p.TLS, ", "))
+		seen := p.observe(in, "tls", accepts+" "+strings.Join(p.TLS, ", "))
 		if x, path := declaredTLS(p); x != "" && len(below(p.TLS, x)) > 0 {
-			return fail(subj, fmt.Sprintf("weaker than declared: accepts %s, the model declares TLS %s", strings.Join(below(p.TLS, x), ", "), x), seen, in.Cite(path, "TLS "+x))
+			return fail(subj, fmt.Sprintf("weaker than declared: %s %s, the model declares TLS %s", accepts, strings.Join(below(p.TLS, x), ", "), x), seen, in.Cite(path, "TLS "+x))
 		}
 		if len(p.CryptoWeak) > 0 {
 			r := fail(subj, "weak TLS: "+listed(p.CryptoWeak), seen, p.observe(in, "tls.weak", listed(p.CryptoWeak)))
@@ -268,6 +272,8 @@ func transport(in *catalog.Input, p livePort) catalog.Result {
 			return fail(subj, fmt.Sprintf("declared encrypted (%s), but in the clear: %s, %s", p.declaredIn(), p.what(), p.Cleartext), seen, in.Cite(path, "true"))
 		}
 		return fail(subj, fmt.Sprintf("in the clear: %s, %s", p.what(), p.Cleartext), seen)
+	case p.live.Profile == "passive":
+		return unknownBecause(fmt.Sprintf("%s was seen serving in the capture, which shows nothing of how it protects what it carries", p.what()), "seen", "seen serving")
 	case p.TLSTried:
 		return unknownBecause(fmt.Sprintf("%s said nothing unasked and answered no TLS: whether it encrypts is not known", p.what()), "silent", "no greeting, no TLS")
 	case p.Confidence == "high":
@@ -428,7 +434,9 @@ func Confirm(in *catalog.Input) {
 		}
 		at := s.p.host.Where(s.p.LivePort)
 		in.Evidence.Observe(s.p.live, path+".encryption.inTransit", "true ("+what+" at "+at+")", s.p.Lines)
-		if x, proto := declaredTLS(livePort{owners: s.owners}); x != "" && len(s.p.TLS) > 0 && !s.older {
+		// A capture shows the versions used, not those a unit refuses: it
+		// confirms no minimum.
+		if x, proto := declaredTLS(livePort{owners: s.owners}); x != "" && len(s.p.TLS) > 0 && !s.older && s.p.live.Profile != "passive" {
 			in.Evidence.Observe(s.p.live, proto, "TLS "+x+" or later (accepts "+what+" at "+at+")", s.p.Lines)
 		}
 	}

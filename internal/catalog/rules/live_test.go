@@ -15,6 +15,14 @@ func probed(ports ...evidence.LivePort) evidence.Live {
 	return evidence.Live{File: "probe.json", Started: now, Profile: "safe", Ports: []int{22, 23, 80, 443, 2575}, Hosts: []evidence.LiveHost{{Address: "127.0.0.1", Open: ports}}}
 }
 
+// captured is what a capture (the passive profile) showed of one unit
+// at 127.0.0.1.
+func captured(ports ...evidence.LivePort) evidence.Live {
+	l := probed(ports...)
+	l.Profile = "passive"
+	return l
+}
+
 // liveCases runs r on cases, each with the probe results of the same
 // index (none for a zero Live).
 func liveCases(t *testing.T, r catalog.Rule, cases []ruleCase, lives []evidence.Live) {
@@ -93,8 +101,10 @@ func TestLiveTransport(t *testing.T) {
 		{"good ssh", one(sshIface), want{"main/127.0.0.1:22": pass_}},
 		{"SNMP community in the clear", one(web), want{"main/127.0.0.1:161/udp": fail_}},
 		{"SNMPv3 only seen", one(web), want{"main/127.0.0.1:161/udp": unk}},
+		{"a capture: older TLS negotiated", one(web), want{"main/127.0.0.1:443": fail_}},
+		{"a capture: serving, nothing more seen", one(web), want{"main/127.0.0.1:2575": unk}},
 		{"no probe", one(web), want{"device": na}},
-	}, []evidence.Live{probed(tls12), probed(legacy), probed(weakSuite), probed(plain), probed(telnet), probed(redirect), probed(silent), probed(tried), probed(weakSSH), probed(goodSSH), probed(snmpPublic), probed(snmpV3), {}})
+	}, []evidence.Live{probed(tls12), probed(legacy), probed(weakSuite), probed(plain), probed(telnet), probed(redirect), probed(silent), probed(tried), probed(weakSSH), probed(goodSSH), probed(snmpPublic), probed(snmpV3), captured(legacy), captured(silent), {}})
 }
 
 func TestLiveAuthentication(t *testing.T) {
@@ -168,6 +178,7 @@ func TestConfirm(t *testing.T) {
 	legacy.TLS = []string{"TLS 1.0", "TLS 1.2"}
 	two := probed(mllp)
 	two.Hosts = append(two.Hosts, evidence.LiveHost{Address: "127.0.0.2", Open: []evidence.LivePort{clear}})
+	inCapture := captured(mllp)
 	for _, tc := range []struct {
 		name           string
 		live           evidence.Live
@@ -176,6 +187,7 @@ func TestConfirm(t *testing.T) {
 		{"TLS as declared", probed(mllp), evidence.Observed, evidence.Observed},
 		{"older TLS too", probed(legacy), evidence.Observed, evidence.Claimed},
 		{"one unit in the clear", two, evidence.Claimed, evidence.Claimed},
+		{"TLS seen in a capture: used, its minimum not shown", inCapture, evidence.Observed, evidence.Claimed},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			dev, err := model.Parse("device.yaml", []byte(src))

@@ -167,6 +167,9 @@ func livePort(p probe.Port) evidence.LivePort {
 	}
 	switch {
 	case len(lp.TLS) > 0:
+	case p.Seen != nil: // a capture's: what it showed, nothing guessed
+		lp.Cleartext = p.Seen.Cleartext
+		lp.TLSTried = lp.TLSTried || p.Seen.TLSUnseen
 	case p.SNMP != nil && len(p.SNMP.Communities) > 0:
 		lp.Cleartext = "answered SNMPv" + p.SNMP.Communities[0].Version + ", whose community strings and values cross the network in the clear"
 	case p.HL7 != nil:

@@ -1,0 +1,328 @@
+package passive
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/netip"
+	"regexp"
+	"slices"
+	"time"
+
+	"github.com/mdcheck/mdcheck/internal/probe/ident"
+)
+
+// Bounds of what is kept of a capture.
+const (
+	// MaxFlows bounds the connections followed; later ones are counted,
+	// not followed.
+	MaxFlows = 10000
+	// maxStream bounds what is kept of the start of each direction of a
+	// connection: enough for a greeting, a request's head, a
+	// ServerHello.
+	maxStream = 4 << 10
+	// maxMarks bounds the packets cited for one server.
+	maxMarks   = 64
+	maxClients = 16
+)
+
+// Capture is what a capture shows.
+type Capture struct {
+	// Format is pcap or pcapng; First and Last the times of the first
+	// and last packet.
+	Format      string
+	First, Last time.Time
+	// Packets were read; Undecoded of them held no TCP or UDP over IP
+	// (ARP, ICMP, later fragments, frames of another link type).
+	Packets, Undecoded int
+	// Flows are the connections (and UDP exchanges) seen; Dropped those
+	// past MaxFlows, not followed.
+	Flows, Dropped int
+	// Servers are the ports that served, in order of address and port.
+	Servers []*Server
+}
+
+// Server is a port that served in the capture.
+type Server struct {
+	Addr netip.AddrPort
+	UDP  bool
+	// Packets are the packets to and from it; Clients the addresses that
+	// talked to it (at most 16).
+	Packets int
+	Clients []netip.Addr
+	// Service is what it speaks, as its traffic names it.
+	Service *ident.Service
+	// TLS are the versions and suites negotiated on its connections, in
+	// the order seen (each once); TLSUnseen is set when TLS records
+	// crossed whose handshake the capture does not hold.
+	TLS       []Negotiated
+	TLSUnseen bool
+	// Cleartext says what shows its protocol in the clear; empty when
+	// nothing does.
+	Cleartext string
+	// Credentials and HealthData say what crossed in the clear, each in
+	// the first packet that showed it. The secret itself is never kept.
+	Credentials, HealthData []Mark
+	// Marks are the packets that show all this, in packet order.
+	Marks []Mark
+}
+
+// Negotiated is a TLS version and suite a connection agreed on.
+type Negotiated struct {
+	Version, Suite uint16
+	Packet         int
+}
+
+// Mark is a packet that shows something: its number and what.
+type Mark struct {
+	Packet int
+	What   string
+}
+
+// flow is one connection, from its server's side.
+type flow struct {
+	srv    *Server
+	client netip.AddrPort
+	// the start of each direction's bytes: to the server, from it
+	up, down stream
+	// named is set once the flow named its server, which frees the
+	// streams; tls when it spoke TLS.
+	named, tls bool
+}
+
+// stream keeps the first bytes of one direction of a connection, in
+// sequence order, up to the first gap.
+type stream struct {
+	buf     []byte
+	next    uint32
+	started bool
+	gap     bool
+	first   int // packet of the first byte
+}
+
+func (s *stream) add(seq uint32, b []byte, pkt int, udp bool) {
+	if len(b) == 0 || s.gap || len(s.buf) >= maxStream {
+		return
+	}
+	if udp || !s.started {
+		s.started, s.next = true, seq
+	}
+	if s.first == 0 {
+		s.first = pkt
+	}
+	if !udp {
+		d := int64(int32(seq - s.next))
+		switch {
+		case d > 0:
+			s.gap = true // a segment missing from the capture
+			return
+		case d < 0: // a retransmission, perhaps with new bytes
+			if -d >= int64(len(b)) {
+				return
+			}
+			b = b[-d:]
+		}
+		s.next += uint32(len(b))
+	}
+	s.buf = append(s.buf, b[:min(len(b), maxStream-len(s.buf))]...)
+}
+
+// Read reads a capture and returns what it shows. It reads it whole,
+// packet by packet, keeping at most the start of each connection; an
+// error says where the capture cannot be read (its byte offset and
+// packet), with what was read up to there.
+func Read(r io.Reader) (*Capture, error) {
+	rd, err := newReader(r)
+	if err != nil {
+		return nil, err
+	}
+	c := &Capture{Format: rd.format}
+	servers := map[string]*Server{}
+	flows := map[string]*flow{}
+	for {
+		p, err := rd.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			finish(c, servers, flows)
+			return c, err
+		}
+		c.Packets++
+		if c.First.IsZero() || p.Time.Before(c.First) {
+			c.First = p.Time
+		}
+		if p.Time.After(c.Last) {
+			c.Last = p.Time
+		}
+		s, ok := decode(p.Link, p.Data)
+		if !ok {
+			c.Undecoded++
+			continue
+		}
+		follow(c, servers, flows, s, p.Num)
+	}
+	finish(c, servers, flows)
+	return c, nil
+}
+
+func flowKey(a, b netip.AddrPort, udp bool) string {
+	if a.Compare(b) > 0 {
+		a, b = b, a
+	}
+	return fmt.Sprint(udp, a, b)
+}
+
+// serverSide says which end of a segment serves: the receiver of a SYN,
+// the sender of a SYN-ACK; else a well-known port, else the lower one.
+func serverSide(s segment) (srv, cli netip.AddrPort) {
+	switch {
+	case s.syn && !s.ack:
+		return s.dst, s.src
+	case s.syn && s.ack:
+		return s.src, s.dst
+	}
+	if s.udp && len(s.payload) > 0 {
+		if req, ok := snmpRequest(s.payload); ok {
+			if req {
+				return s.dst, s.src
+			}
+			return s.src, s.dst
+		}
+	}
+	src, dst := int(s.src.Port()), int(s.dst.Port())
+	srcKnown, dstKnown := ident.Identify(src, nil) != nil, ident.Identify(dst, nil) != nil
+	switch {
+	case srcKnown && !dstKnown:
+		return s.src, s.dst
+	case dstKnown && !srcKnown:
+		return s.dst, s.src
+	case src < dst:
+		return s.src, s.dst
+	}
+	return s.dst, s.src
+}
+
+func follow(c *Capture, servers map[string]*Server, flows map[string]*flow, s segment, pkt int) {
+	key := flowKey(s.src, s.dst, s.udp)
+	f := flows[key]
+	if f == nil {
+		if len(flows) >= MaxFlows {
+			c.Dropped++
+			return
+		}
+		if !s.udp && len(s.payload) == 0 && !s.syn {
+			return // a bare ACK or FIN of a connection not yet seen
+		}
+		srv, cli := serverSide(s)
+		sk := fmt.Sprint(s.udp, srv)
+		sv := servers[sk]
+		if sv == nil {
+			sv = &Server{Addr: srv, UDP: s.udp}
+			servers[sk] = sv
+		}
+		if len(sv.Clients) < maxClients && !slices.Contains(sv.Clients, cli.Addr()) {
+			sv.Clients = append(sv.Clients, cli.Addr())
+		}
+		f = &flow{srv: sv, client: cli}
+		flows[key] = f
+		c.Flows++
+	}
+	f.srv.Packets++
+	toServer := s.dst == f.srv.Addr
+	dir := &f.down
+	if toServer {
+		dir = &f.up
+	}
+	seq := s.seq
+	if s.syn {
+		seq++ // the SYN takes a sequence number
+		dir.started, dir.next = true, seq
+	}
+	if s.udp {
+		analyzeDatagram(f.srv, s.payload, toServer, pkt)
+		return
+	}
+	if !f.named {
+		dir.add(seq, s.payload, pkt, false)
+		f.tls = isTLS(f.up.buf) || isTLS(f.down.buf)
+		// Both sides have spoken, or one has filled what is kept: the
+		// start is enough to name the server; the rest is not kept.
+		if len(f.up.buf) > 0 && len(f.down.buf) > 0 || len(f.up.buf) >= maxStream || len(f.down.buf) >= maxStream {
+			name(f)
+			f.named, f.up.buf, f.down.buf = true, nil, nil
+		}
+	}
+	if len(s.payload) > 0 && !f.tls {
+		exposures(f.srv, s.payload, toServer, pkt)
+	}
+}
+
+// finish names each server's service from what its connections said.
+func finish(c *Capture, servers map[string]*Server, flows map[string]*flow) {
+	keys := make([]string, 0, len(flows))
+	for k := range flows {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys) // the same names whatever the map's order
+	for _, k := range keys {
+		if !flows[k].named {
+			name(flows[k])
+		}
+	}
+	for _, s := range servers {
+		if s.Service == nil {
+			s.Service = ident.Identify(int(s.Addr.Port()), nil)
+		}
+		if s.Service != nil && s.Service.Confidence == ident.High && len(s.TLS) == 0 && !s.TLSUnseen && clear[s.Service.Name] && s.Cleartext == "" {
+			s.Cleartext = "seen in the capture: " + s.Service.Name + " in the clear (" + s.Service.Reason + ")"
+		}
+		for _, x := range []struct {
+			marks []Mark
+			what  string
+		}{{s.Credentials, "credentials"}, {s.HealthData, "health data"}} {
+			if len(x.marks) == 0 {
+				continue
+			}
+			var w []string
+			for _, m := range x.marks {
+				w = append(w, fmt.Sprintf("%s (packet %d)", m.What, m.Packet))
+			}
+			if s.Cleartext == "" {
+				s.Cleartext = "seen in the capture"
+			}
+			s.Cleartext += "; " + x.what + " crossed in the clear: " + joinList(w)
+		}
+		slices.SortFunc(s.Marks, func(a, b Mark) int { return a.Packet - b.Packet })
+		slices.SortFunc(s.TLS, func(a, b Negotiated) int { return a.Packet - b.Packet })
+		c.Servers = append(c.Servers, s)
+	}
+	slices.SortFunc(c.Servers, func(a, b *Server) int {
+		if x := a.Addr.Compare(b.Addr); x != 0 {
+			return x
+		}
+		return map[bool]int{true: 1, false: 0}[a.UDP] - map[bool]int{true: 1, false: 0}[b.UDP]
+	})
+}
+
+// clear are the services that carry what they say in the clear.
+var clear = map[string]bool{"http": true, "ftp": true, "telnet": true, "smtp": true, "pop3": true, "imap": true, "vnc": true, "hl7-mllp": true, "mqtt": true, "dicom": true}
+
+func joinList(s []string) string {
+	var b bytes.Buffer
+	for i, x := range s {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(x)
+	}
+	return b.String()
+}
+
+func (s *Server) mark(pkt int, what string) {
+	if len(s.Marks) < maxMarks && !slices.ContainsFunc(s.Marks, func(m Mark) bool { return m.What == what }) {
+		s.Marks = append(s.Marks, Mark{pkt, what})
+	}
+}
+
+var httpRequest = regexp.MustCompile(`^(GET|POST|PUT|HEAD|DELETE|OPTIONS|PATCH) \S+ HTTP/1\.[01]\r?\n`)
