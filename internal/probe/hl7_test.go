@@ -3,6 +3,11 @@ package probe
 import (
 	"bufio"
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
 	"net"
 	"os"
 	"os/exec"
@@ -111,5 +116,34 @@ func TestHL7Debian(t *testing.T) {
 	h := res.Hosts[0].Ports[0].HL7
 	if h == nil || !h.Answered || h.AckCode != "AA" || h.Application != "PEER" || h.Facility != "WARD5" || h.Version == "" || h.OverTLS {
 		t.Errorf("python3-hl7: %+v", h)
+	}
+}
+
+// TestHL7OverTLS: a port the model declares HL7 over TLS is offered TLS
+// first, and the query goes inside it.
+func TestHL7OverTLS(t *testing.T) {
+	var frames atomic.Int32
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := &tls.Config{Certificates: []tls.Certificate{selfSigned(t, "lis.test", key, time.Now().Add(-time.Hour), time.Now().Add(time.Hour), x509.ECDSAWithSHA256)}}
+	serve := hl7Listener("AA", &frames)
+	port := loopback.Serve(t, func(c net.Conn) {
+		s := tls.Server(c, cfg)
+		s.SetDeadline(time.Now().Add(3 * time.Second))
+		if s.Handshake() == nil {
+			serve(s)
+		}
+	})
+	var dials atomic.Int32
+	res, err := Run(context.Background(), Options{Targets: []string{"127.0.0.1"}, Scope: []string{"127.0.0.1"}, Ports: ports(port), Profile: "standard",
+		Declared: []Declared{{Port: port, HL7: true, TLS: true}}, HL7Query: true, Dial: dialOnly(t, &dials)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := res.Hosts[0].Ports[0]
+	if h := p.HL7; h == nil || !h.OverTLS || h.AckCode != "AA" || p.TLS == nil || frames.Load() != 1 {
+		t.Errorf("HL7 over TLS: %+v, TLS %+v, %d frames", h, p.TLS, frames.Load())
 	}
 }
