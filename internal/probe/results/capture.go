@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/mdcheck/mdcheck/internal/probe"
 	"github.com/mdcheck/mdcheck/internal/probe/passive"
@@ -55,6 +56,10 @@ func ReadCapture(o probe.Options) (*probe.Result, error) {
 	res := FromCapture(c, file, nets, func(a netip.Addr) bool {
 		return !slices.ContainsFunc(keep, func(k func(netip.Addr) bool) bool { return !k(a) })
 	})
+	if res.Started.IsZero() { // no packet: the time it was read
+		res.Started = time.Now().UTC()
+		res.Finished = res.Started
+	}
 	if err != nil {
 		res.Partial = true
 		return res, fmt.Errorf("%s: %w", file, err)

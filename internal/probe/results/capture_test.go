@@ -84,3 +84,44 @@ func probeVersion() string {
 	b, _ := json.Marshal(probe.SchemaVersion)
 	return string(b)
 }
+
+// TestReadCapture: a capture file read under the passive profile, its
+// servers kept to the scope; one without packets still gives results
+// that read back; options that would send something are refused.
+func TestReadCapture(t *testing.T) {
+	file := filepath.Join("..", "passive", "testdata", "any-sll2.pcap")
+	res, err := ReadCapture(probe.Options{Profile: "passive", Pcap: file, Scope: []string{"127.0.0.0/8"}, Targets: []string{"127.0.0.1"}})
+	if err != nil || len(res.Hosts) != 1 || len(res.Hosts[0].Ports) != 2 || res.Partial {
+		t.Fatalf("%+v %v", res, err)
+	}
+	if res, err := ReadCapture(probe.Options{Profile: "passive", Pcap: file, Scope: []string{"10.0.0.0/8"}}); err != nil || len(res.Hosts) != 0 {
+		t.Errorf("outside the scope: %+v %v", res, err)
+	}
+	empty := filepath.Join(t.TempDir(), "empty.pcap")
+	b, _ := os.ReadFile(file)
+	os.WriteFile(empty, b[:24], 0o600)
+	res, err = ReadCapture(probe.Options{Profile: "passive", Pcap: empty})
+	if err != nil || res.Started.IsZero() {
+		t.Fatalf("empty: %+v %v", res, err)
+	}
+	out, _ := json.Marshal(res)
+	if _, err := Parse(append([]byte(`{"schemaVersion":"`+probeVersion()+`","tool":{},`), out[1:]...)); err != nil {
+		t.Errorf("empty results do not read back: %v", err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.pcap")
+	os.WriteFile(cut, b[:len(b)-5], 0o600)
+	if res, err := ReadCapture(probe.Options{Profile: "passive", Pcap: cut}); err == nil || res == nil || !res.Partial || !strings.Contains(err.Error(), "cut.pcap") {
+		t.Errorf("cut short: %+v %v", res, err)
+	}
+	for _, o := range []probe.Options{
+		{Profile: "safe", Pcap: file},
+		{Profile: "passive"},
+		{Profile: "passive", Pcap: file, AllowCredentialTests: true},
+		{Profile: "passive", Pcap: file, HL7Query: true},
+		{Profile: "passive", Pcap: file, Targets: []string{"pump.example"}},
+	} {
+		if res, err := ReadCapture(o); err == nil || res != nil {
+			t.Errorf("ReadCapture(%+v) = %v, %v", o, res, err)
+		}
+	}
+}
