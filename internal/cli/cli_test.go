@@ -236,6 +236,7 @@ func TestExitCodes(t *testing.T) {
 // process's peak. The test therefore re-runs its own binary as a small
 // helper that starts mdcheck and reports the peak RSS of that child.
 func TestHostileInputMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	inputs := hostile.Models()
 	big := make([]byte, 0, 50<<20)
@@ -274,6 +275,7 @@ func TestHostileInputMemory(t *testing.T) {
 // each hostile file is refused with a clear error, a large valid one is
 // read, and memory stays under 256 MiB.
 func TestHostileSBOMMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	for name, data := range hostile.SBOMs() {
 		t.Run(name, func(t *testing.T) {

@@ -152,6 +152,7 @@ func TestDBUpdate(t *testing.T) {
 // at their size bounds: a ROLIE feed of the largest size accepted, made
 // of the smallest entries, and a KEV catalog just over its bound.
 func TestHostileFeedMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	s := website.New(t)
 	doc := readTestdata(t, "internal/vuln/testdata/csaf/icsma-20-049-01.json")

@@ -153,6 +153,7 @@ Acme Medical,Widget,1.0,,,
 // device that matches, and a 64 MiB file of short rows (refused past the
 // row bound).
 func TestHostileInventoryMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	write := func(name, head, row string, n int) string {
 		var b strings.Builder

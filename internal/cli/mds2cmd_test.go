@@ -57,6 +57,7 @@ func TestMDS2Import(t *testing.T) {
 // peak memory is measured: a zip bomb, a sheet of a million rows and a
 // corrupt workbook, each refused with a clear error.
 func TestHostileMDS2Memory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	write := func(name string, data []byte) string {
 		p := filepath.Join(dir, name)

@@ -329,6 +329,7 @@ func TestPassiveProbe(t *testing.T) {
 // followed, each filling what is kept of both directions, is read
 // within the memory bound.
 func TestHostilePassiveMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	file := filepath.Join(dir, "flood.pcap")
 	f, err := os.Create(file)

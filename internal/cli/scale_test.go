@@ -13,6 +13,7 @@ import (
 // a child process whose peak RSS stays under 256 MiB. The time of the
 // scan against decoding the SBOM is a benchmark (bench/large.sh).
 func TestLargeScanMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	// Written by bench/large in a process of its own: under the race
 	// detector this test binary would take minutes to write it.

@@ -175,6 +175,7 @@ func TestServeFromAFreshMachine(t *testing.T) {
 // workbook, against a child server: each refused with problem details,
 // the store unchanged by each refusal, the server under 256 MiB.
 func TestServeHostileUploads(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	if _, err := os.Stat("/proc/self/status"); err != nil {
 		t.Skip("peak memory is read from /proc")
 	}

@@ -504,6 +504,7 @@ func TestOutputNameAgreesWithFormat(t *testing.T) {
 // built from: from the VCS information go build records, or from a
 // release build's -ldflags.
 func TestVersionSaysWhichBuild(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	head, err := exec.Command("git", "-C", repoRoot, "rev-parse", "HEAD").Output()
 	if err != nil {
 		t.Skipf("no git checkout to build from: %v", err)

@@ -572,6 +572,7 @@ func TestHostileVEXMemory(t *testing.T) {
 // and CVEs, and a catalog just over the bound, in a child process whose
 // peak memory is measured.
 func TestLargeAdvisoriesMemory(t *testing.T) {
+	t.Parallel() // a child process of its own: it overlaps the others
 	bin, dir := buildBinary(t)
 	write := func(name string, b []byte) string {
 		path := filepath.Join(dir, name)

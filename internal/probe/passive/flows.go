@@ -137,8 +137,8 @@ func Read(r io.Reader) (*Capture, error) {
 		return nil, err
 	}
 	c := &Capture{Format: rd.format}
-	servers := map[string]*Server{}
-	flows := map[string]*flow{}
+	servers := map[serverID]*Server{}
+	flows := map[flowID]*flow{}
 	for {
 		p, err := rd.next()
 		if err == io.EOF {
@@ -166,11 +166,23 @@ func Read(r io.Reader) (*Capture, error) {
 	return c, nil
 }
 
-func flowKey(a, b netip.AddrPort, udp bool) string {
+// flowID names a connection whichever way its packet goes; serverID a
+// server port.
+type flowID struct {
+	a, b netip.AddrPort
+	udp  bool
+}
+
+type serverID struct {
+	at  netip.AddrPort
+	udp bool
+}
+
+func flowKey(a, b netip.AddrPort, udp bool) flowID {
 	if a.Compare(b) > 0 {
 		a, b = b, a
 	}
-	return fmt.Sprint(udp, a, b)
+	return flowID{a, b, udp}
 }
 
 // serverSide says which end of a segment serves: the receiver of a SYN,
@@ -203,7 +215,7 @@ func serverSide(s segment) (srv, cli netip.AddrPort) {
 	return s.dst, s.src
 }
 
-func follow(c *Capture, servers map[string]*Server, flows map[string]*flow, s segment, pkt int) {
+func follow(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow, s segment, pkt int) {
 	key := flowKey(s.src, s.dst, s.udp)
 	f := flows[key]
 	if f == nil {
@@ -215,7 +227,7 @@ func follow(c *Capture, servers map[string]*Server, flows map[string]*flow, s se
 			return // a bare ACK or FIN of a connection not yet seen
 		}
 		srv, cli := serverSide(s)
-		sk := fmt.Sprint(s.udp, srv)
+		sk := serverID{srv, s.udp}
 		sv := servers[sk]
 		if sv == nil {
 			sv = &Server{Addr: srv, UDP: s.udp}
@@ -259,12 +271,20 @@ func follow(c *Capture, servers map[string]*Server, flows map[string]*flow, s se
 }
 
 // finish names each server's service from what its connections said.
-func finish(c *Capture, servers map[string]*Server, flows map[string]*flow) {
-	keys := make([]string, 0, len(flows))
+func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
+	keys := make([]flowID, 0, len(flows))
 	for k := range flows {
 		keys = append(keys, k)
 	}
-	slices.Sort(keys) // the same names whatever the map's order
+	slices.SortFunc(keys, func(x, y flowID) int { // the same names whatever the map's order
+		if c := x.a.Compare(y.a); c != 0 {
+			return c
+		}
+		if c := x.b.Compare(y.b); c != 0 {
+			return c
+		}
+		return map[bool]int{true: 1}[x.udp] - map[bool]int{true: 1}[y.udp]
+	})
 	for _, k := range keys {
 		if !flows[k].named {
 			name(flows[k])

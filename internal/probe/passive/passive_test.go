@@ -292,3 +292,14 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRead reads the loopback capture (103 packets, 29 KB).
+func BenchmarkRead(b *testing.B) {
+	data := readFile(b, "loopback.pcap")
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Read(bytes.NewReader(data)); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
