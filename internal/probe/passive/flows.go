@@ -65,6 +65,11 @@ type Server struct {
 	Credentials, HealthData []Mark
 	// Marks are the packets that show all this, in packet order.
 	Marks []Mark
+	// served is set once the capture shows the port serving: it sent
+	// something (a SYN-ACK, data, a datagram), or a client sent it data
+	// over TCP, which only an accepted connection carries. A port only
+	// sent SYNs (a scan) or unanswered datagrams is not reported.
+	served bool
 }
 
 // Negotiated is a TLS version and suite a connection agreed on.
@@ -227,6 +232,9 @@ func follow(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow, s 
 			return // a bare ACK or FIN of a connection not yet seen
 		}
 		srv, cli := serverSide(s)
+		if srv.Addr().IsMulticast() || srv.Addr() == netip.AddrFrom4([4]byte{255, 255, 255, 255}) {
+			return // a broadcast or multicast: no port that serves
+		}
 		sk := serverID{srv, s.udp}
 		sv := servers[sk]
 		if sv == nil {
@@ -242,6 +250,9 @@ func follow(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow, s 
 	}
 	f.srv.Packets++
 	toServer := s.dst == f.srv.Addr
+	if !toServer && (s.syn && s.ack || len(s.payload) > 0) || toServer && !s.udp && len(s.payload) > 0 {
+		f.srv.served = true
+	}
 	dir := &f.down
 	if toServer {
 		dir = &f.up
@@ -291,6 +302,9 @@ func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
 		}
 	}
 	for _, s := range servers {
+		if !s.served {
+			continue
+		}
 		if s.Service == nil {
 			s.Service = ident.Identify(int(s.Addr.Port()), nil)
 		}

@@ -303,3 +303,18 @@ func BenchmarkRead(b *testing.B) {
 		}
 	}
 }
+
+// TestOnlyServingPorts: a port the capture only shows being sent SYNs
+// (a scan) or unanswered datagrams is not reported as serving.
+func TestOnlyServingPorts(t *testing.T) {
+	var syns []*Packet
+	for _, p := range packets(t, readFile(t, "loopback.pcap")) {
+		if s, ok := decode(p.Link, p.Data); ok && (s.syn && !s.ack || s.udp && s.dst.Port() == 1161) {
+			syns = append(syns, p)
+		}
+	}
+	c := read(t, pcapOf(LinkEthernet, syns))
+	if len(syns) < 5 || len(c.Servers) != 0 || c.Flows == 0 {
+		t.Errorf("%d packets: %d flows, servers %+v", len(syns), c.Flows, c.Servers)
+	}
+}
