@@ -8,6 +8,7 @@ import (
 
 	"github.com/mdcheck/mdcheck/internal/probe/ident"
 	"github.com/mdcheck/mdcheck/internal/probe/tlswire"
+	"github.com/mdcheck/mdcheck/internal/probe/wire"
 )
 
 // isTLS reports whether b starts with a TLS record header.
@@ -170,6 +171,29 @@ func (s *Server) health(pkt int, what string) {
 		s.HealthData = append(s.HealthData, Mark{pkt, what})
 	}
 	s.mark(pkt, "in the clear: "+what)
+}
+
+// passwordPrompt is a terminal's prompt for a secret, at the end of
+// what the server said.
+var passwordPrompt = regexp.MustCompile(`(?i)(password|passcode|passwort|mot de passe|pin)[^\r\n:]{0,20}:\s*$`)
+
+// typed notes a password typed in the clear at a terminal (Telnet, a
+// raw console): the first text the client sends after the server's
+// last words asked for a password. Web pages are left out: their text
+// is no prompt.
+func typed(f *flow, b []byte, toServer bool, pkt int) {
+	if f.srv.Service != nil && f.srv.Service.Name == "http" {
+		return
+	}
+	_, _, text := wire.ParseTelnet(b)
+	if !toServer {
+		f.prompted = passwordPrompt.Match(bytes.TrimRight(text, "\x00"))
+		return
+	}
+	if f.prompted && len(bytes.TrimSpace(text)) > 0 {
+		f.srv.credential(pkt, "a password typed at a password prompt")
+		f.prompted = false
+	}
 }
 
 // analyzeDatagram reads a UDP datagram: SNMP v1 and v2c carry their

@@ -91,8 +91,9 @@ type flow struct {
 	// the start of each direction's bytes: to the server, from it
 	up, down stream
 	// named is set once the flow named its server, which frees the
-	// streams; tls when it spoke TLS.
-	named, tls bool
+	// streams; tls when it spoke TLS; prompted when the server's last
+	// words asked for a password.
+	named, tls, prompted bool
 }
 
 // stream keeps the first bytes of one direction of a connection, in
@@ -278,6 +279,7 @@ func follow(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow, s 
 	}
 	if len(s.payload) > 0 && !f.tls {
 		exposures(f.srv, s.payload, toServer, pkt)
+		typed(f, s.payload, toServer, pkt)
 	}
 }
 

@@ -318,3 +318,17 @@ func TestOnlyServingPorts(t *testing.T) {
 		t.Errorf("%d packets: %d flows, servers %+v", len(syns), c.Flows, c.Servers)
 	}
 }
+
+// TestTelnetPassword: a password typed after a Telnet server's
+// password prompt is noted in the packet that carried it; the user
+// name typed at the login prompt is not a secret.
+func TestTelnetPassword(t *testing.T) {
+	c := read(t, readFile(t, "telnet-login.pcap"))
+	s := server(t, c, 2323)
+	if s.Service == nil || s.Service.Name != "telnet" || !slices.Equal(whats(s.Credentials), []string{"a password typed at a password prompt"}) || s.Credentials[0].Packet != 22 {
+		t.Errorf("Telnet: %+v %+v", s.Service, s.Credentials)
+	}
+	if !strings.Contains(s.Cleartext, "a password typed at a password prompt (packet 22)") {
+		t.Errorf("cleartext: %s", s.Cleartext)
+	}
+}
