@@ -2,7 +2,9 @@ package passive
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"slices"
 
@@ -36,6 +38,10 @@ func name(f *flow) {
 			inside = sv.Name
 		}
 		setService(s, &ident.Service{Name: inside, Confidence: ident.Low, Reason: "seen speaking TLS; the service inside is named by the port alone"})
+		if a, err := tlswire.ReadAnswer(bytes.NewReader(down)); err == nil && len(a.Certificates) > 0 && s.Chain == nil {
+			s.Chain, s.ChainPacket = a.Certificates, f.down.first
+			s.mark(f.down.first, "TLS certificate chain sent in the clear")
+		}
 		if a, err := tlswire.ReadAnswer(bytes.NewReader(serverHello(down))); err == nil && a.Alert < 0 && a.Version != 0 {
 			if !slices.ContainsFunc(s.TLS, func(n Negotiated) bool { return n.Version == a.Version && n.Suite == a.Suite }) {
 				s.TLS = append(s.TLS, Negotiated{Version: a.Version, Suite: a.Suite, Packet: f.down.first})
@@ -60,6 +66,17 @@ func name(f *flow) {
 			return
 		}
 	}
+}
+
+// answerOpen says whether b, the start of a TLS server's bytes, holds
+// a first answer still cut short: one whose certificate chain may
+// follow.
+func answerOpen(b []byte) bool {
+	a, err := tlswire.ReadAnswer(bytes.NewReader(b))
+	if err != nil {
+		return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) && len(b) > 0 && b[0] == 0x16
+	}
+	return !a.Done && len(a.Certificates) == 0
 }
 
 // serverHello is the ServerHello at the start of a server's bytes, in

@@ -21,6 +21,11 @@ const (
 	// connection: enough for a greeting, a request's head, a
 	// ServerHello.
 	maxStream = 4 << 10
+	// maxHandshake bounds what is kept of a TLS server's first answer,
+	// to read the certificate chain TLS 1.2 and earlier send in clear
+	// (once per server); maxRetained bounds those answers kept at once.
+	maxHandshake = 24 << 10
+	maxRetained  = 32 << 20
 	// maxMarks bounds the packets cited for one server.
 	maxMarks   = 64
 	maxClients = 16
@@ -38,6 +43,8 @@ type Capture struct {
 	// Flows are the connections (and UDP exchanges) seen; Dropped those
 	// past MaxFlows, not followed.
 	Flows, Dropped int
+	// retained are the bytes kept of TLS answers past maxStream.
+	retained int
 	// Servers are the ports that served, in order of address and port.
 	Servers []*Server
 }
@@ -54,9 +61,13 @@ type Server struct {
 	Service *ident.Service
 	// TLS are the versions and suites negotiated on its connections, in
 	// the order seen (each once); TLSUnseen is set when TLS records
-	// crossed whose handshake the capture does not hold.
-	TLS       []Negotiated
-	TLSUnseen bool
+	// crossed whose handshake the capture does not hold. Chain is the
+	// first certificate chain it sent in clear (TLS 1.2 and earlier;
+	// DER, leaf first), from packet ChainPacket.
+	TLS         []Negotiated
+	TLSUnseen   bool
+	Chain       [][]byte
+	ChainPacket int
 	// Cleartext says what shows its protocol in the clear; empty when
 	// nothing does.
 	Cleartext string
@@ -94,6 +105,8 @@ type flow struct {
 	// streams; tls when it spoke TLS; prompted when the server's last
 	// words asked for a password.
 	named, tls, prompted bool
+	// kept are the bytes of a TLS answer counted in Capture.retained.
+	kept int
 }
 
 // stream keeps the first bytes of one direction of a connection, in
@@ -106,8 +119,8 @@ type stream struct {
 	first   int // packet of the first byte
 }
 
-func (s *stream) add(seq uint32, b []byte, pkt int, udp bool) {
-	if len(b) == 0 || s.gap || len(s.buf) >= maxStream {
+func (s *stream) add(seq uint32, b []byte, pkt int, udp bool, limit int) {
+	if len(b) == 0 || s.gap || len(s.buf) >= limit {
 		return
 	}
 	if udp || !s.started {
@@ -130,7 +143,7 @@ func (s *stream) add(seq uint32, b []byte, pkt int, udp bool) {
 		}
 		s.next += uint32(len(b))
 	}
-	s.buf = append(s.buf, b[:min(len(b), maxStream-len(s.buf))]...)
+	s.buf = append(s.buf, b[:min(len(b), limit-len(s.buf))]...)
 }
 
 // Read reads a capture and returns what it shows. It reads it whole,
@@ -268,11 +281,25 @@ func follow(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow, s 
 		return
 	}
 	if !f.named {
-		dir.add(seq, s.payload, pkt, false)
+		// A TLS server's first answer is kept whole (within bounds) until
+		// its certificate chain is read, once per server.
+		limit := maxStream
+		chain := !toServer && f.srv.Chain == nil && f.tls && c.retained < maxRetained
+		if chain {
+			limit = maxHandshake
+		}
+		before := len(dir.buf)
+		dir.add(seq, s.payload, pkt, false, limit)
+		if chain {
+			f.kept += len(dir.buf) - before
+			c.retained += len(dir.buf) - before
+		}
 		f.tls = isTLS(f.up.buf) || isTLS(f.down.buf)
 		// Both sides have spoken, or one has filled what is kept: the
 		// start is enough to name the server; the rest is not kept.
-		if len(f.up.buf) > 0 && len(f.down.buf) > 0 || len(f.up.buf) >= maxStream || len(f.down.buf) >= maxStream {
+		if (len(f.up.buf) > 0 && len(f.down.buf) > 0 || len(f.up.buf) >= maxStream || len(f.down.buf) >= maxStream) &&
+			!(f.tls && f.srv.Chain == nil && len(f.down.buf) < maxHandshake && c.retained < maxRetained && answerOpen(f.down.buf)) {
+			c.retained -= f.kept
 			name(f)
 			f.named, f.up.buf, f.down.buf = true, nil, nil
 		}

@@ -165,6 +165,9 @@ func TestLoopbackCapture(t *testing.T) {
 			if !slices.Equal(tls.TLS, want) || tls.Cleartext != "" || len(tls.Credentials) != 0 || tls.TLSUnseen {
 				t.Errorf("TLS: %+v, clear %q", tls.TLS, tls.Cleartext)
 			}
+			if len(tls.Chain) != 1 || tls.ChainPacket != 49 { // sent in clear under TLS 1.0, not 1.3
+				t.Errorf("certificate chain: %d certificates from packet %d", len(tls.Chain), tls.ChainPacket)
+			}
 			mqtt := server(t, c, 11883)
 			if mqtt.Service.Name != "mqtt" || !slices.Equal(whats(mqtt.Credentials), []string{"an MQTT CONNECT with a password"}) {
 				t.Errorf("MQTT: %+v %+v", mqtt.Service, mqtt.Credentials)

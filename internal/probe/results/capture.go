@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/probe/certs"
 	"github.com/mdcheck/mdcheck/internal/probe/passive"
 	"github.com/mdcheck/mdcheck/internal/probe/tlswire"
 )
@@ -107,6 +108,12 @@ func FromCapture(c *passive.Capture, file string, scope []string, keep func(neti
 		}
 		if len(s.TLS) > 0 {
 			p.TLSTried, p.TLS = true, negotiated(s.TLS)
+			if s.Chain != nil { // judged as of the capture
+				p.TLS.Certificate = certs.Read(s.Chain, "", c.Last)
+				for _, pr := range p.TLS.Certificate.Problems {
+					p.TLS.Weak = append(p.TLS.Weak, "certificate: "+pr)
+				}
+			}
 		}
 		seen := &probe.Seen{Packets: s.Packets, Clients: []string{}, Cleartext: s.Cleartext, TLSUnseen: s.TLSUnseen, Credentials: exposed(s.Credentials), HealthData: exposed(s.HealthData)}
 		for _, cl := range s.Clients {

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,8 +68,15 @@ func TestFromCapture(t *testing.T) {
 		t.Errorf("HL7: %+v", hl7)
 	}
 	tls := l.Hosts[0].Open[byPort[4443]]
-	if strings.Join(tls.TLS, ",") != "TLS 1.0,TLS 1.3" || tls.Cleartext != "" || len(tls.CryptoWeak) != 2 {
+	if strings.Join(tls.TLS, ",") != "TLS 1.0,TLS 1.3" || tls.Cleartext != "" || !slices.Contains(tls.CryptoWeak, "certificate: self-signed") {
 		t.Errorf("TLS: %+v", tls)
+	}
+	for _, h := range parsed.Hosts {
+		for _, p := range h.Ports {
+			if p.Port == 4443 && (p.TLS.Certificate == nil || p.TLS.Certificate.Subject != "CN=monitor.test" || !p.TLS.Certificate.SelfSigned || p.TLS.Certificate.KeyBits != 2048) {
+				t.Errorf("certificate: %+v", p.TLS.Certificate)
+			}
+		}
 	}
 	for _, e := range parsed.Transcript {
 		if e.Kind != probe.EvSeen || e.Packet == 0 || e.Note == "" {

@@ -251,6 +251,10 @@ type Answer struct {
 	// Stapled is set when the server sent an OCSP response
 	// (CertificateStatus).
 	Stapled bool
+	// Done is set when the answer ended as TLS ends it: an alert, a TLS
+	// 1.3 ServerHello (the rest is encrypted), a ServerHelloDone or the
+	// first encrypted record; not when the bytes ran out.
+	Done bool
 }
 
 // Limits of what is read of an answer.
@@ -297,6 +301,7 @@ func ReadAnswer(r io.Reader) (*Answer, error) {
 		}
 		switch typ {
 		case recAlert:
+			a.Done = true
 			if hello {
 				return a, nil
 			}
@@ -309,6 +314,7 @@ func ReadAnswer(r io.Reader) (*Answer, error) {
 			hs = append(hs, body...)
 		default: // ChangeCipherSpec, application data: encrypted from here
 			if hello {
+				a.Done = true
 				return a, nil
 			}
 			return nil, errors.New("encrypted data before a ServerHello")
@@ -335,6 +341,7 @@ func ReadAnswer(r io.Reader) (*Answer, error) {
 				}
 				hello = true
 				if a.Version == TLS13 {
+					a.Done = true
 					return a, nil // the rest is encrypted
 				}
 			case mt == hsCertificate:
@@ -344,6 +351,7 @@ func ReadAnswer(r io.Reader) (*Answer, error) {
 			case mt == hsCertificateStatus:
 				a.Stapled = true
 			case mt == hsServerHelloDone:
+				a.Done = true
 				return a, nil
 			case mt == hsServerKeyExchange:
 			}
