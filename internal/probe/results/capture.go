@@ -108,8 +108,8 @@ func FromCapture(c *passive.Capture, file string, scope []string, keep func(neti
 		}
 		if len(s.TLS) > 0 {
 			p.TLSTried, p.TLS = true, negotiated(s.TLS)
-			if s.Chain != nil { // judged as of the capture
-				p.TLS.Certificate = certs.Read(s.Chain, "", c.Last)
+			if s.Chain != nil { // judged as of now: a certificate in use then and expired since still fails
+				p.TLS.Certificate = certs.Read(s.Chain, "", time.Now())
 				for _, pr := range p.TLS.Certificate.Problems {
 					p.TLS.Weak = append(p.TLS.Weak, "certificate: "+pr)
 				}
