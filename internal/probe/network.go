@@ -217,9 +217,12 @@ func (g *guard) exchange(ctx context.Context, ap netip.AddrPort, seqs *[]int, ta
 		return fmt.Errorf("%w: %w", errNotOpen, err)
 	}
 	defer func() { c.Close(); *seqs = append(*seqs, c.Lines(0)...) }()
-	stop := context.AfterFunc(ctx, func() { c.c.SetDeadline(time.Now()) })
+	nc := c.Net()
+	// The end of ctx cuts the read in flight short, and every later one
+	// (a read sets its own deadline, no later than the one set here).
+	stop := context.AfterFunc(ctx, func() { now := time.Now(); nc.SetDeadline(now); c.c.SetDeadline(now) })
 	defer stop()
-	return talk(c.Net())
+	return talk(nc)
 }
 
 func isTimeout(err error) bool {

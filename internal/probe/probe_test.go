@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/netip"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -389,4 +391,32 @@ func FuzzPrintable(f *testing.F) {
 			t.Errorf("printable of %d bytes is %d long", len(b), len(p))
 		}
 	})
+}
+
+// TestExchangeInterrupted: the end of ctx cuts an exchange's reads
+// short, those after it too (a read sets its own deadline otherwise).
+func TestExchangeInterrupted(t *testing.T) {
+	port := loopback.Serve(t, func(c net.Conn) {
+		c.Write([]byte("x"))
+		time.Sleep(3 * time.Second) // then closes: an uncut read ends in EOF
+	})
+	scope, err := ParseScope([]string{"127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newGuard(scope, Limits{Rate: 100, HostRate: 100, MaxConns: 1, HostConns: 1, Timeout: time.Minute}, nil, NewTranscript(nil, time.Now))
+	ctx, cancel := context.WithCancel(context.Background())
+	var seqs []int
+	err = g.exchange(ctx, netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(port)), &seqs, func(nc net.Conn) error {
+		if _, err := io.ReadFull(nc, make([]byte, 1)); err != nil {
+			return err
+		}
+		cancel()
+		time.Sleep(100 * time.Millisecond) // the interruption lands before the next read begins
+		_, err := nc.Read(make([]byte, 1))
+		return err
+	})
+	if !errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Errorf("the read after the interruption: %v, want a deadline", err)
+	}
 }
