@@ -52,11 +52,7 @@ type DICOM struct {
 func probeDICOM(ctx context.Context, g *guard, ap netip.AddrPort, tlsOn bool, calling, called string) (*DICOM, []int) {
 	var seqs []int
 	var out *DICOM
-	g.exchange(ctx, ap, &seqs, func(nc net.Conn) error {
-		nc, err := g.inTLS(ctx, nc, tlsOn)
-		if err != nil {
-			return err
-		}
+	g.exchangeOver(ctx, ap, &seqs, tlsOn, func(nc net.Conn) error {
 		if _, err := nc.Write(wire.AssociateRQ(calling, called)); err != nil {
 			return err
 		}

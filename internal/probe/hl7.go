@@ -37,11 +37,7 @@ type HL7 struct {
 func probeHL7(ctx context.Context, g *guard, ap netip.AddrPort, tlsOn bool, now time.Time) (*HL7, []int) {
 	var seqs []int
 	var out *HL7
-	g.exchange(ctx, ap, &seqs, func(nc net.Conn) error {
-		nc, err := g.inTLS(ctx, nc, tlsOn)
-		if err != nil {
-			return err
-		}
+	g.exchangeOver(ctx, ap, &seqs, tlsOn, func(nc net.Conn) error {
 		ts := now.UTC().Format("20060102150405")
 		if _, err := nc.Write(wire.MLLP(wire.NMQ("MDCHECK"+ts, ts))); err != nil {
 			return err

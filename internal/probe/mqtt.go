@@ -47,11 +47,7 @@ func probeMQTT(ctx context.Context, g *guard, ap netip.AddrPort, tlsOn bool, pro
 	var out *MQTT
 	for _, level := range []byte{4, 5} {
 		retry := false
-		g.exchange(ctx, ap, &seqs, func(nc net.Conn) error {
-			nc, err := g.inTLS(ctx, nc, tlsOn)
-			if err != nil {
-				return err
-			}
+		g.exchangeOver(ctx, ap, &seqs, tlsOn, func(nc net.Conn) error {
 			if _, err := nc.Write(wire.MQTTConnectPacket(level)); err != nil {
 				return err
 			}

@@ -169,17 +169,19 @@ func probeTLS(ctx context.Context, g *guard, ap netip.AddrPort, host string, now
 	return t, seqs
 }
 
-// inTLS is nc, or, when on, a TLS client over it: the service's
+// exchangeOver is exchange, talking over TLS when on: the service's
 // certificate is read, not trusted (the TLS checks judge it).
-func (g *guard) inTLS(ctx context.Context, nc net.Conn, on bool) (net.Conn, error) {
-	if !on {
-		return nc, nil
-	}
-	tc, err := g.handshake(ctx, nc, &tls.Config{InsecureSkipVerify: true})
-	if err != nil {
-		return nil, err
-	}
-	return tc, nil
+func (g *guard) exchangeOver(ctx context.Context, ap netip.AddrPort, seqs *[]int, on bool, talk func(net.Conn) error) error {
+	return g.exchange(ctx, ap, seqs, func(nc net.Conn) error {
+		if on {
+			tc, err := g.handshake(ctx, nc, &tls.Config{InsecureSkipVerify: true})
+			if err != nil {
+				return err
+			}
+			nc = tc
+		}
+		return talk(nc)
+	})
 }
 
 // handshake runs a TLS client handshake with cfg over nc, within the
