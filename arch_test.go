@@ -63,7 +63,7 @@ var allowed = map[string]struct {
 	"internal/gspr":             {"domain", []string{"internal/catalog", "internal/report"}},
 	"internal/threat":           {"domain", []string{"internal/model"}},
 	"internal/probe":            {"domain", []string{"internal/probe/tlswire", "internal/probe/wire", "internal/probe/certs", "internal/probe/snmpwire", "internal/probe/ident"}},
-	"internal/probe/results":    {"domain", []string{"internal/probe", "internal/evidence", "internal/boundedio", "internal/jsonsafe", "internal/probe/passive", "internal/probe/tlswire", "internal/probe/certs"}},
+	"internal/probe/results":    {"domain", []string{"internal/probe", "internal/evidence", "internal/boundedio", "internal/jsonsafe", "internal/probe/passive", "internal/probe/tlswire", "internal/probe/certs", "internal/probe/ident"}},
 	"internal/probe/passive":    {"leaf", []string{"internal/probe/ident", "internal/probe/tlswire", "internal/probe/wire"}},
 	"internal/probe/tlswire":    {"leaf", nil},
 	"internal/probe/wire":       {"leaf", nil},

@@ -109,6 +109,14 @@ var (
 	ftpName   = regexp.MustCompile(`(?i)\b(vsftpd|proftpd|pure-ftpd|filezilla server|microsoft ftp service)\b[ /]*\(?v?([0-9][0-9.a-z]*)?`)
 )
 
+// inClear are the services that carry what they say in the clear
+// when they speak without TLS.
+var inClear = map[string]bool{"ftp": true, "telnet": true, "smtp": true, "pop3": true, "imap": true, "http": true, "vnc": true, "hl7-mllp": true, "mqtt": true, "dicom": true}
+
+// InClear says whether the service name carries what it says in the
+// clear when it speaks without TLS.
+func InClear(name string) bool { return inClear[name] }
+
 // Identify names the service of port from what it sent unasked (its
 // banner), or from the port alone.
 func Identify(port int, banner []byte) *Service {

@@ -38,11 +38,16 @@ func name(f *flow) {
 			inside = sv.Name
 		}
 		setService(s, &ident.Service{Name: inside, Confidence: ident.Low, Reason: "seen speaking TLS; the service inside is named by the port alone"})
-		if a, err := tlswire.ReadAnswer(bytes.NewReader(down)); err == nil && len(a.Certificates) > 0 && s.Chain == nil {
+		// The whole answer, with its chain; else, cut short, its hello.
+		a, err := tlswire.ReadAnswer(bytes.NewReader(down))
+		if err != nil {
+			a, err = tlswire.ReadAnswer(bytes.NewReader(serverHello(down)))
+		}
+		if err == nil && len(a.Certificates) > 0 && s.Chain == nil {
 			s.Chain, s.ChainPacket = a.Certificates, f.down.first
 			s.mark(f.down.first, "TLS certificate chain sent in the clear")
 		}
-		if a, err := tlswire.ReadAnswer(bytes.NewReader(serverHello(down))); err == nil && a.Alert < 0 && a.Version != 0 {
+		if err == nil && a.Alert < 0 && a.Version != 0 {
 			if !slices.ContainsFunc(s.TLS, func(n Negotiated) bool { return n.Version == a.Version && n.Suite == a.Suite }) {
 				s.TLS = append(s.TLS, Negotiated{Version: a.Version, Suite: a.Suite, Packet: f.down.first})
 			}
@@ -176,16 +181,15 @@ func exposures(s *Server, b []byte, toServer bool, pkt int) {
 	}
 }
 
-func (s *Server) credential(pkt int, what string) {
-	if !slices.ContainsFunc(s.Credentials, func(m Mark) bool { return m.What == what }) {
-		s.Credentials = append(s.Credentials, Mark{pkt, what})
-	}
-	s.mark(pkt, "in the clear: "+what)
-}
+func (s *Server) credential(pkt int, what string) { s.exposed(&s.Credentials, pkt, what) }
 
-func (s *Server) health(pkt int, what string) {
-	if !slices.ContainsFunc(s.HealthData, func(m Mark) bool { return m.What == what }) {
-		s.HealthData = append(s.HealthData, Mark{pkt, what})
+func (s *Server) health(pkt int, what string) { s.exposed(&s.HealthData, pkt, what) }
+
+// exposed notes what crossed in the clear in packet pkt: in list, the
+// first time, and among the marks.
+func (s *Server) exposed(list *[]Mark, pkt int, what string) {
+	if !slices.ContainsFunc(*list, func(m Mark) bool { return m.What == what }) {
+		*list = append(*list, Mark{pkt, what})
 	}
 	s.mark(pkt, "in the clear: "+what)
 }

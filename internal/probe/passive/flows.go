@@ -1,12 +1,12 @@
 package passive
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/netip"
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/mdcheck/mdcheck/internal/probe/ident"
@@ -323,7 +323,7 @@ func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
 		if c := x.b.Compare(y.b); c != 0 {
 			return c
 		}
-		return map[bool]int{true: 1}[x.udp] - map[bool]int{true: 1}[y.udp]
+		return udpLast(x.udp, y.udp)
 	})
 	for _, k := range keys {
 		if !flows[k].named {
@@ -337,7 +337,7 @@ func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
 		if s.Service == nil {
 			s.Service = ident.Identify(int(s.Addr.Port()), nil)
 		}
-		if s.Service != nil && s.Service.Confidence == ident.High && len(s.TLS) == 0 && !s.TLSUnseen && clear[s.Service.Name] && s.Cleartext == "" {
+		if s.Service != nil && s.Service.Confidence == ident.High && len(s.TLS) == 0 && !s.TLSUnseen && ident.InClear(s.Service.Name) && s.Cleartext == "" {
 			s.Cleartext = "seen in the capture: " + s.Service.Name + " in the clear (" + s.Service.Reason + ")"
 		}
 		for _, x := range []struct {
@@ -354,7 +354,7 @@ func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
 			if s.Cleartext == "" {
 				s.Cleartext = "seen in the capture"
 			}
-			s.Cleartext += "; " + x.what + " crossed in the clear: " + joinList(w)
+			s.Cleartext += "; " + x.what + " crossed in the clear: " + strings.Join(w, ", ")
 		}
 		slices.SortFunc(s.Marks, func(a, b Mark) int { return a.Packet - b.Packet })
 		slices.SortFunc(s.TLS, func(a, b Negotiated) int { return a.Packet - b.Packet })
@@ -364,22 +364,19 @@ func finish(c *Capture, servers map[serverID]*Server, flows map[flowID]*flow) {
 		if x := a.Addr.Compare(b.Addr); x != 0 {
 			return x
 		}
-		return map[bool]int{true: 1, false: 0}[a.UDP] - map[bool]int{true: 1, false: 0}[b.UDP]
+		return udpLast(a.UDP, b.UDP)
 	})
 }
 
-// clear are the services that carry what they say in the clear.
-var clear = map[string]bool{"http": true, "ftp": true, "telnet": true, "smtp": true, "pop3": true, "imap": true, "vnc": true, "hl7-mllp": true, "mqtt": true, "dicom": true}
-
-func joinList(s []string) string {
-	var b bytes.Buffer
-	for i, x := range s {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(x)
+// udpLast orders TCP before UDP.
+func udpLast(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
 	}
-	return b.String()
+	return -1
 }
 
 func (s *Server) mark(pkt int, what string) {

@@ -83,7 +83,6 @@ func FromCapture(c *passive.Capture, file string, scope []string, keep func(neti
 	type cited struct {
 		host, port int
 		passive.Mark
-		srv *passive.Server
 	}
 	var marks []cited
 	hostOf := map[netip.Addr]int{}
@@ -122,14 +121,14 @@ func FromCapture(c *passive.Capture, file string, scope []string, keep func(neti
 		p.Seen = seen
 		res.Hosts[h].Ports = append(res.Hosts[h].Ports, p)
 		for _, m := range s.Marks {
-			marks = append(marks, cited{h, len(res.Hosts[h].Ports) - 1, m, s})
+			marks = append(marks, cited{h, len(res.Hosts[h].Ports) - 1, m})
 		}
 	}
 	slices.SortStableFunc(marks, func(a, b cited) int { return a.Packet - b.Packet })
 	for i, m := range marks {
-		proto := map[bool]string{true: "udp", false: "tcp"}[m.srv.UDP]
-		res.Transcript = append(res.Transcript, probe.Event{Seq: i + 1, Time: c.First, Kind: probe.EvSeen, Proto: proto, Host: m.srv.Addr.Addr().String(), Port: int(m.srv.Addr.Port()), Note: m.What, Packet: m.Packet})
-		p := &res.Hosts[m.host].Ports[m.port]
+		h := &res.Hosts[m.host]
+		p := &h.Ports[m.port]
+		res.Transcript = append(res.Transcript, probe.Event{Seq: i + 1, Time: c.First, Kind: probe.EvSeen, Proto: p.Proto, Host: h.Address, Port: p.Port, Note: m.What, Packet: m.Packet})
 		p.Evidence = append(p.Evidence, i+1)
 	}
 	slices.Sort(res.Ports)

@@ -18,6 +18,7 @@ import (
 	"github.com/mdcheck/mdcheck/internal/evidence"
 	"github.com/mdcheck/mdcheck/internal/jsonsafe"
 	"github.com/mdcheck/mdcheck/internal/probe"
+	"github.com/mdcheck/mdcheck/internal/probe/ident"
 )
 
 // Bounds of a probe results file read back: its size and nesting.
@@ -87,10 +88,6 @@ func jsonAt(data []byte, err error) error {
 	}
 	return fmt.Errorf("1:1: %w", err)
 }
-
-// cleartext are the services that carry what they say in the clear
-// when they speak without TLS.
-var cleartext = map[string]bool{"ftp": true, "telnet": true, "smtp": true, "pop3": true, "imap": true, "http": true, "vnc": true, "hl7-mllp": true}
 
 // Live is what r shows of the units it probed, as observed evidence:
 // each open port with what shows it is encrypted or in the clear, its
@@ -182,7 +179,7 @@ func livePort(p probe.Port) evidence.LivePort {
 		lp.Cleartext = "answered MQTT without TLS (CONNACK: " + p.MQTT.Reason + ")"
 	case p.HTTP != nil:
 		lp.Cleartext = fmt.Sprintf("answered HTTP without TLS (status %d)", p.HTTP.Status)
-	case p.Service != nil && p.Service.Confidence == probe.High && cleartext[p.Service.Name]:
+	case p.Service != nil && p.Service.Confidence == probe.High && ident.InClear(p.Service.Name):
 		lp.Cleartext = "by its greeting: " + p.Service.Reason
 	}
 	return lp
